@@ -1,0 +1,67 @@
+package io.capstan.api;
+
+/**
+ * The REST API's paths, shared by the server and the CLI. Every path except {@link #HEALTH} needs
+ * {@code Authorization: Bearer <token>}. Objects of a project the caller is not a member of answer
+ * 404, as if they did not exist.
+ */
+public final class ApiPaths {
+  private ApiPaths() {}
+
+  public static final String BASE = "/api/v1";
+
+  /** GET: {@code {"status":"UP"}}; no authentication. */
+  public static final String HEALTH = BASE + "/health";
+
+  /** GET: the caller ({@code WhoAmI}). */
+  public static final String WHOAMI = BASE + "/whoami";
+
+  /** GET list, POST create ({@code CreateUserRequest}); admins only. */
+  public static final String USERS = BASE + "/users";
+
+  /** GET list, POST create a token for {user} ({@code CreateTokenRequest}). */
+  public static final String USER_TOKENS = BASE + "/users/{user}/tokens";
+
+  /** DELETE a token. */
+  public static final String USER_TOKEN = BASE + "/users/{user}/tokens/{id}";
+
+  /** GET the caller's projects, POST create ({@code CreateProjectRequest}). */
+  public static final String PROJECTS = BASE + "/projects";
+
+  /** GET one project. */
+  public static final String PROJECT = BASE + "/projects/{project}";
+
+  /** PUT a member ({@code AddMemberRequest}); DELETE .../members/{user}. */
+  public static final String PROJECT_MEMBERS = BASE + "/projects/{project}/members";
+
+  /**
+   * POST a job spec (YAML with {@code Content-Type: application/yaml}, or JSON), GET list. Query
+   * {@code phase} filters the list.
+   */
+  public static final String JOBS = BASE + "/projects/{project}/jobs";
+
+  /** GET one job ({@code JobView}), DELETE it (stops it first). */
+  public static final String JOB = BASE + "/projects/{project}/jobs/{job}";
+
+  /** POST: cancel the job. */
+  public static final String JOB_CANCEL = JOB + "/cancel";
+
+  /**
+   * GET text/plain logs. Query: {@code replica} (default: the first replica), {@code follow}
+   * (stream until the replica ends), {@code tail} (last N lines).
+   */
+  public static final String JOB_LOGS = JOB + "/logs";
+
+  public static String expand(String template, String... values) {
+    String result = template;
+    for (String value : values) {
+      int start = result.indexOf('{');
+      int end = result.indexOf('}', start);
+      result =
+          result.substring(0, start)
+              + java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8)
+              + result.substring(end + 1);
+    }
+    return result;
+  }
+}

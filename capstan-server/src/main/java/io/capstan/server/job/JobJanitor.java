@@ -1,0 +1,46 @@
+package io.capstan.server.job;
+
+import io.capstan.server.logs.LogStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+/** Deletes jobs, with their logs and directories, on request or when their TTL has expired. */
+final class JobJanitor {
+  private static final Duration SWEEP_EVERY = Duration.ofSeconds(5);
+
+  private final JobStore store;
+  private final LogStore logs;
+  private final JobDirectories dirs;
+  private final Clock clock;
+  private Instant lastSweep = Instant.EPOCH;
+
+  JobJanitor(JobStore store, LogStore logs, JobDirectories dirs, Clock clock) {
+    this.store = store;
+    this.logs = logs;
+    this.dirs = dirs;
+    this.clock = clock;
+  }
+
+  /** Deletes released jobs whose {@code ttlSecondsAfterFinished} has passed. */
+  void expire() {
+    Instant now = clock.instant();
+    if (now.isBefore(lastSweep.plus(SWEEP_EVERY))) {
+      return;
+    }
+    lastSweep = now;
+    for (JobRecord job : store.listFinished()) {
+      Long ttl = job.spec().ttlSecondsAfterFinished();
+      if (ttl != null && job.released() && job.finishedAt() != null
+          && !now.isBefore(job.finishedAt().plusSeconds(ttl))) {
+        delete(job);
+      }
+    }
+  }
+
+  void delete(JobRecord job) {
+    store.delete(job.uid());
+    logs.deleteJob(job.project(), job.uid());
+    dirs.delete(job.uid());
+  }
+}

@@ -1,0 +1,84 @@
+package io.capstan.server.job;
+
+import io.capstan.api.job.JobSpec;
+import io.capstan.runtime.Endpoint;
+import io.capstan.runtime.ReplicaId;
+import io.capstan.runtime.ReplicaLaunch;
+import io.capstan.runtime.WorkloadRuntime;
+import io.capstan.server.logs.LogStore;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Turns a job's spec and placement into replica launches: command, environment, directories. */
+final class JobLauncher {
+  private final WorkloadRuntime runtime;
+  private final Rendezvous rendezvous;
+  private final JobDirectories dirs;
+  private final LogStore logs;
+
+  JobLauncher(
+      WorkloadRuntime runtime, Rendezvous rendezvous, JobDirectories dirs, LogStore logs) {
+    this.runtime = runtime;
+    this.rendezvous = rendezvous;
+    this.dirs = dirs;
+    this.logs = logs;
+  }
+
+  /** The placement with a fresh endpoint reserved for every replica. */
+  Placement reserveEndpoints(JobRecord job, Placement placement) {
+    List<String> names = Rendezvous.replicas(job.spec()).stream().map(r -> r.name()).toList();
+    List<Endpoint> endpoints = runtime.reserveEndpoints(job.uid(), names);
+    Map<String, String> byName = new LinkedHashMap<>();
+    for (int i = 0; i < names.size(); i++) {
+      byName.put(names.get(i), endpoints.get(i).toString());
+    }
+    return placement.withEndpoints(byName);
+  }
+
+  /** Launches every replica of the job's current attempt the runtime does not have; returns how many. */
+  int launchMissing(JobRecord job, java.util.Set<String> present) {
+    dirs.create(job.uid());
+    Map<String, String> endpoints = new LinkedHashMap<>();
+    job.placement().replicas().forEach((name, p) -> endpoints.put(name, p.endpoint()));
+    int launched = 0;
+    for (Rendezvous.Replica replica : Rendezvous.replicas(job.spec())) {
+      if (!present.contains(replica.name())) {
+        runtime.launch(launch(job, replica, endpoints));
+        launched++;
+      }
+    }
+    return launched;
+  }
+
+  private ReplicaLaunch launch(
+      JobRecord job, Rendezvous.Replica replica, Map<String, String> endpoints) {
+    JobSpec spec = job.spec();
+    Map<String, String> env = new LinkedHashMap<>(replica.group().env());
+    env.putAll(rendezvous.environment(spec, replica, endpoints));
+    env.put("CAPSTAN_PROJECT", job.project());
+    env.put("CAPSTAN_JOB_NAME", job.name());
+    env.put("CAPSTAN_JOB_UID", job.uid());
+    env.put("CAPSTAN_REPLICA", replica.name());
+    env.put("CAPSTAN_REPLICA_ROLE", replica.role().wireName());
+    env.put("CAPSTAN_REPLICA_INDEX", Integer.toString(replica.index()));
+    env.put("CAPSTAN_ATTEMPT", Integer.toString(job.attempt()));
+    env.put("CAPSTAN_CHECKPOINT_DIR", dirs.checkpoints(job.uid()).toString());
+    env.put("CAPSTAN_OUTPUT_DIR", dirs.output(job.uid()).toString());
+    env.putIfAbsent("PYTHONUNBUFFERED", "1");
+    List<String> command = new ArrayList<>(replica.group().command());
+    command.addAll(replica.group().args());
+    Placement.ReplicaPlacement placement = job.placement().of(replica.name());
+    return new ReplicaLaunch(
+        new ReplicaId(job.uid(), replica.name()),
+        job.attempt(),
+        replica.group().image(),
+        command,
+        env,
+        replica.group().resources(),
+        placement == null ? List.of() : placement.gpus(),
+        dirs.workDir(job.uid(), replica.name()),
+        logs.file(job.project(), job.uid(), replica.name()));
+  }
+}

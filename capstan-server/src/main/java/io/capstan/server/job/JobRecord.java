@@ -1,0 +1,79 @@
+package io.capstan.server.job;
+
+import static java.util.Objects.requireNonNull;
+
+import io.capstan.api.job.JobPhase;
+import io.capstan.api.job.JobSpec;
+import java.time.Instant;
+
+/**
+ * A job as stored: spec, phase and what the controller acted on.
+ *
+ * @param attempt the launched attempt (0 while queued); replicas are launched once per attempt
+ * @param placement nodes, GPUs and endpoints of the current attempt
+ * @param released whether the runtime has forgotten the replicas of a finished job
+ */
+public record JobRecord(
+    String uid,
+    String project,
+    String name,
+    JobSpec spec,
+    JobPhase phase,
+    String reason,
+    String message,
+    Instant createdAt,
+    Instant startedAt,
+    Instant finishedAt,
+    int restarts,
+    int attempt,
+    Placement placement,
+    boolean released) {
+  public JobRecord {
+    requireNonNull(uid, "uid is null");
+    requireNonNull(project, "project is null");
+    requireNonNull(name, "name is null");
+    requireNonNull(spec, "spec is null");
+    requireNonNull(phase, "phase is null");
+    requireNonNull(createdAt, "createdAt is null");
+    placement = placement == null ? Placement.NONE : placement;
+  }
+
+  /** This job moved to {@code next} for {@code reason}; stamps start and finish times. */
+  public JobRecord transition(JobPhase next, String newReason, String newMessage, Instant now) {
+    JobLifecycle.check(name, phase, next);
+    return new JobRecord(
+        uid,
+        project,
+        name,
+        spec,
+        next,
+        newReason,
+        newMessage,
+        createdAt,
+        startedAt == null && next == JobPhase.STARTING ? now : startedAt,
+        next.isTerminal() ? now : null,
+        restarts,
+        attempt,
+        placement,
+        released);
+  }
+
+  /** The same phase with a new explanation (e.g. why it still waits). */
+  public JobRecord explain(String newReason, String newMessage) {
+    return new JobRecord(
+        uid, project, name, spec, phase, newReason, newMessage, createdAt, startedAt, finishedAt,
+        restarts, attempt, placement, released);
+  }
+
+  public JobRecord launched(int newAttempt, int newRestarts, Placement newPlacement) {
+    return new JobRecord(
+        uid, project, name, spec, phase, reason, message, createdAt, startedAt, finishedAt,
+        newRestarts, newAttempt, newPlacement, released);
+  }
+
+  public JobRecord markReleased() {
+    return new JobRecord(
+        uid, project, name, spec, phase, reason, message, createdAt, startedAt, finishedAt,
+        restarts, attempt, placement, true);
+  }
+}

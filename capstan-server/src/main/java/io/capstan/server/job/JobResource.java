@@ -1,0 +1,158 @@
+package io.capstan.server.job;
+
+import io.capstan.api.ApiPaths;
+import io.capstan.api.error.CapstanException;
+import io.capstan.api.error.ErrorCode;
+import io.capstan.api.identity.ProjectRole;
+import io.capstan.api.job.JobPhase;
+import io.capstan.api.job.JobView;
+import io.capstan.api.job.SubmitResponse;
+import io.capstan.server.ServerConfig;
+import io.capstan.server.identity.Access;
+import io.capstan.server.identity.Caller;
+import io.capstan.server.logs.LogStore;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
+
+/** The training-job endpoints of {@link ApiPaths}. */
+@RestController
+public class JobResource {
+  private final JobService jobs;
+  private final Access access;
+  private final LogStore logs;
+  private final long maxSpecBytes;
+
+  JobResource(JobService jobs, Access access, LogStore logs, ServerConfig config) {
+    this.jobs = jobs;
+    this.access = access;
+    this.logs = logs;
+    this.maxSpecBytes = config.maxSpecBytes();
+  }
+
+  /** Submits a spec: Capstan TrainingJob, Kubeflow PyTorchJob or TFJob, as YAML or JSON. */
+  @PostMapping(path = ApiPaths.JOBS, produces = MediaType.APPLICATION_JSON_VALUE)
+  public ResponseEntity<SubmitResponse> submit(
+      Caller caller, @PathVariable String project, HttpServletRequest request) throws IOException {
+    access.requireProject(caller, project, ProjectRole.EDITOR);
+    String text = readBounded(request);
+    return ResponseEntity.status(HttpStatus.CREATED).body(jobs.submit(project, text));
+  }
+
+  @GetMapping(path = ApiPaths.JOBS, produces = MediaType.APPLICATION_JSON_VALUE)
+  public List<JobView> list(
+      Caller caller,
+      @PathVariable String project,
+      @RequestParam(required = false) String phase) {
+    access.requireProject(caller, project, ProjectRole.VIEWER);
+    List<JobView> all = jobs.list(project);
+    if (phase == null) {
+      return all;
+    }
+    JobPhase wanted = parsePhase(phase);
+    return all.stream().filter(j -> j.status().phase() == wanted).toList();
+  }
+
+  @GetMapping(path = ApiPaths.JOB, produces = MediaType.APPLICATION_JSON_VALUE)
+  public JobView get(Caller caller, @PathVariable String project, @PathVariable String job) {
+    access.requireProject(caller, project, ProjectRole.VIEWER);
+    return jobs.get(project, job);
+  }
+
+  @PostMapping(path = ApiPaths.JOB_CANCEL, produces = MediaType.APPLICATION_JSON_VALUE)
+  public JobView cancel(Caller caller, @PathVariable String project, @PathVariable String job) {
+    access.requireProject(caller, project, ProjectRole.EDITOR);
+    return jobs.cancel(project, job, caller.user());
+  }
+
+  @DeleteMapping(path = ApiPaths.JOB)
+  public ResponseEntity<Void> delete(
+      Caller caller, @PathVariable String project, @PathVariable String job) {
+    access.requireProject(caller, project, ProjectRole.EDITOR);
+    jobs.delete(project, job);
+    return ResponseEntity.noContent().build();
+  }
+
+  /** A replica's log; with {@code follow=true}, streamed until the job has ended. */
+  @GetMapping(path = ApiPaths.JOB_LOGS)
+  public ResponseEntity<StreamingResponseBody> logs(
+      Caller caller,
+      @PathVariable String project,
+      @PathVariable String job,
+      @RequestParam(required = false) String replica,
+      @RequestParam(defaultValue = "false") boolean follow,
+      @RequestParam(defaultValue = "-1") int tail) {
+    access.requireProject(caller, project, ProjectRole.VIEWER);
+    JobRecord record = jobs.find(project, job);
+    String name = replica == null ? firstReplica(record) : replica;
+    if (Rendezvous.replicas(record.spec()).stream().noneMatch(r -> r.name().equals(name))) {
+      throw new CapstanException(ErrorCode.NOT_FOUND, "replica",
+          "Replica '" + name + "' not found in job '" + job + "'; replicas: "
+              + Rendezvous.replicas(record.spec()).stream().map(r -> r.name()).toList());
+    }
+    Path file = logs.file(project, record.uid(), name);
+    StreamingResponseBody body =
+        out -> logs.copy(file, tail, () -> follow && stillWriting(project, job), out);
+    return ResponseEntity.ok()
+        .contentType(new MediaType("text", "plain", StandardCharsets.UTF_8))
+        .header("X-Content-Type-Options", "nosniff")
+        .body(body);
+  }
+
+  /** Replicas may write (or be relaunched and write again) until the job ended and was released. */
+  private boolean stillWriting(String project, String job) {
+    return jobs.findOptional(project, job).map(r -> !(r.phase().isTerminal() && r.released()))
+        .orElse(false);
+  }
+
+  private static String firstReplica(JobRecord record) {
+    return Rendezvous.replicas(record.spec()).get(0).name();
+  }
+
+  private static JobPhase parsePhase(String phase) {
+    try {
+      return JobPhase.fromWire(phase);
+    } catch (IllegalArgumentException e) {
+      throw new CapstanException(ErrorCode.INVALID_ARGUMENT, "phase",
+          "Expected phase to be one of Queued, Starting, Running, Restarting, Succeeded, Failed,"
+              + " Cancelled, but was '" + phase + "'", e);
+    }
+  }
+
+  private String readBounded(HttpServletRequest request) throws IOException {
+    long declared = request.getContentLengthLong();
+    if (declared > maxSpecBytes) {
+      throw tooLarge(declared);
+    }
+    try (InputStream in = request.getInputStream()) {
+      byte[] bytes = in.readNBytes((int) maxSpecBytes + 1);
+      if (bytes.length > maxSpecBytes) {
+        throw tooLarge(-1);
+      }
+      if (bytes.length == 0) {
+        throw new CapstanException(ErrorCode.INVALID_SPEC, "body",
+            "Expected a job spec (YAML or JSON) in the request body, but it was empty");
+      }
+      return new String(bytes, StandardCharsets.UTF_8);
+    }
+  }
+
+  private CapstanException tooLarge(long size) {
+    return new CapstanException(ErrorCode.PAYLOAD_TOO_LARGE, "body",
+        "Expected a job spec of at most " + maxSpecBytes + " bytes, but it was "
+            + (size < 0 ? "larger" : size + " bytes"));
+  }
+}

@@ -1,0 +1,261 @@
+package io.capstan.server.job;
+
+import io.capstan.api.job.JobEvent;
+import io.capstan.api.job.JobPhase;
+import io.capstan.api.job.JobSpec;
+import io.capstan.api.job.ReplicaRole;
+import io.capstan.api.job.ReplicaStatus;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Jobs, their replicas and events in the database (H2 or PostgreSQL). */
+public final class JobStore {
+  private static final String COLUMNS =
+      "uid, project, name, spec_json, phase, reason, message, created_at, started_at,"
+          + " finished_at, restarts, attempt, placement_json, released";
+
+  private final JdbcClient jdbc;
+  private final TransactionTemplate tx;
+  private final JsonMapper json;
+
+  public JobStore(JdbcClient jdbc, TransactionTemplate tx, JsonMapper json) {
+    this.jdbc = jdbc;
+    this.tx = tx;
+    this.json = json;
+  }
+
+  /** Stores a new job with its initial replica rows and first event, all or nothing. */
+  public void insert(JobRecord job, List<ReplicaStatus> replicas, JobEvent event) {
+    tx.executeWithoutResult(
+        status -> {
+          jdbc.sql(
+                  "insert into jobs ("
+                      + COLUMNS
+                      + ") values (:uid, :project, :name, :spec, :phase, :reason, :message,"
+                      + " :created, :started, :finished, :restarts, :attempt, :placement,"
+                      + " :released)")
+              .params(rowParams(job))
+              .update();
+          writeReplicas(job.uid(), replicas);
+          appendEvent(job.uid(), event);
+        });
+  }
+
+  public Optional<JobRecord> find(String project, String name) {
+    return jdbc.sql("select " + COLUMNS + " from jobs where project = ? and name = ?")
+        .params(project, name)
+        .query(this::mapJob)
+        .optional();
+  }
+
+  public Optional<JobRecord> findByUid(String uid) {
+    return jdbc.sql("select " + COLUMNS + " from jobs where uid = ?")
+        .param(uid)
+        .query(this::mapJob)
+        .optional();
+  }
+
+  public List<JobRecord> list(String project) {
+    return jdbc.sql("select " + COLUMNS + " from jobs where project = ? order by created_at, uid")
+        .param(project)
+        .query(this::mapJob)
+        .list();
+  }
+
+  /** Jobs the controller still has work on: not finished, or finished but not released. */
+  public List<JobRecord> listLive() {
+    return jdbc.sql(
+            "select "
+                + COLUMNS
+                + " from jobs where phase not in ('SUCCEEDED', 'FAILED', 'CANCELLED')"
+                + " or released = false order by created_at, uid")
+        .query(this::mapJob)
+        .list();
+  }
+
+  /** Finished jobs, for TTL clean-up. */
+  public List<JobRecord> listFinished() {
+    return jdbc.sql(
+            "select "
+                + COLUMNS
+                + " from jobs where phase in ('SUCCEEDED', 'FAILED', 'CANCELLED') order by"
+                + " finished_at")
+        .query(this::mapJob)
+        .list();
+  }
+
+  /**
+   * Saves {@code next} if the stored phase is still {@code expected}; records {@code event} when
+   * given. Returns false when someone else changed the job first (the caller re-reads).
+   */
+  public boolean update(JobRecord next, JobPhase expected, JobEvent event) {
+    Boolean saved =
+        tx.execute(
+            status -> {
+              int rows =
+                  jdbc.sql(
+                          "update jobs set phase = :phase, reason = :reason, message = :message,"
+                              + " started_at = :started, finished_at = :finished, restarts ="
+                              + " :restarts, attempt = :attempt, placement_json = :placement,"
+                              + " released = :released where uid = :uid and phase = :expected")
+                      .params(rowParams(next))
+                      .param("expected", expected.name())
+                      .update();
+              if (rows == 1 && event != null) {
+                appendEvent(next.uid(), event);
+              }
+              return rows == 1;
+            });
+    return Boolean.TRUE.equals(saved);
+  }
+
+  public void replaceReplicas(String uid, List<ReplicaStatus> replicas) {
+    tx.executeWithoutResult(
+        status -> {
+          jdbc.sql("delete from job_replicas where job_uid = ?").param(uid).update();
+          writeReplicas(uid, replicas);
+        });
+  }
+
+  public List<ReplicaStatus> replicas(String uid) {
+    return jdbc.sql(
+            "select name, role, idx, state, exit_code, attempt, gpus, started_at, finished_at,"
+                + " message from job_replicas where job_uid = ? order by role, idx")
+        .param(uid)
+        .query(this::mapReplica)
+        .list();
+  }
+
+  public List<JobEvent> events(String uid) {
+    return jdbc.sql(
+            "select at, phase, reason, message from job_events where job_uid = ? order by id")
+        .param(uid)
+        .query(
+            (rs, row) ->
+                new JobEvent(
+                    Instant.ofEpochMilli(rs.getLong("at")),
+                    JobPhase.valueOf(rs.getString("phase")),
+                    rs.getString("reason"),
+                    rs.getString("message")))
+        .list();
+  }
+
+  public void delete(String uid) {
+    tx.executeWithoutResult(
+        status -> {
+          jdbc.sql("delete from job_events where job_uid = ?").param(uid).update();
+          jdbc.sql("delete from job_replicas where job_uid = ?").param(uid).update();
+          jdbc.sql("delete from jobs where uid = ?").param(uid).update();
+        });
+  }
+
+  private void appendEvent(String uid, JobEvent event) {
+    jdbc.sql(
+            "insert into job_events (job_uid, at, phase, reason, message) values (?, ?, ?, ?, ?)")
+        .params(
+            uid,
+            event.time().toEpochMilli(),
+            event.phase().name(),
+            event.reason(),
+            truncate(event.message(), 4000))
+        .update();
+  }
+
+  private void writeReplicas(String uid, List<ReplicaStatus> replicas) {
+    for (ReplicaStatus r : replicas) {
+      jdbc.sql(
+              "insert into job_replicas (job_uid, name, role, idx, state, exit_code, attempt, gpus,"
+                  + " started_at, finished_at, message) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+          .params(
+              uid,
+              r.name(),
+              r.role().name(),
+              r.index(),
+              r.state(),
+              r.exitCode(),
+              r.attempt(),
+              r.gpus().stream().map(String::valueOf).collect(Collectors.joining(",")),
+              millis(r.startedAt()),
+              millis(r.finishedAt()),
+              truncate(r.message(), 1000))
+          .update();
+    }
+  }
+
+  private java.util.Map<String, Object> rowParams(JobRecord job) {
+    java.util.Map<String, Object> params = new java.util.HashMap<>();
+    params.put("uid", job.uid());
+    params.put("project", job.project());
+    params.put("name", job.name());
+    params.put("spec", json.writeValueAsString(job.spec()));
+    params.put("phase", job.phase().name());
+    params.put("reason", job.reason());
+    params.put("message", truncate(job.message(), 4000));
+    params.put("created", job.createdAt().toEpochMilli());
+    params.put("started", millis(job.startedAt()));
+    params.put("finished", millis(job.finishedAt()));
+    params.put("restarts", job.restarts());
+    params.put("attempt", job.attempt());
+    params.put("placement", json.writeValueAsString(job.placement()));
+    params.put("released", job.released());
+    return params;
+  }
+
+  private JobRecord mapJob(ResultSet rs, int row) throws SQLException {
+    return new JobRecord(
+        rs.getString("uid"),
+        rs.getString("project"),
+        rs.getString("name"),
+        json.readValue(rs.getString("spec_json"), JobSpec.class),
+        JobPhase.valueOf(rs.getString("phase")),
+        rs.getString("reason"),
+        rs.getString("message"),
+        Instant.ofEpochMilli(rs.getLong("created_at")),
+        instant(rs, "started_at"),
+        instant(rs, "finished_at"),
+        rs.getInt("restarts"),
+        rs.getInt("attempt"),
+        rs.getString("placement_json") == null
+            ? Placement.NONE
+            : json.readValue(rs.getString("placement_json"), Placement.class),
+        rs.getBoolean("released"));
+  }
+
+  private ReplicaStatus mapReplica(ResultSet rs, int row) throws SQLException {
+    String gpus = rs.getString("gpus");
+    int exit = rs.getInt("exit_code");
+    Integer exitCode = rs.wasNull() ? null : exit;
+    return new ReplicaStatus(
+        rs.getString("name"),
+        ReplicaRole.valueOf(rs.getString("role")),
+        rs.getInt("idx"),
+        rs.getString("state"),
+        exitCode,
+        rs.getInt("attempt"),
+        gpus.isEmpty() ? List.of() : Arrays.stream(gpus.split(",")).map(Integer::valueOf).toList(),
+        instant(rs, "started_at"),
+        instant(rs, "finished_at"),
+        rs.getString("message"));
+  }
+
+  private static Instant instant(ResultSet rs, String column) throws SQLException {
+    long value = rs.getLong(column);
+    return rs.wasNull() ? null : Instant.ofEpochMilli(value);
+  }
+
+  private static Long millis(Instant instant) {
+    return instant == null ? null : instant.toEpochMilli();
+  }
+
+  private static String truncate(String text, int max) {
+    return text == null || text.length() <= max ? text : text.substring(0, max - 1) + "…";
+  }
+}

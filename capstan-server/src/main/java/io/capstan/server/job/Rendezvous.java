@@ -1,0 +1,103 @@
+package io.capstan.server.job;
+
+import io.capstan.api.job.Framework;
+import io.capstan.api.job.JobSpec;
+import io.capstan.api.job.ReplicaGroupSpec;
+import io.capstan.api.job.ReplicaRole;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The rendezvous environment of each replica, as Kubeflow's training operator injects it: PyTorch's
+ * {@code MASTER_ADDR}/{@code MASTER_PORT}/{@code WORLD_SIZE}/{@code RANK} and TensorFlow's {@code
+ * TF_CONFIG}.
+ */
+final class Rendezvous {
+  private final JsonMapper json;
+
+  Rendezvous(JsonMapper json) {
+    this.json = json;
+  }
+
+  /** Replica names of a job in rank order (the order of its replica groups). */
+  static List<Replica> replicas(JobSpec spec) {
+    List<Replica> replicas = new ArrayList<>();
+    for (ReplicaGroupSpec group : spec.replicaGroups()) {
+      for (int i = 0; i < group.count(); i++) {
+        replicas.add(new Replica(group.replicaName(i), group, i));
+      }
+    }
+    return replicas;
+  }
+
+  /**
+   * The framework variables of one replica.
+   *
+   * @param spec the job
+   * @param replica the replica
+   * @param endpoints {@code host:port} per replica name
+   */
+  Map<String, String> environment(JobSpec spec, Replica replica, Map<String, String> endpoints) {
+    Map<String, String> env = new LinkedHashMap<>();
+    if (spec.framework() == Framework.PYTORCH) {
+      pytorch(spec, replica, endpoints, env);
+    } else if (spec.framework() == Framework.TENSORFLOW) {
+      env.put("TF_CONFIG", tfConfig(spec, replica, endpoints));
+    }
+    return env;
+  }
+
+  private static void pytorch(
+      JobSpec spec, Replica replica, Map<String, String> endpoints, Map<String, String> env) {
+    List<Replica> ranked =
+        replicas(spec).stream()
+            .filter(r -> r.role() == ReplicaRole.MASTER || r.role() == ReplicaRole.WORKER)
+            .toList();
+    int rank = -1;
+    for (int i = 0; i < ranked.size(); i++) {
+      if (ranked.get(i).name().equals(replica.name())) {
+        rank = i;
+      }
+    }
+    String master = endpoints.get(ranked.get(0).name());
+    int colon = master.lastIndexOf(':');
+    env.put("MASTER_ADDR", master.substring(0, colon));
+    env.put("MASTER_PORT", master.substring(colon + 1));
+    env.put("WORLD_SIZE", Integer.toString(ranked.size()));
+    env.put("RANK", Integer.toString(Math.max(rank, 0)));
+    env.put("LOCAL_RANK", "0");
+    env.put("PET_NNODES", Integer.toString(ranked.size()));
+    env.put("PET_NODE_RANK", Integer.toString(Math.max(rank, 0)));
+    env.put("PET_NPROC_PER_NODE", "1");
+  }
+
+  private String tfConfig(JobSpec spec, Replica replica, Map<String, String> endpoints) {
+    Map<String, List<String>> cluster = new LinkedHashMap<>();
+    for (Replica peer : replicas(spec)) {
+      if (peer.role() == ReplicaRole.EVALUATOR) {
+        continue; // Evaluators are not part of the TensorFlow cluster.
+      }
+      cluster.computeIfAbsent(tfType(peer.role()), k -> new ArrayList<>())
+          .add(endpoints.get(peer.name()));
+    }
+    Map<String, Object> config = new LinkedHashMap<>();
+    config.put("cluster", cluster);
+    config.put("task", Map.of("type", tfType(replica.role()), "index", replica.index()));
+    config.put("environment", "cloud");
+    return json.writeValueAsString(config);
+  }
+
+  private static String tfType(ReplicaRole role) {
+    return role == ReplicaRole.MASTER ? "chief" : role.wireName();
+  }
+
+  /** One replica of a job: its name, group and index within the group. */
+  record Replica(String name, ReplicaGroupSpec group, int index) {
+    ReplicaRole role() {
+      return group.role();
+    }
+  }
+}

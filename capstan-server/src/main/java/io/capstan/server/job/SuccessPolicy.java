@@ -1,0 +1,53 @@
+package io.capstan.server.job;
+
+import io.capstan.api.job.Framework;
+import io.capstan.api.job.JobSpec;
+import io.capstan.api.job.ReplicaGroupSpec;
+import io.capstan.api.job.ReplicaRole;
+import io.capstan.runtime.ReplicaObservation;
+import io.capstan.runtime.ReplicaPhase;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * When a job has succeeded, following Kubeflow: the leader (master, chief or launcher) succeeded;
+ * without one, TensorFlow needs worker 0 (or every worker under {@code AllWorkers}), and other
+ * frameworks need every replica except parameter servers and evaluators, which are then stopped.
+ */
+final class SuccessPolicy {
+  static final String SUCCESS_POLICY_LABEL = "capstan.io/success-policy";
+  private static final Set<ReplicaRole> LEADERS =
+      EnumSet.of(ReplicaRole.MASTER, ReplicaRole.CHIEF, ReplicaRole.LAUNCHER);
+  private static final Set<ReplicaRole> SERVICES = EnumSet.of(ReplicaRole.PS, ReplicaRole.EVALUATOR);
+
+  private SuccessPolicy() {}
+
+  static boolean succeeded(JobSpec spec, Map<String, ReplicaObservation> observed) {
+    for (ReplicaGroupSpec group : spec.replicaGroups()) {
+      if (LEADERS.contains(group.role())) {
+        return succeeded(observed, group.replicaName(0));
+      }
+    }
+    boolean allWorkers = "AllWorkers".equals(spec.labels().get(SUCCESS_POLICY_LABEL));
+    if (spec.framework() == Framework.TENSORFLOW && !allWorkers) {
+      return succeeded(observed, ReplicaRole.WORKER.wireName() + "-0");
+    }
+    for (ReplicaGroupSpec group : spec.replicaGroups()) {
+      if (SERVICES.contains(group.role())) {
+        continue;
+      }
+      for (int i = 0; i < group.count(); i++) {
+        if (!succeeded(observed, group.replicaName(i))) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  private static boolean succeeded(Map<String, ReplicaObservation> observed, String replica) {
+    ReplicaObservation observation = observed.get(replica);
+    return observation != null && observation.phase() == ReplicaPhase.SUCCEEDED;
+  }
+}

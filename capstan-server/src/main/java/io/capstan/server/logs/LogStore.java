@@ -1,0 +1,98 @@
+package io.capstan.server.logs;
+
+import io.capstan.server.datadir.FileTrees;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Durable replica logs under {@code <data>/logs/<project>/<job-uid>/<replica>.log}. Replicas append
+ * to their file directly, so output survives a control-plane crash; files stay until the job's TTL
+ * expires or it is deleted.
+ */
+public final class LogStore {
+  private static final Duration POLL = Duration.ofMillis(100);
+
+  private final Path root;
+
+  public LogStore(Path dataDir) {
+    this.root = dataDir.resolve("logs");
+  }
+
+  public Path file(String project, String jobUid, String replica) {
+    return root.resolve(project).resolve(jobUid).resolve(replica + ".log");
+  }
+
+  /**
+   * Copies a replica's log to {@code out}: the last {@code tail} lines (all when negative), then,
+   * when {@code following}, new output as it is written until {@code finished} says the replica
+   * ended and the file is drained.
+   */
+  public void copy(Path file, int tail, BooleanSupplier following, OutputStream out)
+      throws IOException {
+    long position = tail < 0 ? 0 : tailOffset(file, tail);
+    while (true) {
+      boolean done = !following.getAsBoolean();
+      position = copyFrom(file, position, out);
+      out.flush();
+      if (done) {
+        return;
+      }
+      sleep();
+    }
+  }
+
+  public void deleteJob(String project, String jobUid) {
+    FileTrees.deleteRecursively(root.resolve(project).resolve(jobUid));
+  }
+
+  private static long copyFrom(Path file, long position, OutputStream out) throws IOException {
+    if (!Files.exists(file)) {
+      return position;
+    }
+    try (InputStream in = Files.newInputStream(file)) {
+      in.skipNBytes(Math.min(position, Files.size(file)));
+      return position + in.transferTo(out);
+    }
+  }
+
+  /** Byte offset where the last {@code lines} lines start. */
+  private static long tailOffset(Path file, int lines) throws IOException {
+    if (!Files.exists(file)) {
+      return 0;
+    }
+    try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
+      long pos = raf.length();
+      int seen = 0;
+      if (pos > 0) {
+        raf.seek(pos - 1);
+        if (raf.read() == '\n') {
+          pos--;
+        }
+      }
+      while (pos > 0) {
+        raf.seek(pos - 1);
+        if (raf.read() == '\n' && ++seen == lines) {
+          return pos;
+        }
+        pos--;
+      }
+      return 0;
+    }
+  }
+
+  private static void sleep() {
+    try {
+      Thread.sleep(POLL.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UncheckedIOException(new java.io.InterruptedIOException("log follow interrupted"));
+    }
+  }
+}

@@ -1,0 +1,153 @@
+package io.capstan.server.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.capstan.server.CapstanServer;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Bad input gets a 4xx naming the field and stores nothing; projects never see each other. */
+@SpringBootTest(classes = CapstanServer.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class JobApiIT {
+  private static final Path DATA = ServerFixture.newDataDir("capstan-api-it");
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final String JOBS = "/api/v1/projects/default/jobs";
+
+  @DynamicPropertySource
+  static void properties(DynamicPropertyRegistry registry) {
+    registry.add("capstan.data-dir", DATA::toString);
+  }
+
+  @Value("${local.server.port}")
+  int port;
+
+  private TestingHttp http;
+  private String admin;
+
+  @BeforeEach
+  void setUp() {
+    http = new TestingHttp("http://127.0.0.1:" + port);
+    admin = ServerFixture.adminToken(DATA);
+  }
+
+  @Test
+  void malformedYamlIsRejected() {
+    assertRejected("kind: TrainingJob\nspec: [unclosed", 400, "INVALID_SPEC", null, "Malformed");
+  }
+
+  @Test
+  void unknownKindIsRejectedNamingTheSupportedOnes() {
+    assertRejected(
+        "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: x}\nspec: {}\n",
+        400, "INVALID_SPEC", "kind", "PyTorchJob");
+  }
+
+  @Test
+  void zeroReplicasAreRejectedNamingTheCount() {
+    assertRejected(
+        spec("count: 0", "command: [\"true\"]"), 400, "INVALID_SPEC", "spec.replicas[0].count",
+        "but was 0");
+  }
+
+  @Test
+  void missingCommandIsRejectedNamingTheGroup() {
+    assertRejected(spec("count: 1", ""), 400, "INVALID_SPEC", "spec.replicas[0]", "command");
+  }
+
+  @Test
+  void hugeSpecIsRejectedBeforeParsing() {
+    String huge = spec("count: 1", "command: [\"true\"]") + "#" + "x".repeat(2 * 1024 * 1024);
+    assertRejected(huge, 413, "PAYLOAD_TOO_LARGE", "body", "at most");
+  }
+
+  @Test
+  void jobLargerThanTheMachineIsRejectedWithWhy() {
+    assertRejected(
+        spec("count: 2", "command: [\"true\"]\n      resources: {gpu: 64}"),
+        422, "EXCEEDS_CAPACITY", "spec.replicas", "can never start here");
+  }
+
+  @Test
+  void duplicateNameIsAConflict() {
+    String spec = spec("count: 1", "command: [\"true\"]").replace("name: bad", "name: twice");
+    assertThat(http.post(admin, JOBS, "application/yaml", spec).status()).isEqualTo(201);
+    TestingHttp.Answer again = http.post(admin, JOBS, "application/yaml", spec);
+    assertThat(again.status()).isEqualTo(409);
+    assertThat(JSON.readTree(again.body()).get("field").asString()).isEqualTo("metadata.name");
+  }
+
+  @Test
+  void requestsWithoutAValidTokenAreUnauthenticated() {
+    assertThat(http.get(null, JOBS).status()).isEqualTo(401);
+    TestingHttp.Answer wrong = http.get("cap_not-a-token", JOBS);
+    assertThat(wrong.status()).isEqualTo(401);
+    assertThat(JSON.readTree(wrong.body()).get("code").asString()).isEqualTo("UNAUTHENTICATED");
+  }
+
+  @Test
+  void aMemberOfOneProjectCannotSeeOrTouchAnotherProjectsJobs() {
+    String alice = userWithProject("alice", "vision");
+    String bob = userWithProject("bob", "nlp");
+    String spec = spec("count: 1", "command: [sleep, \"60\"]").replace("name: bad", "name: secret");
+    assertThat(http.post(alice, "/api/v1/projects/vision/jobs", "application/yaml", spec).status())
+        .isEqualTo(201);
+
+    String base = "/api/v1/projects/vision/jobs";
+    assertThat(http.get(bob, base).status()).isEqualTo(404);
+    assertThat(http.get(bob, base + "/secret").status()).isEqualTo(404);
+    assertThat(http.get(bob, base + "/secret/logs").status()).isEqualTo(404);
+    assertThat(http.post(bob, base + "/secret/cancel", null, "").status()).isEqualTo(404);
+    assertThat(http.delete(bob, base + "/secret").status()).isEqualTo(404);
+    assertThat(http.post(bob, base, "application/yaml", spec).status()).isEqualTo(404);
+    assertThat(http.get(bob, "/api/v1/projects/nlp/jobs").body()).doesNotContain("secret");
+
+    assertThat(http.post(alice, base + "/secret/cancel", null, "").status()).isEqualTo(200);
+  }
+
+  private String userWithProject(String user, String project) {
+    assertThat(http.post(admin, "/api/v1/users", "application/json",
+        "{\"name\":\"" + user + "\",\"admin\":false}").status()).isEqualTo(201);
+    TestingHttp.Answer token = http.post(admin, "/api/v1/users/" + user + "/tokens",
+        "application/json", "{\"name\":\"test\"}");
+    assertThat(token.status()).as(token.body()).isEqualTo(201);
+    String secret = JSON.readTree(token.body()).get("token").asString();
+    assertThat(http.post(secret, "/api/v1/projects", "application/json",
+        "{\"name\":\"" + project + "\",\"description\":\"team\"}").status()).isEqualTo(201);
+    return secret;
+  }
+
+  private void assertRejected(String body, int status, String code, String field, String text) {
+    TestingHttp.Answer answer = http.post(admin, JOBS, "application/yaml", body);
+    assertThat(answer.status()).as(answer.body()).isEqualTo(status);
+    JsonNode error = JSON.readTree(answer.body());
+    assertThat(error.get("code").asString()).isEqualTo(code);
+    if (field != null) {
+      assertThat(error.get("field").asString()).isEqualTo(field);
+    }
+    assertThat(error.get("message").asString()).contains(text);
+    JsonNode jobs = JSON.readTree(http.get(admin, JOBS).body());
+    for (JsonNode job : jobs) {
+      assertThat(job.get("name").asString()).as("nothing stored").isNotEqualTo("bad");
+    }
+  }
+
+  private static String spec(String count, String command) {
+    return """
+        apiVersion: capstan.io/v1
+        kind: TrainingJob
+        metadata: {name: bad}
+        spec:
+          replicas:
+            - role: worker
+              %s
+              %s
+        """.formatted(count, command);
+  }
+}

@@ -1,0 +1,262 @@
+package io.capstan.server.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.capstan.server.CapstanServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Real PyTorch and TF_CONFIG jobs through the CLI and the REST API of a server booted with the
+ * production wiring: success with logs and ONNX output, Kubeflow YAML unchanged, restart with
+ * checkpoint resume, backoff limit, cancel.
+ */
+@SpringBootTest(classes = CapstanServer.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class TrainingJobsIT {
+  private static final Path DATA = ServerFixture.newDataDir("capstan-jobs-it");
+  private static final Path EXAMPLES = ServerFixture.repository().resolve("examples");
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  @DynamicPropertySource
+  static void properties(DynamicPropertyRegistry registry) {
+    registry.add("capstan.data-dir", DATA::toString);
+    registry.add("capstan.home", () -> ServerFixture.repository().toString());
+    registry.add("capstan.stop-grace-period", () -> "3s");
+  }
+
+  @Value("${local.server.port}")
+  int port;
+
+  private TestingCli cli;
+  private TestingHttp http;
+  private String token;
+
+  @BeforeEach
+  void setUp() {
+    token = ServerFixture.adminToken(DATA);
+    cli = new TestingCli("http://127.0.0.1:" + port, token);
+    http = new TestingHttp("http://127.0.0.1:" + port);
+  }
+
+  @Test
+  void ddpJobThroughTheCliSucceedsWithBothRanksLogsAndAnOnnxModel() {
+    TestingCli.Result submitted =
+        cli.run("submit", "-f", EXAMPLES.resolve("pytorch-ddp/job.yaml").toString());
+    assertThat(submitted.exitCode()).as(submitted.err()).isZero();
+    String name = submitted.out().trim();
+
+    TestingCli.Result waited = cli.run("wait", name, "--timeout", "3m");
+
+    assertThat(waited.exitCode()).as(waited.out() + waited.err()).isZero();
+    JsonNode job = JSON.readTree(cli.run("get", name, "-o", "json").out());
+    assertThat(job.get("status").get("phase").asString()).isEqualTo("Succeeded");
+    for (String replica : new String[] {"worker-0", "worker-1"}) {
+      String logs = cli.run("logs", name, "--replica", replica).out();
+      int rank = replica.equals("worker-0") ? 0 : 1;
+      assertThat(logs).contains("rank " + rank + "/2 epoch 5 loss");
+    }
+    Path output = Path.of(job.get("status").get("outputDir").asString());
+    assertThat(output.resolve("model.onnx")).isNotEmptyFile();
+    assertThat(cli.run("logs", name, "--replica", "worker-0").out())
+        .contains("exported ONNX model to " + output.resolve("model.onnx"));
+  }
+
+  @Test
+  void kubeflowPyTorchJobYamlRunsUnchanged() throws Exception {
+    String yaml = Files.readString(EXAMPLES.resolve("pytorch-ddp/pytorchjob.yaml"));
+    String name = submit(yaml.replace("name: pytorch-ddp", "name: kubeflow-ddp"));
+
+    JsonNode job = awaitFinished(name, Duration.ofMinutes(3));
+
+    assertThat(job.get("status").get("phase").asString()).isEqualTo("Succeeded");
+    assertThat(job.get("spec").get("sourceKind").asString()).isEqualTo("PyTorchJob");
+    assertThat(log(name, "master-0")).contains("rank 0/2 epoch");
+    assertThat(log(name, "worker-0")).contains("rank 1/2 epoch");
+    assertThat(Path.of(job.get("status").get("outputDir").asString()).resolve("model.onnx"))
+        .isNotEmptyFile();
+  }
+
+  @Test
+  void tfJobReplicasAgreeOnTfConfigAndParameterServerIsStopped() throws Exception {
+    String name = submit(Files.readString(EXAMPLES.resolve("tf-config/tfjob.yaml")));
+
+    JsonNode job = awaitFinished(name, Duration.ofMinutes(2));
+
+    assertThat(job.get("status").get("phase").asString()).isEqualTo("Succeeded");
+    assertThat(log(name, "worker-0")).contains("TF_CONFIG ok: worker 0 of 2, 1 ps");
+    assertThat(log(name, "worker-1")).contains("TF_CONFIG ok: worker 1 of 2, 1 ps");
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        assertThat(replica(job(name), "ps-0").get("state").asString()).isNotEqualTo("Running"));
+  }
+
+  @Test
+  void killedWorkerRestartsTheJobWhichResumesFromItsCheckpoint() {
+    String name = submit(ddpJob("resume", "OnFailure", 3, "--epochs", "8", "--sleep-per-epoch", "1"));
+    String uid = job(name).get("uid").asString();
+    await().atMost(Duration.ofMinutes(2)).until(() -> log(name, "worker-1").contains("epoch 3 "));
+
+    long pid = ServerFixture.replicaProcess(uid, "worker-1", "train.py");
+    assertThat(pid).as("worker-1's training process").isPositive();
+    ServerFixture.kill9(pid);
+
+    JsonNode job = awaitFinished(name, Duration.ofMinutes(3));
+    assertThat(job.get("status").get("phase").asString()).isEqualTo("Succeeded");
+    assertThat(job.get("status").get("restarts").asInt()).isEqualTo(1);
+    assertThat(events(job)).contains("ReplicaFailed", "Restarted", "Succeeded");
+    String log = log(name, "worker-0");
+    assertThat(log).containsPattern("resumed from checkpoint at epoch [2-7]");
+    assertThat(log).contains("rank 0/2 epoch 8 loss");
+    int resumedAt = Integer.parseInt(log.replaceAll("(?s).*resumed from checkpoint at epoch (\\d+).*", "$1"));
+    assertThat(log.substring(log.indexOf("resumed from checkpoint")))
+        .as("the epoch counter continues after the checkpoint")
+        .contains("rank 0/2 epoch " + (resumedAt + 1) + " loss")
+        .doesNotContain("rank 0/2 epoch 1 loss");
+  }
+
+  @Test
+  void failingJobStopsAfterItsBackoffLimitWithTheReason() {
+    String spec =
+        """
+        apiVersion: capstan.io/v1
+        kind: TrainingJob
+        metadata: {name: always-fails}
+        spec:
+          restartPolicy: OnFailure
+          backoffLimit: 2
+          replicas:
+            - role: worker
+              count: 2
+              command: [sh, -c, "echo trying; exit 3"]
+        """;
+    String name = submit(spec);
+
+    JsonNode job = awaitFinished(name, Duration.ofMinutes(1));
+
+    assertThat(job.get("status").get("phase").asString()).isEqualTo("Failed");
+    assertThat(job.get("status").get("reason").asString()).isEqualTo("BackoffLimitExceeded");
+    assertThat(job.get("status").get("message").asString())
+        .contains("exited with code 3")
+        .contains("restarted 2 times (backoffLimit 2)");
+    assertThat(job.get("status").get("restarts").asInt()).isEqualTo(2);
+    TestingCli.Result waited = cli.run("wait", name, "--timeout", "10s");
+    assertThat(waited.exitCode()).isEqualTo(1);
+  }
+
+  @Test
+  void neverRestartPolicyFailsAtOnceAndCancelStopsEveryReplica() {
+    String failing = submit(ddpLike("fails-once", "Never", "exit 7"));
+    JsonNode failed = awaitFinished(failing, Duration.ofMinutes(1));
+    assertThat(failed.get("status").get("reason").asString()).isEqualTo("ReplicaFailed");
+    assertThat(failed.get("status").get("restarts").asInt()).isZero();
+
+    String sleeper = submit(ddpLike("sleeper", "Never", "echo started; sleep 300"));
+    await().atMost(Duration.ofSeconds(30))
+        .until(() -> job(sleeper).get("status").get("phase").asString().equals("Running"));
+    String uid = job(sleeper).get("uid").asString();
+
+    TestingCli.Result cancelled = cli.run("cancel", sleeper);
+
+    assertThat(cancelled.exitCode()).as(cancelled.err()).isZero();
+    assertThat(job(sleeper).get("status").get("phase").asString()).isEqualTo("Cancelled");
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      assertThat(ServerFixture.replicaProcess(uid, "worker-0", "sleep")).isEqualTo(-1);
+      assertThat(ServerFixture.replicaProcess(uid, "worker-1", "sleep")).isEqualTo(-1);
+    });
+    assertThat(cli.run("cancel", sleeper).exitCode()).isEqualTo(1);
+  }
+
+  private String submit(String spec) {
+    TestingHttp.Answer answer =
+        http.post(token, "/api/v1/projects/default/jobs", "application/yaml", spec);
+    assertThat(answer.status()).as(answer.body()).isEqualTo(201);
+    return JSON.readTree(answer.body()).get("name").asString();
+  }
+
+  private JsonNode job(String name) {
+    TestingHttp.Answer answer = http.get(token, "/api/v1/projects/default/jobs/" + name);
+    assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+    return JSON.readTree(answer.body());
+  }
+
+  private JsonNode awaitFinished(String name, Duration timeout) {
+    await().atMost(timeout).pollInterval(Duration.ofMillis(250)).until(() -> {
+      String phase = job(name).get("status").get("phase").asString();
+      return phase.equals("Succeeded") || phase.equals("Failed") || phase.equals("Cancelled");
+    });
+    return job(name);
+  }
+
+  private String log(String name, String replica) {
+    return http.get(token, "/api/v1/projects/default/jobs/" + name + "/logs?replica=" + replica)
+        .body();
+  }
+
+  private static JsonNode replica(JsonNode job, String name) {
+    for (JsonNode replica : job.get("status").get("replicas")) {
+      if (replica.get("name").asString().equals(name)) {
+        return replica;
+      }
+    }
+    throw new AssertionError("no replica " + name + " in " + job);
+  }
+
+  private static String events(JsonNode job) {
+    StringBuilder reasons = new StringBuilder();
+    for (JsonNode event : job.get("events")) {
+      reasons.append(event.get("reason").asString()).append(' ');
+    }
+    return reasons.toString();
+  }
+
+  private static String ddpJob(String name, String policy, int backoff, String... args) {
+    return """
+        apiVersion: capstan.io/v1
+        kind: TrainingJob
+        metadata: {name: %s}
+        spec:
+          framework: pytorch
+          restartPolicy: %s
+          backoffLimit: %d
+          replicas:
+            - role: worker
+              count: 2
+              image: capstan/examples:latest
+              command: [python3, /examples/pytorch-ddp/train.py]
+              args: [%s]
+        """
+        .formatted(name, policy, backoff, String.join(", ", quoted(args)));
+  }
+
+  private static String ddpLike(String name, String policy, String script) {
+    return """
+        apiVersion: capstan.io/v1
+        kind: TrainingJob
+        metadata: {name: %s}
+        spec:
+          restartPolicy: %s
+          replicas:
+            - role: worker
+              count: 2
+              command: [sh, -c, "%s"]
+        """
+        .formatted(name, policy, script);
+  }
+
+  private static String[] quoted(String[] args) {
+    String[] quoted = new String[args.length];
+    for (int i = 0; i < args.length; i++) {
+      quoted[i] = "\"" + args[i] + "\"";
+    }
+    return quoted;
+  }
+}

@@ -1,0 +1,122 @@
+package io.capstan.server.job;
+
+import static io.capstan.server.job.JobFixture.job;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.capstan.api.job.Framework;
+import io.capstan.api.job.JobSpec;
+import io.capstan.api.job.ReplicaRole;
+import io.capstan.runtime.ReplicaId;
+import io.capstan.runtime.ReplicaObservation;
+import io.capstan.runtime.ReplicaPhase;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+class RendezvousTest {
+  private final JsonMapper json = JsonMapper.builder().build();
+  private final Rendezvous rendezvous = new Rendezvous(json);
+
+  @Test
+  void pytorchMasterIsRankZeroAndWorkersFollow() {
+    JobSpec spec =
+        job("ddp")
+            .framework(Framework.PYTORCH)
+            .group(ReplicaRole.MASTER, 1)
+            .group(ReplicaRole.WORKER, 2)
+            .build();
+    Map<String, String> endpoints = endpoints(spec);
+
+    Map<String, String> worker1 = env(spec, "worker-1", endpoints);
+
+    assertThat(worker1)
+        .containsEntry("MASTER_ADDR", "127.0.0.1")
+        .containsEntry("MASTER_PORT", "20000")
+        .containsEntry("WORLD_SIZE", "3")
+        .containsEntry("RANK", "2")
+        .containsEntry("LOCAL_RANK", "0");
+    assertThat(env(spec, "master-0", endpoints)).containsEntry("RANK", "0");
+  }
+
+  @Test
+  void pytorchWithoutMasterUsesWorkerZero() {
+    JobSpec spec = job("ddp").framework(Framework.PYTORCH).group(ReplicaRole.WORKER, 2).build();
+
+    Map<String, String> env = env(spec, "worker-1", endpoints(spec));
+
+    assertThat(env).containsEntry("MASTER_PORT", "20000").containsEntry("WORLD_SIZE", "2");
+    assertThat(env).containsEntry("RANK", "1");
+  }
+
+  @Test
+  void tfConfigListsClusterWithoutEvaluatorAndNamesTask() {
+    JobSpec spec =
+        job("tf")
+            .framework(Framework.TENSORFLOW)
+            .group(ReplicaRole.PS, 1)
+            .group(ReplicaRole.WORKER, 2)
+            .group(ReplicaRole.EVALUATOR, 1)
+            .build();
+
+    JsonNode config = json.readTree(env(spec, "worker-1", endpoints(spec)).get("TF_CONFIG"));
+
+    assertThat(config.get("cluster").get("ps").get(0).asString()).isEqualTo("127.0.0.1:20000");
+    assertThat(config.get("cluster").get("worker").size()).isEqualTo(2);
+    assertThat(config.get("cluster").get("worker").get(1).asString()).isEqualTo("127.0.0.1:20002");
+    assertThat(config.get("cluster").has("evaluator")).isFalse();
+    assertThat(config.get("task").get("type").asString()).isEqualTo("worker");
+    assertThat(config.get("task").get("index").asInt()).isEqualTo(1);
+  }
+
+  @Test
+  void tensorflowSucceedsWithWorkerZeroWhileParameterServersRun() {
+    JobSpec spec =
+        job("tf").framework(Framework.TENSORFLOW).group(ReplicaRole.PS, 1)
+            .group(ReplicaRole.WORKER, 2).build();
+    Map<String, ReplicaObservation> observed = new LinkedHashMap<>();
+    observed.put("ps-0", observation("ps-0", ReplicaPhase.RUNNING));
+    observed.put("worker-0", observation("worker-0", ReplicaPhase.SUCCEEDED));
+    observed.put("worker-1", observation("worker-1", ReplicaPhase.RUNNING));
+
+    assertThat(SuccessPolicy.succeeded(spec, observed)).isTrue();
+    spec = job("tf").framework(Framework.TENSORFLOW).group(ReplicaRole.PS, 1)
+        .group(ReplicaRole.WORKER, 2).label(SuccessPolicy.SUCCESS_POLICY_LABEL, "AllWorkers")
+        .build();
+    assertThat(SuccessPolicy.succeeded(spec, observed)).isFalse();
+  }
+
+  @Test
+  void pytorchWithoutMasterNeedsEveryWorker() {
+    JobSpec spec = job("ddp").framework(Framework.PYTORCH).group(ReplicaRole.WORKER, 2).build();
+    Map<String, ReplicaObservation> observed = new LinkedHashMap<>();
+    observed.put("worker-0", observation("worker-0", ReplicaPhase.SUCCEEDED));
+    observed.put("worker-1", observation("worker-1", ReplicaPhase.RUNNING));
+
+    assertThat(SuccessPolicy.succeeded(spec, observed)).isFalse();
+    observed.put("worker-1", observation("worker-1", ReplicaPhase.SUCCEEDED));
+    assertThat(SuccessPolicy.succeeded(spec, observed)).isTrue();
+  }
+
+  private Map<String, String> env(JobSpec spec, String replica, Map<String, String> endpoints) {
+    Rendezvous.Replica r =
+        Rendezvous.replicas(spec).stream().filter(x -> x.name().equals(replica)).findFirst()
+            .orElseThrow();
+    return rendezvous.environment(spec, r, endpoints);
+  }
+
+  private static Map<String, String> endpoints(JobSpec spec) {
+    Map<String, String> endpoints = new LinkedHashMap<>();
+    int port = 20000;
+    for (Rendezvous.Replica replica : Rendezvous.replicas(spec)) {
+      endpoints.put(replica.name(), "127.0.0.1:" + port++);
+    }
+    return endpoints;
+  }
+
+  private static ReplicaObservation observation(String replica, ReplicaPhase phase) {
+    return new ReplicaObservation(
+        new ReplicaId("tf-1", replica), 1, phase, null, null, null, null);
+  }
+}
