@@ -1,0 +1,252 @@
+package io.capstan.cli.client;
+
+import static java.util.Objects.requireNonNull;
+
+import io.capstan.cli.CliException;
+import io.capstan.cli.ExitCodes;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A client of the Capstan REST API: sends the bearer token, maps JSON, and turns error answers
+ * ({@code ErrorBody}) and connection failures into {@link CliException}s with the right exit code.
+ */
+public final class ApiClient {
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+  private static final String JSON = "application/json";
+  private static final int MAX_QUOTED_BODY = 200;
+
+  private final Connection connection;
+  private final WireCodec codec;
+  private final HttpClient http;
+
+  public ApiClient(Connection connection, WireCodec codec) {
+    this.connection = requireNonNull(connection, "connection is null");
+    this.codec = requireNonNull(codec, "codec is null");
+    this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+  }
+
+  public Connection connection() {
+    return connection;
+  }
+
+  public WireCodec codec() {
+    return codec;
+  }
+
+  /** GETs {@code path} and returns the body as the server sent it. */
+  public String getText(String path) {
+    return send(request(path).GET());
+  }
+
+  public <T> T get(String path, Class<T> type) {
+    return decode(getText(path), type, path);
+  }
+
+  public <T> T get(String path, TypeReference<T> type) {
+    String body = getText(path);
+    try {
+      return codec.fromJson(body, type);
+    } catch (JacksonException e) {
+      throw unexpectedAnswer(path, e);
+    }
+  }
+
+  /** POSTs {@code body} as JSON. */
+  public <T> T post(String path, Object body, Class<T> type) {
+    return postText(path, codec.toJson(body), JSON, type);
+  }
+
+  /** POSTs {@code text} as is, with {@code contentType}. */
+  public <T> T postText(String path, String text, String contentType, Class<T> type) {
+    HttpRequest.Builder request =
+        request(path)
+            .header("Content-Type", contentType)
+            .POST(HttpRequest.BodyPublishers.ofString(text, StandardCharsets.UTF_8));
+    return decode(send(request), type, path);
+  }
+
+  /** POSTs without a body and returns the answer's text. */
+  public String post(String path) {
+    return send(request(path).POST(HttpRequest.BodyPublishers.noBody()));
+  }
+
+  /** PUTs {@code body} as JSON and returns the answer's text. */
+  public String put(String path, Object body) {
+    return send(
+        request(path)
+            .header("Content-Type", JSON)
+            .PUT(HttpRequest.BodyPublishers.ofString(codec.toJson(body), StandardCharsets.UTF_8)));
+  }
+
+  public void delete(String path) {
+    send(request(path).DELETE());
+  }
+
+  /**
+   * GETs {@code path} and copies the body to {@code out} as it arrives, flushing after every chunk,
+   * until the server ends it. No request timeout: a followed log may stream for hours.
+   */
+  public void stream(String path, OutputStream out) {
+    HttpRequest request = baseRequest(path).header("Accept", "text/plain").GET().build();
+    HttpResponse<InputStream> response =
+        exchange(request, HttpResponse.BodyHandlers.ofInputStream());
+    try (InputStream in = response.body()) {
+      if (response.statusCode() >= 300) {
+        throw error(response.statusCode(), new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      }
+      byte[] buffer = new byte[8192];
+      int n;
+      while ((n = in.read(buffer)) >= 0) {
+        out.write(buffer, 0, n);
+        out.flush();
+      }
+    } catch (IOException e) {
+      throw new CliException(
+          ExitCodes.UNREACHABLE,
+          "Lost the connection to the Capstan server at " + connection.url() + ": " + e,
+          e);
+    }
+  }
+
+  private HttpRequest.Builder request(String path) {
+    return baseRequest(path).timeout(REQUEST_TIMEOUT).header("Accept", JSON);
+  }
+
+  private HttpRequest.Builder baseRequest(String path) {
+    URI uri;
+    try {
+      uri = URI.create(connection.url() + path);
+    } catch (IllegalArgumentException e) {
+      throw new CliException(
+          ExitCodes.USAGE,
+          "Expected a server URL such as http://localhost:7070, but was '" + connection.url() + "'",
+          e);
+    }
+    HttpRequest.Builder builder = HttpRequest.newBuilder(uri).header("User-Agent", "capstan-cli");
+    if (connection.token() != null) {
+      builder.header("Authorization", "Bearer " + connection.token());
+    }
+    return builder;
+  }
+
+  private String send(HttpRequest.Builder request) {
+    HttpResponse<String> response =
+        exchange(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    if (response.statusCode() >= 300) {
+      throw error(response.statusCode(), response.body());
+    }
+    return response.body();
+  }
+
+  private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
+    try {
+      return http.send(request, handler);
+    } catch (IOException | UncheckedIOException e) {
+      throw new CliException(
+          ExitCodes.UNREACHABLE,
+          "Cannot reach the Capstan server at " + connection.url() + ": " + describe(e),
+          e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CliException(ExitCodes.ERROR, "Interrupted while calling " + request.uri(), e);
+    } catch (IllegalArgumentException e) {
+      throw new CliException(
+          ExitCodes.USAGE,
+          "Expected an http:// or https:// server URL, but was '" + connection.url() + "'",
+          e);
+    }
+  }
+
+  /** The first message in the cause chain: HttpClient's ConnectException has none of its own. */
+  private static String describe(Exception e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t.getMessage() != null && !t.getMessage().isBlank()) {
+        return t.getMessage();
+      }
+    }
+    return e instanceof ConnectException
+        ? "could not connect (is the server running, and is the URL right?)"
+        : e.getClass().getSimpleName();
+  }
+
+  private <T> T decode(String body, Class<T> type, String path) {
+    if (type == Void.class) {
+      return null;
+    }
+    try {
+      return codec.fromJson(body, type);
+    } catch (JacksonException e) {
+      throw unexpectedAnswer(path, e);
+    }
+  }
+
+  private CliException unexpectedAnswer(String path, JacksonException e) {
+    return new CliException(
+        ExitCodes.ERROR,
+        "Expected a Capstan API answer from "
+            + connection.url()
+            + path
+            + ", but could not read it: "
+            + e.getOriginalMessage(),
+        e);
+  }
+
+  /** Maps an error answer to an exit code and the server's message (an {@code ErrorBody}). */
+  CliException error(int status, String body) {
+    int exitCode =
+        switch (status) {
+          case 404 -> ExitCodes.NOT_FOUND;
+          case 401, 403 -> ExitCodes.UNAUTHORIZED;
+          default -> ExitCodes.ERROR;
+        };
+    String message = null;
+    String field = null;
+    try {
+      JsonNode node = codec.tree(body);
+      message = node.path("message").stringValue(null);
+      field = node.path("field").stringValue(null);
+    } catch (JacksonException e) {
+      // Not an ErrorBody (a proxy's HTML page, say): quote the body below instead.
+    }
+    if (message == null) {
+      message =
+          "Expected a Capstan API answer from "
+              + connection.url()
+              + ", but got HTTP "
+              + status
+              + quote(body);
+    }
+    if (status == 401) {
+      message +=
+          connection.token() == null
+              ? " (no token: run 'capstan login --url URL --token TOKEN' or set CAPSTAN_TOKEN)"
+              : " (run 'capstan login' again or check CAPSTAN_TOKEN)";
+    }
+    return new CliException(exitCode, message, field, null);
+  }
+
+  private static String quote(String body) {
+    if (body == null || body.isBlank()) {
+      return "";
+    }
+    String trimmed = body.strip();
+    return ": "
+        + (trimmed.length() > MAX_QUOTED_BODY
+            ? trimmed.substring(0, MAX_QUOTED_BODY) + "..."
+            : trimmed);
+  }
+}

@@ -1,0 +1,32 @@
+package io.capstan.cli.job;
+
+import static java.util.Objects.requireNonNull;
+
+import io.capstan.api.ApiPaths;
+import io.capstan.cli.CliContext;
+import io.capstan.cli.ExitCodes;
+import io.capstan.cli.client.ApiClient;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code capstan delete NAME}: stops a job if it runs and forgets it, logs included. */
+@Command(name = "delete", description = "Delete a job (stopping it first) and its logs.")
+public final class DeleteCommand implements Callable<Integer> {
+  @Parameters(paramLabel = "NAME", description = "The job.")
+  String name;
+
+  private final CliContext context;
+
+  public DeleteCommand(CliContext context) {
+    this.context = requireNonNull(context, "context is null");
+  }
+
+  @Override
+  public Integer call() {
+    ApiClient client = context.client();
+    client.delete(ApiPaths.expand(ApiPaths.JOB, client.connection().project(), name));
+    context.out().println("Deleted job " + name);
+    return ExitCodes.OK;
+  }
+}

@@ -1,0 +1,126 @@
+package io.capstan.cli.job;
+
+import static java.util.Objects.requireNonNull;
+
+import io.capstan.api.ApiPaths;
+import io.capstan.api.job.JobEvent;
+import io.capstan.api.job.JobStatus;
+import io.capstan.api.job.JobView;
+import io.capstan.api.job.ReplicaStatus;
+import io.capstan.cli.CliContext;
+import io.capstan.cli.ExitCodes;
+import io.capstan.cli.OutputFormat;
+import io.capstan.cli.TextTable;
+import io.capstan.cli.client.ApiClient;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code capstan get NAME}: one job in detail, or its JSON or YAML. */
+@Command(name = "get", description = "Show a job: status, replicas and recent events.")
+public final class GetCommand implements Callable<Integer> {
+  static final int SHOWN_EVENTS = 10;
+
+  @Parameters(paramLabel = "NAME", description = "The job.")
+  String name;
+
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "FORMAT",
+      description = "json or yaml: the job as the server sent it (default: a human view).")
+  OutputFormat output;
+
+  private final CliContext context;
+
+  public GetCommand(CliContext context) {
+    this.context = requireNonNull(context, "context is null");
+  }
+
+  @Override
+  public Integer call() {
+    ApiClient client = context.client();
+    String answer =
+        client.getText(ApiPaths.expand(ApiPaths.JOB, client.connection().project(), name));
+    if (output == OutputFormat.JSON || output == OutputFormat.YAML) {
+      context.printAnswer(answer, output);
+    } else {
+      describe(context.codec().fromJson(answer, JobView.class), context.out(), context.clock());
+    }
+    return ExitCodes.OK;
+  }
+
+  static void describe(JobView job, PrintStream out, Clock clock) {
+    JobStatus status = job.status();
+    TextTable fields = new TextTable("Name:", job.name());
+    fields.row("Project:", job.project());
+    if (status != null) {
+      fields.row("Phase:", JobText.phase(job));
+      fields.row("Reason:", JobText.orDash(status.reason()));
+      fields.row("Message:", JobText.orDash(status.message()));
+      fields.row("Created:", JobText.time(status.createdAt(), clock));
+      fields.row("Started:", JobText.time(status.startedAt(), clock));
+      fields.row("Finished:", JobText.time(status.finishedAt(), clock));
+      fields.row("Restarts:", status.restarts() + restartLimit(job));
+      fields.row("Checkpoint dir:", JobText.orDash(status.checkpointDir()));
+      fields.row("Output dir:", JobText.orDash(status.outputDir()));
+    }
+    fields.print(out);
+    if (status == null) {
+      return;
+    }
+    if (!status.warnings().isEmpty()) {
+      out.println();
+      out.println("Warnings:");
+      status.warnings().forEach(w -> out.println("  - " + w));
+    }
+    printReplicas(status.replicas(), out);
+    printEvents(job.events(), out, clock);
+  }
+
+  private static String restartLimit(JobView job) {
+    return job.spec() == null ? "" : " (of " + job.spec().backoffLimit() + " allowed)";
+  }
+
+  private static void printReplicas(List<ReplicaStatus> replicas, PrintStream out) {
+    if (replicas.isEmpty()) {
+      return;
+    }
+    out.println();
+    TextTable table = new TextTable("REPLICA", "STATE", "EXIT", "ATTEMPT", "GPUS", "MESSAGE");
+    for (ReplicaStatus replica : replicas) {
+      table.row(
+          replica.name(),
+          replica.state(),
+          replica.exitCode(),
+          replica.attempt(),
+          JobText.gpus(replica),
+          JobText.orDash(replica.message()));
+    }
+    table.print(out);
+  }
+
+  private static void printEvents(List<JobEvent> events, PrintStream out, Clock clock) {
+    if (events.isEmpty()) {
+      return;
+    }
+    out.println();
+    out.println(
+        events.size() > SHOWN_EVENTS
+            ? "Events (last " + SHOWN_EVENTS + " of " + events.size() + "):"
+            : "Events:");
+    TextTable table = new TextTable("AGE", "PHASE", "REASON", "MESSAGE");
+    for (JobEvent event :
+        events.subList(Math.max(0, events.size() - SHOWN_EVENTS), events.size())) {
+      table.row(
+          JobText.age(event.time(), clock),
+          event.phase() == null ? null : event.phase().wireName(),
+          JobText.orDash(event.reason()),
+          JobText.orDash(event.message()));
+    }
+    table.print(out);
+  }
+}

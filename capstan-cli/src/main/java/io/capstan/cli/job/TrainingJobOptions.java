@@ -1,0 +1,154 @@
+package io.capstan.cli.job;
+
+import io.capstan.api.job.Quantities;
+import io.capstan.api.job.RestartPolicy;
+import io.capstan.cli.CliException;
+import io.capstan.cli.ExitCodes;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The flags of {@code submit pytorchjob|tfjob|job}, and the Capstan {@code TrainingJob} document
+ * they describe. Resources are per replica.
+ */
+final class TrainingJobOptions {
+  @Option(
+      names = "--name",
+      paramLabel = "NAME",
+      description = "Job name; without it the server generates one.")
+  String name;
+
+  @Option(
+      names = "--workers",
+      paramLabel = "N",
+      defaultValue = "1",
+      description = "Worker replicas (default: ${DEFAULT-VALUE}).")
+  int workers;
+
+  @Option(
+      names = "--gpus",
+      paramLabel = "G",
+      defaultValue = "0",
+      description = "GPUs per worker (default: ${DEFAULT-VALUE}).")
+  int gpus;
+
+  @Option(
+      names = "--cpu",
+      paramLabel = "C",
+      defaultValue = "1",
+      description = "CPU per replica, e.g. 2 or 500m (default: ${DEFAULT-VALUE}).")
+  String cpu;
+
+  @Option(
+      names = "--memory",
+      paramLabel = "M",
+      defaultValue = "1Gi",
+      description = "Memory per replica, e.g. 4Gi (default: ${DEFAULT-VALUE}).")
+  String memory;
+
+  @Option(
+      names = "--image",
+      paramLabel = "IMAGE",
+      description = "Container image; locally an environment (server default: host).")
+  String image;
+
+  @Option(
+      names = "--env",
+      paramLabel = "KEY=VALUE",
+      description = "Environment variable of every replica; repeatable.")
+  Map<String, String> env = new LinkedHashMap<>();
+
+  @Option(
+      names = "--restart-policy",
+      paramLabel = "POLICY",
+      defaultValue = "OnFailure",
+      description = "Never, OnFailure or ExitCode (default: ${DEFAULT-VALUE}).")
+  RestartPolicy restartPolicy;
+
+  @Option(
+      names = "--backoff-limit",
+      paramLabel = "N",
+      defaultValue = "3",
+      description = "Restarts allowed before the job fails (default: ${DEFAULT-VALUE}).")
+  int backoffLimit;
+
+  @Parameters(
+      arity = "1..*",
+      paramLabel = "CMD",
+      description = "The command every replica runs, after '--'.")
+  List<String> command = new ArrayList<>();
+
+  /**
+   * The document: {@code apiVersion}, {@code kind}, {@code metadata} (name, or generateName with
+   * {@code generatePrefix}) and {@code spec}.
+   */
+  Map<String, Object> document(
+      String framework, String generatePrefix, List<Map<String, Object>> groups) {
+    check();
+    Map<String, Object> metadata = new LinkedHashMap<>();
+    if (name != null) {
+      metadata.put("name", name);
+    } else {
+      metadata.put("generateName", generatePrefix);
+    }
+    Map<String, Object> spec = new LinkedHashMap<>();
+    spec.put("framework", framework);
+    spec.put("restartPolicy", restartPolicy.wireName());
+    spec.put("backoffLimit", backoffLimit);
+    spec.put("replicas", groups);
+    Map<String, Object> document = new LinkedHashMap<>();
+    document.put("apiVersion", "capstan.io/v1");
+    document.put("kind", "TrainingJob");
+    document.put("metadata", metadata);
+    document.put("spec", spec);
+    return document;
+  }
+
+  /** The worker group: {@code --workers} replicas with {@code --gpus} GPUs each. */
+  Map<String, Object> workerGroup() {
+    return group("worker", workers, gpus);
+  }
+
+  /** A replica group of {@code role} with this command, image, env, CPU and memory. */
+  Map<String, Object> group(String role, int count, int groupGpus) {
+    Map<String, Object> resources = new LinkedHashMap<>();
+    resources.put("cpu", cpu);
+    resources.put("memory", memory);
+    resources.put("gpu", groupGpus);
+    Map<String, Object> group = new LinkedHashMap<>();
+    group.put("role", role);
+    group.put("count", count);
+    if (image != null) {
+      group.put("image", image);
+    }
+    group.put("command", List.copyOf(command));
+    if (!env.isEmpty()) {
+      group.put("env", new LinkedHashMap<>(env));
+    }
+    group.put("resources", resources);
+    return group;
+  }
+
+  private void check() {
+    if (workers < 1) {
+      throw CliException.usage("Expected --workers to be at least 1, but was " + workers);
+    }
+    if (gpus < 0) {
+      throw CliException.usage("Expected --gpus to be at least 0, but was " + gpus);
+    }
+    if (backoffLimit < 0) {
+      throw CliException.usage(
+          "Expected --backoff-limit to be at least 0, but was " + backoffLimit);
+    }
+    try {
+      Quantities.parseCpu(cpu);
+      Quantities.parseMemory(memory);
+    } catch (IllegalArgumentException e) {
+      throw new CliException(ExitCodes.USAGE, e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,137 @@
+package io.capstan.cli.job;
+
+import io.capstan.api.job.Framework;
+import io.capstan.api.job.JobEvent;
+import io.capstan.api.job.JobPhase;
+import io.capstan.api.job.JobSpec;
+import io.capstan.api.job.JobStatus;
+import io.capstan.api.job.JobView;
+import io.capstan.api.job.ReplicaGroupSpec;
+import io.capstan.api.job.ReplicaRole;
+import io.capstan.api.job.ReplicaStatus;
+import io.capstan.api.job.Resources;
+import io.capstan.api.job.RestartPolicy;
+import io.capstan.cli.TestingCli;
+import io.capstan.cli.client.WireCodec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** Fluent builder of {@link JobView}s as the server sends them: {@code job("a").running(2)}. */
+final class JobFixture {
+  private final String name;
+  private JobPhase phase = JobPhase.QUEUED;
+  private String reason;
+  private String message;
+  private int workers = 1;
+  private int gpusPerWorker;
+  private int restarts;
+  private Duration age = Duration.ofMinutes(3);
+  private final List<ReplicaStatus> replicas = new ArrayList<>();
+  private final List<JobEvent> events = new ArrayList<>();
+  private final List<String> warnings = new ArrayList<>();
+
+  private JobFixture(String name) {
+    this.name = name;
+  }
+
+  static JobFixture job(String name) {
+    return new JobFixture(name);
+  }
+
+  JobFixture phase(JobPhase phase) {
+    this.phase = phase;
+    return this;
+  }
+
+  JobFixture reason(String reason, String message) {
+    this.reason = reason;
+    this.message = message;
+    return this;
+  }
+
+  JobFixture workers(int workers, int gpusPerWorker) {
+    this.workers = workers;
+    this.gpusPerWorker = gpusPerWorker;
+    return this;
+  }
+
+  JobFixture restarts(int restarts) {
+    this.restarts = restarts;
+    return this;
+  }
+
+  JobFixture age(Duration age) {
+    this.age = age;
+    return this;
+  }
+
+  JobFixture replica(String replica, String state, Integer exitCode, Integer... gpus) {
+    replicas.add(
+        new ReplicaStatus(
+            replica,
+            ReplicaRole.WORKER,
+            replicas.size(),
+            state,
+            exitCode,
+            1 + restarts,
+            Arrays.asList(gpus),
+            created(),
+            exitCode == null ? null : TestingCli.NOW,
+            null));
+    return this;
+  }
+
+  JobFixture event(Duration ago, JobPhase eventPhase, String eventReason, String eventMessage) {
+    events.add(new JobEvent(TestingCli.NOW.minus(ago), eventPhase, eventReason, eventMessage));
+    return this;
+  }
+
+  JobFixture warning(String warning) {
+    warnings.add(warning);
+    return this;
+  }
+
+  JobView build() {
+    ReplicaGroupSpec group =
+        new ReplicaGroupSpec(
+            ReplicaRole.WORKER,
+            workers,
+            "host",
+            List.of("python", "train.py"),
+            List.of(),
+            null,
+            new Resources(1000, 1L << 30, gpusPerWorker),
+            RestartPolicy.ON_FAILURE);
+    JobSpec spec =
+        new JobSpec(name, Framework.PYTORCH, "TrainingJob", List.of(group), 3, null, null, null);
+    JobStatus status =
+        new JobStatus(
+            phase,
+            reason,
+            message,
+            created(),
+            phase == JobPhase.QUEUED ? null : created(),
+            phase.isTerminal() ? TestingCli.NOW : null,
+            restarts,
+            replicas,
+            warnings,
+            "/data/jobs/" + name + "/checkpoints",
+            "/data/jobs/" + name + "/output");
+    return new JobView(name, "default", "uid-" + name, spec, status, events);
+  }
+
+  String json() {
+    return new WireCodec().toJson(build());
+  }
+
+  static String array(JobFixture... jobs) {
+    return new WireCodec().toJson(Arrays.stream(jobs).map(JobFixture::build).toList());
+  }
+
+  private Instant created() {
+    return TestingCli.NOW.minus(age);
+  }
+}

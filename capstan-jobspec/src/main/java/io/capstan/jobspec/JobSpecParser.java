@@ -1,0 +1,164 @@
+package io.capstan.jobspec;
+
+import static java.util.Objects.requireNonNull;
+
+import io.capstan.api.error.CapstanException;
+import io.capstan.api.error.ErrorCode;
+import io.capstan.api.job.JobSpec;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+import java.util.stream.Collectors;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.representer.Representer;
+
+/**
+ * Parses and validates the YAML or JSON text of a job: Capstan's {@code capstan.io/v1 TrainingJob},
+ * or Kubeflow's {@code kubeflow.org/v1} {@code PyTorchJob} or {@code TFJob}.
+ *
+ * <p>The text is read with SnakeYAML's safe constructor (plain maps, lists and scalars; no custom
+ * tags), at most {@value #MAX_CODE_POINTS} code points, {@value #MAX_ALIASES} aliases of
+ * collections and {@value #MAX_NESTING_DEPTH} levels of nesting, and without duplicate keys. The
+ * document's {@code apiVersion} and {@code kind} choose the format that validates it.
+ *
+ * <p>Thread-safe: each call builds its own SnakeYAML instance.
+ */
+public final class JobSpecParser {
+  static final int MAX_CODE_POINTS = 2 * 1024 * 1024;
+  static final int MAX_ALIASES = 50;
+
+  /** Deep enough for any pod template, shallow enough to stop a stack-eating document. */
+  static final int MAX_NESTING_DEPTH = 64;
+
+  private final List<SpecFormat> formats;
+
+  /** A parser of every supported format, generating names from a secure random source. */
+  public JobSpecParser() {
+    this(new SecureRandom());
+  }
+
+  /** A parser whose generated names come from {@code random}, for repeatable tests. */
+  JobSpecParser(RandomGenerator random) {
+    this(
+        List.of(
+            new CapstanTrainingJobFormat(random),
+            new PyTorchJobFormat(random),
+            new TFJobFormat(random)));
+  }
+
+  JobSpecParser(List<SpecFormat> formats) {
+    this.formats = List.copyOf(formats);
+  }
+
+  /**
+   * Parses YAML or JSON text of a Capstan TrainingJob, a Kubeflow v1 PyTorchJob or TFJob.
+   *
+   * @throws CapstanException with {@link ErrorCode#INVALID_SPEC}: for malformed YAML with no field
+   *     and the line and column in the message, otherwise with the path of the offending field
+   */
+  public JobSpec parse(String text) {
+    requireNonNull(text, "text is null");
+    checkSize(text);
+    Object document = load(text);
+    if (document == null) {
+      throw FieldPath.ROOT.invalid(
+          "Expected a YAML or JSON mapping with apiVersion and kind, but the document is empty");
+    }
+    if (!(document instanceof Map)) {
+      throw FieldPath.ROOT.invalid(
+          "Expected a YAML or JSON mapping with apiVersion and kind, but was "
+              + SpecMap.describe(document));
+    }
+    SpecMap root = SpecMap.of(document, FieldPath.ROOT);
+    return format(root.requiredString("apiVersion"), root.requiredString("kind"), root)
+        .parse(root.values());
+  }
+
+  private SpecFormat format(String apiVersion, String kind, SpecMap root) {
+    for (SpecFormat format : formats) {
+      if (format.supports(apiVersion, kind)) {
+        return format;
+      }
+    }
+    for (SpecFormat format : formats) {
+      if (format.kind().equals(kind)) {
+        throw root.pathOf("apiVersion")
+            .invalid(
+                "Expected apiVersion '"
+                    + format.apiVersion()
+                    + "' for kind "
+                    + kind
+                    + ", but was '"
+                    + apiVersion
+                    + "'");
+      }
+    }
+    throw root.pathOf("kind")
+        .invalid(
+            "Expected one of the kinds "
+                + formats.stream()
+                    .map(format -> format.apiVersion() + " " + format.kind())
+                    .collect(Collectors.joining(", "))
+                + ", but was "
+                + apiVersion
+                + " "
+                + kind);
+  }
+
+  /** Rejects an oversized text before SnakeYAML spends seconds scanning it to its limit. */
+  private static void checkSize(String text) {
+    if (text.length() > MAX_CODE_POINTS) {
+      int codePoints = text.codePointCount(0, text.length());
+      if (codePoints > MAX_CODE_POINTS) {
+        throw FieldPath.ROOT.invalid(
+            "Expected a spec of at most "
+                + MAX_CODE_POINTS
+                + " characters, but it has "
+                + codePoints);
+      }
+    }
+  }
+
+  private static Object load(String text) {
+    LoaderOptions options = new LoaderOptions();
+    options.setAllowDuplicateKeys(false);
+    options.setMaxAliasesForCollections(MAX_ALIASES);
+    options.setNestingDepthLimit(MAX_NESTING_DEPTH);
+    options.setCodePointLimit(MAX_CODE_POINTS);
+    options.setAllowRecursiveKeys(false);
+    DumperOptions dumperOptions = new DumperOptions();
+    Yaml yaml =
+        new Yaml(
+            new SafeConstructor(options), new Representer(dumperOptions), dumperOptions, options);
+    try {
+      return yaml.load(text);
+    } catch (MarkedYAMLException e) {
+      throw new CapstanException(ErrorCode.INVALID_SPEC, null, malformed(e), e);
+    } catch (YAMLException e) {
+      throw new CapstanException(
+          ErrorCode.INVALID_SPEC, null, "Malformed YAML: " + e.getMessage(), e);
+    }
+  }
+
+  private static String malformed(MarkedYAMLException e) {
+    Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+    String problem =
+        e.getContext() == null ? e.getProblem() : e.getContext() + ": " + e.getProblem();
+    if (mark == null) {
+      return "Malformed YAML: " + problem;
+    }
+    return "Malformed YAML at line "
+        + (mark.getLine() + 1)
+        + ", column "
+        + (mark.getColumn() + 1)
+        + ": "
+        + problem;
+  }
+}

@@ -1,0 +1,199 @@
+package io.capstan.jobspec;
+
+import static java.util.Objects.requireNonNull;
+
+import io.capstan.api.job.ReplicaGroupSpec;
+import io.capstan.api.job.ReplicaRole;
+import io.capstan.api.job.Resources;
+import io.capstan.api.job.RestartPolicy;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToLongBiFunction;
+import java.util.stream.Collectors;
+
+/**
+ * Reads the replica specs of a Kubeflow v1 job ({@code pytorchReplicaSpecs}, {@code
+ * tfReplicaSpecs}, ...) into replica groups in rank order.
+ *
+ * <p>Each replica spec is {@code {replicas, restartPolicy, template}}, and its pod template is read
+ * only for the framework's container: image, command, args, env and resources. Every other
+ * Kubernetes field (volumes, ports, imagePullPolicy, ...) is tolerated and ignored, so a job is
+ * accepted as it is applied to a cluster. Replica type keys are matched ignoring case.
+ *
+ * <p>Restart policies: {@code Always} is treated as {@code OnFailure} (locally a replica that exits
+ * with 0 is done, not restarted); an absent policy is {@code Never}. Resources: limits win over
+ * requests; an absent resource is 0. An absent image is {@code host}.
+ */
+final class KubeflowReplicaSpecs {
+  static final RestartPolicy DEFAULT_RESTART_POLICY = RestartPolicy.NEVER;
+  static final String GPU_RESOURCE = "nvidia.com/gpu";
+
+  /**
+   * A Kubeflow replica type: the key as Kubeflow writes it ({@code Worker}) and its role.
+   *
+   * @param key the key in the replica specs map
+   * @param role the Capstan role; two keys may share one (TFJob's Master and Chief)
+   */
+  record ReplicaType(String key, ReplicaRole role) {
+    ReplicaType {
+      requireNonNull(key, "key is null");
+      requireNonNull(role, "role is null");
+    }
+  }
+
+  private final String field;
+  private final String containerName;
+  private final List<ReplicaType> types;
+
+  /**
+   * @param field the spec field holding the replica specs, such as {@code pytorchReplicaSpecs}
+   * @param containerName the container to run when a pod has several, such as {@code pytorch}
+   * @param types the accepted replica types, in rank order of their roles
+   */
+  KubeflowReplicaSpecs(String field, String containerName, List<ReplicaType> types) {
+    this.field = requireNonNull(field, "field is null");
+    this.containerName = requireNonNull(containerName, "containerName is null");
+    this.types = List.copyOf(types);
+  }
+
+  /** Reads the replica specs of {@code spec}, ordered by role rank. */
+  List<ReplicaGroupSpec> read(SpecMap spec) {
+    SpecMap specs = spec.requiredMap(field);
+    Map<ReplicaRole, ReplicaGroupSpec> groups = new EnumMap<>(ReplicaRole.class);
+    Map<ReplicaRole, String> keys = new EnumMap<>(ReplicaRole.class);
+    for (String key : specs.values().keySet()) {
+      ReplicaType type = type(specs, key);
+      String previous = keys.putIfAbsent(type.role(), key);
+      if (previous != null) {
+        throw specs
+            .pathOf(key)
+            .invalid(
+                "Expected one replica spec for role '"
+                    + type.role().wireName()
+                    + "' in "
+                    + specs.path()
+                    + ", but found both '"
+                    + previous
+                    + "' and '"
+                    + key
+                    + "'");
+      }
+      groups.put(type.role(), group(replicaSpec(specs, key), type.role()));
+    }
+    List<ReplicaGroupSpec> ordered = new ArrayList<>();
+    for (ReplicaType type : types) {
+      ReplicaGroupSpec group = groups.remove(type.role());
+      if (group != null) {
+        ordered.add(group);
+      }
+    }
+    ReplicaLimits.checkJob(ordered, specs.path());
+    return ordered;
+  }
+
+  private ReplicaType type(SpecMap specs, String key) {
+    for (ReplicaType type : types) {
+      if (type.key().equalsIgnoreCase(key)) {
+        return type;
+      }
+    }
+    throw specs
+        .pathOf(key)
+        .invalid(
+            "Expected the replica types of "
+                + specs.path()
+                + " to be among "
+                + types.stream().map(ReplicaType::key).collect(Collectors.joining(", "))
+                + ", but found '"
+                + key
+                + "'");
+  }
+
+  private static SpecMap replicaSpec(SpecMap specs, String key) {
+    if (!specs.has(key)) {
+      throw specs
+          .pathOf(key)
+          .invalid("Expected " + specs.pathOf(key) + " to be a replica spec, but it is empty");
+    }
+    return specs.requiredMap(key);
+  }
+
+  private ReplicaGroupSpec group(SpecMap replicaSpec, ReplicaRole role) {
+    int count = ReplicaLimits.count(replicaSpec, "replicas", role);
+    RestartPolicy restartPolicy = restartPolicy(replicaSpec);
+    SpecMap container = container(replicaSpec.requiredMap("template").requiredMap("spec"));
+    ReplicaCommand command = ReplicaCommand.read(container, role.wireName());
+    String image = container.optionalString("image");
+    return new ReplicaGroupSpec(
+        role,
+        count,
+        image == null ? CapstanTrainingJobFormat.DEFAULT_IMAGE : image,
+        command.command(),
+        command.args(),
+        EnvVars.read(container, "env"),
+        resources(container.optionalMap("resources")),
+        restartPolicy);
+  }
+
+  private SpecMap container(SpecMap podSpec) {
+    List<SpecMap> containers = podSpec.optionalMapList("containers");
+    if (containers.isEmpty()) {
+      throw podSpec
+          .pathOf("containers")
+          .invalid(
+              "Expected "
+                  + podSpec.pathOf("containers")
+                  + " to list at least one container, but found none");
+    }
+    for (SpecMap container : containers) {
+      if (containerName.equals(container.optionalString("name"))) {
+        return container;
+      }
+    }
+    return containers.get(0);
+  }
+
+  private static Resources resources(SpecMap resources) {
+    if (resources == null) {
+      return Resources.NONE;
+    }
+    SpecMap limits = resources.optionalMap("limits");
+    SpecMap requests = resources.optionalMap("requests");
+    return new Resources(
+        limitOverRequest(limits, requests, "cpu", ResourceQuantities::cpuMillis),
+        limitOverRequest(limits, requests, "memory", ResourceQuantities::memoryBytes),
+        Math.toIntExact(
+            limitOverRequest(limits, requests, GPU_RESOURCE, ResourceQuantities::gpus)));
+  }
+
+  /** Reads {@code key} of both maps, so a bad request is reported even when a limit wins. */
+  private static long limitOverRequest(
+      SpecMap limits, SpecMap requests, String key, ToLongBiFunction<SpecMap, String> reader) {
+    long request = requests == null ? 0 : reader.applyAsLong(requests, key);
+    return limits != null && limits.has(key) ? reader.applyAsLong(limits, key) : request;
+  }
+
+  private static RestartPolicy restartPolicy(SpecMap replicaSpec) {
+    String name = replicaSpec.optionalString("restartPolicy");
+    if (name == null) {
+      return DEFAULT_RESTART_POLICY;
+    }
+    if (name.equals("Always")) {
+      return RestartPolicy.ON_FAILURE;
+    }
+    RestartPolicy policy = RestartPolicy.fromWire(name);
+    if (policy == null) {
+      throw replicaSpec
+          .pathOf("restartPolicy")
+          .invalid(
+              "Expected "
+                  + replicaSpec.pathOf("restartPolicy")
+                  + " to be one of Always, OnFailure, Never, ExitCode, but was '"
+                  + name
+                  + "'");
+    }
+    return policy;
+  }
+}

@@ -1,0 +1,34 @@
+package io.capstan.jobspec;
+
+/**
+ * The run policy of a Kubeflow v1 job: {@code spec.runPolicy}, or the older fields directly under
+ * {@code spec}; {@code runPolicy} wins where both are set.
+ *
+ * <p>{@code cleanPodPolicy}, {@code schedulingPolicy}, {@code suspend} and {@code managedBy} are
+ * ignored. backoffLimit defaults to 3, not Kubeflow's 6, as for Capstan's own format.
+ *
+ * @param backoffLimit restarts allowed before the job fails
+ * @param activeDeadlineSeconds seconds the job may run, or null
+ * @param ttlSecondsAfterFinished seconds a finished job is kept, or null
+ */
+record KubeflowRunPolicy(
+    int backoffLimit, Long activeDeadlineSeconds, Long ttlSecondsAfterFinished) {
+
+  static KubeflowRunPolicy read(SpecMap spec) {
+    SpecMap runPolicy = spec.optionalMap("runPolicy");
+    Long backoffLimit = field(runPolicy, spec, "backoffLimit", 0, Integer.MAX_VALUE);
+    return new KubeflowRunPolicy(
+        backoffLimit == null
+            ? CapstanTrainingJobFormat.DEFAULT_BACKOFF_LIMIT
+            : backoffLimit.intValue(),
+        field(runPolicy, spec, "activeDeadlineSeconds", 1, Long.MAX_VALUE),
+        field(runPolicy, spec, "ttlSecondsAfterFinished", 0, Long.MAX_VALUE));
+  }
+
+  private static Long field(SpecMap runPolicy, SpecMap spec, String key, long min, long max) {
+    if (runPolicy != null && runPolicy.has(key)) {
+      return runPolicy.optionalLong(key, min, max);
+    }
+    return spec.optionalLong(key, min, max);
+  }
+}

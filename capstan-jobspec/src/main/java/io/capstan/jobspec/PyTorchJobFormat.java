@@ -1,0 +1,87 @@
+package io.capstan.jobspec;
+
+import static java.util.Objects.requireNonNull;
+
+import io.capstan.api.job.Framework;
+import io.capstan.api.job.JobSpec;
+import io.capstan.api.job.ReplicaGroupSpec;
+import io.capstan.api.job.ReplicaRole;
+import java.util.List;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+
+/**
+ * Kubeflow's {@code kubeflow.org/v1 PyTorchJob}, accepted as it is applied to a cluster: replica
+ * types {@code Master} and {@code Worker}, the container named {@code pytorch} (else the first).
+ *
+ * <p>Capstan runs one process per replica, so {@code nprocPerNode} (and the older {@code
+ * elasticPolicy.nProcPerNode}) must be absent, 1 or {@code auto}; the rest of {@code elasticPolicy}
+ * is ignored.
+ */
+final class PyTorchJobFormat implements SpecFormat {
+  static final String KIND = "PyTorchJob";
+
+  private static final KubeflowReplicaSpecs REPLICA_SPECS =
+      new KubeflowReplicaSpecs(
+          "pytorchReplicaSpecs",
+          "pytorch",
+          List.of(
+              new KubeflowReplicaSpecs.ReplicaType("Master", ReplicaRole.MASTER),
+              new KubeflowReplicaSpecs.ReplicaType("Worker", ReplicaRole.WORKER)));
+
+  private final RandomGenerator random;
+
+  PyTorchJobFormat(RandomGenerator random) {
+    this.random = requireNonNull(random, "random is null");
+  }
+
+  @Override
+  public String apiVersion() {
+    return "kubeflow.org/v1";
+  }
+
+  @Override
+  public String kind() {
+    return KIND;
+  }
+
+  @Override
+  public JobSpec parse(Map<String, Object> document) {
+    SpecMap root = SpecMap.of(document, FieldPath.ROOT);
+    JobMetadata metadata = JobMetadata.read(root, false, random);
+    SpecMap spec = root.requiredMap("spec");
+    checkOneProcessPerReplica(spec, "nprocPerNode");
+    SpecMap elasticPolicy = spec.optionalMap("elasticPolicy");
+    if (elasticPolicy != null) {
+      checkOneProcessPerReplica(elasticPolicy, "nProcPerNode");
+    }
+    List<ReplicaGroupSpec> groups = REPLICA_SPECS.read(spec);
+    KubeflowRunPolicy runPolicy = KubeflowRunPolicy.read(spec);
+    return new JobSpec(
+        metadata.name(),
+        Framework.PYTORCH,
+        KIND,
+        groups,
+        runPolicy.backoffLimit(),
+        runPolicy.activeDeadlineSeconds(),
+        runPolicy.ttlSecondsAfterFinished(),
+        metadata.labels());
+  }
+
+  private static void checkOneProcessPerReplica(SpecMap map, String key) {
+    Object value = map.get(key);
+    if (value == null) {
+      return;
+    }
+    String text = SpecMap.scalarAsString(value, map.pathOf(key));
+    if (!text.equals("1") && !text.equals("auto")) {
+      throw map.pathOf(key)
+          .invalid(
+              "Expected "
+                  + map.pathOf(key)
+                  + " to be 1 or 'auto' (Capstan runs one process per replica), but was '"
+                  + text
+                  + "'");
+    }
+  }
+}

@@ -1,0 +1,87 @@
+package io.capstan.jobspec;
+
+import static java.util.Objects.requireNonNull;
+
+import io.capstan.api.job.Framework;
+import io.capstan.api.job.JobSpec;
+import io.capstan.api.job.ReplicaGroupSpec;
+import io.capstan.api.job.ReplicaRole;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+
+/**
+ * Kubeflow's {@code kubeflow.org/v1 TFJob}, accepted as it is applied to a cluster: replica types
+ * {@code Chief} (or the older {@code Master}), {@code PS}, {@code Worker} and {@code Evaluator},
+ * the container named {@code tensorflow} (else the first).
+ *
+ * <p>{@code spec.successPolicy: AllWorkers} has no field in {@link JobSpec}, so it becomes the
+ * label {@value #SUCCESS_POLICY_LABEL}.
+ */
+final class TFJobFormat implements SpecFormat {
+  static final String KIND = "TFJob";
+  static final String SUCCESS_POLICY_LABEL = "capstan.io/success-policy";
+  static final String ALL_WORKERS = "AllWorkers";
+
+  private static final KubeflowReplicaSpecs REPLICA_SPECS =
+      new KubeflowReplicaSpecs(
+          "tfReplicaSpecs",
+          "tensorflow",
+          List.of(
+              new KubeflowReplicaSpecs.ReplicaType("Chief", ReplicaRole.CHIEF),
+              new KubeflowReplicaSpecs.ReplicaType("Master", ReplicaRole.CHIEF),
+              new KubeflowReplicaSpecs.ReplicaType("PS", ReplicaRole.PS),
+              new KubeflowReplicaSpecs.ReplicaType("Worker", ReplicaRole.WORKER),
+              new KubeflowReplicaSpecs.ReplicaType("Evaluator", ReplicaRole.EVALUATOR)));
+
+  private final RandomGenerator random;
+
+  TFJobFormat(RandomGenerator random) {
+    this.random = requireNonNull(random, "random is null");
+  }
+
+  @Override
+  public String apiVersion() {
+    return "kubeflow.org/v1";
+  }
+
+  @Override
+  public String kind() {
+    return KIND;
+  }
+
+  @Override
+  public JobSpec parse(Map<String, Object> document) {
+    SpecMap root = SpecMap.of(document, FieldPath.ROOT);
+    JobMetadata metadata = JobMetadata.read(root, false, random);
+    SpecMap spec = root.requiredMap("spec");
+    List<ReplicaGroupSpec> groups = REPLICA_SPECS.read(spec);
+    KubeflowRunPolicy runPolicy = KubeflowRunPolicy.read(spec);
+    Map<String, String> labels = new LinkedHashMap<>(metadata.labels());
+    if (allWorkersMustSucceed(spec)) {
+      labels.put(SUCCESS_POLICY_LABEL, ALL_WORKERS);
+    }
+    return new JobSpec(
+        metadata.name(),
+        Framework.TENSORFLOW,
+        KIND,
+        groups,
+        runPolicy.backoffLimit(),
+        runPolicy.activeDeadlineSeconds(),
+        runPolicy.ttlSecondsAfterFinished(),
+        labels);
+  }
+
+  private static boolean allWorkersMustSucceed(SpecMap spec) {
+    String policy = spec.optionalString("successPolicy");
+    if (policy == null || policy.isEmpty()) {
+      return false;
+    }
+    if (policy.equals(ALL_WORKERS)) {
+      return true;
+    }
+    throw spec.pathOf("successPolicy")
+        .invalid("Expected spec.successPolicy to be '' or 'AllWorkers', but was '" + policy + "'");
+  }
+}

@@ -1,0 +1,6 @@
+/**
+ * Parsing and validation of job specs: Capstan's {@code TrainingJob} and Kubeflow v1's {@code
+ * PyTorchJob} and {@code TFJob}, read by {@link io.capstan.jobspec.JobSpecParser} into {@link
+ * io.capstan.api.job.JobSpec}, one {@code SpecFormat} per kind.
+ */
+package io.capstan.jobspec;

@@ -1,0 +1,285 @@
+package io.capstan.jobspec;
+
+import static io.capstan.jobspec.TestingSpecs.assertInvalid;
+import static io.capstan.jobspec.TestingSpecs.invalid;
+import static io.capstan.jobspec.TestingSpecs.parser;
+import static io.capstan.jobspec.TestingSpecs.replaceOnce;
+import static io.capstan.jobspec.TestingSpecs.resource;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.capstan.api.job.Framework;
+import io.capstan.api.job.JobSpec;
+import io.capstan.api.job.ReplicaGroupSpec;
+import io.capstan.api.job.ReplicaRole;
+import io.capstan.api.job.Resources;
+import io.capstan.api.job.RestartPolicy;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Kubeflow v1 PyTorchJobs, as users apply them to a cluster. */
+class PyTorchJobFormatTest {
+  private static final String IMAGE = "docker.io/kubeflowkatib/pytorch-mnist-gpu:v1beta1-45c5727";
+  private static final String WORKER = "spec.pytorchReplicaSpecs.Worker";
+  private static final String WORKER_CONTAINER = WORKER + ".template.spec.containers[1]";
+
+  private static String mnist() {
+    return resource("pytorchjob-mnist.yaml");
+  }
+
+  @Test
+  void parsesARealWorldJobWithMasterAndWorkers() {
+    JobSpec spec = parser().parse(mnist());
+
+    assertThat(spec)
+        .isEqualTo(
+            new JobSpec(
+                "pytorch-mnist-ddp",
+                Framework.PYTORCH,
+                "PyTorchJob",
+                List.of(
+                    new ReplicaGroupSpec(
+                        ReplicaRole.MASTER,
+                        1,
+                        IMAGE,
+                        List.of("python3", "/opt/pytorch-mnist/mnist.py", "--epochs=1"),
+                        List.of(),
+                        Map.of(),
+                        new Resources(1000, 2L << 30, 0),
+                        RestartPolicy.EXIT_CODE),
+                    new ReplicaGroupSpec(
+                        ReplicaRole.WORKER,
+                        2,
+                        IMAGE,
+                        List.of("python3", "/opt/pytorch-mnist/mnist.py"),
+                        List.of("--epochs=1", "--backend", "nccl"),
+                        Map.of("NCCL_DEBUG", "INFO", "LOG_EVERY", "10"),
+                        new Resources(2000, 4L << 30, 1),
+                        RestartPolicy.ON_FAILURE)),
+                5,
+                7200L,
+                3600L,
+                Map.of("team", "vision", "version", "2")));
+  }
+
+  @Test
+  void parsesAJobWithoutMaster() {
+    JobSpec spec = parser().parse(resource("pytorchjob-workers-only.yaml"));
+
+    assertThat(spec.name()).matches("elastic-[a-z0-9]{5}");
+    assertThat(spec.replicaGroups())
+        .containsExactly(
+            new ReplicaGroupSpec(
+                ReplicaRole.WORKER,
+                4,
+                "python:3.12",
+                List.of("python3", "-c", "print('hello')"),
+                List.of(),
+                Map.of(),
+                Resources.NONE,
+                RestartPolicy.NEVER));
+    assertThat(spec.backoffLimit()).isEqualTo(1);
+    assertThat(spec.activeDeadlineSeconds()).isNull();
+    assertThat(spec.ttlSecondsAfterFinished()).isNull();
+  }
+
+  @Test
+  void runPolicyWinsOverTheOlderSpecFields() {
+    String text =
+        replaceOnce(mnist(), "spec:\n  runPolicy:\n", "spec:\n  backoffLimit: 9\n  runPolicy:\n");
+
+    assertThat(parser().parse(text).backoffLimit()).isEqualTo(5);
+  }
+
+  @Test
+  void defaultsBackoffLimitToThree() {
+    String text = replaceOnce(mnist(), "    backoffLimit: 5\n", "");
+
+    assertThat(parser().parse(text).backoffLimit()).isEqualTo(3);
+  }
+
+  @Test
+  void treatsAlwaysAsOnFailure() {
+    String text = replaceOnce(mnist(), "restartPolicy: ExitCode", "restartPolicy: Always");
+
+    assertThat(parser().parse(text).replicaGroups().get(0).restartPolicy())
+        .isEqualTo(RestartPolicy.ON_FAILURE);
+  }
+
+  @Test
+  void acceptsAutoProcessesPerNode() {
+    String text = replaceOnce(mnist(), "nprocPerNode: \"1\"", "nprocPerNode: auto");
+
+    assertThat(parser().parse(text).replicaCount()).isEqualTo(3);
+  }
+
+  @Test
+  void rejectsBadReplicaCounts() {
+    assertInvalid(
+        replaceOnce(mnist(), "replicas: 2", "replicas: 0"),
+        WORKER + ".replicas",
+        "Expected replica count of 'worker' to be between 1 and 512, but was 0");
+    assertInvalid(
+        replaceOnce(mnist(), "replicas: 2", "replicas: 100000"),
+        WORKER + ".replicas",
+        "Expected replica count of 'worker' to be between 1 and 512, but was 100000");
+    assertInvalid(
+        replaceOnce(mnist(), "replicas: 2", "replicas: \"2\""),
+        WORKER + ".replicas",
+        "Expected " + WORKER + ".replicas to be an integer, but was the string '2'");
+    assertInvalid(
+        replaceOnce(mnist(), "replicas: 1", "replicas: 2"),
+        "spec.pytorchReplicaSpecs.Master.replicas",
+        "Expected replica count of 'master' to be 1 (a job has one master), but was 2");
+  }
+
+  @Test
+  void rejectsUnknownAndDuplicateReplicaTypes() {
+    assertInvalid(
+        replaceOnce(mnist(), "    Master:", "    Launcher:"),
+        "spec.pytorchReplicaSpecs.Launcher",
+        "Expected the replica types of spec.pytorchReplicaSpecs to be among Master, Worker, but"
+            + " found 'Launcher'");
+    assertInvalid(
+        replaceOnce(mnist(), "    Master:", "    worker:"),
+        "spec.pytorchReplicaSpecs.worker",
+        "Expected one replica spec for role 'worker' in spec.pytorchReplicaSpecs, but found both"
+            + " 'Worker' and 'worker'");
+  }
+
+  @Test
+  void rejectsMissingReplicaSpecs() {
+    String empty =
+        """
+        apiVersion: kubeflow.org/v1
+        kind: PyTorchJob
+        metadata: {name: empty}
+        spec:
+          pytorchReplicaSpecs: {}
+        """;
+    assertInvalid(
+        empty,
+        "spec.pytorchReplicaSpecs",
+        "Expected at least one replica group in spec.pytorchReplicaSpecs, but found none");
+    assertInvalid(
+        empty.replace("  pytorchReplicaSpecs: {}", "  tfReplicaSpecs: {}"),
+        "spec.pytorchReplicaSpecs",
+        "Expected spec.pytorchReplicaSpecs to be set, but it is missing");
+    assertInvalid(
+        empty.replace("{}", "{Worker: }"),
+        "spec.pytorchReplicaSpecs.Worker",
+        "Expected spec.pytorchReplicaSpecs.Worker to be a replica spec, but it is empty");
+    assertInvalid(
+        empty.replace("{}", "{Worker: {replicas: 1}}"),
+        "spec.pytorchReplicaSpecs.Worker.template",
+        "Expected spec.pytorchReplicaSpecs.Worker.template to be set, but it is missing");
+    assertInvalid(
+        empty.replace("{}", "{Worker: {template: {spec: {containers: []}}}}"),
+        "spec.pytorchReplicaSpecs.Worker.template.spec.containers",
+        "Expected spec.pytorchReplicaSpecs.Worker.template.spec.containers to list at least one"
+            + " container, but found none");
+  }
+
+  @Test
+  void rejectsAContainerWithoutCommandOrArgs() {
+    String text =
+        replaceOnce(
+            mnist(),
+            "              command: [\"python3\", \"/opt/pytorch-mnist/mnist.py\", \"--epochs=1\"]\n",
+            "");
+
+    assertInvalid(
+        text,
+        "spec.pytorchReplicaSpecs.Master.template.spec.containers[0].command",
+        "Expected replica group 'master' to have a command or args, but it has neither (Capstan"
+            + " runs the command on the host, without the image's entrypoint)");
+  }
+
+  @Test
+  void rejectsBadResources() {
+    assertInvalid(
+        replaceOnce(mnist(), "cpu: \"2\"", "cpu: 2 cores"),
+        WORKER_CONTAINER + ".resources.limits.cpu",
+        "Expected a CPU quantity such as '2' or '500m', but was '2 cores' in "
+            + WORKER_CONTAINER
+            + ".resources.limits.cpu");
+    assertInvalid(
+        replaceOnce(mnist(), "nvidia.com/gpu: 1", "nvidia.com/gpu: half"),
+        WORKER_CONTAINER + ".resources.limits[nvidia.com/gpu]",
+        "Expected "
+            + WORKER_CONTAINER
+            + ".resources.limits[nvidia.com/gpu] to be a whole number of GPUs, but was 'half'");
+    assertThat(invalid(replaceOnce(mnist(), "memory: 1Gi", "memory: lots")).field())
+        .isEqualTo(WORKER_CONTAINER + ".resources.requests.memory");
+  }
+
+  @Test
+  void rejectsBadRestartPolicies() {
+    assertInvalid(
+        replaceOnce(mnist(), "restartPolicy: OnFailure", "restartPolicy: Sometimes"),
+        WORKER + ".restartPolicy",
+        "Expected "
+            + WORKER
+            + ".restartPolicy to be one of Always, OnFailure, Never, ExitCode, but was"
+            + " 'Sometimes'");
+  }
+
+  @Test
+  void rejectsBadRunPolicies() {
+    assertInvalid(
+        replaceOnce(mnist(), "backoffLimit: 5", "backoffLimit: -1"),
+        "spec.runPolicy.backoffLimit",
+        "Expected spec.runPolicy.backoffLimit to be at least 0, but was -1");
+    assertInvalid(
+        replaceOnce(mnist(), "activeDeadlineSeconds: 7200", "activeDeadlineSeconds: 0"),
+        "spec.runPolicy.activeDeadlineSeconds",
+        "Expected spec.runPolicy.activeDeadlineSeconds to be at least 1, but was 0");
+    assertInvalid(
+        replaceOnce(mnist(), "ttlSecondsAfterFinished: 3600", "ttlSecondsAfterFinished: 1h"),
+        "spec.runPolicy.ttlSecondsAfterFinished",
+        "Expected spec.runPolicy.ttlSecondsAfterFinished to be an integer, but was the string"
+            + " '1h'");
+  }
+
+  @Test
+  void rejectsSeveralProcessesPerReplica() {
+    assertInvalid(
+        replaceOnce(mnist(), "nprocPerNode: \"1\"", "nprocPerNode: \"4\""),
+        "spec.nprocPerNode",
+        "Expected spec.nprocPerNode to be 1 or 'auto' (Capstan runs one process per replica), but"
+            + " was '4'");
+    assertInvalid(
+        replaceOnce(resource("pytorchjob-workers-only.yaml"), "nProcPerNode: 1", "nProcPerNode: 2"),
+        "spec.elasticPolicy.nProcPerNode",
+        "Expected spec.elasticPolicy.nProcPerNode to be 1 or 'auto' (Capstan runs one process per"
+            + " replica), but was '2'");
+  }
+
+  @Test
+  void rejectsBadEnvEntries() {
+    assertInvalid(
+        replaceOnce(
+            mnist(),
+            "                  value: INFO\n",
+            "                  valueFrom: {fieldRef: {fieldPath: metadata.name}}\n"),
+        WORKER_CONTAINER + ".env[0].valueFrom",
+        "Expected "
+            + WORKER_CONTAINER
+            + ".env[0] to have a value, but it has valueFrom, which Capstan does not support");
+    assertInvalid(
+        replaceOnce(mnist(), "- name: NCCL_DEBUG", "- name: NCCL DEBUG"),
+        WORKER_CONTAINER + ".env[0].name",
+        "Expected an environment variable name of letters, digits, '_', '-' and '.', not"
+            + " starting with a digit, but was 'NCCL DEBUG'");
+  }
+
+  @Test
+  void rejectsBadNames() {
+    assertInvalid(
+        replaceOnce(mnist(), "name: pytorch-mnist-ddp", "name: pytorch.mnist"),
+        "metadata.name",
+        "Expected metadata.name to be a DNS-1123 label (lowercase letters, digits and '-',"
+            + " starting and ending with a letter or digit) of at most 50 characters, but was"
+            + " 'pytorch.mnist'");
+  }
+}

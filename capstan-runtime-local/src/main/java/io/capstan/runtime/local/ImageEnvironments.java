@@ -1,0 +1,158 @@
+package io.capstan.runtime.local;
+
+import static java.util.Objects.requireNonNull;
+
+import io.capstan.api.error.CapstanException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Maps a container image to a local {@link Environment} and rewrites a replica's command and
+ * environment as if it ran in that image: {@code python} becomes the environment's interpreter and
+ * paths under a mount's container path become host paths.
+ */
+final class ImageEnvironments {
+  private static final Logger log = LoggerFactory.getLogger(ImageEnvironments.class);
+  private static final String TORCH_PYTHON = "/usr/bin/python3";
+
+  private final Map<String, Environment> environments;
+  private final Supplier<String> defaultInterpreter;
+
+  ImageEnvironments(Map<String, Environment> environments, Supplier<String> defaultInterpreter) {
+    this.environments = Map.copyOf(requireNonNull(environments, "environments is null"));
+    this.defaultInterpreter = requireNonNull(defaultInterpreter, "defaultInterpreter is null");
+  }
+
+  /** The command and environment of a replica of {@code image}, rewritten for the host. */
+  record Rewritten(List<String> command, Map<String, String> env) {}
+
+  Rewritten rewrite(String image, List<String> command, Map<String, String> env) {
+    Environment environment = environmentOf(image);
+    List<String> newCommand = new ArrayList<>(command.size());
+    for (String token : command) {
+      newCommand.add(mapPaths(environment, token));
+    }
+    String first = command.get(0);
+    if (first.equals("python") || first.equals("python3")) {
+      newCommand.set(
+          0,
+          environment.pythonInterpreter() != null
+              ? environment.pythonInterpreter()
+              : defaultInterpreter.get());
+    }
+    Map<String, String> newEnv = new LinkedHashMap<>(environment.env());
+    newEnv.putAll(env);
+    newEnv.replaceAll((name, value) -> mapPaths(environment, value));
+    return new Rewritten(List.copyOf(newCommand), newEnv);
+  }
+
+  /** The environment of the exact image, else of the most specific matching pattern. */
+  Environment environmentOf(String image) {
+    String name = image == null ? "" : image;
+    Environment exact = environments.get(name);
+    if (exact != null) {
+      return exact;
+    }
+    return environments.entrySet().stream()
+        .filter(
+            entry -> entry.getKey().contains("*") && glob(entry.getKey()).matcher(name).matches())
+        .max(Comparator.comparingInt(entry -> entry.getKey().replace("*", "").length()))
+        .map(Map.Entry::getValue)
+        .orElseThrow(
+            () ->
+                CapstanException.invalidSpec(
+                    "image",
+                    "Expected image '"
+                        + name
+                        + "' to match a local environment "
+                        + environments.keySet().stream().sorted().toList()
+                        + ", but it matches none"));
+  }
+
+  private static Pattern glob(String pattern) {
+    return Pattern.compile(
+        Arrays.stream(pattern.split("\\*", -1))
+            .map(Pattern::quote)
+            .collect(Collectors.joining(".*")));
+  }
+
+  /** Rewrites a container path, or an {@code --option=containerPath}, to its host path. */
+  static String mapPaths(Environment environment, String token) {
+    String mapped = mapPrefix(environment, token);
+    if (mapped != null) {
+      return mapped;
+    }
+    int equals = token.indexOf('=');
+    if (equals > 0) {
+      String value = mapPrefix(environment, token.substring(equals + 1));
+      if (value != null) {
+        return token.substring(0, equals + 1) + value;
+      }
+    }
+    return token;
+  }
+
+  private static String mapPrefix(Environment environment, String value) {
+    String best = null;
+    for (String containerPath : environment.mounts().keySet()) {
+      boolean matches =
+          value.equals(containerPath)
+              || (value.startsWith(containerPath) && value.charAt(containerPath.length()) == '/');
+      if (matches && (best == null || containerPath.length() > best.length())) {
+        best = containerPath;
+      }
+    }
+    return best == null
+        ? null
+        : environment.mounts().get(best).toString() + value.substring(best.length());
+  }
+
+  /**
+   * Resolves {@code auto}: {@code /usr/bin/python3} when it exists and imports torch, else {@code
+   * python3}; anything else is returned unchanged.
+   */
+  static String resolveInterpreter(String configured) {
+    if (!configured.equals(LocalRuntimeConfig.AUTO)) {
+      return configured;
+    }
+    if (Files.isExecutable(Path.of(TORCH_PYTHON)) && importsTorch(TORCH_PYTHON)) {
+      return TORCH_PYTHON;
+    }
+    log.info("{} does not import torch; replicas run python3 from PATH", TORCH_PYTHON);
+    return "python3";
+  }
+
+  private static boolean importsTorch(String interpreter) {
+    try {
+      Process process =
+          new ProcessBuilder(interpreter, "-c", "import torch")
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        return false;
+      }
+      return process.exitValue() == 0;
+    } catch (IOException e) {
+      log.info("Cannot run {}: {}", interpreter, e.toString());
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while probing " + interpreter, e);
+    }
+  }
+}

@@ -1,0 +1,338 @@
+package io.capstan.runtime.local;
+
+import static java.util.Objects.requireNonNull;
+
+import io.capstan.api.error.CapstanException;
+import io.capstan.api.error.ErrorCode;
+import io.capstan.api.job.Resources;
+import io.capstan.runtime.Endpoint;
+import io.capstan.runtime.Node;
+import io.capstan.runtime.ReplicaId;
+import io.capstan.runtime.ReplicaLaunch;
+import io.capstan.runtime.ReplicaObservation;
+import io.capstan.runtime.RuntimeCapabilities;
+import io.capstan.runtime.WorkloadRuntime;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The runtime of one machine: each replica is a process group led by a small supervisor that
+ * outlives the control plane, with its own working directory, free ports, GPU indices and, where
+ * the host allows, a cgroup with its CPU and memory limits. All state is in {@code
+ * config.stateDir()}, so a new instance over the same directory re-adopts running replicas.
+ */
+public final class LocalRuntime implements WorkloadRuntime {
+  private static final Logger log = LoggerFactory.getLogger(LocalRuntime.class);
+  private static final Duration RELEASE_GRACE = Duration.ofSeconds(2);
+  private static final Duration RELEASE_KILL_WAIT = Duration.ofSeconds(3);
+
+  private final LocalRuntimeConfig config;
+  private final Path replicasDir;
+  private final Cgroups cgroups;
+  private final List<Node.Gpu> gpus;
+  private final ImageEnvironments environments;
+  private final ReplicaStarter starter;
+  private final PortReservations ports = new PortReservations(8192);
+  private final ScheduledExecutorService killer;
+  private boolean closed;
+
+  public LocalRuntime(LocalRuntimeConfig config) {
+    this.config = requireNonNull(config, "config is null");
+    this.replicasDir = config.stateDir().resolve("replicas");
+    this.cgroups =
+        Cgroups.detect(config.cgroups(), config.cgroupRoot(), namespace(config.stateDir()));
+    this.gpus =
+        config.configuredGpus().map(GpuInventory::configured).orElseGet(GpuInventory::detect);
+    this.environments =
+        new ImageEnvironments(
+            config.environments(),
+            memoize(() -> ImageEnvironments.resolveInterpreter(config.pythonInterpreter())));
+    this.starter =
+        new ReplicaStarter(Supervisor.install(config.stateDir()), cgroups, System.getenv());
+    this.killer =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "capstan-local-runtime-killer");
+              thread.setDaemon(true);
+              return thread;
+            });
+    resumeTerminations();
+    log.info("Local runtime over {}: {}", config.stateDir(), cgroups.notes());
+  }
+
+  @Override
+  public String name() {
+    return "local";
+  }
+
+  @Override
+  public List<Node> nodes() {
+    Map<String, String> labels = Map.of();
+    if (!gpus.isEmpty()) {
+      List<String> models = gpus.stream().map(Node.Gpu::model).distinct().toList();
+      labels = Map.of("capstan.io/gpu-model", models.size() == 1 ? models.get(0) : "mixed");
+    }
+    Resources capacity = new Resources(config.cpuMillis(), config.memoryBytes(), gpus.size());
+    return List.of(new Node(config.nodeName(), capacity, gpus, labels));
+  }
+
+  @Override
+  public RuntimeCapabilities capabilities() {
+    List<String> notes = new ArrayList<>(cgroups.notes());
+    notes.add(
+        "GPUs are assigned with CUDA_VISIBLE_DEVICES only; nothing stops a process from opening other devices");
+    notes.add(
+        "Images map to local environments on the host's file system; there is no container isolation");
+    return new RuntimeCapabilities(cgroups.enforcesCpu(), cgroups.enforcesMemory(), notes);
+  }
+
+  @Override
+  public List<Endpoint> reserveEndpoints(String jobUid, List<String> replicas) {
+    requireNonNull(jobUid, "jobUid is null");
+    return replicas.stream().map(replica -> new Endpoint("127.0.0.1", ports.reserve())).toList();
+  }
+
+  @Override
+  public synchronized void launch(ReplicaLaunch launch) {
+    requireNonNull(launch, "launch is null");
+    checkOpen();
+    ReplicaDirectory dir = ReplicaDirectory.of(replicasDir, launch.id());
+    Optional<LaunchRecord> existing = dir.launchRecord();
+    if (existing.isPresent() && existing.get().attempt() == launch.attempt()) {
+      return;
+    }
+    ImageEnvironments.Rewritten rewritten =
+        environments.rewrite(launch.image(), launch.command(), launch.env());
+    if (Files.exists(dir.path())) {
+      OptionalLong running = ReplicaStatus.runningPid(dir);
+      if (running.isPresent()) {
+        throw new CapstanException(
+            ErrorCode.INVALID_STATE,
+            null,
+            "Expected replica "
+                + launch.id().key()
+                + " attempt "
+                + existing.map(LaunchRecord::attempt).orElse(0)
+                + " to have exited before attempt "
+                + launch.attempt()
+                + " is launched, but it is still running (pid "
+                + running.getAsLong()
+                + ")");
+      }
+      discard(dir);
+    }
+    starter.start(dir, launch, rewritten);
+  }
+
+  @Override
+  public synchronized void terminate(ReplicaId id, Duration grace) {
+    requireNonNull(id, "id is null");
+    requireNonNull(grace, "grace is null");
+    checkOpen();
+    ReplicaDirectory dir = ReplicaDirectory.of(replicasDir, id);
+    OptionalLong pid = ReplicaStatus.runningPid(dir);
+    if (pid.isEmpty()) {
+      killCgroup(dir); // leftovers of a replica whose supervisor has exited
+      return;
+    }
+    long deadline = System.currentTimeMillis() + Math.max(0, grace.toMillis());
+    Optional<Long> earlier = dir.readLong(ReplicaDirectory.TERMINATE_DEADLINE);
+    if (earlier.isEmpty() || earlier.get() > deadline) {
+      dir.writeString(ReplicaDirectory.TERMINATE_DEADLINE, deadline + "\n");
+    }
+    signal(dir, pid.getAsLong(), false);
+    scheduleKill(id, deadline);
+  }
+
+  @Override
+  public synchronized List<ReplicaObservation> observe(String jobUid) {
+    requireNonNull(jobUid, "jobUid is null");
+    return ReplicaDirectory.list(replicasDir).stream()
+        .filter(dir -> dir.id().jobUid().equals(jobUid))
+        .map(ReplicaStatus::observe)
+        .toList();
+  }
+
+  @Override
+  public synchronized List<ReplicaObservation> observeAll() {
+    return ReplicaDirectory.list(replicasDir).stream().map(ReplicaStatus::observe).toList();
+  }
+
+  @Override
+  public synchronized void release(String jobUid) {
+    requireNonNull(jobUid, "jobUid is null");
+    List<ReplicaDirectory> dirs =
+        ReplicaDirectory.list(replicasDir).stream()
+            .filter(dir -> dir.id().jobUid().equals(jobUid))
+            .toList();
+    for (ReplicaDirectory dir : dirs) {
+      ReplicaStatus.runningPid(dir).ifPresent(pid -> signal(dir, pid, false));
+    }
+    awaitExit(dirs, RELEASE_GRACE);
+    for (ReplicaDirectory dir : dirs) {
+      OptionalLong pid = ReplicaStatus.runningPid(dir);
+      if (pid.isPresent()) {
+        dir.writeString(ReplicaDirectory.KILLED, "SIGKILL\n");
+        signal(dir, pid.getAsLong(), true);
+      }
+    }
+    awaitExit(dirs, RELEASE_KILL_WAIT);
+    for (ReplicaDirectory dir : dirs) {
+      if (ReplicaStatus.runningPid(dir).isPresent()) {
+        log.warn("Replica {} is still running after SIGKILL; it is released later", dir.id().key());
+      } else {
+        discard(dir);
+      }
+    }
+  }
+
+  /**
+   * Stops the runtime's own threads and removes its parent cgroups if they are empty; the replicas
+   * keep running, to be re-adopted.
+   */
+  @Override
+  public synchronized void close() {
+    closed = true;
+    killer.shutdownNow();
+    cgroups.removeParentsIfEmpty();
+  }
+
+  /** Sends the escalation (SIGKILL) once a termination's grace period is over. */
+  private synchronized void escalate(ReplicaId id) {
+    if (closed) {
+      return;
+    }
+    ReplicaDirectory dir = ReplicaDirectory.of(replicasDir, id);
+    OptionalLong pid = ReplicaStatus.runningPid(dir);
+    if (pid.isPresent()) {
+      // The supervisor dies with the group and cannot record the exit; this marker says why.
+      dir.writeString(ReplicaDirectory.KILLED, "SIGKILL\n");
+      signal(dir, pid.getAsLong(), true);
+    } else {
+      killCgroup(dir);
+    }
+  }
+
+  private void scheduleKill(ReplicaId id, long deadlineMillis) {
+    long delay = Math.max(0, deadlineMillis - System.currentTimeMillis());
+    killer.schedule(() -> runEscalation(id), delay, TimeUnit.MILLISECONDS);
+  }
+
+  private void runEscalation(ReplicaId id) {
+    try {
+      escalate(id);
+    } catch (RuntimeException e) {
+      log.error("Cannot kill replica {} after its grace period", id.key(), e);
+    }
+  }
+
+  /** Re-schedules the SIGKILL of terminations that a previous instance had started. */
+  private void resumeTerminations() {
+    for (ReplicaDirectory dir : ReplicaDirectory.list(replicasDir)) {
+      Optional<Long> deadline = dir.readLong(ReplicaDirectory.TERMINATE_DEADLINE);
+      if (deadline.isPresent() && ReplicaStatus.runningPid(dir).isPresent()) {
+        scheduleKill(dir.id(), deadline.get());
+      }
+    }
+  }
+
+  private void signal(ReplicaDirectory dir, long supervisorPid, boolean forcibly) {
+    Signals.signalGroup(supervisorPid, forcibly ? "KILL" : "TERM");
+    for (long pid : Cgroups.processes(dir.cgroups())) {
+      Signals.signalProcess(pid, forcibly);
+    }
+  }
+
+  private static void killCgroup(ReplicaDirectory dir) {
+    for (long pid : Cgroups.processes(dir.cgroups())) {
+      Signals.signalProcess(pid, true);
+    }
+  }
+
+  /** Removes a finished replica's cgroups and state; the caller has checked it is not running. */
+  private static void discard(ReplicaDirectory dir) {
+    List<Path> cgroupDirs = dir.cgroups();
+    killCgroup(dir);
+    awaitEmpty(cgroupDirs);
+    if (!Cgroups.remove(cgroupDirs)) {
+      log.warn("Replica {} left processes in its cgroups {}", dir.id().key(), cgroupDirs);
+    }
+    dir.delete();
+  }
+
+  private static void awaitExit(List<ReplicaDirectory> dirs, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (dirs.stream().anyMatch(dir -> ReplicaStatus.runningPid(dir).isPresent())
+        && System.nanoTime() < deadline) {
+      pause();
+    }
+  }
+
+  private static void awaitEmpty(List<Path> cgroupDirs) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+    while (!Cgroups.processes(cgroupDirs).isEmpty() && System.nanoTime() < deadline) {
+      pause();
+    }
+  }
+
+  private static void pause() {
+    try {
+      Thread.sleep(20);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while waiting for replicas to exit", e);
+    }
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new CapstanException(
+          ErrorCode.INVALID_STATE, null, "Expected an open local runtime, but it was closed");
+    }
+  }
+
+  /**
+   * A short name for this state directory, so runtimes over different directories never share
+   * cgroups.
+   */
+  private static String namespace(Path stateDir) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256")
+              .digest(stateDir.toString().getBytes(StandardCharsets.UTF_8));
+      return "s" + HexFormat.of().formatHex(digest, 0, 6);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("Expected SHA-256 to be available, but it is not", e);
+    }
+  }
+
+  private static <T> Supplier<T> memoize(Supplier<T> supplier) {
+    return new Supplier<>() {
+      private T value;
+
+      @Override
+      public synchronized T get() {
+        if (value == null) {
+          value = supplier.get();
+        }
+        return value;
+      }
+    };
+  }
+}

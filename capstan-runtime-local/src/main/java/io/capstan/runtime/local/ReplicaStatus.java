@@ -1,0 +1,97 @@
+package io.capstan.runtime.local;
+
+import static io.capstan.runtime.local.ReplicaDirectory.CGROUPS;
+import static io.capstan.runtime.local.ReplicaDirectory.EXIT_CODE;
+import static io.capstan.runtime.local.ReplicaDirectory.FAILURE;
+import static io.capstan.runtime.local.ReplicaDirectory.KILLED;
+import static io.capstan.runtime.local.ReplicaDirectory.PID;
+import static io.capstan.runtime.local.ReplicaDirectory.PID_START_TIME;
+
+import io.capstan.runtime.ReplicaObservation;
+import io.capstan.runtime.ReplicaPhase;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Reads a replica's phase from its state directory and the process table alone, so that a restarted
+ * control plane sees what the previous one started.
+ */
+final class ReplicaStatus {
+  private ReplicaStatus() {}
+
+  /** The supervisor's pid when it still runs (same pid and start time, not a zombie). */
+  static OptionalLong runningPid(ReplicaDirectory dir) {
+    Optional<Long> pid = dir.readLong(PID);
+    Optional<Long> startTime = dir.readLong(PID_START_TIME);
+    if (pid.isPresent()
+        && startTime.isPresent()
+        && ProcStat.isRunning(pid.get(), startTime.get())) {
+      return OptionalLong.of(pid.get());
+    }
+    return OptionalLong.empty();
+  }
+
+  static ReplicaObservation observe(ReplicaDirectory dir) {
+    Optional<LaunchRecord> record = dir.launchRecord();
+    int attempt = record.map(LaunchRecord::attempt).orElse(0);
+    Instant startedAt = record.map(LaunchRecord::startedAt).orElse(null);
+    Optional<ReplicaObservation> finished = finished(dir, attempt, startedAt);
+    if (finished.isPresent()) {
+      return finished.get();
+    }
+    OptionalLong pid = runningPid(dir);
+    if (pid.isPresent()) {
+      return new ReplicaObservation(
+          dir.id(), attempt, ReplicaPhase.RUNNING, null, startedAt, null, null);
+    }
+    // The supervisor may have written its exit code and exited since the first look.
+    finished = finished(dir, attempt, startedAt);
+    if (finished.isPresent()) {
+      return finished.get();
+    }
+    if (dir.has(KILLED)) {
+      return new ReplicaObservation(
+          dir.id(),
+          attempt,
+          ReplicaPhase.FAILED,
+          137,
+          startedAt,
+          dir.modifiedAt(KILLED).orElse(null),
+          Signals.describeExit(137) + " after its grace period ran out");
+    }
+    String message =
+        dir.readLong(PID)
+            .map(
+                p ->
+                    "Expected the supervisor (pid "
+                        + p
+                        + ") to record an exit code, but it is gone without one")
+            .orElse("Expected a recorded pid, but the launch did not complete");
+    return new ReplicaObservation(
+        dir.id(), attempt, ReplicaPhase.LOST, null, startedAt, null, message);
+  }
+
+  private static Optional<ReplicaObservation> finished(
+      ReplicaDirectory dir, int attempt, Instant startedAt) {
+    Optional<Long> exitCode = dir.readLong(EXIT_CODE);
+    if (exitCode.isEmpty()) {
+      return Optional.empty();
+    }
+    int code = exitCode.get().intValue();
+    String message =
+        dir.readString(FAILURE).map(String::trim).orElseGet(() -> Signals.describeExit(code));
+    if (code == 137 && dir.has(CGROUPS) && Cgroups.oomKilled(dir.cgroups())) {
+      message += ": out of memory (the replica exceeded its memory limit)";
+    }
+    return Optional.of(
+        new ReplicaObservation(
+            dir.id(),
+            attempt,
+            code == 0 ? ReplicaPhase.SUCCEEDED : ReplicaPhase.FAILED,
+            code,
+            startedAt,
+            dir.modifiedAt(EXIT_CODE).orElse(null),
+            code == 0 ? null : message));
+  }
+}

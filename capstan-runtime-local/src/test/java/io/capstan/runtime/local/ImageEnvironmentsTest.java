@@ -1,0 +1,78 @@
+package io.capstan.runtime.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.capstan.api.error.CapstanException;
+import io.capstan.api.error.ErrorCode;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ImageEnvironmentsTest {
+  private static final Environment TORCH =
+      new Environment(
+          Map.of("/examples", Path.of("/srv/examples")), "/opt/torch/bin/python", Map.of());
+  private static final Environment TORCH_2 =
+      new Environment(Map.of(), "/opt/torch2/bin/python", Map.of());
+
+  private final ImageEnvironments environments =
+      new ImageEnvironments(
+          Map.of(
+              "*", Environment.HOST,
+              "pytorch/*", TORCH,
+              "pytorch/pytorch:2*", TORCH_2),
+          () -> "/usr/bin/python3");
+
+  @Test
+  void theMostSpecificPatternWins() {
+    assertThat(environments.environmentOf("pytorch/pytorch:1.13")).isEqualTo(TORCH);
+    assertThat(environments.environmentOf("pytorch/pytorch:2.1-cuda")).isEqualTo(TORCH_2);
+    assertThat(environments.environmentOf("ubuntu:22.04")).isEqualTo(Environment.HOST);
+    assertThat(environments.environmentOf(null)).isEqualTo(Environment.HOST);
+  }
+
+  @Test
+  void pythonIsReplacedAndMountedPathsAreMapped() {
+    ImageEnvironments.Rewritten rewritten =
+        environments.rewrite(
+            "pytorch/pytorch:1.13",
+            List.of("python3", "/examples/train.py", "--data=/examples/d", "/examples2/x"),
+            Map.of("OUT", "/examples"));
+
+    assertThat(rewritten.command())
+        .containsExactly(
+            "/opt/torch/bin/python",
+            "/srv/examples/train.py",
+            "--data=/srv/examples/d",
+            "/examples2/x");
+    assertThat(rewritten.env()).containsEntry("OUT", "/srv/examples");
+    assertThat(environments.rewrite("ubuntu", List.of("python", "x.py"), Map.of()).command())
+        .containsExactly("/usr/bin/python3", "x.py");
+    assertThat(environments.rewrite("ubuntu", List.of("python3.11", "x.py"), Map.of()).command())
+        .containsExactly("python3.11", "x.py");
+  }
+
+  @Test
+  void anImageWithoutEnvironmentIsAnInvalidSpec() {
+    ImageEnvironments strict = new ImageEnvironments(Map.of("pytorch/*", TORCH), () -> "python3");
+
+    assertThatThrownBy(() -> strict.environmentOf("tensorflow/tensorflow:2"))
+        .isInstanceOfSatisfying(
+            CapstanException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(ErrorCode.INVALID_SPEC);
+              assertThat(e.field()).isEqualTo("image");
+            })
+        .hasMessage(
+            "Expected image 'tensorflow/tensorflow:2' to match a local environment [pytorch/*],"
+                + " but it matches none");
+  }
+
+  @Test
+  void autoInterpreterIsTheTorchPythonWhereItImportsTorch() {
+    assertThat(ImageEnvironments.resolveInterpreter("/opt/python")).isEqualTo("/opt/python");
+    assertThat(ImageEnvironments.resolveInterpreter("auto")).isIn("/usr/bin/python3", "python3");
+  }
+}

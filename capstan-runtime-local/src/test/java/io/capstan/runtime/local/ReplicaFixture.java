@@ -1,0 +1,86 @@
+package io.capstan.runtime.local;
+
+import io.capstan.api.job.Resources;
+import io.capstan.runtime.ReplicaId;
+import io.capstan.runtime.ReplicaLaunch;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Fluent builder of {@link ReplicaLaunch}es under a test's directory: {@code replica(dir, "j",
+ * "worker-0").sh("exit 3")}.
+ */
+final class ReplicaFixture {
+  private final Path root;
+  private final ReplicaId id;
+  private int attempt = 1;
+  private String image = "capstan/base:1";
+  private List<String> command = List.of("true");
+  private final Map<String, String> env = new LinkedHashMap<>();
+  private Resources resources = Resources.NONE;
+  private final List<Integer> gpus = new ArrayList<>();
+
+  private ReplicaFixture(Path root, ReplicaId id) {
+    this.root = root;
+    this.id = id;
+  }
+
+  static ReplicaFixture replica(Path root, String jobUid, String replica) {
+    return new ReplicaFixture(root, new ReplicaId(jobUid, replica));
+  }
+
+  ReplicaFixture attempt(int newAttempt) {
+    this.attempt = newAttempt;
+    return this;
+  }
+
+  ReplicaFixture image(String newImage) {
+    this.image = newImage;
+    return this;
+  }
+
+  ReplicaFixture command(String... tokens) {
+    this.command = List.of(tokens);
+    return this;
+  }
+
+  /** Runs {@code script} with {@code sh -c}. */
+  ReplicaFixture sh(String script) {
+    return command("sh", "-c", script);
+  }
+
+  ReplicaFixture env(String name, String value) {
+    env.put(name, value);
+    return this;
+  }
+
+  ReplicaFixture resources(Resources newResources) {
+    this.resources = newResources;
+    return this;
+  }
+
+  ReplicaFixture gpus(Integer... indices) {
+    gpus.addAll(List.of(indices));
+    return this;
+  }
+
+  ReplicaId id() {
+    return id;
+  }
+
+  Path workDir() {
+    return root.resolve("work").resolve(id.key());
+  }
+
+  Path logFile() {
+    return root.resolve("logs").resolve(id.jobUid()).resolve(id.replica() + ".log");
+  }
+
+  ReplicaLaunch build() {
+    return new ReplicaLaunch(
+        id, attempt, image, command, env, resources, gpus, workDir(), logFile());
+  }
+}

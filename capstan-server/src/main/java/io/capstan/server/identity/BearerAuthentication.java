@@ -1,0 +1,97 @@
+package io.capstan.server.identity;
+
+import static java.util.Objects.requireNonNull;
+
+import io.capstan.api.error.CapstanException;
+import io.capstan.api.error.ErrorCode;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.servlet.HandlerExceptionResolver;
+
+/**
+ * Authenticates every {@code /api/} request except the open paths (health, the OpenAPI document)
+ * by its {@code Authorization: Bearer <token>} header, and leaves the {@link Caller} on the
+ * request. A request without a valid token is answered 401 UNAUTHENTICATED in the one error
+ * format (the exception goes through MVC's exception resolvers, i.e. the error mapping).
+ */
+final class BearerAuthentication extends OncePerRequestFilter {
+  static final String CALLER_ATTRIBUTE = Caller.class.getName();
+
+  private static final String SCHEME = "Bearer ";
+
+  private final TokenStore tokens;
+  private final UserStore users;
+  private final Set<String> openPaths;
+  private final Supplier<HandlerExceptionResolver> errors;
+
+  BearerAuthentication(
+      TokenStore tokens,
+      UserStore users,
+      Set<String> openPaths,
+      Supplier<HandlerExceptionResolver> errors) {
+    this.tokens = requireNonNull(tokens, "tokens is null");
+    this.users = requireNonNull(users, "users is null");
+    this.openPaths = Set.copyOf(openPaths);
+    this.errors = requireNonNull(errors, "errors is null");
+  }
+
+  @Override
+  protected boolean shouldNotFilter(HttpServletRequest request) {
+    // The servlet path is decoded and normalized by the container, unlike the request URI.
+    String path =
+        request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+    return !path.startsWith("/api/") || openPaths.contains(path);
+  }
+
+  @Override
+  protected void doFilterInternal(
+      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+      throws ServletException, IOException {
+    Caller caller;
+    try {
+      caller = authenticate(request.getHeader("Authorization"));
+    } catch (CapstanException e) {
+      if (errors.get().resolveException(request, response, null, e) == null) {
+        throw e;
+      }
+      return;
+    }
+    request.setAttribute(CALLER_ATTRIBUTE, caller);
+    chain.doFilter(request, response);
+  }
+
+  private Caller authenticate(String header) {
+    if (header == null || header.isBlank()) {
+      throw unauthenticated(
+          "Expected an 'Authorization: Bearer <token>' header, but the request had none");
+    }
+    if (!header.regionMatches(true, 0, SCHEME, 0, SCHEME.length())) {
+      int space = header.indexOf(' ');
+      throw unauthenticated(
+          "Expected an 'Authorization: Bearer <token>' header, but its scheme was '"
+              + (space < 0 ? header : header.substring(0, space))
+              + "'");
+    }
+    Optional<Caller> caller =
+        tokens
+            .authenticate(header.substring(SCHEME.length()).trim())
+            .flatMap(users::find)
+            .map(user -> new Caller(user.name(), user.admin()));
+    // Never echo the token: it may be a real secret pasted into the wrong place.
+    return caller.orElseThrow(
+        () ->
+            unauthenticated(
+                "Expected a valid API token, but the bearer token is unknown or was deleted"));
+  }
+
+  private static CapstanException unauthenticated(String message) {
+    return new CapstanException(ErrorCode.UNAUTHENTICATED, message);
+  }
+}
