@@ -18,8 +18,8 @@ public interface Admission {
   List<AdmissionDecision> decide(List<GangRequest> queue, ClusterState cluster);
 
   /**
-   * Why a job can never start on this cluster, or null when it could (checked at submission, so
-   * a job larger than the machine is rejected rather than left waiting for ever).
+   * Why a job can never start on this cluster, or null when it could (checked at submission, so a
+   * job larger than the machine is rejected rather than left waiting for ever).
    */
   String neverFits(GangRequest request, ClusterState cluster);
 }

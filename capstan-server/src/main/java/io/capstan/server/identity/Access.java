@@ -20,9 +20,9 @@ public final class Access {
   }
 
   /**
-   * Passes when the caller is an installation admin and the project exists, or is a member with
-   * at least {@code minimum}; else NOT_FOUND (not a member, or no such project) or
-   * PERMISSION_DENIED (a member with a lower role).
+   * Passes when the caller is an installation admin and the project exists, or is a member with at
+   * least {@code minimum}; else NOT_FOUND (not a member, or no such project) or PERMISSION_DENIED
+   * (a member with a lower role).
    */
   public void requireProject(Caller caller, String project, ProjectRole minimum) {
     requireNonNull(caller, "caller is null");

@@ -16,10 +16,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.servlet.HandlerExceptionResolver;
 
 /**
- * Authenticates every {@code /api/} request except the open paths (health, the OpenAPI document)
- * by its {@code Authorization: Bearer <token>} header, and leaves the {@link Caller} on the
- * request. A request without a valid token is answered 401 UNAUTHENTICATED in the one error
- * format (the exception goes through MVC's exception resolvers, i.e. the error mapping).
+ * Authenticates every {@code /api/} request except the open paths (health, the OpenAPI document) by
+ * its {@code Authorization: Bearer <token>} header, and leaves the {@link Caller} on the request. A
+ * request without a valid token is answered 401 UNAUTHENTICATED in the one error format (the
+ * exception goes through MVC's exception resolvers, i.e. the error mapping).
  */
 final class BearerAuthentication extends OncePerRequestFilter {
   static final String CALLER_ATTRIBUTE = Caller.class.getName();

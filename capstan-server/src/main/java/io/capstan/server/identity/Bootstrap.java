@@ -84,8 +84,11 @@ public final class Bootstrap {
       log.info("Another server created the first admin concurrently; the token is in {}", file);
       return;
     }
-    log.info("Created user '{}' and project '{}'; the admin token is in {}", ADMIN,
-        DEFAULT_PROJECT, file);
+    log.info(
+        "Created user '{}' and project '{}'; the admin token is in {}",
+        ADMIN,
+        DEFAULT_PROJECT,
+        file);
   }
 
   /** Writes the secret to a new file that only its owner can read, then moves it in place. */

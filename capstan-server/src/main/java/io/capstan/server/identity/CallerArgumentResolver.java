@@ -9,7 +9,10 @@ import org.springframework.web.context.request.RequestAttributes;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.method.support.ModelAndViewContainer;
 
-/** Gives a controller method's {@code Caller} parameter the user that {@link BearerAuthentication} found. */
+/**
+ * Gives a controller method's {@code Caller} parameter the user that {@link BearerAuthentication}
+ * found.
+ */
 final class CallerArgumentResolver implements HandlerMethodArgumentResolver {
   @Override
   public boolean supportsParameter(MethodParameter parameter) {
@@ -23,7 +26,8 @@ final class CallerArgumentResolver implements HandlerMethodArgumentResolver {
       NativeWebRequest request,
       WebDataBinderFactory binderFactory) {
     Object caller =
-        request.getAttribute(BearerAuthentication.CALLER_ATTRIBUTE, RequestAttributes.SCOPE_REQUEST);
+        request.getAttribute(
+            BearerAuthentication.CALLER_ATTRIBUTE, RequestAttributes.SCOPE_REQUEST);
     if (caller instanceof Caller found) {
       return found;
     }

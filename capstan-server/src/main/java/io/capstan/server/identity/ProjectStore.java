@@ -132,8 +132,8 @@ public final class ProjectStore {
   }
 
   /**
-   * Adds a member or changes a member's role. INVALID_STATE when it would leave the project
-   * without an admin.
+   * Adds a member or changes a member's role. INVALID_STATE when it would leave the project without
+   * an admin.
    */
   public void putMember(String project, String user, ProjectRole role) {
     tx.executeWithoutResult(
@@ -225,7 +225,8 @@ public final class ProjectStore {
             .collect(
                 Collectors.groupingBy(
                     Membership::project,
-                    Collectors.mapping(m -> new MemberView(m.user(), m.role()), Collectors.toList())));
+                    Collectors.mapping(
+                        m -> new MemberView(m.user(), m.role()), Collectors.toList())));
     return projects.stream()
         .map(p -> withMembers(p, byProject.getOrDefault(p.name(), List.of())))
         .toList();

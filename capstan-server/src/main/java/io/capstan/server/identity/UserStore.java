@@ -47,8 +47,7 @@ public final class UserStore {
 
   /** The user, or NOT_FOUND. */
   public UserView get(String name) {
-    return find(name)
-        .orElseThrow(() -> CapstanException.notFound("User '" + name + "' not found"));
+    return find(name).orElseThrow(() -> CapstanException.notFound("User '" + name + "' not found"));
   }
 
   public List<UserView> list() {

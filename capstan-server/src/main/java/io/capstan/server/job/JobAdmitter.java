@@ -82,17 +82,24 @@ final class JobAdmitter {
 
   private void start(JobRecord job, AdmissionDecision decision) {
     Map<String, Placement.ReplicaPlacement> placed = new LinkedHashMap<>();
-    decision.placements().forEach(
-        (name, p) -> placed.put(name, new Placement.ReplicaPlacement(p.node(), p.gpus(), null)));
+    decision
+        .placements()
+        .forEach(
+            (name, p) ->
+                placed.put(name, new Placement.ReplicaPlacement(p.node(), p.gpus(), null)));
     JobRecord admitted = job.launched(1, 0, new Placement(orderedLike(job, placed)));
     admitted = admitted.launched(1, 0, launcher.reserveEndpoints(admitted, admitted.placement()));
     Instant now = clock.instant();
     Resources total = job.spec().totalResources();
-    String message = "Admitted: all " + job.spec().replicaCount() + " replicas placed (" + total
-        + "); launching";
+    String message =
+        "Admitted: all "
+            + job.spec().replicaCount()
+            + " replicas placed ("
+            + total
+            + "); launching";
     JobRecord starting = admitted.transition(JobPhase.STARTING, "Admitted", message, now);
-    store.update(starting, JobPhase.QUEUED, new JobEvent(now, JobPhase.STARTING, "Admitted",
-        message));
+    store.update(
+        starting, JobPhase.QUEUED, new JobEvent(now, JobPhase.STARTING, "Admitted", message));
   }
 
   private static Map<String, Placement.ReplicaPlacement> orderedLike(

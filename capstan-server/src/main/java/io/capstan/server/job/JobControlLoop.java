@@ -9,8 +9,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Drives {@link JobReconciler#runOnce()} on one thread: every interval, and at once when woken by
- * a submission or cancellation.
+ * Drives {@link JobReconciler#runOnce()} on one thread: every interval, and at once when woken by a
+ * submission or cancellation.
  */
 public final class JobControlLoop implements SmartLifecycle {
   private static final Logger log = LoggerFactory.getLogger(JobControlLoop.class);

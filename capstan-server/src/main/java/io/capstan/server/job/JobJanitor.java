@@ -31,7 +31,9 @@ final class JobJanitor {
     lastSweep = now;
     for (JobRecord job : store.listFinished()) {
       Long ttl = job.spec().ttlSecondsAfterFinished();
-      if (ttl != null && job.released() && job.finishedAt() != null
+      if (ttl != null
+          && job.released()
+          && job.finishedAt() != null
           && !now.isBefore(job.finishedAt().plusSeconds(ttl))) {
         delete(job);
       }

@@ -18,8 +18,7 @@ final class JobLauncher {
   private final JobDirectories dirs;
   private final LogStore logs;
 
-  JobLauncher(
-      WorkloadRuntime runtime, Rendezvous rendezvous, JobDirectories dirs, LogStore logs) {
+  JobLauncher(WorkloadRuntime runtime, Rendezvous rendezvous, JobDirectories dirs, LogStore logs) {
     this.runtime = runtime;
     this.rendezvous = rendezvous;
     this.dirs = dirs;
@@ -37,7 +36,10 @@ final class JobLauncher {
     return placement.withEndpoints(byName);
   }
 
-  /** Launches every replica of the job's current attempt the runtime does not have; returns how many. */
+  /**
+   * Launches every replica of the job's current attempt the runtime does not have; returns how
+   * many.
+   */
   int launchMissing(JobRecord job, java.util.Set<String> present) {
     dirs.create(job.uid());
     Map<String, String> endpoints = new LinkedHashMap<>();

@@ -99,9 +99,13 @@ public final class JobReconciler {
     }
     Instant now = clock.instant();
     Long deadline = job.spec().activeDeadlineSeconds();
-    if (deadline != null && job.startedAt() != null
+    if (deadline != null
+        && job.startedAt() != null
         && now.isAfter(job.startedAt().plusSeconds(deadline))) {
-      transition(job, JobPhase.FAILED, "DeadlineExceeded",
+      transition(
+          job,
+          JobPhase.FAILED,
+          "DeadlineExceeded",
           "Job ran longer than activeDeadlineSeconds=" + deadline);
       return;
     }
@@ -117,33 +121,62 @@ public final class JobReconciler {
     boolean allRunning =
         observed.size() == job.spec().replicaCount()
             && observed.values().stream()
-                .allMatch(o -> o.phase() == io.capstan.runtime.ReplicaPhase.RUNNING
-                    || o.phase() == io.capstan.runtime.ReplicaPhase.SUCCEEDED);
+                .allMatch(
+                    o ->
+                        o.phase() == io.capstan.runtime.ReplicaPhase.RUNNING
+                            || o.phase() == io.capstan.runtime.ReplicaPhase.SUCCEEDED);
     if (job.phase() == JobPhase.STARTING && allRunning) {
-      transition(job, JobPhase.RUNNING, "AllReplicasRunning",
-          "All " + job.spec().replicaCount() + " replicas are running (attempt " + job.attempt()
+      transition(
+          job,
+          JobPhase.RUNNING,
+          "AllReplicasRunning",
+          "All "
+              + job.spec().replicaCount()
+              + " replicas are running (attempt "
+              + job.attempt()
               + ")");
     }
   }
 
   private void onFailure(JobRecord job, ReplicaObservation failed) {
     String replica = failed.id().replica();
-    var group = Rendezvous.replicas(job.spec()).stream()
-        .filter(r -> r.name().equals(replica)).findFirst().orElseThrow().group();
+    var group =
+        Rendezvous.replicas(job.spec()).stream()
+            .filter(r -> r.name().equals(replica))
+            .findFirst()
+            .orElseThrow()
+            .group();
     String what = describeExit(failed);
     int exitCode = failed.exitCode() == null ? 137 : failed.exitCode();
     if (!group.restartPolicy().restarts(exitCode)) {
-      transition(job, JobPhase.FAILED, "ReplicaFailed",
+      transition(
+          job,
+          JobPhase.FAILED,
+          "ReplicaFailed",
           what + "; restartPolicy " + group.restartPolicy().wireName() + " does not restart it");
     } else if (job.restarts() >= job.spec().backoffLimit()) {
-      transition(job, JobPhase.FAILED, "BackoffLimitExceeded",
-          what + "; the job was already restarted " + job.restarts() + " times (backoffLimit "
-              + job.spec().backoffLimit() + ")");
+      transition(
+          job,
+          JobPhase.FAILED,
+          "BackoffLimitExceeded",
+          what
+              + "; the job was already restarted "
+              + job.restarts()
+              + " times (backoffLimit "
+              + job.spec().backoffLimit()
+              + ")");
     } else {
       JobRecord restarting = job.launched(job.attempt(), job.restarts() + 1, job.placement());
-      transition(restarting, JobPhase.RESTARTING, "ReplicaFailed",
-          what + "; restarting every replica (restart " + (job.restarts() + 1) + " of at most "
-              + job.spec().backoffLimit() + "), checkpoints kept");
+      transition(
+          restarting,
+          JobPhase.RESTARTING,
+          "ReplicaFailed",
+          what
+              + "; restarting every replica (restart "
+              + (job.restarts() + 1)
+              + " of at most "
+              + job.spec().backoffLimit()
+              + "), checkpoints kept");
     }
   }
 
@@ -152,9 +185,17 @@ public final class JobReconciler {
       return; // Wait until every replica of the failed attempt has exited.
     }
     JobRecord next = job.launched(job.attempt() + 1, job.restarts(), job.placement());
-    next = next.launched(next.attempt(), next.restarts(), launcher.reserveEndpoints(next, next.placement()));
-    transition(next, JobPhase.STARTING, "Restarted",
-        "Relaunching all " + job.spec().replicaCount() + " replicas (attempt " + next.attempt()
+    next =
+        next.launched(
+            next.attempt(), next.restarts(), launcher.reserveEndpoints(next, next.placement()));
+    transition(
+        next,
+        JobPhase.STARTING,
+        "Restarted",
+        "Relaunching all "
+            + job.spec().replicaCount()
+            + " replicas (attempt "
+            + next.attempt()
             + ")");
   }
 
@@ -206,34 +247,49 @@ public final class JobReconciler {
     Instant now = clock.instant();
     JobRecord updated = job.transition(next, reason, message, now);
     if (store.update(updated, job.phase(), new JobEvent(now, next, reason, message))) {
-      log.info("Job {}/{} {} -> {}: {}", job.project(), job.name(), job.phase().wireName(),
-          next.wireName(), message);
+      log.info(
+          "Job {}/{} {} -> {}: {}",
+          job.project(),
+          job.name(),
+          job.phase().wireName(),
+          next.wireName(),
+          message);
     }
   }
 
   private static ReplicaObservation firstFailure(Map<String, ReplicaObservation> observed) {
     return observed.values().stream()
-        .filter(o -> o.phase() == io.capstan.runtime.ReplicaPhase.FAILED
-            || o.phase() == io.capstan.runtime.ReplicaPhase.LOST)
+        .filter(
+            o ->
+                o.phase() == io.capstan.runtime.ReplicaPhase.FAILED
+                    || o.phase() == io.capstan.runtime.ReplicaPhase.LOST)
         .findFirst()
         .orElse(null);
   }
 
   private static String describeExit(ReplicaObservation o) {
-    String text = "replica " + o.id().replica()
-        + (o.exitCode() == null ? " was lost" : " exited with code " + o.exitCode());
+    String text =
+        "replica "
+            + o.id().replica()
+            + (o.exitCode() == null ? " was lost" : " exited with code " + o.exitCode());
     return o.message() == null ? text : text + " (" + o.message() + ")";
   }
 
   private static String successMessage(JobRecord job, Map<String, ReplicaObservation> observed) {
     Set<String> done = new HashSet<>();
-    observed.forEach((name, o) -> {
-      if (o.phase() == io.capstan.runtime.ReplicaPhase.SUCCEEDED) {
-        done.add(name);
-      }
-    });
-    return "Job succeeded after " + job.restarts() + " restarts; " + done.size() + " of "
-        + job.spec().replicaCount() + " replicas exited 0";
+    observed.forEach(
+        (name, o) -> {
+          if (o.phase() == io.capstan.runtime.ReplicaPhase.SUCCEEDED) {
+            done.add(name);
+          }
+        });
+    return "Job succeeded after "
+        + job.restarts()
+        + " restarts; "
+        + done.size()
+        + " of "
+        + job.spec().replicaCount()
+        + " replicas exited 0";
   }
 
   /** Stops a job's replicas now (cancel, delete); the controller finishes the rest. */

@@ -61,19 +61,55 @@ public record JobRecord(
   /** The same phase with a new explanation (e.g. why it still waits). */
   public JobRecord explain(String newReason, String newMessage) {
     return new JobRecord(
-        uid, project, name, spec, phase, newReason, newMessage, createdAt, startedAt, finishedAt,
-        restarts, attempt, placement, released);
+        uid,
+        project,
+        name,
+        spec,
+        phase,
+        newReason,
+        newMessage,
+        createdAt,
+        startedAt,
+        finishedAt,
+        restarts,
+        attempt,
+        placement,
+        released);
   }
 
   public JobRecord launched(int newAttempt, int newRestarts, Placement newPlacement) {
     return new JobRecord(
-        uid, project, name, spec, phase, reason, message, createdAt, startedAt, finishedAt,
-        newRestarts, newAttempt, newPlacement, released);
+        uid,
+        project,
+        name,
+        spec,
+        phase,
+        reason,
+        message,
+        createdAt,
+        startedAt,
+        finishedAt,
+        newRestarts,
+        newAttempt,
+        newPlacement,
+        released);
   }
 
   public JobRecord markReleased() {
     return new JobRecord(
-        uid, project, name, spec, phase, reason, message, createdAt, startedAt, finishedAt,
-        restarts, attempt, placement, true);
+        uid,
+        project,
+        name,
+        spec,
+        phase,
+        reason,
+        message,
+        createdAt,
+        startedAt,
+        finishedAt,
+        restarts,
+        attempt,
+        placement,
+        true);
   }
 }

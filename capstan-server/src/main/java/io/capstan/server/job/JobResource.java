@@ -54,9 +54,7 @@ public class JobResource {
 
   @GetMapping(path = ApiPaths.JOBS, produces = MediaType.APPLICATION_JSON_VALUE)
   public List<JobView> list(
-      Caller caller,
-      @PathVariable String project,
-      @RequestParam(required = false) String phase) {
+      Caller caller, @PathVariable String project, @RequestParam(required = false) String phase) {
     access.requireProject(caller, project, ProjectRole.VIEWER);
     List<JobView> all = jobs.list(project);
     if (phase == null) {
@@ -99,8 +97,14 @@ public class JobResource {
     JobRecord record = jobs.find(project, job);
     String name = replica == null ? firstReplica(record) : replica;
     if (Rendezvous.replicas(record.spec()).stream().noneMatch(r -> r.name().equals(name))) {
-      throw new CapstanException(ErrorCode.NOT_FOUND, "replica",
-          "Replica '" + name + "' not found in job '" + job + "'; replicas: "
+      throw new CapstanException(
+          ErrorCode.NOT_FOUND,
+          "replica",
+          "Replica '"
+              + name
+              + "' not found in job '"
+              + job
+              + "'; replicas: "
               + Rendezvous.replicas(record.spec()).stream().map(r -> r.name()).toList());
     }
     Path file = logs.file(project, record.uid(), name);
@@ -114,7 +118,8 @@ public class JobResource {
 
   /** Replicas may write (or be relaunched and write again) until the job ended and was released. */
   private boolean stillWriting(String project, String job) {
-    return jobs.findOptional(project, job).map(r -> !(r.phase().isTerminal() && r.released()))
+    return jobs.findOptional(project, job)
+        .map(r -> !(r.phase().isTerminal() && r.released()))
         .orElse(false);
   }
 
@@ -126,9 +131,14 @@ public class JobResource {
     try {
       return JobPhase.fromWire(phase);
     } catch (IllegalArgumentException e) {
-      throw new CapstanException(ErrorCode.INVALID_ARGUMENT, "phase",
+      throw new CapstanException(
+          ErrorCode.INVALID_ARGUMENT,
+          "phase",
           "Expected phase to be one of Queued, Starting, Running, Restarting, Succeeded, Failed,"
-              + " Cancelled, but was '" + phase + "'", e);
+              + " Cancelled, but was '"
+              + phase
+              + "'",
+          e);
     }
   }
 
@@ -143,7 +153,9 @@ public class JobResource {
         throw tooLarge(-1);
       }
       if (bytes.length == 0) {
-        throw new CapstanException(ErrorCode.INVALID_SPEC, "body",
+        throw new CapstanException(
+            ErrorCode.INVALID_SPEC,
+            "body",
             "Expected a job spec (YAML or JSON) in the request body, but it was empty");
       }
       return new String(bytes, StandardCharsets.UTF_8);
@@ -151,8 +163,12 @@ public class JobResource {
   }
 
   private CapstanException tooLarge(long size) {
-    return new CapstanException(ErrorCode.PAYLOAD_TOO_LARGE, "body",
-        "Expected a job spec of at most " + maxSpecBytes + " bytes, but it was "
+    return new CapstanException(
+        ErrorCode.PAYLOAD_TOO_LARGE,
+        "body",
+        "Expected a job spec of at most "
+            + maxSpecBytes
+            + " bytes, but it was "
             + (size < 0 ? "larger" : size + " bytes"));
   }
 }

@@ -55,7 +55,8 @@ public final class JobService {
   /** Validates and stores a job as Queued; a rejected spec stores nothing. */
   public SubmitResponse submit(String project, String text) {
     JobSpec spec = parser.parse(text);
-    String uid = spec.name() + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+    String uid =
+        spec.name() + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
     String neverFits =
         admission.neverFits(
             JobAdmitter.request(uid, project, spec), ClusterState.empty(runtime.nodes()));
@@ -64,16 +65,46 @@ public final class JobService {
     }
     Instant now = clock.instant();
     JobRecord job =
-        new JobRecord(uid, project, spec.name(), spec, JobPhase.QUEUED, "Queued",
-            "waiting for admission", now, null, null, 0, 0, Placement.NONE, false);
+        new JobRecord(
+            uid,
+            project,
+            spec.name(),
+            spec,
+            JobPhase.QUEUED,
+            "Queued",
+            "waiting for admission",
+            now,
+            null,
+            null,
+            0,
+            0,
+            Placement.NONE,
+            false);
     try {
-      store.insert(job, ReplicaStatuses.of(job, java.util.Map.of()),
-          new JobEvent(now, JobPhase.QUEUED, "Submitted", "Job submitted as " + spec.sourceKind()
-              + " with " + spec.replicaCount() + " replicas (" + spec.totalResources() + ")"));
+      store.insert(
+          job,
+          ReplicaStatuses.of(job, java.util.Map.of()),
+          new JobEvent(
+              now,
+              JobPhase.QUEUED,
+              "Submitted",
+              "Job submitted as "
+                  + spec.sourceKind()
+                  + " with "
+                  + spec.replicaCount()
+                  + " replicas ("
+                  + spec.totalResources()
+                  + ")"));
     } catch (DuplicateKeyException e) {
-      throw new CapstanException(ErrorCode.ALREADY_EXISTS, "metadata.name",
-          "Job '" + spec.name() + "' already exists in project '" + project
-              + "'; delete it first or choose another name", e);
+      throw new CapstanException(
+          ErrorCode.ALREADY_EXISTS,
+          "metadata.name",
+          "Job '"
+              + spec.name()
+              + "' already exists in project '"
+              + project
+              + "'; delete it first or choose another name",
+          e);
     }
     controller.wake();
     return new SubmitResponse(spec.name(), project, uid, JobPhase.QUEUED);
@@ -96,9 +127,12 @@ public final class JobService {
   }
 
   public JobRecord find(String project, String name) {
-    return store.find(project, name)
-        .orElseThrow(() -> CapstanException.notFound(
-            "Job '" + name + "' not found in project '" + project + "'"));
+    return store
+        .find(project, name)
+        .orElseThrow(
+            () ->
+                CapstanException.notFound(
+                    "Job '" + name + "' not found in project '" + project + "'"));
   }
 
   /** Cancels a job that has not finished; its replicas get SIGTERM, then SIGKILL. */
@@ -106,21 +140,22 @@ public final class JobService {
     for (int attempt = 0; attempt < 5; attempt++) {
       JobRecord job = find(project, name);
       if (job.phase().isTerminal()) {
-        throw new CapstanException(ErrorCode.INVALID_STATE,
+        throw new CapstanException(
+            ErrorCode.INVALID_STATE,
             "Job '" + name + "' already finished as " + job.phase().wireName());
       }
       Instant now = clock.instant();
       String message = "Cancelled by " + user;
       JobRecord cancelled = job.transition(JobPhase.CANCELLED, "Cancelled", message, now);
-      if (store.update(cancelled, job.phase(),
-          new JobEvent(now, JobPhase.CANCELLED, "Cancelled", message))) {
+      if (store.update(
+          cancelled, job.phase(), new JobEvent(now, JobPhase.CANCELLED, "Cancelled", message))) {
         controller.stopReplicas(job.uid());
         controller.wake();
         return get(project, name);
       }
     }
-    throw new CapstanException(ErrorCode.UNAVAILABLE,
-        "Job '" + name + "' kept changing while being cancelled; try again");
+    throw new CapstanException(
+        ErrorCode.UNAVAILABLE, "Job '" + name + "' kept changing while being cancelled; try again");
   }
 
   /** Deletes a job with its logs and files, stopping its replicas first. */
@@ -134,14 +169,30 @@ public final class JobService {
     List<ReplicaStatus> replicas = store.replicas(job.uid());
     List<ReplicaStatus> ordered = new ArrayList<>();
     for (Rendezvous.Replica replica : Rendezvous.replicas(job.spec())) {
-      replicas.stream().filter(r -> r.name().equals(replica.name())).findFirst()
+      replicas.stream()
+          .filter(r -> r.name().equals(replica.name()))
+          .findFirst()
           .ifPresent(ordered::add);
     }
     JobStatus status =
-        new JobStatus(job.phase(), job.reason(), job.message(), job.createdAt(), job.startedAt(),
-            job.finishedAt(), job.restarts(), ordered, warnings(job.spec()),
-            dirs.checkpoints(job.uid()).toString(), dirs.output(job.uid()).toString());
-    return new JobView(job.name(), job.project(), job.uid(), job.spec(), status,
+        new JobStatus(
+            job.phase(),
+            job.reason(),
+            job.message(),
+            job.createdAt(),
+            job.startedAt(),
+            job.finishedAt(),
+            job.restarts(),
+            ordered,
+            warnings(job.spec()),
+            dirs.checkpoints(job.uid()).toString(),
+            dirs.output(job.uid()).toString());
+    return new JobView(
+        job.name(),
+        job.project(),
+        job.uid(),
+        job.spec(),
+        status,
         withEvents ? store.events(job.uid()) : List.of());
   }
 
@@ -151,8 +202,11 @@ public final class JobService {
     boolean cpu = spec.replicaGroups().stream().anyMatch(g -> g.resources().cpuMillis() > 0);
     boolean memory = spec.replicaGroups().stream().anyMatch(g -> g.resources().memoryBytes() > 0);
     if ((cpu && !capabilities.enforcesCpu()) || (memory && !capabilities.enforcesMemory())) {
-      warnings.add("Resource limits are not fully enforced on runtime '" + runtime.name() + "': "
-          + String.join("; ", capabilities.notes()));
+      warnings.add(
+          "Resource limits are not fully enforced on runtime '"
+              + runtime.name()
+              + "': "
+              + String.join("; ", capabilities.notes()));
     }
     return warnings;
   }

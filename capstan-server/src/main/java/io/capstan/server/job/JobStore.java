@@ -158,8 +158,7 @@ public final class JobStore {
   }
 
   private void appendEvent(String uid, JobEvent event) {
-    jdbc.sql(
-            "insert into job_events (job_uid, at, phase, reason, message) values (?, ?, ?, ?, ?)")
+    jdbc.sql("insert into job_events (job_uid, at, phase, reason, message) values (?, ?, ?, ?, ?)")
         .params(
             uid,
             event.time().toEpochMilli(),

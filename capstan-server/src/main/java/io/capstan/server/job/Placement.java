@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Where the replicas of one attempt of a job run and how peers reach them, stored with the job so
- * a restarted control plane relaunches missing replicas with the same rendezvous.
+ * Where the replicas of one attempt of a job run and how peers reach them, stored with the job so a
+ * restarted control plane relaunches missing replicas with the same rendezvous.
  *
  * @param replicas per replica name, in rank order
  */
@@ -27,7 +27,8 @@ public record Placement(Map<String, ReplicaPlacement> replicas) {
     replicas.forEach(
         (name, placement) ->
             next.put(
-                name, new ReplicaPlacement(placement.node(), placement.gpus(), endpoints.get(name))));
+                name,
+                new ReplicaPlacement(placement.node(), placement.gpus(), endpoints.get(name))));
     return new Placement(next);
   }
 

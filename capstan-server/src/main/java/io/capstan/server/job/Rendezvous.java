@@ -80,7 +80,8 @@ final class Rendezvous {
       if (peer.role() == ReplicaRole.EVALUATOR) {
         continue; // Evaluators are not part of the TensorFlow cluster.
       }
-      cluster.computeIfAbsent(tfType(peer.role()), k -> new ArrayList<>())
+      cluster
+          .computeIfAbsent(tfType(peer.role()), k -> new ArrayList<>())
           .add(endpoints.get(peer.name()));
     }
     Map<String, Object> config = new LinkedHashMap<>();

@@ -1,7 +1,7 @@
 package io.capstan.server.job;
 
-import io.capstan.runtime.ReplicaObservation;
 import io.capstan.api.job.ReplicaStatus;
+import io.capstan.runtime.ReplicaObservation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -18,12 +18,31 @@ final class ReplicaStatuses {
       Placement.ReplicaPlacement placement = job.placement().of(replica.name());
       List<Integer> gpus = placement == null ? List.of() : placement.gpus();
       if (o == null) {
-        statuses.add(new ReplicaStatus(replica.name(), replica.role(), replica.index(), "Pending",
-            null, job.attempt(), gpus, null, null, null));
+        statuses.add(
+            new ReplicaStatus(
+                replica.name(),
+                replica.role(),
+                replica.index(),
+                "Pending",
+                null,
+                job.attempt(),
+                gpus,
+                null,
+                null,
+                null));
       } else {
-        statuses.add(new ReplicaStatus(replica.name(), replica.role(), replica.index(),
-            capitalized(o.phase().name()), o.exitCode(), o.attempt(), gpus, o.startedAt(),
-            o.finishedAt(), o.message()));
+        statuses.add(
+            new ReplicaStatus(
+                replica.name(),
+                replica.role(),
+                replica.index(),
+                capitalized(o.phase().name()),
+                o.exitCode(),
+                o.attempt(),
+                gpus,
+                o.startedAt(),
+                o.finishedAt(),
+                o.message()));
       }
     }
     return statuses;

@@ -19,7 +19,8 @@ final class SuccessPolicy {
   static final String SUCCESS_POLICY_LABEL = "capstan.io/success-policy";
   private static final Set<ReplicaRole> LEADERS =
       EnumSet.of(ReplicaRole.MASTER, ReplicaRole.CHIEF, ReplicaRole.LAUNCHER);
-  private static final Set<ReplicaRole> SERVICES = EnumSet.of(ReplicaRole.PS, ReplicaRole.EVALUATOR);
+  private static final Set<ReplicaRole> SERVICES =
+      EnumSet.of(ReplicaRole.PS, ReplicaRole.EVALUATOR);
 
   private SuccessPolicy() {}
 

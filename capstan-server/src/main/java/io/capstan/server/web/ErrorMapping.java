@@ -117,7 +117,11 @@ public class ErrorMapping {
             ErrorCode.INVALID_ARGUMENT,
             ErrorCode.INVALID_ARGUMENT.family(),
             HttpStatus.METHOD_NOT_ALLOWED.value(),
-            "Expected one of " + allowed + " on " + request.getRequestURI() + ", but was "
+            "Expected one of "
+                + allowed
+                + " on "
+                + request.getRequestURI()
+                + ", but was "
                 + e.getMethod(),
             null);
     return ResponseEntity.status(HttpStatus.METHOD_NOT_ALLOWED)
@@ -205,7 +209,9 @@ public class ErrorMapping {
 
   /** {@code `io.capstan.api.identity.ProjectRole`} becomes {@code `ProjectRole`}. */
   private static String withoutPackages(String message) {
-    return message == null ? "unreadable JSON" : message.replaceAll("`(?:[\\w$]+\\.)+([\\w$]+)`", "`$1`");
+    return message == null
+        ? "unreadable JSON"
+        : message.replaceAll("`(?:[\\w$]+\\.)+([\\w$]+)`", "`$1`");
   }
 
   private static <T extends Throwable> T cause(Throwable e, Class<T> type) {

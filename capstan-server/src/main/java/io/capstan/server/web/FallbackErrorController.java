@@ -11,8 +11,8 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Errors that never reached a controller (a failing filter, a container error page) answer in
- * the same {@link ErrorBody} format as the rest of the API, instead of Spring Boot's own.
+ * Errors that never reached a controller (a failing filter, a container error page) answer in the
+ * same {@link ErrorBody} format as the rest of the API, instead of Spring Boot's own.
  */
 @RestController
 public class FallbackErrorController implements ErrorController {

@@ -14,7 +14,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Bad input gets a 4xx naming the field and stores nothing; projects never see each other. */
-@SpringBootTest(classes = CapstanServer.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(
+    classes = CapstanServer.class,
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class JobApiIT {
   private static final Path DATA = ServerFixture.newDataDir("capstan-api-it");
   private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -46,13 +48,19 @@ class JobApiIT {
   void unknownKindIsRejectedNamingTheSupportedOnes() {
     assertRejected(
         "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: x}\nspec: {}\n",
-        400, "INVALID_SPEC", "kind", "PyTorchJob");
+        400,
+        "INVALID_SPEC",
+        "kind",
+        "PyTorchJob");
   }
 
   @Test
   void zeroReplicasAreRejectedNamingTheCount() {
     assertRejected(
-        spec("count: 0", "command: [\"true\"]"), 400, "INVALID_SPEC", "spec.replicas[0].count",
+        spec("count: 0", "command: [\"true\"]"),
+        400,
+        "INVALID_SPEC",
+        "spec.replicas[0].count",
         "but was 0");
   }
 
@@ -71,7 +79,10 @@ class JobApiIT {
   void jobLargerThanTheMachineIsRejectedWithWhy() {
     assertRejected(
         spec("count: 2", "command: [\"true\"]\n      resources: {gpu: 64}"),
-        422, "EXCEEDS_CAPACITY", "spec.replicas", "can never start here");
+        422,
+        "EXCEEDS_CAPACITY",
+        "spec.replicas",
+        "can never start here");
   }
 
   @Test
@@ -112,14 +123,27 @@ class JobApiIT {
   }
 
   private String userWithProject(String user, String project) {
-    assertThat(http.post(admin, "/api/v1/users", "application/json",
-        "{\"name\":\"" + user + "\",\"admin\":false}").status()).isEqualTo(201);
-    TestingHttp.Answer token = http.post(admin, "/api/v1/users/" + user + "/tokens",
-        "application/json", "{\"name\":\"test\"}");
+    assertThat(
+            http.post(
+                    admin,
+                    "/api/v1/users",
+                    "application/json",
+                    "{\"name\":\"" + user + "\",\"admin\":false}")
+                .status())
+        .isEqualTo(201);
+    TestingHttp.Answer token =
+        http.post(
+            admin, "/api/v1/users/" + user + "/tokens", "application/json", "{\"name\":\"test\"}");
     assertThat(token.status()).as(token.body()).isEqualTo(201);
     String secret = JSON.readTree(token.body()).get("token").asString();
-    assertThat(http.post(secret, "/api/v1/projects", "application/json",
-        "{\"name\":\"" + project + "\",\"description\":\"team\"}").status()).isEqualTo(201);
+    assertThat(
+            http.post(
+                    secret,
+                    "/api/v1/projects",
+                    "application/json",
+                    "{\"name\":\"" + project + "\",\"description\":\"team\"}")
+                .status())
+        .isEqualTo(201);
     return secret;
   }
 
@@ -148,6 +172,7 @@ class JobApiIT {
             - role: worker
               %s
               %s
-        """.formatted(count, command);
+        """
+        .formatted(count, command);
   }
 }

@@ -27,7 +27,8 @@ final class ServerProcess implements AutoCloseable {
   void start() {
     Path jar = Path.of("target", "capstan-server.jar").toAbsolutePath();
     if (!jar.toFile().isFile()) {
-      throw new IllegalStateException("Expected the packaged server at " + jar + "; run mvn verify");
+      throw new IllegalStateException(
+          "Expected the packaged server at " + jar + "; run mvn verify");
     }
     String java = ProcessHandle.current().info().command().orElse("java");
     try {
@@ -44,13 +45,17 @@ final class ServerProcess implements AutoCloseable {
                       "--data-dir",
                       dataDir.toString()))
               .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("server.log").toFile()))
+              .redirectOutput(
+                  ProcessBuilder.Redirect.appendTo(dataDir.resolve("server.log").toFile()))
               .start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     TestingHttp http = new TestingHttp(url());
-    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(200))
+        .ignoreExceptions()
         .until(() -> http.get(null, "/api/v1/health").status() == 200);
   }
 

@@ -11,7 +11,9 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** SIGKILL the control plane while a job runs; a restarted server re-adopts it and loses nothing. */
+/**
+ * SIGKILL the control plane while a job runs; a restarted server re-adopts it and loses nothing.
+ */
 class ServerRestartIT {
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final String JOBS = "/api/v1/projects/default/jobs";
@@ -24,7 +26,11 @@ class ServerRestartIT {
       TestingHttp http = new TestingHttp(server.url());
       String token = ServerFixture.adminToken(data);
       TestingHttp.Answer submitted =
-          http.post(token, JOBS, "application/yaml", """
+          http.post(
+              token,
+              JOBS,
+              "application/yaml",
+              """
               apiVersion: capstan.io/v1
               kind: TrainingJob
               metadata: {name: survivor}
@@ -39,16 +45,21 @@ class ServerRestartIT {
               """);
       assertThat(submitted.status()).as(submitted.body()).isEqualTo(201);
       String uid = JSON.readTree(submitted.body()).get("uid").asString();
-      await().atMost(Duration.ofMinutes(2))
+      await()
+          .atMost(Duration.ofMinutes(2))
           .until(() -> log(http, token, "worker-1").contains("epoch 2 "));
 
       server.kill();
       assertThat(ServerFixture.replicaProcess(uid, "worker-0", "train.py"))
-          .as("replicas outlive the control plane").isPositive();
+          .as("replicas outlive the control plane")
+          .isPositive();
       server.start();
 
-      await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).until(() ->
-          phase(http, token).equals("Succeeded") || phase(http, token).equals("Failed"));
+      await()
+          .atMost(Duration.ofMinutes(3))
+          .pollInterval(Duration.ofMillis(500))
+          .until(
+              () -> phase(http, token).equals("Succeeded") || phase(http, token).equals("Failed"));
       JsonNode job = JSON.readTree(http.get(token, JOBS + "/survivor").body());
       assertThat(job.get("status").get("phase").asString()).isEqualTo("Succeeded");
       assertThat(job.get("status").get("restarts").asInt()).isZero();
@@ -57,7 +68,8 @@ class ServerRestartIT {
         int rank = replica.endsWith("0") ? 0 : 1;
         for (int epoch = 1; epoch <= 8; epoch++) {
           assertThat(count(log, "rank " + rank + "/2 epoch " + epoch + " loss"))
-              .as(replica + " epoch " + epoch + " logged exactly once").isEqualTo(1);
+              .as(replica + " epoch " + epoch + " logged exactly once")
+              .isEqualTo(1);
         }
       }
     }
@@ -65,7 +77,9 @@ class ServerRestartIT {
 
   private static String phase(TestingHttp http, String token) {
     return JSON.readTree(http.get(token, JOBS + "/survivor").body())
-        .get("status").get("phase").asString();
+        .get("status")
+        .get("phase")
+        .asString();
   }
 
   private static String log(TestingHttp http, String token, String replica) {

@@ -21,7 +21,9 @@ import tools.jackson.databind.json.JsonMapper;
  * production wiring: success with logs and ONNX output, Kubeflow YAML unchanged, restart with
  * checkpoint resume, backoff limit, cancel.
  */
-@SpringBootTest(classes = CapstanServer.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(
+    classes = CapstanServer.class,
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class TrainingJobsIT {
   private static final Path DATA = ServerFixture.newDataDir("capstan-jobs-it");
   private static final Path EXAMPLES = ServerFixture.repository().resolve("examples");
@@ -95,13 +97,18 @@ class TrainingJobsIT {
     assertThat(job.get("status").get("phase").asString()).isEqualTo("Succeeded");
     assertThat(log(name, "worker-0")).contains("TF_CONFIG ok: worker 0 of 2, 1 ps");
     assertThat(log(name, "worker-1")).contains("TF_CONFIG ok: worker 1 of 2, 1 ps");
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-        assertThat(replica(job(name), "ps-0").get("state").asString()).isNotEqualTo("Running"));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(replica(job(name), "ps-0").get("state").asString())
+                    .isNotEqualTo("Running"));
   }
 
   @Test
   void killedWorkerRestartsTheJobWhichResumesFromItsCheckpoint() {
-    String name = submit(ddpJob("resume", "OnFailure", 3, "--epochs", "8", "--sleep-per-epoch", "1"));
+    String name =
+        submit(ddpJob("resume", "OnFailure", 3, "--epochs", "8", "--sleep-per-epoch", "1"));
     String uid = job(name).get("uid").asString();
     await().atMost(Duration.ofMinutes(2)).until(() -> log(name, "worker-1").contains("epoch 3 "));
 
@@ -116,7 +123,8 @@ class TrainingJobsIT {
     String log = log(name, "worker-0");
     assertThat(log).containsPattern("resumed from checkpoint at epoch [2-7]");
     assertThat(log).contains("rank 0/2 epoch 8 loss");
-    int resumedAt = Integer.parseInt(log.replaceAll("(?s).*resumed from checkpoint at epoch (\\d+).*", "$1"));
+    int resumedAt =
+        Integer.parseInt(log.replaceAll("(?s).*resumed from checkpoint at epoch (\\d+).*", "$1"));
     assertThat(log.substring(log.indexOf("resumed from checkpoint")))
         .as("the epoch counter continues after the checkpoint")
         .contains("rank 0/2 epoch " + (resumedAt + 1) + " loss")
@@ -160,7 +168,8 @@ class TrainingJobsIT {
     assertThat(failed.get("status").get("restarts").asInt()).isZero();
 
     String sleeper = submit(ddpLike("sleeper", "Never", "echo started; sleep 300"));
-    await().atMost(Duration.ofSeconds(30))
+    await()
+        .atMost(Duration.ofSeconds(30))
         .until(() -> job(sleeper).get("status").get("phase").asString().equals("Running"));
     String uid = job(sleeper).get("uid").asString();
 
@@ -168,10 +177,13 @@ class TrainingJobsIT {
 
     assertThat(cancelled.exitCode()).as(cancelled.err()).isZero();
     assertThat(job(sleeper).get("status").get("phase").asString()).isEqualTo("Cancelled");
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-      assertThat(ServerFixture.replicaProcess(uid, "worker-0", "sleep")).isEqualTo(-1);
-      assertThat(ServerFixture.replicaProcess(uid, "worker-1", "sleep")).isEqualTo(-1);
-    });
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              assertThat(ServerFixture.replicaProcess(uid, "worker-0", "sleep")).isEqualTo(-1);
+              assertThat(ServerFixture.replicaProcess(uid, "worker-1", "sleep")).isEqualTo(-1);
+            });
     assertThat(cli.run("cancel", sleeper).exitCode()).isEqualTo(1);
   }
 
@@ -189,10 +201,16 @@ class TrainingJobsIT {
   }
 
   private JsonNode awaitFinished(String name, Duration timeout) {
-    await().atMost(timeout).pollInterval(Duration.ofMillis(250)).until(() -> {
-      String phase = job(name).get("status").get("phase").asString();
-      return phase.equals("Succeeded") || phase.equals("Failed") || phase.equals("Cancelled");
-    });
+    await()
+        .atMost(timeout)
+        .pollInterval(Duration.ofMillis(250))
+        .until(
+            () -> {
+              String phase = job(name).get("status").get("phase").asString();
+              return phase.equals("Succeeded")
+                  || phase.equals("Failed")
+                  || phase.equals("Cancelled");
+            });
     return job(name);
   }
 

@@ -62,7 +62,6 @@ final class JobFixture {
   }
 
   JobSpec build() {
-    return new JobSpec(
-        name, framework, "TrainingJob", groups, backoffLimit, null, null, labels);
+    return new JobSpec(name, framework, "TrainingJob", groups, backoffLimit, null, null, labels);
   }
 }

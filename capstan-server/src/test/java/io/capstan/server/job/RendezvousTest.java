@@ -73,17 +73,24 @@ class RendezvousTest {
   @Test
   void tensorflowSucceedsWithWorkerZeroWhileParameterServersRun() {
     JobSpec spec =
-        job("tf").framework(Framework.TENSORFLOW).group(ReplicaRole.PS, 1)
-            .group(ReplicaRole.WORKER, 2).build();
+        job("tf")
+            .framework(Framework.TENSORFLOW)
+            .group(ReplicaRole.PS, 1)
+            .group(ReplicaRole.WORKER, 2)
+            .build();
     Map<String, ReplicaObservation> observed = new LinkedHashMap<>();
     observed.put("ps-0", observation("ps-0", ReplicaPhase.RUNNING));
     observed.put("worker-0", observation("worker-0", ReplicaPhase.SUCCEEDED));
     observed.put("worker-1", observation("worker-1", ReplicaPhase.RUNNING));
 
     assertThat(SuccessPolicy.succeeded(spec, observed)).isTrue();
-    spec = job("tf").framework(Framework.TENSORFLOW).group(ReplicaRole.PS, 1)
-        .group(ReplicaRole.WORKER, 2).label(SuccessPolicy.SUCCESS_POLICY_LABEL, "AllWorkers")
-        .build();
+    spec =
+        job("tf")
+            .framework(Framework.TENSORFLOW)
+            .group(ReplicaRole.PS, 1)
+            .group(ReplicaRole.WORKER, 2)
+            .label(SuccessPolicy.SUCCESS_POLICY_LABEL, "AllWorkers")
+            .build();
     assertThat(SuccessPolicy.succeeded(spec, observed)).isFalse();
   }
 
@@ -101,7 +108,9 @@ class RendezvousTest {
 
   private Map<String, String> env(JobSpec spec, String replica, Map<String, String> endpoints) {
     Rendezvous.Replica r =
-        Rendezvous.replicas(spec).stream().filter(x -> x.name().equals(replica)).findFirst()
+        Rendezvous.replicas(spec).stream()
+            .filter(x -> x.name().equals(replica))
+            .findFirst()
             .orElseThrow();
     return rendezvous.environment(spec, r, endpoints);
   }
@@ -116,7 +125,6 @@ class RendezvousTest {
   }
 
   private static ReplicaObservation observation(String replica, ReplicaPhase phase) {
-    return new ReplicaObservation(
-        new ReplicaId("tf-1", replica), 1, phase, null, null, null, null);
+    return new ReplicaObservation(new ReplicaId("tf-1", replica), 1, phase, null, null, null, null);
   }
 }

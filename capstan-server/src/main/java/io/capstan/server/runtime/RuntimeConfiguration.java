@@ -1,0 +1,67 @@
+package io.capstan.server.runtime;
+
+import io.capstan.runtime.WorkloadRuntime;
+import io.capstan.runtime.local.CgroupMode;
+import io.capstan.runtime.local.Environment;
+import io.capstan.runtime.local.LocalRuntime;
+import io.capstan.runtime.local.LocalRuntimeConfig;
+import io.capstan.server.ServerConfig;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The workload runtime: for now the local one, where each replica is a process group on this
+ * machine. Settings live under {@code capstan.runtime.local.*}; see {@code docs/operations.md}.
+ */
+@Configuration(proxyBeanMethods = false)
+class RuntimeConfiguration {
+  /** The image of the bundled examples; on one machine it maps {@code /examples} to the repo's. */
+  static final String EXAMPLES_IMAGE = "capstan/examples*";
+
+  @Bean(destroyMethod = "close")
+  WorkloadRuntime workloadRuntime(
+      ServerConfig server,
+      @Value("${capstan.home:}") String home,
+      @Value("${capstan.runtime.local.gpus:auto}") String gpus,
+      @Value("${capstan.runtime.local.cgroups:auto}") String cgroups,
+      @Value("${capstan.runtime.local.python:auto}") String python,
+      @Value("${capstan.runtime.local.cpu-millis:0}") long cpuMillis,
+      @Value("${capstan.runtime.local.memory-bytes:0}") long memoryBytes) {
+    LocalRuntimeConfig defaults = LocalRuntimeConfig.defaults(server.dataDir().resolve("runtime"));
+    Path capstanHome =
+        home.isBlank() ? Path.of("").toAbsolutePath() : Path.of(home).toAbsolutePath();
+    Map<String, Environment> environments = new LinkedHashMap<>();
+    environments.put("*", Environment.HOST);
+    environments.put(
+        EXAMPLES_IMAGE,
+        new Environment(Map.of("/examples", capstanHome.resolve("examples")), null, Map.of()));
+    LocalRuntimeConfig config =
+        new LocalRuntimeConfig(
+            defaults.stateDir(),
+            defaults.nodeName(),
+            gpus,
+            cpuMillis > 0 ? cpuMillis : defaults.cpuMillis(),
+            memoryBytes > 0 ? memoryBytes : defaults.memoryBytes(),
+            cgroupMode(cgroups),
+            defaults.cgroupRoot(),
+            python,
+            environments);
+    return new LocalRuntime(config);
+  }
+
+  private static CgroupMode cgroupMode(String value) {
+    return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "auto" -> CgroupMode.AUTO;
+      case "off" -> CgroupMode.OFF;
+      default ->
+          throw new IllegalArgumentException(
+              "Expected capstan.runtime.local.cgroups to be 'auto' or 'off', but was '"
+                  + value
+                  + "'");
+    };
+  }
+}

@@ -1,0 +1,51 @@
+package io.capstan.server.e2e;
+
+import io.capstan.cli.CapstanCli;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+
+/** The real CLI, in-process, pointed at a server by CAPSTAN_URL and CAPSTAN_TOKEN. */
+final class TestingCli {
+  private final Map<String, String> env;
+  private final Path home;
+
+  TestingCli(String url, String token) {
+    this.env = Map.of("CAPSTAN_URL", url, "CAPSTAN_TOKEN", token);
+    try {
+      this.home = Files.createTempDirectory("capstan-cli-home");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  record Result(int exitCode, String out, String err) {}
+
+  Result run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int exitCode;
+    try (PrintStream outStream = new PrintStream(out, true, StandardCharsets.UTF_8);
+        PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+      exitCode =
+          new CapstanCli(
+                  env,
+                  home.resolve("config.json"),
+                  home,
+                  Clock.systemUTC(),
+                  new ByteArrayInputStream(new byte[0]),
+                  outStream,
+                  errStream)
+              .run(args);
+    }
+    return new Result(
+        exitCode, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+}

@@ -1,0 +1,189 @@
+package io.capstan.server.job;
+
+import static io.capstan.server.job.JobFixture.job;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.capstan.api.job.JobEvent;
+import io.capstan.api.job.JobPhase;
+import io.capstan.api.job.ReplicaRole;
+import io.capstan.api.job.ReplicaStatus;
+import io.capstan.server.store.TestingDatabase;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The job store on embedded H2 and on a real PostgreSQL. */
+class JobStoreTest {
+  private static final Instant T0 = Instant.parse("2026-11-24T10:00:00Z");
+
+  static Stream<TestingDatabase> databases() {
+    return TestingDatabase.all();
+  }
+
+  private static JobStore store(TestingDatabase db) {
+    db.jdbc()
+        .sql("insert into projects (name, created_at) values ('vision', 0), ('nlp', 0)")
+        .update();
+    return new JobStore(db.jdbc(), db.transactions(), JsonMapper.builder().build());
+  }
+
+  private static JobRecord queued(String uid, String project, String name) {
+    return new JobRecord(
+        uid,
+        project,
+        name,
+        job(name).group(ReplicaRole.WORKER, 2).label("team", "cv").build(),
+        JobPhase.QUEUED,
+        "Queued",
+        "waiting for admission",
+        T0,
+        null,
+        null,
+        0,
+        0,
+        Placement.NONE,
+        false);
+  }
+
+  private static List<ReplicaStatus> pending(int count) {
+    return Stream.iterate(0, i -> i + 1)
+        .limit(count)
+        .map(
+            i ->
+                new ReplicaStatus(
+                    "worker-" + i,
+                    ReplicaRole.WORKER,
+                    i,
+                    "Pending",
+                    null,
+                    0,
+                    List.of(),
+                    null,
+                    null,
+                    null))
+        .toList();
+  }
+
+  private static JobEvent event(JobPhase phase, String reason) {
+    return new JobEvent(T0, phase, reason, "because");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("databases")
+  void storesAndReadsBackAJobWithItsSpecReplicasAndEvents(TestingDatabase db) {
+    JobStore store = store(db);
+    JobRecord job = queued("u1", "vision", "resnet");
+
+    store.insert(job, pending(2), event(JobPhase.QUEUED, "Submitted"));
+
+    JobRecord read = store.find("vision", "resnet").orElseThrow();
+    assertThat(read).isEqualTo(job);
+    assertThat(store.findByUid("u1")).contains(job);
+    assertThat(store.replicas("u1"))
+        .extracting(ReplicaStatus::name)
+        .containsExactly("worker-0", "worker-1");
+    assertThat(store.events("u1")).containsExactly(event(JobPhase.QUEUED, "Submitted"));
+    assertThat(store.find("nlp", "resnet")).isEmpty();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("databases")
+  void aDuplicateNameInOneProjectIsRejectedAndLeavesNothingBehind(TestingDatabase db) {
+    JobStore store = store(db);
+    store.insert(queued("u1", "vision", "resnet"), pending(2), event(JobPhase.QUEUED, "Submitted"));
+
+    assertThatThrownBy(
+            () ->
+                store.insert(
+                    queued("u2", "vision", "resnet"),
+                    pending(2),
+                    event(JobPhase.QUEUED, "Submitted")))
+        .isInstanceOf(org.springframework.dao.DataIntegrityViolationException.class);
+
+    assertThat(store.findByUid("u2")).isEmpty();
+    assertThat(store.replicas("u2")).isEmpty();
+    assertThat(store.events("u2")).isEmpty();
+    store.insert(queued("u3", "nlp", "resnet"), pending(1), event(JobPhase.QUEUED, "Submitted"));
+    assertThat(store.list("nlp")).extracting(JobRecord::uid).containsExactly("u3");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("databases")
+  void updateIsACompareAndSetOnThePhase(TestingDatabase db) {
+    JobStore store = store(db);
+    JobRecord job = queued("u1", "vision", "resnet");
+    store.insert(job, pending(2), event(JobPhase.QUEUED, "Submitted"));
+    Placement placement =
+        new Placement(
+            Map.of(
+                "worker-0",
+                new Placement.ReplicaPlacement("node-a", List.of(0), "127.0.0.1:4000")));
+    JobRecord starting =
+        job.transition(JobPhase.STARTING, "Admitted", "all fit", T0.plusSeconds(1))
+            .launched(1, 0, placement);
+
+    assertThat(store.update(starting, JobPhase.QUEUED, event(JobPhase.STARTING, "Admitted")))
+        .isTrue();
+    assertThat(store.update(starting, JobPhase.QUEUED, event(JobPhase.STARTING, "Again")))
+        .isFalse();
+
+    JobRecord read = store.findByUid("u1").orElseThrow();
+    assertThat(read.phase()).isEqualTo(JobPhase.STARTING);
+    assertThat(read.startedAt()).isEqualTo(T0.plusSeconds(1));
+    assertThat(read.attempt()).isEqualTo(1);
+    assertThat(read.placement()).isEqualTo(placement);
+    assertThat(store.events("u1"))
+        .extracting(JobEvent::reason)
+        .containsExactly("Submitted", "Admitted");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("databases")
+  void liveAndFinishedListsFollowThePhaseAndRelease(TestingDatabase db) {
+    JobStore store = store(db);
+    JobRecord job = queued("u1", "vision", "a");
+    store.insert(job, pending(1), event(JobPhase.QUEUED, "Submitted"));
+    store.insert(queued("u2", "vision", "b"), pending(1), event(JobPhase.QUEUED, "Submitted"));
+    JobRecord cancelled =
+        job.transition(JobPhase.CANCELLED, "Cancelled", "by admin", T0.plusSeconds(5));
+    store.update(cancelled, JobPhase.QUEUED, event(JobPhase.CANCELLED, "Cancelled"));
+
+    assertThat(store.listLive()).extracting(JobRecord::uid).containsExactly("u1", "u2");
+    assertThat(store.listFinished()).extracting(JobRecord::uid).containsExactly("u1");
+
+    store.update(cancelled.markReleased(), JobPhase.CANCELLED, null);
+    assertThat(store.listLive()).extracting(JobRecord::uid).containsExactly("u2");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("databases")
+  void replicaStatusesAreReplacedAndDeleteRemovesEverything(TestingDatabase db) {
+    JobStore store = store(db);
+    store.insert(queued("u1", "vision", "a"), pending(2), event(JobPhase.QUEUED, "Submitted"));
+    ReplicaStatus failed =
+        new ReplicaStatus(
+            "worker-1",
+            ReplicaRole.WORKER,
+            1,
+            "Failed",
+            137,
+            2,
+            List.of(1),
+            T0,
+            T0.plusSeconds(3),
+            "killed by signal 9");
+
+    store.replaceReplicas("u1", List.of(failed));
+
+    assertThat(store.replicas("u1")).containsExactly(failed);
+    store.delete("u1");
+    assertThat(store.findByUid("u1")).isEmpty();
+    assertThat(store.replicas("u1")).isEmpty();
+    assertThat(store.events("u1")).isEmpty();
+  }
+}
