@@ -66,7 +66,8 @@ public final class Quantities {
   public static String formatMemory(long bytes) {
     String[] units = {"Ti", "Gi", "Mi", "Ki"};
     long[] sizes = {1L << 40, 1L << 30, 1L << 20, 1L << 10};
-    for (int i = 0; i < units.length; i++) {
+    // Exact in Ti, Gi or Mi; otherwise one decimal of the largest unit (23.5Gi, not 24684096Ki).
+    for (int i = 0; i < units.length - 1; i++) {
       if (bytes >= sizes[i] && bytes % sizes[i] == 0) {
         return bytes / sizes[i] + units[i];
       }

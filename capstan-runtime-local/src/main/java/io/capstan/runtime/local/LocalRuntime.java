@@ -157,7 +157,7 @@ public final class LocalRuntime implements WorkloadRuntime {
       dir.writeString(ReplicaDirectory.TERMINATE_DEADLINE, deadline + "\n");
     }
     signal(dir, pid.getAsLong(), false);
-    scheduleKill(id, deadline);
+    scheduleKill(id, dir.launchRecord().map(LaunchRecord::attempt).orElse(0), deadline);
   }
 
   @Override
@@ -214,11 +214,14 @@ public final class LocalRuntime implements WorkloadRuntime {
   }
 
   /** Sends the escalation (SIGKILL) once a termination's grace period is over. */
-  private synchronized void escalate(ReplicaId id) {
+  private synchronized void escalate(ReplicaId id, int attempt) {
     if (closed) {
       return;
     }
     ReplicaDirectory dir = ReplicaDirectory.of(replicasDir, id);
+    if (dir.launchRecord().map(LaunchRecord::attempt).orElse(0) != attempt) {
+      return; // the terminated attempt is gone and a newer one runs: never kill that one
+    }
     OptionalLong pid = ReplicaStatus.runningPid(dir);
     if (pid.isPresent()) {
       // The supervisor dies with the group and cannot record the exit; this marker says why.
@@ -229,14 +232,14 @@ public final class LocalRuntime implements WorkloadRuntime {
     }
   }
 
-  private void scheduleKill(ReplicaId id, long deadlineMillis) {
+  private void scheduleKill(ReplicaId id, int attempt, long deadlineMillis) {
     long delay = Math.max(0, deadlineMillis - System.currentTimeMillis());
-    killer.schedule(() -> runEscalation(id), delay, TimeUnit.MILLISECONDS);
+    killer.schedule(() -> runEscalation(id, attempt), delay, TimeUnit.MILLISECONDS);
   }
 
-  private void runEscalation(ReplicaId id) {
+  private void runEscalation(ReplicaId id, int attempt) {
     try {
-      escalate(id);
+      escalate(id, attempt);
     } catch (RuntimeException e) {
       log.error("Cannot kill replica {} after its grace period", id.key(), e);
     }
@@ -247,7 +250,8 @@ public final class LocalRuntime implements WorkloadRuntime {
     for (ReplicaDirectory dir : ReplicaDirectory.list(replicasDir)) {
       Optional<Long> deadline = dir.readLong(ReplicaDirectory.TERMINATE_DEADLINE);
       if (deadline.isPresent() && ReplicaStatus.runningPid(dir).isPresent()) {
-        scheduleKill(dir.id(), deadline.get());
+        scheduleKill(
+            dir.id(), dir.launchRecord().map(LaunchRecord::attempt).orElse(0), deadline.get());
       }
     }
   }

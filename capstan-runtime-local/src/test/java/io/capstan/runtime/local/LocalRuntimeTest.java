@@ -149,6 +149,21 @@ class LocalRuntimeTest {
   }
 
   @Test
+  void theGracePeriodOfAnEarlierAttemptNeverKillsTheNextAttempt() {
+    ReplicaFixture replica = replica(dir, "job-a", "worker-0").command("sleep", "30");
+    runtime.launch(replica.build());
+    awaitPid(stateFile(replica.id(), "child.pid"));
+    runtime.terminate(replica.id(), Duration.ofMillis(800));
+    awaitFinished(replica.id());
+
+    runtime.launch(replica.attempt(2).sh("sleep 2; echo survived").build());
+
+    ReplicaObservation second = awaitFinished(replica.id());
+    assertThat(second.attempt()).isEqualTo(2);
+    assertThat(second.phase()).as(second.message()).isEqualTo(ReplicaPhase.SUCCEEDED);
+  }
+
+  @Test
   void aNewRuntimeOverTheSameStateReadoptsRunningReplicas() {
     ReplicaFixture replica = replica(dir, "job-a", "worker-0").command("sleep", "30");
     runtime.launch(replica.build());

@@ -65,8 +65,9 @@ class JobApiIT {
   }
 
   @Test
-  void missingCommandIsRejectedNamingTheGroup() {
-    assertRejected(spec("count: 1", ""), 400, "INVALID_SPEC", "spec.replicas[0]", "command");
+  void missingCommandIsRejectedNamingTheField() {
+    assertRejected(
+        spec("count: 1", ""), 400, "INVALID_SPEC", "spec.replicas[0].command", "command");
   }
 
   @Test

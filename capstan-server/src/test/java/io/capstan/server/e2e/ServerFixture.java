@@ -40,6 +40,7 @@ final class ServerFixture {
       return procs
           .filter(p -> p.getFileName().toString().matches("\\d+"))
           .filter(p -> contains(p.resolve("cmdline"), commandPart))
+          .filter(p -> !isShell(p.resolve("cmdline")))
           .filter(p -> contains(p.resolve("environ"), "CAPSTAN_JOB_UID=" + jobUid + "\0"))
           .filter(p -> contains(p.resolve("environ"), "CAPSTAN_REPLICA=" + replica + "\0"))
           .mapToLong(p -> Long.parseLong(p.getFileName().toString()))
@@ -48,6 +49,11 @@ final class ServerFixture {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The supervisor is {@code /bin/sh supervisor.sh ...}; the training process is not a shell. */
+  private static boolean isShell(Path cmdline) {
+    return contains(cmdline, "supervisor.sh\0");
   }
 
   private static boolean contains(Path file, String text) {
