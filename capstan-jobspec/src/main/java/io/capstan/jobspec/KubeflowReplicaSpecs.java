@@ -23,11 +23,11 @@ import java.util.stream.Collectors;
  * accepted as it is applied to a cluster. Replica type keys are matched ignoring case.
  *
  * <p>Restart policies: {@code Always} is treated as {@code OnFailure} (locally a replica that exits
- * with 0 is done, not restarted); an absent policy is {@code Never}. Resources: limits win over
+ * with 0 is done, not restarted); an absent policy is the framework's default, as in the Training
+ * Operator ({@code OnFailure} for PyTorchJob, {@code Never} for TFJob). Resources: limits win over
  * requests; an absent resource is 0. An absent image is {@code host}.
  */
 final class KubeflowReplicaSpecs {
-  static final RestartPolicy DEFAULT_RESTART_POLICY = RestartPolicy.NEVER;
   static final String GPU_RESOURCE = "nvidia.com/gpu";
 
   /**
@@ -46,16 +46,24 @@ final class KubeflowReplicaSpecs {
   private final String field;
   private final String containerName;
   private final List<ReplicaType> types;
+  private final RestartPolicy defaultRestartPolicy;
 
   /**
    * @param field the spec field holding the replica specs, such as {@code pytorchReplicaSpecs}
    * @param containerName the container to run when a pod has several, such as {@code pytorch}
    * @param types the accepted replica types, in rank order of their roles
+   * @param defaultRestartPolicy the policy of a replica spec that names none
    */
-  KubeflowReplicaSpecs(String field, String containerName, List<ReplicaType> types) {
+  KubeflowReplicaSpecs(
+      String field,
+      String containerName,
+      List<ReplicaType> types,
+      RestartPolicy defaultRestartPolicy) {
     this.field = requireNonNull(field, "field is null");
     this.containerName = requireNonNull(containerName, "containerName is null");
     this.types = List.copyOf(types);
+    this.defaultRestartPolicy =
+        requireNonNull(defaultRestartPolicy, "defaultRestartPolicy is null");
   }
 
   /** Reads the replica specs of {@code spec}, ordered by role rank. */
@@ -175,10 +183,10 @@ final class KubeflowReplicaSpecs {
     return limits != null && limits.has(key) ? reader.applyAsLong(limits, key) : request;
   }
 
-  private static RestartPolicy restartPolicy(SpecMap replicaSpec) {
+  private RestartPolicy restartPolicy(SpecMap replicaSpec) {
     String name = replicaSpec.optionalString("restartPolicy");
     if (name == null) {
-      return DEFAULT_RESTART_POLICY;
+      return defaultRestartPolicy;
     }
     if (name.equals("Always")) {
       return RestartPolicy.ON_FAILURE;

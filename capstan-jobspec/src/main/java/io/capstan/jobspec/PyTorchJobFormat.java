@@ -6,6 +6,7 @@ import io.capstan.api.job.Framework;
 import io.capstan.api.job.JobSpec;
 import io.capstan.api.job.ReplicaGroupSpec;
 import io.capstan.api.job.ReplicaRole;
+import io.capstan.api.job.RestartPolicy;
 import java.util.List;
 import java.util.Map;
 import java.util.random.RandomGenerator;
@@ -27,7 +28,8 @@ final class PyTorchJobFormat implements SpecFormat {
           "pytorch",
           List.of(
               new KubeflowReplicaSpecs.ReplicaType("Master", ReplicaRole.MASTER),
-              new KubeflowReplicaSpecs.ReplicaType("Worker", ReplicaRole.WORKER)));
+              new KubeflowReplicaSpecs.ReplicaType("Worker", ReplicaRole.WORKER)),
+          RestartPolicy.ON_FAILURE);
 
   private final RandomGenerator random;
 

@@ -6,6 +6,7 @@ import io.capstan.api.job.Framework;
 import io.capstan.api.job.JobSpec;
 import io.capstan.api.job.ReplicaGroupSpec;
 import io.capstan.api.job.ReplicaRole;
+import io.capstan.api.job.RestartPolicy;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +34,8 @@ final class TFJobFormat implements SpecFormat {
               new KubeflowReplicaSpecs.ReplicaType("Master", ReplicaRole.CHIEF),
               new KubeflowReplicaSpecs.ReplicaType("PS", ReplicaRole.PS),
               new KubeflowReplicaSpecs.ReplicaType("Worker", ReplicaRole.WORKER),
-              new KubeflowReplicaSpecs.ReplicaType("Evaluator", ReplicaRole.EVALUATOR)));
+              new KubeflowReplicaSpecs.ReplicaType("Evaluator", ReplicaRole.EVALUATOR)),
+          RestartPolicy.NEVER);
 
   private final RandomGenerator random;
 

@@ -77,7 +77,7 @@ class PyTorchJobFormatTest {
                 List.of(),
                 Map.of(),
                 Resources.NONE,
-                RestartPolicy.NEVER));
+                RestartPolicy.ON_FAILURE)); // the Training Operator's default for PyTorchJob
     assertThat(spec.backoffLimit()).isEqualTo(1);
     assertThat(spec.activeDeadlineSeconds()).isNull();
     assertThat(spec.ttlSecondsAfterFinished()).isNull();
