@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /** The real CLI, in-process, pointed at a server by CAPSTAN_URL and CAPSTAN_TOKEN. */
 final class TestingCli {
@@ -28,9 +29,43 @@ final class TestingCli {
 
   record Result(int exitCode, String out, String err) {}
 
+  /** A command running in the background (e.g. {@code logs -f}) whose output can be read live. */
+  static final class Running {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final CompletableFuture<Result> result = new CompletableFuture<>();
+
+    String outSoFar() {
+      return out.toString(StandardCharsets.UTF_8);
+    }
+
+    CompletableFuture<Result> result() {
+      return result;
+    }
+  }
+
+  Running start(String... args) {
+    Running running = new Running();
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                running.result.complete(run(running.out, running.err, args));
+              } catch (RuntimeException e) {
+                running.result.completeExceptionally(e);
+              }
+            },
+            "cli-" + String.join("-", args));
+    thread.setDaemon(true);
+    thread.start();
+    return running;
+  }
+
   Result run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    return run(new ByteArrayOutputStream(), new ByteArrayOutputStream(), args);
+  }
+
+  private Result run(ByteArrayOutputStream out, ByteArrayOutputStream err, String... args) {
     int exitCode;
     try (PrintStream outStream = new PrintStream(out, true, StandardCharsets.UTF_8);
         PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8)) {

@@ -74,6 +74,34 @@ class TrainingJobsIT {
   }
 
   @Test
+  void logsFollowStreamsLinesLiveAndEndsWhenTheJobEnds() throws Exception {
+    Path gate = ServerFixture.newDataDir("capstan-gate").resolve("go");
+    String spec =
+        """
+        apiVersion: capstan.io/v1
+        kind: TrainingJob
+        metadata: {name: follow-me}
+        spec:
+          replicas:
+            - role: worker
+              count: 1
+              command: [sh, -c, "echo first line; while [ ! -f %s ]; do sleep 0.1; done; echo last line"]
+        """
+            .formatted(gate);
+    String name = submit(spec);
+
+    TestingCli.Running follow = cli.start("logs", name, "--replica", "worker-0", "-f");
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> follow.outSoFar().contains("first line"));
+    assertThat(follow.result()).as("still following while the job runs").isNotDone();
+    Files.createFile(gate);
+    TestingCli.Result followed = follow.result().get(30, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(followed.exitCode()).as(followed.err()).isZero();
+    assertThat(followed.out()).containsSubsequence("first line", "last line");
+    assertThat(job(name).get("status").get("phase").asString()).isEqualTo("Succeeded");
+  }
+
+  @Test
   void kubeflowPyTorchJobYamlRunsUnchanged() throws Exception {
     String yaml = Files.readString(EXAMPLES.resolve("pytorch-ddp/pytorchjob.yaml"));
     String name = submit(yaml.replace("name: pytorch-ddp", "name: kubeflow-ddp"));
