@@ -12,6 +12,7 @@ import io.capstan.server.identity.Access;
 import io.capstan.server.identity.Caller;
 import io.capstan.server.logs.LogStore;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -92,7 +93,8 @@ public class JobResource {
       @PathVariable String job,
       @RequestParam(required = false) String replica,
       @RequestParam(defaultValue = "false") boolean follow,
-      @RequestParam(defaultValue = "-1") int tail) {
+      @RequestParam(defaultValue = "-1") int tail,
+      HttpServletResponse response) {
     access.requireProject(caller, project, ProjectRole.VIEWER);
     JobRecord record = jobs.find(project, job);
     String name = replica == null ? firstReplica(record) : replica;
@@ -108,8 +110,13 @@ public class JobResource {
               + Rendezvous.replicas(record.spec()).stream().map(r -> r.name()).toList());
     }
     Path file = logs.file(project, record.uid(), name);
+    // Spring 7 hands StreamingResponseBody a stream whose flush() does nothing (unless the
+    // spring.http.response.flush.enabled flag is set), which would hold a followed log back until
+    // the job ends; the servlet's own stream flushes each chunk to the client.
     StreamingResponseBody body =
-        out -> logs.copy(file, tail, () -> follow && stillWriting(project, job), out);
+        ignored ->
+            logs.copy(
+                file, tail, () -> follow && stillWriting(project, job), response.getOutputStream());
     return ResponseEntity.ok()
         .contentType(new MediaType("text", "plain", StandardCharsets.UTF_8))
         .header("X-Content-Type-Options", "nosniff")
