@@ -88,7 +88,9 @@ public final class WaitCommand implements Callable<Integer> {
   private static String summary(JobView job) {
     JobStatus status = job.status();
     StringBuilder line = new StringBuilder(job.name()).append(' ').append(JobText.phase(job));
-    if (status.reason() != null && !status.reason().isEmpty()) {
+    if (status.reason() != null
+        && !status.reason().isEmpty()
+        && !status.reason().equals(JobText.phase(job))) {
       line.append(": ").append(status.reason());
     }
     if (status.message() != null && !status.message().isEmpty()) {

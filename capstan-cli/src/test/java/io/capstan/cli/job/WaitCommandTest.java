@@ -54,7 +54,7 @@ class WaitCommandTest {
     Result result = cli.run("wait", "train-a", "--interval", "1ms");
 
     assertThat(result.exitCode()).isZero();
-    assertThat(result.out()).isEqualTo("train-a Succeeded: Succeeded: all 2 replicas exited 0\n");
+    assertThat(result.out()).isEqualTo("train-a Succeeded: all 2 replicas exited 0\n");
     assertThat(server.requests()).hasSize(3);
   }
 
