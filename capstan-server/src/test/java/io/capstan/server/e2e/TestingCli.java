@@ -50,7 +50,7 @@ final class TestingCli {
         new Thread(
             () -> {
               try {
-                running.result.complete(run(running.out, running.err, args));
+                running.result.complete(run(running.out, running.err, "", args));
               } catch (RuntimeException e) {
                 running.result.completeExceptionally(e);
               }
@@ -62,10 +62,16 @@ final class TestingCli {
   }
 
   Result run(String... args) {
-    return run(new ByteArrayOutputStream(), new ByteArrayOutputStream(), args);
+    return run(new ByteArrayOutputStream(), new ByteArrayOutputStream(), "", args);
   }
 
-  private Result run(ByteArrayOutputStream out, ByteArrayOutputStream err, String... args) {
+  /** Runs with {@code input} as standard input (e.g. {@code submit -f -}). */
+  Result runWithInput(String input, String... args) {
+    return run(new ByteArrayOutputStream(), new ByteArrayOutputStream(), input, args);
+  }
+
+  private Result run(
+      ByteArrayOutputStream out, ByteArrayOutputStream err, String input, String... args) {
     int exitCode;
     try (PrintStream outStream = new PrintStream(out, true, StandardCharsets.UTF_8);
         PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8)) {
@@ -75,7 +81,7 @@ final class TestingCli {
                   home.resolve("config.json"),
                   home,
                   Clock.systemUTC(),
-                  new ByteArrayInputStream(new byte[0]),
+                  new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)),
                   outStream,
                   errStream)
               .run(args);

@@ -1,0 +1,159 @@
+package io.capstan.server.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.capstan.server.CapstanServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * All-or-nothing admission in submission order with a reason while waiting, and clean-up of a
+ * finished job (record, logs, directories) once its TTL has passed.
+ */
+@SpringBootTest(
+    classes = CapstanServer.class,
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class QueueAndRetentionIT {
+  private static final Path DATA = ServerFixture.newDataDir("capstan-queue-it");
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final String JOBS = "/api/v1/projects/default/jobs";
+
+  @DynamicPropertySource
+  static void properties(DynamicPropertyRegistry registry) {
+    registry.add("capstan.data-dir", DATA::toString);
+    registry.add("capstan.stop-grace-period", () -> "2s");
+  }
+
+  @Value("${local.server.port}")
+  int port;
+
+  private TestingHttp http;
+  private String token;
+
+  @BeforeEach
+  void setUp() {
+    token = ServerFixture.adminToken(DATA);
+    http = new TestingHttp("http://127.0.0.1:" + port);
+  }
+
+  @Test
+  void jobsThatDoNotFitWaitInOrderWithAReasonAndStartWhenResourcesFree() {
+    int cores = Runtime.getRuntime().availableProcessors();
+    String holder = submit(job("holder", 1, cores + "", "sleep 300"));
+    awaitPhase(holder, "Running");
+    String waiter = submit(job("waiter", 2, "500m", "echo waiter ran"));
+    String behind = submit(job("behind", 1, "100m", "echo behind ran"));
+
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              JsonNode status = job(waiter).get("status");
+              assertThat(status.get("phase").asString()).isEqualTo("Queued");
+              assertThat(status.get("reason").asString()).isEqualTo("WaitingForResources");
+              assertThat(status.get("message").asString())
+                  .contains("waiting for resources: needs cpu=1 ")
+                  .contains("for 2 replicas at once");
+            });
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () ->
+                assertThat(job(behind).get("status").get("message").asString())
+                    .as("no backfill: a small job does not overtake the waiting gang")
+                    .contains("queued behind job 'waiter'"));
+    assertThat(job(behind).get("status").get("phase").asString()).isEqualTo("Queued");
+
+    assertThat(http.post(token, JOBS + "/holder/cancel", null, "").status()).isEqualTo(200);
+
+    awaitPhase(waiter, "Succeeded");
+    awaitPhase(behind, "Succeeded");
+    assertThat(log(waiter, "worker-1")).contains("waiter ran");
+    assertThat(events(job(waiter))).containsSubsequence("Submitted", "Admitted", "Succeeded");
+  }
+
+  @Test
+  void aFinishedJobIsRemovedWithItsLogsOnceItsTtlHasPassed() {
+    String spec =
+        """
+        apiVersion: capstan.io/v1
+        kind: TrainingJob
+        metadata: {name: short-lived}
+        spec:
+          ttlSecondsAfterFinished: 1
+          replicas:
+            - role: worker
+              count: 1
+              command: [sh, -c, "echo bye"]
+        """;
+    String name = submit(spec);
+    String uid = job(name).get("uid").asString();
+    awaitPhase(name, "Succeeded");
+    Path logs = DATA.resolve("logs").resolve("default").resolve(uid);
+    Path dirs = DATA.resolve("jobs").resolve(uid);
+    assertThat(logs).isDirectory();
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> http.get(token, JOBS + "/" + name).status() == 404);
+
+    assertThat(Files.exists(logs)).isFalse();
+    assertThat(Files.exists(dirs)).isFalse();
+  }
+
+  private static String job(String name, int count, String cpu, String script) {
+    return """
+        apiVersion: capstan.io/v1
+        kind: TrainingJob
+        metadata: {name: %s}
+        spec:
+          replicas:
+            - role: worker
+              count: %d
+              command: [sh, -c, "%s"]
+              resources: {cpu: "%s", memory: 64Mi}
+        """
+        .formatted(name, count, script, cpu);
+  }
+
+  private String submit(String spec) {
+    TestingHttp.Answer answer = http.post(token, JOBS, "application/yaml", spec);
+    assertThat(answer.status()).as(answer.body()).isEqualTo(201);
+    return JSON.readTree(answer.body()).get("name").asString();
+  }
+
+  private JsonNode job(String name) {
+    TestingHttp.Answer answer = http.get(token, JOBS + "/" + name);
+    assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+    return JSON.readTree(answer.body());
+  }
+
+  private void awaitPhase(String name, String phase) {
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> job(name).get("status").get("phase").asString().equals(phase));
+  }
+
+  private String log(String name, String replica) {
+    return http.get(token, JOBS + "/" + name + "/logs?replica=" + replica).body();
+  }
+
+  private static java.util.List<String> events(JsonNode job) {
+    java.util.List<String> reasons = new java.util.ArrayList<>();
+    for (JsonNode event : job.get("events")) {
+      reasons.add(event.get("reason").asString());
+    }
+    return reasons;
+  }
+}
