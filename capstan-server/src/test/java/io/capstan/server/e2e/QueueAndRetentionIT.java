@@ -17,8 +17,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * All-or-nothing admission in submission order with a reason while waiting, and clean-up of a
- * finished job (record, logs, directories) once its TTL has passed.
+ * All-or-nothing admission in submission order with a reason while waiting, GPUs handed out by
+ * index from a configured inventory, a plain warning when limits cannot be enforced, and clean-up
+ * of a finished job (record, logs, directories) once its TTL has passed.
  */
 @SpringBootTest(
     classes = CapstanServer.class,
@@ -32,6 +33,8 @@ class QueueAndRetentionIT {
   static void properties(DynamicPropertyRegistry registry) {
     registry.add("capstan.data-dir", DATA::toString);
     registry.add("capstan.stop-grace-period", () -> "2s");
+    registry.add("capstan.runtime.local.gpus", () -> "0,1");
+    registry.add("capstan.runtime.local.cgroups", () -> "off");
   }
 
   @Value("${local.server.port}")
@@ -80,6 +83,56 @@ class QueueAndRetentionIT {
     awaitPhase(behind, "Succeeded");
     assertThat(log(waiter, "worker-1")).contains("waiter ran");
     assertThat(events(job(waiter))).containsSubsequence("Submitted", "Admitted", "Succeeded");
+  }
+
+  @Test
+  void eachReplicaSeesOnlyItsOwnGpusAndAGpuJobWaitsWhileAllAreTaken() {
+    String spec =
+        """
+        apiVersion: capstan.io/v1
+        kind: TrainingJob
+        metadata: {name: %s}
+        spec:
+          replicas:
+            - role: worker
+              count: %d
+              command: [sh, -c, "echo gpus=[$CUDA_VISIBLE_DEVICES]; sleep %s"]
+              resources: {cpu: 100m, memory: 64Mi, gpu: 1}
+        """;
+    String pair = submit(spec.formatted("gpu-pair", 2, "5"));
+    awaitPhase(pair, "Running");
+    String single = submit(spec.formatted("gpu-single", 1, "0"));
+
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () ->
+                assertThat(job(single).get("status").get("message").asString())
+                    .contains("needs cpu=100m memory=64Mi gpu=1"));
+    assertThat(job(single).get("status").get("phase").asString()).isEqualTo("Queued");
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              assertThat(log(pair, "worker-0")).contains("gpus=[0]");
+              assertThat(log(pair, "worker-1")).contains("gpus=[1]");
+            });
+    JsonNode replicas = job(pair).get("status").get("replicas");
+    assertThat(replicas.get(0).get("gpus").toString()).isEqualTo("[0]");
+    assertThat(replicas.get(1).get("gpus").toString()).isEqualTo("[1]");
+
+    awaitPhase(pair, "Succeeded");
+    awaitPhase(single, "Succeeded");
+    assertThat(log(single, "worker-0")).containsPattern("gpus=\\[[01]\\]");
+  }
+
+  @Test
+  void aJobSaysPlainlyWhenItsLimitsCannotBeEnforced() {
+    String name = submit(job("unlimited", 1, "100m", "true"));
+
+    JsonNode warnings = job(name).get("status").get("warnings");
+
+    assertThat(warnings.toString()).contains("not fully enforced").contains("cgroups");
   }
 
   @Test
