@@ -1,0 +1,20 @@
+package io.capstan.scheduler;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one cycle decided.
+ *
+ * @param admitted gangs to start now, in decision order
+ * @param preemptions running workloads to stop gracefully
+ * @param pendingReasons for every pending workload not admitted: why, in plain words with numbers
+ */
+public record CycleResult(
+    List<Admission> admitted, List<Preemption> preemptions, Map<String, String> pendingReasons) {
+  public CycleResult {
+    admitted = List.copyOf(admitted);
+    preemptions = List.copyOf(preemptions);
+    pendingReasons = Map.copyOf(pendingReasons);
+  }
+}

@@ -1,0 +1,48 @@
+package io.capstan.scheduler;
+
+import static java.util.Objects.requireNonNull;
+
+import io.capstan.scheduler.cluster.PodDemand;
+import io.capstan.scheduler.cluster.ResourceAmounts;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A gang to schedule: all its pods start together or none does.
+ *
+ * @param id unique id (a job's uid)
+ * @param queue the queue (a project) it is charged to
+ * @param priority higher runs first and may preempt lower
+ * @param submittedAt arrival time (FIFO order, starvation ageing)
+ * @param pods one demand per replica, in rank order
+ * @param knownDuration the true run time, known only to the shortest-job-first oracle of the
+ *     simulator; null everywhere else
+ */
+public record Workload(
+    String id,
+    String queue,
+    int priority,
+    Instant submittedAt,
+    List<PodDemand> pods,
+    Duration knownDuration) {
+  public Workload {
+    requireNonNull(id, "id is null");
+    requireNonNull(queue, "queue is null");
+    requireNonNull(submittedAt, "submittedAt is null");
+    pods = List.copyOf(pods);
+    if (pods.isEmpty()) {
+      throw new IllegalArgumentException(
+          "Expected workload " + id + " to have pods, but it had none");
+    }
+  }
+
+  /** Everything the gang asks for, summed over its pods. */
+  public ResourceAmounts total() {
+    ResourceAmounts total = ResourceAmounts.ZERO;
+    for (PodDemand pod : pods) {
+      total = total.add(pod.amounts());
+    }
+    return total;
+  }
+}
