@@ -40,6 +40,8 @@ final class CapstanTrainingJobFormat implements SpecFormat {
           "backoffLimit",
           "activeDeadlineSeconds",
           "ttlSecondsAfterFinished",
+          "priority",
+          "priorityClassName",
           "replicas");
   private static final List<String> GROUP_FIELDS =
       List.of("role", "count", "image", "command", "args", "env", "resources", "restartPolicy");
@@ -81,7 +83,8 @@ final class CapstanTrainingJobFormat implements SpecFormat {
         backoffLimit == null ? DEFAULT_BACKOFF_LIMIT : backoffLimit.intValue(),
         spec.optionalLong("activeDeadlineSeconds", 1, Long.MAX_VALUE),
         spec.optionalLong("ttlSecondsAfterFinished", 0, Long.MAX_VALUE),
-        metadata.labels());
+        metadata.labels(),
+        JobPriority.read(spec));
   }
 
   private static Framework framework(SpecMap spec) {

@@ -4,8 +4,9 @@ package io.capstan.jobspec;
  * The run policy of a Kubeflow v1 job: {@code spec.runPolicy}, or the older fields directly under
  * {@code spec}; {@code runPolicy} wins where both are set.
  *
- * <p>{@code cleanPodPolicy}, {@code schedulingPolicy}, {@code suspend} and {@code managedBy} are
- * ignored. backoffLimit defaults to 3, not Kubeflow's 6, as for Capstan's own format.
+ * <p>{@code cleanPodPolicy}, {@code suspend}, {@code managedBy} and, of {@code schedulingPolicy},
+ * all but {@code priorityClass} (see {@link JobPriority}) are ignored. backoffLimit defaults to 3,
+ * not Kubeflow's 6, as for Capstan's own format.
  *
  * @param backoffLimit restarts allowed before the job fails
  * @param activeDeadlineSeconds seconds the job may run, or null

@@ -67,7 +67,8 @@ final class PyTorchJobFormat implements SpecFormat {
         runPolicy.backoffLimit(),
         runPolicy.activeDeadlineSeconds(),
         runPolicy.ttlSecondsAfterFinished(),
-        metadata.labels());
+        metadata.labels(),
+        JobPriority.readKubeflow(spec));
   }
 
   private static void checkOneProcessPerReplica(SpecMap map, String key) {

@@ -72,7 +72,8 @@ final class TFJobFormat implements SpecFormat {
         runPolicy.backoffLimit(),
         runPolicy.activeDeadlineSeconds(),
         runPolicy.ttlSecondsAfterFinished(),
-        labels);
+        labels,
+        JobPriority.readKubeflow(spec));
   }
 
   private static boolean allWorkersMustSucceed(SpecMap spec) {

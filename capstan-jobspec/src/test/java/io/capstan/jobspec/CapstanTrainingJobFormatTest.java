@@ -6,6 +6,7 @@ import static io.capstan.jobspec.TestingSpecs.parser;
 import static io.capstan.jobspec.TestingSpecs.resource;
 import static io.capstan.jobspec.TestingSpecs.trainingJob;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.capstan.api.error.CapstanException;
 import io.capstan.api.job.Framework;
@@ -49,7 +50,8 @@ class CapstanTrainingJobFormatTest {
           2,
           3600L,
           86400L,
-          Map.of("team", "vision"));
+          Map.of("team", "vision"),
+          null);
 
   @Test
   void parsesYaml() {
@@ -94,7 +96,8 @@ class CapstanTrainingJobFormatTest {
                 3,
                 null,
                 null,
-                Map.of()));
+                Map.of(),
+                null));
   }
 
   @Test
@@ -141,11 +144,30 @@ class CapstanTrainingJobFormatTest {
   @Test
   void rejectsUnknownFields() {
     assertInvalid(
-        trainingJob("priority: high", WORKER),
-        "spec.priority",
+        trainingJob("queue: high", WORKER),
+        "spec.queue",
         "Expected spec to have only the fields framework, restartPolicy, backoffLimit,"
-            + " activeDeadlineSeconds, ttlSecondsAfterFinished, replicas, but found the unknown"
-            + " field 'priority'");
+            + " activeDeadlineSeconds, ttlSecondsAfterFinished, priority, priorityClassName,"
+            + " replicas, but found the unknown field 'queue'");
+  }
+
+  @Test
+  void readsAPriorityNumberOrAPriorityClass() {
+    assertThat(parser().parse(trainingJob("priority: 50", WORKER)).priority()).isEqualTo(50);
+    assertThat(parser().parse(trainingJob("priorityClassName: high", WORKER)).priority())
+        .isEqualTo(100);
+    assertThat(parser().parse(trainingJob("", WORKER)).priority()).isZero();
+  }
+
+  @Test
+  void rejectsAnUnknownPriorityClassAndAnOutOfRangePriority() {
+    assertInvalid(
+        trainingJob("priorityClassName: urgent", WORKER),
+        "spec.priorityClassName",
+        "Expected spec.priorityClassName to be one of low, normal, high, but was 'urgent'");
+    assertThatThrownBy(() -> parser().parse(trainingJob("priority: 5000", WORKER)))
+        .isInstanceOfSatisfying(
+            CapstanException.class, e -> assertThat(e.field()).isEqualTo("spec.priority"));
     assertInvalid(
         trainingJob("replicas: [{role: worker, comand: [python3]}]"),
         "spec.replicas[0].comand",

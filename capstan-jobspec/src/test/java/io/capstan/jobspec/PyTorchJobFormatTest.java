@@ -59,7 +59,8 @@ class PyTorchJobFormatTest {
                 5,
                 7200L,
                 3600L,
-                Map.of("team", "vision", "version", "2")));
+                Map.of("team", "vision", "version", "2"),
+                null));
   }
 
   @Test
@@ -89,6 +90,17 @@ class PyTorchJobFormatTest {
         replaceOnce(mnist(), "spec:\n  runPolicy:\n", "spec:\n  backoffLimit: 9\n  runPolicy:\n");
 
     assertThat(parser().parse(text).backoffLimit()).isEqualTo(5);
+  }
+
+  @Test
+  void aBuiltInPriorityClassSetsThePriorityAndAClustersOwnClassCountsAsNormal() {
+    String high =
+        replaceOnce(
+            mnist(), "      queue: default\n", "      queue: default\n      priorityClass: high\n");
+    String custom = high.replace("priorityClass: high", "priorityClass: gpu-critical");
+
+    assertThat(parser().parse(high).priority()).isEqualTo(100);
+    assertThat(parser().parse(custom).priority()).isZero();
   }
 
   @Test

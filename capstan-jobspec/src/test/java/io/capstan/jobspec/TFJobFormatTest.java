@@ -66,7 +66,8 @@ class TFJobFormatTest {
                 3,
                 null,
                 null,
-                Map.of("capstan.io/success-policy", "AllWorkers")));
+                Map.of("capstan.io/success-policy", "AllWorkers"),
+                null));
   }
 
   @Test

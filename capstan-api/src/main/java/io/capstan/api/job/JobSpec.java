@@ -17,6 +17,8 @@ import java.util.Map;
  * @param activeDeadlineSeconds seconds the job may run before it fails, or null
  * @param ttlSecondsAfterFinished seconds a finished job and its logs are kept, or null for ever
  * @param labels free-form labels
+ * @param priority scheduling priority: higher runs first and may preempt lower (absent means 0,
+ *     {@link PriorityClass#NORMAL})
  */
 public record JobSpec(
     String name,
@@ -26,13 +28,15 @@ public record JobSpec(
     int backoffLimit,
     Long activeDeadlineSeconds,
     Long ttlSecondsAfterFinished,
-    Map<String, String> labels) {
+    Map<String, String> labels,
+    Integer priority) {
   public JobSpec {
     requireNonNull(name, "name is null");
     requireNonNull(framework, "framework is null");
     requireNonNull(sourceKind, "sourceKind is null");
     replicaGroups = List.copyOf(requireNonNull(replicaGroups, "replicaGroups is null"));
     labels = labels == null ? Map.of() : Map.copyOf(labels);
+    priority = priority == null ? PriorityClass.NORMAL.value() : priority;
   }
 
   public int replicaCount() {
@@ -57,6 +61,7 @@ public record JobSpec(
         backoffLimit,
         activeDeadlineSeconds,
         ttlSecondsAfterFinished,
-        labels);
+        labels,
+        priority);
   }
 }

@@ -20,6 +20,7 @@ final class JobFixture {
   private Resources resources = Resources.NONE;
   private RestartPolicy restartPolicy = RestartPolicy.NEVER;
   private int backoffLimit = 3;
+  private int priority;
 
   private JobFixture(String name) {
     this.name = name;
@@ -49,6 +50,11 @@ final class JobFixture {
     return this;
   }
 
+  JobFixture priority(int value) {
+    this.priority = value;
+    return this;
+  }
+
   JobFixture label(String key, String value) {
     labels.put(key, value);
     return this;
@@ -62,6 +68,7 @@ final class JobFixture {
   }
 
   JobSpec build() {
-    return new JobSpec(name, framework, "TrainingJob", groups, backoffLimit, null, null, labels);
+    return new JobSpec(
+        name, framework, "TrainingJob", groups, backoffLimit, null, null, labels, priority);
   }
 }
