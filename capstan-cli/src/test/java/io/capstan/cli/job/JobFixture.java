@@ -106,7 +106,8 @@ final class JobFixture {
             new Resources(1000, 1L << 30, gpusPerWorker),
             RestartPolicy.ON_FAILURE);
     JobSpec spec =
-        new JobSpec(name, Framework.PYTORCH, "TrainingJob", List.of(group), 3, null, null, null, null);
+        new JobSpec(
+            name, Framework.PYTORCH, "TrainingJob", List.of(group), 3, null, null, null, null);
     JobStatus status =
         new JobStatus(
             phase,
