@@ -52,6 +52,12 @@ public final class ApiPaths {
    */
   public static final String JOB_LOGS = JOB + "/logs";
 
+  /** The queues (one per project) the caller can see, with quotas and usage. GET. */
+  public static final String QUEUES = BASE + "/queues";
+
+  /** A project's quota: GET (members), PUT (installation admins) a {@code QuotaSpec}. */
+  public static final String PROJECT_QUOTA = PROJECT + "/quota";
+
   public static String expand(String template, String... values) {
     String result = template;
     for (String value : values) {

@@ -123,6 +123,45 @@ class JobApiIT {
     assertThat(http.post(alice, base + "/secret/cancel", null, "").status()).isEqualTo(200);
   }
 
+  @Test
+  void adminsSetProjectQuotasThatMembersCanReadAndOthersCannotSee() {
+    String carol = userWithProject("carol", "audio");
+    String dan = userWithProject("dan", "video");
+    String quota =
+        "{\"nominal\":{\"cpu\":\"4\",\"memory\":\"16Gi\",\"gpu\":\"2\"},"
+            + "\"borrowingLimit\":{\"gpu\":\"1.5\"},\"weight\":2,\"policy\":\"fifo\"}";
+
+    TestingHttp.Answer set = http.put(admin, "/api/v1/projects/audio/quota", quota);
+
+    assertThat(set.status()).as(set.body()).isEqualTo(200);
+    JsonNode view = JSON.readTree(http.get(carol, "/api/v1/projects/audio/quota").body());
+    assertThat(view.get("quota").get("nominal").get("gpu").asString()).isEqualTo("2");
+    assertThat(view.get("quota").get("nominal").get("memory").asString()).isEqualTo("16Gi");
+    assertThat(view.get("quota").get("borrowingLimit").get("gpu").asString()).isEqualTo("1.50");
+    assertThat(view.get("quota").get("policy").asString()).isEqualTo("FIFO");
+    assertThat(view.get("quota").get("weight").asInt()).isEqualTo(2);
+    assertThat(http.put(carol, "/api/v1/projects/audio/quota", quota).status()).isEqualTo(403);
+    assertThat(http.get(dan, "/api/v1/projects/audio/quota").status()).isEqualTo(404);
+    assertThat(http.get(dan, "/api/v1/queues").body()).contains("video").doesNotContain("audio");
+  }
+
+  @Test
+  void aBadQuotaNamesTheFieldAndChangesNothing() {
+    TestingHttp.Answer bad =
+        http.put(admin, "/api/v1/projects/default/quota", "{\"nominal\":{\"gpu\":\"lots\"}}");
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(JSON.readTree(bad.body()).get("field").asString()).isEqualTo("nominal.gpu");
+    TestingHttp.Answer policy =
+        http.put(
+            admin,
+            "/api/v1/projects/default/quota",
+            "{\"nominal\":{\"gpu\":\"1\"},\"policy\":\"random\"}");
+    assertThat(JSON.readTree(policy.body()).get("field").asString()).isEqualTo("policy");
+
+    JsonNode view = JSON.readTree(http.get(admin, "/api/v1/projects/default/quota").body());
+    assertThat(view.get("quota").get("nominal").get("gpu").asString()).isEqualTo("0");
+  }
+
   private String userWithProject(String user, String project) {
     assertThat(
             http.post(

@@ -1,0 +1,65 @@
+package io.capstan.server.queue;
+
+import static java.util.Objects.requireNonNull;
+
+import io.capstan.api.ApiPaths;
+import io.capstan.api.identity.ProjectRole;
+import io.capstan.api.queue.QueueView;
+import io.capstan.api.queue.QuotaSpec;
+import io.capstan.scheduler.QueueSpec;
+import io.capstan.server.identity.Access;
+import io.capstan.server.identity.Caller;
+import io.capstan.server.job.JobRecord;
+import io.capstan.server.job.JobStore;
+import java.util.List;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Queues and quotas: members read their project's, installation admins set them. */
+@RestController
+public class QueueController {
+  private final QuotaStore quotas;
+  private final JobStore jobs;
+  private final Access access;
+
+  QueueController(QuotaStore quotas, JobStore jobs, Access access) {
+    this.quotas = requireNonNull(quotas, "quotas is null");
+    this.jobs = requireNonNull(jobs, "jobs is null");
+    this.access = requireNonNull(access, "access is null");
+  }
+
+  @GetMapping(ApiPaths.QUEUES)
+  public List<QueueView> list(Caller caller) {
+    List<JobRecord> live = jobs.listLive();
+    return access.visibleProjects(caller).stream().map(project -> view(project, live)).toList();
+  }
+
+  @GetMapping(ApiPaths.PROJECT_QUOTA)
+  public QueueView get(Caller caller, @PathVariable String project) {
+    access.requireProject(caller, project, ProjectRole.VIEWER);
+    return view(project, jobs.listLive());
+  }
+
+  @PutMapping(ApiPaths.PROJECT_QUOTA)
+  public QueueView put(
+      Caller caller, @PathVariable String project, @RequestBody QuotaSpec request) {
+    access.requireAdmin(caller);
+    access.requireProject(caller, project, ProjectRole.VIEWER);
+    quotas.put(QuotaMapping.toQueue(project, request));
+    return view(project, jobs.listLive());
+  }
+
+  private QueueView view(String project, List<JobRecord> live) {
+    QueueSpec queue = quotas.find(project).orElseGet(() -> QuotaStore.defaultQueue(project));
+    QueueUsage usage = QueueUsage.of(project, live);
+    return new QueueView(
+        project,
+        QuotaMapping.toWire(queue),
+        QuotaMapping.quantities(usage.used()),
+        usage.running(),
+        usage.pending());
+  }
+}
