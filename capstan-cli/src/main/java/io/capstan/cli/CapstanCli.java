@@ -19,6 +19,7 @@ import io.capstan.cli.job.ListCommand;
 import io.capstan.cli.job.LogsCommand;
 import io.capstan.cli.job.SubmitCommand;
 import io.capstan.cli.job.WaitCommand;
+import io.capstan.cli.queue.QueueCommand;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -139,6 +140,7 @@ public final class CapstanCli {
     cli.addSubcommand(new ProjectCommand(context));
     cli.addSubcommand(new UserCommand(context));
     cli.addSubcommand(new TokenCommand(context));
+    cli.addSubcommand(new QueueCommand(context));
     cli.getCommandSpec()
         .usageMessage()
         .exitCodeListHeading("%nExit codes:%n")
