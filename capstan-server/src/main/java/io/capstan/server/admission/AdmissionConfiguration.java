@@ -1,13 +1,19 @@
 package io.capstan.server.admission;
 
+import io.capstan.scheduler.Scheduler;
+import io.capstan.scheduler.SchedulerConfig;
+import io.capstan.scheduler.placement.BestFitPlacer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Wiring of admission; the scheduler replaces {@link FifoGangAdmission} here. */
+/**
+ * Wiring of the scheduler that admits jobs: quotas, gang admission, fair share, preemption, the
+ * same code the trace simulator replays.
+ */
 @Configuration(proxyBeanMethods = false)
 class AdmissionConfiguration {
   @Bean
-  Admission admission() {
-    return new FifoGangAdmission();
+  Scheduler scheduler() {
+    return new Scheduler(SchedulerConfig.defaults(new BestFitPlacer()));
   }
 }

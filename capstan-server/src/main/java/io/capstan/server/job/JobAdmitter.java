@@ -3,111 +3,122 @@ package io.capstan.server.job;
 import io.capstan.api.job.JobEvent;
 import io.capstan.api.job.JobPhase;
 import io.capstan.api.job.Resources;
+import io.capstan.runtime.Node;
 import io.capstan.runtime.WorkloadRuntime;
-import io.capstan.server.admission.Admission;
-import io.capstan.server.admission.AdmissionDecision;
-import io.capstan.server.admission.ClusterState;
-import io.capstan.server.admission.GangRequest;
+import io.capstan.scheduler.Admission;
+import io.capstan.scheduler.CycleResult;
+import io.capstan.scheduler.Preemption;
+import io.capstan.scheduler.QueueSpec;
+import io.capstan.scheduler.Scheduler;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Hands queued jobs to {@link Admission} and starts the admitted ones (Queued to Starting). */
+/**
+ * Runs one scheduler cycle over the live jobs and acts on it: starts admitted gangs (Queued to
+ * Starting), sends preempted jobs back to the queue (their replicas stop gracefully and keep their
+ * checkpoints), and records why every other queued job waits.
+ */
 final class JobAdmitter {
+  private static final Logger log = LoggerFactory.getLogger(JobAdmitter.class);
+
   private final JobStore store;
   private final WorkloadRuntime runtime;
-  private final Admission admission;
+  private final Scheduler scheduler;
+  private final Supplier<Map<String, QueueSpec>> queues;
   private final JobLauncher launcher;
   private final Clock clock;
 
   JobAdmitter(
       JobStore store,
       WorkloadRuntime runtime,
-      Admission admission,
+      Scheduler scheduler,
+      Supplier<Map<String, QueueSpec>> queues,
       JobLauncher launcher,
       Clock clock) {
     this.store = store;
     this.runtime = runtime;
-    this.admission = admission;
+    this.scheduler = scheduler;
+    this.queues = queues;
     this.launcher = launcher;
     this.clock = clock;
   }
 
-  static GangRequest request(String uid, String project, io.capstan.api.job.JobSpec spec) {
-    List<GangRequest.ReplicaRequest> replicas = new ArrayList<>();
-    for (Rendezvous.Replica replica : Rendezvous.replicas(spec)) {
-      replicas.add(new GangRequest.ReplicaRequest(replica.name(), replica.group().resources()));
+  /** One cycle; returns the uids of jobs it preempted, whose replicas the caller stops. */
+  List<String> admit(List<JobRecord> live) {
+    if (live.stream().noneMatch(j -> j.phase() == JobPhase.QUEUED && !JobScheduling.holds(j))) {
+      return List.of();
     }
-    return new GangRequest(uid, project, spec.name(), replicas);
-  }
-
-  ClusterState cluster(List<JobRecord> live) {
-    ClusterState state = ClusterState.empty(runtime.nodes());
-    for (JobRecord job : live) {
-      if (job.attempt() == 0 || job.released()) {
-        continue;
-      }
-      for (Rendezvous.Replica replica : Rendezvous.replicas(job.spec())) {
-        Placement.ReplicaPlacement placement = job.placement().of(replica.name());
-        if (placement != null) {
-          state = state.hold(placement.node(), replica.group().resources(), placement.gpus());
-        }
-      }
+    List<Node> nodes = runtime.nodes();
+    Instant now = clock.instant();
+    CycleResult result = scheduler.runOnce(JobScheduling.state(nodes, live, queues.get()), now);
+    Map<String, JobRecord> byUid = new LinkedHashMap<>();
+    live.forEach(job -> byUid.put(job.uid(), job));
+    for (Admission admission : result.admitted()) {
+      start(byUid.get(admission.workloadId()), admission, nodes);
     }
-    return state;
-  }
-
-  void admit(List<JobRecord> live) {
-    List<JobRecord> queued = live.stream().filter(j -> j.phase() == JobPhase.QUEUED).toList();
-    if (queued.isEmpty()) {
-      return;
-    }
-    List<GangRequest> requests =
-        queued.stream().map(j -> request(j.uid(), j.project(), j.spec())).toList();
-    List<AdmissionDecision> decisions = admission.decide(requests, cluster(live));
-    for (int i = 0; i < queued.size(); i++) {
-      JobRecord job = queued.get(i);
-      AdmissionDecision decision = decisions.get(i);
-      if (decision.admitted()) {
-        start(job, decision);
-      } else if (!Objects.equals(job.message(), decision.reason())) {
-        store.update(job.explain("WaitingForResources", decision.reason()), JobPhase.QUEUED, null);
-      }
-    }
-  }
-
-  private void start(JobRecord job, AdmissionDecision decision) {
-    Map<String, Placement.ReplicaPlacement> placed = new LinkedHashMap<>();
-    decision
-        .placements()
+    List<String> preempted =
+        result.preemptions().stream()
+            .filter(p -> preempt(byUid.get(p.victimId()), p))
+            .map(Preemption::victimId)
+            .toList();
+    result
+        .pendingReasons()
         .forEach(
-            (name, p) ->
-                placed.put(name, new Placement.ReplicaPlacement(p.node(), p.gpus(), null)));
-    JobRecord admitted = job.launched(1, 0, new Placement(orderedLike(job, placed)));
-    admitted = admitted.launched(1, 0, launcher.reserveEndpoints(admitted, admitted.placement()));
+            (uid, reason) -> {
+              JobRecord job = byUid.get(uid);
+              if (job != null && !Objects.equals(job.message(), reason)) {
+                store.update(job.explain("Pending", reason), JobPhase.QUEUED, null);
+              }
+            });
+    return preempted;
+  }
+
+  private void start(JobRecord job, Admission admission, List<Node> nodes) {
+    Placement placement =
+        new Placement(JobScheduling.placement(job, admission.allocations(), nodes));
+    boolean resumed = job.attempt() > 0;
+    JobRecord admitted = job.launched(job.attempt() + 1, job.restarts(), placement);
+    admitted =
+        admitted.launched(
+            admitted.attempt(),
+            admitted.restarts(),
+            launcher.reserveEndpoints(admitted, admitted.placement()));
     Instant now = clock.instant();
     Resources total = job.spec().totalResources();
     String message =
-        "Admitted: all "
+        (resumed ? "Admitted again after preemption, resuming from its checkpoint: " : "Admitted: ")
+            + "all "
             + job.spec().replicaCount()
             + " replicas placed ("
             + total
-            + "); launching";
+            + ")"
+            + (admission.borrowing() ? ", borrowing unused quota of other projects" : "")
+            + "; launching";
     JobRecord starting = admitted.transition(JobPhase.STARTING, "Admitted", message, now);
     store.update(
         starting, JobPhase.QUEUED, new JobEvent(now, JobPhase.STARTING, "Admitted", message));
   }
 
-  private static Map<String, Placement.ReplicaPlacement> orderedLike(
-      JobRecord job, Map<String, Placement.ReplicaPlacement> placed) {
-    Map<String, Placement.ReplicaPlacement> ordered = new LinkedHashMap<>();
-    for (Rendezvous.Replica replica : Rendezvous.replicas(job.spec())) {
-      ordered.put(replica.name(), placed.get(replica.name()));
+  private boolean preempt(JobRecord job, Preemption preemption) {
+    if (job == null || job.phase() == JobPhase.QUEUED || job.phase().isTerminal()) {
+      return false;
     }
-    return ordered;
+    Instant now = clock.instant();
+    String message =
+        preemption.reason() + "; stopping gracefully, checkpoints kept, back in the queue";
+    JobRecord queued = job.transition(JobPhase.QUEUED, "Preempted", message, now);
+    boolean saved =
+        store.update(queued, job.phase(), new JobEvent(now, JobPhase.QUEUED, "Preempted", message));
+    if (saved) {
+      log.info("Job {}/{} preempted: {}", job.project(), job.name(), message);
+    }
+    return saved;
   }
 }

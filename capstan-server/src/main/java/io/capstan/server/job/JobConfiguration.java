@@ -2,9 +2,10 @@ package io.capstan.server.job;
 
 import io.capstan.jobspec.JobSpecParser;
 import io.capstan.runtime.WorkloadRuntime;
+import io.capstan.scheduler.Scheduler;
 import io.capstan.server.ServerConfig;
-import io.capstan.server.admission.Admission;
 import io.capstan.server.logs.LogStore;
+import io.capstan.server.queue.QuotaStore;
 import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -40,12 +41,13 @@ class JobConfiguration {
   JobControlLoop jobControlLoop(
       JobStore store,
       WorkloadRuntime runtime,
-      Admission admission,
+      Scheduler scheduler,
+      QuotaStore quotas,
       JobLauncher launcher,
       JobJanitor janitor,
       Clock clock,
       ServerConfig config) {
-    JobAdmitter admitter = new JobAdmitter(store, runtime, admission, launcher, clock);
+    JobAdmitter admitter = new JobAdmitter(store, runtime, scheduler, quotas::all, launcher, clock);
     JobReconciler reconciler =
         new JobReconciler(
             store, runtime, launcher, admitter, janitor, clock, config.stopGracePeriod());
@@ -55,13 +57,14 @@ class JobConfiguration {
   @Bean
   JobService jobService(
       JobStore store,
-      Admission admission,
+      Scheduler scheduler,
+      QuotaStore quotas,
       WorkloadRuntime runtime,
       JobDirectories dirs,
       JobControlLoop loop,
       JobJanitor janitor,
       Clock clock) {
     return new JobService(
-        store, new JobSpecParser(), admission, runtime, dirs, loop, janitor, clock);
+        store, new JobSpecParser(), scheduler, quotas::all, runtime, dirs, loop, janitor, clock);
   }
 }

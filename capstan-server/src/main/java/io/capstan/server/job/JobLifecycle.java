@@ -25,9 +25,11 @@ public final class JobLifecycle {
 
   static {
     TRANSITIONS.put(QUEUED, EnumSet.of(STARTING, FAILED, CANCELLED));
-    TRANSITIONS.put(STARTING, EnumSet.of(RUNNING, RESTARTING, SUCCEEDED, FAILED, CANCELLED));
-    TRANSITIONS.put(RUNNING, EnumSet.of(RESTARTING, SUCCEEDED, FAILED, CANCELLED));
-    TRANSITIONS.put(RESTARTING, EnumSet.of(STARTING, FAILED, CANCELLED));
+    // Back to QUEUED: preempted by the scheduler; the job stops, keeps its checkpoints and waits.
+    TRANSITIONS.put(
+        STARTING, EnumSet.of(RUNNING, RESTARTING, SUCCEEDED, FAILED, CANCELLED, QUEUED));
+    TRANSITIONS.put(RUNNING, EnumSet.of(RESTARTING, SUCCEEDED, FAILED, CANCELLED, QUEUED));
+    TRANSITIONS.put(RESTARTING, EnumSet.of(STARTING, FAILED, CANCELLED, QUEUED));
     TRANSITIONS.put(SUCCEEDED, EnumSet.noneOf(JobPhase.class));
     TRANSITIONS.put(FAILED, EnumSet.noneOf(JobPhase.class));
     TRANSITIONS.put(CANCELLED, EnumSet.noneOf(JobPhase.class));

@@ -58,7 +58,7 @@ public final class JobReconciler {
   /** One pass over every live job: admit, reconcile, release, expire. */
   public synchronized void runOnce() {
     List<JobRecord> live = store.listLive();
-    admitter.admit(live);
+    admitter.admit(live).forEach(this::stop);
     for (JobRecord job : store.listLive()) {
       try {
         reconcile(job);
@@ -71,6 +71,9 @@ public final class JobReconciler {
 
   private void reconcile(JobRecord job) {
     if (job.phase() == JobPhase.QUEUED) {
+      if (JobScheduling.preemptedAndStopping(job)) {
+        drainPreempted(job);
+      }
       return;
     }
     Map<String, ReplicaObservation> observed = observe(job);
@@ -197,6 +200,21 @@ public final class JobReconciler {
             + " replicas (attempt "
             + next.attempt()
             + ")");
+  }
+
+  /**
+   * A preempted job waits in the queue while its replicas stop; once they are gone it gives its
+   * placement back, so the scheduler can hand the resources to the preemptor.
+   */
+  private void drainPreempted(JobRecord job) {
+    recordReplicas(job, observe(job));
+    if (stopAll(job, observe(job))) {
+      return;
+    }
+    runtime.release(job.uid());
+    store.update(
+        job.launched(job.attempt(), job.restarts(), Placement.NONE), JobPhase.QUEUED, null);
+    stopping.removeIf(key -> key.startsWith(job.uid() + "."));
   }
 
   /** Stops what still runs of a finished job, then lets the runtime forget it. */

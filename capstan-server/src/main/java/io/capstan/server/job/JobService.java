@@ -12,21 +12,24 @@ import io.capstan.api.job.SubmitResponse;
 import io.capstan.jobspec.JobSpecParser;
 import io.capstan.runtime.RuntimeCapabilities;
 import io.capstan.runtime.WorkloadRuntime;
-import io.capstan.server.admission.Admission;
-import io.capstan.server.admission.ClusterState;
+import io.capstan.scheduler.QueueSpec;
+import io.capstan.scheduler.Scheduler;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 import org.springframework.dao.DuplicateKeyException;
 
 /** Submits, reads, cancels and deletes jobs; the controller loop does the rest. */
 public final class JobService {
   private final JobStore store;
   private final JobSpecParser parser;
-  private final Admission admission;
+  private final Scheduler scheduler;
+  private final Supplier<Map<String, QueueSpec>> queues;
   private final WorkloadRuntime runtime;
   private final JobDirectories dirs;
   private final JobControlLoop controller;
@@ -36,7 +39,8 @@ public final class JobService {
   JobService(
       JobStore store,
       JobSpecParser parser,
-      Admission admission,
+      Scheduler scheduler,
+      Supplier<Map<String, QueueSpec>> queues,
       WorkloadRuntime runtime,
       JobDirectories dirs,
       JobControlLoop controller,
@@ -44,7 +48,8 @@ public final class JobService {
       Clock clock) {
     this.store = store;
     this.parser = parser;
-    this.admission = admission;
+    this.scheduler = scheduler;
+    this.queues = queues;
     this.runtime = runtime;
     this.dirs = dirs;
     this.controller = controller;
@@ -57,13 +62,35 @@ public final class JobService {
     JobSpec spec = parser.parse(text);
     String uid =
         spec.name() + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
-    String neverFits =
-        admission.neverFits(
-            JobAdmitter.request(uid, project, spec), ClusterState.empty(runtime.nodes()));
-    if (neverFits != null) {
-      throw new CapstanException(ErrorCode.EXCEEDS_CAPACITY, "spec.replicas", neverFits);
-    }
     Instant now = clock.instant();
+    JobRecord candidate =
+        new JobRecord(
+            uid,
+            project,
+            spec.name(),
+            spec,
+            JobPhase.QUEUED,
+            null,
+            null,
+            now,
+            null,
+            null,
+            0,
+            0,
+            Placement.NONE,
+            false);
+    scheduler
+        .neverFits(
+            JobScheduling.workload(candidate),
+            JobScheduling.nodeSpecs(runtime.nodes()),
+            queues.get())
+        .ifPresent(
+            why -> {
+              throw new CapstanException(
+                  ErrorCode.EXCEEDS_CAPACITY,
+                  "spec.replicas",
+                  "Job '" + spec.name() + "' can never start: " + why);
+            });
     JobRecord job =
         new JobRecord(
             uid,

@@ -83,7 +83,7 @@ class JobApiIT {
         422,
         "EXCEEDS_CAPACITY",
         "spec.replicas",
-        "can never start here");
+        "can never start");
   }
 
   @Test

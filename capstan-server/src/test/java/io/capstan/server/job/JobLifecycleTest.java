@@ -37,6 +37,14 @@ class JobLifecycleTest {
   }
 
   @Test
+  void aPreemptedJobGoesBackToTheQueueButNeverStartsItself() {
+    assertThat(JobLifecycle.allowed(JobPhase.RUNNING, JobPhase.QUEUED)).isTrue();
+    assertThat(JobLifecycle.allowed(JobPhase.STARTING, JobPhase.QUEUED)).isTrue();
+    assertThat(JobLifecycle.allowed(JobPhase.QUEUED, JobPhase.QUEUED)).isFalse();
+    assertThat(JobLifecycle.allowed(JobPhase.SUCCEEDED, JobPhase.QUEUED)).isFalse();
+  }
+
+  @Test
   void illegalTransitionNamesBothPhases() {
     assertThatThrownBy(() -> JobLifecycle.check("mnist", JobPhase.SUCCEEDED, JobPhase.RUNNING))
         .isInstanceOf(CapstanException.class)

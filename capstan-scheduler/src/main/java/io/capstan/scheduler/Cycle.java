@@ -1,0 +1,269 @@
+package io.capstan.scheduler;
+
+import io.capstan.scheduler.cluster.NodeSpec;
+import io.capstan.scheduler.cluster.NodeState;
+import io.capstan.scheduler.cluster.PodAllocation;
+import io.capstan.scheduler.cluster.PodDemand;
+import io.capstan.scheduler.cluster.ResourceAmounts;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * One scheduling cycle in phases: snapshot, nominate, order, then for each candidate admit,
+ * backfill, wait for terminating work, or preempt; a reason for everything not admitted.
+ */
+final class Cycle {
+  private final SchedulerConfig config;
+  private final NeverFits neverFits;
+  private NeverFits.Cluster emptyCluster;
+  private final PreemptionPlanner planner;
+  private final SchedulerState state;
+  private final PendingOrder order;
+  private final List<NodeSpec> nodeSpecs = new ArrayList<>();
+  private final List<RunningWorkload> preemptible = new ArrayList<>();
+  private final List<RunningWorkload> terminating = new ArrayList<>();
+  private final List<Admission> admitted = new ArrayList<>();
+  private final List<Preemption> preemptions = new ArrayList<>();
+  private final Map<String, String> reasons = new LinkedHashMap<>();
+  private final Map<String, Integer> jobsAhead = new HashMap<>();
+
+  /** Gang shapes the placer could not place on {@link #working} as it is now. */
+  private final Set<List<PodDemand>> unplaceableNow = new HashSet<>();
+
+  /** Gang shapes the placer could not place on {@link #future} as it is now. */
+  private final Set<List<PodDemand>> unplaceableLater = new HashSet<>();
+
+  /** The nodes and quota now, with this cycle's admissions. */
+  private WorkingSnapshot working;
+
+  /** As {@link #working} once every terminating workload is gone, with waiting claims on it. */
+  private WorkingSnapshot future;
+
+  /** The first candidate the nodes could not hold: later ones must not delay it. */
+  private Workload head;
+
+  /** Whether the head's gang is claimed on {@link #future}, so it only waits for terminations. */
+  private boolean headClaimed;
+
+  /** The first candidate that claimed resources being freed. */
+  private Workload firstClaimant;
+
+  Cycle(
+      SchedulerConfig config,
+      NeverFits neverFits,
+      PreemptionPlanner planner,
+      SchedulerState state,
+      Instant now) {
+    this.config = config;
+    this.neverFits = neverFits;
+    this.planner = planner;
+    this.state = state;
+    this.order = new PendingOrder(now, config.starvationAge());
+  }
+
+  CycleResult run() {
+    snapshot();
+    FairShare candidates = new FairShare(nominate(), order);
+    for (Optional<PendingWorkload> next = candidates.next(working.book());
+        next.isPresent();
+        next = candidates.next(working.book())) {
+      consider(next.get().workload());
+    }
+    return new CycleResult(admitted, preemptions, reasons);
+  }
+
+  /** Phase 1: the working and the future snapshots. */
+  private void snapshot() {
+    ResourceAmounts capacity = ResourceAmounts.ZERO;
+    for (NodeState node : state.nodes()) {
+      nodeSpecs.add(node.spec());
+      capacity = capacity.add(node.spec().capacity());
+    }
+    emptyCluster = neverFits.on(nodeSpecs, state.queues());
+    QuotaBook book = QuotaBook.of(state.queues(), capacity, state.running());
+    working = WorkingSnapshot.of(state.nodes(), book);
+    future = working;
+    for (RunningWorkload running : state.running()) {
+      if (running.terminating()) {
+        terminating.add(running);
+        future = future.withReleased(running);
+      } else {
+        preemptible.add(running);
+      }
+    }
+  }
+
+  /** Phases 2 and 3: pending workloads by queue, each queue in its own order. */
+  private Map<String, List<PendingWorkload>> nominate() {
+    Map<String, List<PendingWorkload>> byQueue = new TreeMap<>();
+    for (PendingWorkload pending : state.pending()) {
+      String queue = pending.workload().queue();
+      if (!working.book().hasQueue(queue)) {
+        reasons.put(pending.workload().id(), PendingReasons.unknownQueue(queue));
+        continue;
+      }
+      byQueue.computeIfAbsent(queue, q -> new ArrayList<>()).add(pending);
+    }
+    byQueue.forEach(
+        (queue, pending) -> {
+          pending.sort(order.within(state.queues().get(queue).policy()));
+          for (int i = 0; i < pending.size(); i++) {
+            jobsAhead.put(pending.get(i).workload().id(), i);
+          }
+        });
+    return byQueue;
+  }
+
+  /** Phase 4: admit, backfill, wait for terminating work, or preempt. */
+  private void consider(Workload candidate) {
+    String id = candidate.id();
+    if (head != null && !config.backfill()) {
+      // Strict order: nothing passes the first gang the nodes cannot hold.
+      reasons.put(id, PendingReasons.behind(head));
+      return;
+    }
+    boolean quotaAdmits = working.book().admits(candidate.queue(), candidate.total());
+    if (quotaAdmits) {
+      Optional<List<PodAllocation>> placement = place(working, unplaceableNow, candidate);
+      if (placement.isPresent()) {
+        Optional<Workload> delayed = delays(candidate, placement.get());
+        if (delayed.isPresent()) {
+          reasons.put(id, PendingReasons.behind(delayed.get()));
+        } else {
+          admit(candidate, placement.get());
+        }
+        return;
+      }
+    }
+    Optional<String> never = emptyCluster.check(candidate);
+    if (never.isPresent()) {
+      // It can never run: it holds no reservation and preempts nobody.
+      reasons.put(id, never.get());
+      return;
+    }
+    boolean claimed = waitForTerminating(candidate) || preempt(candidate);
+    if (!claimed) {
+      reasons.put(
+          id,
+          quotaAdmits
+              ? PendingReasons.resources(candidate, working.nodes())
+              : PendingReasons.quota(candidate, working.book(), jobsAhead.getOrDefault(id, 0)));
+    }
+    if (quotaAdmits && head == null) {
+      // Quota-blocked candidates never block others; only a gang the nodes cannot hold does.
+      head = candidate;
+      headClaimed = claimed;
+    }
+  }
+
+  /** The waiting workload this admission would delay, if any. */
+  private Optional<Workload> delays(Workload candidate, List<PodAllocation> placement) {
+    if (!future.canHold(placement)) {
+      // It would take resources being freed for a waiting gang.
+      return Optional.of(firstClaimant != null ? firstClaimant : head);
+    }
+    if (head != null && !headClaimed) {
+      // The head waits for running work to finish: backfill only into capacity it cannot use.
+      ResourceAmounts spare = working.free().subtract(head.total()).clampToZero();
+      if (!candidate.total().fitsIn(spare)) {
+        return Optional.of(head);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private void admit(Workload candidate, List<PodAllocation> placement) {
+    boolean borrowing = working.book().wouldBorrow(candidate.queue(), candidate.total());
+    admitted.add(new Admission(candidate.id(), placement, borrowing));
+    working = working.withAllocated(candidate, placement);
+    unplaceableNow.clear();
+    changeFuture(future.withAllocated(candidate, placement));
+  }
+
+  private void changeFuture(WorkingSnapshot changed) {
+    future = changed;
+    unplaceableLater.clear();
+  }
+
+  /** Quota and placement on {@code snapshot}, remembering the shapes that did not place. */
+  private Optional<List<PodAllocation>> place(
+      WorkingSnapshot snapshot, Set<List<PodDemand>> unplaceable, Workload candidate) {
+    if (!snapshot.book().admits(candidate.queue(), candidate.total())
+        || !candidate.total().fitsIn(snapshot.free())
+        || unplaceable.contains(candidate.pods())) {
+      return Optional.empty();
+    }
+    Optional<List<PodAllocation>> placement =
+        config.placer().place(candidate.pods(), snapshot.nodes());
+    if (placement.isEmpty()) {
+      unplaceable.add(candidate.pods());
+    }
+    return placement;
+  }
+
+  /** Claims the gang on resources already being freed; no further preemption is needed. */
+  private boolean waitForTerminating(Workload candidate) {
+    if (terminating.isEmpty()) {
+      return false;
+    }
+    Optional<List<PodAllocation>> placement = place(future, unplaceableLater, candidate);
+    if (placement.isEmpty()) {
+      return false;
+    }
+    changeFuture(future.withAllocated(candidate, placement.get()));
+    claim(candidate, PendingReasons.waitingForStops(stoppingFor(placement.get())));
+    return true;
+  }
+
+  private boolean preempt(Workload candidate) {
+    int budget = config.maxPreemptionsPerCycle() - preemptions.size();
+    Optional<PreemptionPlanner.Plan> plan = planner.plan(candidate, future, preemptible, budget);
+    if (plan.isEmpty()) {
+      return false;
+    }
+    Set<String> victims = new HashSet<>();
+    for (Preemption preemption : plan.get().preemptions()) {
+      preemptions.add(preemption);
+      victims.add(preemption.victimId());
+    }
+    for (RunningWorkload running : List.copyOf(preemptible)) {
+      if (victims.contains(running.workload().id())) {
+        preemptible.remove(running);
+        terminating.add(running);
+      }
+    }
+    changeFuture(plan.get().after());
+    claim(candidate, PendingReasons.waitingForStops(victims.size()));
+    return true;
+  }
+
+  private void claim(Workload candidate, String reason) {
+    reasons.put(candidate.id(), reason);
+    if (firstClaimant == null) {
+      firstClaimant = candidate;
+    }
+  }
+
+  /** Terminating workloads on the nodes of the claimed placement, or all when none is there. */
+  private int stoppingFor(List<PodAllocation> placement) {
+    Set<String> nodes = new HashSet<>();
+    placement.forEach(allocation -> nodes.add(allocation.node()));
+    int count = 0;
+    for (RunningWorkload running : terminating) {
+      if (running.allocations().stream()
+          .anyMatch(allocation -> nodes.contains(allocation.node()))) {
+        count++;
+      }
+    }
+    // Only quota was short (a CPU-only gang, say): every termination may be what it waits for.
+    return count > 0 ? count : terminating.size();
+  }
+}

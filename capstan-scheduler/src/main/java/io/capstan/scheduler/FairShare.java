@@ -1,0 +1,70 @@
+package io.capstan.scheduler;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Interleaves the queues' ordered pending workloads into one candidate sequence: the highest
+ * priority head first, starving heads next, then queues that stay within their nominal quota
+ * (guaranteed before borrowing), then the lowest weighted dominant share, then the queue name.
+ */
+final class FairShare {
+  private final Map<String, Deque<PendingWorkload>> queues = new TreeMap<>();
+  private final PendingOrder order;
+
+  /** {@code ordered}: each queue's pending workloads, already in its own order. */
+  FairShare(Map<String, List<PendingWorkload>> ordered, PendingOrder order) {
+    this.order = order;
+    ordered.forEach(
+        (queue, pending) -> {
+          if (!pending.isEmpty()) {
+            queues.put(queue, new ArrayDeque<>(pending));
+          }
+        });
+  }
+
+  /** Takes the next candidate given the usage admitted so far; shares change as it grows. */
+  Optional<PendingWorkload> next(QuotaBook book) {
+    String best = null;
+    for (String queue : queues.keySet()) {
+      if (best == null || before(queue, best, book)) {
+        best = queue;
+      }
+    }
+    if (best == null) {
+      return Optional.empty();
+    }
+    Deque<PendingWorkload> pending = queues.get(best);
+    PendingWorkload head = pending.removeFirst();
+    if (pending.isEmpty()) {
+      queues.remove(best);
+    }
+    return Optional.of(head);
+  }
+
+  private boolean before(String queue, String other, QuotaBook book) {
+    Workload a = queues.get(queue).peekFirst().workload();
+    Workload b = queues.get(other).peekFirst().workload();
+    int byBand = order.band(a, b);
+    if (byBand != 0) {
+      return byBand < 0;
+    }
+    if (order.starving(a)) {
+      return PendingOrder.arrival(a, b) < 0;
+    }
+    boolean aGuaranteed = !book.wouldBorrow(queue, a.total());
+    boolean bGuaranteed = !book.wouldBorrow(other, b.total());
+    if (aGuaranteed != bGuaranteed) {
+      return aGuaranteed;
+    }
+    int byShare = Double.compare(book.weightedShare(queue), book.weightedShare(other));
+    if (byShare != 0) {
+      return byShare < 0;
+    }
+    return queue.compareTo(other) < 0;
+  }
+}

@@ -1,0 +1,116 @@
+package io.capstan.scheduler;
+
+import io.capstan.scheduler.cluster.NodeSpec;
+import io.capstan.scheduler.cluster.NodeState;
+import io.capstan.scheduler.cluster.PodDemand;
+import io.capstan.scheduler.cluster.ResourceAmounts;
+import io.capstan.scheduler.placement.GangPlacer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Decides whether a workload can never run, on the empty cluster under its queue's quota. */
+final class NeverFits {
+  private final GangPlacer placer;
+
+  NeverFits(GangPlacer placer) {
+    this.placer = placer;
+  }
+
+  Optional<String> check(Workload workload, List<NodeSpec> nodes, Map<String, QueueSpec> queues) {
+    return on(nodes, queues).check(workload);
+  }
+
+  /** The checks against one cluster and set of queues, to run for many workloads. */
+  Cluster on(List<NodeSpec> nodes, Map<String, QueueSpec> queues) {
+    return new Cluster(nodes, queues);
+  }
+
+  /** An empty cluster to check workloads against; remembers the gang shapes it placed. */
+  final class Cluster {
+    private final Map<String, QueueSpec> queues;
+    private final List<NodeState> empty = new ArrayList<>();
+    private final ResourceAmounts capacity;
+    private final QuotaBook book;
+    private final Map<List<PodDemand>, Boolean> placeable = new HashMap<>();
+
+    private Cluster(List<NodeSpec> nodes, Map<String, QueueSpec> queues) {
+      this.queues = queues;
+      ResourceAmounts sum = ResourceAmounts.ZERO;
+      for (NodeSpec node : nodes) {
+        empty.add(NodeState.empty(node));
+        sum = sum.add(node.capacity());
+      }
+      this.capacity = sum;
+      this.book = QuotaBook.of(queues, capacity, List.of());
+    }
+
+    Optional<String> check(Workload workload) {
+      QueueSpec spec = queues.get(workload.queue());
+      if (spec == null) {
+        return Optional.of(PendingReasons.unknownQueue(workload.queue()));
+      }
+      Optional<String> pods = podLargerThanEveryNode(workload, empty);
+      if (pods.isPresent()) {
+        return pods;
+      }
+      ResourceAmounts total = workload.total();
+      if (!total.fitsIn(capacity)) {
+        return Optional.of(
+            "needs " + total + " in total, more than the whole cluster's " + capacity);
+      }
+      ResourceAmounts demand = book.governed(total);
+      if (!demand.fitsIn(spec.ceiling())) {
+        return Optional.of(PendingReasons.overCeiling(workload, spec, demand));
+      }
+      ResourceAmounts mostEver = spec.nominal().add(book.borrowable(spec.name()));
+      if (!demand.fitsIn(mostEver)) {
+        return Optional.of(PendingReasons.overCohort(spec, demand, mostEver));
+      }
+      boolean fits =
+          placeable.computeIfAbsent(workload.pods(), gang -> placer.place(gang, empty).isPresent());
+      if (!fits) {
+        return Optional.of(
+            "its "
+                + workload.pods().size()
+                + " pods (needing "
+                + total
+                + " together) cannot be placed as one gang even on the empty cluster");
+      }
+      return Optional.empty();
+    }
+  }
+
+  private static Optional<String> podLargerThanEveryNode(Workload workload, List<NodeState> empty) {
+    for (int rank = 0; rank < workload.pods().size(); rank++) {
+      PodDemand pod = workload.pods().get(rank);
+      if (empty.stream().noneMatch(node -> node.fits(pod))) {
+        return Optional.of(
+            "pod "
+                + rank
+                + " needs "
+                + pod.amounts()
+                + ", more than any node offers"
+                + largestNode(empty));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static String largestNode(List<NodeState> empty) {
+    NodeState largest = null;
+    for (NodeState node : empty) {
+      if (largest == null
+          || node.gpuCount() > largest.gpuCount()
+          || (node.gpuCount() == largest.gpuCount()
+              && node.spec().cpuMillis() > largest.spec().cpuMillis())) {
+        largest = node;
+      }
+    }
+    return largest == null
+        ? " (the cluster has no nodes)"
+        : " (largest node " + largest.name() + " has " + largest.spec().capacity() + ")";
+  }
+}

@@ -1,0 +1,87 @@
+package io.capstan.scheduler;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+
+/**
+ * The order of pending workloads: priority first, then starving ones (oldest first), then the
+ * queue's policy, then arrival.
+ */
+final class PendingOrder {
+  /**
+   * Attained GPU-seconds thresholds of the discretized LAS levels (Tiresias 2D-LAS): below 1
+   * GPU-hour, below 10 GPU-hours, the rest.
+   */
+  private static final double[] LAS_THRESHOLDS = {3600, 36000};
+
+  private final Instant now;
+  private final Duration starvationAge;
+
+  PendingOrder(Instant now, Duration starvationAge) {
+    this.now = now;
+    this.starvationAge = starvationAge;
+  }
+
+  boolean starving(Workload workload) {
+    // A requeued workload ages from its first submission too, so preemption cannot reset its wait.
+    return Duration.between(workload.submittedAt(), now).compareTo(starvationAge) > 0;
+  }
+
+  static int lasLevel(double attainedGpuSeconds) {
+    int level = 0;
+    while (level < LAS_THRESHOLDS.length && attainedGpuSeconds >= LAS_THRESHOLDS[level]) {
+      level++;
+    }
+    return level;
+  }
+
+  /** The order within a queue with {@code policy}. */
+  Comparator<PendingWorkload> within(OrderingPolicy policy) {
+    return (a, b) -> {
+      int byBand = band(a.workload(), b.workload());
+      if (byBand != 0) {
+        return byBand;
+      }
+      if (!starving(a.workload())) {
+        int byPolicy = byPolicy(policy, a, b);
+        if (byPolicy != 0) {
+          return byPolicy;
+        }
+      }
+      return arrival(a.workload(), b.workload());
+    };
+  }
+
+  /** Higher priority first; within a priority, starving before not starving. */
+  int band(Workload a, Workload b) {
+    int byPriority = Integer.compare(b.priority(), a.priority());
+    if (byPriority != 0) {
+      return byPriority;
+    }
+    return Boolean.compare(starving(b), starving(a));
+  }
+
+  static int arrival(Workload a, Workload b) {
+    int byTime = a.submittedAt().compareTo(b.submittedAt());
+    return byTime != 0 ? byTime : a.id().compareTo(b.id());
+  }
+
+  private static int byPolicy(OrderingPolicy policy, PendingWorkload a, PendingWorkload b) {
+    return switch (policy) {
+      case FIFO -> 0;
+      case LAS ->
+          Integer.compare(lasLevel(a.attainedGpuSeconds()), lasLevel(b.attainedGpuSeconds()));
+      case SJF_ORACLE ->
+          byKnownDuration(a.workload().knownDuration(), b.workload().knownDuration());
+    };
+  }
+
+  private static int byKnownDuration(Duration a, Duration b) {
+    if (a == null || b == null) {
+      // Unknown durations go last.
+      return Boolean.compare(a == null, b == null);
+    }
+    return a.compareTo(b);
+  }
+}

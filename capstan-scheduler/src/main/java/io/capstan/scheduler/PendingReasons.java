@@ -1,0 +1,214 @@
+package io.capstan.scheduler;
+
+import io.capstan.scheduler.cluster.NodeState;
+import io.capstan.scheduler.cluster.PodDemand;
+import io.capstan.scheduler.cluster.ResourceAmounts;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.ToLongFunction;
+
+/** The plain-words, with-numbers text of why a pending workload did not start. */
+final class PendingReasons {
+  private PendingReasons() {}
+
+  /** One quota dimension, for messages: GPUs first, as quotas are mostly about them. */
+  private enum Dimension {
+    GPU(ResourceAmounts::gpuMilli),
+    CPU(ResourceAmounts::cpuMillis),
+    MEMORY(ResourceAmounts::memoryBytes);
+
+    private final ToLongFunction<ResourceAmounts> amount;
+
+    Dimension(ToLongFunction<ResourceAmounts> amount) {
+      this.amount = amount;
+    }
+
+    long of(ResourceAmounts amounts) {
+      return amount.applyAsLong(amounts);
+    }
+
+    /** The amount with its unit: {@code 4 GPUs}, {@code 2 CPUs}, {@code 8Gi memory}. */
+    String format(long value) {
+      return number(value) + " " + unit(value);
+    }
+
+    String number(long value) {
+      return switch (this) {
+        case GPU -> ResourceAmounts.formatGpus(value);
+        case CPU -> trim(value / 1000.0);
+        case MEMORY -> trim(value / (double) (1L << 30)) + "Gi";
+      };
+    }
+
+    private String unit(long value) {
+      return switch (this) {
+        case GPU -> value == PodDemand.WHOLE_GPU ? "GPU" : "GPUs";
+        case CPU -> value == 1000 ? "CPU" : "CPUs";
+        case MEMORY -> "memory";
+      };
+    }
+
+    private static String trim(double value) {
+      return value == Math.rint(value)
+          ? Long.toString((long) value)
+          : String.format(Locale.ROOT, "%.1f", value);
+    }
+  }
+
+  static String unknownQueue(String queue) {
+    return "queue '" + queue + "' does not exist";
+  }
+
+  static String waitingForStops(int jobs) {
+    return "waiting for " + jobs + (jobs == 1 ? " preempted job" : " preempted jobs") + " to stop";
+  }
+
+  static String behind(Workload head) {
+    ResourceAmounts total = head.total();
+    String needs = total.gpuMilli() > 0 ? Dimension.GPU.format(total.gpuMilli()) : total.toString();
+    return "waiting behind job " + head.id() + " (reserved: it needs " + needs + ")";
+  }
+
+  static String overPreemptionLimit(int limit) {
+    return "waiting for resources: starting it would need more than the "
+        + limit
+        + " preemptions left this cycle";
+  }
+
+  /** Why quota holds it back, in the dimension that blocks it. */
+  static String quota(Workload workload, QuotaBook book, int jobsAhead) {
+    String queue = workload.queue();
+    QueueSpec spec = book.spec(queue);
+    ResourceAmounts demand = book.governed(workload.total());
+    ResourceAmounts usage = book.usage(queue);
+    ResourceAmounts borrowable = book.borrowable(queue);
+    Dimension dimension = blocking(demand, usage, spec, borrowable);
+    long used = dimension.of(usage);
+    long nominal = dimension.of(spec.nominal());
+    long ceilingRoom = dimension.of(spec.ceiling()) - Math.max(used, nominal);
+    long cohortRoom = dimension.of(borrowable) - Math.max(0, used - nominal);
+    long mayBorrow = Math.max(0, Math.min(ceilingRoom, cohortRoom));
+    StringBuilder text = new StringBuilder();
+    text.append("waiting for ")
+        .append(dimension.format(dimension.of(demand)))
+        .append(": queue ")
+        .append(queue)
+        .append(" uses ")
+        .append(dimension.number(used))
+        .append(" of its ")
+        .append(dimension.format(nominal))
+        .append(" (nominal ")
+        .append(dimension.number(nominal))
+        .append(", may borrow ")
+        .append(dimension.number(mayBorrow))
+        .append(" more)");
+    if (jobsAhead > 0) {
+      text.append("; ").append(jobsAhead).append(jobsAhead == 1 ? " job" : " jobs");
+      text.append(" ahead in the queue");
+    }
+    appendLent(text, book, queue, dimension);
+    return text.toString();
+  }
+
+  private static Dimension blocking(
+      ResourceAmounts demand, ResourceAmounts usage, QueueSpec spec, ResourceAmounts borrowable) {
+    ResourceAmounts after = usage.add(demand);
+    ResourceAmounts needed = after.subtract(spec.nominal()).clampToZero();
+    for (Dimension dimension : Dimension.values()) {
+      if (dimension.of(demand) > 0
+          && (dimension.of(after) > dimension.of(spec.ceiling())
+              || dimension.of(needed) > dimension.of(borrowable))) {
+        return dimension;
+      }
+    }
+    return Dimension.GPU;
+  }
+
+  private static void appendLent(
+      StringBuilder text, QuotaBook book, String queue, Dimension dimension) {
+    long lent = 0;
+    List<String> borrowers = new ArrayList<>();
+    for (String other : book.queueNames()) {
+      long borrowed = dimension.of(book.borrowed(other));
+      if (!other.equals(queue) && borrowed > 0) {
+        lent += borrowed;
+        borrowers.add(other);
+      }
+    }
+    if (lent > 0) {
+      text.append("; ")
+          .append(dimension.format(lent))
+          .append(" in the cluster ")
+          .append(lent == PodDemand.WHOLE_GPU && dimension == Dimension.GPU ? "is" : "are")
+          .append(" lent to ")
+          .append(borrowers.size() == 1 ? "queue " : "queues ")
+          .append(String.join(", ", borrowers));
+    }
+  }
+
+  /** The queue's ceiling is below the whole gang: it can never run in this queue. */
+  static String overCeiling(Workload workload, QueueSpec spec, ResourceAmounts demand) {
+    Dimension dimension = firstOver(demand, spec.ceiling());
+    return "needs "
+        + dimension.format(dimension.of(demand))
+        + ", more than queue "
+        + spec.name()
+        + " may ever use: nominal "
+        + dimension.number(dimension.of(spec.nominal()))
+        + " + borrowing limit "
+        + dimension.number(dimension.of(spec.borrowingLimit()))
+        + " = "
+        + dimension.format(dimension.of(spec.ceiling()));
+  }
+
+  /** Even with everything the other queues may lend, the queue cannot get the whole gang. */
+  static String overCohort(QueueSpec spec, ResourceAmounts demand, ResourceAmounts mostEver) {
+    Dimension dimension = firstOver(demand, mostEver);
+    return "needs "
+        + dimension.format(dimension.of(demand))
+        + ", more than queue "
+        + spec.name()
+        + " can ever get: nominal "
+        + dimension.number(dimension.of(spec.nominal()))
+        + " plus at most "
+        + dimension.number(dimension.of(mostEver.subtract(spec.nominal()).clampToZero()))
+        + " lent by the other queues";
+  }
+
+  private static Dimension firstOver(ResourceAmounts amount, ResourceAmounts limit) {
+    for (Dimension dimension : Dimension.values()) {
+      if (dimension.of(amount) > dimension.of(limit)) {
+        return dimension;
+      }
+    }
+    return Dimension.GPU;
+  }
+
+  /** Why the nodes hold it back: what it needs against what is free now. */
+  static String resources(Workload workload, List<NodeState> nodes) {
+    ResourceAmounts free = ResourceAmounts.ZERO;
+    NodeState widest = null;
+    for (NodeState node : nodes) {
+      free = free.add(node.free());
+      if (widest == null || node.fullyFreeGpus().size() > widest.fullyFreeGpus().size()) {
+        widest = node;
+      }
+    }
+    int pods = workload.pods().size();
+    StringBuilder text = new StringBuilder("waiting for resources: needs ");
+    text.append(workload.total())
+        .append(pods == 1 ? " for its pod" : " for " + pods + " pods as one gang")
+        .append("; free now ")
+        .append(free);
+    if (workload.total().gpuMilli() > 0 && widest != null) {
+      int block = widest.fullyFreeGpus().size();
+      text.append("; largest free GPU block is ")
+          .append(block)
+          .append(block == 1 ? " GPU" : " GPUs")
+          .append(" on node ")
+          .append(widest.name());
+    }
+    return text.toString();
+  }
+}

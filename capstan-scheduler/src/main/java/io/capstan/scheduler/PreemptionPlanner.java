@@ -1,0 +1,152 @@
+package io.capstan.scheduler;
+
+import io.capstan.scheduler.cluster.PodAllocation;
+import io.capstan.scheduler.placement.GangPlacer;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Chooses a small set of running workloads to stop gracefully so that a blocked candidate can
+ * start: lower-priority workloads, or, for a queue reclaiming its nominal quota, workloads of other
+ * queues that borrow. Never preempts so that a queue can borrow.
+ */
+final class PreemptionPlanner {
+  /** Lowest priority first, then the most recently started (least work lost), then smallest. */
+  private static final Comparator<RunningWorkload> VICTIM_ORDER =
+      Comparator.<RunningWorkload>comparingInt(r -> r.workload().priority())
+          .thenComparing(RunningWorkload::startedAt, Comparator.reverseOrder())
+          .thenComparingLong(r -> r.workload().total().gpuMilli())
+          .thenComparingLong(r -> r.workload().total().cpuMillis())
+          .thenComparing(r -> r.workload().id());
+
+  private final GangPlacer placer;
+
+  PreemptionPlanner(GangPlacer placer) {
+    this.placer = placer;
+  }
+
+  /**
+   * The victims and the snapshot after releasing them (the candidate's placement claimed on it).
+   */
+  record Plan(List<Preemption> preemptions, WorkingSnapshot after) {
+    Plan {
+      preemptions = List.copyOf(preemptions);
+    }
+  }
+
+  /**
+   * A minimal sufficient plan, or empty when none exists within {@code budget} preemptions.
+   *
+   * @param future the snapshot once every terminating workload is gone
+   * @param running running workloads that are not terminating and not yet chosen as victims
+   */
+  Optional<Plan> plan(
+      Workload candidate, WorkingSnapshot future, List<RunningWorkload> running, int budget) {
+    if (budget <= 0) {
+      return Optional.empty();
+    }
+    QuotaBook book = future.book();
+    boolean reclaiming = !book.wouldBorrow(candidate.queue(), candidate.total());
+    List<RunningWorkload> allowed = new ArrayList<>();
+    for (RunningWorkload victim : running) {
+      if (allowed(victim, candidate, book, reclaiming)) {
+        allowed.add(victim);
+      }
+    }
+    if (allowed.isEmpty() || !fits(candidate, release(future, allowed))) {
+      return Optional.empty();
+    }
+    allowed.sort(VICTIM_ORDER);
+    List<RunningWorkload> chosen = greedy(candidate, future, allowed);
+    if (chosen.isEmpty()) {
+      return Optional.empty();
+    }
+    minimize(candidate, future, chosen);
+    if (chosen.size() > budget) {
+      return Optional.empty();
+    }
+    WorkingSnapshot after = release(future, chosen);
+    List<PodAllocation> placement = after.admit(candidate, placer).orElseThrow();
+    List<Preemption> preemptions = new ArrayList<>();
+    for (RunningWorkload victim : chosen) {
+      preemptions.add(
+          new Preemption(victim.workload().id(), candidate.id(), reason(victim, candidate)));
+    }
+    return Optional.of(new Plan(preemptions, after.withAllocated(candidate, placement)));
+  }
+
+  private static boolean allowed(
+      RunningWorkload victim, Workload candidate, QuotaBook book, boolean reclaiming) {
+    Workload workload = victim.workload();
+    boolean sameQueue = workload.queue().equals(candidate.queue());
+    boolean lowerPriority = workload.priority() < candidate.priority();
+    if (!reclaiming) {
+      // Never preempt to let a queue borrow: only its own lower-priority work may make room.
+      return sameQueue && lowerPriority;
+    }
+    return lowerPriority || (!sameQueue && book.isBorrowing(workload.queue()));
+  }
+
+  private List<RunningWorkload> greedy(
+      Workload candidate, WorkingSnapshot future, List<RunningWorkload> allowed) {
+    List<RunningWorkload> chosen = new ArrayList<>();
+    WorkingSnapshot trial = future;
+    for (RunningWorkload victim : allowed) {
+      boolean lowerPriority = victim.workload().priority() < candidate.priority();
+      // A reclaim victim must still be borrowing once the victims before it are gone.
+      if (!lowerPriority && !trial.book().isBorrowing(victim.workload().queue())) {
+        continue;
+      }
+      trial = trial.withReleased(victim);
+      chosen.add(victim);
+      if (fits(candidate, trial)) {
+        return chosen;
+      }
+    }
+    return List.of();
+  }
+
+  private void minimize(Workload candidate, WorkingSnapshot future, List<RunningWorkload> chosen) {
+    for (RunningWorkload victim : List.copyOf(chosen)) {
+      List<RunningWorkload> without = new ArrayList<>(chosen);
+      without.remove(victim);
+      if (!without.isEmpty() && fits(candidate, release(future, without))) {
+        chosen.remove(victim);
+      }
+    }
+  }
+
+  private boolean fits(Workload candidate, WorkingSnapshot snapshot) {
+    return snapshot.admit(candidate, placer).isPresent();
+  }
+
+  private static WorkingSnapshot release(WorkingSnapshot snapshot, List<RunningWorkload> victims) {
+    WorkingSnapshot released = snapshot;
+    for (RunningWorkload victim : victims) {
+      released = released.withReleased(victim);
+    }
+    return released;
+  }
+
+  private static String reason(RunningWorkload victim, Workload candidate) {
+    int victimPriority = victim.workload().priority();
+    if (victimPriority < candidate.priority()) {
+      return "preempted by higher-priority job "
+          + candidate.id()
+          + " (priority "
+          + candidate.priority()
+          + " > "
+          + victimPriority
+          + ")";
+    }
+    return "reclaimed by queue "
+        + candidate.queue()
+        + " for its nominal quota (job "
+        + candidate.id()
+        + "); queue "
+        + victim.workload().queue()
+        + " was borrowing";
+  }
+}

@@ -1,0 +1,149 @@
+package io.capstan.scheduler;
+
+import io.capstan.scheduler.cluster.ResourceAmounts;
+import java.util.Collection;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Quota usage per queue and the cohort's lending and borrowing arithmetic (all queues form one
+ * cohort); immutable, {@link #plus} and {@link #minus} return new books.
+ */
+final class QuotaBook {
+  private final Map<String, QueueSpec> queues;
+  private final Map<String, ResourceAmounts> usage;
+  private final ResourceAmounts capacity;
+  private final ResourceAmounts governed;
+
+  private QuotaBook(
+      Map<String, QueueSpec> queues,
+      Map<String, ResourceAmounts> usage,
+      ResourceAmounts capacity,
+      ResourceAmounts governed) {
+    this.queues = queues;
+    this.usage = usage;
+    this.capacity = capacity;
+    this.governed = governed;
+  }
+
+  /** Usage from the running workloads; terminating ones still count until they are gone. */
+  static QuotaBook of(
+      Map<String, QueueSpec> queues,
+      ResourceAmounts capacity,
+      Collection<RunningWorkload> running) {
+    Map<String, QueueSpec> specs = new TreeMap<>(queues);
+    Map<String, ResourceAmounts> usage = new TreeMap<>();
+    ResourceAmounts nominalSum = ResourceAmounts.ZERO;
+    for (QueueSpec spec : specs.values()) {
+      usage.put(spec.name(), ResourceAmounts.ZERO);
+      nominalSum = nominalSum.add(spec.nominal());
+    }
+    for (RunningWorkload workload : running) {
+      usage.computeIfPresent(
+          workload.workload().queue(), (q, u) -> u.add(workload.workload().total()));
+    }
+    // A dimension no queue has a nominal quota in (GPU-only quotas) is limited by the nodes alone.
+    ResourceAmounts governed =
+        new ResourceAmounts(
+            nominalSum.cpuMillis() > 0 ? 1 : 0,
+            nominalSum.memoryBytes() > 0 ? 1 : 0,
+            nominalSum.gpuMilli() > 0 ? 1 : 0);
+    return new QuotaBook(specs, usage, capacity, governed);
+  }
+
+  QuotaBook plus(String queue, ResourceAmounts amount) {
+    return withUsage(queue, usage(queue).add(amount));
+  }
+
+  QuotaBook minus(String queue, ResourceAmounts amount) {
+    return withUsage(queue, usage(queue).subtract(amount));
+  }
+
+  private QuotaBook withUsage(String queue, ResourceAmounts amount) {
+    if (!usage.containsKey(queue)) {
+      return this;
+    }
+    Map<String, ResourceAmounts> copy = new TreeMap<>(usage);
+    copy.put(queue, amount);
+    return new QuotaBook(queues, copy, capacity, governed);
+  }
+
+  boolean hasQueue(String queue) {
+    return queues.containsKey(queue);
+  }
+
+  QueueSpec spec(String queue) {
+    return queues.get(queue);
+  }
+
+  Collection<String> queueNames() {
+    return queues.keySet();
+  }
+
+  ResourceAmounts usage(String queue) {
+    return usage.getOrDefault(queue, ResourceAmounts.ZERO);
+  }
+
+  /** {@code amount} with the dimensions that no quota governs set to 0. */
+  ResourceAmounts governed(ResourceAmounts amount) {
+    return new ResourceAmounts(
+        amount.cpuMillis() * governed.cpuMillis(),
+        amount.memoryBytes() * governed.memoryBytes(),
+        amount.gpuMilli() * governed.gpuMilli());
+  }
+
+  /** Whether {@code demand} fits both the queue's ceiling and what the cohort can lend it. */
+  boolean admits(String queue, ResourceAmounts demand) {
+    return withinCeiling(queue, demand) && cohortHasRoom(queue, demand);
+  }
+
+  boolean withinCeiling(String queue, ResourceAmounts demand) {
+    return governed(usage(queue).add(demand)).fitsIn(spec(queue).ceiling());
+  }
+
+  /** Whether the part of usage plus demand above the queue's nominal can be borrowed. */
+  boolean cohortHasRoom(String queue, ResourceAmounts demand) {
+    ResourceAmounts needed =
+        governed(usage(queue).add(demand).subtract(spec(queue).nominal()).clampToZero());
+    return needed.fitsIn(borrowable(queue));
+  }
+
+  /**
+   * What the cohort can lend {@code queue} in all: unassigned capacity plus what the other queues
+   * may lend of their unused nominal quota, minus what the other queues already borrow.
+   */
+  ResourceAmounts borrowable(String queue) {
+    ResourceAmounts nominalSum = ResourceAmounts.ZERO;
+    ResourceAmounts pool = ResourceAmounts.ZERO;
+    for (QueueSpec other : queues.values()) {
+      nominalSum = nominalSum.add(other.nominal());
+      if (other.name().equals(queue)) {
+        continue;
+      }
+      ResourceAmounts used = usage(other.name());
+      ResourceAmounts unused = other.nominal().subtract(used).clampToZero();
+      pool = pool.add(other.lendingLimit().min(unused)).subtract(borrowed(other.name()));
+    }
+    ResourceAmounts unassigned = capacity.subtract(nominalSum).clampToZero();
+    return pool.add(unassigned).clampToZero();
+  }
+
+  /** What {@code queue} uses above its nominal quota. */
+  ResourceAmounts borrowed(String queue) {
+    return governed(usage(queue).subtract(spec(queue).nominal()).clampToZero());
+  }
+
+  /** Whether usage plus {@code demand} exceeds the queue's nominal quota in some dimension. */
+  boolean wouldBorrow(String queue, ResourceAmounts demand) {
+    return !governed(usage(queue).add(demand)).fitsIn(spec(queue).nominal());
+  }
+
+  boolean isBorrowing(String queue) {
+    return wouldBorrow(queue, ResourceAmounts.ZERO);
+  }
+
+  /** Dominant-resource share of the cluster the queue uses, divided by its weight. */
+  double weightedShare(String queue) {
+    return usage(queue).dominantShare(capacity) / spec(queue).weight();
+  }
+}

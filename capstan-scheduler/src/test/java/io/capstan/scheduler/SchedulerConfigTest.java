@@ -1,0 +1,25 @@
+package io.capstan.scheduler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class SchedulerConfigTest {
+  @Test
+  void defaults() {
+    TestingFirstFitPlacer placer = new TestingFirstFitPlacer();
+    assertThat(SchedulerConfig.defaults(placer))
+        .isEqualTo(new SchedulerConfig(placer, Duration.ofHours(1), true, 16));
+  }
+
+  @Test
+  void rejectsNonsense() {
+    TestingFirstFitPlacer placer = new TestingFirstFitPlacer();
+    assertThatThrownBy(() -> new SchedulerConfig(placer, Duration.ZERO, true, 16))
+        .hasMessage("Expected a positive starvation age, but was PT0S");
+    assertThatThrownBy(() -> new SchedulerConfig(placer, Duration.ofHours(1), true, -1))
+        .hasMessage("Expected a non-negative maxPreemptionsPerCycle, but was -1");
+  }
+}

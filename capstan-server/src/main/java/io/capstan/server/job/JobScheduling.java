@@ -1,0 +1,158 @@
+package io.capstan.server.job;
+
+import static java.util.Objects.requireNonNull;
+
+import io.capstan.api.job.JobPhase;
+import io.capstan.api.job.Resources;
+import io.capstan.runtime.Node;
+import io.capstan.scheduler.PendingWorkload;
+import io.capstan.scheduler.QueueSpec;
+import io.capstan.scheduler.RunningWorkload;
+import io.capstan.scheduler.SchedulerState;
+import io.capstan.scheduler.Workload;
+import io.capstan.scheduler.cluster.NodeSpec;
+import io.capstan.scheduler.cluster.NodeState;
+import io.capstan.scheduler.cluster.PodAllocation;
+import io.capstan.scheduler.cluster.PodDemand;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Translates between jobs and the scheduler: the runtime's nodes and the live jobs become a {@link
+ * SchedulerState}; a GPU position on a scheduler node maps to the runtime's device index.
+ */
+final class JobScheduling {
+  private JobScheduling() {}
+
+  /** The gang a job asks for: one pod per replica, in rank order. */
+  static Workload workload(JobRecord job) {
+    List<PodDemand> pods = new ArrayList<>();
+    for (Rendezvous.Replica replica : Rendezvous.replicas(job.spec())) {
+      pods.add(demand(replica.group().resources()));
+    }
+    return new Workload(
+        job.uid(), job.project(), job.spec().priority(), job.createdAt(), pods, null);
+  }
+
+  static PodDemand demand(Resources resources) {
+    return PodDemand.of(resources.cpuMillis(), resources.memoryBytes(), resources.gpus());
+  }
+
+  static List<NodeSpec> nodeSpecs(List<Node> nodes) {
+    return nodes.stream().map(JobScheduling::nodeSpec).toList();
+  }
+
+  /**
+   * Whether a job holds resources on the nodes: admitted and not yet released, including a
+   * preempted job (back in the queue) whose replicas are still stopping.
+   */
+  static boolean holds(JobRecord job) {
+    return job.attempt() > 0 && !job.released() && !job.placement().replicas().isEmpty();
+  }
+
+  /** A queued job that still holds resources was preempted and is stopping. */
+  static boolean preemptedAndStopping(JobRecord job) {
+    return job.phase() == JobPhase.QUEUED && holds(job);
+  }
+
+  static SchedulerState state(
+      List<Node> nodes, List<JobRecord> live, Map<String, QueueSpec> queues) {
+    Map<String, Node> byName = new LinkedHashMap<>();
+    Map<String, NodeState> states = new LinkedHashMap<>();
+    for (Node node : nodes) {
+      byName.put(node.name(), node);
+      states.put(node.name(), NodeState.empty(nodeSpec(node)));
+    }
+    List<PendingWorkload> pending = new ArrayList<>();
+    List<RunningWorkload> running = new ArrayList<>();
+    for (JobRecord job : live) {
+      if (holds(job)) {
+        List<PodAllocation> allocations = allocations(job, byName);
+        for (PodAllocation allocation : allocations) {
+          NodeState state = states.get(allocation.node());
+          if (state != null) {
+            states.put(allocation.node(), state.allocate(allocation));
+          }
+        }
+        running.add(
+            new RunningWorkload(
+                workload(job),
+                allocations,
+                job.startedAt() == null ? job.createdAt() : job.startedAt(),
+                0,
+                job.phase() == JobPhase.QUEUED || job.phase().isTerminal()));
+      } else if (job.phase() == JobPhase.QUEUED) {
+        pending.add(new PendingWorkload(workload(job), 0));
+      }
+    }
+    return new SchedulerState(List.copyOf(states.values()), queues, pending, running);
+  }
+
+  /** The scheduler's allocations as the runtime's placement: device positions become indices. */
+  static Map<String, Placement.ReplicaPlacement> placement(
+      JobRecord job, List<PodAllocation> allocations, List<Node> nodes) {
+    Map<String, Node> byName = new LinkedHashMap<>();
+    nodes.forEach(node -> byName.put(node.name(), node));
+    List<Rendezvous.Replica> replicas = Rendezvous.replicas(job.spec());
+    Map<String, Placement.ReplicaPlacement> placed = new LinkedHashMap<>();
+    for (int i = 0; i < replicas.size(); i++) {
+      PodAllocation allocation = allocations.get(i);
+      Node node = requireNonNull(byName.get(allocation.node()), "unknown node");
+      List<Integer> devices =
+          allocation.gpuIndices().stream().map(position -> deviceIndex(node, position)).toList();
+      placed.put(
+          replicas.get(i).name(), new Placement.ReplicaPlacement(allocation.node(), devices, null));
+    }
+    return placed;
+  }
+
+  private static List<PodAllocation> allocations(JobRecord job, Map<String, Node> nodes) {
+    List<PodAllocation> allocations = new ArrayList<>();
+    for (Rendezvous.Replica replica : Rendezvous.replicas(job.spec())) {
+      Placement.ReplicaPlacement placed = job.placement().of(replica.name());
+      Node node = placed == null ? null : nodes.get(placed.node());
+      if (node == null) {
+        continue; // a node that is gone holds nothing any more
+      }
+      List<Integer> positions = placed.gpus().stream().map(index -> position(node, index)).toList();
+      allocations.add(
+          new PodAllocation(placed.node(), demand(replica.group().resources()), positions));
+    }
+    return allocations;
+  }
+
+  private static NodeSpec nodeSpec(Node node) {
+    int gpus = node.gpus().isEmpty() ? node.capacity().gpus() : node.gpus().size();
+    String model = node.gpus().isEmpty() ? "" : node.gpus().get(0).model();
+    return new NodeSpec(
+        node.name(),
+        node.capacity().cpuMillis(),
+        node.capacity().memoryBytes(),
+        gpus,
+        model,
+        node.labels());
+  }
+
+  private static int deviceIndex(Node node, int position) {
+    return node.gpus().isEmpty() ? position : node.gpus().get(position).index();
+  }
+
+  private static int position(Node node, int deviceIndex) {
+    if (node.gpus().isEmpty()) {
+      return deviceIndex;
+    }
+    for (int i = 0; i < node.gpus().size(); i++) {
+      if (node.gpus().get(i).index() == deviceIndex) {
+        return i;
+      }
+    }
+    throw new IllegalStateException(
+        "Expected GPU "
+            + deviceIndex
+            + " on node "
+            + node.name()
+            + ", but it has none by that index");
+  }
+}
