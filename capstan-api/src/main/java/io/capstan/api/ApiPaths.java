@@ -58,6 +58,12 @@ public final class ApiPaths {
   /** A project's quota: GET (members), PUT (installation admins) a {@code QuotaSpec}. */
   public static final String PROJECT_QUOTA = PROJECT + "/quota";
 
+  /**
+   * GET what the cluster holds now ({@code ClusterTop}): totals and nodes for every caller, the
+   * caller's own projects by name and all others summed into one row.
+   */
+  public static final String TOP = BASE + "/top";
+
   public static String expand(String template, String... values) {
     String result = template;
     for (String value : values) {

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.capstan.api.job.RestartPolicy;
 import io.capstan.cli.client.WireCodec;
+import io.capstan.cli.cluster.TopCommand;
 import io.capstan.cli.config.ConfigFile;
 import io.capstan.cli.config.ConnectionOptions;
 import io.capstan.cli.config.ConnectionResolver;
@@ -141,6 +142,7 @@ public final class CapstanCli {
     cli.addSubcommand(new UserCommand(context));
     cli.addSubcommand(new TokenCommand(context));
     cli.addSubcommand(new QueueCommand(context));
+    cli.addSubcommand(new TopCommand(context));
     cli.getCommandSpec()
         .usageMessage()
         .exitCodeListHeading("%nExit codes:%n")

@@ -52,7 +52,7 @@ final class JobAdmitter {
 
   /** One cycle; returns the uids of jobs it preempted, whose replicas the caller stops. */
   List<String> admit(List<JobRecord> live) {
-    if (live.stream().noneMatch(j -> j.phase() == JobPhase.QUEUED && !JobScheduling.holds(j))) {
+    if (live.stream().noneMatch(j -> j.phase() == JobPhase.QUEUED && !j.holdsResources())) {
       return List.of();
     }
     List<Node> nodes = runtime.nodes();

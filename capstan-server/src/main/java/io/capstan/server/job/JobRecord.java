@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import io.capstan.api.job.JobPhase;
 import io.capstan.api.job.JobSpec;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A job as stored: spec, phase and what the controller acted on.
@@ -36,6 +38,31 @@ public record JobRecord(
     requireNonNull(phase, "phase is null");
     requireNonNull(createdAt, "createdAt is null");
     placement = placement == null ? Placement.NONE : placement;
+  }
+
+  /**
+   * Whether it holds resources on the nodes: admitted and not yet released, including a preempted
+   * job (back in the queue) whose replicas are still stopping.
+   */
+  public boolean holdsResources() {
+    return attempt > 0 && !released && !placement.replicas().isEmpty();
+  }
+
+  /** What each placed replica of the current attempt holds, in rank order; empty when nothing. */
+  public List<ReplicaHolding> holdings() {
+    if (!holdsResources()) {
+      return List.of();
+    }
+    List<ReplicaHolding> holdings = new ArrayList<>();
+    for (Rendezvous.Replica replica : Rendezvous.replicas(spec)) {
+      Placement.ReplicaPlacement placed = placement.of(replica.name());
+      if (placed != null) {
+        holdings.add(
+            new ReplicaHolding(
+                replica.name(), placed.node(), placed.gpus(), replica.group().resources()));
+      }
+    }
+    return holdings;
   }
 
   /** This job moved to {@code next} for {@code reason}; stamps start and finish times. */

@@ -44,17 +44,9 @@ final class JobScheduling {
     return nodes.stream().map(JobScheduling::nodeSpec).toList();
   }
 
-  /**
-   * Whether a job holds resources on the nodes: admitted and not yet released, including a
-   * preempted job (back in the queue) whose replicas are still stopping.
-   */
-  static boolean holds(JobRecord job) {
-    return job.attempt() > 0 && !job.released() && !job.placement().replicas().isEmpty();
-  }
-
   /** A queued job that still holds resources was preempted and is stopping. */
   static boolean preemptedAndStopping(JobRecord job) {
-    return job.phase() == JobPhase.QUEUED && holds(job);
+    return job.phase() == JobPhase.QUEUED && job.holdsResources();
   }
 
   static SchedulerState state(
@@ -68,7 +60,7 @@ final class JobScheduling {
     List<PendingWorkload> pending = new ArrayList<>();
     List<RunningWorkload> running = new ArrayList<>();
     for (JobRecord job : live) {
-      if (holds(job)) {
+      if (job.holdsResources()) {
         List<PodAllocation> allocations = allocations(job, byName);
         for (PodAllocation allocation : allocations) {
           NodeState state = states.get(allocation.node());
@@ -110,15 +102,13 @@ final class JobScheduling {
 
   private static List<PodAllocation> allocations(JobRecord job, Map<String, Node> nodes) {
     List<PodAllocation> allocations = new ArrayList<>();
-    for (Rendezvous.Replica replica : Rendezvous.replicas(job.spec())) {
-      Placement.ReplicaPlacement placed = job.placement().of(replica.name());
-      Node node = placed == null ? null : nodes.get(placed.node());
+    for (ReplicaHolding held : job.holdings()) {
+      Node node = nodes.get(held.node());
       if (node == null) {
         continue; // a node that is gone holds nothing any more
       }
-      List<Integer> positions = placed.gpus().stream().map(index -> position(node, index)).toList();
-      allocations.add(
-          new PodAllocation(placed.node(), demand(replica.group().resources()), positions));
+      List<Integer> positions = held.gpus().stream().map(index -> position(node, index)).toList();
+      allocations.add(new PodAllocation(held.node(), demand(held.resources()), positions));
     }
     return allocations;
   }

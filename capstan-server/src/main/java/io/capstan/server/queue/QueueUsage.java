@@ -9,33 +9,37 @@ import java.util.List;
 
 /**
  * What a project's jobs hold and wait for: a job holds its resources from admission until the
- * runtime released its replicas.
+ * runtime released its replicas, so a preempted job back in the queue still holds them while its
+ * replicas stop (as the scheduler and the nodes count them).
  *
  * @param used resources held
- * @param running jobs holding resources
+ * @param running jobs holding resources, other than preempted ones that are stopping
  * @param pending jobs waiting for admission
  */
 record QueueUsage(ResourceAmounts used, int running, int pending) {
+  static final QueueUsage NONE = new QueueUsage(ResourceAmounts.ZERO, 0, 0);
+
   static QueueUsage of(String project, List<JobRecord> live) {
-    ResourceAmounts used = ResourceAmounts.ZERO;
-    int running = 0;
-    int pending = 0;
+    QueueUsage usage = NONE;
     for (JobRecord job : live) {
-      if (!job.project().equals(project)) {
-        continue;
-      }
-      if (job.phase() == JobPhase.QUEUED) {
-        pending++;
-      } else if (holds(job)) {
-        running++;
-        used = used.add(amounts(job.spec().totalResources()));
+      if (job.project().equals(project)) {
+        usage = usage.add(of(job));
       }
     }
-    return new QueueUsage(used, running, pending);
+    return usage;
   }
 
-  static boolean holds(JobRecord job) {
-    return job.attempt() > 0 && !job.released() && job.phase() != JobPhase.QUEUED;
+  private static QueueUsage of(JobRecord job) {
+    ResourceAmounts used =
+        job.holdsResources() ? amounts(job.spec().totalResources()) : ResourceAmounts.ZERO;
+    if (job.phase() == JobPhase.QUEUED) {
+      return new QueueUsage(used, 0, 1);
+    }
+    return new QueueUsage(used, job.holdsResources() ? 1 : 0, 0);
+  }
+
+  QueueUsage add(QueueUsage other) {
+    return new QueueUsage(used.add(other.used), running + other.running, pending + other.pending);
   }
 
   static ResourceAmounts amounts(Resources resources) {

@@ -105,8 +105,8 @@ class JobApiIT {
 
   @Test
   void aMemberOfOneProjectCannotSeeOrTouchAnotherProjectsJobs() {
-    String alice = userWithProject("alice", "vision");
-    String bob = userWithProject("bob", "nlp");
+    String alice = ServerFixture.userWithProject(http, admin, "alice", "vision");
+    String bob = ServerFixture.userWithProject(http, admin, "bob", "nlp");
     String spec = spec("count: 1", "command: [sleep, \"60\"]").replace("name: bad", "name: secret");
     assertThat(http.post(alice, "/api/v1/projects/vision/jobs", "application/yaml", spec).status())
         .isEqualTo(201);
@@ -125,8 +125,8 @@ class JobApiIT {
 
   @Test
   void adminsSetProjectQuotasThatMembersCanReadAndOthersCannotSee() {
-    String carol = userWithProject("carol", "audio");
-    String dan = userWithProject("dan", "video");
+    String carol = ServerFixture.userWithProject(http, admin, "carol", "audio");
+    String dan = ServerFixture.userWithProject(http, admin, "dan", "video");
     String quota =
         "{\"nominal\":{\"cpu\":\"4\",\"memory\":\"16Gi\",\"gpu\":\"2\"},"
             + "\"borrowingLimit\":{\"gpu\":\"1.5\"},\"weight\":2,\"policy\":\"fifo\"}";
@@ -160,31 +160,6 @@ class JobApiIT {
 
     JsonNode view = JSON.readTree(http.get(admin, "/api/v1/projects/default/quota").body());
     assertThat(view.get("quota").get("nominal").get("gpu").asString()).isEqualTo("0");
-  }
-
-  private String userWithProject(String user, String project) {
-    assertThat(
-            http.post(
-                    admin,
-                    "/api/v1/users",
-                    "application/json",
-                    "{\"name\":\"" + user + "\",\"admin\":false}")
-                .status())
-        .isEqualTo(201);
-    TestingHttp.Answer token =
-        http.post(
-            admin, "/api/v1/users/" + user + "/tokens", "application/json", "{\"name\":\"test\"}");
-    assertThat(token.status()).as(token.body()).isEqualTo(201);
-    String secret = JSON.readTree(token.body()).get("token").asString();
-    assertThat(
-            http.post(
-                    secret,
-                    "/api/v1/projects",
-                    "application/json",
-                    "{\"name\":\"" + project + "\",\"description\":\"team\"}")
-                .status())
-        .isEqualTo(201);
-    return secret;
   }
 
   private void assertRejected(String body, int status, String code, String field, String text) {

@@ -1,10 +1,13 @@
 package io.capstan.server.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Paths and processes shared by the end-to-end tests: the repository, a data dir, replicas. */
 final class ServerFixture {
@@ -13,6 +16,33 @@ final class ServerFixture {
   /** The repository root (tests run in the module directory). */
   static Path repository() {
     return Path.of("..").toAbsolutePath().normalize();
+  }
+
+  /**
+   * Creates a user (as the installation admin {@code admin}) with an API token, and a project that
+   * user creates and so administers; returns the token.
+   */
+  static String userWithProject(TestingHttp http, String admin, String user, String project) {
+    TestingHttp.Answer created =
+        http.post(
+            admin,
+            "/api/v1/users",
+            "application/json",
+            "{\"name\":\"" + user + "\",\"admin\":false}");
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    TestingHttp.Answer token =
+        http.post(
+            admin, "/api/v1/users/" + user + "/tokens", "application/json", "{\"name\":\"test\"}");
+    assertThat(token.status()).as(token.body()).isEqualTo(201);
+    String secret = JsonMapper.builder().build().readTree(token.body()).get("token").asString();
+    TestingHttp.Answer made =
+        http.post(
+            secret,
+            "/api/v1/projects",
+            "application/json",
+            "{\"name\":\"" + project + "\",\"description\":\"team\"}");
+    assertThat(made.status()).as(made.body()).isEqualTo(201);
+    return secret;
   }
 
   static Path newDataDir(String prefix) {
