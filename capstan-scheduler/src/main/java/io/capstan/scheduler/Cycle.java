@@ -127,7 +127,7 @@ final class Cycle {
     String id = candidate.id();
     if (head != null && !config.backfill()) {
       // Strict order: nothing passes the first gang the nodes cannot hold.
-      reasons.put(id, PendingReasons.behind(head));
+      reasons.put(id, PendingReasons.behind(head, candidate));
       return;
     }
     boolean quotaAdmits = working.book().admits(candidate.queue(), candidate.total());
@@ -136,7 +136,7 @@ final class Cycle {
       if (placement.isPresent()) {
         Optional<Workload> delayed = delays(candidate, placement.get());
         if (delayed.isPresent()) {
-          reasons.put(id, PendingReasons.behind(delayed.get()));
+          reasons.put(id, PendingReasons.behind(delayed.get(), candidate));
         } else {
           admit(candidate, placement.get());
         }

@@ -64,10 +64,18 @@ final class PendingReasons {
     return "waiting for " + jobs + (jobs == 1 ? " preempted job" : " preempted jobs") + " to stop";
   }
 
-  static String behind(Workload head) {
+  /**
+   * Waits so as not to delay a reserved gang; a job of another queue is not named, so that job
+   * names do not leak across projects.
+   */
+  static String behind(Workload head, Workload waiting) {
     ResourceAmounts total = head.total();
     String needs = total.gpuMilli() > 0 ? Dimension.GPU.format(total.gpuMilli()) : total.toString();
-    return "waiting behind job " + head.id() + " (reserved: it needs " + needs + ")";
+    String whom =
+        head.queue().equals(waiting.queue())
+            ? "job " + head.id()
+            : "a job of queue " + head.queue();
+    return "waiting behind " + whom + " (reserved: it needs " + needs + ")";
   }
 
   static String overPreemptionLimit(int limit) {

@@ -130,11 +130,14 @@ final class PreemptionPlanner {
     return released;
   }
 
+  /** Names the preemptor only within its own queue, so job names do not leak across projects. */
   private static String reason(RunningWorkload victim, Workload candidate) {
     int victimPriority = victim.workload().priority();
+    boolean sameQueue = victim.workload().queue().equals(candidate.queue());
+    String preemptor = sameQueue ? "job " + candidate.id() : "a job of queue " + candidate.queue();
     if (victimPriority < candidate.priority()) {
-      return "preempted by higher-priority job "
-          + candidate.id()
+      return "preempted by higher-priority "
+          + preemptor
           + " (priority "
           + candidate.priority()
           + " > "
@@ -143,9 +146,7 @@ final class PreemptionPlanner {
     }
     return "reclaimed by queue "
         + candidate.queue()
-        + " for its nominal quota (job "
-        + candidate.id()
-        + "); queue "
+        + " for its nominal quota; queue "
         + victim.workload().queue()
         + " was borrowing";
   }

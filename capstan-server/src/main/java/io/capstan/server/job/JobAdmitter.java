@@ -65,7 +65,7 @@ final class JobAdmitter {
     }
     List<String> preempted =
         result.preemptions().stream()
-            .filter(p -> preempt(byUid.get(p.victimId()), p))
+            .filter(p -> preempt(byUid.get(p.victimId()), p, byUid))
             .map(Preemption::victimId)
             .toList();
     result
@@ -73,8 +73,9 @@ final class JobAdmitter {
         .forEach(
             (uid, reason) -> {
               JobRecord job = byUid.get(uid);
-              if (job != null && !Objects.equals(job.message(), reason)) {
-                store.update(job.explain("Pending", reason), JobPhase.QUEUED, null);
+              String readable = JobNames.inReason(reason, byUid);
+              if (job != null && !Objects.equals(job.message(), readable)) {
+                store.update(job.explain("Pending", readable), JobPhase.QUEUED, null);
               }
             });
     return preempted;
@@ -106,13 +107,14 @@ final class JobAdmitter {
         starting, JobPhase.QUEUED, new JobEvent(now, JobPhase.STARTING, "Admitted", message));
   }
 
-  private boolean preempt(JobRecord job, Preemption preemption) {
+  private boolean preempt(JobRecord job, Preemption preemption, Map<String, JobRecord> byUid) {
     if (job == null || job.phase() == JobPhase.QUEUED || job.phase().isTerminal()) {
       return false;
     }
     Instant now = clock.instant();
     String message =
-        preemption.reason() + "; stopping gracefully, checkpoints kept, back in the queue";
+        JobNames.inReason(preemption.reason(), byUid)
+            + "; stopping gracefully, checkpoints kept, back in the queue";
     JobRecord queued = job.transition(JobPhase.QUEUED, "Preempted", message, now);
     boolean saved =
         store.update(queued, job.phase(), new JobEvent(now, JobPhase.QUEUED, "Preempted", message));

@@ -51,8 +51,9 @@ class QueueAndRetentionIT {
 
   @Test
   void jobsThatDoNotFitWaitInOrderWithAReasonAndStartWhenResourcesFree() {
+    // The holder leaves 500m free: too little for the 2 x 500m gang, enough for the 100m job.
     int cores = Runtime.getRuntime().availableProcessors();
-    String holder = submit(job("holder", 1, cores + "", "sleep 300"));
+    String holder = submit(job("holder", 1, (cores * 1000 - 500) + "m", "sleep 300"));
     awaitPhase(holder, "Running");
     String waiter = submit(job("waiter", 2, "500m", "echo waiter ran"));
     String behind = submit(job("behind", 1, "100m", "echo behind ran"));
@@ -63,18 +64,19 @@ class QueueAndRetentionIT {
             () -> {
               JsonNode status = job(waiter).get("status");
               assertThat(status.get("phase").asString()).isEqualTo("Queued");
-              assertThat(status.get("reason").asString()).isEqualTo("WaitingForResources");
+              assertThat(status.get("reason").asString()).isEqualTo("Pending");
               assertThat(status.get("message").asString())
                   .contains("waiting for resources: needs cpu=1 ")
-                  .contains("for 2 replicas at once");
+                  .contains("for 2 pods as one gang")
+                  .contains("free now cpu=500m");
             });
     await()
         .atMost(Duration.ofSeconds(20))
         .untilAsserted(
             () ->
                 assertThat(job(behind).get("status").get("message").asString())
-                    .as("no backfill: a small job does not overtake the waiting gang")
-                    .contains("queued behind job 'waiter'"));
+                    .as("backfill never delays the reserved gang")
+                    .contains("waiting behind job 'waiter' (reserved: it needs cpu=1 "));
     assertThat(job(behind).get("status").get("phase").asString()).isEqualTo("Queued");
 
     assertThat(http.post(token, JOBS + "/holder/cancel", null, "").status()).isEqualTo(200);
