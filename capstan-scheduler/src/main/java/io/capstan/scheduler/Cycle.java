@@ -27,6 +27,7 @@ final class Cycle {
   private final PreemptionPlanner planner;
   private final SchedulerState state;
   private final PendingOrder order;
+  private final Instant now;
   private final List<NodeSpec> nodeSpecs = new ArrayList<>();
   private final List<RunningWorkload> preemptible = new ArrayList<>();
   private final List<RunningWorkload> terminating = new ArrayList<>();
@@ -67,6 +68,7 @@ final class Cycle {
     this.planner = planner;
     this.state = state;
     this.order = new PendingOrder(now, config.starvationAge());
+    this.now = now;
   }
 
   CycleResult run() {
@@ -75,7 +77,7 @@ final class Cycle {
     for (Optional<PendingWorkload> next = candidates.next(working.book());
         next.isPresent();
         next = candidates.next(working.book())) {
-      consider(next.get().workload());
+      consider(next.get());
     }
     return new CycleResult(admitted, preemptions, reasons);
   }
@@ -123,7 +125,8 @@ final class Cycle {
   }
 
   /** Phase 4: admit, backfill, wait for terminating work, or preempt. */
-  private void consider(Workload candidate) {
+  private void consider(PendingWorkload pending) {
+    Workload candidate = pending.workload();
     String id = candidate.id();
     if (head != null && !config.backfill()) {
       // Strict order: nothing passes the first gang the nodes cannot hold.
@@ -149,7 +152,7 @@ final class Cycle {
       reasons.put(id, never.get());
       return;
     }
-    boolean claimed = waitForTerminating(candidate) || preempt(candidate);
+    boolean claimed = waitForTerminating(candidate) || preempt(pending);
     if (!claimed) {
       reasons.put(
           id,
@@ -223,9 +226,10 @@ final class Cycle {
     return true;
   }
 
-  private boolean preempt(Workload candidate) {
+  private boolean preempt(PendingWorkload pending) {
+    Workload candidate = pending.workload();
     int budget = config.maxPreemptionsPerCycle() - preemptions.size();
-    Optional<PreemptionPlanner.Plan> plan = planner.plan(candidate, future, preemptible, budget);
+    Optional<PreemptionPlanner.Plan> plan = planner.plan(pending, future, preemptible, budget, now);
     if (plan.isEmpty()) {
       return false;
     }

@@ -47,13 +47,15 @@ final class FairShare {
   }
 
   private boolean before(String queue, String other, QuotaBook book) {
-    Workload a = queues.get(queue).peekFirst().workload();
-    Workload b = queues.get(other).peekFirst().workload();
-    int byBand = order.band(a, b);
+    PendingWorkload headA = queues.get(queue).peekFirst();
+    PendingWorkload headB = queues.get(other).peekFirst();
+    Workload a = headA.workload();
+    Workload b = headB.workload();
+    int byBand = order.band(headA, headB);
     if (byBand != 0) {
       return byBand < 0;
     }
-    if (order.starving(a)) {
+    if (order.starving(headA)) {
       return PendingOrder.arrival(a, b) < 0;
     }
     boolean aGuaranteed = !book.wouldBorrow(queue, a.total());

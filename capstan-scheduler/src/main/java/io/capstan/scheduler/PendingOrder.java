@@ -23,9 +23,12 @@ final class PendingOrder {
     this.starvationAge = starvationAge;
   }
 
-  boolean starving(Workload workload) {
-    // A requeued workload ages from its first submission too, so preemption cannot reset its wait.
-    return Duration.between(workload.submittedAt(), now).compareTo(starvationAge) > 0;
+  /**
+   * Waiting longer than the starvation age in its current wait: it goes before every workload of
+   * its priority that does not starve (Tiresias promotes such a job to the highest LAS level).
+   */
+  boolean starving(PendingWorkload pending) {
+    return Duration.between(pending.waitingSince(), now).compareTo(starvationAge) > 0;
   }
 
   static int lasLevel(double attainedGpuSeconds) {
@@ -39,11 +42,11 @@ final class PendingOrder {
   /** The order within a queue with {@code policy}. */
   Comparator<PendingWorkload> within(OrderingPolicy policy) {
     return (a, b) -> {
-      int byBand = band(a.workload(), b.workload());
+      int byBand = band(a, b);
       if (byBand != 0) {
         return byBand;
       }
-      if (!starving(a.workload())) {
+      if (!starving(a)) {
         int byPolicy = byPolicy(policy, a, b);
         if (byPolicy != 0) {
           return byPolicy;
@@ -54,8 +57,8 @@ final class PendingOrder {
   }
 
   /** Higher priority first; within a priority, starving before not starving. */
-  int band(Workload a, Workload b) {
-    int byPriority = Integer.compare(b.priority(), a.priority());
+  int band(PendingWorkload a, PendingWorkload b) {
+    int byPriority = Integer.compare(b.workload().priority(), a.workload().priority());
     if (byPriority != 0) {
       return byPriority;
     }

@@ -45,6 +45,7 @@ class SchedulerInvariantsTest {
             "borrowing",
             "priority",
             "reclaim",
+            "demotion",
             "stopping",
             "behind",
             "quota",
@@ -101,7 +102,9 @@ class SchedulerInvariantsTest {
             .forEach(a -> seen.merge(a.borrowing() ? "borrowing" : "admitted", 1, Integer::sum));
         for (Preemption preemption : result.preemptions()) {
           seen.merge(
-              preemption.reason().startsWith("reclaimed") ? "reclaim" : "priority",
+              preemption.reason().startsWith("reclaimed")
+                  ? "reclaim"
+                  : preemption.reason().startsWith("yielded") ? "demotion" : "priority",
               1,
               Integer::sum);
         }
@@ -136,7 +139,7 @@ class SchedulerInvariantsTest {
         SchedulerState state = cluster.state();
         CycleResult result = scheduler.runOnce(state, now);
         results.add(result);
-        check(state, result);
+        check(state, result, now);
         cluster.apply(result, now);
       }
       return this;
@@ -176,12 +179,14 @@ class SchedulerInvariantsTest {
           continue;
         }
         submitted.add(workload.id());
-        neededSeconds.put(workload.id(), STEP.toSeconds() * (1 + random.nextInt(8)));
+        // Mostly short, some long enough to reach a higher least-attained-service level.
+        int steps = random.nextInt(5) == 0 ? 10 + random.nextInt(50) : 1 + random.nextInt(8);
+        neededSeconds.put(workload.id(), STEP.toSeconds() * steps);
         cluster.submit(workload);
       }
     }
 
-    private void check(SchedulerState state, CycleResult result) {
+    private void check(SchedulerState state, CycleResult result, Instant now) {
       Map<String, PendingWorkload> pending = new HashMap<>();
       state.pending().forEach(p -> pending.put(p.workload().id(), p));
       Map<String, RunningWorkload> running = new HashMap<>();
@@ -205,7 +210,7 @@ class SchedulerInvariantsTest {
       }
       nodes.values().forEach(this::checkCapacity);
       checkQuota(usage);
-      checkPreemptions(result, pending, running, usage);
+      checkPreemptions(result, pending, running, usage, now);
       Set<String> explained = new HashSet<>(result.pendingReasons().keySet());
       explained.addAll(admitted);
       assertThat(explained)
@@ -232,7 +237,8 @@ class SchedulerInvariantsTest {
         CycleResult result,
         Map<String, PendingWorkload> pending,
         Map<String, RunningWorkload> running,
-        Map<String, ResourceAmounts> usageWithAdmissions) {
+        Map<String, ResourceAmounts> usageWithAdmissions,
+        Instant now) {
       Map<String, ResourceAmounts> claimed = new HashMap<>();
       result
           .pendingReasons()
@@ -256,7 +262,8 @@ class SchedulerInvariantsTest {
         assertThat(victim).as("seed %d: victim runs", seed).isNotNull();
         assertThat(victim.terminating()).as("seed %d: victim not already stopping", seed).isFalse();
         Workload preemptor = pending.get(preemption.preemptorId()).workload();
-        if (victim.workload().priority() < preemptor.priority()) {
+        if (victim.workload().priority() < preemptor.priority()
+            || yieldsByService(victim, pending.get(preemption.preemptorId()), now)) {
           continue;
         }
         String queue = preemptor.queue();
@@ -277,6 +284,17 @@ class SchedulerInvariantsTest {
             .as("seed %d: %s takes from a borrowing queue", seed, preemption)
             .isFalse();
       }
+    }
+
+    /** Least attained service: same queue and priority, a higher level of service received. */
+    private boolean yieldsByService(
+        RunningWorkload victim, PendingWorkload preemptor, Instant now) {
+      Workload workload = victim.workload();
+      return workload.queue().equals(preemptor.workload().queue())
+          && workload.priority() == preemptor.workload().priority()
+          && cluster.queues().get(workload.queue()).policy() == OrderingPolicy.LAS
+          && PendingOrder.lasLevel(victim.attainedGpuSeconds(now))
+              > PendingOrder.lasLevel(preemptor.attainedGpuSeconds());
     }
 
     private ResourceAmounts nominal(String queue) {

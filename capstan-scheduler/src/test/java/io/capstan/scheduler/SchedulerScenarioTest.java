@@ -94,6 +94,64 @@ class SchedulerScenarioTest {
   }
 
   @Test
+  void leastAttainedServiceDemotesALongRunningJobForANewOne() {
+    TestingCluster cluster =
+        new TestingCluster(
+            List.of(node("n1", 4)), List.of(queue("q", 4, null, OrderingPolicy.LAS)));
+    cluster.start(workload("long").queue("q").gpus(4).build(), minutes(0));
+    cluster.submit(workload("short").queue("q").gpus(4).at(minutes(5)).build());
+
+    // 4 GPUs for 10 minutes: 0.67 GPU-hours, below the first level (1 GPU-hour)
+    assertThat(cluster.cycle(scheduler, minutes(10)).preemptions()).isEmpty();
+
+    // 4 GPUs for 20 minutes: 1.33 GPU-hours, one level above the new job
+    CycleResult result = cluster.cycle(scheduler, minutes(20));
+    assertThat(result.preemptions())
+        .containsExactly(
+            new Preemption(
+                "long",
+                "short",
+                "yielded to job short of the same queue: least attained service first, and this"
+                    + " job has received 1.3 GPU-hours, the other 0.0"));
+    cluster.stopTerminating(minutes(21));
+    assertThat(admittedIds(cluster.cycle(scheduler, minutes(21)))).containsExactly("short");
+    assertThat(cluster.pending().get("long").attainedGpuSeconds()).isEqualTo(4 * 21 * 60.0);
+  }
+
+  @Test
+  void fifoQueuesAndTheMinimumRunProtectARunningJob() {
+    TestingCluster fifo = new TestingCluster(List.of(node("n1", 4)), List.of(queue("q", 4)));
+    fifo.start(workload("long").queue("q").gpus(4).build(), minutes(0));
+    fifo.submit(workload("short").queue("q").gpus(4).at(minutes(5)).build());
+    assertThat(fifo.cycle(scheduler, minutes(120)).preemptions()).isEmpty();
+
+    TestingCluster las =
+        new TestingCluster(
+            List.of(node("n1", 4)), List.of(queue("q", 4, null, OrderingPolicy.LAS)));
+    // resumed after a preemption: already 2 GPU-hours, but only 5 minutes into this run
+    las.running()
+        .put(
+            "long",
+            new RunningWorkload(
+                workload("long").queue("q").gpus(4).build(),
+                firstFit(las, 4),
+                minutes(115),
+                7200,
+                false));
+    las.submit(workload("short").queue("q").gpus(4).at(minutes(116)).build());
+    assertThat(las.cycle(scheduler, minutes(120)).preemptions()).isEmpty();
+  }
+
+  private static List<io.capstan.scheduler.cluster.PodAllocation> firstFit(
+      TestingCluster cluster, int gpus) {
+    return new TestingFirstFitPlacer()
+        .place(
+            List.of(io.capstan.scheduler.cluster.PodDemand.of(1_000, 4L << 30, gpus)),
+            cluster.nodeStates())
+        .orElseThrow();
+  }
+
+  @Test
   void rejectsWorkloadsThatCanNeverRun() {
     List<io.capstan.scheduler.cluster.NodeSpec> nodes = List.of(node("n1", 4), node("n2", 4));
     var queues =
