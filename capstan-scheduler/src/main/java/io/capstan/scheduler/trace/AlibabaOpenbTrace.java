@@ -4,17 +4,12 @@ import static java.util.Objects.requireNonNull;
 
 import io.capstan.scheduler.cluster.NodeSpec;
 import io.capstan.scheduler.cluster.PodDemand;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.function.Consumer;
 
 /**
  * Alibaba's GPU-sharing cluster trace "openb" (Weng et al., ATC'23; clusterdata
@@ -105,9 +100,10 @@ public final class AlibabaOpenbTrace {
 
   private static List<NodeSpec> readNodes(Path file) {
     List<NodeSpec> nodes = new ArrayList<>();
-    forEachRow(
+    CsvRows.forEach(
         file,
         List.of(NODES_HEADER),
+        "Alibaba openb trace",
         row ->
             nodes.add(
                 new NodeSpec(
@@ -122,11 +118,12 @@ public final class AlibabaOpenbTrace {
 
   private static List<Pod> readPods(Path file) {
     List<Pod> pods = new ArrayList<>();
-    forEachRow(
+    CsvRows.forEach(
         file,
         List.of(PODS_FULL_HEADER, PODS_HEADER),
+        "Alibaba openb trace",
         row -> {
-          boolean full = row.fields.length > 5;
+          boolean full = row.columns() > 5;
           pods.add(
               new Pod(
                   row.text(0, "name"),
@@ -142,14 +139,14 @@ public final class AlibabaOpenbTrace {
     return pods;
   }
 
-  private static PodDemand demand(Row row) {
+  private static PodDemand demand(CsvRow row) {
     long cpu = row.nonNegativeLong(1, "cpu_milli");
     long memory = row.nonNegativeLong(2, "memory_mib") * MIB;
     long gpus = row.nonNegativeLong(3, "num_gpu");
     long milli = row.nonNegativeLong(4, "gpu_milli");
     if (gpus == 0) {
       if (milli != 0) {
-        throw row.error(4, "gpu_milli", "0 when num_gpu is 0", "'" + row.fields[4].strip() + "'");
+        throw row.error(4, "gpu_milli", "0 when num_gpu is 0", "'" + row.optionalText(4) + "'");
       }
       return PodDemand.of(cpu, memory, 0);
     }
@@ -163,98 +160,6 @@ public final class AlibabaOpenbTrace {
         4,
         "gpu_milli",
         gpus == 1 ? "between 1 and 1000" : "1000 when num_gpu is " + gpus,
-        "'" + row.fields[4].strip() + "'");
-  }
-
-  private static void forEachRow(Path file, List<String> headers, Consumer<Row> action) {
-    try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      String first = reader.readLine();
-      String header = first == null ? null : first.strip();
-      if (!headers.contains(header)) {
-        throw new IllegalArgumentException(
-            file
-                + " line 1: Expected the header '"
-                + String.join("' or '", headers)
-                + "', but was '"
-                + first
-                + "'");
-      }
-      int columns = header.split(",", -1).length;
-      int lineNumber = 1;
-      for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-        lineNumber++;
-        if (line.isBlank()) {
-          continue;
-        }
-        String[] fields = line.split(",", -1);
-        Row row = new Row(file, lineNumber, fields);
-        if (fields.length != columns) {
-          throw row.error(
-              Math.min(fields.length, columns),
-              "",
-              columns + " columns",
-              fields.length + " in '" + line + "'");
-        }
-        action.accept(row);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Could not read the Alibaba openb trace file " + file, e);
-    }
-  }
-
-  /** One data line being parsed, for messages that name file, line and column. */
-  private static final class Row {
-    private final Path file;
-    private final int line;
-    private final String[] fields;
-
-    Row(Path file, int line, String[] fields) {
-      this.file = file;
-      this.line = line;
-      this.fields = fields;
-    }
-
-    String text(int column, String name) {
-      String value = fields[column].strip();
-      if (value.isEmpty()) {
-        throw error(column, name, "a value", "empty");
-      }
-      return value;
-    }
-
-    String optionalText(int column) {
-      return fields[column].strip();
-    }
-
-    long nonNegativeLong(int column, String name) {
-      String value = fields[column].strip();
-      long parsed;
-      try {
-        parsed = Long.parseLong(value);
-      } catch (NumberFormatException e) {
-        throw error(column, name, "a non-negative integer", "'" + value + "'", e);
-      }
-      if (parsed < 0 || parsed > Integer.MAX_VALUE) {
-        throw error(column, name, "a non-negative integer", "'" + value + "'");
-      }
-      return parsed;
-    }
-
-    IllegalArgumentException error(int column, String name, String expected, String actual) {
-      return error(column, name, expected, actual, null);
-    }
-
-    IllegalArgumentException error(
-        int column, String name, String expected, String actual, Throwable cause) {
-      String where =
-          file
-              + " line "
-              + line
-              + " column "
-              + (column + 1)
-              + (name.isEmpty() ? "" : " (" + name + ")");
-      return new IllegalArgumentException(
-          where + ": Expected " + expected + ", but was " + actual, cause);
-    }
+        "'" + row.optionalText(4) + "'");
   }
 }

@@ -2,25 +2,17 @@ package io.capstan.scheduler.trace;
 
 import static java.util.Objects.requireNonNull;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 
 /**
  * Microsoft's Philly trace (Jeon et al., ATC 2019; 82,247 jobs, Sep to Dec 2017): its jobs sorted
@@ -138,14 +130,15 @@ public final class PhillyTrace {
 
   private static Map<String, Integer> readClusters(Path file) {
     Map<String, Integer> clusters = new LinkedHashMap<>();
-    forEachRow(
+    CsvRows.forEach(
         file,
-        CLUSTERS_HEADER,
-        2,
+        List.of(CLUSTERS_HEADER),
+        "Philly trace",
         row -> {
           int nodes = row.positiveInt(1, "node num");
           if (clusters.put(row.text(0, "vc"), nodes) != null) {
-            throw row.error(0, "vc", "a virtual cluster listed once", row.fields[0] + " again");
+            throw row.error(
+                0, "vc", "a virtual cluster listed once", row.optionalText(0) + " again");
           }
         });
     return clusters;
@@ -153,126 +146,18 @@ public final class PhillyTrace {
 
   private static List<PhillyJob> readJobs(Path file) {
     List<PhillyJob> jobs = new ArrayList<>();
-    forEachRow(
+    CsvRows.forEach(
         file,
-        JOBS_HEADER,
-        5,
+        List.of(JOBS_HEADER),
+        "Philly trace",
         row ->
             jobs.add(
                 new PhillyJob(
-                    "philly-" + row.dataRow,
-                    row.timestamp(0, "timestamp"),
+                    "philly-" + row.dataRow(),
+                    row.timestamp(0, "timestamp", TIMESTAMP, "yyyy-MM-dd HH:mm:ss"),
                     row.seconds(1, "duration"),
                     row.positiveInt(2, "num_gpus"),
                     row.text(4, "cluster"))));
     return jobs;
-  }
-
-  private static void forEachRow(Path file, String header, int columns, Consumer<Row> action) {
-    try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      String first = reader.readLine();
-      if (first == null || !first.strip().equals(header)) {
-        throw new IllegalArgumentException(
-            file + " line 1: Expected the header '" + header + "', but was '" + first + "'");
-      }
-      int lineNumber = 1;
-      int dataRow = 0;
-      for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-        lineNumber++;
-        if (line.isBlank()) {
-          continue;
-        }
-        dataRow++;
-        String[] fields = line.split(",", -1);
-        Row row = new Row(file, lineNumber, dataRow, fields);
-        if (fields.length != columns) {
-          throw row.error(
-              Math.min(fields.length, columns),
-              "",
-              columns + " columns",
-              fields.length + " in '" + line + "'");
-        }
-        action.accept(row);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Could not read the Philly trace file " + file, e);
-    }
-  }
-
-  /** One data line being parsed, for messages that name file, line and column. */
-  private static final class Row {
-    private final Path file;
-    private final int line;
-    private final int dataRow;
-    private final String[] fields;
-
-    Row(Path file, int line, int dataRow, String[] fields) {
-      this.file = file;
-      this.line = line;
-      this.dataRow = dataRow;
-      this.fields = fields;
-    }
-
-    String text(int column, String name) {
-      String value = fields[column].strip();
-      if (value.isEmpty()) {
-        throw error(column, name, "a value", "empty");
-      }
-      return value;
-    }
-
-    int positiveInt(int column, String name) {
-      String value = fields[column].strip();
-      int parsed;
-      try {
-        parsed = Integer.parseInt(value);
-      } catch (NumberFormatException e) {
-        throw error(column, name, "a positive integer", "'" + value + "'", e);
-      }
-      if (parsed < 1) {
-        throw error(column, name, "a positive integer", "'" + value + "'");
-      }
-      return parsed;
-    }
-
-    Duration seconds(int column, String name) {
-      String value = fields[column].strip();
-      double seconds;
-      try {
-        seconds = Double.parseDouble(value);
-      } catch (NumberFormatException e) {
-        throw error(column, name, "a non-negative number of seconds", "'" + value + "'", e);
-      }
-      if (!(seconds >= 0) || Double.isInfinite(seconds)) {
-        throw error(column, name, "a non-negative number of seconds", "'" + value + "'");
-      }
-      return Duration.ofMillis(Math.round(seconds * 1000));
-    }
-
-    Instant timestamp(int column, String name) {
-      String value = fields[column].strip();
-      try {
-        return LocalDateTime.parse(value, TIMESTAMP).toInstant(ZoneOffset.UTC);
-      } catch (DateTimeParseException e) {
-        throw error(column, name, "a timestamp yyyy-MM-dd HH:mm:ss", "'" + value + "'", e);
-      }
-    }
-
-    IllegalArgumentException error(int column, String name, String expected, String actual) {
-      return error(column, name, expected, actual, null);
-    }
-
-    IllegalArgumentException error(
-        int column, String name, String expected, String actual, Throwable cause) {
-      String where =
-          file
-              + " line "
-              + line
-              + " column "
-              + (column + 1)
-              + (name.isEmpty() ? "" : " (" + name + ")");
-      return new IllegalArgumentException(
-          where + ": Expected " + expected + ", but was " + actual, cause);
-    }
   }
 }
