@@ -124,6 +124,7 @@ public final class SchedulerSpeedBench {
     long admitted = 0;
     long preempted = 0;
     long waiting = 0;
+    DecisionDigest digest = new DecisionDigest();
     for (int cycle = 0; cycle < cycles; cycle++) {
       now = now.plus(STEP);
       cluster.finishStopping(now);
@@ -139,6 +140,7 @@ public final class SchedulerSpeedBench {
       CycleResult result = scheduler.runOnce(state, now);
       double millis = (System.nanoTime() - started) / 1e6;
       cluster.apply(result, now);
+      digest.add(result);
       int measured = cycle - args.warmup();
       if (measured >= 0) {
         cycleMillis[measured] = millis;
@@ -151,14 +153,15 @@ public final class SchedulerSpeedBench {
     System.out.printf(
         Locale.ROOT,
         "%,d pending: %d cycles after %d warm-up, GPUs %.1f%% allocated at the end,"
-            + " per cycle %.1f pending, %.1f admitted, %.1f preempted%n",
+            + " per cycle %.1f pending, %.1f admitted, %.1f preempted; decisions digest %s%n",
         pending,
         args.cycles(),
         args.warmup(),
         100 * cluster.gpuUtilization(),
         waiting / (double) args.cycles(),
         admitted / (double) args.cycles(),
-        preempted / (double) args.cycles());
+        preempted / (double) args.cycles(),
+        digest);
     return List.of(
         latencyRow("cycle p50, nearly full cluster", pending, cycleMillis, floorMillis, 0.50, ""),
         latencyRow(
