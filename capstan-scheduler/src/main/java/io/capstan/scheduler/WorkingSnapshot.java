@@ -5,7 +5,6 @@ import io.capstan.scheduler.cluster.PodAllocation;
 import io.capstan.scheduler.cluster.PodDemand;
 import io.capstan.scheduler.cluster.ResourceAmounts;
 import io.capstan.scheduler.placement.GangPlacer;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,20 +12,26 @@ import java.util.Optional;
 
 /** Node snapshots and quota usage as a cycle's decisions progressively change them; immutable. */
 final class WorkingSnapshot {
-  private final List<NodeState> nodes;
+  private final SnapshotNodes nodes;
   private final Map<String, Integer> indexByName;
   private final QuotaBook book;
   private final ResourceAmounts free;
+  private final FreeGpuIndex freeGpus;
+
+  /** The first node with the most fully free GPUs, found when first asked. */
+  private NodeState widest;
 
   private WorkingSnapshot(
-      List<NodeState> nodes,
+      SnapshotNodes nodes,
       Map<String, Integer> indexByName,
       QuotaBook book,
-      ResourceAmounts free) {
+      ResourceAmounts free,
+      FreeGpuIndex freeGpus) {
     this.nodes = nodes;
     this.indexByName = indexByName;
     this.book = book;
     this.free = free;
+    this.freeGpus = freeGpus;
   }
 
   static WorkingSnapshot of(List<NodeState> nodes, QuotaBook book) {
@@ -36,7 +41,8 @@ final class WorkingSnapshot {
       index.put(nodes.get(i).name(), i);
       free = free.add(nodes.get(i).free());
     }
-    return new WorkingSnapshot(List.copyOf(nodes), Map.copyOf(index), book, free);
+    return new WorkingSnapshot(
+        SnapshotNodes.of(nodes), Map.copyOf(index), book, free, FreeGpuIndex.of(nodes));
   }
 
   List<NodeState> nodes() {
@@ -52,48 +58,80 @@ final class WorkingSnapshot {
     return free;
   }
 
+  /** The first node with the most fully free GPUs; null when there are no nodes. */
+  NodeState widest() {
+    if (widest == null && !nodes.isEmpty()) {
+      int most = freeGpus.mostFullyFree();
+      for (int i = 0; widest == null; i++) {
+        widest = nodes.get(i).fullyFreeGpuCount() == most ? nodes.get(i) : null;
+      }
+    }
+    return widest;
+  }
+
+  /**
+   * Whether quota admits the gang and its total fits the free resources, and its whole-GPU pods
+   * could find fully free devices: necessary conditions of a placement, cheaper than the placer.
+   */
+  boolean mayAdmit(Workload workload) {
+    ResourceAmounts total = workload.total();
+    return book.admits(workload.queue(), total)
+        && total.fitsIn(free)
+        && freeGpus.mayHold(workload.pods());
+  }
+
   /** Quota admits it and the placer finds room for the whole gang. */
   Optional<List<PodAllocation>> admit(Workload workload, GangPlacer placer) {
-    ResourceAmounts total = workload.total();
     // Cheap necessary conditions first: the placer is the expensive part of a cycle.
-    if (!book.admits(workload.queue(), total) || !total.fitsIn(free)) {
+    if (!mayAdmit(workload)) {
       return Optional.empty();
     }
     return placer.place(workload.pods(), nodes);
   }
 
   WorkingSnapshot withAllocated(Workload workload, List<PodAllocation> allocations) {
-    List<NodeState> copy = new ArrayList<>(nodes);
+    Changes changes = new Changes();
     for (PodAllocation allocation : allocations) {
       int index = indexByName.get(allocation.node());
-      copy.set(index, copy.get(index).allocate(allocation));
+      changes.set(index, changes.nodes.get(index).allocate(allocation));
     }
     return new WorkingSnapshot(
-        copy,
+        changes.nodes,
         indexByName,
         book.plus(workload.queue(), workload.total()),
-        free.subtract(workload.total()));
+        free.subtract(workload.total()),
+        changes.freeGpus);
   }
 
   WorkingSnapshot withReleased(RunningWorkload running) {
-    List<NodeState> copy = new ArrayList<>(nodes);
+    Changes changes = new Changes();
+    ResourceAmounts released = ResourceAmounts.ZERO;
     for (PodAllocation allocation : running.allocations()) {
       Integer index = indexByName.get(allocation.node());
       // A node that left the cluster holds nothing to release.
       if (index != null) {
-        copy.set(index, copy.get(index).release(allocation));
+        changes.set(index, changes.nodes.get(index).release(allocation));
+        released = released.add(allocation.demand().amounts());
       }
     }
     Workload workload = running.workload();
-    ResourceAmounts released = ResourceAmounts.ZERO;
-    for (PodAllocation allocation : running.allocations()) {
-      released =
-          indexByName.containsKey(allocation.node())
-              ? released.add(allocation.demand().amounts())
-              : released;
-    }
     return new WorkingSnapshot(
-        copy, indexByName, book.minus(workload.queue(), workload.total()), free.add(released));
+        changes.nodes,
+        indexByName,
+        book.minus(workload.queue(), workload.total()),
+        free.add(released),
+        changes.freeGpus);
+  }
+
+  /** The nodes and free-GPU index as node snapshots are replaced one by one. */
+  private final class Changes {
+    private SnapshotNodes nodes = WorkingSnapshot.this.nodes;
+    private FreeGpuIndex freeGpus = WorkingSnapshot.this.freeGpus;
+
+    void set(int index, NodeState node) {
+      freeGpus = freeGpus.moved(nodes.get(index), node);
+      nodes = nodes.with(index, node);
+    }
   }
 
   /**
