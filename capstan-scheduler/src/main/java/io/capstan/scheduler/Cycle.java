@@ -33,13 +33,18 @@ final class Cycle {
   private final List<Admission> admitted = new ArrayList<>();
   private final List<Preemption> preemptions = new ArrayList<>();
   private final Map<String, String> reasons = new LinkedHashMap<>();
-  private final Map<String, Integer> jobsAhead = new HashMap<>();
 
-  /** Gang shapes the placer could not place on {@link #working} as it is now. */
-  private final Set<List<PodDemand>> unplaceableNow = new HashSet<>();
+  /** Per queue, how many of its candidates came before: the jobs ahead of the next one. */
+  private final Map<String, Integer> taken = new HashMap<>();
 
-  /** Gang shapes the placer could not place on {@link #future} as it is now. */
-  private final Set<List<PodDemand>> unplaceableLater = new HashSet<>();
+  /**
+   * The placer's answer per gang shape on {@link #working} as it is now: the placer is
+   * deterministic, and many pending workloads share a shape.
+   */
+  private final Map<List<PodDemand>, Optional<List<PodAllocation>>> placedNow = new HashMap<>();
+
+  /** As {@link #placedNow}, on {@link #future}. */
+  private final Map<List<PodDemand>, Optional<List<PodAllocation>>> placedLater = new HashMap<>();
 
   /** The nodes and quota now, with this cycle's admissions. */
   private WorkingSnapshot working;
@@ -75,7 +80,8 @@ final class Cycle {
     for (Optional<PendingWorkload> next = candidates.next(working.book());
         next.isPresent();
         next = candidates.next(working.book())) {
-      consider(next.get().workload());
+      Workload candidate = next.get().workload();
+      consider(candidate, taken.merge(candidate.queue(), 1, Integer::sum) - 1);
     }
     return new CycleResult(admitted, preemptions, reasons);
   }
@@ -113,17 +119,16 @@ final class Cycle {
       byQueue.computeIfAbsent(queue, q -> new ArrayList<>()).add(pending);
     }
     byQueue.forEach(
-        (queue, pending) -> {
-          pending.sort(order.within(state.queues().get(queue).policy()));
-          for (int i = 0; i < pending.size(); i++) {
-            jobsAhead.put(pending.get(i).workload().id(), i);
-          }
-        });
+        (queue, pending) -> pending.sort(order.within(state.queues().get(queue).policy())));
     return byQueue;
   }
 
-  /** Phase 4: admit, backfill, wait for terminating work, or preempt. */
-  private void consider(Workload candidate) {
+  /**
+   * Phase 4: admit, backfill, wait for terminating work, or preempt.
+   *
+   * @param jobsAhead candidates of its queue considered before it
+   */
+  private void consider(Workload candidate, int jobsAhead) {
     String id = candidate.id();
     if (head != null && !config.backfill()) {
       // Strict order: nothing passes the first gang the nodes cannot hold.
@@ -132,7 +137,7 @@ final class Cycle {
     }
     boolean quotaAdmits = working.book().admits(candidate.queue(), candidate.total());
     if (quotaAdmits) {
-      Optional<List<PodAllocation>> placement = place(working, unplaceableNow, candidate);
+      Optional<List<PodAllocation>> placement = place(working, placedNow, candidate);
       if (placement.isPresent()) {
         Optional<Workload> delayed = delays(candidate, placement.get());
         if (delayed.isPresent()) {
@@ -154,8 +159,8 @@ final class Cycle {
       reasons.put(
           id,
           quotaAdmits
-              ? PendingReasons.resources(candidate, working.nodes())
-              : PendingReasons.quota(candidate, working.book(), jobsAhead.getOrDefault(id, 0)));
+              ? PendingReasons.resources(candidate, working.free(), working.widest())
+              : PendingReasons.quota(candidate, working.book(), jobsAhead));
     }
     if (quotaAdmits && head == null) {
       // Quota-blocked candidates never block others; only a gang the nodes cannot hold does.
@@ -184,29 +189,25 @@ final class Cycle {
     boolean borrowing = working.book().wouldBorrow(candidate.queue(), candidate.total());
     admitted.add(new Admission(candidate.id(), placement, borrowing));
     working = working.withAllocated(candidate, placement);
-    unplaceableNow.clear();
+    placedNow.clear();
     changeFuture(future.withAllocated(candidate, placement));
   }
 
   private void changeFuture(WorkingSnapshot changed) {
     future = changed;
-    unplaceableLater.clear();
+    placedLater.clear();
   }
 
-  /** Quota and placement on {@code snapshot}, remembering the shapes that did not place. */
+  /** Quota and placement on {@code snapshot}, remembering the placer's answer per shape. */
   private Optional<List<PodAllocation>> place(
-      WorkingSnapshot snapshot, Set<List<PodDemand>> unplaceable, Workload candidate) {
-    if (!snapshot.book().admits(candidate.queue(), candidate.total())
-        || !candidate.total().fitsIn(snapshot.free())
-        || unplaceable.contains(candidate.pods())) {
+      WorkingSnapshot snapshot,
+      Map<List<PodDemand>, Optional<List<PodAllocation>>> placed,
+      Workload candidate) {
+    if (!snapshot.mayAdmit(candidate)) {
       return Optional.empty();
     }
-    Optional<List<PodAllocation>> placement =
-        config.placer().place(candidate.pods(), snapshot.nodes());
-    if (placement.isEmpty()) {
-      unplaceable.add(candidate.pods());
-    }
-    return placement;
+    return placed.computeIfAbsent(
+        candidate.pods(), pods -> config.placer().place(pods, snapshot.nodes()));
   }
 
   /** Claims the gang on resources already being freed; no further preemption is needed. */
@@ -214,7 +215,7 @@ final class Cycle {
     if (terminating.isEmpty()) {
       return false;
     }
-    Optional<List<PodAllocation>> placement = place(future, unplaceableLater, candidate);
+    Optional<List<PodAllocation>> placement = place(future, placedLater, candidate);
     if (placement.isEmpty()) {
       return false;
     }

@@ -1,5 +1,6 @@
 package io.capstan.scheduler;
 
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -15,17 +16,25 @@ final class PendingOrder {
    */
   private static final double[] LAS_THRESHOLDS = {3600, 36000};
 
-  private final Instant now;
-  private final Duration starvationAge;
+  /** Submitted before this, a workload waited longer than the starvation age; null: none did. */
+  private final Instant starvingBefore;
 
   PendingOrder(Instant now, Duration starvationAge) {
-    this.now = now;
-    this.starvationAge = starvationAge;
+    this.starvingBefore = minusOrNull(now, starvationAge);
   }
 
   boolean starving(Workload workload) {
     // A requeued workload ages from its first submission too, so preemption cannot reset its wait.
-    return Duration.between(workload.submittedAt(), now).compareTo(starvationAge) > 0;
+    return starvingBefore != null && workload.submittedAt().isBefore(starvingBefore);
+  }
+
+  /** {@code now - age}, or null when that is before the earliest instant (nothing is older). */
+  private static Instant minusOrNull(Instant now, Duration age) {
+    try {
+      return now.minus(age);
+    } catch (DateTimeException | ArithmeticException e) {
+      return null;
+    }
   }
 
   static int lasLevel(double attainedGpuSeconds) {
