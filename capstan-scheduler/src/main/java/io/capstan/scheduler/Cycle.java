@@ -46,6 +46,12 @@ final class Cycle {
   /** As {@link #placedNow}, on {@link #future}. */
   private final Map<List<PodDemand>, Optional<List<PodAllocation>>> placedLater = new HashMap<>();
 
+  /**
+   * Who found no preemption plan on {@link #future} as it is now: a plan depends on the queue, the
+   * priority and the gang, and one that fails fails again with fewer preemptions left.
+   */
+  private final Set<PlanKey> noPlan = new HashSet<>();
+
   /** The nodes and quota now, with this cycle's admissions. */
   private WorkingSnapshot working;
 
@@ -196,6 +202,7 @@ final class Cycle {
   private void changeFuture(WorkingSnapshot changed) {
     future = changed;
     placedLater.clear();
+    noPlan.clear();
   }
 
   /** Quota and placement on {@code snapshot}, remembering the placer's answer per shape. */
@@ -226,8 +233,13 @@ final class Cycle {
 
   private boolean preempt(Workload candidate) {
     int budget = config.maxPreemptionsPerCycle() - preemptions.size();
+    PlanKey key = new PlanKey(candidate.queue(), candidate.priority(), candidate.pods());
+    if (budget <= 0 || noPlan.contains(key)) {
+      return false;
+    }
     Optional<PreemptionPlanner.Plan> plan = planner.plan(candidate, future, preemptible, budget);
     if (plan.isEmpty()) {
+      noPlan.add(key);
       return false;
     }
     Set<String> victims = new HashSet<>();
@@ -235,12 +247,12 @@ final class Cycle {
       preemptions.add(preemption);
       victims.add(preemption.victimId());
     }
-    for (RunningWorkload running : List.copyOf(preemptible)) {
-      if (victims.contains(running.workload().id())) {
-        preemptible.remove(running);
-        terminating.add(running);
-      }
+    List<RunningWorkload> kept = new ArrayList<>(preemptible.size());
+    for (RunningWorkload running : preemptible) {
+      (victims.contains(running.workload().id()) ? terminating : kept).add(running);
     }
+    preemptible.clear();
+    preemptible.addAll(kept);
     changeFuture(plan.get().after());
     claim(candidate, PendingReasons.waitingForStops(victims.size()));
     return true;
@@ -267,4 +279,7 @@ final class Cycle {
     // Only quota was short (a CPU-only gang, say): every termination may be what it waits for.
     return count > 0 ? count : terminating.size();
   }
+
+  /** What a preemption plan depends on, besides the snapshot and the running workloads. */
+  private record PlanKey(String queue, int priority, List<PodDemand> pods) {}
 }

@@ -6,6 +6,7 @@ import io.capstan.scheduler.cluster.PodDemand;
 import io.capstan.scheduler.cluster.ResourceAmounts;
 import io.capstan.scheduler.placement.GangPlacer;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -70,14 +71,26 @@ final class WorkingSnapshot {
   }
 
   /**
-   * Whether quota admits the gang and its total fits the free resources, and its whole-GPU pods
-   * could find fully free devices: necessary conditions of a placement, cheaper than the placer.
+   * Whether quota admits the gang, its total fits the free resources, its whole-GPU pods could find
+   * fully free devices and each pod fits some node: necessary conditions of a placement (the placer
+   * returns allocations that fit), cheaper than the placer.
    */
   boolean mayAdmit(Workload workload) {
     ResourceAmounts total = workload.total();
     return book.admits(workload.queue(), total)
         && total.fitsIn(free)
-        && freeGpus.mayHold(workload.pods());
+        && freeGpus.mayHold(workload.pods())
+        && eachPodFitsSomeNode(workload.pods());
+  }
+
+  private boolean eachPodFitsSomeNode(List<PodDemand> pods) {
+    for (int i = 0; i < pods.size(); i++) {
+      // A gang's pods are mostly alike: check each distinct one once.
+      if ((i == 0 || !pods.get(i).equals(pods.get(i - 1))) && !nodes.anyFits(pods.get(i))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Quota admits it and the placer finds room for the whole gang. */
@@ -92,45 +105,89 @@ final class WorkingSnapshot {
   WorkingSnapshot withAllocated(Workload workload, List<PodAllocation> allocations) {
     Changes changes = new Changes();
     for (PodAllocation allocation : allocations) {
-      int index = indexByName.get(allocation.node());
-      changes.set(index, changes.nodes.get(index).allocate(allocation));
+      changes.allocate(indexByName.get(allocation.node()), allocation);
     }
-    return new WorkingSnapshot(
-        changes.nodes,
-        indexByName,
-        book.plus(workload.queue(), workload.total()),
-        free.subtract(workload.total()),
-        changes.freeGpus);
+    changes.use(workload, workload.total());
+    return changes.snapshot();
   }
 
   WorkingSnapshot withReleased(RunningWorkload running) {
-    Changes changes = new Changes();
-    ResourceAmounts released = ResourceAmounts.ZERO;
-    for (PodAllocation allocation : running.allocations()) {
-      Integer index = indexByName.get(allocation.node());
-      // A node that left the cluster holds nothing to release.
-      if (index != null) {
-        changes.set(index, changes.nodes.get(index).release(allocation));
-        released = released.add(allocation.demand().amounts());
-      }
-    }
-    Workload workload = running.workload();
-    return new WorkingSnapshot(
-        changes.nodes,
-        indexByName,
-        book.minus(workload.queue(), workload.total()),
-        free.add(released),
-        changes.freeGpus);
+    return withReleased(List.of(running));
   }
 
-  /** The nodes and free-GPU index as node snapshots are replaced one by one. */
+  /** As releasing each of {@code running} in turn, in one pass. */
+  WorkingSnapshot withReleased(List<RunningWorkload> running) {
+    Changes changes = new Changes();
+    for (RunningWorkload workload : running) {
+      for (PodAllocation allocation : workload.allocations()) {
+        Integer index = indexByName.get(allocation.node());
+        // A node that left the cluster holds nothing to release.
+        if (index != null) {
+          changes.release(index, allocation);
+        }
+      }
+      changes.use(workload.workload(), workload.workload().total().times(-1));
+    }
+    return changes.snapshot();
+  }
+
+  /** What releasing {@code running} frees here: its pods on nodes that are still here. */
+  ResourceAmounts held(RunningWorkload running) {
+    ResourceAmounts held = ResourceAmounts.ZERO;
+    for (PodAllocation allocation : running.allocations()) {
+      if (indexByName.containsKey(allocation.node())) {
+        held = held.add(allocation.demand().amounts());
+      }
+    }
+    return held;
+  }
+
+  /** The inverse of {@link #withReleased(RunningWorkload)}: {@code running} holds its own again. */
+  WorkingSnapshot withRestored(RunningWorkload running) {
+    Changes changes = new Changes();
+    for (PodAllocation allocation : running.allocations()) {
+      Integer index = indexByName.get(allocation.node());
+      if (index != null) {
+        changes.allocate(index, allocation);
+      }
+    }
+    changes.use(running.workload(), running.workload().total());
+    return changes.snapshot();
+  }
+
+  /** A new snapshot's nodes, free resources, index and quota usage, built up change by change. */
   private final class Changes {
-    private SnapshotNodes nodes = WorkingSnapshot.this.nodes;
+    private final SnapshotNodes.Editor nodes = WorkingSnapshot.this.nodes.edit();
+    private final Map<String, ResourceAmounts> usage = new LinkedHashMap<>();
+    private ResourceAmounts free = WorkingSnapshot.this.free;
     private FreeGpuIndex freeGpus = WorkingSnapshot.this.freeGpus;
 
-    void set(int index, NodeState node) {
+    void allocate(int index, PodAllocation allocation) {
+      set(index, nodes.get(index).allocate(allocation));
+      free = free.subtract(allocation.demand().amounts());
+    }
+
+    void release(int index, PodAllocation allocation) {
+      set(index, nodes.get(index).release(allocation));
+      free = free.add(allocation.demand().amounts());
+    }
+
+    /** The workload's queue uses {@code amount} more (less when negative). */
+    void use(Workload workload, ResourceAmounts amount) {
+      usage.merge(workload.queue(), amount, ResourceAmounts::add);
+    }
+
+    private void set(int index, NodeState node) {
       freeGpus = freeGpus.moved(nodes.get(index), node);
-      nodes = nodes.with(index, node);
+      nodes.set(index, node);
+    }
+
+    WorkingSnapshot snapshot() {
+      QuotaBook changed = book;
+      for (Map.Entry<String, ResourceAmounts> entry : usage.entrySet()) {
+        changed = changed.plus(entry.getKey(), entry.getValue());
+      }
+      return new WorkingSnapshot(nodes.build(), indexByName, changed, free, freeGpus);
     }
   }
 

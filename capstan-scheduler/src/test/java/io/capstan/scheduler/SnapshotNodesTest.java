@@ -23,18 +23,39 @@ class SnapshotNodesTest {
   }
 
   @Test
-  void withReplacesOneNodeAndLeavesTheOriginalUnchanged() {
+  void editedCopyReplacesNodesAndLeavesTheOriginalUnchanged() {
     List<NodeState> nodes = nodes(130);
     SnapshotNodes original = SnapshotNodes.of(nodes);
-    NodeState busy = allocateOneGpu(nodes.get(100));
-    SnapshotNodes changed = original.with(100, busy).with(0, allocateOneGpu(nodes.get(0)));
+    SnapshotNodes.Editor editor = original.edit();
+    editor.set(100, allocateOneGpu(nodes.get(100)));
+    editor.set(100, allocateOneGpu(editor.get(100)));
+    editor.set(0, allocateOneGpu(nodes.get(0)));
+    SnapshotNodes changed = editor.build();
 
-    List<NodeState> expected = new ArrayList<>(nodes);
-    expected.set(100, busy);
-    expected.set(0, changed.get(0));
-    assertThat(changed).containsExactlyElementsOf(expected);
-    assertThat(changed.get(0)).isNotSameAs(nodes.get(0));
+    assertThat(changed.get(100).fullyFreeGpuCount()).isEqualTo(6);
+    assertThat(changed.get(0).fullyFreeGpuCount()).isEqualTo(7);
+    assertThat(changed.subList(1, 100)).containsExactlyElementsOf(nodes.subList(1, 100));
     assertThat(original).containsExactlyElementsOf(nodes);
+    assertThatThrownBy(() -> editor.set(1, nodes.get(1))).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void anyFitsLooksOnlyWhereAChunkHasRoom() {
+    List<NodeState> nodes = new ArrayList<>();
+    for (NodeState node : nodes(130)) {
+      nodes.add(node.allocate(new PodAllocation(node.name(), PodDemand.of(0, 0, 8), all())));
+    }
+    SnapshotNodes full = SnapshotNodes.of(nodes);
+    assertThat(full.anyFits(PodDemand.of(1000, 0, 1))).isFalse();
+    assertThat(full.anyFits(PodDemand.of(1000, 0, 0))).isTrue();
+    assertThat(full.anyFits(PodDemand.of(33_000, 0, 0))).isFalse();
+
+    SnapshotNodes.Editor editor = full.edit();
+    editor.set(129, NodeState.empty(nodes.get(129).spec()));
+    SnapshotNodes oneFree = editor.build();
+    assertThat(oneFree.anyFits(PodDemand.of(1000, 0, 8))).isTrue();
+    assertThat(oneFree.anyFits(PodDemand.sharing(1000, 0, 500))).isTrue();
+    assertThat(full.anyFits(PodDemand.sharing(1000, 0, 500))).isFalse();
   }
 
   @Test
@@ -42,7 +63,7 @@ class SnapshotNodesTest {
     SnapshotNodes list = SnapshotNodes.of(nodes(65));
     assertThatThrownBy(() -> list.get(65)).isInstanceOf(IndexOutOfBoundsException.class);
     assertThatThrownBy(() -> list.get(-1)).isInstanceOf(IndexOutOfBoundsException.class);
-    assertThatThrownBy(() -> list.with(65, list.get(0)))
+    assertThatThrownBy(() -> list.edit().set(65, list.get(0)))
         .isInstanceOf(IndexOutOfBoundsException.class);
   }
 
@@ -54,7 +75,12 @@ class SnapshotNodesTest {
     return nodes;
   }
 
+  private static List<Integer> all() {
+    return List.of(0, 1, 2, 3, 4, 5, 6, 7);
+  }
+
   private static NodeState allocateOneGpu(NodeState node) {
-    return node.allocate(new PodAllocation(node.name(), PodDemand.of(1000, 0, 1), List.of(0)));
+    int device = node.fullyFreeGpus().get(0);
+    return node.allocate(new PodAllocation(node.name(), PodDemand.of(1000, 0, 1), List.of(device)));
   }
 }

@@ -67,6 +67,23 @@ public final class NodeState {
     return PodDemand.WHOLE_GPU - gpuUsedMilli[index];
   }
 
+  public long cpuFreeMillis() {
+    return spec.cpuMillis() - usedCpuMillis;
+  }
+
+  public long memoryFreeBytes() {
+    return spec.memoryBytes() - usedMemoryBytes;
+  }
+
+  /** The most free thousandths of any one device; 0 without GPUs. */
+  public int mostFreeGpuMilli() {
+    int most = 0;
+    for (int used : gpuUsedMilli) {
+      most = Math.max(most, PodDemand.WHOLE_GPU - used);
+    }
+    return most;
+  }
+
   /** How many devices have nothing on them. */
   public int fullyFreeGpuCount() {
     return fullyFreeGpuCount;
