@@ -34,13 +34,24 @@ final class Cycle {
   private final List<Admission> admitted = new ArrayList<>();
   private final List<Preemption> preemptions = new ArrayList<>();
   private final Map<String, String> reasons = new LinkedHashMap<>();
-  private final Map<String, Integer> jobsAhead = new HashMap<>();
 
-  /** Gang shapes the placer could not place on {@link #working} as it is now. */
-  private final Set<List<PodDemand>> unplaceableNow = new HashSet<>();
+  /** Per queue, how many of its candidates came before: the jobs ahead of the next one. */
+  private final Map<String, Integer> taken = new HashMap<>();
 
-  /** Gang shapes the placer could not place on {@link #future} as it is now. */
-  private final Set<List<PodDemand>> unplaceableLater = new HashSet<>();
+  /**
+   * The placer's answer per gang shape on {@link #working} as it is now: the placer is
+   * deterministic, and many pending workloads share a shape.
+   */
+  private final Map<List<PodDemand>, Optional<List<PodAllocation>>> placedNow = new HashMap<>();
+
+  /** As {@link #placedNow}, on {@link #future}. */
+  private final Map<List<PodDemand>, Optional<List<PodAllocation>>> placedLater = new HashMap<>();
+
+  /**
+   * Who found no preemption plan on {@link #future} as it is now: a plan depends on the queue, the
+   * priority and the gang, and one that fails fails again with fewer preemptions left.
+   */
+  private final Set<PlanKey> noPlan = new HashSet<>();
 
   /** The nodes and quota now, with this cycle's admissions. */
   private WorkingSnapshot working;
@@ -77,7 +88,8 @@ final class Cycle {
     for (Optional<PendingWorkload> next = candidates.next(working.book());
         next.isPresent();
         next = candidates.next(working.book())) {
-      consider(next.get());
+      PendingWorkload pending = next.get();
+      consider(pending, taken.merge(pending.workload().queue(), 1, Integer::sum) - 1);
     }
     return new CycleResult(admitted, preemptions, reasons);
   }
@@ -115,17 +127,16 @@ final class Cycle {
       byQueue.computeIfAbsent(queue, q -> new ArrayList<>()).add(pending);
     }
     byQueue.forEach(
-        (queue, pending) -> {
-          pending.sort(order.within(state.queues().get(queue).policy()));
-          for (int i = 0; i < pending.size(); i++) {
-            jobsAhead.put(pending.get(i).workload().id(), i);
-          }
-        });
+        (queue, pending) -> pending.sort(order.within(state.queues().get(queue).policy())));
     return byQueue;
   }
 
-  /** Phase 4: admit, backfill, wait for terminating work, or preempt. */
-  private void consider(PendingWorkload pending) {
+  /**
+   * Phase 4: admit, backfill, wait for terminating work, or preempt.
+   *
+   * @param jobsAhead candidates of its queue considered before it
+   */
+  private void consider(PendingWorkload pending, int jobsAhead) {
     Workload candidate = pending.workload();
     String id = candidate.id();
     if (head != null && !config.backfill()) {
@@ -135,7 +146,7 @@ final class Cycle {
     }
     boolean quotaAdmits = working.book().admits(candidate.queue(), candidate.total());
     if (quotaAdmits) {
-      Optional<List<PodAllocation>> placement = place(working, unplaceableNow, candidate);
+      Optional<List<PodAllocation>> placement = place(working, placedNow, candidate);
       if (placement.isPresent()) {
         Optional<Workload> delayed = delays(candidate, placement.get());
         if (delayed.isPresent()) {
@@ -157,8 +168,8 @@ final class Cycle {
       reasons.put(
           id,
           quotaAdmits
-              ? PendingReasons.resources(candidate, working.nodes())
-              : PendingReasons.quota(candidate, working.book(), jobsAhead.getOrDefault(id, 0)));
+              ? PendingReasons.resources(candidate, working.free(), working.widest())
+              : PendingReasons.quota(candidate, working.book(), jobsAhead));
     }
     if (quotaAdmits && head == null) {
       // Quota-blocked candidates never block others; only a gang the nodes cannot hold does.
@@ -187,29 +198,26 @@ final class Cycle {
     boolean borrowing = working.book().wouldBorrow(candidate.queue(), candidate.total());
     admitted.add(new Admission(candidate.id(), placement, borrowing));
     working = working.withAllocated(candidate, placement);
-    unplaceableNow.clear();
+    placedNow.clear();
     changeFuture(future.withAllocated(candidate, placement));
   }
 
   private void changeFuture(WorkingSnapshot changed) {
     future = changed;
-    unplaceableLater.clear();
+    placedLater.clear();
+    noPlan.clear();
   }
 
-  /** Quota and placement on {@code snapshot}, remembering the shapes that did not place. */
+  /** Quota and placement on {@code snapshot}, remembering the placer's answer per shape. */
   private Optional<List<PodAllocation>> place(
-      WorkingSnapshot snapshot, Set<List<PodDemand>> unplaceable, Workload candidate) {
-    if (!snapshot.book().admits(candidate.queue(), candidate.total())
-        || !candidate.total().fitsIn(snapshot.free())
-        || unplaceable.contains(candidate.pods())) {
+      WorkingSnapshot snapshot,
+      Map<List<PodDemand>, Optional<List<PodAllocation>>> placed,
+      Workload candidate) {
+    if (!snapshot.mayAdmit(candidate)) {
       return Optional.empty();
     }
-    Optional<List<PodAllocation>> placement =
-        config.placer().place(candidate.pods(), snapshot.nodes());
-    if (placement.isEmpty()) {
-      unplaceable.add(candidate.pods());
-    }
-    return placement;
+    return placed.computeIfAbsent(
+        candidate.pods(), pods -> config.placer().place(pods, snapshot.nodes()));
   }
 
   /** Claims the gang on resources already being freed; no further preemption is needed. */
@@ -217,7 +225,7 @@ final class Cycle {
     if (terminating.isEmpty()) {
       return false;
     }
-    Optional<List<PodAllocation>> placement = place(future, unplaceableLater, candidate);
+    Optional<List<PodAllocation>> placement = place(future, placedLater, candidate);
     if (placement.isEmpty()) {
       return false;
     }
@@ -229,8 +237,19 @@ final class Cycle {
   private boolean preempt(PendingWorkload pending) {
     Workload candidate = pending.workload();
     int budget = config.maxPreemptionsPerCycle() - preemptions.size();
+    // Demotion depends on the candidate's level of attained service, so it is part of the key.
+    PlanKey key =
+        new PlanKey(
+            candidate.queue(),
+            candidate.priority(),
+            PendingOrder.lasLevel(pending.attainedGpuSeconds()),
+            candidate.pods());
+    if (budget <= 0 || noPlan.contains(key)) {
+      return false;
+    }
     Optional<PreemptionPlanner.Plan> plan = planner.plan(pending, future, preemptible, budget, now);
     if (plan.isEmpty()) {
+      noPlan.add(key);
       return false;
     }
     Set<String> victims = new HashSet<>();
@@ -238,12 +257,12 @@ final class Cycle {
       preemptions.add(preemption);
       victims.add(preemption.victimId());
     }
-    for (RunningWorkload running : List.copyOf(preemptible)) {
-      if (victims.contains(running.workload().id())) {
-        preemptible.remove(running);
-        terminating.add(running);
-      }
+    List<RunningWorkload> kept = new ArrayList<>(preemptible.size());
+    for (RunningWorkload running : preemptible) {
+      (victims.contains(running.workload().id()) ? terminating : kept).add(running);
     }
+    preemptible.clear();
+    preemptible.addAll(kept);
     changeFuture(plan.get().after());
     claim(candidate, PendingReasons.waitingForStops(victims.size()));
     return true;
@@ -270,4 +289,7 @@ final class Cycle {
     // Only quota was short (a CPU-only gang, say): every termination may be what it waits for.
     return count > 0 ? count : terminating.size();
   }
+
+  /** What a preemption plan depends on, besides the snapshot and the running workloads. */
+  private record PlanKey(String queue, int priority, int serviceLevel, List<PodDemand> pods) {}
 }

@@ -6,14 +6,17 @@ import io.capstan.scheduler.cluster.PodDemand;
 import io.capstan.scheduler.cluster.ResourceAmounts;
 import io.capstan.scheduler.placement.GangPlacer;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Decides whether a workload can never run, on the empty cluster under its queue's quota. */
 final class NeverFits {
   private final GangPlacer placer;
+
+  /** The cluster of the previous call: the nodes and queues rarely change between cycles. */
+  private volatile Cluster last;
 
   NeverFits(GangPlacer placer) {
     this.placer = placer;
@@ -25,19 +28,30 @@ final class NeverFits {
 
   /** The checks against one cluster and set of queues, to run for many workloads. */
   Cluster on(List<NodeSpec> nodes, Map<String, QueueSpec> queues) {
-    return new Cluster(nodes, queues);
+    Cluster cached = last;
+    if (cached != null && cached.isFor(nodes, queues)) {
+      return cached;
+    }
+    Cluster cluster = new Cluster(nodes, queues);
+    last = cluster;
+    return cluster;
   }
 
-  /** An empty cluster to check workloads against; remembers the gang shapes it placed. */
+  /**
+   * An empty cluster to check workloads against; remembers the gang shapes it placed. Safe for
+   * concurrent use.
+   */
   final class Cluster {
+    private final List<NodeSpec> nodes;
     private final Map<String, QueueSpec> queues;
     private final List<NodeState> empty = new ArrayList<>();
     private final ResourceAmounts capacity;
     private final QuotaBook book;
-    private final Map<List<PodDemand>, Boolean> placeable = new HashMap<>();
+    private final Map<List<PodDemand>, Boolean> placeable = new ConcurrentHashMap<>();
 
     private Cluster(List<NodeSpec> nodes, Map<String, QueueSpec> queues) {
-      this.queues = queues;
+      this.nodes = List.copyOf(nodes);
+      this.queues = Map.copyOf(queues);
       ResourceAmounts sum = ResourceAmounts.ZERO;
       for (NodeSpec node : nodes) {
         empty.add(NodeState.empty(node));
@@ -45,6 +59,20 @@ final class NeverFits {
       }
       this.capacity = sum;
       this.book = QuotaBook.of(queues, capacity, List.of());
+    }
+
+    /** Whether this is the empty cluster of these nodes, in this order, and these queues. */
+    boolean isFor(List<NodeSpec> otherNodes, Map<String, QueueSpec> otherQueues) {
+      if (otherNodes.size() != nodes.size() || !otherQueues.equals(queues)) {
+        return false;
+      }
+      for (int i = 0; i < nodes.size(); i++) {
+        NodeSpec node = otherNodes.get(i);
+        if (node != nodes.get(i) && !node.equals(nodes.get(i))) {
+          return false;
+        }
+      }
+      return true;
     }
 
     Optional<String> check(Workload workload) {

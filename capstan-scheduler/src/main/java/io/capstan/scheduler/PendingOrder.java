@@ -1,5 +1,6 @@
 package io.capstan.scheduler;
 
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -15,12 +16,11 @@ final class PendingOrder {
    */
   private static final double[] LAS_THRESHOLDS = {3600, 36000};
 
-  private final Instant now;
-  private final Duration starvationAge;
+  /** Submitted before this, a workload waited longer than the starvation age; null: none did. */
+  private final Instant starvingBefore;
 
   PendingOrder(Instant now, Duration starvationAge) {
-    this.now = now;
-    this.starvationAge = starvationAge;
+    this.starvingBefore = minusOrNull(now, starvationAge);
   }
 
   /**
@@ -28,7 +28,16 @@ final class PendingOrder {
    * its priority that does not starve (Tiresias promotes such a job to the highest LAS level).
    */
   boolean starving(PendingWorkload pending) {
-    return Duration.between(pending.waitingSince(), now).compareTo(starvationAge) > 0;
+    return starvingBefore != null && pending.waitingSince().isBefore(starvingBefore);
+  }
+
+  /** {@code now - age}, or null when that is before the earliest instant (nothing is older). */
+  private static Instant minusOrNull(Instant now, Duration age) {
+    try {
+      return now.minus(age);
+    } catch (DateTimeException | ArithmeticException e) {
+      return null;
+    }
   }
 
   static int lasLevel(double attainedGpuSeconds) {

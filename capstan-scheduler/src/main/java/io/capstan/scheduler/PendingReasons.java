@@ -193,16 +193,12 @@ final class PendingReasons {
     return Dimension.GPU;
   }
 
-  /** Why the nodes hold it back: what it needs against what is free now. */
-  static String resources(Workload workload, List<NodeState> nodes) {
-    ResourceAmounts free = ResourceAmounts.ZERO;
-    NodeState widest = null;
-    for (NodeState node : nodes) {
-      free = free.add(node.free());
-      if (widest == null || node.fullyFreeGpus().size() > widest.fullyFreeGpus().size()) {
-        widest = node;
-      }
-    }
+  /**
+   * Why the nodes hold it back: what it needs against what is free now.
+   *
+   * @param widest the first node with the most fully free GPUs; null when there are no nodes
+   */
+  static String resources(Workload workload, ResourceAmounts free, NodeState widest) {
     int pods = workload.pods().size();
     StringBuilder text = new StringBuilder("waiting for resources: needs ");
     text.append(workload.total())
@@ -210,7 +206,7 @@ final class PendingReasons {
         .append("; free now ")
         .append(free);
     if (workload.total().gpuMilli() > 0 && widest != null) {
-      int block = widest.fullyFreeGpus().size();
+      int block = widest.fullyFreeGpuCount();
       text.append("; largest free GPU block is ")
           .append(block)
           .append(block == 1 ? " GPU" : " GPUs")

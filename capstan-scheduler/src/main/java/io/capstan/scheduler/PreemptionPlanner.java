@@ -1,14 +1,19 @@
 package io.capstan.scheduler;
 
 import io.capstan.scheduler.cluster.PodAllocation;
+import io.capstan.scheduler.cluster.ResourceAmounts;
 import io.capstan.scheduler.placement.GangPlacer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.PriorityQueue;
 
 /**
  * Chooses a small set of running workloads to stop gracefully so that a blocked candidate can
@@ -22,12 +27,12 @@ final class PreemptionPlanner {
   static final Duration MINIMUM_RUN = Duration.ofMinutes(10);
 
   /** Lowest priority first, then the most recently started (least work lost), then smallest. */
-  private static final Comparator<RunningWorkload> VICTIM_ORDER =
-      Comparator.<RunningWorkload>comparingInt(r -> r.workload().priority())
-          .thenComparing(RunningWorkload::startedAt, Comparator.reverseOrder())
-          .thenComparingLong(r -> r.workload().total().gpuMilli())
-          .thenComparingLong(r -> r.workload().total().cpuMillis())
-          .thenComparing(r -> r.workload().id());
+  private static final Comparator<Victim> VICTIM_ORDER =
+      Comparator.<Victim>comparingInt(v -> v.running().workload().priority())
+          .thenComparing(v -> v.running().startedAt(), Comparator.reverseOrder())
+          .thenComparingLong(v -> v.total().gpuMilli())
+          .thenComparingLong(v -> v.total().cpuMillis())
+          .thenComparing(v -> v.running().workload().id());
 
   private final GangPlacer placer;
 
@@ -62,18 +67,23 @@ final class PreemptionPlanner {
     Workload candidate = pending.workload();
     QuotaBook book = future.book();
     boolean reclaiming = !book.wouldBorrow(candidate.queue(), candidate.total());
+    Map<String, Boolean> borrowing = new HashMap<>();
     List<RunningWorkload> allowed = new ArrayList<>();
     for (RunningWorkload victim : running) {
-      if (allowed(victim, pending, book, reclaiming, now)) {
+      String queue = victim.workload().queue();
+      boolean borrows = borrowing.computeIfAbsent(queue, book::isBorrowing);
+      if (allowed(victim, pending, book, borrows, reclaiming, now)) {
         allowed.add(victim);
       }
     }
-    if (allowed.isEmpty() || !fits(candidate, release(future, allowed))) {
+    // The bounds only return early what the search would find too: no plan within the budget.
+    if (allowed.isEmpty()
+        || !VictimBound.mayFreeEnough(candidate, future, allowed, budget)
+        || !fits(candidate, release(future, allowed))) {
       return Optional.empty();
     }
-    allowed.sort(VICTIM_ORDER);
-    List<RunningWorkload> chosen = greedy(pending, future, allowed, now);
-    if (chosen.isEmpty()) {
+    List<RunningWorkload> chosen = greedy(pending, future, inVictimOrder(allowed), now);
+    if (chosen.isEmpty() || !VictimBound.mayFreeEnough(candidate, future, chosen, budget)) {
       return Optional.empty();
     }
     minimize(candidate, future, chosen);
@@ -91,10 +101,36 @@ final class PreemptionPlanner {
     return Optional.of(new Plan(preemptions, after.withAllocated(candidate, placement)));
   }
 
+  /** The victims in {@link #VICTIM_ORDER}, ordered as they are taken: greedy takes few. */
+  private static Iterator<RunningWorkload> inVictimOrder(List<RunningWorkload> allowed) {
+    List<Victim> victims = new ArrayList<>(allowed.size());
+    allowed.forEach(running -> victims.add(new Victim(running, running.workload().total())));
+    PriorityQueue<Victim> heap = new PriorityQueue<>(VICTIM_ORDER);
+    heap.addAll(victims);
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return !heap.isEmpty();
+      }
+
+      @Override
+      public RunningWorkload next() {
+        return heap.remove().running();
+      }
+    };
+  }
+
+  /** A running workload with its total, computed once for sorting. */
+  private record Victim(RunningWorkload running, ResourceAmounts total) {}
+
+  /**
+   * @param borrowing whether the victim's queue borrows
+   */
   private static boolean allowed(
       RunningWorkload victim,
       PendingWorkload pending,
       QuotaBook book,
+      boolean borrowing,
       boolean reclaiming,
       Instant now) {
     Workload candidate = pending.workload();
@@ -108,7 +144,7 @@ final class PreemptionPlanner {
       // Never preempt to let a queue borrow: only its own lower-priority work may make room.
       return sameQueue && lowerPriority;
     }
-    return lowerPriority || (!sameQueue && book.isBorrowing(workload.queue()));
+    return lowerPriority || (!sameQueue && borrowing);
   }
 
   /**
@@ -129,11 +165,15 @@ final class PreemptionPlanner {
   }
 
   private List<RunningWorkload> greedy(
-      PendingWorkload pending, WorkingSnapshot future, List<RunningWorkload> allowed, Instant now) {
+      PendingWorkload pending,
+      WorkingSnapshot future,
+      Iterator<RunningWorkload> allowed,
+      Instant now) {
     Workload candidate = pending.workload();
     List<RunningWorkload> chosen = new ArrayList<>();
     WorkingSnapshot trial = future;
-    for (RunningWorkload victim : allowed) {
+    while (allowed.hasNext()) {
+      RunningWorkload victim = allowed.next();
       boolean lowerPriority = victim.workload().priority() < candidate.priority();
       // A reclaim victim must still be borrowing once the victims before it are gone.
       if (!lowerPriority
@@ -150,14 +190,39 @@ final class PreemptionPlanner {
     return List.of();
   }
 
+  /** Drops each victim, in order, that the candidate fits without. */
   private void minimize(Workload candidate, WorkingSnapshot future, List<RunningWorkload> chosen) {
+    // Releasing all the chosen but one equals releasing all and restoring that one: one step each.
+    WorkingSnapshot released = release(future, chosen);
+    Optional<List<PodAllocation>> placement = released.admit(candidate, placer);
     for (RunningWorkload victim : List.copyOf(chosen)) {
-      List<RunningWorkload> without = new ArrayList<>(chosen);
-      without.remove(victim);
-      if (!without.isEmpty() && fits(candidate, release(future, without))) {
+      if (chosen.size() == 1) {
+        return;
+      }
+      WorkingSnapshot without = released.withRestored(victim);
+      Optional<List<PodAllocation>> placed = refit(candidate, without, placement.orElse(null));
+      if (placed.isPresent()) {
         chosen.remove(victim);
+        released = without;
+        placement = placed;
       }
     }
+  }
+
+  /**
+   * A placement on {@code snapshot}, as {@link WorkingSnapshot#admit}, present exactly when that
+   * one is. A single pod whose {@code known} placement still has room here needs no placer: by the
+   * {@link GangPlacer} contract, empty means that the gang does not fit, and it does.
+   */
+  private Optional<List<PodAllocation>> refit(
+      Workload candidate, WorkingSnapshot snapshot, List<PodAllocation> known) {
+    if (known != null
+        && candidate.pods().size() == 1
+        && snapshot.book().admits(candidate.queue(), candidate.total())
+        && snapshot.canHold(known)) {
+      return Optional.of(known);
+    }
+    return snapshot.admit(candidate, placer);
   }
 
   private boolean fits(Workload candidate, WorkingSnapshot snapshot) {
@@ -165,11 +230,7 @@ final class PreemptionPlanner {
   }
 
   private static WorkingSnapshot release(WorkingSnapshot snapshot, List<RunningWorkload> victims) {
-    WorkingSnapshot released = snapshot;
-    for (RunningWorkload victim : victims) {
-      released = released.withReleased(victim);
-    }
-    return released;
+    return snapshot.withReleased(victims);
   }
 
   /** Names the preemptor only within its own queue, so job names do not leak across projects. */

@@ -3,7 +3,6 @@ package io.capstan.scheduler.cluster;
 import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -15,12 +14,23 @@ public final class NodeState {
   private final long usedCpuMillis;
   private final long usedMemoryBytes;
   private final int[] gpuUsedMilli;
+  // Derived from gpuUsedMilli once: schedulers read them for every node many times per cycle.
+  private final long usedGpuMilli;
+  private final int fullyFreeGpuCount;
 
   private NodeState(NodeSpec spec, long usedCpuMillis, long usedMemoryBytes, int[] gpuUsedMilli) {
     this.spec = spec;
     this.usedCpuMillis = usedCpuMillis;
     this.usedMemoryBytes = usedMemoryBytes;
     this.gpuUsedMilli = gpuUsedMilli;
+    long used = 0;
+    int fullyFree = 0;
+    for (int milli : gpuUsedMilli) {
+      used += milli;
+      fullyFree += milli == 0 ? 1 : 0;
+    }
+    this.usedGpuMilli = used;
+    this.fullyFreeGpuCount = fullyFree;
   }
 
   /** The node with nothing allocated. */
@@ -38,7 +48,7 @@ public final class NodeState {
   }
 
   public ResourceAmounts used() {
-    return new ResourceAmounts(usedCpuMillis, usedMemoryBytes, Arrays.stream(gpuUsedMilli).sum());
+    return new ResourceAmounts(usedCpuMillis, usedMemoryBytes, usedGpuMilli);
   }
 
   public ResourceAmounts free() {
@@ -55,6 +65,28 @@ public final class NodeState {
 
   public int gpuFreeMilli(int index) {
     return PodDemand.WHOLE_GPU - gpuUsedMilli[index];
+  }
+
+  public long cpuFreeMillis() {
+    return spec.cpuMillis() - usedCpuMillis;
+  }
+
+  public long memoryFreeBytes() {
+    return spec.memoryBytes() - usedMemoryBytes;
+  }
+
+  /** The most free thousandths of any one device; 0 without GPUs. */
+  public int mostFreeGpuMilli() {
+    int most = 0;
+    for (int used : gpuUsedMilli) {
+      most = Math.max(most, PodDemand.WHOLE_GPU - used);
+    }
+    return most;
+  }
+
+  /** How many devices have nothing on them. */
+  public int fullyFreeGpuCount() {
+    return fullyFreeGpuCount;
   }
 
   /** Indices of devices with nothing on them, ascending. */
@@ -85,7 +117,7 @@ public final class NodeState {
       }
       return false;
     }
-    return fullyFreeGpus().size() >= demand.gpus();
+    return fullyFreeGpuCount >= demand.gpus();
   }
 
   /** This node with {@code allocation} added; fails when it does not fit on the named devices. */
