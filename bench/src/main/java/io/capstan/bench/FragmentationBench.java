@@ -48,8 +48,8 @@ public final class FragmentationBench {
   }
 
   public static void main(String[] args) {
-    int seeds = Integer.parseInt(stringArg(args, "--seeds", "10"));
-    String podList = stringArg(args, "--pods", "default");
+    int seeds = Integer.parseInt(CommandLine.value(args, "--seeds", "10"));
+    String podList = CommandLine.value(args, "--pods", "default");
     AlibabaOpenbTrace trace = AlibabaOpenbTrace.load(podList);
     List<PodDemand> demands = trace.demands();
     FragmentationBench bench = new FragmentationBench(trace.nodes(), demands);
@@ -151,15 +151,6 @@ public final class FragmentationBench {
           outcome.failed,
           outcome.millis);
     }
-  }
-
-  private static String stringArg(String[] args, String name, String fallback) {
-    for (int i = 0; i < args.length - 1; i++) {
-      if (args[i].equals(name)) {
-        return args[i + 1];
-      }
-    }
-    return fallback;
   }
 
   /** One run's allocated GPU thousandths, arrived pods and pods that fit nowhere. */

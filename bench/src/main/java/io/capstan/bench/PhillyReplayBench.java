@@ -47,10 +47,10 @@ public final class PhillyReplayBench {
           new Policy("SJF oracle", OrderingPolicy.SJF_ORACLE, true, true));
 
   public static void main(String[] args) throws IOException {
-    Instant from = Instant.parse(arg(args, "--from", "2017-10-09") + "T00:00:00Z");
-    Duration span = Duration.ofDays(Long.parseLong(arg(args, "--days", "7")));
-    int nodeCount = Integer.parseInt(arg(args, "--nodes", "40"));
-    String chart = arg(args, "--chart", "");
+    Instant from = Instant.parse(CommandLine.value(args, "--from", "2017-10-09") + "T00:00:00Z");
+    Duration span = Duration.ofDays(Long.parseLong(CommandLine.value(args, "--days", "7")));
+    int nodeCount = Integer.parseInt(CommandLine.value(args, "--nodes", "40"));
+    String chart = CommandLine.value(args, "--chart", "");
 
     PhillyTrace trace = PhillyTrace.load();
     List<PhillyJob> window = trace.window(from, span);
@@ -168,14 +168,5 @@ public final class PhillyReplayBench {
 
   private static double hours(double seconds) {
     return seconds / 3600;
-  }
-
-  private static String arg(String[] args, String name, String fallback) {
-    for (int i = 0; i < args.length - 1; i++) {
-      if (args[i].equals(name)) {
-        return args[i + 1];
-      }
-    }
-    return fallback;
   }
 }

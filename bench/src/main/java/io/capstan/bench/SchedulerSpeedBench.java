@@ -303,27 +303,18 @@ public final class SchedulerSpeedBench {
       PlacementStrategy placer) {
     static BenchArgs parse(String[] argv) {
       return new BenchArgs(
-          Integer.parseInt(value(argv, "--nodes", "5000")),
-          Integer.parseInt(value(argv, "--gpus-per-node", "8")),
-          Integer.parseInt(value(argv, "--backlog", "10000")),
-          Arrays.stream(value(argv, "--pending", "10000,100000").split(","))
+          Integer.parseInt(CommandLine.value(argv, "--nodes", "5000")),
+          Integer.parseInt(CommandLine.value(argv, "--gpus-per-node", "8")),
+          Integer.parseInt(CommandLine.value(argv, "--backlog", "10000")),
+          Arrays.stream(CommandLine.value(argv, "--pending", "10000,100000").split(","))
               .mapToInt(Integer::parseInt)
               .toArray(),
-          Integer.parseInt(value(argv, "--cycles", "60")),
-          Integer.parseInt(value(argv, "--warmup", "10")),
-          Integer.parseInt(value(argv, "--churn", "20")),
-          Integer.parseInt(value(argv, "--drains", "3")),
-          Long.parseLong(value(argv, "--seed", "42")),
-          PlacementStrategy.valueOf(value(argv, "--placer", "BEST_FIT")));
-    }
-
-    private static String value(String[] argv, String name, String fallback) {
-      for (int i = 0; i < argv.length - 1; i++) {
-        if (argv[i].equals(name)) {
-          return argv[i + 1];
-        }
-      }
-      return fallback;
+          Integer.parseInt(CommandLine.value(argv, "--cycles", "60")),
+          Integer.parseInt(CommandLine.value(argv, "--warmup", "10")),
+          Integer.parseInt(CommandLine.value(argv, "--churn", "20")),
+          Integer.parseInt(CommandLine.value(argv, "--drains", "3")),
+          Long.parseLong(CommandLine.value(argv, "--seed", "42")),
+          PlacementStrategy.valueOf(CommandLine.value(argv, "--placer", "BEST_FIT")));
     }
   }
 }

@@ -41,10 +41,12 @@ public final class SubmitLatencyBench {
   }
 
   public static void main(String[] args) throws Exception {
-    int jobs = intArg(args, "--jobs", 60);
-    int submissions = intArg(args, "--submissions", 400);
-    int concurrency = intArg(args, "--concurrency", 8);
-    Path jar = Path.of(stringArg(args, "--server-jar", "capstan-server/target/capstan-server.jar"));
+    int jobs = CommandLine.intValue(args, "--jobs", 60);
+    int submissions = CommandLine.intValue(args, "--submissions", 400);
+    int concurrency = CommandLine.intValue(args, "--concurrency", 8);
+    Path jar =
+        Path.of(
+            CommandLine.value(args, "--server-jar", "capstan-server/target/capstan-server.jar"));
     Path data = Files.createTempDirectory("capstan-bench");
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {
@@ -265,18 +267,5 @@ public final class SubmitLatencyBench {
     Collections.sort(sorted);
     int index = (int) Math.ceil(percentile / 100.0 * sorted.size()) - 1;
     return sorted.get(Math.max(0, Math.min(index, sorted.size() - 1)));
-  }
-
-  private static int intArg(String[] args, String name, int fallback) {
-    return Integer.parseInt(stringArg(args, name, Integer.toString(fallback)));
-  }
-
-  private static String stringArg(String[] args, String name, String fallback) {
-    for (int i = 0; i < args.length - 1; i++) {
-      if (args[i].equals(name)) {
-        return args[i + 1];
-      }
-    }
-    return fallback;
   }
 }
