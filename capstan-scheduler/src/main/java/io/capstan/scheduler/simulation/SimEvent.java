@@ -15,7 +15,8 @@ record SimEvent(Instant time, long sequence, Kind kind, String jobId, int epoch)
     ARRIVAL,
     COMPLETION,
     GRACE_END,
-    TICK
+    /** A scheduling cycle; stale when an earlier one was scheduled since. */
+    CYCLE
   }
 
   @Override

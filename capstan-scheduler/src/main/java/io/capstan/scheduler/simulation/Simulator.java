@@ -22,10 +22,11 @@ import java.util.PriorityQueue;
 
 /**
  * Replays jobs through the same {@link Scheduler} the server runs, on simulated nodes with a
- * simulated clock: arrivals, completions and the ends of preemption grace periods are events; after
- * every instant with events (and every {@code tick} while jobs wait, so that ageing can act) one
- * scheduling cycle runs and its admissions and preemptions are applied. Deterministic: the same
- * jobs and settings give the same report.
+ * simulated clock: arrivals, completions and the ends of preemption grace periods are events; a
+ * scheduling cycle runs at the first multiple of {@code period} at or after an event (as a
+ * scheduler's loop does, so that a burst of events costs one cycle), and every {@code tick} while
+ * jobs wait, so that ageing and demotion can act; its admissions and preemptions are applied then.
+ * Deterministic: the same jobs and settings give the same report.
  */
 public final class Simulator {
   /**
@@ -33,24 +34,35 @@ public final class Simulator {
    *
    * @param gracePeriod how long a preempted job takes to checkpoint and stop; it makes no progress
    *     then and still holds its resources
+   * @param period cycles run at multiples of it, so events within one period share a cycle
    * @param tick the longest time between cycles while jobs wait
    */
-  public record Settings(Duration gracePeriod, Duration tick) {
+  public record Settings(Duration gracePeriod, Duration period, Duration tick) {
     public Settings {
       requireNonNull(gracePeriod, "gracePeriod is null");
+      requireNonNull(period, "period is null");
       requireNonNull(tick, "tick is null");
-      if (gracePeriod.isNegative() || tick.isNegative() || tick.isZero()) {
+      if (gracePeriod.isNegative()
+          || period.isNegative()
+          || period.isZero()
+          || tick.compareTo(period) < 0) {
         throw new IllegalArgumentException(
-            "Expected a non-negative grace period and a positive tick, but were "
+            "Expected a non-negative grace period, a positive period and a tick of at least the"
+                + " period, but were "
                 + gracePeriod
+                + ", "
+                + period
                 + " and "
                 + tick);
       }
     }
 
-    /** A 30 s grace period (Kubernetes' default) and a cycle at least every 5 minutes. */
+    /**
+     * A 30 s grace period (Kubernetes' default), a cycle every second at most, and at least every 5
+     * minutes while jobs wait.
+     */
     public static Settings defaults() {
-      return new Settings(Duration.ofSeconds(30), Duration.ofMinutes(5));
+      return new Settings(Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMinutes(5));
     }
   }
 
@@ -85,7 +97,9 @@ public final class Simulator {
     private long sequence;
     private int preemptions;
     private int cycles;
-    private Instant tickAt;
+
+    /** When the next cycle runs; null when none is due. */
+    private Instant nextCycle;
 
     Replay(List<SimJob> replayed) {
       for (SimJob job : replayed) {
@@ -101,10 +115,17 @@ public final class Simulator {
       Instant start = events.isEmpty() ? Instant.EPOCH : events.peek().time();
       while (!events.isEmpty()) {
         Instant now = events.peek().time();
+        boolean cycleNow = false;
         while (!events.isEmpty() && events.peek().time().equals(now)) {
-          handle(events.poll(), now);
+          SimEvent event = events.poll();
+          if (event.kind() == SimEvent.Kind.CYCLE) {
+            cycleNow |= now.equals(nextCycle);
+          } else {
+            handle(event, now);
+          }
         }
-        if (!pending.isEmpty()) {
+        if (cycleNow) {
+          nextCycle = null;
           cycle(now);
         }
         sample(now);
@@ -136,7 +157,25 @@ public final class Simulator {
             pending.put(job.id(), job);
           }
         }
-        case TICK -> tickAt = null;
+        case CYCLE -> throw new IllegalStateException("cycles are run, not handled");
+      }
+      if (!pending.isEmpty()) {
+        cycleBy(periodBoundary(now));
+      }
+    }
+
+    /** {@code now} when it is a multiple of the period, else the next multiple. */
+    private Instant periodBoundary(Instant now) {
+      long period = settings.period().toMillis();
+      long millis = now.toEpochMilli();
+      return Instant.ofEpochMilli(Math.floorDiv(millis + period - 1, period) * period);
+    }
+
+    /** Makes sure a cycle runs at {@code time} or earlier. */
+    private void cycleBy(Instant time) {
+      if (nextCycle == null || time.isBefore(nextCycle)) {
+        nextCycle = time;
+        schedule(time, SimEvent.Kind.CYCLE, "", 0);
       }
     }
 
@@ -166,9 +205,8 @@ public final class Simulator {
       for (Preemption preemption : result.preemptions()) {
         preempt(running.get(preemption.victimId()), now);
       }
-      if (!pending.isEmpty() && tickAt == null) {
-        tickAt = now.plus(settings.tick());
-        schedule(tickAt, SimEvent.Kind.TICK, "", 0);
+      if (!pending.isEmpty()) {
+        cycleBy(now.plus(settings.tick()));
       }
     }
 

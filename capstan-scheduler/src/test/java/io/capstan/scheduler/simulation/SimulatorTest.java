@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class SimulatorTest {
   private static final Instant T0 = Instant.parse("2017-10-09T00:00:00Z");
   private static final Simulator.Settings SETTINGS =
-      new Simulator.Settings(Duration.ofSeconds(30), Duration.ofMinutes(5));
+      new Simulator.Settings(Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMinutes(5));
 
   @Test
   void aGangWaitsForTheJobAheadAndAJobThatCanNeverFitIsRejected() {
