@@ -2,6 +2,7 @@ package io.capstan.scheduler;
 
 import io.capstan.scheduler.cluster.ResourceAmounts;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -14,6 +15,12 @@ final class QuotaBook {
   private final Map<String, ResourceAmounts> usage;
   private final ResourceAmounts capacity;
   private final ResourceAmounts governed;
+
+  /**
+   * {@link #borrowable} per queue, filled as asked: every pending workload of a cycle asks, and the
+   * book is immutable. A cycle runs on one thread.
+   */
+  private final Map<String, ResourceAmounts> borrowableByQueue = new HashMap<>();
 
   private QuotaBook(
       Map<String, QueueSpec> queues,
@@ -113,6 +120,10 @@ final class QuotaBook {
    * may lend of their unused nominal quota, minus what the other queues already borrow.
    */
   ResourceAmounts borrowable(String queue) {
+    return borrowableByQueue.computeIfAbsent(queue, this::computeBorrowable);
+  }
+
+  private ResourceAmounts computeBorrowable(String queue) {
     ResourceAmounts nominalSum = ResourceAmounts.ZERO;
     ResourceAmounts pool = ResourceAmounts.ZERO;
     for (QueueSpec other : queues.values()) {
