@@ -87,6 +87,13 @@ public final class PhillyReplayBench {
           new Simulator(scheduler, nodes, queues, Simulator.Settings.defaults()).run(jobs);
       millis.put(policy.name(), (System.nanoTime() - started) / 1e6);
       reports.put(policy.name(), report);
+      System.out.printf(
+          Locale.ROOT,
+          "  %s: avg JCT %.2f h, %d cycles, simulated in %.1f s%n",
+          policy.name(),
+          hours(report.completionTimes().mean()),
+          report.cycles(),
+          millis.get(policy.name()) / 1000);
     }
     print(reports, millis);
     if (!chart.isEmpty()) {
