@@ -9,8 +9,9 @@ import java.util.TreeMap;
 
 /**
  * Interleaves the queues' ordered pending workloads into one candidate sequence: the highest
- * priority head first, starving heads next, then queues that stay within their nominal quota
- * (guaranteed before borrowing), then the lowest weighted dominant share, then the queue name.
+ * priority head first, then heads that stay within their queue's nominal quota (guaranteed before
+ * borrowing), then starving heads (oldest first), then the lowest weighted dominant share, then the
+ * queue name.
  */
 final class FairShare {
   private final Map<String, Deque<PendingWorkload>> queues = new TreeMap<>();
@@ -51,17 +52,23 @@ final class FairShare {
     PendingWorkload headB = queues.get(other).peekFirst();
     Workload a = headA.workload();
     Workload b = headB.workload();
-    int byBand = order.band(headA, headB);
-    if (byBand != 0) {
-      return byBand < 0;
+    int byPriority = Integer.compare(b.priority(), a.priority());
+    if (byPriority != 0) {
+      return byPriority < 0;
     }
-    if (order.starving(headA)) {
-      return PendingOrder.arrival(a, b) < 0;
-    }
+    // Guaranteed before borrowing, even before starving borrowers: a starving job that would
+    // borrow takes resources that a reclaim has just freed and is reclaimed again, for ever.
     boolean aGuaranteed = !book.wouldBorrow(queue, a.total());
     boolean bGuaranteed = !book.wouldBorrow(other, b.total());
     if (aGuaranteed != bGuaranteed) {
       return aGuaranteed;
+    }
+    boolean aStarving = order.starving(headA);
+    if (aStarving != order.starving(headB)) {
+      return aStarving;
+    }
+    if (aStarving) {
+      return PendingOrder.arrival(a, b) < 0;
     }
     int byShare = Double.compare(book.weightedShare(queue), book.weightedShare(other));
     if (byShare != 0) {

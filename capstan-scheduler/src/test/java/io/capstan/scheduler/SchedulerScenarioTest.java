@@ -152,6 +152,24 @@ class SchedulerScenarioTest {
   }
 
   @Test
+  void aStarvingBorrowerDoesNotTakeWhatAReclaimFreed() {
+    TestingCluster cluster =
+        new TestingCluster(List.of(node("n1", 4)), List.of(queue("a", 4), queue("b", 0)));
+    cluster.start(workload("b1").queue("b").gpus(4).build(), minutes(0));
+    cluster.submit(workload("b2").queue("b").gpus(4).at(minutes(0)).build());
+    cluster.submit(workload("a1").queue("a").gpus(4).at(minutes(100)).build());
+
+    CycleResult reclaim = cluster.cycle(scheduler, minutes(100));
+    assertThat(reclaim.preemptions()).extracting(Preemption::victimId).containsExactly("b1");
+    cluster.stopTerminating(minutes(101));
+
+    // b2 has waited 101 minutes (starving), but a1 stays within its nominal quota: a1 goes first.
+    CycleResult next = cluster.cycle(scheduler, minutes(101));
+    assertThat(admittedIds(next)).containsExactly("a1");
+    assertThat(next.preemptions()).isEmpty();
+  }
+
+  @Test
   void rejectsWorkloadsThatCanNeverRun() {
     List<io.capstan.scheduler.cluster.NodeSpec> nodes = List.of(node("n1", 4), node("n2", 4));
     var queues =
