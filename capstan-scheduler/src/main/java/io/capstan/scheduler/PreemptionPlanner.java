@@ -50,19 +50,29 @@ final class PreemptionPlanner {
   }
 
   /**
-   * A minimal sufficient plan, or empty when none exists within {@code budget} preemptions.
+   * A plan or none. {@code hopeless}: none even with every allowed victim gone, so none while the
+   * snapshot only loses room, the budget only shrinks and the allowed victims stay the same or
+   * fewer (as with the other bounds, a gang that does not fit does not fit on less room).
+   */
+  record Attempt(Optional<Plan> plan, boolean hopeless) {
+    private static final Attempt HOPELESS = new Attempt(Optional.empty(), true);
+    private static final Attempt NONE = new Attempt(Optional.empty(), false);
+  }
+
+  /**
+   * A minimal sufficient plan, or none when none exists within {@code budget} preemptions.
    *
    * @param future the snapshot once every terminating workload is gone
    * @param running running workloads that are not terminating and not yet chosen as victims
    */
-  Optional<Plan> plan(
+  Attempt plan(
       PendingWorkload pending,
       WorkingSnapshot future,
       List<RunningWorkload> running,
       int budget,
       Instant now) {
     if (budget <= 0) {
-      return Optional.empty();
+      return Attempt.HOPELESS;
     }
     Workload candidate = pending.workload();
     QuotaBook book = future.book();
@@ -80,15 +90,18 @@ final class PreemptionPlanner {
     if (allowed.isEmpty()
         || !VictimBound.mayFreeEnough(candidate, future, allowed, budget)
         || !fits(candidate, release(future, allowed))) {
-      return Optional.empty();
+      return Attempt.HOPELESS;
     }
-    List<RunningWorkload> chosen = greedy(pending, future, inVictimOrder(allowed), now);
+    List<RunningWorkload> chosen =
+        new GreedyVictims(
+                pending, future, inVictimOrder(allowed), now, snapshot -> fits(candidate, snapshot))
+            .choose();
     if (chosen.isEmpty() || !VictimBound.mayFreeEnough(candidate, future, chosen, budget)) {
-      return Optional.empty();
+      return Attempt.NONE;
     }
-    minimize(candidate, future, chosen);
+    minimize(candidate, future, chosen, budget);
     if (chosen.size() > budget) {
-      return Optional.empty();
+      return Attempt.NONE;
     }
     WorkingSnapshot after = release(future, chosen);
     List<PodAllocation> placement = after.admit(candidate, placer).orElseThrow();
@@ -98,7 +111,8 @@ final class PreemptionPlanner {
           new Preemption(
               victim.workload().id(), candidate.id(), reason(victim, pending, book, now)));
     }
-    return Optional.of(new Plan(preemptions, after.withAllocated(candidate, placement)));
+    return new Attempt(
+        Optional.of(new Plan(preemptions, after.withAllocated(candidate, placement))), false);
   }
 
   /** The victims in {@link #VICTIM_ORDER}, ordered as they are taken: greedy takes few. */
@@ -164,39 +178,18 @@ final class PreemptionPlanner {
             > PendingOrder.lasLevel(pending.attainedGpuSeconds());
   }
 
-  private List<RunningWorkload> greedy(
-      PendingWorkload pending,
-      WorkingSnapshot future,
-      Iterator<RunningWorkload> allowed,
-      Instant now) {
-    Workload candidate = pending.workload();
-    List<RunningWorkload> chosen = new ArrayList<>();
-    WorkingSnapshot trial = future;
-    while (allowed.hasNext()) {
-      RunningWorkload victim = allowed.next();
-      boolean lowerPriority = victim.workload().priority() < candidate.priority();
-      // A reclaim victim must still be borrowing once the victims before it are gone.
-      if (!lowerPriority
-          && !demoted(victim, pending, trial.book(), now)
-          && !trial.book().isBorrowing(victim.workload().queue())) {
-        continue;
-      }
-      trial = trial.withReleased(victim);
-      chosen.add(victim);
-      if (fits(candidate, trial)) {
-        return chosen;
-      }
-    }
-    return List.of();
-  }
-
-  /** Drops each victim, in order, that the candidate fits without. */
-  private void minimize(Workload candidate, WorkingSnapshot future, List<RunningWorkload> chosen) {
+  /**
+   * Drops each victim, in order, that the candidate fits without; stops once more than {@code
+   * budget} are kept, as the plan is then over budget whatever follows.
+   */
+  private void minimize(
+      Workload candidate, WorkingSnapshot future, List<RunningWorkload> chosen, int budget) {
     // Releasing all the chosen but one equals releasing all and restoring that one: one step each.
     WorkingSnapshot released = release(future, chosen);
     Optional<List<PodAllocation>> placement = released.admit(candidate, placer);
+    int kept = 0;
     for (RunningWorkload victim : List.copyOf(chosen)) {
-      if (chosen.size() == 1) {
+      if (chosen.size() == 1 || kept > budget) {
         return;
       }
       WorkingSnapshot without = released.withRestored(victim);
@@ -205,6 +198,8 @@ final class PreemptionPlanner {
         chosen.remove(victim);
         released = without;
         placement = placed;
+      } else {
+        kept++;
       }
     }
   }
