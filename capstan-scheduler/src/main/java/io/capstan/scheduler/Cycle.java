@@ -47,6 +47,9 @@ final class Cycle {
   /** Who found no preemption plan on {@link #future}: queue, priority, service level and gang. */
   private final PlanFailures<PlanKey> noPlan = new PlanFailures<>();
 
+  /** Who may be preempted, for the borrowing queues of {@link #future}. */
+  private AllowedVictims victims;
+
   /** The nodes and quota now, with this cycle's admissions. */
   private WorkingSnapshot working;
 
@@ -107,6 +110,7 @@ final class Cycle {
         preemptible.add(running);
       }
     }
+    victims = new AllowedVictims(preemptible, now);
   }
 
   /** Phases 2 and 3: pending workloads by queue, each queue in its own order. */
@@ -205,6 +209,7 @@ final class Cycle {
     if (!wasBorrowing && future.book().isBorrowing(queue)) {
       // Its running workloads may now be reclaimed: more victims are allowed than before.
       noPlan.changed();
+      victims = new AllowedVictims(preemptible, now);
     } else {
       noPlan.lostRoom();
     }
@@ -246,28 +251,29 @@ final class Cycle {
     if (budget <= 0 || noPlan.contains(key)) {
       return false;
     }
-    PreemptionPlanner.Attempt attempt = planner.plan(pending, future, preemptible, budget, now);
+    PreemptionPlanner.Attempt attempt = planner.plan(pending, future, victims, budget, now);
     Optional<PreemptionPlanner.Plan> plan = attempt.plan();
     if (plan.isEmpty()) {
       noPlan.add(key, attempt.hopeless());
       return false;
     }
-    Set<String> victims = new HashSet<>();
+    Set<String> stopping = new HashSet<>();
     for (Preemption preemption : plan.get().preemptions()) {
       preemptions.add(preemption);
-      victims.add(preemption.victimId());
+      stopping.add(preemption.victimId());
     }
     List<RunningWorkload> kept = new ArrayList<>(preemptible.size());
     for (RunningWorkload running : preemptible) {
-      (victims.contains(running.workload().id()) ? terminating : kept).add(running);
+      (stopping.contains(running.workload().id()) ? terminating : kept).add(running);
     }
     preemptible.clear();
     preemptible.addAll(kept);
+    victims = new AllowedVictims(preemptible, now);
     // Victims' resources come free: the future gains room.
     future = plan.get().after();
     placedLater.changed();
     noPlan.changed();
-    claim(candidate, PendingReasons.waitingForStops(victims.size()));
+    claim(candidate, PendingReasons.waitingForStops(stopping.size()));
     return true;
   }
 

@@ -44,35 +44,51 @@ final class GreedyVictims {
 
   /** The shortest prefix of the sequence that lets the candidate fit; empty when none does. */
   List<RunningWorkload> choose() {
+    // Without the victims of the longest prefix known not to fit: each test releases only more.
     int failed = 0;
+    WorkingSnapshot withoutFailed = future;
     for (int probe = 1; ; probe *= 2) {
       boolean exhausted = !extendTo(probe);
       int length = sequence.size();
-      if (length > failed && fitsWithout(length)) {
-        return new ArrayList<>(sequence.subList(0, shortestFitting(failed, length)));
+      if (length > failed) {
+        WorkingSnapshot trial = without(withoutFailed, failed, length);
+        if (fits.test(trial)) {
+          return new ArrayList<>(
+              sequence.subList(0, shortestFitting(failed, withoutFailed, length)));
+        }
+        failed = length;
+        withoutFailed = trial;
       }
       if (exhausted) {
         return List.of();
       }
-      failed = length;
     }
   }
 
-  /** The shortest fitting length above {@code failed}, which does not fit; {@code fitting} does. */
-  private int shortestFitting(int failed, int fitting) {
+  /**
+   * The shortest fitting length above {@code failed}, which does not fit; {@code fitting} does.
+   *
+   * @param withoutFailed the future without the first {@code failed} victims
+   */
+  private int shortestFitting(int failed, WorkingSnapshot withoutFailed, int fitting) {
     while (fitting - failed > 1) {
       int middle = (failed + fitting) >>> 1;
-      if (fitsWithout(middle)) {
+      WorkingSnapshot trial = without(withoutFailed, failed, middle);
+      if (fits.test(trial)) {
         fitting = middle;
       } else {
         failed = middle;
+        withoutFailed = trial;
       }
     }
     return fitting;
   }
 
-  private boolean fitsWithout(int length) {
-    return fits.test(future.withReleased(sequence.subList(0, length)));
+  /**
+   * {@code snapshot}, without the first {@code from} victims, also without those up to {@code to}.
+   */
+  private WorkingSnapshot without(WorkingSnapshot snapshot, int from, int to) {
+    return snapshot.withReleased(sequence.subList(from, to));
   }
 
   /** Takes victims until the sequence has {@code length}; false when they run out first. */

@@ -1,19 +1,13 @@
 package io.capstan.scheduler;
 
 import io.capstan.scheduler.cluster.PodAllocation;
-import io.capstan.scheduler.cluster.ResourceAmounts;
 import io.capstan.scheduler.placement.GangPlacer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-import java.util.PriorityQueue;
 
 /**
  * Chooses a small set of running workloads to stop gracefully so that a blocked candidate can
@@ -25,14 +19,6 @@ import java.util.PriorityQueue;
 final class PreemptionPlanner {
   /** A workload runs at least this long before least-attained-service demotion may stop it. */
   static final Duration MINIMUM_RUN = Duration.ofMinutes(10);
-
-  /** Lowest priority first, then the most recently started (least work lost), then smallest. */
-  private static final Comparator<Victim> VICTIM_ORDER =
-      Comparator.<Victim>comparingInt(v -> v.running().workload().priority())
-          .thenComparing(v -> v.running().startedAt(), Comparator.reverseOrder())
-          .thenComparingLong(v -> v.total().gpuMilli())
-          .thenComparingLong(v -> v.total().cpuMillis())
-          .thenComparing(v -> v.running().workload().id());
 
   private final GangPlacer placer;
 
@@ -63,12 +49,12 @@ final class PreemptionPlanner {
    * A minimal sufficient plan, or none when none exists within {@code budget} preemptions.
    *
    * @param future the snapshot once every terminating workload is gone
-   * @param running running workloads that are not terminating and not yet chosen as victims
+   * @param victims who may be preempted, for the borrowing queues of {@code future}
    */
   Attempt plan(
       PendingWorkload pending,
       WorkingSnapshot future,
-      List<RunningWorkload> running,
+      AllowedVictims victims,
       int budget,
       Instant now) {
     if (budget <= 0) {
@@ -76,25 +62,16 @@ final class PreemptionPlanner {
     }
     Workload candidate = pending.workload();
     QuotaBook book = future.book();
-    boolean reclaiming = !book.wouldBorrow(candidate.queue(), candidate.total());
-    Map<String, Boolean> borrowing = new HashMap<>();
-    List<RunningWorkload> allowed = new ArrayList<>();
-    for (RunningWorkload victim : running) {
-      String queue = victim.workload().queue();
-      boolean borrows = borrowing.computeIfAbsent(queue, book::isBorrowing);
-      if (allowed(victim, pending, book, borrows, reclaiming, now)) {
-        allowed.add(victim);
-      }
-    }
+    List<RunningWorkload> allowed = victims.of(pending, book);
     // The bounds only return early what the search would find too: no plan within the budget.
     if (allowed.isEmpty()
         || !VictimBound.mayFreeEnough(candidate, future, allowed, budget)
-        || !fits(candidate, release(future, allowed))) {
+        || !fits(candidate, victims.releasedAll(pending, future))) {
       return Attempt.HOPELESS;
     }
     List<RunningWorkload> chosen =
         new GreedyVictims(
-                pending, future, inVictimOrder(allowed), now, snapshot -> fits(candidate, snapshot))
+                pending, future, allowed.iterator(), now, snapshot -> fits(candidate, snapshot))
             .choose();
     if (chosen.isEmpty() || !VictimBound.mayFreeEnough(candidate, future, chosen, budget)) {
       return Attempt.NONE;
@@ -113,52 +90,6 @@ final class PreemptionPlanner {
     }
     return new Attempt(
         Optional.of(new Plan(preemptions, after.withAllocated(candidate, placement))), false);
-  }
-
-  /** The victims in {@link #VICTIM_ORDER}, ordered as they are taken: greedy takes few. */
-  private static Iterator<RunningWorkload> inVictimOrder(List<RunningWorkload> allowed) {
-    List<Victim> victims = new ArrayList<>(allowed.size());
-    allowed.forEach(running -> victims.add(new Victim(running, running.workload().total())));
-    PriorityQueue<Victim> heap = new PriorityQueue<>(VICTIM_ORDER);
-    heap.addAll(victims);
-    return new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        return !heap.isEmpty();
-      }
-
-      @Override
-      public RunningWorkload next() {
-        return heap.remove().running();
-      }
-    };
-  }
-
-  /** A running workload with its total, computed once for sorting. */
-  private record Victim(RunningWorkload running, ResourceAmounts total) {}
-
-  /**
-   * @param borrowing whether the victim's queue borrows
-   */
-  private static boolean allowed(
-      RunningWorkload victim,
-      PendingWorkload pending,
-      QuotaBook book,
-      boolean borrowing,
-      boolean reclaiming,
-      Instant now) {
-    Workload candidate = pending.workload();
-    Workload workload = victim.workload();
-    boolean sameQueue = workload.queue().equals(candidate.queue());
-    boolean lowerPriority = workload.priority() < candidate.priority();
-    if (demoted(victim, pending, book, now)) {
-      return true;
-    }
-    if (!reclaiming) {
-      // Never preempt to let a queue borrow: only its own lower-priority work may make room.
-      return sameQueue && lowerPriority;
-    }
-    return lowerPriority || (!sameQueue && borrowing);
   }
 
   /**
