@@ -59,6 +59,31 @@ class SnapshotNodesTest {
   }
 
   @Test
+  void mayFitAnyListsExactlyTheNodesWithRoomForSomePod() {
+    List<NodeState> nodes = new ArrayList<>();
+    for (NodeState node : nodes(200)) {
+      nodes.add(node.allocate(new PodAllocation(node.name(), PodDemand.of(0, 0, 8), all())));
+    }
+    nodes.set(3, NodeState.empty(nodes.get(3).spec()));
+    nodes.set(70, allocateOneGpu(NodeState.empty(nodes.get(70).spec())));
+    nodes.set(
+        199,
+        NodeState.empty(nodes.get(199).spec())
+            .allocate(
+                new PodAllocation(
+                    nodes.get(199).name(), PodDemand.of(0, 0, 4), List.of(0, 1, 2, 3))));
+    SnapshotNodes list = SnapshotNodes.of(nodes);
+
+    assertThat(list.mayFitAny(List.of(PodDemand.of(1000, 0, 8)))).containsExactly(3);
+    assertThat(list.mayFitAny(List.of(PodDemand.of(1000, 0, 4), PodDemand.of(1000, 0, 4))))
+        .containsExactly(3, 70, 199);
+    assertThat(list.mayFitAny(List.of(PodDemand.of(1000, 0, 8), PodDemand.sharing(0, 0, 500))))
+        .containsExactly(3, 70, 199);
+    assertThat(list.mayFitAny(List.of(PodDemand.of(33_000, 0, 1)))).isEmpty();
+    assertThat(list.mayFitAny(List.of(PodDemand.of(1000, 0, 0)))).hasSize(200);
+  }
+
+  @Test
   void rejectsIndicesOutsideTheList() {
     SnapshotNodes list = SnapshotNodes.of(nodes(65));
     assertThatThrownBy(() -> list.get(65)).isInstanceOf(IndexOutOfBoundsException.class);
