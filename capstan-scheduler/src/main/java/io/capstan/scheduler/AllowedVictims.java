@@ -28,6 +28,7 @@ final class AllowedVictims {
   private final Instant now;
   private final Map<Kind, List<RunningWorkload>> allowed = new HashMap<>();
   private final Map<Kind, WorkingSnapshot> released = new HashMap<>();
+  private final Map<Kind, VictimBound.Largest> largest = new HashMap<>();
 
   /** The snapshot that {@link #released} releases from. */
   private WorkingSnapshot releasedFrom;
@@ -47,6 +48,18 @@ final class AllowedVictims {
    */
   List<RunningWorkload> of(PendingWorkload pending, QuotaBook book) {
     return allowed.computeIfAbsent(kind(pending, book), kind -> find(pending, book, kind));
+  }
+
+  /**
+   * {@link VictimBound#mayFreeEnough} for the victims {@code pending} may preempt. What a victim
+   * holds depends only on which nodes a snapshot has, the same for every snapshot of a cycle.
+   */
+  boolean mayFreeEnough(PendingWorkload pending, WorkingSnapshot future, int budget) {
+    VictimBound.Largest bound =
+        largest.computeIfAbsent(
+            kind(pending, future.book()),
+            kind -> new VictimBound.Largest(future, of(pending, future.book())));
+    return bound.mayFreeEnough(pending.workload(), future, budget);
   }
 
   /** {@code future} without any of the victims that {@code pending} may preempt. */

@@ -65,7 +65,7 @@ final class PreemptionPlanner {
     List<RunningWorkload> allowed = victims.of(pending, book);
     // The bounds only return early what the search would find too: no plan within the budget.
     if (allowed.isEmpty()
-        || !VictimBound.mayFreeEnough(candidate, future, allowed, budget)
+        || !victims.mayFreeEnough(pending, future, budget)
         || !fits(candidate, victims.releasedAll(pending, future))) {
       return Attempt.HOPELESS;
     }
