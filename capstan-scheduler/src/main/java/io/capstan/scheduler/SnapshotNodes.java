@@ -7,6 +7,7 @@ import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.RandomAccess;
 
 /**
@@ -64,7 +65,7 @@ final class SnapshotNodes extends AbstractList<NodeState> implements RandomAcces
 
   /** Exactly the nodes with room for some of {@code pods}, skipping the chunks without. */
   @Override
-  public int[] mayFitAny(List<PodDemand> pods) {
+  public Optional<int[]> mayFitAny(List<PodDemand> pods, int most) {
     List<PodDemand> distinct = new ArrayList<>();
     for (PodDemand pod : pods) {
       if (!distinct.contains(pod)) {
@@ -78,6 +79,9 @@ final class SnapshotNodes extends AbstractList<NodeState> implements RandomAcces
         NodeState[] nodes = chunks[chunk];
         for (int i = 0; i < nodes.length; i++) {
           if (fitsAny(nodes[i], distinct)) {
+            if (count == most) {
+              return Optional.empty();
+            }
             if (count == indices.length) {
               indices = Arrays.copyOf(indices, 2 * count);
             }
@@ -86,7 +90,7 @@ final class SnapshotNodes extends AbstractList<NodeState> implements RandomAcces
         }
       }
     }
-    return Arrays.copyOf(indices, count);
+    return Optional.of(Arrays.copyOf(indices, count));
   }
 
   private static boolean mayFitAny(Room room, List<PodDemand> pods) {

@@ -74,13 +74,20 @@ class SnapshotNodesTest {
                     nodes.get(199).name(), PodDemand.of(0, 0, 4), List.of(0, 1, 2, 3))));
     SnapshotNodes list = SnapshotNodes.of(nodes);
 
-    assertThat(list.mayFitAny(List.of(PodDemand.of(1000, 0, 8)))).containsExactly(3);
-    assertThat(list.mayFitAny(List.of(PodDemand.of(1000, 0, 4), PodDemand.of(1000, 0, 4))))
+    assertThat(list.mayFitAny(List.of(PodDemand.of(1000, 0, 8)), 200).orElseThrow())
+        .containsExactly(3);
+    assertThat(
+            list.mayFitAny(List.of(PodDemand.of(1000, 0, 4), PodDemand.of(1000, 0, 4)), 200)
+                .orElseThrow())
         .containsExactly(3, 70, 199);
-    assertThat(list.mayFitAny(List.of(PodDemand.of(1000, 0, 8), PodDemand.sharing(0, 0, 500))))
+    assertThat(
+            list.mayFitAny(List.of(PodDemand.of(1000, 0, 8), PodDemand.sharing(0, 0, 500)), 200)
+                .orElseThrow())
         .containsExactly(3, 70, 199);
-    assertThat(list.mayFitAny(List.of(PodDemand.of(33_000, 0, 1)))).isEmpty();
-    assertThat(list.mayFitAny(List.of(PodDemand.of(1000, 0, 0)))).hasSize(200);
+    assertThat(list.mayFitAny(List.of(PodDemand.of(33_000, 0, 1)), 200).orElseThrow()).isEmpty();
+    assertThat(list.mayFitAny(List.of(PodDemand.of(1000, 0, 0)), 200).orElseThrow()).hasSize(200);
+    assertThat(list.mayFitAny(List.of(PodDemand.of(1000, 0, 0)), 199)).isEmpty();
+    assertThat(list.mayFitAny(List.of(PodDemand.of(1000, 0, 1)), 2)).isEmpty();
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.capstan.scheduler.placement;
 
 import io.capstan.scheduler.cluster.PodDemand;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Optional capability of a node list handed to a {@link GangPlacer}: which nodes may have room,
@@ -11,7 +12,7 @@ import java.util.List;
 public interface NodesWithRoom {
   /**
    * Ascending indices of the nodes that have room for at least one of {@code pods} on its own: all
-   * of them, and possibly others.
+   * of them, and possibly others; empty when there are more than {@code most}.
    */
-  int[] mayFitAny(List<PodDemand> pods);
+  Optional<int[]> mayFitAny(List<PodDemand> pods, int most);
 }

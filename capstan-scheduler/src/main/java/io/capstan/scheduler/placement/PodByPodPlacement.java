@@ -69,10 +69,10 @@ final class PodByPodPlacement {
   private static NodeView[] workingCopy(
       List<PodDemand> gang, List<NodeState> nodes, SnapshotViews views) {
     if (nodes instanceof NodesWithRoom room) {
-      int[] withRoom = room.mayFitAny(gang);
-      // On a mostly empty cluster, views of all nodes are cheaper: the last call's are reused.
-      if (withRoom.length <= nodes.size() / 2) {
-        return views.workingCopy(nodes, withRoom);
+      // With room on many nodes, views of all are cheaper: the last call's are reused.
+      Optional<int[]> withRoom = room.mayFitAny(gang, nodes.size() / 8);
+      if (withRoom.isPresent()) {
+        return views.workingCopy(nodes, withRoom.get());
       }
     }
     return views.workingCopy(nodes);
