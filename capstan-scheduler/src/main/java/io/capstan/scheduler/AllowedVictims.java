@@ -1,5 +1,6 @@
 package io.capstan.scheduler;
 
+import io.capstan.scheduler.cluster.PodAllocation;
 import io.capstan.scheduler.cluster.ResourceAmounts;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -70,6 +71,21 @@ final class AllowedVictims {
     }
     return released.computeIfAbsent(
         kind(pending, future.book()), kind -> future.withReleased(of(pending, future.book())));
+  }
+
+  /**
+   * {@code before} became {@code after} by claiming {@code placement} for {@code workload}: the
+   * snapshots without the victims claim it too, as allocating and releasing commute.
+   */
+  void claimed(
+      WorkingSnapshot before,
+      WorkingSnapshot after,
+      Workload workload,
+      List<PodAllocation> placement) {
+    if (before == releasedFrom) {
+      released.replaceAll((kind, snapshot) -> snapshot.withAllocated(workload, placement));
+      releasedFrom = after;
+    }
   }
 
   private Kind kind(PendingWorkload pending, QuotaBook book) {

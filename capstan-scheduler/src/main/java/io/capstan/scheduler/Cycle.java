@@ -203,15 +203,16 @@ final class Cycle {
   /** Allocates on {@link #future}: it only loses room, and its queue may start borrowing. */
   private void claimFuture(Workload candidate, List<PodAllocation> placement) {
     String queue = candidate.queue();
-    boolean wasBorrowing = future.book().isBorrowing(queue);
+    WorkingSnapshot before = future;
     future = future.withAllocated(candidate, placement);
     placedLater.lostRoom();
-    if (!wasBorrowing && future.book().isBorrowing(queue)) {
+    if (!before.book().isBorrowing(queue) && future.book().isBorrowing(queue)) {
       // Its running workloads may now be reclaimed: more victims are allowed than before.
       noPlan.changed();
       victims = new AllowedVictims(preemptible, now);
     } else {
       noPlan.lostRoom();
+      victims.claimed(before, future, candidate, placement);
     }
   }
 
