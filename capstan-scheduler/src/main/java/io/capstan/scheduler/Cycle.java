@@ -38,20 +38,17 @@ final class Cycle {
   /** Per queue, how many of its candidates came before: the jobs ahead of the next one. */
   private final Map<String, Integer> taken = new HashMap<>();
 
-  /**
-   * The placer's answer per gang shape on {@link #working} as it is now: the placer is
-   * deterministic, and many pending workloads share a shape.
-   */
-  private final Map<List<PodDemand>, Optional<List<PodAllocation>>> placedNow = new HashMap<>();
+  /** The placer's answers on {@link #working}. */
+  private final PlacementMemo placedNow = new PlacementMemo();
 
-  /** As {@link #placedNow}, on {@link #future}. */
-  private final Map<List<PodDemand>, Optional<List<PodAllocation>>> placedLater = new HashMap<>();
+  /** The placer's answers on {@link #future}. */
+  private final PlacementMemo placedLater = new PlacementMemo();
 
-  /**
-   * Who found no preemption plan on {@link #future} as it is now: a plan depends on the queue, the
-   * priority and the gang, and one that fails fails again with fewer preemptions left.
-   */
-  private final Set<PlanKey> noPlan = new HashSet<>();
+  /** Who found no preemption plan on {@link #future}: queue, priority, service level and gang. */
+  private final PlanFailures<PlanKey> noPlan = new PlanFailures<>();
+
+  /** Who may be preempted, for the borrowing queues of {@link #future}. */
+  private AllowedVictims victims;
 
   /** The nodes and quota now, with this cycle's admissions. */
   private WorkingSnapshot working;
@@ -113,6 +110,7 @@ final class Cycle {
         preemptible.add(running);
       }
     }
+    victims = new AllowedVictims(preemptible, now);
   }
 
   /** Phases 2 and 3: pending workloads by queue, each queue in its own order. */
@@ -198,26 +196,33 @@ final class Cycle {
     boolean borrowing = working.book().wouldBorrow(candidate.queue(), candidate.total());
     admitted.add(new Admission(candidate.id(), placement, borrowing));
     working = working.withAllocated(candidate, placement);
-    placedNow.clear();
-    changeFuture(future.withAllocated(candidate, placement));
+    placedNow.lostRoom();
+    claimFuture(candidate, placement);
   }
 
-  private void changeFuture(WorkingSnapshot changed) {
-    future = changed;
-    placedLater.clear();
-    noPlan.clear();
+  /** Allocates on {@link #future}: it only loses room, and its queue may start borrowing. */
+  private void claimFuture(Workload candidate, List<PodAllocation> placement) {
+    String queue = candidate.queue();
+    WorkingSnapshot before = future;
+    future = future.withAllocated(candidate, placement);
+    placedLater.lostRoom();
+    if (!before.book().isBorrowing(queue) && future.book().isBorrowing(queue)) {
+      // Its running workloads may now be reclaimed: more victims are allowed than before.
+      noPlan.changed();
+      victims = new AllowedVictims(preemptible, now);
+    } else {
+      noPlan.lostRoom();
+      victims.claimed(before, future, candidate, placement);
+    }
   }
 
   /** Quota and placement on {@code snapshot}, remembering the placer's answer per shape. */
   private Optional<List<PodAllocation>> place(
-      WorkingSnapshot snapshot,
-      Map<List<PodDemand>, Optional<List<PodAllocation>>> placed,
-      Workload candidate) {
+      WorkingSnapshot snapshot, PlacementMemo placed, Workload candidate) {
     if (!snapshot.mayAdmit(candidate)) {
       return Optional.empty();
     }
-    return placed.computeIfAbsent(
-        candidate.pods(), pods -> config.placer().place(pods, snapshot.nodes()));
+    return placed.place(candidate.pods(), pods -> config.placer().place(pods, snapshot.nodes()));
   }
 
   /** Claims the gang on resources already being freed; no further preemption is needed. */
@@ -229,7 +234,7 @@ final class Cycle {
     if (placement.isEmpty()) {
       return false;
     }
-    changeFuture(future.withAllocated(candidate, placement.get()));
+    claimFuture(candidate, placement.get());
     claim(candidate, PendingReasons.waitingForStops(stoppingFor(placement.get())));
     return true;
   }
@@ -247,24 +252,29 @@ final class Cycle {
     if (budget <= 0 || noPlan.contains(key)) {
       return false;
     }
-    Optional<PreemptionPlanner.Plan> plan = planner.plan(pending, future, preemptible, budget, now);
+    PreemptionPlanner.Attempt attempt = planner.plan(pending, future, victims, budget, now);
+    Optional<PreemptionPlanner.Plan> plan = attempt.plan();
     if (plan.isEmpty()) {
-      noPlan.add(key);
+      noPlan.add(key, attempt.hopeless());
       return false;
     }
-    Set<String> victims = new HashSet<>();
+    Set<String> stopping = new HashSet<>();
     for (Preemption preemption : plan.get().preemptions()) {
       preemptions.add(preemption);
-      victims.add(preemption.victimId());
+      stopping.add(preemption.victimId());
     }
     List<RunningWorkload> kept = new ArrayList<>(preemptible.size());
     for (RunningWorkload running : preemptible) {
-      (victims.contains(running.workload().id()) ? terminating : kept).add(running);
+      (stopping.contains(running.workload().id()) ? terminating : kept).add(running);
     }
     preemptible.clear();
     preemptible.addAll(kept);
-    changeFuture(plan.get().after());
-    claim(candidate, PendingReasons.waitingForStops(victims.size()));
+    victims = new AllowedVictims(preemptible, now);
+    // Victims' resources come free: the future gains room.
+    future = plan.get().after();
+    placedLater.changed();
+    noPlan.changed();
+    claim(candidate, PendingReasons.waitingForStops(stopping.size()));
     return true;
   }
 

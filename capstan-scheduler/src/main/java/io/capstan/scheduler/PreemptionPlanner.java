@@ -1,19 +1,13 @@
 package io.capstan.scheduler;
 
 import io.capstan.scheduler.cluster.PodAllocation;
-import io.capstan.scheduler.cluster.ResourceAmounts;
 import io.capstan.scheduler.placement.GangPlacer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-import java.util.PriorityQueue;
 
 /**
  * Chooses a small set of running workloads to stop gracefully so that a blocked candidate can
@@ -25,14 +19,6 @@ import java.util.PriorityQueue;
 final class PreemptionPlanner {
   /** A workload runs at least this long before least-attained-service demotion may stop it. */
   static final Duration MINIMUM_RUN = Duration.ofMinutes(10);
-
-  /** Lowest priority first, then the most recently started (least work lost), then smallest. */
-  private static final Comparator<Victim> VICTIM_ORDER =
-      Comparator.<Victim>comparingInt(v -> v.running().workload().priority())
-          .thenComparing(v -> v.running().startedAt(), Comparator.reverseOrder())
-          .thenComparingLong(v -> v.total().gpuMilli())
-          .thenComparingLong(v -> v.total().cpuMillis())
-          .thenComparing(v -> v.running().workload().id());
 
   private final GangPlacer placer;
 
@@ -50,45 +36,49 @@ final class PreemptionPlanner {
   }
 
   /**
-   * A minimal sufficient plan, or empty when none exists within {@code budget} preemptions.
+   * A plan or none. {@code hopeless}: none even with every allowed victim gone, so none while the
+   * snapshot only loses room, the budget only shrinks and the allowed victims stay the same or
+   * fewer (as with the other bounds, a gang that does not fit does not fit on less room).
+   */
+  record Attempt(Optional<Plan> plan, boolean hopeless) {
+    private static final Attempt HOPELESS = new Attempt(Optional.empty(), true);
+    private static final Attempt NONE = new Attempt(Optional.empty(), false);
+  }
+
+  /**
+   * A minimal sufficient plan, or none when none exists within {@code budget} preemptions.
    *
    * @param future the snapshot once every terminating workload is gone
-   * @param running running workloads that are not terminating and not yet chosen as victims
+   * @param victims who may be preempted, for the borrowing queues of {@code future}
    */
-  Optional<Plan> plan(
+  Attempt plan(
       PendingWorkload pending,
       WorkingSnapshot future,
-      List<RunningWorkload> running,
+      AllowedVictims victims,
       int budget,
       Instant now) {
     if (budget <= 0) {
-      return Optional.empty();
+      return Attempt.HOPELESS;
     }
     Workload candidate = pending.workload();
     QuotaBook book = future.book();
-    boolean reclaiming = !book.wouldBorrow(candidate.queue(), candidate.total());
-    Map<String, Boolean> borrowing = new HashMap<>();
-    List<RunningWorkload> allowed = new ArrayList<>();
-    for (RunningWorkload victim : running) {
-      String queue = victim.workload().queue();
-      boolean borrows = borrowing.computeIfAbsent(queue, book::isBorrowing);
-      if (allowed(victim, pending, book, borrows, reclaiming, now)) {
-        allowed.add(victim);
-      }
-    }
+    List<RunningWorkload> allowed = victims.of(pending, book);
     // The bounds only return early what the search would find too: no plan within the budget.
     if (allowed.isEmpty()
-        || !VictimBound.mayFreeEnough(candidate, future, allowed, budget)
-        || !fits(candidate, release(future, allowed))) {
-      return Optional.empty();
+        || !victims.mayFreeEnough(pending, future, budget)
+        || !fits(candidate, victims.releasedAll(pending, future))) {
+      return Attempt.HOPELESS;
     }
-    List<RunningWorkload> chosen = greedy(pending, future, inVictimOrder(allowed), now);
+    List<RunningWorkload> chosen =
+        new GreedyVictims(
+                pending, future, allowed.iterator(), now, snapshot -> fits(candidate, snapshot))
+            .choose();
     if (chosen.isEmpty() || !VictimBound.mayFreeEnough(candidate, future, chosen, budget)) {
-      return Optional.empty();
+      return Attempt.NONE;
     }
-    minimize(candidate, future, chosen);
+    minimize(candidate, future, chosen, budget);
     if (chosen.size() > budget) {
-      return Optional.empty();
+      return Attempt.NONE;
     }
     WorkingSnapshot after = release(future, chosen);
     List<PodAllocation> placement = after.admit(candidate, placer).orElseThrow();
@@ -98,53 +88,8 @@ final class PreemptionPlanner {
           new Preemption(
               victim.workload().id(), candidate.id(), reason(victim, pending, book, now)));
     }
-    return Optional.of(new Plan(preemptions, after.withAllocated(candidate, placement)));
-  }
-
-  /** The victims in {@link #VICTIM_ORDER}, ordered as they are taken: greedy takes few. */
-  private static Iterator<RunningWorkload> inVictimOrder(List<RunningWorkload> allowed) {
-    List<Victim> victims = new ArrayList<>(allowed.size());
-    allowed.forEach(running -> victims.add(new Victim(running, running.workload().total())));
-    PriorityQueue<Victim> heap = new PriorityQueue<>(VICTIM_ORDER);
-    heap.addAll(victims);
-    return new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        return !heap.isEmpty();
-      }
-
-      @Override
-      public RunningWorkload next() {
-        return heap.remove().running();
-      }
-    };
-  }
-
-  /** A running workload with its total, computed once for sorting. */
-  private record Victim(RunningWorkload running, ResourceAmounts total) {}
-
-  /**
-   * @param borrowing whether the victim's queue borrows
-   */
-  private static boolean allowed(
-      RunningWorkload victim,
-      PendingWorkload pending,
-      QuotaBook book,
-      boolean borrowing,
-      boolean reclaiming,
-      Instant now) {
-    Workload candidate = pending.workload();
-    Workload workload = victim.workload();
-    boolean sameQueue = workload.queue().equals(candidate.queue());
-    boolean lowerPriority = workload.priority() < candidate.priority();
-    if (demoted(victim, pending, book, now)) {
-      return true;
-    }
-    if (!reclaiming) {
-      // Never preempt to let a queue borrow: only its own lower-priority work may make room.
-      return sameQueue && lowerPriority;
-    }
-    return lowerPriority || (!sameQueue && borrowing);
+    return new Attempt(
+        Optional.of(new Plan(preemptions, after.withAllocated(candidate, placement))), false);
   }
 
   /**
@@ -164,39 +109,18 @@ final class PreemptionPlanner {
             > PendingOrder.lasLevel(pending.attainedGpuSeconds());
   }
 
-  private List<RunningWorkload> greedy(
-      PendingWorkload pending,
-      WorkingSnapshot future,
-      Iterator<RunningWorkload> allowed,
-      Instant now) {
-    Workload candidate = pending.workload();
-    List<RunningWorkload> chosen = new ArrayList<>();
-    WorkingSnapshot trial = future;
-    while (allowed.hasNext()) {
-      RunningWorkload victim = allowed.next();
-      boolean lowerPriority = victim.workload().priority() < candidate.priority();
-      // A reclaim victim must still be borrowing once the victims before it are gone.
-      if (!lowerPriority
-          && !demoted(victim, pending, trial.book(), now)
-          && !trial.book().isBorrowing(victim.workload().queue())) {
-        continue;
-      }
-      trial = trial.withReleased(victim);
-      chosen.add(victim);
-      if (fits(candidate, trial)) {
-        return chosen;
-      }
-    }
-    return List.of();
-  }
-
-  /** Drops each victim, in order, that the candidate fits without. */
-  private void minimize(Workload candidate, WorkingSnapshot future, List<RunningWorkload> chosen) {
+  /**
+   * Drops each victim, in order, that the candidate fits without; stops once more than {@code
+   * budget} are kept, as the plan is then over budget whatever follows.
+   */
+  private void minimize(
+      Workload candidate, WorkingSnapshot future, List<RunningWorkload> chosen, int budget) {
     // Releasing all the chosen but one equals releasing all and restoring that one: one step each.
     WorkingSnapshot released = release(future, chosen);
     Optional<List<PodAllocation>> placement = released.admit(candidate, placer);
+    int kept = 0;
     for (RunningWorkload victim : List.copyOf(chosen)) {
-      if (chosen.size() == 1) {
+      if (chosen.size() == 1 || kept > budget) {
         return;
       }
       WorkingSnapshot without = released.withRestored(victim);
@@ -205,6 +129,8 @@ final class PreemptionPlanner {
         chosen.remove(victim);
         released = without;
         placement = placed;
+      } else {
+        kept++;
       }
     }
   }

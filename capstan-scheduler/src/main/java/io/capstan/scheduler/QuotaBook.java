@@ -8,7 +8,8 @@ import java.util.TreeMap;
 
 /**
  * Quota usage per queue and the cohort's lending and borrowing arithmetic (all queues form one
- * cohort); immutable, {@link #plus} and {@link #minus} return new books.
+ * cohort); immutable, {@link #plus} and {@link #minus} return new books. Confined to one cycle's
+ * thread: it remembers the amounts it computes.
  */
 final class QuotaBook {
   private final Map<String, QueueSpec> queues;
@@ -17,10 +18,10 @@ final class QuotaBook {
   private final ResourceAmounts governed;
 
   /**
-   * {@link #borrowable} per queue, filled as asked: every pending workload of a cycle asks, and the
-   * book is immutable. A cycle runs on one thread.
+   * {@link #borrowable} per queue, found when first asked: a cycle asks it for every candidate, and
+   * it depends on every queue's usage, which this book never changes.
    */
-  private final Map<String, ResourceAmounts> borrowableByQueue = new HashMap<>();
+  private final Map<String, ResourceAmounts> borrowable = new HashMap<>();
 
   private QuotaBook(
       Map<String, QueueSpec> queues,
@@ -120,10 +121,15 @@ final class QuotaBook {
    * may lend of their unused nominal quota, minus what the other queues already borrow.
    */
   ResourceAmounts borrowable(String queue) {
-    return borrowableByQueue.computeIfAbsent(queue, this::computeBorrowable);
+    ResourceAmounts known = borrowable.get(queue);
+    if (known == null) {
+      known = lendable(queue);
+      borrowable.put(queue, known);
+    }
+    return known;
   }
 
-  private ResourceAmounts computeBorrowable(String queue) {
+  private ResourceAmounts lendable(String queue) {
     ResourceAmounts nominalSum = ResourceAmounts.ZERO;
     ResourceAmounts pool = ResourceAmounts.ZERO;
     for (QueueSpec other : queues.values()) {

@@ -2,8 +2,12 @@ package io.capstan.scheduler;
 
 import io.capstan.scheduler.cluster.NodeState;
 import io.capstan.scheduler.cluster.PodDemand;
+import io.capstan.scheduler.placement.NodesWithRoom;
 import java.util.AbstractList;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.RandomAccess;
 
 /**
@@ -12,7 +16,7 @@ import java.util.RandomAccess;
  * copying only those chunks and the chunk table makes that O(sqrt(nodes)) instead of O(nodes). Each
  * chunk keeps the most room any of its nodes has, so that {@link #anyFits} skips full chunks.
  */
-final class SnapshotNodes extends AbstractList<NodeState> implements RandomAccess {
+final class SnapshotNodes extends AbstractList<NodeState> implements RandomAccess, NodesWithRoom {
   private static final int SHIFT = 6;
   private static final int CHUNK = 1 << SHIFT;
   private static final int MASK = CHUNK - 1;
@@ -54,6 +58,54 @@ final class SnapshotNodes extends AbstractList<NodeState> implements RandomAcces
             return true;
           }
         }
+      }
+    }
+    return false;
+  }
+
+  /** Exactly the nodes with room for some of {@code pods}, skipping the chunks without. */
+  @Override
+  public Optional<int[]> mayFitAny(List<PodDemand> pods, int most) {
+    List<PodDemand> distinct = new ArrayList<>();
+    for (PodDemand pod : pods) {
+      if (!distinct.contains(pod)) {
+        distinct.add(pod);
+      }
+    }
+    int[] indices = new int[16];
+    int count = 0;
+    for (int chunk = 0; chunk < chunks.length; chunk++) {
+      if (mayFitAny(rooms[chunk], distinct)) {
+        NodeState[] nodes = chunks[chunk];
+        for (int i = 0; i < nodes.length; i++) {
+          if (fitsAny(nodes[i], distinct)) {
+            if (count == most) {
+              return Optional.empty();
+            }
+            if (count == indices.length) {
+              indices = Arrays.copyOf(indices, 2 * count);
+            }
+            indices[count++] = (chunk << SHIFT) + i;
+          }
+        }
+      }
+    }
+    return Optional.of(Arrays.copyOf(indices, count));
+  }
+
+  private static boolean mayFitAny(Room room, List<PodDemand> pods) {
+    for (PodDemand pod : pods) {
+      if (room.mayFit(pod)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean fitsAny(NodeState node, List<PodDemand> pods) {
+    for (PodDemand pod : pods) {
+      if (node.fits(pod)) {
+        return true;
       }
     }
     return false;

@@ -40,6 +40,45 @@ final class VictimBound {
     return true;
   }
 
+  /**
+   * As {@link #mayFreeEnough(Workload, WorkingSnapshot, List, int)} for fixed victims and any
+   * snapshot with the same nodes, answered from their held amounts sorted once.
+   */
+  static final class Largest {
+    /** Per dimension, the sums of the largest held amounts: {@code [k]} sums the k largest. */
+    private final long[][] sums = new long[DIMENSIONS.size()][];
+
+    Largest(WorkingSnapshot snapshot, List<RunningWorkload> victims) {
+      ResourceAmounts[] held = new ResourceAmounts[victims.size()];
+      for (int i = 0; i < held.length; i++) {
+        held[i] = snapshot.held(victims.get(i));
+      }
+      for (int d = 0; d < sums.length; d++) {
+        long[] amounts = new long[held.length];
+        for (int i = 0; i < held.length; i++) {
+          amounts[i] = DIMENSIONS.get(d).applyAsLong(held[i]);
+        }
+        Arrays.sort(amounts);
+        sums[d] = new long[amounts.length + 1];
+        for (int k = 1; k <= amounts.length; k++) {
+          sums[d][k] = sums[d][k - 1] + amounts[amounts.length - k];
+        }
+      }
+    }
+
+    /** False when no {@code budget} of the victims could free what {@code candidate} lacks. */
+    boolean mayFreeEnough(Workload candidate, WorkingSnapshot snapshot, int budget) {
+      ResourceAmounts lacking = candidate.total().subtract(snapshot.free());
+      for (int d = 0; d < sums.length; d++) {
+        long needed = DIMENSIONS.get(d).applyAsLong(lacking);
+        if (needed > 0 && sums[d][Math.max(0, Math.min(budget, sums[d].length - 1))] < needed) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
   /** The sum of the {@code count} largest of {@code values}, of all when there are fewer. */
   static long sumOfLargest(long[] values, int count) {
     if (count >= values.length) {

@@ -59,6 +59,38 @@ class SnapshotNodesTest {
   }
 
   @Test
+  void mayFitAnyListsExactlyTheNodesWithRoomForSomePod() {
+    List<NodeState> nodes = new ArrayList<>();
+    for (NodeState node : nodes(200)) {
+      nodes.add(node.allocate(new PodAllocation(node.name(), PodDemand.of(0, 0, 8), all())));
+    }
+    nodes.set(3, NodeState.empty(nodes.get(3).spec()));
+    nodes.set(70, allocateOneGpu(NodeState.empty(nodes.get(70).spec())));
+    nodes.set(
+        199,
+        NodeState.empty(nodes.get(199).spec())
+            .allocate(
+                new PodAllocation(
+                    nodes.get(199).name(), PodDemand.of(0, 0, 4), List.of(0, 1, 2, 3))));
+    SnapshotNodes list = SnapshotNodes.of(nodes);
+
+    assertThat(list.mayFitAny(List.of(PodDemand.of(1000, 0, 8)), 200).orElseThrow())
+        .containsExactly(3);
+    assertThat(
+            list.mayFitAny(List.of(PodDemand.of(1000, 0, 4), PodDemand.of(1000, 0, 4)), 200)
+                .orElseThrow())
+        .containsExactly(3, 70, 199);
+    assertThat(
+            list.mayFitAny(List.of(PodDemand.of(1000, 0, 8), PodDemand.sharing(0, 0, 500)), 200)
+                .orElseThrow())
+        .containsExactly(3, 70, 199);
+    assertThat(list.mayFitAny(List.of(PodDemand.of(33_000, 0, 1)), 200).orElseThrow()).isEmpty();
+    assertThat(list.mayFitAny(List.of(PodDemand.of(1000, 0, 0)), 200).orElseThrow()).hasSize(200);
+    assertThat(list.mayFitAny(List.of(PodDemand.of(1000, 0, 0)), 199)).isEmpty();
+    assertThat(list.mayFitAny(List.of(PodDemand.of(1000, 0, 1)), 2)).isEmpty();
+  }
+
+  @Test
   void rejectsIndicesOutsideTheList() {
     SnapshotNodes list = SnapshotNodes.of(nodes(65));
     assertThatThrownBy(() -> list.get(65)).isInstanceOf(IndexOutOfBoundsException.class);

@@ -11,7 +11,9 @@ import java.util.Optional;
 
 /**
  * The loop every placer here shares: places a gang's pods one by one on a working copy of the
- * snapshots, applying each allocation before choosing for the next pod; all or nothing.
+ * snapshots, applying each allocation before choosing for the next pod; all or nothing. A chooser
+ * picks among nodes that fit, in node order, so it sees only the nodes with room when the list can
+ * tell ({@link NodesWithRoom}).
  */
 final class PodByPodPlacement {
   private PodByPodPlacement() {}
@@ -45,7 +47,7 @@ final class PodByPodPlacement {
       List<PodDemand> gang, List<NodeState> nodes, SnapshotViews views, PodChooser chooser) {
     requireNonNull(gang, "gang is null");
     requireNonNull(nodes, "nodes is null");
-    NodeView[] working = views.workingCopy(nodes);
+    NodeView[] working = workingCopy(gang, nodes, views);
     List<PodAllocation> allocations = new ArrayList<>(gang.size());
     int gangNode = -1;
     for (PodDemand pod : gang) {
@@ -61,5 +63,18 @@ final class PodByPodPlacement {
       gangNode = node;
     }
     return Optional.of(List.copyOf(allocations));
+  }
+
+  /** Views of the nodes a pod of the gang may go to: only those with room, when the list tells. */
+  private static NodeView[] workingCopy(
+      List<PodDemand> gang, List<NodeState> nodes, SnapshotViews views) {
+    if (nodes instanceof NodesWithRoom room) {
+      // With room on many nodes, views of all are cheaper: the last call's are reused.
+      Optional<int[]> withRoom = room.mayFitAny(gang, nodes.size() / 8);
+      if (withRoom.isPresent()) {
+        return views.workingCopy(nodes, withRoom.get());
+      }
+    }
+    return views.workingCopy(nodes);
   }
 }

@@ -40,6 +40,24 @@ final class SnapshotViews {
     return views;
   }
 
+  /**
+   * Fresh views of the nodes at {@code indices}, in their order; the caller may replace entries of
+   * the array. Reuses views of the last full call and does not replace them.
+   */
+  NodeView[] workingCopy(List<NodeState> nodes, int[] indices) {
+    Memo memo = last;
+    NodeView[] views = new NodeView[indices.length];
+    for (int k = 0; k < indices.length; k++) {
+      int i = indices[k];
+      NodeState state = requireNonNull(nodes.get(i), "node is null");
+      views[k] =
+          i < memo.states.length && memo.states[i] == state
+              ? memo.views[i]
+              : NodeView.of(state, measure);
+    }
+    return views;
+  }
+
   /** One call's snapshots and their views; never modified after construction. */
   private static final class Memo {
     private final NodeState[] states;

@@ -1,0 +1,144 @@
+package io.capstan.scheduler;
+
+import io.capstan.scheduler.cluster.PodAllocation;
+import io.capstan.scheduler.cluster.ResourceAmounts;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The running workloads that a kind of candidate may preempt, in victim order, and the future
+ * snapshot without all of them; for one cycle's preemptible workloads and borrowing queues. Which
+ * ones are allowed depends on the candidate's queue, priority and level of attained service, on
+ * whether it reclaims nominal quota and on which queues borrow, not on its gang: candidates alike
+ * in all that share one list, sorted once.
+ */
+final class AllowedVictims {
+  /** Lowest priority first, then the most recently started (least work lost), then smallest. */
+  private static final Comparator<Victim> VICTIM_ORDER =
+      Comparator.<Victim>comparingInt(v -> v.running().workload().priority())
+          .thenComparing(v -> v.running().startedAt(), Comparator.reverseOrder())
+          .thenComparingLong(v -> v.total().gpuMilli())
+          .thenComparingLong(v -> v.total().cpuMillis())
+          .thenComparing(v -> v.running().workload().id());
+
+  private final List<RunningWorkload> running;
+  private final Instant now;
+  private final Map<Kind, List<RunningWorkload>> allowed = new HashMap<>();
+  private final Map<Kind, WorkingSnapshot> released = new HashMap<>();
+  private final Map<Kind, VictimBound.Largest> largest = new HashMap<>();
+
+  /** The snapshot that {@link #released} releases from. */
+  private WorkingSnapshot releasedFrom;
+
+  /**
+   * @param running running workloads that are not terminating and not yet chosen as victims
+   */
+  AllowedVictims(List<RunningWorkload> running, Instant now) {
+    this.running = List.copyOf(running);
+    this.now = now;
+  }
+
+  /**
+   * The victims {@code pending} may preempt, in victim order.
+   *
+   * @param book quota usage, whose borrowing queues must be those of every earlier call
+   */
+  List<RunningWorkload> of(PendingWorkload pending, QuotaBook book) {
+    return allowed.computeIfAbsent(kind(pending, book), kind -> find(pending, book, kind));
+  }
+
+  /**
+   * {@link VictimBound#mayFreeEnough} for the victims {@code pending} may preempt. What a victim
+   * holds depends only on which nodes a snapshot has, the same for every snapshot of a cycle.
+   */
+  boolean mayFreeEnough(PendingWorkload pending, WorkingSnapshot future, int budget) {
+    VictimBound.Largest bound =
+        largest.computeIfAbsent(
+            kind(pending, future.book()),
+            kind -> new VictimBound.Largest(future, of(pending, future.book())));
+    return bound.mayFreeEnough(pending.workload(), future, budget);
+  }
+
+  /** {@code future} without any of the victims that {@code pending} may preempt. */
+  WorkingSnapshot releasedAll(PendingWorkload pending, WorkingSnapshot future) {
+    if (future != releasedFrom) {
+      released.clear();
+      releasedFrom = future;
+    }
+    return released.computeIfAbsent(
+        kind(pending, future.book()), kind -> future.withReleased(of(pending, future.book())));
+  }
+
+  /**
+   * {@code before} became {@code after} by claiming {@code placement} for {@code workload}: the
+   * snapshots without the victims claim it too, as allocating and releasing commute.
+   */
+  void claimed(
+      WorkingSnapshot before,
+      WorkingSnapshot after,
+      Workload workload,
+      List<PodAllocation> placement) {
+    if (before == releasedFrom) {
+      released.replaceAll((kind, snapshot) -> snapshot.withAllocated(workload, placement));
+      releasedFrom = after;
+    }
+  }
+
+  private Kind kind(PendingWorkload pending, QuotaBook book) {
+    Workload candidate = pending.workload();
+    return new Kind(
+        candidate.queue(),
+        candidate.priority(),
+        PendingOrder.lasLevel(pending.attainedGpuSeconds()),
+        !book.wouldBorrow(candidate.queue(), candidate.total()));
+  }
+
+  private List<RunningWorkload> find(PendingWorkload pending, QuotaBook book, Kind kind) {
+    Map<String, Boolean> borrowing = new HashMap<>();
+    List<Victim> victims = new ArrayList<>();
+    for (RunningWorkload victim : running) {
+      boolean borrows = borrowing.computeIfAbsent(victim.workload().queue(), book::isBorrowing);
+      if (allowed(victim, pending, book, borrows, kind.reclaiming())) {
+        victims.add(new Victim(victim, victim.workload().total()));
+      }
+    }
+    victims.sort(VICTIM_ORDER);
+    List<RunningWorkload> ordered = new ArrayList<>(victims.size());
+    victims.forEach(victim -> ordered.add(victim.running()));
+    return List.copyOf(ordered);
+  }
+
+  /**
+   * @param borrowing whether the victim's queue borrows
+   * @param reclaiming whether the candidate's queue stays within its nominal quota
+   */
+  private boolean allowed(
+      RunningWorkload victim,
+      PendingWorkload pending,
+      QuotaBook book,
+      boolean borrowing,
+      boolean reclaiming) {
+    Workload candidate = pending.workload();
+    Workload workload = victim.workload();
+    boolean sameQueue = workload.queue().equals(candidate.queue());
+    boolean lowerPriority = workload.priority() < candidate.priority();
+    if (PreemptionPlanner.demoted(victim, pending, book, now)) {
+      return true;
+    }
+    if (!reclaiming) {
+      // Never preempt to let a queue borrow: only its own lower-priority work may make room.
+      return sameQueue && lowerPriority;
+    }
+    return lowerPriority || (!sameQueue && borrowing);
+  }
+
+  /** What decides which victims a candidate may preempt, besides the borrowing queues. */
+  private record Kind(String queue, int priority, int serviceLevel, boolean reclaiming) {}
+
+  /** A running workload with its total, computed once for sorting. */
+  private record Victim(RunningWorkload running, ResourceAmounts total) {}
+}
