@@ -31,7 +31,7 @@ import java.util.Map;
  * shortest-job-first that knows the true durations; writes the GPU allocation chart as SVG.
  *
  * <p>Run: {@code mvn -q -pl bench exec:java -Dexec.mainClass=io.capstan.bench.PhillyReplayBench
- * -Dexec.args="--from 2017-10-09 --days 7 --nodes 40 --chart philly.svg"}.
+ * -Dexec.args="--from 2017-10-09 --days 1 --nodes 12 --starvation-hours 1 --chart philly.svg"}.
  */
 public final class PhillyReplayBench {
   private PhillyReplayBench() {}
@@ -48,9 +48,11 @@ public final class PhillyReplayBench {
 
   public static void main(String[] args) throws IOException {
     Instant from = Instant.parse(CommandLine.value(args, "--from", "2017-10-09") + "T00:00:00Z");
-    Duration span = Duration.ofDays(Long.parseLong(CommandLine.value(args, "--days", "7")));
-    int nodeCount = Integer.parseInt(CommandLine.value(args, "--nodes", "40"));
+    Duration span = Duration.ofDays(Long.parseLong(CommandLine.value(args, "--days", "1")));
+    int nodeCount = Integer.parseInt(CommandLine.value(args, "--nodes", "12"));
     String chart = CommandLine.value(args, "--chart", "");
+    Duration starvationAge =
+        Duration.ofHours(Long.parseLong(CommandLine.value(args, "--starvation-hours", "1")));
 
     PhillyTrace trace = PhillyTrace.load();
     List<PhillyJob> window = trace.window(from, span);
@@ -60,13 +62,14 @@ public final class PhillyReplayBench {
     System.out.printf(
         Locale.ROOT,
         "%nPhilly replay: %d jobs submitted %s + %d days, %d nodes x 8 GPUs = %d GPUs, "
-            + "offered load %.2f (GPU-time asked / GPU-time in the window)%n%n",
+            + "offered load %.2f (GPU-time asked / GPU-time in the window), starvation age %s%n%n",
         window.size(),
         from,
         span.toDays(),
         nodeCount,
         gpus,
-        gpuSeconds / (gpus * (double) span.toSeconds()));
+        gpuSeconds / (gpus * (double) span.toSeconds()),
+        starvationAge);
 
     Map<String, SimulationReport> reports = new LinkedHashMap<>();
     Map<String, Double> millis = new LinkedHashMap<>();
@@ -78,7 +81,7 @@ public final class PhillyReplayBench {
           new Scheduler(
               new SchedulerConfig(
                   defaults.placer(),
-                  defaults.starvationAge(),
+                  starvationAge,
                   policy.backfill(),
                   defaults.maxPreemptionsPerCycle()));
       List<SimJob> jobs = PhillyReplay.jobs(window, policy.oracle());
