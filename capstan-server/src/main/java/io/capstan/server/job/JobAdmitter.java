@@ -57,7 +57,8 @@ final class JobAdmitter {
     }
     List<Node> nodes = runtime.nodes();
     Instant now = clock.instant();
-    CycleResult result = scheduler.runOnce(JobScheduling.state(nodes, live, queues.get()), now);
+    CycleResult result =
+        scheduler.runOnce(JobScheduling.state(nodes, live, queues.get(), now), now);
     Map<String, JobRecord> byUid = new LinkedHashMap<>();
     live.forEach(job -> byUid.put(job.uid(), job));
     for (Admission admission : result.admitted()) {

@@ -14,6 +14,7 @@ import io.capstan.scheduler.cluster.NodeSpec;
 import io.capstan.scheduler.cluster.NodeState;
 import io.capstan.scheduler.cluster.PodAllocation;
 import io.capstan.scheduler.cluster.PodDemand;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,8 +50,21 @@ final class JobScheduling {
     return job.phase() == JobPhase.QUEUED && job.holdsResources();
   }
 
+  /**
+   * When the job's current run started, as far as the store knows: its first start for its first
+   * attempt. A later attempt (after a restart or a preemption) counts as starting now, because the
+   * store keeps neither the attempt's start nor the service of earlier runs: the job then cannot be
+   * demoted by least attained service (decision 24) in place of being demoted at every readmission.
+   */
+  static Instant runStart(JobRecord job, Instant now) {
+    if (job.attempt() <= 1 && job.startedAt() != null) {
+      return job.startedAt();
+    }
+    return job.attempt() <= 1 ? job.createdAt() : now;
+  }
+
   static SchedulerState state(
-      List<Node> nodes, List<JobRecord> live, Map<String, QueueSpec> queues) {
+      List<Node> nodes, List<JobRecord> live, Map<String, QueueSpec> queues, Instant now) {
     Map<String, Node> byName = new LinkedHashMap<>();
     Map<String, NodeState> states = new LinkedHashMap<>();
     for (Node node : nodes) {
@@ -72,7 +86,7 @@ final class JobScheduling {
             new RunningWorkload(
                 workload(job),
                 allocations,
-                job.startedAt() == null ? job.createdAt() : job.startedAt(),
+                runStart(job, now),
                 0,
                 job.phase() == JobPhase.QUEUED || job.phase().isTerminal()));
       } else if (job.phase() == JobPhase.QUEUED) {
