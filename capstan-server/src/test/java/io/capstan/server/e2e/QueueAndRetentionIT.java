@@ -7,6 +7,7 @@ import io.capstan.server.CapstanServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Value;
@@ -47,6 +48,14 @@ class QueueAndRetentionIT {
   void setUp() {
     token = ServerFixture.adminToken(DATA);
     http = new TestingHttp("http://127.0.0.1:" + port);
+  }
+
+  /** A failed test must not leave a job holding the machine for the tests after it. */
+  @AfterEach
+  void cancelWhatIsLeft() {
+    for (JsonNode job : JSON.readTree(http.get(token, JOBS).body())) {
+      http.post(token, JOBS + "/" + job.get("name").asString() + "/cancel", null, "");
+    }
   }
 
   @Test
