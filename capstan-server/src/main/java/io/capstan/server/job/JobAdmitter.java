@@ -86,7 +86,9 @@ final class JobAdmitter {
     Placement placement =
         new Placement(JobScheduling.placement(job, admission.allocations(), nodes));
     boolean resumed = job.attempt() > 0;
-    JobRecord admitted = job.launched(job.attempt() + 1, job.restarts(), placement);
+    JobRecord admitted =
+        job.launched(job.attempt() + 1, job.restarts(), placement)
+            .withRuns(job.runs().started(clock.instant()));
     admitted =
         admitted.launched(
             admitted.attempt(),
@@ -116,7 +118,10 @@ final class JobAdmitter {
     String message =
         JobNames.inReason(preemption.reason(), byUid)
             + "; stopping gracefully, checkpoints kept, back in the queue";
-    JobRecord queued = job.transition(JobPhase.QUEUED, "Preempted", message, now);
+    long gpuMilli = JobScheduling.workload(job).total().gpuMilli();
+    JobRecord queued =
+        job.transition(JobPhase.QUEUED, "Preempted", message, now)
+            .withRuns(job.runs().preempted(now, gpuMilli));
     boolean saved =
         store.update(queued, job.phase(), new JobEvent(now, JobPhase.QUEUED, "Preempted", message));
     if (saved) {

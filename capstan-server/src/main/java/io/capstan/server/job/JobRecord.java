@@ -14,6 +14,7 @@ import java.util.List;
  * @param attempt the launched attempt (0 while queued); replicas are launched once per attempt
  * @param placement nodes, GPUs and endpoints of the current attempt
  * @param released whether the runtime has forgotten the replicas of a finished job
+ * @param runs its service across runs, for the scheduler
  */
 public record JobRecord(
     String uid,
@@ -29,7 +30,8 @@ public record JobRecord(
     int restarts,
     int attempt,
     Placement placement,
-    boolean released) {
+    boolean released,
+    JobRuns runs) {
   public JobRecord {
     requireNonNull(uid, "uid is null");
     requireNonNull(project, "project is null");
@@ -38,6 +40,27 @@ public record JobRecord(
     requireNonNull(phase, "phase is null");
     requireNonNull(createdAt, "createdAt is null");
     placement = placement == null ? Placement.NONE : placement;
+    runs = runs == null ? JobRuns.NONE : runs;
+  }
+
+  /** The same job with {@code next} service across runs. */
+  public JobRecord withRuns(JobRuns next) {
+    return new JobRecord(
+        uid,
+        project,
+        name,
+        spec,
+        phase,
+        reason,
+        message,
+        createdAt,
+        startedAt,
+        finishedAt,
+        restarts,
+        attempt,
+        placement,
+        released,
+        next);
   }
 
   /**
@@ -82,7 +105,8 @@ public record JobRecord(
         restarts,
         attempt,
         placement,
-        released);
+        released,
+        runs);
   }
 
   /** The same phase with a new explanation (e.g. why it still waits). */
@@ -101,7 +125,8 @@ public record JobRecord(
         restarts,
         attempt,
         placement,
-        released);
+        released,
+        runs);
   }
 
   public JobRecord launched(int newAttempt, int newRestarts, Placement newPlacement) {
@@ -119,7 +144,8 @@ public record JobRecord(
         newRestarts,
         newAttempt,
         newPlacement,
-        released);
+        released,
+        runs);
   }
 
   public JobRecord markReleased() {
@@ -137,6 +163,7 @@ public record JobRecord(
         restarts,
         attempt,
         placement,
-        true);
+        true,
+        runs);
   }
 }

@@ -51,16 +51,18 @@ final class JobScheduling {
   }
 
   /**
-   * When the job's current run started, as far as the store knows: its first start for its first
-   * attempt. A later attempt (after a restart or a preemption) counts as starting now, because the
-   * store keeps neither the attempt's start nor the service of earlier runs: the job then cannot be
-   * demoted by least attained service (decision 24) in place of being demoted at every readmission.
+   * When the job's current run started: as recorded at its admission; for a job admitted before
+   * that was recorded, its first start for its first attempt, else now (it is then not demoted by
+   * least attained service, decision 24, in place of being demoted at every readmission).
    */
   static Instant runStart(JobRecord job, Instant now) {
-    if (job.attempt() <= 1 && job.startedAt() != null) {
-      return job.startedAt();
+    if (job.runs().runStartedAt() != null) {
+      return job.runs().runStartedAt();
     }
-    return job.attempt() <= 1 ? job.createdAt() : now;
+    if (job.attempt() <= 1) {
+      return job.startedAt() != null ? job.startedAt() : job.createdAt();
+    }
+    return now;
   }
 
   static SchedulerState state(
@@ -87,10 +89,12 @@ final class JobScheduling {
                 workload(job),
                 allocations,
                 runStart(job, now),
-                0,
+                job.runs().attainedGpuSeconds(),
                 job.phase() == JobPhase.QUEUED || job.phase().isTerminal()));
       } else if (job.phase() == JobPhase.QUEUED) {
-        pending.add(new PendingWorkload(workload(job), 0));
+        pending.add(
+            new PendingWorkload(
+                workload(job), job.runs().attainedGpuSeconds(), job.runs().waitingSince()));
       }
     }
     return new SchedulerState(List.copyOf(states.values()), queues, pending, running);

@@ -78,7 +78,8 @@ public final class JobService {
             0,
             0,
             Placement.NONE,
-            false);
+            false,
+            null);
     scheduler
         .neverFits(
             JobScheduling.workload(candidate),
@@ -106,7 +107,8 @@ public final class JobService {
             0,
             0,
             Placement.NONE,
-            false);
+            false,
+            null);
     try {
       store.insert(
           job,

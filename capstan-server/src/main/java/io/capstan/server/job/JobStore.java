@@ -20,7 +20,8 @@ import tools.jackson.databind.json.JsonMapper;
 public final class JobStore {
   private static final String COLUMNS =
       "uid, project, name, spec_json, phase, reason, message, created_at, started_at,"
-          + " finished_at, restarts, attempt, placement_json, released";
+          + " finished_at, restarts, attempt, placement_json, released, run_started_at,"
+          + " attained_gpu_seconds, waiting_since";
 
   private final JdbcClient jdbc;
   private final TransactionTemplate tx;
@@ -41,7 +42,7 @@ public final class JobStore {
                       + COLUMNS
                       + ") values (:uid, :project, :name, :spec, :phase, :reason, :message,"
                       + " :created, :started, :finished, :restarts, :attempt, :placement,"
-                      + " :released)")
+                      + " :released, :runStarted, :attained, :waitingSince)")
               .params(rowParams(job))
               .update();
           writeReplicas(job.uid(), replicas);
@@ -105,7 +106,9 @@ public final class JobStore {
                           "update jobs set phase = :phase, reason = :reason, message = :message,"
                               + " started_at = :started, finished_at = :finished, restarts ="
                               + " :restarts, attempt = :attempt, placement_json = :placement,"
-                              + " released = :released where uid = :uid and phase = :expected")
+                              + " released = :released, run_started_at = :runStarted,"
+                              + " attained_gpu_seconds = :attained, waiting_since = :waitingSince"
+                              + " where uid = :uid and phase = :expected")
                       .params(rowParams(next))
                       .param("expected", expected.name())
                       .update();
@@ -205,6 +208,9 @@ public final class JobStore {
     params.put("attempt", job.attempt());
     params.put("placement", json.writeValueAsString(job.placement()));
     params.put("released", job.released());
+    params.put("runStarted", millis(job.runs().runStartedAt()));
+    params.put("attained", job.runs().attainedGpuSeconds());
+    params.put("waitingSince", millis(job.runs().waitingSince()));
     return params;
   }
 
@@ -225,7 +231,11 @@ public final class JobStore {
         rs.getString("placement_json") == null
             ? Placement.NONE
             : json.readValue(rs.getString("placement_json"), Placement.class),
-        rs.getBoolean("released"));
+        rs.getBoolean("released"),
+        new JobRuns(
+            instant(rs, "run_started_at"),
+            rs.getDouble("attained_gpu_seconds"),
+            instant(rs, "waiting_since")));
   }
 
   private ReplicaStatus mapReplica(ResultSet rs, int row) throws SQLException {

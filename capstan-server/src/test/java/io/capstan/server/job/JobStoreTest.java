@@ -47,7 +47,8 @@ class JobStoreTest {
         0,
         0,
         Placement.NONE,
-        false);
+        false,
+        null);
   }
 
   private static List<ReplicaStatus> pending(int count) {
@@ -89,6 +90,25 @@ class JobStoreTest {
         .containsExactly("worker-0", "worker-1");
     assertThat(store.events("u1")).containsExactly(event(JobPhase.QUEUED, "Submitted"));
     assertThat(store.find("nlp", "resnet")).isEmpty();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("databases")
+  void keepsTheServiceOfEarlierRunsAcrossAPreemption(TestingDatabase db) {
+    JobStore store = store(db);
+    JobRecord job = queued("u1", "vision", "resnet");
+    store.insert(job, pending(2), event(JobPhase.QUEUED, "Submitted"));
+
+    // Admitted at T0 + 1 min, preempted an hour later while holding 2 GPUs.
+    JobRecord running = job.withRuns(job.runs().started(T0.plusSeconds(60)));
+    assertThat(store.update(running, JobPhase.QUEUED, null)).isTrue();
+    assertThat(store.findByUid("u1").orElseThrow().runs().runStartedAt())
+        .isEqualTo(T0.plusSeconds(60));
+    JobRecord requeued = running.withRuns(running.runs().preempted(T0.plusSeconds(3660), 2000));
+    assertThat(store.update(requeued, JobPhase.QUEUED, null)).isTrue();
+
+    JobRuns read = store.findByUid("u1").orElseThrow().runs();
+    assertThat(read).isEqualTo(new JobRuns(null, 7200.0, T0.plusSeconds(3660)));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -113,7 +113,8 @@ class ClusterTopViewTest {
         0,
         1,
         placement,
-        false);
+        false,
+        null);
   }
 
   private static JobRecord queued(String project, String name) {
@@ -131,7 +132,8 @@ class ClusterTopViewTest {
         0,
         0,
         null,
-        false);
+        false,
+        null);
   }
 
   private static JobSpec spec(String name, Resources resources) {
