@@ -166,7 +166,7 @@ final class PreemptionPlanner {
     int victimPriority = victim.workload().priority();
     boolean sameQueue = victim.workload().queue().equals(candidate.queue());
     String preemptor = sameQueue ? "job " + candidate.id() : "a job of queue " + candidate.queue();
-    if (victimPriority == candidate.priority() && demoted(victim, pending, book, now)) {
+    if (demoted(victim, pending, book, now)) {
       return String.format(
           Locale.ROOT,
           "yielded to job %s of the same queue: least attained service first, and this job has"

@@ -200,7 +200,12 @@ public final class Simulator {
         JobState job = pending.remove(admission.workloadId());
         cluster.allocate(admission.allocations());
         running.put(job.id(), job);
-        schedule(job.start(now, admission.allocations()), SimEvent.Kind.COMPLETION, job.id(), 0);
+        // A completion carries the run it ends; a preemption since makes it stale.
+        schedule(
+            job.start(now, admission.allocations()),
+            SimEvent.Kind.COMPLETION,
+            job.id(),
+            job.epoch());
       }
       for (Preemption preemption : result.preemptions()) {
         preempt(running.get(preemption.victimId()), now);
@@ -222,9 +227,7 @@ public final class Simulator {
     }
 
     private void schedule(Instant time, SimEvent.Kind kind, String jobId, int epoch) {
-      // Completions carry the epoch of the run they end: the job's current one when scheduled.
-      int tagged = kind == SimEvent.Kind.COMPLETION ? jobs.get(jobId).epoch() : epoch;
-      events.add(new SimEvent(time, sequence++, kind, jobId, tagged));
+      events.add(new SimEvent(time, sequence++, kind, jobId, epoch));
     }
 
     private void sample(Instant now) {
