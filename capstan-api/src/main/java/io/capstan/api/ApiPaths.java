@@ -58,6 +58,28 @@ public final class ApiPaths {
   /** A project's quota: GET (members), PUT (installation admins) a {@code QuotaSpec}. */
   public static final String PROJECT_QUOTA = PROJECT + "/quota";
 
+  /** GET the project's inference services, POST create one ({@code ServiceSpec}). */
+  public static final String SERVICES = PROJECT + "/services";
+
+  /** GET one service ({@code ServiceView}), PATCH it ({@code ServiceUpdate}), DELETE it. */
+  public static final String SERVICE = SERVICES + "/{service}";
+
+  /** PUT the canary and its share ({@code TrafficRequest}). */
+  public static final String SERVICE_TRAFFIC = SERVICE + "/traffic";
+
+  /** POST: the canary becomes the stable version. */
+  public static final String SERVICE_PROMOTE = SERVICE + "/promote";
+
+  /** POST: drop the canary, or return to the previous stable version when there is none. */
+  public static final String SERVICE_ROLLBACK = SERVICE + "/rollback";
+
+  /**
+   * The serving gateway: KServe v2 HTTP paths below it ({@code /v2/models/{model}/infer}, ...) go
+   * to the service's replicas, split by weight between stable and canary. Needs the bearer token
+   * like the API; errors use the v2 body {@code {"error": "..."}}.
+   */
+  public static final String SERVING = "/serving/{project}/{service}";
+
   /**
    * GET what the cluster holds now ({@code ClusterTop}): totals and nodes for every caller, the
    * caller's own projects by name and all others summed into one row.

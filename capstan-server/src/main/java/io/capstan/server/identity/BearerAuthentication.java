@@ -3,13 +3,11 @@ package io.capstan.server.identity;
 import static java.util.Objects.requireNonNull;
 
 import io.capstan.api.error.CapstanException;
-import io.capstan.api.error.ErrorCode;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -24,20 +22,15 @@ import org.springframework.web.servlet.HandlerExceptionResolver;
 final class BearerAuthentication extends OncePerRequestFilter {
   static final String CALLER_ATTRIBUTE = Caller.class.getName();
 
-  private static final String SCHEME = "Bearer ";
-
-  private final TokenStore tokens;
-  private final UserStore users;
+  private final Authenticator authenticator;
   private final Set<String> openPaths;
   private final Supplier<HandlerExceptionResolver> errors;
 
   BearerAuthentication(
-      TokenStore tokens,
-      UserStore users,
+      Authenticator authenticator,
       Set<String> openPaths,
       Supplier<HandlerExceptionResolver> errors) {
-    this.tokens = requireNonNull(tokens, "tokens is null");
-    this.users = requireNonNull(users, "users is null");
+    this.authenticator = requireNonNull(authenticator, "authenticator is null");
     this.openPaths = Set.copyOf(openPaths);
     this.errors = requireNonNull(errors, "errors is null");
   }
@@ -56,7 +49,7 @@ final class BearerAuthentication extends OncePerRequestFilter {
       throws ServletException, IOException {
     Caller caller;
     try {
-      caller = authenticate(request.getHeader("Authorization"));
+      caller = authenticator.authenticate(request.getHeader("Authorization"));
     } catch (CapstanException e) {
       if (errors.get().resolveException(request, response, null, e) == null) {
         throw e;
@@ -67,31 +60,4 @@ final class BearerAuthentication extends OncePerRequestFilter {
     chain.doFilter(request, response);
   }
 
-  private Caller authenticate(String header) {
-    if (header == null || header.isBlank()) {
-      throw unauthenticated(
-          "Expected an 'Authorization: Bearer <token>' header, but the request had none");
-    }
-    if (!header.regionMatches(true, 0, SCHEME, 0, SCHEME.length())) {
-      int space = header.indexOf(' ');
-      throw unauthenticated(
-          "Expected an 'Authorization: Bearer <token>' header, but its scheme was '"
-              + (space < 0 ? header : header.substring(0, space))
-              + "'");
-    }
-    Optional<Caller> caller =
-        tokens
-            .authenticate(header.substring(SCHEME.length()).trim())
-            .flatMap(users::find)
-            .map(user -> new Caller(user.name(), user.admin()));
-    // Never echo the token: it may be a real secret pasted into the wrong place.
-    return caller.orElseThrow(
-        () ->
-            unauthenticated(
-                "Expected a valid API token, but the bearer token is unknown or was deleted"));
-  }
-
-  private static CapstanException unauthenticated(String message) {
-    return new CapstanException(ErrorCode.UNAUTHENTICATED, message);
-  }
 }

@@ -58,15 +58,19 @@ class IdentityConfiguration implements WebMvcConfigurer {
   }
 
   @Bean
+  Authenticator authenticator(TokenStore tokens, UserStore users) {
+    return new Authenticator(tokens, users);
+  }
+
+  @Bean
   FilterRegistrationBean<BearerAuthentication> bearerAuthentication(
-      TokenStore tokens,
-      UserStore users,
+      Authenticator authenticator,
       @Value("${springdoc.api-docs.path:/api/v1/openapi.json}") String openApiPath,
       @Qualifier("handlerExceptionResolver") ObjectProvider<HandlerExceptionResolver> errors) {
     // The resolver is looked up per failure, not at wiring time: filters are created before MVC.
     BearerAuthentication filter =
         new BearerAuthentication(
-            tokens, users, Set.of(ApiPaths.HEALTH, openApiPath), errors::getObject);
+            authenticator, Set.of(ApiPaths.HEALTH, openApiPath), errors::getObject);
     FilterRegistrationBean<BearerAuthentication> registration =
         new FilterRegistrationBean<>(filter);
     registration.addUrlPatterns("/api/*");

@@ -2,6 +2,7 @@ package io.capstan.server.job;
 
 import static java.util.Objects.requireNonNull;
 
+import io.capstan.api.job.JobLabels;
 import io.capstan.api.job.JobPhase;
 import io.capstan.api.job.Resources;
 import io.capstan.runtime.Node;
@@ -56,6 +57,9 @@ final class JobScheduling {
    * least attained service, decision 24, in place of being demoted at every readmission).
    */
   static Instant runStart(JobRecord job, Instant now) {
+    if (longRunning(job)) {
+      return now;
+    }
     if (job.runs().runStartedAt() != null) {
       return job.runs().runStartedAt();
     }
@@ -63,6 +67,15 @@ final class JobScheduling {
       return job.startedAt() != null ? job.startedAt() : job.createdAt();
     }
     return now;
+  }
+
+  /**
+   * A workload meant to run until stopped (a serving replica, label {@value JobLabels#LONG_RUNNING}
+   * {@code "true"}): least attained service never demotes it, since its service only grows; it
+   * is still preempted by higher priority or by reclaim (decision 28).
+   */
+  static boolean longRunning(JobRecord job) {
+    return "true".equals(job.spec().labels().get(JobLabels.LONG_RUNNING));
   }
 
   static SchedulerState state(

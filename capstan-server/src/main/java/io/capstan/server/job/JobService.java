@@ -59,7 +59,14 @@ public final class JobService {
 
   /** Validates and stores a job as Queued; a rejected spec stores nothing. */
   public SubmitResponse submit(String project, String text) {
-    JobSpec spec = parser.parse(text);
+    return submit(project, parser.parse(text));
+  }
+
+  /**
+   * Stores a job built by another controller (e.g. a serving replica) as Queued, with the same
+   * checks as a submitted spec.
+   */
+  public SubmitResponse submit(String project, JobSpec spec) {
     String uid =
         spec.name() + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
     Instant now = clock.instant();
@@ -145,6 +152,11 @@ public final class JobService {
       views.add(view(job, false));
     }
     return views;
+  }
+
+  /** The project's jobs as stored, for controllers that own some of them. */
+  public List<JobRecord> records(String project) {
+    return store.list(project);
   }
 
   public JobView get(String project, String name) {

@@ -22,6 +22,9 @@ class RuntimeConfiguration {
   /** The image of the bundled examples; on one machine it maps {@code /examples} to the repo's. */
   static final String EXAMPLES_IMAGE = "capstan/examples*";
 
+  /** The model server's image; on one machine {@code /opt/capstan} is the built jar's directory. */
+  static final String MODEL_SERVER_IMAGE = "capstan/model-server*";
+
   @Bean(destroyMethod = "close")
   WorkloadRuntime workloadRuntime(
       ServerConfig server,
@@ -39,6 +42,12 @@ class RuntimeConfiguration {
     environments.put(
         EXAMPLES_IMAGE,
         new Environment(Map.of("/examples", capstanHome.resolve("examples")), null, Map.of()));
+    environments.put(
+        MODEL_SERVER_IMAGE,
+        new Environment(
+            Map.of("/opt/capstan", capstanHome.resolve("capstan-serving").resolve("target")),
+            null,
+            Map.of()));
     LocalRuntimeConfig config =
         new LocalRuntimeConfig(
             defaults.stateDir(),

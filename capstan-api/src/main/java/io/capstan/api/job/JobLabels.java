@@ -1,0 +1,19 @@
+package io.capstan.api.job;
+
+/** Labels with a meaning to Capstan itself. */
+public final class JobLabels {
+  private JobLabels() {}
+
+  /**
+   * {@code "true"} marks a workload meant to run until stopped (a serving replica, a notebook):
+   * least-attained-service ordering never demotes it, since its service only grows. Higher
+   * priority and reclaim of lent quota still preempt it.
+   */
+  public static final String LONG_RUNNING = "capstan.io/long-running";
+
+  /** The inference service a serving replica belongs to (its uid). */
+  public static final String SERVICE = "capstan.io/service";
+
+  /** The model version a serving replica serves. */
+  public static final String MODEL_VERSION = "capstan.io/model-version";
+}

@@ -1,0 +1,81 @@
+package io.capstan.server.serving;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Requests, errors and latency per served version, as the gateway saw them since the control plane
+ * started. Latency percentiles are over the last {@value #WINDOW} requests of each version.
+ */
+final class RequestStats {
+  static final int WINDOW = 4096;
+
+  private final Map<String, Counters> byVersion = new ConcurrentHashMap<>();
+
+  void record(String project, String service, int version, long nanos, boolean error) {
+    Counters counters = byVersion.computeIfAbsent(key(project, service, version), k -> new Counters());
+    counters.requests.increment();
+    if (error) {
+      counters.errors.increment();
+    }
+    counters.latency(nanos);
+  }
+
+  Snapshot snapshot(String project, String service, int version) {
+    Counters counters = byVersion.get(key(project, service, version));
+    return counters == null ? Snapshot.NONE : counters.snapshot();
+  }
+
+  void forget(String project, String service) {
+    String prefix = project + "/" + service + "/";
+    byVersion.keySet().removeIf(key -> key.startsWith(prefix));
+  }
+
+  private static String key(String project, String service, int version) {
+    return project + "/" + service + "/" + version;
+  }
+
+  /**
+   * @param requests all requests
+   * @param errors failed ones
+   * @param p50Millis median latency, or null without requests
+   * @param p99Millis 99th percentile, or null without requests
+   */
+  record Snapshot(long requests, long errors, Double p50Millis, Double p99Millis) {
+    static final Snapshot NONE = new Snapshot(0, 0, null, null);
+  }
+
+  private static final class Counters {
+    final LongAdder requests = new LongAdder();
+    final LongAdder errors = new LongAdder();
+    private final long[] ring = new long[WINDOW];
+    private int next;
+    private int size;
+
+    synchronized void latency(long nanos) {
+      ring[next] = nanos;
+      next = (next + 1) % WINDOW;
+      size = Math.min(size + 1, WINDOW);
+    }
+
+    Snapshot snapshot() {
+      long[] sorted;
+      synchronized (this) {
+        sorted = Arrays.copyOf(ring, size);
+      }
+      if (sorted.length == 0) {
+        return new Snapshot(requests.sum(), errors.sum(), null, null);
+      }
+      Arrays.sort(sorted);
+      return new Snapshot(
+          requests.sum(), errors.sum(), millis(sorted, 0.50), millis(sorted, 0.99));
+    }
+
+    private static double millis(long[] sorted, double quantile) {
+      int index = (int) Math.ceil(quantile * sorted.length) - 1;
+      return sorted[Math.max(0, Math.min(sorted.length - 1, index))] / 1e6;
+    }
+  }
+}

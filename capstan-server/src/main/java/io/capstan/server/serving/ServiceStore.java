@@ -1,0 +1,179 @@
+package io.capstan.server.serving;
+
+import io.capstan.api.serving.ServiceEvent;
+import io.capstan.api.serving.ServiceSpec;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Inference services and their events in the database (H2 or PostgreSQL). */
+final class ServiceStore {
+  private static final String COLUMNS =
+      "uid, project, spec_json, stable_version, canary_version, previous_version,"
+          + " desired_replicas, generation, created_at, updated_at";
+  private static final int MAX_MESSAGE = 4000;
+
+  private final JdbcClient jdbc;
+  private final TransactionTemplate tx;
+  private final JsonMapper json;
+
+  ServiceStore(JdbcClient jdbc, TransactionTemplate tx, JsonMapper json) {
+    this.jdbc = jdbc;
+    this.tx = tx;
+    this.json = json;
+  }
+
+  /** Stores a new service with its first event; false when the name is taken in the project. */
+  boolean insert(ServiceRecord service, ServiceEvent event) {
+    try {
+      tx.executeWithoutResult(
+          status -> {
+            jdbc.sql(
+                    "insert into inference_services (uid, project, name, spec_json,"
+                        + " stable_version, canary_version, previous_version, desired_replicas,"
+                        + " generation, created_at, updated_at) values (:uid, :project, :name,"
+                        + " :spec, :stable, :canary, :previous, :desired, :generation, :created,"
+                        + " :updated)")
+                .params(params(service))
+                .update();
+            appendEvent(service.uid(), event);
+          });
+      return true;
+    } catch (DuplicateKeyException e) {
+      return false;
+    }
+  }
+
+  Optional<ServiceRecord> find(String project, String name) {
+    return jdbc.sql(
+            "select " + COLUMNS + " from inference_services where project = ? and name = ?")
+        .params(project, name)
+        .query(this::map)
+        .optional();
+  }
+
+  List<ServiceRecord> list(String project) {
+    return jdbc.sql(
+            "select " + COLUMNS + " from inference_services where project = ? order by name")
+        .param(project)
+        .query(this::map)
+        .list();
+  }
+
+  List<ServiceRecord> listAll() {
+    return jdbc.sql("select " + COLUMNS + " from inference_services order by project, name")
+        .query(this::map)
+        .list();
+  }
+
+  /**
+   * Saves {@code next} if nobody changed the service since {@code expected} was read (same
+   * generation), bumping the generation; records {@code event} when given. False when someone else
+   * won; the caller re-reads.
+   */
+  boolean update(ServiceRecord next, ServiceRecord expected, ServiceEvent event) {
+    Boolean saved =
+        tx.execute(
+            status -> {
+              Map<String, Object> params = params(next);
+              params.put("generation", expected.generation() + 1);
+              params.put("expected", expected.generation());
+              int rows =
+                  jdbc.sql(
+                          "update inference_services set spec_json = :spec, stable_version ="
+                              + " :stable, canary_version = :canary, previous_version = :previous,"
+                              + " desired_replicas = :desired, generation = :generation,"
+                              + " updated_at = :updated where uid = :uid and generation ="
+                              + " :expected")
+                      .params(params)
+                      .update();
+              if (rows == 1 && event != null) {
+                appendEvent(next.uid(), event);
+              }
+              return rows == 1;
+            });
+    return Boolean.TRUE.equals(saved);
+  }
+
+  /** Deletes the service and its events; its replica jobs are the caller's to stop. */
+  void delete(String uid) {
+    tx.executeWithoutResult(
+        status -> {
+          jdbc.sql("delete from inference_service_events where service_uid = ?")
+              .param(uid)
+              .update();
+          jdbc.sql("delete from inference_services where uid = ?").param(uid).update();
+        });
+  }
+
+  void appendEvent(String uid, ServiceEvent event) {
+    jdbc.sql(
+            "insert into inference_service_events (service_uid, at, reason, message) values (?, ?,"
+                + " ?, ?)")
+        .params(
+            uid,
+            event.time().toEpochMilli(),
+            event.reason(),
+            event.message() == null
+                ? null
+                : event.message().substring(0, Math.min(MAX_MESSAGE, event.message().length())))
+        .update();
+  }
+
+  List<ServiceEvent> events(String uid) {
+    return jdbc.sql(
+            "select at, reason, message from inference_service_events where service_uid = ? order"
+                + " by id")
+        .param(uid)
+        .query(
+            (rs, row) ->
+                new ServiceEvent(
+                    Instant.ofEpochMilli(rs.getLong("at")),
+                    rs.getString("reason"),
+                    rs.getString("message")))
+        .list();
+  }
+
+  private Map<String, Object> params(ServiceRecord service) {
+    Map<String, Object> params = new LinkedHashMap<>();
+    params.put("uid", service.uid());
+    params.put("project", service.project());
+    params.put("name", service.name());
+    params.put("spec", json.writeValueAsString(service.spec()));
+    params.put("stable", service.stableVersion());
+    params.put("canary", service.canaryVersion());
+    params.put("previous", service.previousVersion());
+    params.put("desired", service.desiredReplicas());
+    params.put("generation", service.generation());
+    params.put("created", service.createdAt().toEpochMilli());
+    params.put("updated", service.updatedAt().toEpochMilli());
+    return params;
+  }
+
+  private ServiceRecord map(ResultSet rs, int row) throws SQLException {
+    return new ServiceRecord(
+        rs.getString("uid"),
+        rs.getString("project"),
+        json.readValue(rs.getString("spec_json"), ServiceSpec.class),
+        integer(rs, "stable_version"),
+        integer(rs, "canary_version"),
+        integer(rs, "previous_version"),
+        rs.getInt("desired_replicas"),
+        rs.getLong("generation"),
+        Instant.ofEpochMilli(rs.getLong("created_at")),
+        Instant.ofEpochMilli(rs.getLong("updated_at")));
+  }
+
+  private static Integer integer(ResultSet rs, String column) throws SQLException {
+    int value = rs.getInt(column);
+    return rs.wasNull() ? null : value;
+  }
+}

@@ -1,0 +1,446 @@
+package io.capstan.server.serving;
+
+import io.capstan.api.error.CapstanException;
+import io.capstan.api.job.JobPhase;
+import io.capstan.api.serving.ServiceEvent;
+import io.capstan.server.job.JobDirectories;
+import io.capstan.server.job.JobRecord;
+import io.capstan.server.job.JobService;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One pass of the serving controller over every service: resolves the stable and canary model
+ * references (an alias that moved starts a rollout), starts and retires replica jobs track by track
+ * ({@link TrackPlan}), probes the running replicas, chooses the replica count (autoscaling) and
+ * publishes the routes the gateway uses. A replica leaves the routes before it is stopped and is
+ * stopped only once its in-flight requests are answered, so no request is cut off.
+ */
+final class ServingReconciler {
+  private static final Logger log = LoggerFactory.getLogger(ServingReconciler.class);
+  private static final long RETIRE_GRACE_MILLIS = 5_000;
+  private static final String CONTROLLER = "the serving controller";
+
+  private final ServiceStore store;
+  private final JobService jobs;
+  private final JobDirectories dirs;
+  private final ModelLookup models;
+  private final ReplicaJobs replicaJobs;
+  private final ReadinessProbe probe;
+  private final ServingRoutes routes;
+  private final Autoscaler autoscaler;
+  private final Clock clock;
+
+  private final Map<String, Backend> backends = new ConcurrentHashMap<>();
+  private final Set<String> ready = ConcurrentHashMap.newKeySet();
+  private final Map<String, Instant> retiring = new ConcurrentHashMap<>();
+  private final Map<String, Health> health = new ConcurrentHashMap<>();
+  private final Set<String> rollingOut = new HashSet<>();
+
+  ServingReconciler(
+      ServiceStore store,
+      JobService jobs,
+      JobDirectories dirs,
+      ModelLookup models,
+      ReplicaJobs replicaJobs,
+      ReadinessProbe probe,
+      ServingRoutes routes,
+      Autoscaler autoscaler,
+      Clock clock) {
+    this.store = store;
+    this.jobs = jobs;
+    this.dirs = dirs;
+    this.models = models;
+    this.replicaJobs = replicaJobs;
+    this.probe = probe;
+    this.routes = routes;
+    this.autoscaler = autoscaler;
+    this.clock = clock;
+  }
+
+  /** How a service answers now, as the last pass saw it. */
+  record Health(String phase, String message) {}
+
+  void runOnce() {
+    for (ServiceRecord service : store.listAll()) {
+      try {
+        reconcile(service);
+      } catch (RuntimeException e) {
+        log.warn("Serving controller pass failed for service {}/{}", service.project(), service.name(), e);
+        health.put(service.uid(), new Health("Degraded", "controller error: " + e.getMessage()));
+      }
+    }
+  }
+
+  Optional<Health> health(String serviceUid) {
+    return Optional.ofNullable(health.get(serviceUid));
+  }
+
+  boolean isReady(String jobUid) {
+    return ready.contains(jobUid) && !retiring.containsKey(jobUid);
+  }
+
+  /** Stops every replica of a deleted service and forgets its state. */
+  void forget(ServiceRecord service) {
+    routes.remove(service.project(), service.name());
+    autoscaler.forget(service.uid());
+    health.remove(service.uid());
+    for (JobRecord job : replicas(service)) {
+      if (!job.phase().isTerminal()) {
+        cancel(job);
+      }
+      backends.remove(job.uid());
+      ready.remove(job.uid());
+      retiring.remove(job.uid());
+    }
+  }
+
+  private void reconcile(ServiceRecord service) {
+    Instant now = clock.instant();
+    List<String> problems = new ArrayList<>();
+    service = resolveVersions(service, problems, now);
+    if (service == null) {
+      return;
+    }
+    if (service.stableVersion() == null) {
+      health.put(service.uid(), new Health("Pending", String.join("; ", problems)));
+      return;
+    }
+    List<JobRecord> live = new ArrayList<>();
+    for (JobRecord job : replicas(service)) {
+      if (job.phase().isTerminal()) {
+        forgetReplica(job.uid());
+      } else {
+        live.add(job);
+        probe(job);
+      }
+    }
+    finishRetiring(live, now);
+    int stable = service.stableVersion();
+    Integer canary = service.spec().canary() == null ? null : service.canaryVersion();
+    Integer previous = service.previousVersion();
+    List<JobRecord> stableJobs = new ArrayList<>();
+    List<JobRecord> canaryJobs = new ArrayList<>();
+    List<JobRecord> replacedJobs = new ArrayList<>();
+    List<JobRecord> strayJobs = new ArrayList<>();
+    for (JobRecord job : live) {
+      if (retiring.containsKey(job.uid())) {
+        continue;
+      }
+      int version = ReplicaJobs.version(job);
+      if (version == stable) {
+        stableJobs.add(job);
+      } else if (canary != null && version == canary) {
+        canaryJobs.add(job);
+      } else if (previous != null && version == previous) {
+        replacedJobs.add(job);
+      } else {
+        strayJobs.add(job);
+      }
+    }
+    strayJobs.forEach(job -> retire(job, now));
+    int inFlight = 0;
+    for (JobRecord job : stableJobs) {
+      inFlight += inFlight(job);
+    }
+    for (JobRecord job : replacedJobs) {
+      inFlight += inFlight(job);
+    }
+    service = scale(service, inFlight, now);
+    int wanted = service.desiredReplicas();
+    apply(service, stable, TrackPlan.of(plan(stableJobs), plan(replacedJobs), wanted), live, now);
+    int canaryWanted =
+        canary == null ? 0 : Math.max(1, (wanted * service.canaryPercent() + 99) / 100);
+    if (canary != null) {
+      apply(service, canary, TrackPlan.of(plan(canaryJobs), List.of(), canaryWanted), live, now);
+    } else {
+      canaryJobs.forEach(job -> retire(job, now));
+    }
+    publish(service, stableJobs, replacedJobs, canaryJobs);
+    recordHealth(service, stableJobs, replacedJobs, canaryJobs, wanted, canaryWanted, problems, now);
+  }
+
+  /** Resolves the references; stores a changed version with its event. Null when it was deleted. */
+  private ServiceRecord resolveVersions(ServiceRecord service, List<String> problems, Instant now) {
+    Integer stable = service.stableVersion();
+    Integer canary = service.canaryVersion();
+    Integer previous = service.previousVersion();
+    List<ServiceEvent> events = new ArrayList<>();
+    try {
+      ServedModel model = models.resolve(service.project(), service.spec().model());
+      if (stable == null || model.version() != stable) {
+        if (stable != null) {
+          previous = stable;
+          events.add(
+              new ServiceEvent(
+                  now,
+                  "RolloutStarted",
+                  "Rolling out version "
+                      + model.version()
+                      + " in place of "
+                      + stable
+                      + " ("
+                      + service.spec().model()
+                      + ")"));
+        }
+        stable = model.version();
+      }
+    } catch (CapstanException e) {
+      problems.add("cannot resolve model '" + service.spec().model() + "': " + e.getMessage());
+    }
+    if (service.spec().canary() == null) {
+      canary = null;
+    } else {
+      try {
+        ServedModel model = models.resolve(service.project(), service.spec().canary().model());
+        canary = model.version();
+      } catch (CapstanException e) {
+        problems.add(
+            "cannot resolve canary '" + service.spec().canary().model() + "': " + e.getMessage());
+      }
+    }
+    if (java.util.Objects.equals(stable, service.stableVersion())
+        && java.util.Objects.equals(canary, service.canaryVersion())
+        && java.util.Objects.equals(previous, service.previousVersion())) {
+      return service;
+    }
+    ServiceRecord next = service.withVersions(stable, canary, previous);
+    store.update(next, service, events.isEmpty() ? null : events.get(0));
+    // Whether this update or a concurrent one won, the stored row is the truth.
+    return store.find(service.project(), service.name()).orElse(null);
+  }
+
+  private ServiceRecord scale(ServiceRecord service, int inFlight, Instant now) {
+    int desired =
+        autoscaler.desired(
+            service.uid(),
+            service.desiredReplicas(),
+            inFlight,
+            service.spec().targetInFlight(),
+            service.spec().minReplicas(),
+            service.spec().maxReplicas(),
+            now);
+    if (desired == service.desiredReplicas()) {
+      return service;
+    }
+    ServiceRecord next = service.withDesiredReplicas(desired);
+    ServiceEvent event =
+        new ServiceEvent(
+            now,
+            "Scaled",
+            "Scaled from "
+                + service.desiredReplicas()
+                + " to "
+                + desired
+                + " replicas ("
+                + inFlight
+                + " requests in flight, target "
+                + service.spec().targetInFlight()
+                + " per replica)");
+    if (store.update(next, service, event)) {
+      return store.find(service.project(), service.name()).orElse(next);
+    }
+    return service;
+  }
+
+  private void apply(
+      ServiceRecord service, int version, TrackPlan plan, List<JobRecord> live, Instant now) {
+    for (TrackPlan.Replica replica : plan.retire()) {
+      live.stream().filter(job -> job.name().equals(replica.job())).findFirst().ifPresent(job -> retire(job, now));
+    }
+    if (plan.start() == 0) {
+      return;
+    }
+    ServedModel model;
+    try {
+      model = models.resolve(service.project(), service.spec().model());
+      if (model.version() != version) {
+        model = models.resolve(service.project(), model.name() + ":" + version);
+      }
+    } catch (CapstanException e) {
+      log.warn("Cannot start a replica of {}/{}: {}", service.project(), service.name(), e.getMessage());
+      return;
+    }
+    for (int i = 0; i < plan.start(); i++) {
+      jobs.submit(service.project(), replicaJobs.spec(service, model));
+    }
+  }
+
+  private List<TrackPlan.Replica> plan(List<JobRecord> replicas) {
+    return replicas.stream()
+        .map(
+            job ->
+                new TrackPlan.Replica(job.name(), isReady(job.uid()), job.createdAt().toEpochMilli()))
+        .toList();
+  }
+
+  private void publish(
+      ServiceRecord service,
+      List<JobRecord> stableJobs,
+      List<JobRecord> replacedJobs,
+      List<JobRecord> canaryJobs) {
+    List<Backend> stable = new ArrayList<>();
+    List<Backend> canary = new ArrayList<>();
+    for (JobRecord job : stableJobs) {
+      answering(job).ifPresent(stable::add);
+    }
+    for (JobRecord job : replacedJobs) {
+      answering(job).ifPresent(stable::add);
+    }
+    for (JobRecord job : canaryJobs) {
+      answering(job).ifPresent(canary::add);
+    }
+    routes.put(service.project(), service.name(), new Route(service.canaryPercent(), stable, canary));
+  }
+
+  private Optional<Backend> answering(JobRecord job) {
+    return isReady(job.uid()) ? Optional.ofNullable(backends.get(job.uid())) : Optional.empty();
+  }
+
+  private void recordHealth(
+      ServiceRecord service,
+      List<JobRecord> stableJobs,
+      List<JobRecord> replacedJobs,
+      List<JobRecord> canaryJobs,
+      int wanted,
+      int canaryWanted,
+      List<String> problems,
+      Instant now) {
+    long readyStable = stableJobs.stream().filter(job -> isReady(job.uid())).count();
+    long readyReplaced = replacedJobs.stream().filter(job -> isReady(job.uid())).count();
+    long readyCanary = canaryJobs.stream().filter(job -> isReady(job.uid())).count();
+    List<String> notes = new ArrayList<>(problems);
+    for (JobRecord job : stableJobs) {
+      if (job.phase() == JobPhase.QUEUED && job.message() != null) {
+        notes.add(job.name() + " is waiting: " + job.message());
+      }
+    }
+    for (JobRecord job : canaryJobs) {
+      if (job.phase() == JobPhase.QUEUED && job.message() != null) {
+        notes.add(job.name() + " is waiting: " + job.message());
+      }
+    }
+    String phase;
+    if (readyStable + readyReplaced + readyCanary == 0) {
+      phase = "Pending";
+    } else if (!replacedJobs.isEmpty() || readyStable != wanted || stableJobs.size() != wanted) {
+      phase = replacedJobs.isEmpty() && readyStable < Math.min(wanted, stableJobs.size()) ? "Degraded" : "Progressing";
+    } else if (canaryWanted > 0 && readyCanary < canaryWanted) {
+      phase = "Progressing";
+    } else {
+      phase = "Ready";
+    }
+    boolean rolling = !replacedJobs.isEmpty();
+    if (rolling) {
+      rollingOut.add(service.uid());
+    } else if (rollingOut.remove(service.uid())) {
+      ServiceEvent done =
+          new ServiceEvent(
+              now,
+              "RolloutFinished",
+              "Every stable replica serves version " + service.stableVersion());
+      store.appendEvent(service.uid(), done);
+    }
+    health.put(service.uid(), new Health(phase, String.join("; ", notes)));
+  }
+
+  private List<JobRecord> replicas(ServiceRecord service) {
+    List<JobRecord> owned = new ArrayList<>();
+    for (JobRecord job : jobs.records(service.project())) {
+      if (ReplicaJobs.belongsTo(job, service)) {
+        owned.add(job);
+      }
+    }
+    return owned;
+  }
+
+  /** Updates where a running replica listens and whether it answers. */
+  private void probe(JobRecord job) {
+    if (job.phase() != JobPhase.RUNNING) {
+      ready.remove(job.uid());
+      return;
+    }
+    Optional<ReadinessProbe.Ports> ports =
+        probe.ports(dirs.workDir(job.uid(), ReplicaJobs.REPLICA).resolve(ReplicaJobs.PORTS_FILE));
+    if (ports.isEmpty()) {
+      ready.remove(job.uid());
+      return;
+    }
+    URI http = URI.create("http://127.0.0.1:" + ports.get().http());
+    Backend backend = backends.get(job.uid());
+    if (backend == null
+        || !backend.http().equals(http)
+        || backend.grpcPort() != ports.get().grpc()) {
+      backend = new Backend(job.name(), ReplicaJobs.version(job), http, ports.get().grpc());
+      backends.put(job.uid(), backend);
+    }
+    String model = modelOf(job);
+    if (probe.ready(http, model, backend.version())) {
+      ready.add(job.uid());
+    } else {
+      ready.remove(job.uid());
+    }
+  }
+
+  /** The model name a replica serves, from its {@code --model NAME:VERSION=PATH} argument. */
+  private static String modelOf(JobRecord job) {
+    List<String> args = job.spec().replicaGroups().get(0).args();
+    int index = args.indexOf("--model");
+    String value = args.get(index + 1);
+    return value.substring(0, value.indexOf(':'));
+  }
+
+  private int inFlight(JobRecord job) {
+    Backend backend = backends.get(job.uid());
+    return backend == null ? 0 : backend.inFlight();
+  }
+
+  /** Takes a replica out of the routes; it is stopped once idle (see {@link #finishRetiring}). */
+  private void retire(JobRecord job, Instant now) {
+    if (!ready.contains(job.uid())) {
+      cancel(job);
+      forgetReplica(job.uid());
+      return;
+    }
+    retiring.putIfAbsent(job.uid(), now);
+  }
+
+  private void finishRetiring(List<JobRecord> live, Instant now) {
+    for (JobRecord job : live) {
+      Instant since = retiring.get(job.uid());
+      if (since == null) {
+        continue;
+      }
+      boolean idle = inFlight(job) == 0;
+      boolean overdue = now.toEpochMilli() - since.toEpochMilli() > RETIRE_GRACE_MILLIS;
+      if ((idle && now.isAfter(since)) || overdue) {
+        cancel(job);
+        forgetReplica(job.uid());
+      }
+    }
+  }
+
+  private void forgetReplica(String jobUid) {
+    backends.remove(jobUid);
+    ready.remove(jobUid);
+    retiring.remove(jobUid);
+  }
+
+  private void cancel(JobRecord job) {
+    try {
+      jobs.cancel(job.project(), job.name(), CONTROLLER);
+    } catch (CapstanException e) {
+      log.debug("Replica {} was already stopping: {}", job.name(), e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,28 @@
+package io.capstan.server.serving;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The gateway's routing table: one {@link Route} per service, replaced whole by the serving
+ * controller after every pass, read by every request without locking.
+ */
+final class ServingRoutes {
+  private final Map<String, Route> routes = new ConcurrentHashMap<>();
+
+  Route find(String project, String service) {
+    return routes.getOrDefault(key(project, service), Route.EMPTY);
+  }
+
+  void put(String project, String service, Route route) {
+    routes.put(key(project, service), route);
+  }
+
+  void remove(String project, String service) {
+    routes.remove(key(project, service));
+  }
+
+  private static String key(String project, String service) {
+    return project + "/" + service;
+  }
+}
