@@ -6,8 +6,8 @@ public final class JobLabels {
 
   /**
    * {@code "true"} marks a workload meant to run until stopped (a serving replica, a notebook):
-   * least-attained-service ordering never demotes it, since its service only grows. Higher
-   * priority and reclaim of lent quota still preempt it.
+   * least-attained-service ordering never demotes it, since its service only grows. Higher priority
+   * and reclaim of lent quota still preempt it.
    */
   public static final String LONG_RUNNING = "capstan.io/long-running";
 

@@ -12,7 +12,11 @@ import java.util.List;
  * @param events what happened, oldest first (only on a single get)
  */
 public record ServiceView(
-    String name, String project, ServiceSpec spec, ServiceStatus status, List<ServiceEvent> events) {
+    String name,
+    String project,
+    ServiceSpec spec,
+    ServiceStatus status,
+    List<ServiceEvent> events) {
   public ServiceView {
     events = events == null ? List.of() : List.copyOf(events);
   }

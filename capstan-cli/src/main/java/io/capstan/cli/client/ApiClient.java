@@ -79,6 +79,14 @@ public final class ApiClient {
     return decode(send(request), type, path);
   }
 
+  /** POSTs {@code body} as JSON and returns the answer's text. */
+  public String postJson(String path, Object body) {
+    return send(
+        request(path)
+            .header("Content-Type", JSON)
+            .POST(HttpRequest.BodyPublishers.ofString(codec.toJson(body), StandardCharsets.UTF_8)));
+  }
+
   /** POSTs without a body and returns the answer's text. */
   public String post(String path) {
     return send(request(path).POST(HttpRequest.BodyPublishers.noBody()));
@@ -90,6 +98,16 @@ public final class ApiClient {
         request(path)
             .header("Content-Type", JSON)
             .PUT(HttpRequest.BodyPublishers.ofString(codec.toJson(body), StandardCharsets.UTF_8)));
+  }
+
+  /** PATCHes {@code body} as JSON and returns the answer's text. */
+  public String patch(String path, Object body) {
+    return send(
+        request(path)
+            .header("Content-Type", JSON)
+            .method(
+                "PATCH",
+                HttpRequest.BodyPublishers.ofString(codec.toJson(body), StandardCharsets.UTF_8)));
   }
 
   public void delete(String path) {

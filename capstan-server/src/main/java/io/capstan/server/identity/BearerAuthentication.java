@@ -59,5 +59,4 @@ final class BearerAuthentication extends OncePerRequestFilter {
     request.setAttribute(CALLER_ATTRIBUTE, caller);
     chain.doFilter(request, response);
   }
-
 }

@@ -22,7 +22,8 @@ final class Autoscaler {
   }
 
   /** The replicas wanted now; call once per controller pass and service. */
-  int desired(String serviceUid, int current, int inFlight, int target, int min, int max, Instant now) {
+  int desired(
+      String serviceUid, int current, int inFlight, int target, int min, int max, Instant now) {
     int recommended = clamp((inFlight + target - 1) / target, min, max);
     Deque<Sample> samples = history.computeIfAbsent(serviceUid, uid -> new ArrayDeque<>());
     samples.addLast(new Sample(now, recommended));

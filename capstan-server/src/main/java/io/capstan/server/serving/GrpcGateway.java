@@ -39,8 +39,8 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * The serving gateway over gRPC: any unary call of {@code inference.GRPCInferenceService} (or any
- * other service the replicas offer) goes, unparsed, to one ready replica of the service named by the
- * metadata {@code capstan-project} and {@code capstan-service}, authenticated by {@code
+ * other service the replicas offer) goes, unparsed, to one ready replica of the service named by
+ * the metadata {@code capstan-project} and {@code capstan-service}, authenticated by {@code
  * authorization: Bearer <token>} like the API. Replicas are chosen as over HTTP; a call that could
  * not reach its replica ({@code UNAVAILABLE}) is sent to another one.
  */
@@ -199,7 +199,8 @@ final class GrpcGateway implements SmartLifecycle {
     ThreadLocalRandom random = ThreadLocalRandom.current();
     List<Backend> track = route.track(random);
     Set<Backend> tried = new HashSet<>();
-    StatusRuntimeException last = Status.UNAVAILABLE.withDescription("no replica answered").asRuntimeException();
+    StatusRuntimeException last =
+        Status.UNAVAILABLE.withDescription("no replica answered").asRuntimeException();
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
       Backend backend = route.pick(track, tried, random, System.nanoTime());
       if (backend == null) {
@@ -209,8 +210,17 @@ final class GrpcGateway implements SmartLifecycle {
       backend.begin();
       try {
         byte[] answer =
-            ClientCalls.blockingUnaryCall(channel(backend), method, CallOptions.DEFAULT.withDeadlineAfter(60, TimeUnit.SECONDS), request);
-        stats.record(target.project(), target.service(), backend.version(), System.nanoTime() - started, false);
+            ClientCalls.blockingUnaryCall(
+                channel(backend),
+                method,
+                CallOptions.DEFAULT.withDeadlineAfter(60, TimeUnit.SECONDS),
+                request);
+        stats.record(
+            target.project(),
+            target.service(),
+            backend.version(),
+            System.nanoTime() - started,
+            false);
         responses.onNext(answer);
         responses.onCompleted();
         return;
@@ -220,7 +230,12 @@ final class GrpcGateway implements SmartLifecycle {
           last = e;
           continue;
         }
-        stats.record(target.project(), target.service(), backend.version(), System.nanoTime() - started, serverFault(e.getStatus()));
+        stats.record(
+            target.project(),
+            target.service(),
+            backend.version(),
+            System.nanoTime() - started,
+            serverFault(e.getStatus()));
         responses.onError(e.getStatus().withCause(null).asRuntimeException(e.getTrailers()));
         return;
       } finally {
@@ -229,14 +244,26 @@ final class GrpcGateway implements SmartLifecycle {
     }
     responses.onError(
         Status.UNAVAILABLE
-            .withDescription("Service '" + target.service() + "' did not answer: " + last.getStatus().getDescription())
+            .withDescription(
+                "Service '"
+                    + target.service()
+                    + "' did not answer: "
+                    + last.getStatus().getDescription())
             .asRuntimeException());
   }
 
   private static boolean serverFault(Status status) {
     return switch (status.getCode()) {
-      case INVALID_ARGUMENT, NOT_FOUND, OUT_OF_RANGE, FAILED_PRECONDITION, RESOURCE_EXHAUSTED,
-          UNAUTHENTICATED, PERMISSION_DENIED, ALREADY_EXISTS, CANCELLED -> false;
+      case INVALID_ARGUMENT,
+          NOT_FOUND,
+          OUT_OF_RANGE,
+          FAILED_PRECONDITION,
+          RESOURCE_EXHAUSTED,
+          UNAUTHENTICATED,
+          PERMISSION_DENIED,
+          ALREADY_EXISTS,
+          CANCELLED ->
+          false;
       default -> true;
     };
   }
@@ -266,7 +293,10 @@ final class GrpcGateway implements SmartLifecycle {
       try {
         return stream.readAllBytes();
       } catch (IOException e) {
-        throw Status.INTERNAL.withDescription("Cannot read a message").withCause(e).asRuntimeException();
+        throw Status.INTERNAL
+            .withDescription("Cannot read a message")
+            .withCause(e)
+            .asRuntimeException();
       }
     }
   }

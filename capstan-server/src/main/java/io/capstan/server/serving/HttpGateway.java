@@ -77,9 +77,13 @@ public class HttpGateway {
     String prefix = ApiPaths.expand(ApiPaths.SERVING, project, service);
     String path = request.getRequestURI().substring(request.getContextPath().length());
     if (!path.startsWith(prefix + "/v2")) {
-      return error(HttpStatus.NOT_FOUND, "Expected a KServe v2 path below " + prefix + "/v2, but was " + path);
+      return error(
+          HttpStatus.NOT_FOUND,
+          "Expected a KServe v2 path below " + prefix + "/v2, but was " + path);
     }
-    String target = path.substring(prefix.length()) + (request.getQueryString() == null ? "" : "?" + request.getQueryString());
+    String target =
+        path.substring(prefix.length())
+            + (request.getQueryString() == null ? "" : "?" + request.getQueryString());
     byte[] body;
     try {
       body = readBounded(request);
@@ -92,7 +96,11 @@ public class HttpGateway {
     if (route.isEmpty()) {
       return error(
           HttpStatus.SERVICE_UNAVAILABLE,
-          "Service '" + service + "' has no replica ready yet; see 'capstan serve get " + service + "'");
+          "Service '"
+              + service
+              + "' has no replica ready yet; see 'capstan serve get "
+              + service
+              + "'");
     }
     ThreadLocalRandom random = ThreadLocalRandom.current();
     List<Backend> track = route.track(random);
@@ -106,16 +114,27 @@ public class HttpGateway {
       tried.add(backend);
       backend.begin();
       try {
-        HttpResponse<byte[]> response = client.send(build(request, backend, target, body), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> response =
+            client.send(
+                build(request, backend, target, body), HttpResponse.BodyHandlers.ofByteArray());
         if (response.statusCode() == 503 && attempt + 1 < ATTEMPTS) {
           lastFailure = backend + " answered 503";
           continue;
         }
-        stats.record(project, service, backend.version(), System.nanoTime() - started, response.statusCode() >= 500);
+        stats.record(
+            project,
+            service,
+            backend.version(),
+            System.nanoTime() - started,
+            response.statusCode() >= 500);
         HttpHeaders headers = new HttpHeaders();
-        response.headers().firstValue(HttpHeaders.CONTENT_TYPE).ifPresent(type -> headers.set(HttpHeaders.CONTENT_TYPE, type));
+        response
+            .headers()
+            .firstValue(HttpHeaders.CONTENT_TYPE)
+            .ifPresent(type -> headers.set(HttpHeaders.CONTENT_TYPE, type));
         headers.set(VERSION_HEADER, Integer.toString(backend.version()));
-        return new ResponseEntity<>(response.body(), headers, HttpStatus.valueOf(response.statusCode()));
+        return new ResponseEntity<>(
+            response.body(), headers, HttpStatus.valueOf(response.statusCode()));
       } catch (IOException e) {
         backend.markFailed(System.nanoTime(), FAILED_BACKEND_PAUSE_NANOS);
         lastFailure = backend + " could not be reached: " + e.getClass().getSimpleName();
@@ -130,11 +149,14 @@ public class HttpGateway {
     if (any != null) {
       stats.record(project, service, any.version(), System.nanoTime() - started, true);
     }
-    return error(HttpStatus.BAD_GATEWAY, "Service '" + service + "' did not answer: " + lastFailure);
+    return error(
+        HttpStatus.BAD_GATEWAY, "Service '" + service + "' did not answer: " + lastFailure);
   }
 
-  private HttpRequest build(HttpServletRequest request, Backend backend, String target, byte[] body) {
-    HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(backend.http() + target)).timeout(timeout);
+  private HttpRequest build(
+      HttpServletRequest request, Backend backend, String target, byte[] body) {
+    HttpRequest.Builder builder =
+        HttpRequest.newBuilder(URI.create(backend.http() + target)).timeout(timeout);
     String type = request.getContentType();
     if (type != null) {
       builder.header(HttpHeaders.CONTENT_TYPE, type);
@@ -166,7 +188,10 @@ public class HttpGateway {
   private CapstanException tooLarge(long size) {
     return new CapstanException(
         ErrorCode.PAYLOAD_TOO_LARGE,
-        "Expected a request of at most " + maxRequestBytes + " bytes, but it had " + (size > maxRequestBytes ? "more" : size));
+        "Expected a request of at most "
+            + maxRequestBytes
+            + " bytes, but it had "
+            + (size > maxRequestBytes ? "more" : size));
   }
 
   /** An error in the v2 protocol's form, {@code {"error": "..."}}. */

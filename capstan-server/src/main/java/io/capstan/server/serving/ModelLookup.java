@@ -1,8 +1,8 @@
 package io.capstan.server.serving;
 
 /**
- * Resolves a project's model reference ({@code NAME:VERSION}, {@code NAME@ALIAS}) to the version
- * it means now and the file to serve. Implemented over the model registry.
+ * Resolves a project's model reference ({@code NAME:VERSION}, {@code NAME@ALIAS}) to the version it
+ * means now and the file to serve. Implemented over the model registry.
  */
 @FunctionalInterface
 interface ModelLookup {

@@ -42,7 +42,9 @@ final class ReplicaJobs {
 
   private final String java;
 
-  /** @param java the java command replicas run (the control plane's own one on one machine) */
+  /**
+   * @param java the java command replicas run (the control plane's own one on one machine)
+   */
   ReplicaJobs(String java) {
     this.java = java;
   }

@@ -15,7 +15,8 @@ final class RequestStats {
   private final Map<String, Counters> byVersion = new ConcurrentHashMap<>();
 
   void record(String project, String service, int version, long nanos, boolean error) {
-    Counters counters = byVersion.computeIfAbsent(key(project, service, version), k -> new Counters());
+    Counters counters =
+        byVersion.computeIfAbsent(key(project, service, version), k -> new Counters());
     counters.requests.increment();
     if (error) {
       counters.errors.increment();
@@ -69,8 +70,7 @@ final class RequestStats {
         return new Snapshot(requests.sum(), errors.sum(), null, null);
       }
       Arrays.sort(sorted);
-      return new Snapshot(
-          requests.sum(), errors.sum(), millis(sorted, 0.50), millis(sorted, 0.99));
+      return new Snapshot(requests.sum(), errors.sum(), millis(sorted, 0.50), millis(sorted, 0.99));
     }
 
     private static double millis(long[] sorted, double quantile) {

@@ -24,7 +24,9 @@ record Route(int canaryPercent, List<Backend> stable, List<Backend> canary) {
     return stable.isEmpty() && canary.isEmpty();
   }
 
-  /** The track for one request: the canary with its share, else stable; the other if one is empty. */
+  /**
+   * The track for one request: the canary with its share, else stable; the other if one is empty.
+   */
   List<Backend> track(RandomGenerator random) {
     boolean toCanary = canaryPercent > 0 && random.nextInt(100) < canaryPercent;
     List<Backend> chosen = toCanary ? canary : stable;

@@ -34,7 +34,9 @@ public class ServiceResource {
 
   @PostMapping(path = ApiPaths.SERVICES, produces = MediaType.APPLICATION_JSON_VALUE)
   public ResponseEntity<ServiceView> create(
-      Caller caller, @PathVariable String project, @RequestBody(required = false) ServiceSpec spec) {
+      Caller caller,
+      @PathVariable String project,
+      @RequestBody(required = false) ServiceSpec spec) {
     access.requireProject(caller, project, ProjectRole.EDITOR);
     return ResponseEntity.status(HttpStatus.CREATED)
         .body(services.create(project, spec, caller.user()));
@@ -47,7 +49,8 @@ public class ServiceResource {
   }
 
   @GetMapping(path = ApiPaths.SERVICE, produces = MediaType.APPLICATION_JSON_VALUE)
-  public ServiceView get(Caller caller, @PathVariable String project, @PathVariable String service) {
+  public ServiceView get(
+      Caller caller, @PathVariable String project, @PathVariable String service) {
     access.requireProject(caller, project, ProjectRole.VIEWER);
     return services.get(project, service);
   }

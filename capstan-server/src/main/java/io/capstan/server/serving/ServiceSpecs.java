@@ -60,7 +60,8 @@ final class ServiceSpecs {
     }
     String model = update.model() == null ? current.model() : requireModel(update.model(), "model");
     int min = update.minReplicas() == null ? current.minReplicas() : update.minReplicas();
-    int max = update.maxReplicas() == null ? Math.max(current.maxReplicas(), min) : update.maxReplicas();
+    int max =
+        update.maxReplicas() == null ? Math.max(current.maxReplicas(), min) : update.maxReplicas();
     checkReplicas(min, max);
     ResourceQuantities resources =
         update.resources() == null ? current.resources() : resources(update.resources());
@@ -104,8 +105,7 @@ final class ServiceSpecs {
 
   private static void checkReplicas(int min, int max) {
     if (min < 1 || min > MAX_REPLICAS) {
-      throw invalid(
-          "minReplicas", "Expected 1 to " + MAX_REPLICAS + " replicas, but was " + min);
+      throw invalid("minReplicas", "Expected 1 to " + MAX_REPLICAS + " replicas, but was " + min);
     }
     if (max < min || max > MAX_REPLICAS) {
       throw invalid(
@@ -129,7 +129,8 @@ final class ServiceSpecs {
     long cpuMillis = quantity("resources.cpu", cpu, Quantities::parseCpu);
     long memoryBytes = quantity("resources.memory", memory, Quantities::parseMemory);
     if (cpuMillis < 100) {
-      throw invalid("resources.cpu", "Expected at least 100m CPU per replica, but was '" + cpu + "'");
+      throw invalid(
+          "resources.cpu", "Expected at least 100m CPU per replica, but was '" + cpu + "'");
     }
     if (memoryBytes < 256L << 20) {
       throw invalid(
@@ -149,7 +150,9 @@ final class ServiceSpecs {
       throw invalid("resources.gpu", "Expected 0 to 8 GPUs per replica, but was " + gpus);
     }
     return new ResourceQuantities(
-        Quantities.formatCpu(cpuMillis), Quantities.formatMemory(memoryBytes), Integer.toString(gpus));
+        Quantities.formatCpu(cpuMillis),
+        Quantities.formatMemory(memoryBytes),
+        Integer.toString(gpus));
   }
 
   private static long quantity(String field, String text, ToLongFunction<String> parser) {
@@ -196,6 +199,7 @@ final class ServiceSpecs {
   }
 
   static CapstanException invalid(String field, String message) {
-    return new CapstanException(ErrorCode.INVALID_ARGUMENT, field.isEmpty() ? null : field, message);
+    return new CapstanException(
+        ErrorCode.INVALID_ARGUMENT, field.isEmpty() ? null : field, message);
   }
 }

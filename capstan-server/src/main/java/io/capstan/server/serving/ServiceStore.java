@@ -53,8 +53,7 @@ final class ServiceStore {
   }
 
   Optional<ServiceRecord> find(String project, String name) {
-    return jdbc.sql(
-            "select " + COLUMNS + " from inference_services where project = ? and name = ?")
+    return jdbc.sql("select " + COLUMNS + " from inference_services where project = ? and name = ?")
         .params(project, name)
         .query(this::map)
         .optional();

@@ -102,7 +102,8 @@ class ServingConfiguration {
       JsonMapper json,
       @Value("${capstan.serving.max-request-bytes:67108864}") long maxRequestBytes,
       @Value("${capstan.serving.request-timeout:60s}") Duration timeout) {
-    return new HttpGateway(access, routes, stats, servingHttpClient, json, maxRequestBytes, timeout);
+    return new HttpGateway(
+        access, routes, stats, servingHttpClient, json, maxRequestBytes, timeout);
   }
 
   @Bean

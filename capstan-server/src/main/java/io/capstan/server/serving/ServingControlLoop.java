@@ -7,7 +7,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
-/** Runs {@link ServingReconciler#runOnce} on its own thread every interval, or sooner when woken. */
+/**
+ * Runs {@link ServingReconciler#runOnce} on its own thread every interval, or sooner when woken.
+ */
 final class ServingControlLoop implements SmartLifecycle {
   private static final Logger log = LoggerFactory.getLogger(ServingControlLoop.class);
 

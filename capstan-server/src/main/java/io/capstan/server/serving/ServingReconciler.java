@@ -76,7 +76,11 @@ final class ServingReconciler {
       try {
         reconcile(service);
       } catch (RuntimeException e) {
-        log.warn("Serving controller pass failed for service {}/{}", service.project(), service.name(), e);
+        log.warn(
+            "Serving controller pass failed for service {}/{}",
+            service.project(),
+            service.name(),
+            e);
         health.put(service.uid(), new Health("Degraded", "controller error: " + e.getMessage()));
       }
     }
@@ -167,7 +171,8 @@ final class ServingReconciler {
       canaryJobs.forEach(job -> retire(job, now));
     }
     publish(service, stableJobs, replacedJobs, canaryJobs);
-    recordHealth(service, stableJobs, replacedJobs, canaryJobs, wanted, canaryWanted, problems, now);
+    recordHealth(
+        service, stableJobs, replacedJobs, canaryJobs, wanted, canaryWanted, problems, now);
   }
 
   /** Resolves the references; stores a changed version with its event. Null when it was deleted. */
@@ -256,7 +261,10 @@ final class ServingReconciler {
   private void apply(
       ServiceRecord service, int version, TrackPlan plan, List<JobRecord> live, Instant now) {
     for (TrackPlan.Replica replica : plan.retire()) {
-      live.stream().filter(job -> job.name().equals(replica.job())).findFirst().ifPresent(job -> retire(job, now));
+      live.stream()
+          .filter(job -> job.name().equals(replica.job()))
+          .findFirst()
+          .ifPresent(job -> retire(job, now));
     }
     if (plan.start() == 0) {
       return;
@@ -268,7 +276,8 @@ final class ServingReconciler {
         model = models.resolve(service.project(), model.name() + ":" + version);
       }
     } catch (CapstanException e) {
-      log.warn("Cannot start a replica of {}/{}: {}", service.project(), service.name(), e.getMessage());
+      log.warn(
+          "Cannot start a replica of {}/{}: {}", service.project(), service.name(), e.getMessage());
       return;
     }
     for (int i = 0; i < plan.start(); i++) {
@@ -280,7 +289,8 @@ final class ServingReconciler {
     return replicas.stream()
         .map(
             job ->
-                new TrackPlan.Replica(job.name(), isReady(job.uid()), job.createdAt().toEpochMilli()))
+                new TrackPlan.Replica(
+                    job.name(), isReady(job.uid()), job.createdAt().toEpochMilli()))
         .toList();
   }
 
@@ -300,7 +310,8 @@ final class ServingReconciler {
     for (JobRecord job : canaryJobs) {
       answering(job).ifPresent(canary::add);
     }
-    routes.put(service.project(), service.name(), new Route(service.canaryPercent(), stable, canary));
+    routes.put(
+        service.project(), service.name(), new Route(service.canaryPercent(), stable, canary));
   }
 
   private Optional<Backend> answering(JobRecord job) {
@@ -334,7 +345,10 @@ final class ServingReconciler {
     if (readyStable + readyReplaced + readyCanary == 0) {
       phase = "Pending";
     } else if (!replacedJobs.isEmpty() || readyStable != wanted || stableJobs.size() != wanted) {
-      phase = replacedJobs.isEmpty() && readyStable < Math.min(wanted, stableJobs.size()) ? "Degraded" : "Progressing";
+      phase =
+          replacedJobs.isEmpty() && readyStable < Math.min(wanted, stableJobs.size())
+              ? "Degraded"
+              : "Progressing";
     } else if (canaryWanted > 0 && readyCanary < canaryWanted) {
       phase = "Progressing";
     } else {

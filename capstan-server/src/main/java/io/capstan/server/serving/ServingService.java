@@ -25,9 +25,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.UnaryOperator;
 
 /**
- * Creates, changes and shows inference services; the serving controller does the rest. Every
- * change is a compare-and-set on the service's generation with an event, so two users changing
- * traffic at once cannot lose one change silently.
+ * Creates, changes and shows inference services; the serving controller does the rest. Every change
+ * is a compare-and-set on the service's generation with an event, so two users changing traffic at
+ * once cannot lose one change silently.
  */
 final class ServingService {
   private static final int ATTEMPTS = 5;
@@ -68,10 +68,20 @@ final class ServingService {
       canaryVersion = checkCanary(project, stable, spec.canary().model(), "canary.model").version();
     }
     Instant now = clock.instant();
-    String uid = spec.name() + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+    String uid =
+        spec.name() + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
     ServiceRecord service =
         new ServiceRecord(
-            uid, project, spec, stable.version(), canaryVersion, null, spec.minReplicas(), 0, now, now);
+            uid,
+            project,
+            spec,
+            stable.version(),
+            canaryVersion,
+            null,
+            spec.minReplicas(),
+            0,
+            now,
+            now);
     ServiceEvent event =
         new ServiceEvent(
             now,
@@ -84,9 +94,7 @@ final class ServingService {
                 + stable.version()
                 + ") with "
                 + spec.minReplicas()
-                + (spec.minReplicas().equals(spec.maxReplicas())
-                    ? ""
-                    : " to " + spec.maxReplicas())
+                + (spec.minReplicas().equals(spec.maxReplicas()) ? "" : " to " + spec.maxReplicas())
                 + " replicas");
     if (!store.insert(service, event)) {
       throw new CapstanException(
@@ -130,7 +138,8 @@ final class ServingService {
 
   ServiceView traffic(String project, String name, TrafficRequest request, String user) {
     if (request == null || request.percent() == null) {
-      throw ServiceSpecs.invalid("percent", "Expected a canary percent from 0 to 99, but there was none");
+      throw ServiceSpecs.invalid(
+          "percent", "Expected a canary percent from 0 to 99, but there was none");
     }
     return change(
         project,
@@ -142,14 +151,21 @@ final class ServingService {
               throw new CapstanException(
                   ErrorCode.INVALID_STATE, "Service '" + name + "' has no canary to remove");
             }
-            return service.withSpec(withCanary(spec, null), clock.instant()).withVersions(service.stableVersion(), null, service.previousVersion());
+            return service
+                .withSpec(withCanary(spec, null), clock.instant())
+                .withVersions(service.stableVersion(), null, service.previousVersion());
           }
-          String model = request.model() != null ? request.model() : (spec.canary() == null ? null : spec.canary().model());
+          String model =
+              request.model() != null
+                  ? request.model()
+                  : (spec.canary() == null ? null : spec.canary().model());
           if (model == null) {
             throw ServiceSpecs.invalid(
-                "model", "Expected the canary's model reference, since the service has no canary yet");
+                "model",
+                "Expected the canary's model reference, since the service has no canary yet");
           }
-          CanarySpec canary = ServiceSpecs.canary(new CanarySpec(model, request.percent()), "traffic");
+          CanarySpec canary =
+              ServiceSpecs.canary(new CanarySpec(model, request.percent()), "traffic");
           ServedModel stable = resolve(project, spec.model(), "model");
           ServedModel chosen = checkCanary(project, stable, canary.model(), "model");
           return service
@@ -184,7 +200,12 @@ final class ServingService {
               .withVersions(service.canaryVersion(), null, service.stableVersion());
         },
         "Promoted",
-        "Version " + before.canaryVersion() + " promoted to stable by " + user + " in place of " + before.stableVersion());
+        "Version "
+            + before.canaryVersion()
+            + " promoted to stable by "
+            + user
+            + " in place of "
+            + before.stableVersion());
   }
 
   ServiceView rollback(String project, String name, String user) {
@@ -198,7 +219,12 @@ final class ServingService {
                   .withSpec(withCanary(service.spec(), null), clock.instant())
                   .withVersions(service.stableVersion(), null, service.previousVersion()),
           "RolledBack",
-          "Canary version " + before.canaryVersion() + " rolled back by " + user + "; all requests go to version " + before.stableVersion());
+          "Canary version "
+              + before.canaryVersion()
+              + " rolled back by "
+              + user
+              + "; all requests go to version "
+              + before.stableVersion());
     }
     if (before.previousVersion() == null) {
       throw new CapstanException(
@@ -221,7 +247,12 @@ final class ServingService {
               .withVersions(service.previousVersion(), null, service.stableVersion());
         },
         "RolledBack",
-        "Rolled back by " + user + " from version " + before.stableVersion() + " to " + before.previousVersion());
+        "Rolled back by "
+            + user
+            + " from version "
+            + before.stableVersion()
+            + " to "
+            + before.previousVersion());
   }
 
   void delete(String project, String name) {
@@ -271,7 +302,8 @@ final class ServingService {
     }
   }
 
-  private ServedModel checkCanary(String project, ServedModel stable, String reference, String field) {
+  private ServedModel checkCanary(
+      String project, ServedModel stable, String reference, String field) {
     ServedModel canary = resolve(project, reference, field);
     if (!canary.name().equals(stable.name())) {
       throw ServiceSpecs.invalid(
@@ -324,7 +356,11 @@ final class ServingService {
     Map<String, List<JobRecord>> byVersion = new TreeMap<>();
     for (JobRecord job : jobs.records(service.project())) {
       if (ReplicaJobs.belongsTo(job, service) && !job.phase().isTerminal()) {
-        byVersion.computeIfAbsent(track(service, ReplicaJobs.version(job)) + ":" + ReplicaJobs.version(job), k -> new ArrayList<>()).add(job);
+        byVersion
+            .computeIfAbsent(
+                track(service, ReplicaJobs.version(job)) + ":" + ReplicaJobs.version(job),
+                k -> new ArrayList<>())
+            .add(job);
       }
     }
     if (service.stableVersion() != null) {
@@ -346,7 +382,9 @@ final class ServingService {
             job.name()
                 + " "
                 + (answering ? "Ready" : job.phase().wireName())
-                + (job.phase() == JobPhase.QUEUED && job.message() != null ? ": " + job.message() : ""));
+                + (job.phase() == JobPhase.QUEUED && job.message() != null
+                    ? ": " + job.message()
+                    : ""));
       }
       RequestStats.Snapshot snapshot = stats.snapshot(service.project(), service.name(), version);
       versions.add(
@@ -362,7 +400,9 @@ final class ServingService {
               snapshot.p99Millis()));
     }
     ServingReconciler.Health health =
-        reconciler.health(service.uid()).orElse(new ServingReconciler.Health("Pending", "waiting for the serving controller"));
+        reconciler
+            .health(service.uid())
+            .orElse(new ServingReconciler.Health("Pending", "waiting for the serving controller"));
     ServiceStatus status =
         new ServiceStatus(
             health.phase(),
@@ -389,7 +429,9 @@ final class ServingService {
     if (service.stableVersion() != null && version == service.stableVersion()) {
       return "stable";
     }
-    if (service.spec().canary() != null && service.canaryVersion() != null && version == service.canaryVersion()) {
+    if (service.spec().canary() != null
+        && service.canaryVersion() != null
+        && version == service.canaryVersion()) {
       return "canary";
     }
     return "previous";

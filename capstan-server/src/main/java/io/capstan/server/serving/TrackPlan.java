@@ -62,10 +62,12 @@ record TrackPlan(int start, List<Replica> retire) {
     for (int i = 0; i < Math.min(surplus, keptReplaced.size()); i++) {
       retire.add(keptReplaced.get(i));
     }
-    int remainingReplaced = keptReplaced.size() - Math.max(0, Math.min(surplus, keptReplaced.size()));
+    int remainingReplaced =
+        keptReplaced.size() - Math.max(0, Math.min(surplus, keptReplaced.size()));
     int currentKept = Math.min(current.size(), wanted);
     int limit = remainingReplaced > 0 ? wanted + 1 : wanted;
-    int start = Math.max(0, Math.min(wanted - currentKept, limit - currentKept - remainingReplaced));
+    int start =
+        Math.max(0, Math.min(wanted - currentKept, limit - currentKept - remainingReplaced));
     return new TrackPlan(start, retire);
   }
 }
