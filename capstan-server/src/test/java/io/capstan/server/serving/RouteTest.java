@@ -1,0 +1,73 @@
+package io.capstan.server.serving;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** Weighted choice between stable and canary, and replica choice within a track. */
+class RouteTest {
+  private final Backend stableA = backend("stable-a", 3);
+  private final Backend stableB = backend("stable-b", 3);
+  private final Backend canary = backend("canary", 4);
+
+  @Test
+  void theCanaryGetsItsShareOfRequests() {
+    Route route = new Route(20, List.of(stableA, stableB), List.of(canary));
+    SplittableRandom random = new SplittableRandom(7);
+    int toCanary = 0;
+    for (int i = 0; i < 10_000; i++) {
+      if (route.track(random).contains(canary)) {
+        toCanary++;
+      }
+    }
+    // 20% of 10,000 with a binomial standard deviation of 40: within 5 of them.
+    assertThat(toCanary).isBetween(1800, 2200);
+  }
+
+  @Test
+  void anEmptyTrackFallsBackToTheOther() {
+    Route route = new Route(50, List.of(stableA), List.of());
+
+    for (int i = 0; i < 100; i++) {
+      assertThat(route.track(new SplittableRandom(i))).containsExactly(stableA);
+    }
+  }
+
+  @Test
+  void picksTheLessLoadedAndNeverOneAlreadyTried() {
+    Route route = new Route(0, List.of(stableA, stableB), List.of());
+    stableA.begin();
+    stableA.begin();
+    SplittableRandom random = new SplittableRandom(1);
+
+    assertThat(route.pick(route.stable(), Set.of(), random, 0)).isSameAs(stableB);
+    Set<Backend> tried = new HashSet<>(Set.of(stableB));
+    assertThat(route.pick(route.stable(), tried, random, 0)).isSameAs(stableA);
+    tried.add(stableA);
+    assertThat(route.pick(route.stable(), tried, random, 0)).isNull();
+  }
+
+  @Test
+  void aReplicaThatFailedIsSkippedForAMomentUnlessItIsTheOnlyOne() {
+    Route route = new Route(0, List.of(stableA, stableB), List.of());
+    stableB.markFailed(0, 1_000);
+
+    for (int i = 0; i < 20; i++) {
+      assertThat(route.pick(route.stable(), Set.of(), new SplittableRandom(i), 10))
+          .isSameAs(stableA);
+    }
+    Route alone = new Route(0, List.of(stableB), List.of());
+    assertThat(alone.pick(alone.stable(), Set.of(), new SplittableRandom(1), 10)).isSameAs(stableB);
+    assertThat(route.pick(route.stable(), Set.of(stableA), new SplittableRandom(1), 2_000))
+        .isSameAs(stableB);
+  }
+
+  private static Backend backend(String job, int version) {
+    return new Backend(job, version, URI.create("http://127.0.0.1:1"), 2);
+  }
+}

@@ -1,0 +1,75 @@
+package io.capstan.server.serving;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.capstan.api.serving.CanarySpec;
+import io.capstan.api.serving.ServiceEvent;
+import io.capstan.api.serving.ServiceSpec;
+import io.capstan.server.store.TestingDatabase;
+import java.time.Instant;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Inference services on embedded H2 and on a real PostgreSQL. */
+class ServiceStoreTest {
+  private static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
+
+  static Stream<TestingDatabase> databases() {
+    return TestingDatabase.all();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("databases")
+  void servicesRoundTripWithCompareAndSetAndEvents(TestingDatabase db) {
+    db.jdbc().sql("insert into projects (name, created_at) values ('vision', 0)").update();
+    ServiceStore store =
+        new ServiceStore(db.jdbc(), db.transactions(), JsonMapper.builder().build());
+    ServiceSpec spec =
+        ServiceSpecs.complete(
+            new ServiceSpec("churn", "churn@production", 2, 4, null, null, null, null));
+    ServiceRecord created =
+        new ServiceRecord("churn-1", "vision", spec, 3, null, null, 2, 0, T0, T0);
+
+    assertThat(store.insert(created, new ServiceEvent(T0, "Created", "by alice"))).isTrue();
+    assertThat(
+            store.insert(
+                new ServiceRecord("churn-2", "vision", spec, 3, null, null, 2, 0, T0, T0),
+                new ServiceEvent(T0, "Created", "again")))
+        .isFalse();
+
+    ServiceRecord stored = store.find("vision", "churn").orElseThrow();
+    assertThat(stored).isEqualTo(created);
+    ServiceSpec withCanary =
+        new ServiceSpec(
+            "churn",
+            "churn@production",
+            2,
+            4,
+            spec.resources(),
+            spec.batching(),
+            new CanarySpec("churn:4", 20),
+            8);
+    ServiceRecord next = stored.withSpec(withCanary, T0.plusSeconds(5)).withVersions(3, 4, null);
+
+    assertThat(
+            store.update(
+                next, stored, new ServiceEvent(T0.plusSeconds(5), "TrafficChanged", "20%")))
+        .isTrue();
+    assertThat(store.update(next, stored, null)).as("a stale generation loses").isFalse();
+
+    ServiceRecord updated = store.find("vision", "churn").orElseThrow();
+    assertThat(updated.canaryVersion()).isEqualTo(4);
+    assertThat(updated.canaryPercent()).isEqualTo(20);
+    assertThat(updated.generation()).isEqualTo(1);
+    assertThat(store.events(updated.uid()))
+        .extracting(ServiceEvent::reason)
+        .containsExactly("Created", "TrafficChanged");
+    assertThat(store.list("vision")).hasSize(1);
+
+    store.delete(updated.uid());
+    assertThat(store.find("vision", "churn")).isEmpty();
+    assertThat(store.events(updated.uid())).isEmpty();
+  }
+}
