@@ -38,6 +38,8 @@ final class ServerProcess implements AutoCloseable {
                       java,
                       "-Xmx512m",
                       "-Dcapstan.home=" + ServerFixture.repository(),
+                      // Tests may run beside a real server: take any free port for gRPC.
+                      "-Dcapstan.serving.grpc-port=0",
                       "-jar",
                       jar.toString(),
                       "--port",
