@@ -86,6 +86,48 @@ public final class ApiPaths {
    */
   public static final String TOP = BASE + "/top";
 
+  /**
+   * GET the project's models ({@code ModelView} list). Models are created by registering their
+   * first version.
+   */
+  public static final String MODELS = PROJECT + "/models";
+
+  /**
+   * GET one model ({@code ModelView}); DELETE it with every version, alias and artifact (editors).
+   */
+  public static final String MODEL = MODELS + "/{model}";
+
+  /**
+   * GET the model's versions ({@code ModelVersionView} list, newest first); POST registers a new
+   * version from the request body, the ONNX file itself ({@code Content-Type:
+   * application/octet-stream}, streamed; at most {@code capstan.models.max-artifact-bytes}, else
+   * 413). Query: {@code description}, {@code metric=KEY=NUMBER} and {@code tag=KEY=VALUE}
+   * (repeatable). Answers 201 with the {@code ModelVersionView}; a body that is not a loadable ONNX
+   * model is refused with 400 (field {@code body}) and nothing is stored. Editors and admins.
+   */
+  public static final String MODEL_VERSIONS = MODEL + "/versions";
+
+  /**
+   * POST a {@code RegisterFromJobRequest}: registers a file of a succeeded job's output directory
+   * as a new version, with lineage to the job. Answers 201 with the {@code ModelVersionView}.
+   */
+  public static final String MODEL_VERSIONS_FROM_JOB = MODEL_VERSIONS + "/from-job";
+
+  /**
+   * GET one version ({@code ModelVersionView}), DELETE it (its aliases and artifact go with it).
+   * {@code {version}} is a number, or {@code @ALIAS} ({@code @latest} is the newest version).
+   */
+  public static final String MODEL_VERSION = MODEL_VERSIONS + "/{version}";
+
+  /** GET the model's aliases ({@code AliasView} list). */
+  public static final String MODEL_ALIASES = MODEL + "/aliases";
+
+  /**
+   * PUT an {@code AliasRequest}: points the alias at a version, moving it if it exists (answers the
+   * {@code AliasView}); DELETE removes it. {@code latest} cannot be assigned. Editors and admins.
+   */
+  public static final String MODEL_ALIAS = MODEL_ALIASES + "/{alias}";
+
   public static String expand(String template, String... values) {
     String result = template;
     for (String value : values) {

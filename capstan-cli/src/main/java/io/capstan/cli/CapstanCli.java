@@ -20,6 +20,7 @@ import io.capstan.cli.job.ListCommand;
 import io.capstan.cli.job.LogsCommand;
 import io.capstan.cli.job.SubmitCommand;
 import io.capstan.cli.job.WaitCommand;
+import io.capstan.cli.model.ModelCommand;
 import io.capstan.cli.queue.QueueCommand;
 import io.capstan.cli.serving.ServeCommand;
 import java.io.InputStream;
@@ -145,6 +146,7 @@ public final class CapstanCli {
     cli.addSubcommand(new QueueCommand(context));
     cli.addSubcommand(new TopCommand(context));
     cli.addSubcommand(new ServeCommand(context));
+    cli.addSubcommand(new ModelCommand(context));
     cli.getCommandSpec()
         .usageMessage()
         .exitCodeListHeading("%nExit codes:%n")

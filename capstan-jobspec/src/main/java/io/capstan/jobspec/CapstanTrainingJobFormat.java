@@ -42,7 +42,8 @@ final class CapstanTrainingJobFormat implements SpecFormat {
           "ttlSecondsAfterFinished",
           "priority",
           "priorityClassName",
-          "replicas");
+          "replicas",
+          "registerModel");
   private static final List<String> GROUP_FIELDS =
       List.of("role", "count", "image", "command", "args", "env", "resources", "restartPolicy");
   private static final List<String> RESOURCE_FIELDS = List.of("cpu", "memory", "gpu");
@@ -84,7 +85,8 @@ final class CapstanTrainingJobFormat implements SpecFormat {
         spec.optionalLong("activeDeadlineSeconds", 1, Long.MAX_VALUE),
         spec.optionalLong("ttlSecondsAfterFinished", 0, Long.MAX_VALUE),
         metadata.labels(),
-        JobPriority.read(spec));
+        JobPriority.read(spec),
+        DeclaredModelOutput.fromTrainingJob(root, spec));
   }
 
   private static Framework framework(SpecMap spec) {

@@ -68,7 +68,8 @@ final class PyTorchJobFormat implements SpecFormat {
         runPolicy.activeDeadlineSeconds(),
         runPolicy.ttlSecondsAfterFinished(),
         metadata.labels(),
-        JobPriority.readKubeflow(spec));
+        JobPriority.readKubeflow(spec),
+        DeclaredModelOutput.fromAnnotations(root));
   }
 
   private static void checkOneProcessPerReplica(SpecMap map, String key) {

@@ -73,7 +73,8 @@ final class TFJobFormat implements SpecFormat {
         runPolicy.activeDeadlineSeconds(),
         runPolicy.ttlSecondsAfterFinished(),
         labels,
-        JobPriority.readKubeflow(spec));
+        JobPriority.readKubeflow(spec),
+        DeclaredModelOutput.fromAnnotations(root));
   }
 
   private static boolean allWorkersMustSucceed(SpecMap spec) {

@@ -148,7 +148,7 @@ class CapstanTrainingJobFormatTest {
         "spec.queue",
         "Expected spec to have only the fields framework, restartPolicy, backoffLimit,"
             + " activeDeadlineSeconds, ttlSecondsAfterFinished, priority, priorityClassName,"
-            + " replicas, but found the unknown field 'queue'");
+            + " replicas, registerModel, but found the unknown field 'queue'");
   }
 
   @Test

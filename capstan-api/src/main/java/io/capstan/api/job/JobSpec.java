@@ -19,6 +19,7 @@ import java.util.Map;
  * @param labels free-form labels
  * @param priority scheduling priority: higher runs first and may preempt lower (absent means 0,
  *     {@link PriorityClass#NORMAL})
+ * @param registerModel the output to register as a model version on success, or null
  */
 public record JobSpec(
     String name,
@@ -29,7 +30,8 @@ public record JobSpec(
     Long activeDeadlineSeconds,
     Long ttlSecondsAfterFinished,
     Map<String, String> labels,
-    Integer priority) {
+    Integer priority,
+    ModelOutput registerModel) {
   public JobSpec {
     requireNonNull(name, "name is null");
     requireNonNull(framework, "framework is null");
@@ -37,6 +39,30 @@ public record JobSpec(
     replicaGroups = List.copyOf(requireNonNull(replicaGroups, "replicaGroups is null"));
     labels = labels == null ? Map.of() : Map.copyOf(labels);
     priority = priority == null ? PriorityClass.NORMAL.value() : priority;
+  }
+
+  /** A spec without a declared model output. */
+  public JobSpec(
+      String name,
+      Framework framework,
+      String sourceKind,
+      List<ReplicaGroupSpec> replicaGroups,
+      int backoffLimit,
+      Long activeDeadlineSeconds,
+      Long ttlSecondsAfterFinished,
+      Map<String, String> labels,
+      Integer priority) {
+    this(
+        name,
+        framework,
+        sourceKind,
+        replicaGroups,
+        backoffLimit,
+        activeDeadlineSeconds,
+        ttlSecondsAfterFinished,
+        labels,
+        priority,
+        null);
   }
 
   public int replicaCount() {
@@ -62,6 +88,7 @@ public record JobSpec(
         activeDeadlineSeconds,
         ttlSecondsAfterFinished,
         labels,
-        priority);
+        priority,
+        registerModel);
   }
 }

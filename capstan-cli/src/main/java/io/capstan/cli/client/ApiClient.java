@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.capstan.cli.CliException;
 import io.capstan.cli.ExitCodes;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -14,6 +15,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.type.TypeReference;
@@ -85,6 +87,24 @@ public final class ApiClient {
         request(path)
             .header("Content-Type", JSON)
             .POST(HttpRequest.BodyPublishers.ofString(codec.toJson(body), StandardCharsets.UTF_8)));
+  }
+
+  /**
+   * POSTs the file as {@code application/octet-stream}, streamed from disk (never read whole), and
+   * returns the answer's text. No request timeout: a large model takes as long as it takes.
+   */
+  public String upload(String path, Path file) {
+    HttpRequest.BodyPublisher body;
+    try {
+      body = HttpRequest.BodyPublishers.ofFile(file);
+    } catch (FileNotFoundException e) {
+      throw new CliException(ExitCodes.USAGE, "Cannot read file " + file + ": no such file", e);
+    }
+    return send(
+        baseRequest(path)
+            .header("Accept", JSON)
+            .header("Content-Type", "application/octet-stream")
+            .POST(body));
   }
 
   /** POSTs without a body and returns the answer's text. */

@@ -7,6 +7,7 @@ import io.capstan.server.ServerConfig;
 import io.capstan.server.logs.LogStore;
 import io.capstan.server.queue.QuotaStore;
 import java.time.Clock;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -46,11 +47,19 @@ class JobConfiguration {
       JobLauncher launcher,
       JobJanitor janitor,
       Clock clock,
-      ServerConfig config) {
+      ServerConfig config,
+      ObjectProvider<SucceededJobListener> listeners) {
     JobAdmitter admitter = new JobAdmitter(store, runtime, scheduler, quotas::all, launcher, clock);
     JobReconciler reconciler =
         new JobReconciler(
-            store, runtime, launcher, admitter, janitor, clock, config.stopGracePeriod());
+            store,
+            runtime,
+            launcher,
+            admitter,
+            janitor,
+            clock,
+            config.stopGracePeriod(),
+            listeners.orderedStream().toList());
     return new JobControlLoop(reconciler, runtime, config.reconcileInterval());
   }
 

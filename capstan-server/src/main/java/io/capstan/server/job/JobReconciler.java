@@ -35,6 +35,7 @@ public final class JobReconciler {
   private final JobJanitor janitor;
   private final Clock clock;
   private final Duration stopGrace;
+  private final List<SucceededJobListener> listeners;
   private final Set<String> stopping = ConcurrentHashMap.newKeySet();
   private final Map<String, List<ReplicaStatus>> recorded = new ConcurrentHashMap<>();
 
@@ -45,7 +46,8 @@ public final class JobReconciler {
       JobAdmitter admitter,
       JobJanitor janitor,
       Clock clock,
-      Duration stopGrace) {
+      Duration stopGrace,
+      List<SucceededJobListener> listeners) {
     this.store = store;
     this.runtime = runtime;
     this.launcher = launcher;
@@ -53,6 +55,7 @@ public final class JobReconciler {
     this.janitor = janitor;
     this.clock = clock;
     this.stopGrace = stopGrace;
+    this.listeners = List.copyOf(listeners);
   }
 
   /** One pass over every live job: admit, reconcile, release, expire. */
@@ -222,6 +225,10 @@ public final class JobReconciler {
     recordReplicas(job, observed);
     if (stopAll(job, observed)) {
       return;
+    }
+    if (job.phase() == JobPhase.SUCCEEDED) {
+      // Before the release, so a crash in between makes the next server call them again.
+      listeners.forEach(listener -> listener.jobSucceeded(job));
     }
     runtime.release(job.uid());
     store.update(job.markReleased(), job.phase(), null);

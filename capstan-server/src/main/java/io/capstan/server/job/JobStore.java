@@ -151,6 +151,11 @@ public final class JobStore {
         .list();
   }
 
+  /** Records an event without changing the job (e.g. the model registered from its output). */
+  public void addEvent(String uid, JobEvent event) {
+    appendEvent(uid, event);
+  }
+
   public void delete(String uid) {
     tx.executeWithoutResult(
         status -> {

@@ -34,6 +34,15 @@ final class TestingHttp {
     return send(token, builder);
   }
 
+  /** POSTs raw bytes, such as a model file. */
+  Answer postBytes(String token, String path, String contentType, byte[] body) {
+    return send(
+        token,
+        HttpRequest.newBuilder(uri(path))
+            .header("Content-Type", contentType)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+  }
+
   Answer put(String token, String path, String json) {
     return send(
         token,

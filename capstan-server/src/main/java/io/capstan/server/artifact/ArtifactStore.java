@@ -1,0 +1,47 @@
+package io.capstan.server.artifact;
+
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Where model files and other artifacts live: local files under the data dir now, an S3-compatible
+ * object store later. Everything goes through streams, so an object store needs no local copy.
+ *
+ * <p>Keys are relative, slash-separated paths of segments made of letters, digits, {@code .},
+ * {@code _} and {@code -} (no {@code ..}); see {@link ArtifactKeys}. Writes are atomic: a reader
+ * sees the whole artifact or none, and a failed or refused {@link #put} leaves nothing behind.
+ */
+public interface ArtifactStore {
+  /**
+   * Stores everything {@code content} yields under {@code key}, replacing what was there, and
+   * computes its size and SHA-256 while streaming. Does not close {@code content}.
+   *
+   * @param maxBytes the largest artifact accepted
+   * @throws ArtifactTooLargeException when {@code content} holds more than {@code maxBytes};
+   *     nothing is stored
+   * @throws java.io.UncheckedIOException when reading or writing fails; nothing is stored
+   */
+  StoredArtifact put(String key, InputStream content, long maxBytes);
+
+  /**
+   * Opens a stored artifact for reading; the caller closes the stream.
+   *
+   * @throws java.util.NoSuchElementException when there is no artifact under {@code key}
+   */
+  InputStream open(String key);
+
+  /** Size and SHA-256 of a stored artifact, or empty when there is none under {@code key}. */
+  Optional<StoredArtifact> stat(String key);
+
+  /** Deletes an artifact; returns whether there was one. */
+  boolean delete(String key);
+
+  /**
+   * The artifact's file, for readers on this machine (the local model server loads it directly);
+   * empty for stores without local files, or when there is no artifact under {@code key}.
+   */
+  default Optional<Path> localPath(String key) {
+    return Optional.empty();
+  }
+}

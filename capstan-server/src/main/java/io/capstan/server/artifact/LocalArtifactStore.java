@@ -1,0 +1,175 @@
+package io.capstan.server.artifact;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Artifacts as files under a root directory ({@code <data-dir>/artifacts}): {@code put} writes a
+ * temporary file in {@code .tmp/} on the same file system, syncs it and renames it into place, so a
+ * reader never sees half an artifact and a failed upload leaves nothing.
+ */
+public final class LocalArtifactStore implements ArtifactStore {
+  private static final int BUFFER = 64 * 1024;
+
+  private final Path root;
+  private final Path temporary;
+
+  public LocalArtifactStore(Path root) {
+    this.root = requireNonNull(root, "root is null").toAbsolutePath().normalize();
+    this.temporary = this.root.resolve(".tmp");
+  }
+
+  @Override
+  public StoredArtifact put(String key, InputStream content, long maxBytes) {
+    Path target = file(key);
+    Path tmp = temporary.resolve(UUID.randomUUID() + ".part");
+    boolean moved = false;
+    try {
+      Files.createDirectories(temporary);
+      MessageDigest sha256 = sha256();
+      long size = copy(key, content, tmp, sha256, maxBytes);
+      Files.createDirectories(target.getParent());
+      move(tmp, target);
+      moved = true;
+      return new StoredArtifact(key, size, HexFormat.of().formatHex(sha256.digest()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot store artifact " + key, e);
+    } finally {
+      if (!moved) {
+        deleteQuietly(tmp);
+      }
+    }
+  }
+
+  @Override
+  public InputStream open(String key) {
+    try {
+      return Files.newInputStream(file(key));
+    } catch (NoSuchFileException e) {
+      throw new NoSuchElementException("No artifact " + key);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read artifact " + key, e);
+    }
+  }
+
+  @Override
+  public Optional<StoredArtifact> stat(String key) {
+    Path file = file(key);
+    if (!Files.isRegularFile(file)) {
+      return Optional.empty();
+    }
+    MessageDigest sha256 = sha256();
+    long size = 0;
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] buffer = new byte[BUFFER];
+      int n;
+      while ((n = in.read(buffer)) >= 0) {
+        sha256.update(buffer, 0, n);
+        size += n;
+      }
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read artifact " + key, e);
+    }
+    return Optional.of(new StoredArtifact(key, size, HexFormat.of().formatHex(sha256.digest())));
+  }
+
+  @Override
+  public boolean delete(String key) {
+    try {
+      return Files.deleteIfExists(file(key));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot delete artifact " + key, e);
+    }
+  }
+
+  @Override
+  public Optional<Path> localPath(String key) {
+    Path file = file(key);
+    return Files.isRegularFile(file) ? Optional.of(file) : Optional.empty();
+  }
+
+  private Path file(String key) {
+    return root.resolve(ArtifactKeys.check(key));
+  }
+
+  private static long copy(
+      String key, InputStream content, Path tmp, MessageDigest sha256, long maxBytes)
+      throws IOException {
+    long size = 0;
+    try (FileChannel channel =
+            FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        OutputStream out = java.nio.channels.Channels.newOutputStream(channel)) {
+      byte[] buffer = new byte[BUFFER];
+      int n;
+      while ((n = content.read(buffer)) >= 0) {
+        size += n;
+        if (size > maxBytes) {
+          throw new ArtifactTooLargeException(key, maxBytes);
+        }
+        sha256.update(buffer, 0, n);
+        out.write(buffer, 0, n);
+      }
+      out.flush();
+      channel.force(true);
+    }
+    return size;
+  }
+
+  private static void move(Path tmp, Path target) throws IOException {
+    try {
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      // Same directory tree, so this only happens on exotic file systems; still one rename.
+      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("Every Java platform has SHA-256", e);
+    }
+  }
+
+  private static void deleteQuietly(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      // The put already failed with its own error; a stray .part file is swept on next start.
+    }
+  }
+
+  /** Deletes temporary files that a crash left behind; called once at start. */
+  public void sweepTemporary() {
+    if (!Files.isDirectory(temporary)) {
+      return;
+    }
+    try (var parts = Files.list(temporary)) {
+      for (Path part : parts.toList()) {
+        Files.deleteIfExists(part);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot clean " + temporary, e);
+    }
+  }
+}

@@ -1,0 +1,98 @@
+package io.capstan.server.model;
+
+import static java.util.Objects.requireNonNull;
+
+import ai.onnxruntime.MapInfo;
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.SequenceInfo;
+import ai.onnxruntime.TensorInfo;
+import ai.onnxruntime.ValueInfo;
+import io.capstan.api.error.CapstanException;
+import io.capstan.api.error.ErrorCode;
+import io.capstan.api.model.ModelSignature;
+import io.capstan.api.model.TensorSpec;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Reads a model's signature by loading it with ONNX Runtime: a file ONNX Runtime cannot load is not
+ * a model Capstan can serve, so it is refused at registration rather than at deployment.
+ */
+public final class OnnxSignatures {
+  private static final String TYPE_PREFIX = "ONNX_TENSOR_ELEMENT_DATA_TYPE_";
+
+  private final OrtEnvironment environment;
+
+  public OnnxSignatures(OrtEnvironment environment) {
+    this.environment = requireNonNull(environment, "environment is null");
+  }
+
+  /**
+   * Loads {@code file} and returns its inputs and outputs.
+   *
+   * @param field the input field the file came from, for the error
+   * @throws CapstanException INVALID_ARGUMENT naming {@code field} when it is not a loadable model
+   */
+  public ModelSignature read(Path file, String field) {
+    try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+      // Only the graph's declared inputs and outputs are wanted: skip the optimizer.
+      options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
+      try (OrtSession session = environment.createSession(file.toString(), options)) {
+        return new ModelSignature(
+            tensors(session.getInputInfo()), tensors(session.getOutputInfo()));
+      }
+    } catch (OrtException e) {
+      throw new CapstanException(
+          ErrorCode.INVALID_ARGUMENT,
+          field,
+          "Expected "
+              + field
+              + " to be an ONNX model, but ONNX Runtime cannot load it: "
+              + firstLine(e.getMessage()),
+          e);
+    }
+  }
+
+  private static List<TensorSpec> tensors(Map<String, NodeInfo> nodes) {
+    List<TensorSpec> specs = new ArrayList<>(nodes.size());
+    for (NodeInfo node : nodes.values()) {
+      specs.add(tensor(node.getName(), node.getInfo()));
+    }
+    return specs;
+  }
+
+  private static TensorSpec tensor(String name, ValueInfo info) {
+    if (info instanceof TensorInfo tensor) {
+      return new TensorSpec(
+          name, dtype(tensor.onnxType), Arrays.stream(tensor.getShape()).boxed().toList());
+    }
+    if (info instanceof SequenceInfo) {
+      return new TensorSpec(name, "sequence", List.of());
+    }
+    if (info instanceof MapInfo) {
+      return new TensorSpec(name, "map", List.of());
+    }
+    return new TensorSpec(name, "unknown", List.of());
+  }
+
+  private static String dtype(TensorInfo.OnnxTensorType type) {
+    String name = type.name();
+    return (name.startsWith(TYPE_PREFIX) ? name.substring(TYPE_PREFIX.length()) : name)
+        .toLowerCase(Locale.ROOT);
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "no reason given";
+    }
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message : message.substring(0, newline);
+  }
+}
