@@ -98,11 +98,11 @@ public final class ModelServer implements AutoCloseable {
                 batched
                     ? new DynamicBatcher(
                         spec.name() + "-" + spec.version(),
-                        model,
+                        model::run,
                         batching,
                         meters::queued,
                         meters::batch)
-                    : new DirectExecutor(model, meters::batch));
+                    : new DirectExecutor(model::run, meters::batch));
     log.printf(
         "loaded model %s version %d from %s on %s (%s threads intra-op, %s inter-op); %s%n",
         spec.name(),

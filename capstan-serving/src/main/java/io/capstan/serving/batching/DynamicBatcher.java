@@ -5,7 +5,7 @@ import io.capstan.serving.ServingException;
 import io.capstan.serving.model.InferenceExecutor;
 import io.capstan.serving.model.InferenceRequest;
 import io.capstan.serving.model.InferenceResult;
-import io.capstan.serving.model.OnnxModel;
+import io.capstan.serving.model.ModelRunner;
 import io.capstan.serving.model.Tensor;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -31,7 +31,7 @@ import java.util.function.LongConsumer;
  * requested outputs are merged.
  */
 public final class DynamicBatcher implements InferenceExecutor {
-  private final OnnxModel model;
+  private final ModelRunner model;
   private final BatchingOptions options;
   private final LongConsumer queueNanos;
   private final IntConsumer batchRows;
@@ -48,7 +48,7 @@ public final class DynamicBatcher implements InferenceExecutor {
    */
   public DynamicBatcher(
       String name,
-      OnnxModel model,
+      ModelRunner model,
       BatchingOptions options,
       LongConsumer queueNanos,
       IntConsumer batchRows) {

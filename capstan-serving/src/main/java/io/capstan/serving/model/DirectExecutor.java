@@ -7,12 +7,12 @@ import java.util.function.IntConsumer;
 
 /** Runs each request at once on the caller's thread: for models that cannot be batched. */
 public final class DirectExecutor implements InferenceExecutor {
-  private final OnnxModel model;
+  private final ModelRunner model;
   private final IntConsumer batchSizes;
   private volatile boolean closed;
 
   /** {@code batchSizes} hears the rows of every run (for the batch-size metric). */
-  public DirectExecutor(OnnxModel model, IntConsumer batchSizes) {
+  public DirectExecutor(ModelRunner model, IntConsumer batchSizes) {
     this.model = model;
     this.batchSizes = batchSizes;
   }
