@@ -4,6 +4,7 @@ import io.capstan.server.identity.Access;
 import io.capstan.server.identity.Authenticator;
 import io.capstan.server.job.JobDirectories;
 import io.capstan.server.job.JobService;
+import io.capstan.server.model.ModelRegistry;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -25,6 +26,11 @@ class ServingConfiguration {
   @Bean
   ServiceStore serviceStore(JdbcClient jdbc, TransactionTemplate tx, JsonMapper json) {
     return new ServiceStore(jdbc, tx, json);
+  }
+
+  @Bean
+  ModelLookup modelLookup(ModelRegistry registry) {
+    return new RegistryModels(registry);
   }
 
   @Bean

@@ -23,11 +23,17 @@ final class GrpcInference {
   private GrpcInference() {}
 
   /**
-   * Infers {@code rows} (FP32) and answers {@code {model_version, outputs: [{data}]}} like the
-   * HTTP protocol, from typed contents or raw output contents.
+   * Infers {@code rows} (FP32) and answers {@code {model_version, outputs: [{data}]}} like the HTTP
+   * protocol, from typed contents or raw output contents.
    */
   static JsonNode infer(
-      String target, String token, String project, String service, String model, String input, JsonNode rows) {
+      String target,
+      String token,
+      String project,
+      String service,
+      String model,
+      String input,
+      JsonNode rows) {
     ManagedChannel channel = ManagedChannelBuilder.forTarget(target).usePlaintext().build();
     try {
       InferTensorContents.Builder contents = InferTensorContents.newBuilder();
@@ -89,7 +95,8 @@ final class GrpcInference {
       ManagedChannel channel, String token, String project, String service) {
     Metadata headers = new Metadata();
     if (token != null) {
-      headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+      headers.put(
+          Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
     }
     headers.put(Metadata.Key.of("capstan-project", Metadata.ASCII_STRING_MARSHALLER), project);
     headers.put(Metadata.Key.of("capstan-service", Metadata.ASCII_STRING_MARSHALLER), service);

@@ -124,7 +124,9 @@ class ServingIT {
             alice,
             GATEWAY + "/v2/models/churn/infer",
             "application/json",
-            "{\"inputs\":[{\"name\":\"" + inputName() + "\",\"shape\":[1,3],\"datatype\":\"FP32\",\"data\":[1,2,3]}]}");
+            "{\"inputs\":[{\"name\":\""
+                + inputName()
+                + "\",\"shape\":[1,3],\"datatype\":\"FP32\",\"data\":[1,2,3]}]}");
     assertThat(wrongShape.status()).isEqualTo(400);
     assertThat(JSON.readTree(wrongShape.body()).get("error").asString()).isNotBlank();
 
@@ -132,7 +134,8 @@ class ServingIT {
     assertThat(noToken.status()).isEqualTo(401);
     assertThat(JSON.readTree(noToken.body()).get("error").asString()).contains("Authorization");
 
-    String bob = ServerFixture.userWithProject(http, ServerFixture.adminToken(DATA), "bob", "other");
+    String bob =
+        ServerFixture.userWithProject(http, ServerFixture.adminToken(DATA), "bob", "other");
     TestingHttp.Answer stranger = http.get(bob, GATEWAY + "/v2/models/churn");
     assertThat(stranger.status()).isEqualTo(404);
     assertThat(http.get(bob, SERVICE).status()).isEqualTo(404);
@@ -168,7 +171,8 @@ class ServingIT {
     // Binomial(1000, 0.2): mean 200, standard deviation 12.6; 4 deviations either side.
     assertThat(canary).isBetween(150, 250);
     JsonNode service = JSON.readTree(http.get(alice, SERVICE).body());
-    assertThat(versionRow(service, "canary", 2).get("requests").asLong()).isGreaterThanOrEqualTo(canary);
+    assertThat(versionRow(service, "canary", 2).get("requests").asLong())
+        .isGreaterThanOrEqualTo(canary);
   }
 
   @Test
@@ -200,9 +204,13 @@ class ServingIT {
   @Order(5)
   void aReplicaKilledUnderLoadLosesNoRequest() {
     JsonNode service = JSON.readTree(http.get(alice, SERVICE).body());
-    String replica = versionRow(service, "stable", 1).get("replicaJobs").get(0).asString().split(" ")[0];
-    JsonNode job = JSON.readTree(http.get(alice, "/api/v1/projects/" + PROJECT + "/jobs/" + replica).body());
-    long pid = ServerFixture.replicaProcess(job.get("uid").asString(), "worker-0", "capstan-model-server.jar");
+    String replica =
+        versionRow(service, "stable", 1).get("replicaJobs").get(0).asString().split(" ")[0];
+    JsonNode job =
+        JSON.readTree(http.get(alice, "/api/v1/projects/" + PROJECT + "/jobs/" + replica).body());
+    long pid =
+        ServerFixture.replicaProcess(
+            job.get("uid").asString(), "worker-0", "capstan-model-server.jar");
     assertThat(pid).as("the model server process of " + replica).isPositive();
     try (Load load = new Load(4)) {
       await().pollDelay(Duration.ofSeconds(1)).until(() -> true);
@@ -217,11 +225,13 @@ class ServingIT {
   void grpcThroughTheGatewayGivesTheSameNumbers() throws Exception {
     JsonNode service = JSON.readTree(http.get(alice, SERVICE).body());
     String target = service.get("status").get("grpcTarget").asString();
-    JsonNode answer = GrpcInference.infer(target, alice, PROJECT, "churn", "churn", inputName(), first.input());
+    JsonNode answer =
+        GrpcInference.infer(target, alice, PROJECT, "churn", "churn", inputName(), first.input());
     assertThat(answer.get("model_version").asString()).isEqualTo("1");
     assertClose(answer.get("outputs").get(0).get("data"), first.output());
     assertThat(GrpcInference.statusOfUnknownService(target, alice, PROJECT)).isEqualTo("NOT_FOUND");
-    assertThat(GrpcInference.statusWithoutToken(target, PROJECT, "churn")).isEqualTo("UNAUTHENTICATED");
+    assertThat(GrpcInference.statusWithoutToken(target, PROJECT, "churn"))
+        .isEqualTo("UNAUTHENTICATED");
   }
 
   // --- helpers ---
@@ -233,15 +243,25 @@ class ServingIT {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    spec = spec.replace("name: pytorch-ddp", "name: " + job).replace("\"--epochs\", \"5\"", "\"--epochs\", \"" + epochs + "\"");
+    spec =
+        spec.replace("name: pytorch-ddp", "name: " + job)
+            .replace("\"--epochs\", \"5\"", "\"--epochs\", \"" + epochs + "\"");
     TestingHttp.Answer submitted =
         http.post(alice, "/api/v1/projects/" + PROJECT + "/jobs", "application/yaml", spec);
     assertThat(submitted.status()).as(submitted.body()).isEqualTo(201);
     await()
         .atMost(Duration.ofMinutes(3))
         .pollInterval(Duration.ofMillis(500))
-        .until(() -> JSON.readTree(http.get(alice, "/api/v1/projects/" + PROJECT + "/jobs/" + job).body()).get("status").get("phase").asString(), p -> p.equals("Succeeded") || p.equals("Failed"));
-    JsonNode view = JSON.readTree(http.get(alice, "/api/v1/projects/" + PROJECT + "/jobs/" + job).body());
+        .until(
+            () ->
+                JSON.readTree(
+                        http.get(alice, "/api/v1/projects/" + PROJECT + "/jobs/" + job).body())
+                    .get("status")
+                    .get("phase")
+                    .asString(),
+            p -> p.equals("Succeeded") || p.equals("Failed"));
+    JsonNode view =
+        JSON.readTree(http.get(alice, "/api/v1/projects/" + PROJECT + "/jobs/" + job).body());
     assertThat(view.get("status").get("phase").asString()).isEqualTo("Succeeded");
     TestingHttp.Answer registered =
         http.post(
@@ -289,7 +309,8 @@ class ServingIT {
     input.put("datatype", "FP32");
     ArrayNode data = input.putArray("data");
     rows.forEach(row -> row.forEach(value -> data.add(value.asDouble())));
-    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + GATEWAY + "/v2/models/churn/infer"))
+    return HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + port + GATEWAY + "/v2/models/churn/infer"))
         .header("Authorization", "Bearer " + alice)
         .header("Content-Type", "application/json")
         .timeout(Duration.ofSeconds(30))
@@ -310,10 +331,18 @@ class ServingIT {
 
   private static void assertClose(JsonNode actual, JsonNode expectedRows) {
     List<Double> expected = new ArrayList<>();
-    expectedRows.forEach(row -> { if (row.isArray()) { row.forEach(v -> expected.add(v.asDouble())); } else { expected.add(row.asDouble()); } });
+    expectedRows.forEach(
+        row -> {
+          if (row.isArray()) {
+            row.forEach(v -> expected.add(v.asDouble()));
+          } else {
+            expected.add(row.asDouble());
+          }
+        });
     assertThat(actual.size()).isEqualTo(expected.size());
     for (int i = 0; i < expected.size(); i++) {
-      assertThat(actual.get(i).asDouble()).isCloseTo(expected.get(i), org.assertj.core.data.Offset.offset(TOLERANCE));
+      assertThat(actual.get(i).asDouble())
+          .isCloseTo(expected.get(i), org.assertj.core.data.Offset.offset(TOLERANCE));
     }
   }
 
@@ -362,12 +391,14 @@ class ServingIT {
             () -> {
               while (running.get()) {
                 try {
-                  HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+                  HttpResponse<String> response =
+                      client.send(request, HttpResponse.BodyHandlers.ofString());
                   if (response.statusCode() != 200) {
                     failures.add(response.statusCode() + " " + response.body());
                   } else {
                     answered.incrementAndGet();
-                    String version = response.headers().firstValue("capstan-model-version").orElse("?");
+                    String version =
+                        response.headers().firstValue("capstan-model-version").orElse("?");
                     if (!versions.contains(version)) {
                       versions.add(version);
                     }
