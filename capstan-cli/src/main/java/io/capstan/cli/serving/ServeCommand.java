@@ -155,14 +155,7 @@ public final class ServeCommand implements Callable<Integer> {
             size.batching(),
             canarySpec,
             size.targetInFlight);
-    String answer =
-        context
-            .client()
-            .postText(
-                path(ApiPaths.SERVICES),
-                context.codec().toJson(body),
-                "application/json",
-                String.class);
+    String answer = context.client().postJson(path(ApiPaths.SERVICES), body);
     return show(answer, output);
   }
 
