@@ -37,8 +37,8 @@ import tools.jackson.databind.json.JsonMapper;
     classes = CapstanServer.class,
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class ModelRegistryIT {
-  static final Path DATA = ServerFixture.newDataDir("capstan-models-it");
-  static final long MAX_ARTIFACT_BYTES = 64 * 1024;
+  private static final Path DATA = ServerFixture.newDataDir("capstan-models-it");
+  private static final long MAX_ARTIFACT_BYTES = 64 * 1024;
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final String MODELS = "/api/v1/projects/default/models";
 
@@ -292,16 +292,8 @@ class ModelRegistryIT {
         .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
   }
 
-  static List<Path> artifactFiles() {
-    Path root = DATA.resolve("artifacts");
-    if (!Files.exists(root)) {
-      return List.of();
-    }
-    try (Stream<Path> files = Files.walk(root)) {
-      return files.filter(Files::isRegularFile).sorted().toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  private static List<Path> artifactFiles() {
+    return ServerFixture.filesUnder(DATA.resolve("artifacts"));
   }
 
   private static List<Path> artifactTemporaryFiles() {
