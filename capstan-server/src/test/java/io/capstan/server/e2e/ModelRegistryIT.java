@@ -99,6 +99,8 @@ class ModelRegistryIT {
         .isEqualTo(sha256(TestingOnnx.linear()));
     assertThat(DATA.resolve("artifacts").resolve(key)).hasSameBinaryContentAs(TestingOnnx.linear());
 
+    JsonNode paths = JSON.readTree(http.get(null, "/api/v1/openapi.json").body()).get("paths");
+    assertThat(paths.has("/api/v1/projects/{project}/models/{model}/versions")).isTrue();
     String human = cli.run("model", "get", "churn:1").out();
     assertThat(human).contains("churn:1", "input", "[?, 4]", "auc=0.91", "upload");
     assertThat(cli.run("model", "list").out()).contains("churn");
