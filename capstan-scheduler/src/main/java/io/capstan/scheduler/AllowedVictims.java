@@ -4,10 +4,12 @@ import io.capstan.scheduler.cluster.PodAllocation;
 import io.capstan.scheduler.cluster.ResourceAmounts;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The running workloads that a kind of candidate may preempt, in victim order, and the future
@@ -25,6 +27,9 @@ final class AllowedVictims {
           .thenComparingLong(v -> v.total().cpuMillis())
           .thenComparing(v -> v.running().workload().id());
 
+  /** The running workloads in victim order, sorted when first needed. */
+  private List<RunningWorkload> ordered;
+
   private final List<RunningWorkload> running;
   private final Instant now;
   private final Map<Kind, List<RunningWorkload>> allowed = new HashMap<>();
@@ -38,8 +43,42 @@ final class AllowedVictims {
    * @param running running workloads that are not terminating and not yet chosen as victims
    */
   AllowedVictims(List<RunningWorkload> running, Instant now) {
-    this.running = List.copyOf(running);
+    this(List.copyOf(running), null, now);
+  }
+
+  private AllowedVictims(
+      List<RunningWorkload> running, List<RunningWorkload> ordered, Instant now) {
+    this.running = running;
+    this.ordered = ordered;
     this.now = now;
+  }
+
+  /**
+   * The same running workloads for a quota book whose borrowing queues changed: the victim order
+   * holds, the lists of allowed victims do not.
+   */
+  AllowedVictims renewed() {
+    return new AllowedVictims(running, ordered, now);
+  }
+
+  /** Without the workloads with ids in {@code stopping}, keeping the victim order already found. */
+  AllowedVictims without(Set<String> stopping) {
+    List<RunningWorkload> rest = new ArrayList<>(running.size());
+    for (RunningWorkload workload : running) {
+      if (!stopping.contains(workload.workload().id())) {
+        rest.add(workload);
+      }
+    }
+    List<RunningWorkload> restOrdered = null;
+    if (ordered != null) {
+      restOrdered = new ArrayList<>(ordered.size());
+      for (RunningWorkload workload : ordered) {
+        if (!stopping.contains(workload.workload().id())) {
+          restOrdered.add(workload);
+        }
+      }
+    }
+    return new AllowedVictims(rest, restOrdered, now);
   }
 
   /**
@@ -99,17 +138,29 @@ final class AllowedVictims {
 
   private List<RunningWorkload> find(PendingWorkload pending, QuotaBook book, Kind kind) {
     Map<String, Boolean> borrowing = new HashMap<>();
-    List<Victim> victims = new ArrayList<>();
-    for (RunningWorkload victim : running) {
+    List<RunningWorkload> victims = new ArrayList<>();
+    // Filtering keeps the order: the running workloads are sorted once, not once per kind.
+    for (RunningWorkload victim : ordered()) {
       boolean borrows = borrowing.computeIfAbsent(victim.workload().queue(), book::isBorrowing);
       if (allowed(victim, pending, book, borrows, kind.reclaiming())) {
-        victims.add(new Victim(victim, victim.workload().total()));
+        victims.add(victim);
       }
     }
-    victims.sort(VICTIM_ORDER);
-    List<RunningWorkload> ordered = new ArrayList<>(victims.size());
-    victims.forEach(victim -> ordered.add(victim.running()));
-    return List.copyOf(ordered);
+    return Collections.unmodifiableList(victims);
+  }
+
+  private List<RunningWorkload> ordered() {
+    if (ordered == null) {
+      List<Victim> victims = new ArrayList<>(running.size());
+      for (RunningWorkload workload : running) {
+        victims.add(new Victim(workload, workload.workload().total()));
+      }
+      victims.sort(VICTIM_ORDER);
+      List<RunningWorkload> sorted = new ArrayList<>(victims.size());
+      victims.forEach(victim -> sorted.add(victim.running()));
+      ordered = sorted;
+    }
+    return ordered;
   }
 
   /**

@@ -209,7 +209,7 @@ final class Cycle {
     if (!before.book().isBorrowing(queue) && future.book().isBorrowing(queue)) {
       // Its running workloads may now be reclaimed: more victims are allowed than before.
       noPlan.changed();
-      victims = new AllowedVictims(preemptible, now);
+      victims = victims.renewed();
     } else {
       noPlan.lostRoom();
       victims.claimed(before, future, candidate, placement);
@@ -269,7 +269,7 @@ final class Cycle {
     }
     preemptible.clear();
     preemptible.addAll(kept);
-    victims = new AllowedVictims(preemptible, now);
+    victims = victims.without(stopping);
     // Victims' resources come free: the future gains room.
     future = plan.get().after();
     placedLater.changed();
