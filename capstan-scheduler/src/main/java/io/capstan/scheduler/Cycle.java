@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,7 +32,8 @@ final class Cycle {
   private final List<RunningWorkload> terminating = new ArrayList<>();
   private final List<Admission> admitted = new ArrayList<>();
   private final List<Preemption> preemptions = new ArrayList<>();
-  private final Map<String, String> reasons = new LinkedHashMap<>();
+  private final HashMap<String, String> reasons;
+  private final ReasonMemo reasonTexts = new ReasonMemo();
 
   /** Per queue, how many of its candidates came before: the jobs ahead of the next one. */
   private final Map<String, Integer> taken = new HashMap<>();
@@ -77,6 +77,7 @@ final class Cycle {
     this.state = state;
     this.order = new PendingOrder(now, config.starvationAge());
     this.now = now;
+    this.reasons = new HashMap<>(state.pending().size() * 4 / 3 + 16);
   }
 
   CycleResult run() {
@@ -88,7 +89,7 @@ final class Cycle {
       PendingWorkload pending = next.get();
       consider(pending, taken.merge(pending.workload().queue(), 1, Integer::sum) - 1);
     }
-    return new CycleResult(admitted, preemptions, reasons);
+    return new CycleResult(admitted, preemptions, new ReasonMap(reasons));
   }
 
   /** Phase 1: the working and the future snapshots. */
@@ -166,8 +167,8 @@ final class Cycle {
       reasons.put(
           id,
           quotaAdmits
-              ? PendingReasons.resources(candidate, working.free(), working.widest())
-              : PendingReasons.quota(candidate, working.book(), jobsAhead));
+              ? reasonTexts.resources(candidate, working)
+              : reasonTexts.quota(candidate, working.book(), jobsAhead));
     }
     if (quotaAdmits && head == null) {
       // Quota-blocked candidates never block others; only a gang the nodes cannot hold does.
