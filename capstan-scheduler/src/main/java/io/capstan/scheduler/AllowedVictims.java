@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -61,24 +62,83 @@ final class AllowedVictims {
     return new AllowedVictims(running, ordered, now);
   }
 
-  /** Without the workloads with ids in {@code stopping}, keeping the victim order already found. */
-  AllowedVictims without(Set<String> stopping) {
-    List<RunningWorkload> rest = new ArrayList<>(running.size());
-    for (RunningWorkload workload : running) {
-      if (!stopping.contains(workload.workload().id())) {
+  /**
+   * After a preemption: without the {@code stopped} workloads, for the future snapshot that went
+   * from {@code before} to {@code after} by releasing them and claiming {@code placement} for
+   * {@code candidate}. The victim order holds. While no queue starts or stops borrowing, each
+   * kind's allowed victims are the same but for the stopped ones, and its snapshot without them
+   * changes as the future did: releasing and allocating commute.
+   */
+  AllowedVictims without(
+      List<RunningWorkload> stopped,
+      WorkingSnapshot before,
+      WorkingSnapshot after,
+      Workload candidate,
+      List<PodAllocation> placement) {
+    Set<String> ids = new HashSet<>();
+    stopped.forEach(workload -> ids.add(workload.workload().id()));
+    AllowedVictims next =
+        new AllowedVictims(rest(running, ids), ordered == null ? null : rest(ordered, ids), now);
+    if (!sameBorrowing(before.book(), after.book())) {
+      return next;
+    }
+    boolean keepReleased = before == releasedFrom;
+    allowed.forEach(
+        (kind, victims) -> {
+          List<RunningWorkload> rest = rest(victims, ids);
+          next.allowed.put(kind, rest);
+          WorkingSnapshot snapshot = released.get(kind);
+          if (keepReleased && snapshot != null) {
+            next.released.put(
+                kind,
+                snapshot
+                    .withReleased(notAmong(stopped, victims, rest))
+                    .withAllocated(candidate, placement));
+          }
+        });
+    if (keepReleased) {
+      next.releasedFrom = after;
+    }
+    return next;
+  }
+
+  /**
+   * The {@code stopped} workloads that were not among {@code victims}: still held on the snapshot
+   * without the victims. {@code rest} is {@code victims} without the stopped ones.
+   */
+  private static List<RunningWorkload> notAmong(
+      List<RunningWorkload> stopped, List<RunningWorkload> victims, List<RunningWorkload> rest) {
+    if (victims.size() - rest.size() == stopped.size()) {
+      return List.of();
+    }
+    Set<String> kept = new HashSet<>();
+    victims.forEach(workload -> kept.add(workload.workload().id()));
+    List<RunningWorkload> held = new ArrayList<>();
+    for (RunningWorkload workload : stopped) {
+      if (!kept.contains(workload.workload().id())) {
+        held.add(workload);
+      }
+    }
+    return held;
+  }
+
+  private static List<RunningWorkload> rest(List<RunningWorkload> workloads, Set<String> ids) {
+    List<RunningWorkload> rest = new ArrayList<>(workloads.size());
+    for (RunningWorkload workload : workloads) {
+      if (!ids.contains(workload.workload().id())) {
         rest.add(workload);
       }
     }
-    List<RunningWorkload> restOrdered = null;
-    if (ordered != null) {
-      restOrdered = new ArrayList<>(ordered.size());
-      for (RunningWorkload workload : ordered) {
-        if (!stopping.contains(workload.workload().id())) {
-          restOrdered.add(workload);
-        }
+    return Collections.unmodifiableList(rest);
+  }
+
+  private static boolean sameBorrowing(QuotaBook before, QuotaBook after) {
+    for (String queue : before.queueNames()) {
+      if (before.isBorrowing(queue) != after.isBorrowing(queue)) {
+        return false;
       }
     }
-    return new AllowedVictims(rest, restOrdered, now);
+    return true;
   }
 
   /**

@@ -3,7 +3,6 @@ package io.capstan.scheduler;
 import io.capstan.scheduler.cluster.NodeSpec;
 import io.capstan.scheduler.cluster.NodeState;
 import io.capstan.scheduler.cluster.PodAllocation;
-import io.capstan.scheduler.cluster.PodDemand;
 import io.capstan.scheduler.cluster.ResourceAmounts;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,8 +43,8 @@ final class Cycle {
   /** The placer's answers on {@link #future}. */
   private final PlacementMemo placedLater = new PlacementMemo();
 
-  /** Who found no preemption plan on {@link #future}: queue, priority, service level and gang. */
-  private final PlanFailures<PlanKey> noPlan = new PlanFailures<>();
+  /** Who found no preemption plan on {@link #future}: by queue, priority and service level. */
+  private final PlanFailures<PlanKind> noPlan = new PlanFailures<>();
 
   /** Who may be preempted, for the borrowing queues of {@link #future}. */
   private AllowedVictims victims;
@@ -212,7 +211,7 @@ final class Cycle {
       noPlan.changed();
       victims = victims.renewed();
     } else {
-      noPlan.lostRoom();
+      // Less room and no new victims: failed preemption searches still fail (decision 28).
       victims.claimed(before, future, candidate, placement);
     }
   }
@@ -243,20 +242,21 @@ final class Cycle {
   private boolean preempt(PendingWorkload pending) {
     Workload candidate = pending.workload();
     int budget = config.maxPreemptionsPerCycle() - preemptions.size();
-    // Demotion depends on the candidate's level of attained service, so it is part of the key.
-    PlanKey key =
-        new PlanKey(
-            candidate.queue(),
-            candidate.priority(),
-            PendingOrder.lasLevel(pending.attainedGpuSeconds()),
-            candidate.pods());
-    if (budget <= 0 || noPlan.contains(key)) {
+    if (budget <= 0) {
       return false;
     }
-    PreemptionPlanner.Attempt attempt = planner.plan(pending, future, victims, budget, now);
-    Optional<PreemptionPlanner.Plan> plan = attempt.plan();
+    // Demotion depends on the candidate's level of attained service, so it is part of the kind.
+    PlanKind kind =
+        new PlanKind(
+            candidate.queue(),
+            candidate.priority(),
+            PendingOrder.lasLevel(pending.attainedGpuSeconds()));
+    if (noPlan.contains(kind, candidate.pods())) {
+      return false;
+    }
+    Optional<PreemptionPlanner.Plan> plan = planner.plan(pending, future, victims, budget, now);
     if (plan.isEmpty()) {
-      noPlan.add(key, attempt.hopeless());
+      noPlan.add(kind, candidate.pods());
       return false;
     }
     Set<String> stopping = new HashSet<>();
@@ -270,9 +270,11 @@ final class Cycle {
     }
     preemptible.clear();
     preemptible.addAll(kept);
-    victims = victims.without(stopping);
     // Victims' resources come free: the future gains room.
+    WorkingSnapshot before = future;
     future = plan.get().after();
+    victims =
+        victims.without(plan.get().victims(), before, future, candidate, plan.get().placement());
     placedLater.changed();
     noPlan.changed();
     claim(candidate, PendingReasons.waitingForStops(stopping.size()));
@@ -301,6 +303,8 @@ final class Cycle {
     return count > 0 ? count : terminating.size();
   }
 
-  /** What a preemption plan depends on, besides the snapshot and the running workloads. */
-  private record PlanKey(String queue, int priority, int serviceLevel, List<PodDemand> pods) {}
+  /**
+   * What a preemption plan depends on, besides the gang, the snapshot and the running workloads.
+   */
+  private record PlanKind(String queue, int priority, int serviceLevel) {}
 }
