@@ -82,6 +82,8 @@ final class AllowedVictims {
     if (!sameBorrowing(before.book(), after.book())) {
       return next;
     }
+    // A bound over more victims is weaker, never wrong: it only spares searches that would fail.
+    next.largest.putAll(largest);
     boolean keepReleased = before == releasedFrom;
     allowed.forEach(
         (kind, victims) -> {

@@ -9,10 +9,11 @@ import java.util.Map;
 /**
  * Which gangs found no preemption plan on a cycle's future snapshot, per kind of candidate (its
  * queue, priority and level of attained service: what decides its allowed victims). A failure
- * holds, for that gang and every gang at least as large in each pod and dimension, until the
- * snapshot gains room or more victims become allowed: a snapshot that only lost room, with fewer
- * preemptions left, is not searched again (decision 28). As Kueue and kube-scheduler do, a workload
- * that could not preempt waits for an event that could change that.
+ * holds, for that gang and every gang at least as large (as many pods or more, each at least as
+ * large in every dimension), until the snapshot gains room or more victims become allowed: a
+ * snapshot that only lost room, with fewer preemptions left, is not searched again (decision 28).
+ * As Kueue and kube-scheduler do, a workload that could not preempt waits for an event that could
+ * change that.
  *
  * @param <K> the kind of candidate, besides its gang
  */
@@ -42,12 +43,16 @@ final class PlanFailures<K> {
     failed.clear();
   }
 
-  /** Same pods in number, each needing at least as much of everything, device by device. */
+  /**
+   * At least as many pods, the first ones each needing at least as much of everything as the pod of
+   * {@code other} at the same rank, device by device: placing {@code gang} places a gang that holds
+   * {@code other}.
+   */
   static boolean atLeast(List<PodDemand> gang, List<PodDemand> other) {
-    if (gang.size() != other.size()) {
+    if (gang.size() < other.size()) {
       return false;
     }
-    for (int i = 0; i < gang.size(); i++) {
+    for (int i = 0; i < other.size(); i++) {
       PodDemand pod = gang.get(i);
       PodDemand smaller = other.get(i);
       if (pod.cpuMillis() < smaller.cpuMillis()

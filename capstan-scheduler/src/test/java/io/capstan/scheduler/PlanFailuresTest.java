@@ -21,7 +21,7 @@ class PlanFailuresTest {
     assertThat(failures.contains("vision", List.of(PodDemand.of(48_000, 256 * GI, 8)))).isTrue();
     assertThat(failures.contains("vision", List.of(PodDemand.of(16_000, 256 * GI, 8)))).isFalse();
     assertThat(failures.contains("vision", List.of(ONE_GPU))).isFalse();
-    assertThat(failures.contains("vision", List.of(EIGHT_GPUS, EIGHT_GPUS))).isFalse();
+    assertThat(failures.contains("vision", List.of(EIGHT_GPUS, EIGHT_GPUS))).isTrue();
     assertThat(failures.contains("nlp", List.of(EIGHT_GPUS))).isFalse();
   }
 
@@ -40,6 +40,7 @@ class PlanFailuresTest {
 
     assertThat(failures.contains("vision", List.of(EIGHT_GPUS, EIGHT_GPUS))).isTrue();
     assertThat(failures.contains("vision", List.of(EIGHT_GPUS, ONE_GPU))).isFalse();
+    assertThat(failures.contains("vision", List.of(ONE_GPU))).isFalse();
   }
 
   @Test
