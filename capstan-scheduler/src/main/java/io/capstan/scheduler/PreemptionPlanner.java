@@ -29,20 +29,16 @@ final class PreemptionPlanner {
   /**
    * The victims and the snapshot after releasing them (the candidate's placement claimed on it).
    */
-  record Plan(List<Preemption> preemptions, WorkingSnapshot after) {
+  record Plan(
+      List<Preemption> preemptions,
+      List<RunningWorkload> victims,
+      List<PodAllocation> placement,
+      WorkingSnapshot after) {
     Plan {
       preemptions = List.copyOf(preemptions);
+      victims = List.copyOf(victims);
+      placement = List.copyOf(placement);
     }
-  }
-
-  /**
-   * A plan or none. {@code hopeless}: none even with every allowed victim gone, so none while the
-   * snapshot only loses room, the budget only shrinks and the allowed victims stay the same or
-   * fewer (as with the other bounds, a gang that does not fit does not fit on less room).
-   */
-  record Attempt(Optional<Plan> plan, boolean hopeless) {
-    private static final Attempt HOPELESS = new Attempt(Optional.empty(), true);
-    private static final Attempt NONE = new Attempt(Optional.empty(), false);
   }
 
   /**
@@ -51,14 +47,14 @@ final class PreemptionPlanner {
    * @param future the snapshot once every terminating workload is gone
    * @param victims who may be preempted, for the borrowing queues of {@code future}
    */
-  Attempt plan(
+  Optional<Plan> plan(
       PendingWorkload pending,
       WorkingSnapshot future,
       AllowedVictims victims,
       int budget,
       Instant now) {
     if (budget <= 0) {
-      return Attempt.HOPELESS;
+      return Optional.empty();
     }
     Workload candidate = pending.workload();
     QuotaBook book = future.book();
@@ -67,18 +63,18 @@ final class PreemptionPlanner {
     if (allowed.isEmpty()
         || !victims.mayFreeEnough(pending, future, budget)
         || !fits(candidate, victims.releasedAll(pending, future))) {
-      return Attempt.HOPELESS;
+      return Optional.empty();
     }
     List<RunningWorkload> chosen =
         new GreedyVictims(
                 pending, future, allowed.iterator(), now, snapshot -> fits(candidate, snapshot))
             .choose();
     if (chosen.isEmpty() || !VictimBound.mayFreeEnough(candidate, future, chosen, budget)) {
-      return Attempt.NONE;
+      return Optional.empty();
     }
     minimize(candidate, future, chosen, budget);
     if (chosen.size() > budget) {
-      return Attempt.NONE;
+      return Optional.empty();
     }
     WorkingSnapshot after = release(future, chosen);
     List<PodAllocation> placement = after.admit(candidate, placer).orElseThrow();
@@ -88,8 +84,8 @@ final class PreemptionPlanner {
           new Preemption(
               victim.workload().id(), candidate.id(), reason(victim, pending, book, now)));
     }
-    return new Attempt(
-        Optional.of(new Plan(preemptions, after.withAllocated(candidate, placement))), false);
+    return Optional.of(
+        new Plan(preemptions, chosen, placement, after.withAllocated(candidate, placement)));
   }
 
   /**
