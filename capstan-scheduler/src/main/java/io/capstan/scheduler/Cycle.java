@@ -75,7 +75,7 @@ final class Cycle {
     this.neverFits = neverFits;
     this.planner = planner;
     this.state = state;
-    this.order = new PendingOrder(now, config.starvationAge());
+    this.order = new PendingOrder(now, config.starvationAge(), config.starvationFactor());
     this.now = now;
   }
 

@@ -275,14 +275,31 @@ class SchedulerScenarioTest {
     TestingCluster cluster =
         new TestingCluster(
             List.of(node("n1", 4)), List.of(queue("q", 4, null, OrderingPolicy.LAS)));
-    cluster.submit(workload("old").queue("q").gpus(4).at(minutes(0)).pending(40_000));
+    // it ran 15 minutes on 4 GPUs (1 GPU-hour, one LAS level down) and waits since minute 0
+    cluster.submit(workload("old").queue("q").gpus(4).at(minutes(0)).pending(3_600));
     cluster.submit(workload("fresh").queue("q").gpus(4).at(minutes(50)).build());
 
     assertThat(admittedIds(cluster.cycle(scheduler, minutes(55)))).containsExactly("fresh");
 
     cluster.finish("fresh");
     cluster.submit(workload("fresher").queue("q").gpus(4).at(minutes(60)).build());
+    // waited 61 minutes: longer than the starvation age and than 4 times its 15-minute run
     assertThat(admittedIds(cluster.cycle(scheduler, minutes(61)))).containsExactly("old");
+  }
+
+  @Test
+  void aLongRunJobStarvesOnlyAfterFourTimesItsRunTime() {
+    TestingCluster cluster =
+        new TestingCluster(
+            List.of(node("n1", 4)), List.of(queue("q", 4, null, OrderingPolicy.LAS)));
+    // 10,000 GPU-seconds on 4 GPUs: it ran 2,500 s, so it starves after 10,000 s (2.8 h)
+    cluster.submit(workload("old").queue("q").gpus(4).at(minutes(0)).pending(10_000));
+    cluster.submit(workload("fresh").queue("q").gpus(4).at(minutes(100)).build());
+    assertThat(admittedIds(cluster.cycle(scheduler, minutes(166)))).containsExactly("fresh");
+
+    cluster.finish("fresh");
+    cluster.submit(workload("fresher").queue("q").gpus(4).at(minutes(167)).build());
+    assertThat(admittedIds(cluster.cycle(scheduler, minutes(167)))).containsExactly("old");
   }
 
   @Test
