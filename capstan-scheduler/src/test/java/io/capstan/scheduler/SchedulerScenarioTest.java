@@ -142,6 +142,30 @@ class SchedulerScenarioTest {
     assertThat(las.cycle(scheduler, minutes(120)).preemptions()).isEmpty();
   }
 
+  @Test
+  void aResumedJobRunsAsLongAsItsEarlierRunsBeforeItIsDemotedAgain() {
+    TestingCluster las =
+        new TestingCluster(
+            List.of(node("n1", 4)), List.of(queue("q", 4, null, OrderingPolicy.LAS)));
+    // resumed at minute 100 after 40 minutes on 4 GPUs (2.7 GPU-hours, one level down)
+    las.running()
+        .put(
+            "long",
+            new RunningWorkload(
+                workload("long").queue("q").gpus(4).build(),
+                firstFit(las, 4),
+                minutes(100),
+                4 * 40 * 60,
+                false));
+    las.submit(workload("short").queue("q").gpus(4).at(minutes(101)).build());
+
+    // 30 minutes into this run: past the 10-minute minimum, not yet as long as its first run
+    assertThat(las.cycle(scheduler, minutes(130)).preemptions()).isEmpty();
+    assertThat(las.cycle(scheduler, minutes(140)).preemptions())
+        .extracting(Preemption::victimId)
+        .containsExactly("long");
+  }
+
   private static List<io.capstan.scheduler.cluster.PodAllocation> firstFit(
       TestingCluster cluster, int gpus) {
     return new TestingFirstFitPlacer()
