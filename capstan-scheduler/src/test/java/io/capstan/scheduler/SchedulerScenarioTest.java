@@ -125,38 +125,16 @@ class SchedulerScenarioTest {
     fifo.submit(workload("short").queue("q").gpus(4).at(minutes(5)).build());
     assertThat(fifo.cycle(scheduler, minutes(120)).preemptions()).isEmpty();
 
-    TestingCluster las =
-        new TestingCluster(
-            List.of(node("n1", 4)), List.of(queue("q", 4, null, OrderingPolicy.LAS)));
     // resumed after a preemption: already 2 GPU-hours, but only 5 minutes into this run
-    las.running()
-        .put(
-            "long",
-            new RunningWorkload(
-                workload("long").queue("q").gpus(4).build(),
-                firstFit(las, 4),
-                minutes(115),
-                7200,
-                false));
+    TestingCluster las = lasWithResumedJob(minutes(115), 7200);
     las.submit(workload("short").queue("q").gpus(4).at(minutes(116)).build());
     assertThat(las.cycle(scheduler, minutes(120)).preemptions()).isEmpty();
   }
 
   @Test
   void aResumedJobRunsAsLongAsItsEarlierRunsBeforeItIsDemotedAgain() {
-    TestingCluster las =
-        new TestingCluster(
-            List.of(node("n1", 4)), List.of(queue("q", 4, null, OrderingPolicy.LAS)));
     // resumed at minute 100 after 40 minutes on 4 GPUs (2.7 GPU-hours, one level down)
-    las.running()
-        .put(
-            "long",
-            new RunningWorkload(
-                workload("long").queue("q").gpus(4).build(),
-                firstFit(las, 4),
-                minutes(100),
-                4 * 40 * 60,
-                false));
+    TestingCluster las = lasWithResumedJob(minutes(100), 4 * 40 * 60);
     las.submit(workload("short").queue("q").gpus(4).at(minutes(101)).build());
 
     // 30 minutes into this run: past the 10-minute minimum, not yet as long as its first run
@@ -164,6 +142,23 @@ class SchedulerScenarioTest {
     assertThat(las.cycle(scheduler, minutes(140)).preemptions())
         .extracting(Preemption::victimId)
         .containsExactly("long");
+  }
+
+  /** A LAS queue on one 4-GPU node, running 4-GPU job "long" resumed at {@code resumed}. */
+  private static TestingCluster lasWithResumedJob(Instant resumed, double attainedBefore) {
+    TestingCluster las =
+        new TestingCluster(
+            List.of(node("n1", 4)), List.of(queue("q", 4, null, OrderingPolicy.LAS)));
+    las.running()
+        .put(
+            "long",
+            new RunningWorkload(
+                workload("long").queue("q").gpus(4).build(),
+                firstFit(las, 4),
+                resumed,
+                attainedBefore,
+                false));
+    return las;
   }
 
   private static List<io.capstan.scheduler.cluster.PodAllocation> firstFit(
