@@ -104,9 +104,9 @@ final class PreemptionPlanner {
     return workload.queue().equals(candidate.queue())
         && workload.priority() == candidate.priority()
         && book.spec(workload.queue()).policy() == OrderingPolicy.LAS
-        && Duration.between(victim.startedAt(), now).compareTo(minimumRun(victim)) >= 0
         && PendingOrder.lasLevel(victim.attainedGpuSeconds(now))
-            > PendingOrder.lasLevel(pending.attainedGpuSeconds());
+            > PendingOrder.lasLevel(pending.attainedGpuSeconds())
+        && Duration.between(victim.startedAt(), now).compareTo(minimumRun(victim)) >= 0;
   }
 
   /**
