@@ -74,7 +74,7 @@ final class Cycle {
     this.neverFits = neverFits;
     this.planner = planner;
     this.state = state;
-    this.order = new PendingOrder(now, config.starvationAge());
+    this.order = new PendingOrder(now, config.starvationAge(), config.starvationFactor());
     this.now = now;
     this.reasons = new HashMap<>(state.pending().size() * 4 / 3 + 16);
   }

@@ -90,8 +90,8 @@ final class PreemptionPlanner {
 
   /**
    * Tiresias' demotion: in a least-attained-service queue, a running workload of the candidate's
-   * queue and priority that has run at least {@link #MINIMUM_RUN} and received a higher level of
-   * service than the candidate yields to it.
+   * queue and priority that has run at least {@link #minimumRun} in its current run and received a
+   * higher level of service than the candidate yields to it.
    */
   static boolean demoted(
       RunningWorkload victim, PendingWorkload pending, QuotaBook book, Instant now) {
@@ -100,9 +100,26 @@ final class PreemptionPlanner {
     return workload.queue().equals(candidate.queue())
         && workload.priority() == candidate.priority()
         && book.spec(workload.queue()).policy() == OrderingPolicy.LAS
-        && Duration.between(victim.startedAt(), now).compareTo(MINIMUM_RUN) >= 0
         && PendingOrder.lasLevel(victim.attainedGpuSeconds(now))
-            > PendingOrder.lasLevel(pending.attainedGpuSeconds());
+            > PendingOrder.lasLevel(pending.attainedGpuSeconds())
+        && Duration.between(victim.startedAt(), now).compareTo(minimumRun(victim)) >= 0;
+  }
+
+  /**
+   * How long a run lasts before demotion may stop it: {@link #MINIMUM_RUN}, and at least as long as
+   * all its earlier runs together, so that each run at least doubles a job's service. A job resumed
+   * after waiting (or promoted as starving) is not demoted again ten minutes later, a job is
+   * preempted O(log(run time)) times, and the time lost to grace periods and restarts stays a
+   * bounded share of its run.
+   */
+  static Duration minimumRun(RunningWorkload victim) {
+    long gpuMilli = victim.workload().total().gpuMilli();
+    if (gpuMilli <= 0) {
+      return MINIMUM_RUN;
+    }
+    Duration earlier =
+        Duration.ofMillis(Math.round(victim.attainedGpuSecondsBefore() * 1_000_000 / gpuMilli));
+    return earlier.compareTo(MINIMUM_RUN) > 0 ? earlier : MINIMUM_RUN;
   }
 
   /**
