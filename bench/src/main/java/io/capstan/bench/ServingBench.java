@@ -168,7 +168,9 @@ public final class ServingBench {
     }
   }
 
+  /** Warms a fresh server's paths (JIT) at c=8 first, so the first measured cell is not cold. */
   private void measure(String label, Supplier<Callable<?>> clients) throws Exception {
+    LoadRun.run(8, clients, Duration.ZERO, warmUp.multipliedBy(2));
     Map<Integer, Result> results = new LinkedHashMap<>();
     for (int level : LEVELS) {
       results.put(level, LoadRun.run(level, clients, warmUp, measured));
