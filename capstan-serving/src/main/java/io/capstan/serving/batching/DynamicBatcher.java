@@ -133,7 +133,9 @@ public final class DynamicBatcher implements InferenceExecutor {
     try {
       busy = false;
       lastBatchRequests = requests;
-      changed.signalAll();
+      if (!queue.isEmpty()) {
+        changed.signalAll(); // waking an idle worker for nothing costs a context switch per call
+      }
     } finally {
       lock.unlock();
     }
