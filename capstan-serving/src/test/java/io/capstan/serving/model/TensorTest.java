@@ -29,6 +29,12 @@ class TensorTest {
     assertThatThrownBy(() -> new Tensor("x", DataType.FP32, new long[] {-1, 2}, new float[2]))
         .isInstanceOf(ServingException.class)
         .hasMessageContaining("to be >= 0");
+    assertThatThrownBy(
+            () ->
+                new Tensor(
+                    "x", DataType.FP32, new long[] {1L << 30, 1L << 40, 1L << 40}, new float[1]))
+        .isInstanceOf(ServingException.class)
+        .hasMessageContaining("is too large");
   }
 
   @Test
