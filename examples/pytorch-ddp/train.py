@@ -8,7 +8,9 @@ CAPSTAN_OUTPUT_DIR). Without them it runs as one process with ./checkpoints and 
     python3 train.py --epochs 3
 
 works by hand. Rank 0 saves a checkpoint after every epoch; a restarted job resumes from it.
-At the end rank 0 exports the model to ONNX and writes metrics.json.
+At the end rank 0 exports the model to ONNX (with a dynamic batch dimension) and writes
+metrics.json and reference.json: a fixed batch of input rows and the outputs PyTorch computed for
+them in eval mode, so a served model can be checked against the numbers the job computed.
 
 Log lines other tools may rely on:
     resumed from checkpoint at epoch N
@@ -38,6 +40,8 @@ HIDDEN = 32
 BATCH_SIZE = 32
 DATA_SEED = 1234
 MODEL_SEED = 0
+REFERENCE_SEED = 4321
+REFERENCE_ROWS = 4
 CHECKPOINT_FILE = "checkpoint.pt"
 # Kubeflow's ExitCode restart policy treats 1, 2, 126, 127, 128 and 139 as permanent; a rank that
 # lost its peers exits 3 so that policy restarts the job instead of failing it.
@@ -181,6 +185,30 @@ def export_onnx(model, output_dir):
     return path
 
 
+def write_reference(model, output_dir):
+    """Writes reference.json: fixed input rows and the model's outputs for them, in eval mode."""
+    model.eval()
+    g = torch.Generator().manual_seed(REFERENCE_SEED)
+    rows = torch.randn(REFERENCE_ROWS, FEATURES, generator=g)
+    with torch.no_grad():
+        outputs = model(rows)
+    reference = {
+        "input_name": "input",
+        "output_name": "output",
+        "shape": [REFERENCE_ROWS, FEATURES],
+        "input": rows.tolist(),
+        "output_shape": list(outputs.shape),
+        "output": outputs.tolist(),
+    }
+    path = os.path.join(output_dir, "reference.json")
+    tmp = f"{path}.tmp.{os.getpid()}"
+    with open(tmp, "w") as f:
+        json.dump(reference, f)
+        f.write("\n")
+    os.replace(tmp, path)
+    return path
+
+
 def write_metrics(output_dir, final_loss, epochs):
     path = os.path.join(output_dir, "metrics.json")
     tmp = f"{path}.tmp.{os.getpid()}"
@@ -233,6 +261,7 @@ def train(args):
 
         if rank == 0:
             path = export_onnx(model, output_dir)
+            write_reference(model, output_dir)
             write_metrics(output_dir, final_loss, args.epochs)
             print(f"exported ONNX model to {path}", flush=True)
         # Every rank leaves together, after the model exists: "worker 0 succeeded" then means done.

@@ -1,0 +1,193 @@
+package io.capstan.serving.model;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import io.capstan.serving.ErrorKind;
+import io.capstan.serving.ServingException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
+import java.nio.ShortBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** One ONNX Runtime session and the tensors it takes and gives, converted to and from arrays. */
+public final class OnnxModel implements AutoCloseable {
+  private final OrtEnvironment env;
+  private final OrtSession session;
+  private final ExecutionProvider provider;
+  private final List<TensorSpec> inputs;
+  private final List<TensorSpec> outputs;
+
+  private OnnxModel(
+      OrtEnvironment env,
+      OrtSession session,
+      ExecutionProvider provider,
+      List<TensorSpec> inputs,
+      List<TensorSpec> outputs) {
+    this.env = env;
+    this.session = session;
+    this.provider = provider;
+    this.inputs = List.copyOf(inputs);
+    this.outputs = List.copyOf(outputs);
+  }
+
+  /** Loads {@code path}; fails with a message naming the file and the reason. */
+  public static OnnxModel load(Path path, SessionSettings settings) {
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    ExecutionProvider provider =
+        ExecutionProvider.preferred(OrtEnvironment.getAvailableProviders());
+    try {
+      OrtSession session;
+      try {
+        session = env.createSession(path.toString(), options(settings, provider));
+      } catch (OrtException e) {
+        if (provider == ExecutionProvider.CPU) {
+          throw e;
+        }
+        provider = ExecutionProvider.CPU; // a CUDA build on a machine without a usable device
+        session = env.createSession(path.toString(), options(settings, provider));
+      }
+      return new OnnxModel(
+          env, session, provider, specs(session.getInputInfo()), specs(session.getOutputInfo()));
+    } catch (OrtException e) {
+      throw new IllegalArgumentException(
+          "could not load the ONNX model " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static OrtSession.SessionOptions options(
+      SessionSettings settings, ExecutionProvider provider) throws OrtException {
+    OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+    options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+    options.setExecutionMode(
+        settings.interOpThreads() > 1
+            ? OrtSession.SessionOptions.ExecutionMode.PARALLEL
+            : OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+    options.setIntraOpNumThreads(settings.intraOpThreads());
+    options.setInterOpNumThreads(settings.interOpThreads());
+    // Spinning workers burn the cores the HTTP and gRPC threads need on a small machine.
+    options.addConfigEntry("session.intra_op.allow_spinning", "0");
+    options.addConfigEntry("session.inter_op.allow_spinning", "0");
+    if (provider == ExecutionProvider.CUDA) {
+      options.addCUDA(0);
+    }
+    return options;
+  }
+
+  private static List<TensorSpec> specs(Map<String, NodeInfo> infos) {
+    List<TensorSpec> specs = new ArrayList<>();
+    for (NodeInfo node : infos.values()) {
+      if (!(node.getInfo() instanceof TensorInfo info)) {
+        throw new IllegalArgumentException(
+            "expected '" + node.getName() + "' to be a tensor, but was " + node.getInfo());
+      }
+      DataType type = DataType.of(info.type);
+      if (type == null) {
+        throw new IllegalArgumentException(
+            "'" + node.getName() + "' has type " + info.type + ", which the server cannot serve");
+      }
+      specs.add(new TensorSpec(node.getName(), type, info.getShape()));
+    }
+    return specs;
+  }
+
+  public ExecutionProvider provider() {
+    return provider;
+  }
+
+  public List<TensorSpec> inputs() {
+    return inputs;
+  }
+
+  public List<TensorSpec> outputs() {
+    return outputs;
+  }
+
+  /** Runs the model; {@code outputNames} are the outputs to return, in that order. */
+  public List<Tensor> run(List<Tensor> in, List<String> outputNames) {
+    Map<String, OnnxTensor> feed = new HashMap<>();
+    try {
+      for (Tensor tensor : in) {
+        feed.put(tensor.name(), toOnnx(tensor));
+      }
+      Set<String> wanted = new LinkedHashSet<>(outputNames);
+      try (OrtSession.Result result = session.run(feed, wanted)) {
+        List<Tensor> out = new ArrayList<>(outputNames.size());
+        for (String name : outputNames) {
+          OnnxValue value = result.get(name).orElseThrow();
+          out.add(fromOnnx(name, (OnnxTensor) value));
+        }
+        return out;
+      }
+    } catch (OrtException e) {
+      throw new ServingException(ErrorKind.INTERNAL, "inference failed: " + e.getMessage(), e);
+    } finally {
+      feed.values().forEach(OnnxTensor::close);
+    }
+  }
+
+  private OnnxTensor toOnnx(Tensor tensor) throws OrtException {
+    long[] shape = tensor.shape();
+    return switch (tensor.datatype()) {
+      case FP32 -> OnnxTensor.createTensor(env, FloatBuffer.wrap((float[]) tensor.data()), shape);
+      case FP64 -> OnnxTensor.createTensor(env, DoubleBuffer.wrap((double[]) tensor.data()), shape);
+      case INT64 -> OnnxTensor.createTensor(env, LongBuffer.wrap((long[]) tensor.data()), shape);
+      case INT32 -> OnnxTensor.createTensor(env, IntBuffer.wrap((int[]) tensor.data()), shape);
+      case INT16 -> OnnxTensor.createTensor(env, ShortBuffer.wrap((short[]) tensor.data()), shape);
+      case BOOL, UINT8, INT8 -> {
+        byte[] bytes = (byte[]) tensor.data();
+        ByteBuffer direct = ByteBuffer.allocateDirect(bytes.length).order(ByteOrder.nativeOrder());
+        direct.put(bytes).flip();
+        yield OnnxTensor.createTensor(env, direct, shape, tensor.datatype().onnxType());
+      }
+    };
+  }
+
+  private static Tensor fromOnnx(String name, OnnxTensor value) {
+    TensorInfo info = value.getInfo();
+    DataType type = DataType.of(info.type);
+    if (type == null) {
+      throw new ServingException(
+          ErrorKind.INTERNAL, "output '" + name + "' has type " + info.type + ", not servable");
+    }
+    long[] shape = info.getShape();
+    Object data =
+        switch (type) {
+          case FP32 -> value.getFloatBuffer().array();
+          case FP64 -> value.getDoubleBuffer().array();
+          case INT64 -> value.getLongBuffer().array();
+          case INT32 -> value.getIntBuffer().array();
+          case INT16 -> value.getShortBuffer().array();
+          case BOOL, UINT8, INT8 -> {
+            ByteBuffer buffer = value.getByteBuffer();
+            byte[] bytes = new byte[buffer.remaining()];
+            buffer.get(bytes);
+            yield bytes;
+          }
+        };
+    return new Tensor(name, type, shape, data);
+  }
+
+  @Override
+  public void close() {
+    try {
+      session.close();
+    } catch (OrtException e) {
+      throw new IllegalStateException("could not close the ONNX Runtime session", e);
+    }
+  }
+}
