@@ -28,10 +28,14 @@ import java.util.Map;
  * Replays a window of Microsoft's Philly trace through the scheduler under several ordering
  * policies on the same simulated cluster, and prints job completion time, queueing delay, makespan,
  * GPU allocation and per-virtual-cluster fairness as a table, with ratios against FIFO and against
- * shortest-job-first that knows the true durations; writes the GPU allocation chart as SVG.
+ * shortest-job-first that knows the true durations; writes the GPU allocation chart as SVG. Two
+ * set-ups in one run: one queue per virtual cluster with nominal quotas (Capstan's projects), and
+ * one queue for the whole cluster (Tiresias' evaluation, no quota guarantees).
  *
  * <p>Run: {@code mvn -q -pl bench exec:java -Dexec.mainClass=io.capstan.bench.PhillyReplayBench
- * -Dexec.args="--from 2017-10-09 --days 1 --nodes 12 --starvation-hours 1 --chart philly.svg"}.
+ * -Dexec.args="--from 2017-10-09 --days 1 --nodes 12 --chart philly.svg"}; {@code
+ * --starvation-hours}, {@code --starvation-factor} and {@code --restart-seconds} change the
+ * server's and the simulator's defaults.
  */
 public final class PhillyReplayBench {
   private PhillyReplayBench() {}
@@ -39,20 +43,45 @@ public final class PhillyReplayBench {
   /** A policy to compare: the queues' ordering and whether backfill is on. */
   private record Policy(String name, OrderingPolicy ordering, boolean backfill, boolean oracle) {}
 
+  private static final String FIFO = "FIFO (strict)";
+  private static final String FIFO_BACKFILL = "FIFO + backfill";
+  private static final String ORACLE = "SJF oracle";
+
   private static final List<Policy> POLICIES =
       List.of(
-          new Policy("FIFO (strict)", OrderingPolicy.FIFO, false, false),
-          new Policy("FIFO + backfill", OrderingPolicy.FIFO, true, false),
+          new Policy(FIFO, OrderingPolicy.FIFO, false, false),
+          new Policy(FIFO_BACKFILL, OrderingPolicy.FIFO, true, false),
           new Policy("LAS (default)", OrderingPolicy.LAS, true, false),
-          new Policy("SJF oracle", OrderingPolicy.SJF_ORACLE, true, true));
+          new Policy(ORACLE, OrderingPolicy.SJF_ORACLE, true, true));
 
   public static void main(String[] args) throws IOException {
     Instant from = Instant.parse(CommandLine.value(args, "--from", "2017-10-09") + "T00:00:00Z");
     Duration span = Duration.ofDays(Long.parseLong(CommandLine.value(args, "--days", "1")));
     int nodeCount = Integer.parseInt(CommandLine.value(args, "--nodes", "12"));
     String chart = CommandLine.value(args, "--chart", "");
+    SchedulerConfig defaults = SchedulerConfig.defaults(new BestFitPlacer());
     Duration starvationAge =
-        Duration.ofHours(Long.parseLong(CommandLine.value(args, "--starvation-hours", "1")));
+        Duration.ofMinutes(
+            Math.round(
+                60
+                    * Double.parseDouble(
+                        CommandLine.value(
+                            args,
+                            "--starvation-hours",
+                            Double.toString(defaults.starvationAge().toMinutes() / 60.0)))));
+    double starvationFactor =
+        Double.parseDouble(
+            CommandLine.value(
+                args, "--starvation-factor", Double.toString(defaults.starvationFactor())));
+    Simulator.Settings settingDefaults = Simulator.Settings.defaults();
+    Simulator.Settings settings =
+        new Simulator.Settings(
+            settingDefaults.gracePeriod(),
+            settingDefaults.period(),
+            settingDefaults.tick(),
+            Duration.ofSeconds(
+                CommandLine.intValue(
+                    args, "--restart-seconds", (int) settingDefaults.restartCost().toSeconds())));
 
     PhillyTrace trace = PhillyTrace.load();
     List<PhillyJob> window = trace.window(from, span);
@@ -62,54 +91,71 @@ public final class PhillyReplayBench {
     System.out.printf(
         Locale.ROOT,
         "%nPhilly replay: %d jobs submitted %s + %d days, %d nodes x 8 GPUs = %d GPUs, "
-            + "offered load %.2f (GPU-time asked / GPU-time in the window), starvation age %s%n%n",
+            + "offered load %.2f (GPU-time asked / GPU-time in the window); starvation after "
+            + "max(%s, %.1f x run time); grace %d s, restart %d s per preemption%n",
         window.size(),
         from,
         span.toDays(),
         nodeCount,
         gpus,
         gpuSeconds / (gpus * (double) span.toSeconds()),
-        starvationAge);
+        starvationAge,
+        starvationFactor,
+        settings.gracePeriod().toSeconds(),
+        settings.restartCost().toSeconds());
 
-    Map<String, SimulationReport> reports = new LinkedHashMap<>();
-    Map<String, Double> millis = new LinkedHashMap<>();
-    for (Policy policy : POLICIES) {
-      Map<String, QueueSpec> queues =
-          PhillyReplay.queues(trace.virtualClusterNodes(), gpus, policy.ordering());
-      SchedulerConfig defaults = SchedulerConfig.defaults(new BestFitPlacer());
-      Scheduler scheduler =
-          new Scheduler(
-              new SchedulerConfig(
-                  defaults.placer(),
-                  starvationAge,
-                  policy.backfill(),
-                  defaults.maxPreemptionsPerCycle()));
-      List<SimJob> jobs = PhillyReplay.jobs(window, policy.oracle());
-      long started = System.nanoTime();
-      SimulationReport report =
-          new Simulator(scheduler, nodes, queues, Simulator.Settings.defaults()).run(jobs);
-      millis.put(policy.name(), (System.nanoTime() - started) / 1e6);
-      reports.put(policy.name(), report);
+    for (boolean oneQueue : List.of(false, true)) {
       System.out.printf(
           Locale.ROOT,
-          "  %s: avg JCT %.2f h, %d cycles, simulated in %.1f s%n",
-          policy.name(),
-          hours(report.completionTimes().mean()),
-          report.cycles(),
-          millis.get(policy.name()) / 1000);
-    }
-    print(reports, millis);
-    if (!chart.isEmpty()) {
-      writeChart(Path.of(chart), reports, from);
+          "%n%s%n",
+          oneQueue
+              ? "One queue for the whole cluster (Tiresias' setting, no quota guarantees):"
+              : "One queue per virtual cluster, nominal GPU quotas in proportion to its nodes:");
+      Map<String, SimulationReport> reports = new LinkedHashMap<>();
+      Map<String, Double> millis = new LinkedHashMap<>();
+      for (Policy policy : POLICIES) {
+        Map<String, QueueSpec> queues =
+            oneQueue
+                ? PhillyReplay.oneQueue(gpus, policy.ordering())
+                : PhillyReplay.queues(trace.virtualClusterNodes(), gpus, policy.ordering());
+        Scheduler scheduler =
+            new Scheduler(
+                new SchedulerConfig(
+                    defaults.placer(),
+                    starvationAge,
+                    policy.backfill(),
+                    defaults.maxPreemptionsPerCycle(),
+                    starvationFactor));
+        List<SimJob> jobs = PhillyReplay.jobs(window, policy.oracle());
+        long started = System.nanoTime();
+        SimulationReport report =
+            new Simulator(scheduler, nodes, queues, settings)
+                .run(oneQueue ? PhillyReplay.inOneQueue(jobs) : jobs);
+        millis.put(policy.name(), (System.nanoTime() - started) / 1e6);
+        reports.put(policy.name(), report);
+        System.out.printf(
+            Locale.ROOT,
+            "  %s: avg JCT %.2f h, %d cycles, simulated in %.1f s%n",
+            policy.name(),
+            hours(report.completionTimes().mean()),
+            report.cycles(),
+            millis.get(policy.name()) / 1000);
+      }
+      print(reports, millis);
+      if (!chart.isEmpty() && !oneQueue) {
+        writeChart(Path.of(chart), reports, from);
+      }
     }
   }
 
   private static void print(Map<String, SimulationReport> reports, Map<String, Double> millis) {
-    SimulationReport fifo = reports.get("FIFO (strict)");
-    SimulationReport oracle = reports.get("SJF oracle");
+    double fifo = reports.get(FIFO).completionTimes().mean();
+    double fifoBackfill = reports.get(FIFO_BACKFILL).completionTimes().mean();
+    double oracle = reports.get(ORACLE).completionTimes().mean();
     System.out.printf(
         Locale.ROOT,
-        "| %-16s | %9s | %9s | %10s | %9s | %10s | %9s | %6s | %5s | %7s | %8s | %8s | %7s |%n",
+        "| %-16s | %9s | %9s | %10s | %9s | %10s | %9s | %6s | %5s | %7s | %8s | %8s | %8s |"
+            + " %7s |%n",
         "policy",
         "avg JCT h",
         "p50 JCT h",
@@ -121,18 +167,19 @@ public final class PhillyReplayBench {
         "Jain",
         "preempt",
         "JCT/FIFO",
+        "/FIFO+bf",
         "JCT/SJF",
         "sim s");
     System.out.println(
         "|------------------|----------:|----------:|-----------:|-----------:|-----------:"
-            + "|-----------:|-------:|------:|--------:|---------:|---------:|--------:|");
+            + "|-----------:|-------:|------:|--------:|---------:|---------:|---------:|--------:|");
     reports.forEach(
         (name, report) -> {
           double jct = report.completionTimes().mean();
           System.out.printf(
               Locale.ROOT,
               "| %-16s | %9.2f | %9.2f | %10.2f | %10.2f | %10.2f | %10.2f | %6.1f | %5.3f | %7d "
-                  + "| %8.3f | %8.3f | %7.1f |%n",
+                  + "| %8.3f | %8.3f | %8.3f | %7.1f |%n",
               name,
               hours(jct),
               hours(report.completionTimes().percentile(50)),
@@ -143,8 +190,9 @@ public final class PhillyReplayBench {
               100 * report.averageAllocation(),
               report.queueFairness(),
               report.preemptions(),
-              jct / fifo.completionTimes().mean(),
-              jct / oracle.completionTimes().mean(),
+              jct / fifo,
+              jct / fifoBackfill,
+              jct / oracle,
               millis.get(name) / 1000);
           if (!report.rejected().isEmpty() || !report.unfinished().isEmpty()) {
             System.out.printf(

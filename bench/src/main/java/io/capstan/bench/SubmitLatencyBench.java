@@ -242,7 +242,7 @@ public final class SubmitLatencyBench {
     return http.send(request, HttpResponse.BodyHandlers.ofString());
   }
 
-  private static void waitForHealth(String url) throws InterruptedException {
+  static void waitForHealth(String url) throws InterruptedException {
     HttpClient client = HttpClient.newHttpClient();
     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
     while (System.nanoTime() < deadline) {
@@ -262,7 +262,7 @@ public final class SubmitLatencyBench {
     throw new IllegalStateException("server did not become healthy at " + url);
   }
 
-  private static double pct(List<Double> samples, int percentile) {
+  static double pct(List<Double> samples, int percentile) {
     List<Double> sorted = new ArrayList<>(samples);
     Collections.sort(sorted);
     int index = (int) Math.ceil(percentile / 100.0 * sorted.size()) - 1;

@@ -4,10 +4,13 @@ import io.capstan.scheduler.cluster.PodAllocation;
 import io.capstan.scheduler.cluster.ResourceAmounts;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The running workloads that a kind of candidate may preempt, in victim order, and the future
@@ -25,6 +28,9 @@ final class AllowedVictims {
           .thenComparingLong(v -> v.total().cpuMillis())
           .thenComparing(v -> v.running().workload().id());
 
+  /** The running workloads in victim order, sorted when first needed. */
+  private List<RunningWorkload> ordered;
+
   private final List<RunningWorkload> running;
   private final Instant now;
   private final Map<Kind, List<RunningWorkload>> allowed = new HashMap<>();
@@ -38,8 +44,103 @@ final class AllowedVictims {
    * @param running running workloads that are not terminating and not yet chosen as victims
    */
   AllowedVictims(List<RunningWorkload> running, Instant now) {
-    this.running = List.copyOf(running);
+    this(List.copyOf(running), null, now);
+  }
+
+  private AllowedVictims(
+      List<RunningWorkload> running, List<RunningWorkload> ordered, Instant now) {
+    this.running = running;
+    this.ordered = ordered;
     this.now = now;
+  }
+
+  /**
+   * The same running workloads for a quota book whose borrowing queues changed: the victim order
+   * holds, the lists of allowed victims do not.
+   */
+  AllowedVictims renewed() {
+    return new AllowedVictims(running, ordered, now);
+  }
+
+  /**
+   * After a preemption: without the {@code stopped} workloads, for the future snapshot that went
+   * from {@code before} to {@code after} by releasing them and claiming {@code placement} for
+   * {@code candidate}. The victim order holds. While no queue starts or stops borrowing, each
+   * kind's allowed victims are the same but for the stopped ones, and its snapshot without them
+   * changes as the future did: releasing and allocating commute.
+   */
+  AllowedVictims without(
+      List<RunningWorkload> stopped,
+      WorkingSnapshot before,
+      WorkingSnapshot after,
+      Workload candidate,
+      List<PodAllocation> placement) {
+    Set<String> ids = new HashSet<>();
+    stopped.forEach(workload -> ids.add(workload.workload().id()));
+    AllowedVictims next =
+        new AllowedVictims(rest(running, ids), ordered == null ? null : rest(ordered, ids), now);
+    if (!sameBorrowing(before.book(), after.book())) {
+      return next;
+    }
+    // A bound over more victims is weaker, never wrong: it only spares searches that would fail.
+    next.largest.putAll(largest);
+    boolean keepReleased = before == releasedFrom;
+    allowed.forEach(
+        (kind, victims) -> {
+          List<RunningWorkload> rest = rest(victims, ids);
+          next.allowed.put(kind, rest);
+          WorkingSnapshot snapshot = released.get(kind);
+          if (keepReleased && snapshot != null) {
+            next.released.put(
+                kind,
+                snapshot
+                    .withReleased(notAmong(stopped, victims, rest))
+                    .withAllocated(candidate, placement));
+          }
+        });
+    if (keepReleased) {
+      next.releasedFrom = after;
+    }
+    return next;
+  }
+
+  /**
+   * The {@code stopped} workloads that were not among {@code victims}: still held on the snapshot
+   * without the victims. {@code rest} is {@code victims} without the stopped ones.
+   */
+  private static List<RunningWorkload> notAmong(
+      List<RunningWorkload> stopped, List<RunningWorkload> victims, List<RunningWorkload> rest) {
+    if (victims.size() - rest.size() == stopped.size()) {
+      return List.of();
+    }
+    Set<String> kept = new HashSet<>();
+    victims.forEach(workload -> kept.add(workload.workload().id()));
+    List<RunningWorkload> held = new ArrayList<>();
+    for (RunningWorkload workload : stopped) {
+      if (!kept.contains(workload.workload().id())) {
+        held.add(workload);
+      }
+    }
+    return held;
+  }
+
+  private static List<RunningWorkload> rest(List<RunningWorkload> workloads, Set<String> ids) {
+    List<RunningWorkload> rest = new ArrayList<>(workloads.size());
+    for (RunningWorkload workload : workloads) {
+      if (!ids.contains(workload.workload().id())) {
+        rest.add(workload);
+      }
+    }
+    return Collections.unmodifiableList(rest);
+  }
+
+  private static boolean sameBorrowing(QuotaBook before, QuotaBook after) {
+    for (String queue : before.queueNames()) {
+      if (before.isBorrowing(queue) != after.isBorrowing(queue)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -99,17 +200,29 @@ final class AllowedVictims {
 
   private List<RunningWorkload> find(PendingWorkload pending, QuotaBook book, Kind kind) {
     Map<String, Boolean> borrowing = new HashMap<>();
-    List<Victim> victims = new ArrayList<>();
-    for (RunningWorkload victim : running) {
+    List<RunningWorkload> victims = new ArrayList<>();
+    // Filtering keeps the order: the running workloads are sorted once, not once per kind.
+    for (RunningWorkload victim : ordered()) {
       boolean borrows = borrowing.computeIfAbsent(victim.workload().queue(), book::isBorrowing);
       if (allowed(victim, pending, book, borrows, kind.reclaiming())) {
-        victims.add(new Victim(victim, victim.workload().total()));
+        victims.add(victim);
       }
     }
-    victims.sort(VICTIM_ORDER);
-    List<RunningWorkload> ordered = new ArrayList<>(victims.size());
-    victims.forEach(victim -> ordered.add(victim.running()));
-    return List.copyOf(ordered);
+    return Collections.unmodifiableList(victims);
+  }
+
+  private List<RunningWorkload> ordered() {
+    if (ordered == null) {
+      List<Victim> victims = new ArrayList<>(running.size());
+      for (RunningWorkload workload : running) {
+        victims.add(new Victim(workload, workload.workload().total()));
+      }
+      victims.sort(VICTIM_ORDER);
+      List<RunningWorkload> sorted = new ArrayList<>(victims.size());
+      victims.forEach(victim -> sorted.add(victim.running()));
+      ordered = sorted;
+    }
+    return ordered;
   }
 
   /**

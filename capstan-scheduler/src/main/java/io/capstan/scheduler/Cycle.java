@@ -3,13 +3,11 @@ package io.capstan.scheduler;
 import io.capstan.scheduler.cluster.NodeSpec;
 import io.capstan.scheduler.cluster.NodeState;
 import io.capstan.scheduler.cluster.PodAllocation;
-import io.capstan.scheduler.cluster.PodDemand;
 import io.capstan.scheduler.cluster.ResourceAmounts;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,7 +31,8 @@ final class Cycle {
   private final List<RunningWorkload> terminating = new ArrayList<>();
   private final List<Admission> admitted = new ArrayList<>();
   private final List<Preemption> preemptions = new ArrayList<>();
-  private final Map<String, String> reasons = new LinkedHashMap<>();
+  private final HashMap<String, String> reasons;
+  private final ReasonMemo reasonTexts = new ReasonMemo();
 
   /** Per queue, how many of its candidates came before: the jobs ahead of the next one. */
   private final Map<String, Integer> taken = new HashMap<>();
@@ -44,8 +43,8 @@ final class Cycle {
   /** The placer's answers on {@link #future}. */
   private final PlacementMemo placedLater = new PlacementMemo();
 
-  /** Who found no preemption plan on {@link #future}: queue, priority, service level and gang. */
-  private final PlanFailures<PlanKey> noPlan = new PlanFailures<>();
+  /** Who found no preemption plan on {@link #future}: by queue, priority and service level. */
+  private final PlanFailures<PlanKind> noPlan = new PlanFailures<>();
 
   /** Who may be preempted, for the borrowing queues of {@link #future}. */
   private AllowedVictims victims;
@@ -75,8 +74,9 @@ final class Cycle {
     this.neverFits = neverFits;
     this.planner = planner;
     this.state = state;
-    this.order = new PendingOrder(now, config.starvationAge());
+    this.order = new PendingOrder(now, config.starvationAge(), config.starvationFactor());
     this.now = now;
+    this.reasons = new HashMap<>(state.pending().size() * 4 / 3 + 16);
   }
 
   CycleResult run() {
@@ -88,7 +88,7 @@ final class Cycle {
       PendingWorkload pending = next.get();
       consider(pending, taken.merge(pending.workload().queue(), 1, Integer::sum) - 1);
     }
-    return new CycleResult(admitted, preemptions, reasons);
+    return new CycleResult(admitted, preemptions, new ReasonMap(reasons));
   }
 
   /** Phase 1: the working and the future snapshots. */
@@ -166,8 +166,8 @@ final class Cycle {
       reasons.put(
           id,
           quotaAdmits
-              ? PendingReasons.resources(candidate, working.free(), working.widest())
-              : PendingReasons.quota(candidate, working.book(), jobsAhead));
+              ? reasonTexts.resources(candidate, working)
+              : reasonTexts.quota(candidate, working.book(), jobsAhead));
     }
     if (quotaAdmits && head == null) {
       // Quota-blocked candidates never block others; only a gang the nodes cannot hold does.
@@ -209,9 +209,9 @@ final class Cycle {
     if (!before.book().isBorrowing(queue) && future.book().isBorrowing(queue)) {
       // Its running workloads may now be reclaimed: more victims are allowed than before.
       noPlan.changed();
-      victims = new AllowedVictims(preemptible, now);
+      victims = victims.renewed();
     } else {
-      noPlan.lostRoom();
+      // Less room and no new victims: failed preemption searches still fail (decision 35).
       victims.claimed(before, future, candidate, placement);
     }
   }
@@ -242,20 +242,21 @@ final class Cycle {
   private boolean preempt(PendingWorkload pending) {
     Workload candidate = pending.workload();
     int budget = config.maxPreemptionsPerCycle() - preemptions.size();
-    // Demotion depends on the candidate's level of attained service, so it is part of the key.
-    PlanKey key =
-        new PlanKey(
-            candidate.queue(),
-            candidate.priority(),
-            PendingOrder.lasLevel(pending.attainedGpuSeconds()),
-            candidate.pods());
-    if (budget <= 0 || noPlan.contains(key)) {
+    if (budget <= 0) {
       return false;
     }
-    PreemptionPlanner.Attempt attempt = planner.plan(pending, future, victims, budget, now);
-    Optional<PreemptionPlanner.Plan> plan = attempt.plan();
+    // Demotion depends on the candidate's level of attained service, so it is part of the kind.
+    PlanKind kind =
+        new PlanKind(
+            candidate.queue(),
+            candidate.priority(),
+            PendingOrder.lasLevel(pending.attainedGpuSeconds()));
+    if (noPlan.contains(kind, candidate.pods())) {
+      return false;
+    }
+    Optional<PreemptionPlanner.Plan> plan = planner.plan(pending, future, victims, budget, now);
     if (plan.isEmpty()) {
-      noPlan.add(key, attempt.hopeless());
+      noPlan.add(kind, candidate.pods());
       return false;
     }
     Set<String> stopping = new HashSet<>();
@@ -269,9 +270,11 @@ final class Cycle {
     }
     preemptible.clear();
     preemptible.addAll(kept);
-    victims = new AllowedVictims(preemptible, now);
     // Victims' resources come free: the future gains room.
+    WorkingSnapshot before = future;
     future = plan.get().after();
+    victims =
+        victims.without(plan.get().victims(), before, future, candidate, plan.get().placement());
     placedLater.changed();
     noPlan.changed();
     claim(candidate, PendingReasons.waitingForStops(stopping.size()));
@@ -300,6 +303,8 @@ final class Cycle {
     return count > 0 ? count : terminating.size();
   }
 
-  /** What a preemption plan depends on, besides the snapshot and the running workloads. */
-  private record PlanKey(String queue, int priority, int serviceLevel, List<PodDemand> pods) {}
+  /**
+   * What a preemption plan depends on, besides the gang, the snapshot and the running workloads.
+   */
+  private record PlanKind(String queue, int priority, int serviceLevel) {}
 }

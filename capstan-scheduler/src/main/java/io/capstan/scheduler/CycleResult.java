@@ -15,6 +15,8 @@ public record CycleResult(
   public CycleResult {
     admitted = List.copyOf(admitted);
     preemptions = List.copyOf(preemptions);
-    pendingReasons = Map.copyOf(pendingReasons);
+    // A cycle's own reasons are already a map nobody else can change; others are copied.
+    pendingReasons =
+        pendingReasons instanceof ReasonMap ? pendingReasons : Map.copyOf(pendingReasons);
   }
 }

@@ -3,6 +3,7 @@ package io.capstan.scheduler;
 import io.capstan.scheduler.cluster.ResourceAmounts;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,6 +26,11 @@ final class FairShare {
   private final Map<String, ResourceAmounts[]> smallestFrom = new TreeMap<>();
 
   private final PendingOrder order;
+
+  /** Each queue's rank for {@link #rankedFor}, computed when first needed. */
+  private final Map<String, Rank> ranks = new HashMap<>();
+
+  private QuotaBook rankedFor;
 
   /** {@code ordered}: each queue's pending workloads, already in its own order. */
   FairShare(Map<String, List<PendingWorkload>> ordered, PendingOrder order) {
@@ -58,50 +64,67 @@ final class FairShare {
 
   /** Takes the next candidate given the usage admitted so far; shares change as it grows. */
   Optional<PendingWorkload> next(QuotaBook book) {
-    String best = null;
+    if (book != rankedFor) {
+      // Shares and guarantees changed with the usage: every queue's rank may have.
+      ranks.clear();
+      rankedFor = book;
+    }
+    Rank best = null;
     for (String queue : queues.keySet()) {
-      if (best == null || before(queue, best, book)) {
-        best = queue;
+      Rank rank = ranks.get(queue);
+      if (rank == null) {
+        rank = rank(queue, book);
+        ranks.put(queue, rank);
+      }
+      if (best == null || rank.before(best)) {
+        best = rank;
       }
     }
     if (best == null) {
       return Optional.empty();
     }
-    Deque<PendingWorkload> pending = queues.get(best);
+    Deque<PendingWorkload> pending = queues.get(best.queue());
     PendingWorkload head = pending.removeFirst();
+    // Only this queue's head changed: the other ranks hold while the book does.
+    ranks.remove(best.queue());
     if (pending.isEmpty()) {
-      queues.remove(best);
+      queues.remove(best.queue());
     }
     return Optional.of(head);
   }
 
-  private boolean before(String queue, String other, QuotaBook book) {
-    PendingWorkload headA = queues.get(queue).peekFirst();
-    PendingWorkload headB = queues.get(other).peekFirst();
-    Workload a = headA.workload();
-    Workload b = headB.workload();
-    int byPriority = Integer.compare(b.priority(), a.priority());
-    if (byPriority != 0) {
-      return byPriority < 0;
+  private Rank rank(String queue, QuotaBook book) {
+    PendingWorkload head = queues.get(queue).peekFirst();
+    return new Rank(
+        queue, head, guaranteed(queue, book), order.starving(head), book.weightedShare(queue));
+  }
+
+  /** What orders a queue's head against the others', for one quota book. */
+  private record Rank(
+      String queue, PendingWorkload head, boolean guaranteed, boolean starving, double share) {
+    boolean before(Rank other) {
+      Workload a = head.workload();
+      Workload b = other.head.workload();
+      int byPriority = Integer.compare(b.priority(), a.priority());
+      if (byPriority != 0) {
+        return byPriority < 0;
+      }
+      // Guaranteed before borrowing, even before starving borrowers: a starving job that would
+      // borrow takes resources that a reclaim has just freed and is reclaimed again, for ever.
+      if (guaranteed != other.guaranteed) {
+        return guaranteed;
+      }
+      if (starving != other.starving) {
+        return starving;
+      }
+      if (starving) {
+        return PendingOrder.arrival(a, b) < 0;
+      }
+      int byShare = Double.compare(share, other.share);
+      if (byShare != 0) {
+        return byShare < 0;
+      }
+      return queue.compareTo(other.queue) < 0;
     }
-    // Guaranteed before borrowing, even before starving borrowers: a starving job that would
-    // borrow takes resources that a reclaim has just freed and is reclaimed again, for ever.
-    boolean aGuaranteed = guaranteed(queue, book);
-    boolean bGuaranteed = guaranteed(other, book);
-    if (aGuaranteed != bGuaranteed) {
-      return aGuaranteed;
-    }
-    boolean aStarving = order.starving(headA);
-    if (aStarving != order.starving(headB)) {
-      return aStarving;
-    }
-    if (aStarving) {
-      return PendingOrder.arrival(a, b) < 0;
-    }
-    int byShare = Double.compare(book.weightedShare(queue), book.weightedShare(other));
-    if (byShare != 0) {
-      return byShare < 0;
-    }
-    return queue.compareTo(other) < 0;
   }
 }

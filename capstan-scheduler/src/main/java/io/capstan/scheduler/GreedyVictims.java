@@ -1,9 +1,12 @@
 package io.capstan.scheduler;
 
+import io.capstan.scheduler.cluster.ResourceAmounts;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 
 /**
@@ -21,8 +24,11 @@ final class GreedyVictims {
   private final Predicate<WorkingSnapshot> fits;
   private final List<RunningWorkload> sequence = new ArrayList<>();
 
-  /** Quota usage once every victim of {@link #sequence} is gone. */
-  private QuotaBook book;
+  /** Quota usage before any victim is gone. */
+  private final QuotaBook book;
+
+  /** Per queue, what the victims of {@link #sequence} release: a book per victim costs more. */
+  private final Map<String, ResourceAmounts> released = new HashMap<>();
 
   /**
    * @param allowed the allowed victims in victim order
@@ -91,6 +97,12 @@ final class GreedyVictims {
     return snapshot.withReleased(sequence.subList(from, to));
   }
 
+  /** Whether {@code queue} still borrows once the victims of the sequence are gone. */
+  private boolean isBorrowing(String queue) {
+    ResourceAmounts gone = released.get(queue);
+    return gone == null ? book.isBorrowing(queue) : book.wouldBorrow(queue, gone.times(-1));
+  }
+
   /** Takes victims until the sequence has {@code length}; false when they run out first. */
   private boolean extendTo(int length) {
     Workload candidate = pending.workload();
@@ -104,9 +116,9 @@ final class GreedyVictims {
       // A reclaim victim must still be borrowing once the victims before it are gone.
       if (lowerPriority
           || PreemptionPlanner.demoted(victim, pending, book, now)
-          || book.isBorrowing(workload.queue())) {
+          || isBorrowing(workload.queue())) {
         sequence.add(victim);
-        book = book.minus(workload.queue(), workload.total());
+        released.merge(workload.queue(), workload.total(), ResourceAmounts::add);
       }
     }
     return true;

@@ -49,6 +49,9 @@ final class NeverFits {
     private final QuotaBook book;
     private final Map<List<PodDemand>, Boolean> placeable = new ConcurrentHashMap<>();
 
+    /** The answer per queue and gang: a cycle asks it for every workload that does not start. */
+    private final Map<Shape, Optional<String>> verdicts = new ConcurrentHashMap<>();
+
     private Cluster(List<NodeSpec> nodes, Map<String, QueueSpec> queues) {
       this.nodes = List.copyOf(nodes);
       this.queues = Map.copyOf(queues);
@@ -76,6 +79,11 @@ final class NeverFits {
     }
 
     Optional<String> check(Workload workload) {
+      return verdicts.computeIfAbsent(
+          new Shape(workload.queue(), workload.pods()), shape -> verdict(workload));
+    }
+
+    private Optional<String> verdict(Workload workload) {
       QueueSpec spec = queues.get(workload.queue());
       if (spec == null) {
         return Optional.of(PendingReasons.unknownQueue(workload.queue()));
@@ -110,6 +118,9 @@ final class NeverFits {
       return Optional.empty();
     }
   }
+
+  /** What a verdict depends on: the text names neither the workload nor when it came. */
+  private record Shape(String queue, List<PodDemand> pods) {}
 
   private static Optional<String> podLargerThanEveryNode(Workload workload, List<NodeState> empty) {
     for (int rank = 0; rank < workload.pods().size(); rank++) {

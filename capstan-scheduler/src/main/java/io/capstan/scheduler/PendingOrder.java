@@ -1,9 +1,10 @@
 package io.capstan.scheduler;
 
-import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
+import java.util.Map;
 
 /**
  * The order of pending workloads: priority first, then starving ones (oldest first), then the
@@ -16,28 +17,57 @@ final class PendingOrder {
    */
   private static final double[] LAS_THRESHOLDS = {3600, 36000};
 
-  /** Submitted before this, a workload waited longer than the starvation age; null: none did. */
-  private final Instant starvingBefore;
+  private final Instant now;
+  private final double starvationAgeSeconds;
+  private final double starvationFactor;
 
-  PendingOrder(Instant now, Duration starvationAge) {
-    this.starvingBefore = minusOrNull(now, starvationAge);
+  /** Whether a workload that has run starves, computed once per cycle. */
+  private final Map<PendingWorkload, Boolean> starvingMemo = new IdentityHashMap<>();
+
+  PendingOrder(Instant now, Duration starvationAge, double starvationFactor) {
+    this.now = now;
+    this.starvationAgeSeconds = seconds(starvationAge);
+    this.starvationFactor = starvationFactor;
   }
 
   /**
-   * Waiting longer than the starvation age in its current wait: it goes before every workload of
-   * its priority that does not starve (Tiresias promotes such a job to the highest LAS level).
+   * Waiting, in its current wait, longer than the starvation age and than the starvation factor
+   * times its service so far: it goes before every workload of its priority that does not starve
+   * (Tiresias promotes a job to the highest LAS level after waiting STARVELIMIT times its last
+   * run). A workload that never ran does not starve: every policy but the oracle already orders
+   * those by arrival after everything they could be demoted for. The shortest-job-first oracle
+   * counts a workload's known duration as its service, so a long job waits at most that many times
+   * its length.
    */
   boolean starving(PendingWorkload pending) {
-    return starvingBefore != null && pending.waitingSince().isBefore(starvingBefore);
+    if (pending.attainedGpuSeconds() <= 0 && pending.workload().knownDuration() == null) {
+      return false;
+    }
+    return starvingMemo.computeIfAbsent(pending, this::starvingNow);
   }
 
-  /** {@code now - age}, or null when that is before the earliest instant (nothing is older). */
-  private static Instant minusOrNull(Instant now, Duration age) {
-    try {
-      return now.minus(age);
-    } catch (DateTimeException | ArithmeticException e) {
-      return null;
+  private boolean starvingNow(PendingWorkload pending) {
+    double service = serviceSeconds(pending);
+    if (service <= 0) {
+      return false;
     }
+    double waited = seconds(Duration.between(pending.waitingSince(), now));
+    return waited > Math.max(starvationAgeSeconds, starvationFactor * service);
+  }
+
+  /** Run time so far (GPU-seconds over its GPUs), else the oracle's known duration. */
+  private static double serviceSeconds(PendingWorkload pending) {
+    Workload workload = pending.workload();
+    long gpuMilli = workload.total().gpuMilli();
+    if (pending.attainedGpuSeconds() > 0 && gpuMilli > 0) {
+      return pending.attainedGpuSeconds() * 1000 / gpuMilli;
+    }
+    return workload.knownDuration() == null ? 0 : seconds(workload.knownDuration());
+  }
+
+  /** In seconds, without overflow for any duration. */
+  private static double seconds(Duration duration) {
+    return duration.getSeconds() + duration.getNano() / 1e9;
   }
 
   static int lasLevel(double attainedGpuSeconds) {

@@ -86,6 +86,14 @@ final class PendingReasons {
 
   /** Why quota holds it back, in the dimension that blocks it. */
   static String quota(Workload workload, QuotaBook book, int jobsAhead) {
+    return quotaText(workload, book).with(jobsAhead);
+  }
+
+  /**
+   * The quota reason without the jobs ahead: the same for every workload of a queue with the same
+   * total on the same book, so a cycle builds it once for them all.
+   */
+  static QuotaText quotaText(Workload workload, QuotaBook book) {
     String queue = workload.queue();
     QueueSpec spec = book.spec(queue);
     ResourceAmounts demand = book.governed(workload.total());
@@ -111,12 +119,24 @@ final class PendingReasons {
         .append(", may borrow ")
         .append(dimension.number(mayBorrow))
         .append(" more)");
-    if (jobsAhead > 0) {
-      text.append("; ").append(jobsAhead).append(jobsAhead == 1 ? " job" : " jobs");
-      text.append(" ahead in the queue");
+    StringBuilder lent = new StringBuilder();
+    appendLent(lent, book, queue, dimension);
+    return new QuotaText(text.toString(), lent.toString());
+  }
+
+  /** A quota reason around the place where the jobs ahead go. */
+  record QuotaText(String before, String after) {
+    String with(int jobsAhead) {
+      if (jobsAhead <= 0) {
+        return before + after;
+      }
+      return before
+          + "; "
+          + jobsAhead
+          + (jobsAhead == 1 ? " job" : " jobs")
+          + " ahead in the queue"
+          + after;
     }
-    appendLent(text, book, queue, dimension);
-    return text.toString();
   }
 
   private static Dimension blocking(

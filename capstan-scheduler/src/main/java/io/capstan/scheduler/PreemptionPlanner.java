@@ -29,20 +29,16 @@ final class PreemptionPlanner {
   /**
    * The victims and the snapshot after releasing them (the candidate's placement claimed on it).
    */
-  record Plan(List<Preemption> preemptions, WorkingSnapshot after) {
+  record Plan(
+      List<Preemption> preemptions,
+      List<RunningWorkload> victims,
+      List<PodAllocation> placement,
+      WorkingSnapshot after) {
     Plan {
       preemptions = List.copyOf(preemptions);
+      victims = List.copyOf(victims);
+      placement = List.copyOf(placement);
     }
-  }
-
-  /**
-   * A plan or none. {@code hopeless}: none even with every allowed victim gone, so none while the
-   * snapshot only loses room, the budget only shrinks and the allowed victims stay the same or
-   * fewer (as with the other bounds, a gang that does not fit does not fit on less room).
-   */
-  record Attempt(Optional<Plan> plan, boolean hopeless) {
-    private static final Attempt HOPELESS = new Attempt(Optional.empty(), true);
-    private static final Attempt NONE = new Attempt(Optional.empty(), false);
   }
 
   /**
@@ -51,14 +47,14 @@ final class PreemptionPlanner {
    * @param future the snapshot once every terminating workload is gone
    * @param victims who may be preempted, for the borrowing queues of {@code future}
    */
-  Attempt plan(
+  Optional<Plan> plan(
       PendingWorkload pending,
       WorkingSnapshot future,
       AllowedVictims victims,
       int budget,
       Instant now) {
     if (budget <= 0) {
-      return Attempt.HOPELESS;
+      return Optional.empty();
     }
     Workload candidate = pending.workload();
     QuotaBook book = future.book();
@@ -67,18 +63,18 @@ final class PreemptionPlanner {
     if (allowed.isEmpty()
         || !victims.mayFreeEnough(pending, future, budget)
         || !fits(candidate, victims.releasedAll(pending, future))) {
-      return Attempt.HOPELESS;
+      return Optional.empty();
     }
     List<RunningWorkload> chosen =
         new GreedyVictims(
                 pending, future, allowed.iterator(), now, snapshot -> fits(candidate, snapshot))
             .choose();
     if (chosen.isEmpty() || !VictimBound.mayFreeEnough(candidate, future, chosen, budget)) {
-      return Attempt.NONE;
+      return Optional.empty();
     }
     minimize(candidate, future, chosen, budget);
     if (chosen.size() > budget) {
-      return Attempt.NONE;
+      return Optional.empty();
     }
     WorkingSnapshot after = release(future, chosen);
     List<PodAllocation> placement = after.admit(candidate, placer).orElseThrow();
@@ -88,14 +84,14 @@ final class PreemptionPlanner {
           new Preemption(
               victim.workload().id(), candidate.id(), reason(victim, pending, book, now)));
     }
-    return new Attempt(
-        Optional.of(new Plan(preemptions, after.withAllocated(candidate, placement))), false);
+    return Optional.of(
+        new Plan(preemptions, chosen, placement, after.withAllocated(candidate, placement)));
   }
 
   /**
    * Tiresias' demotion: in a least-attained-service queue, a running workload of the candidate's
-   * queue and priority that has run at least {@link #MINIMUM_RUN} and received a higher level of
-   * service than the candidate yields to it.
+   * queue and priority that has run at least {@link #minimumRun} in its current run and received a
+   * higher level of service than the candidate yields to it.
    */
   static boolean demoted(
       RunningWorkload victim, PendingWorkload pending, QuotaBook book, Instant now) {
@@ -104,9 +100,26 @@ final class PreemptionPlanner {
     return workload.queue().equals(candidate.queue())
         && workload.priority() == candidate.priority()
         && book.spec(workload.queue()).policy() == OrderingPolicy.LAS
-        && Duration.between(victim.startedAt(), now).compareTo(MINIMUM_RUN) >= 0
         && PendingOrder.lasLevel(victim.attainedGpuSeconds(now))
-            > PendingOrder.lasLevel(pending.attainedGpuSeconds());
+            > PendingOrder.lasLevel(pending.attainedGpuSeconds())
+        && Duration.between(victim.startedAt(), now).compareTo(minimumRun(victim)) >= 0;
+  }
+
+  /**
+   * How long a run lasts before demotion may stop it: {@link #MINIMUM_RUN}, and at least as long as
+   * all its earlier runs together, so that each run at least doubles a job's service. A job resumed
+   * after waiting (or promoted as starving) is not demoted again ten minutes later, a job is
+   * preempted O(log(run time)) times, and the time lost to grace periods and restarts stays a
+   * bounded share of its run.
+   */
+  static Duration minimumRun(RunningWorkload victim) {
+    long gpuMilli = victim.workload().total().gpuMilli();
+    if (gpuMilli <= 0) {
+      return MINIMUM_RUN;
+    }
+    Duration earlier =
+        Duration.ofMillis(Math.round(victim.attainedGpuSecondsBefore() * 1_000_000 / gpuMilli));
+    return earlier.compareTo(MINIMUM_RUN) > 0 ? earlier : MINIMUM_RUN;
   }
 
   /**

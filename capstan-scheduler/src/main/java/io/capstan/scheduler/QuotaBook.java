@@ -13,25 +13,32 @@ import java.util.TreeMap;
  */
 final class QuotaBook {
   private final Map<String, QueueSpec> queues;
-  private final Map<String, ResourceAmounts> usage;
+
+  /** Each queue's position in {@link #usage}: shared by every book of a cycle. */
+  private final Map<String, Integer> index;
+
+  private final ResourceAmounts[] usage;
   private final ResourceAmounts capacity;
   private final ResourceAmounts governed;
 
   /**
-   * {@link #borrowable} per queue, found when first asked: a cycle asks it for every candidate, and
-   * it depends on every queue's usage, which this book never changes.
+   * {@link #borrowable} per queue position, found when first asked: a cycle asks it for every
+   * candidate, and it depends on every queue's usage, which this book never changes.
    */
-  private final Map<String, ResourceAmounts> borrowable = new HashMap<>();
+  private final ResourceAmounts[] borrowable;
 
   private QuotaBook(
       Map<String, QueueSpec> queues,
-      Map<String, ResourceAmounts> usage,
+      Map<String, Integer> index,
+      ResourceAmounts[] usage,
       ResourceAmounts capacity,
       ResourceAmounts governed) {
     this.queues = queues;
+    this.index = index;
     this.usage = usage;
     this.capacity = capacity;
     this.governed = governed;
+    this.borrowable = new ResourceAmounts[usage.length];
   }
 
   /** Usage from the running workloads; terminating ones still count until they are gone. */
@@ -40,15 +47,19 @@ final class QuotaBook {
       ResourceAmounts capacity,
       Collection<RunningWorkload> running) {
     Map<String, QueueSpec> specs = new TreeMap<>(queues);
-    Map<String, ResourceAmounts> usage = new TreeMap<>();
+    Map<String, Integer> index = new HashMap<>();
+    ResourceAmounts[] usage = new ResourceAmounts[specs.size()];
     ResourceAmounts nominalSum = ResourceAmounts.ZERO;
     for (QueueSpec spec : specs.values()) {
-      usage.put(spec.name(), ResourceAmounts.ZERO);
+      usage[index.size()] = ResourceAmounts.ZERO;
+      index.put(spec.name(), index.size());
       nominalSum = nominalSum.add(spec.nominal());
     }
     for (RunningWorkload workload : running) {
-      usage.computeIfPresent(
-          workload.workload().queue(), (q, u) -> u.add(workload.workload().total()));
+      Integer at = index.get(workload.workload().queue());
+      if (at != null) {
+        usage[at] = usage[at].add(workload.workload().total());
+      }
     }
     // A dimension no queue has a nominal quota in (GPU-only quotas) is limited by the nodes alone.
     ResourceAmounts governed =
@@ -56,7 +67,7 @@ final class QuotaBook {
             nominalSum.cpuMillis() > 0 ? 1 : 0,
             nominalSum.memoryBytes() > 0 ? 1 : 0,
             nominalSum.gpuMilli() > 0 ? 1 : 0);
-    return new QuotaBook(specs, usage, capacity, governed);
+    return new QuotaBook(specs, index, usage, capacity, governed);
   }
 
   QuotaBook plus(String queue, ResourceAmounts amount) {
@@ -68,12 +79,13 @@ final class QuotaBook {
   }
 
   private QuotaBook withUsage(String queue, ResourceAmounts amount) {
-    if (!usage.containsKey(queue)) {
+    Integer at = index.get(queue);
+    if (at == null) {
       return this;
     }
-    Map<String, ResourceAmounts> copy = new TreeMap<>(usage);
-    copy.put(queue, amount);
-    return new QuotaBook(queues, copy, capacity, governed);
+    ResourceAmounts[] copy = usage.clone();
+    copy[at] = amount;
+    return new QuotaBook(queues, index, copy, capacity, governed);
   }
 
   boolean hasQueue(String queue) {
@@ -89,7 +101,8 @@ final class QuotaBook {
   }
 
   ResourceAmounts usage(String queue) {
-    return usage.getOrDefault(queue, ResourceAmounts.ZERO);
+    Integer at = index.get(queue);
+    return at == null ? ResourceAmounts.ZERO : usage[at];
   }
 
   /** {@code amount} with the dimensions that no quota governs set to 0. */
@@ -121,12 +134,14 @@ final class QuotaBook {
    * may lend of their unused nominal quota, minus what the other queues already borrow.
    */
   ResourceAmounts borrowable(String queue) {
-    ResourceAmounts known = borrowable.get(queue);
-    if (known == null) {
-      known = lendable(queue);
-      borrowable.put(queue, known);
+    Integer at = index.get(queue);
+    if (at == null) {
+      return lendable(queue);
     }
-    return known;
+    if (borrowable[at] == null) {
+      borrowable[at] = lendable(queue);
+    }
+    return borrowable[at];
   }
 
   private ResourceAmounts lendable(String queue) {

@@ -9,12 +9,24 @@ import java.time.Duration;
  * Settings of the {@link Scheduler}.
  *
  * @param placer places whole gangs on node snapshots
- * @param starvationAge a workload pending longer than this jumps to the front of its priority band
+ * @param starvationAge the shortest wait after which a workload that has run (and was preempted)
+ *     jumps to the front of its priority band
  * @param backfill whether later workloads may start while the head waits, without delaying it
  * @param maxPreemptionsPerCycle the most preemptions one cycle may decide
+ * @param starvationFactor a workload that has run jumps to the front of its priority band once its
+ *     current wait exceeds both {@code starvationAge} and this many times its run time so far
+ *     (Tiresias' STARVELIMIT: the threshold is relative, so starvation prevention does not turn
+ *     every policy into FIFO when the cluster is loaded)
  */
 public record SchedulerConfig(
-    GangPlacer placer, Duration starvationAge, boolean backfill, int maxPreemptionsPerCycle) {
+    GangPlacer placer,
+    Duration starvationAge,
+    boolean backfill,
+    int maxPreemptionsPerCycle,
+    double starvationFactor) {
+  /** Starvation prevention waits four times a workload's run time, but at least the age. */
+  public static final double DEFAULT_STARVATION_FACTOR = 4;
+
   public SchedulerConfig {
     requireNonNull(placer, "placer is null");
     requireNonNull(starvationAge, "starvationAge is null");
@@ -26,9 +38,19 @@ public record SchedulerConfig(
       throw new IllegalArgumentException(
           "Expected a non-negative maxPreemptionsPerCycle, but was " + maxPreemptionsPerCycle);
     }
+    if (!(starvationFactor >= 0) || Double.isInfinite(starvationFactor)) {
+      throw new IllegalArgumentException(
+          "Expected a finite non-negative starvationFactor, but was " + starvationFactor);
+    }
   }
 
-  /** Starvation age 1 hour, backfill on, at most 16 preemptions per cycle. */
+  /** With the default starvation factor. */
+  public SchedulerConfig(
+      GangPlacer placer, Duration starvationAge, boolean backfill, int maxPreemptionsPerCycle) {
+    this(placer, starvationAge, backfill, maxPreemptionsPerCycle, DEFAULT_STARVATION_FACTOR);
+  }
+
+  /** Starvation age 1 hour and factor 4, backfill on, at most 16 preemptions per cycle. */
   public static SchedulerConfig defaults(GangPlacer placer) {
     return new SchedulerConfig(placer, Duration.ofHours(1), true, 16);
   }

@@ -11,7 +11,8 @@ class SchedulerConfigTest {
   void defaults() {
     TestingFirstFitPlacer placer = new TestingFirstFitPlacer();
     assertThat(SchedulerConfig.defaults(placer))
-        .isEqualTo(new SchedulerConfig(placer, Duration.ofHours(1), true, 16));
+        .isEqualTo(new SchedulerConfig(placer, Duration.ofHours(1), true, 16))
+        .isEqualTo(new SchedulerConfig(placer, Duration.ofHours(1), true, 16, 4));
   }
 
   @Test
@@ -21,5 +22,9 @@ class SchedulerConfigTest {
         .hasMessage("Expected a positive starvation age, but was PT0S");
     assertThatThrownBy(() -> new SchedulerConfig(placer, Duration.ofHours(1), true, -1))
         .hasMessage("Expected a non-negative maxPreemptionsPerCycle, but was -1");
+    assertThatThrownBy(() -> new SchedulerConfig(placer, Duration.ofHours(1), true, 16, -1))
+        .hasMessage("Expected a finite non-negative starvationFactor, but was -1.0");
+    assertThatThrownBy(() -> new SchedulerConfig(placer, Duration.ofHours(1), true, 16, Double.NaN))
+        .hasMessage("Expected a finite non-negative starvationFactor, but was NaN");
   }
 }

@@ -125,21 +125,40 @@ class SchedulerScenarioTest {
     fifo.submit(workload("short").queue("q").gpus(4).at(minutes(5)).build());
     assertThat(fifo.cycle(scheduler, minutes(120)).preemptions()).isEmpty();
 
+    // resumed after a preemption: already 2 GPU-hours, but only 5 minutes into this run
+    TestingCluster las = lasWithResumedJob(minutes(115), 7200);
+    las.submit(workload("short").queue("q").gpus(4).at(minutes(116)).build());
+    assertThat(las.cycle(scheduler, minutes(120)).preemptions()).isEmpty();
+  }
+
+  @Test
+  void aResumedJobRunsAsLongAsItsEarlierRunsBeforeItIsDemotedAgain() {
+    // resumed at minute 100 after 40 minutes on 4 GPUs (2.7 GPU-hours, one level down)
+    TestingCluster las = lasWithResumedJob(minutes(100), 4 * 40 * 60);
+    las.submit(workload("short").queue("q").gpus(4).at(minutes(101)).build());
+
+    // 30 minutes into this run: past the 10-minute minimum, not yet as long as its first run
+    assertThat(las.cycle(scheduler, minutes(130)).preemptions()).isEmpty();
+    assertThat(las.cycle(scheduler, minutes(140)).preemptions())
+        .extracting(Preemption::victimId)
+        .containsExactly("long");
+  }
+
+  /** A LAS queue on one 4-GPU node, running 4-GPU job "long" resumed at {@code resumed}. */
+  private static TestingCluster lasWithResumedJob(Instant resumed, double attainedBefore) {
     TestingCluster las =
         new TestingCluster(
             List.of(node("n1", 4)), List.of(queue("q", 4, null, OrderingPolicy.LAS)));
-    // resumed after a preemption: already 2 GPU-hours, but only 5 minutes into this run
     las.running()
         .put(
             "long",
             new RunningWorkload(
                 workload("long").queue("q").gpus(4).build(),
                 firstFit(las, 4),
-                minutes(115),
-                7200,
+                resumed,
+                attainedBefore,
                 false));
-    las.submit(workload("short").queue("q").gpus(4).at(minutes(116)).build());
-    assertThat(las.cycle(scheduler, minutes(120)).preemptions()).isEmpty();
+    return las;
   }
 
   private static List<io.capstan.scheduler.cluster.PodAllocation> firstFit(
@@ -275,14 +294,31 @@ class SchedulerScenarioTest {
     TestingCluster cluster =
         new TestingCluster(
             List.of(node("n1", 4)), List.of(queue("q", 4, null, OrderingPolicy.LAS)));
-    cluster.submit(workload("old").queue("q").gpus(4).at(minutes(0)).pending(40_000));
+    // it ran 15 minutes on 4 GPUs (1 GPU-hour, one LAS level down) and waits since minute 0
+    cluster.submit(workload("old").queue("q").gpus(4).at(minutes(0)).pending(3_600));
     cluster.submit(workload("fresh").queue("q").gpus(4).at(minutes(50)).build());
 
     assertThat(admittedIds(cluster.cycle(scheduler, minutes(55)))).containsExactly("fresh");
 
     cluster.finish("fresh");
     cluster.submit(workload("fresher").queue("q").gpus(4).at(minutes(60)).build());
+    // waited 61 minutes: longer than the starvation age and than 4 times its 15-minute run
     assertThat(admittedIds(cluster.cycle(scheduler, minutes(61)))).containsExactly("old");
+  }
+
+  @Test
+  void aLongRunJobStarvesOnlyAfterFourTimesItsRunTime() {
+    TestingCluster cluster =
+        new TestingCluster(
+            List.of(node("n1", 4)), List.of(queue("q", 4, null, OrderingPolicy.LAS)));
+    // 10,000 GPU-seconds on 4 GPUs: it ran 2,500 s, so it starves after 10,000 s (2.8 h)
+    cluster.submit(workload("old").queue("q").gpus(4).at(minutes(0)).pending(10_000));
+    cluster.submit(workload("fresh").queue("q").gpus(4).at(minutes(100)).build());
+    assertThat(admittedIds(cluster.cycle(scheduler, minutes(166)))).containsExactly("fresh");
+
+    cluster.finish("fresh");
+    cluster.submit(workload("fresher").queue("q").gpus(4).at(minutes(167)).build());
+    assertThat(admittedIds(cluster.cycle(scheduler, minutes(167)))).containsExactly("old");
   }
 
   @Test

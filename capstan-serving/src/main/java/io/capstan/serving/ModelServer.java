@@ -101,7 +101,8 @@ public final class ModelServer implements AutoCloseable {
                         model::run,
                         batching,
                         meters::queued,
-                        meters::batch)
+                        meters::batch,
+                        gate::inFlight)
                     : new DirectExecutor(model::run, meters::batch));
     log.printf(
         "loaded model %s version %d from %s on %s (%s threads intra-op, %s inter-op); %s%n",

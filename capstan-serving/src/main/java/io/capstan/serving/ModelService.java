@@ -107,6 +107,23 @@ public final class ModelService {
                 System.nanoTime() - start));
   }
 
+  /**
+   * Runs {@code reply} at once when the answer is already there (a request that ran on its caller's
+   * thread), else on {@code transport} (the connection's event loop; null: the thread that
+   * completes it), so the answers of a batch are serialized in parallel on the transport threads,
+   * not one after another on the batcher's thread.
+   */
+  public static <T> void reply(
+      CompletableFuture<T> answer,
+      java.util.concurrent.Executor transport,
+      java.util.function.BiConsumer<? super T, ? super Throwable> reply) {
+    if (answer.isDone() || transport == null) {
+      answer.whenComplete(reply);
+    } else {
+      answer.whenCompleteAsync(reply, transport);
+    }
+  }
+
   /** The error to answer with for anything an operation threw. */
   public static ServingException error(Throwable error) {
     Throwable cause = error;

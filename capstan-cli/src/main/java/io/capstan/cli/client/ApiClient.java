@@ -72,6 +72,14 @@ public final class ApiClient {
     return postText(path, codec.toJson(body), JSON, type);
   }
 
+  /** POSTs {@code body} as JSON and returns the answer's text. */
+  public String postForText(String path, Object body) {
+    return send(
+        request(path)
+            .header("Content-Type", JSON)
+            .POST(HttpRequest.BodyPublishers.ofString(codec.toJson(body), StandardCharsets.UTF_8)));
+  }
+
   /** POSTs {@code text} as is, with {@code contentType}. */
   public <T> T postText(String path, String text, String contentType, Class<T> type) {
     HttpRequest.Builder request =

@@ -117,15 +117,9 @@ public final class ModelCommand implements Callable<Integer> {
               source.file);
     } else {
       answer =
-          client.postText(
+          client.postForText(
               ApiPaths.expand(ApiPaths.MODEL_VERSIONS_FROM_JOB, project, name),
-              context
-                  .codec()
-                  .toJson(
-                      new RegisterFromJobRequest(
-                          source.job, path, description, metricValues, tagValues)),
-              "application/json",
-              String.class);
+              new RegisterFromJobRequest(source.job, path, description, metricValues, tagValues));
     }
     if (output != null) {
       context.printAnswer(answer, output);

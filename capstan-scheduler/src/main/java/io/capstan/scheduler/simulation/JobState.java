@@ -18,8 +18,16 @@ final class JobState {
   private double attainedGpuSeconds;
   private Instant firstStarted;
   private Instant runStarted;
+
+  /** When its current wait began: null until its first preemption (then since submission). */
+  private Instant waitingSince;
+
   private List<PodAllocation> allocations = List.of();
   private boolean terminating;
+
+  /** Time at the start of the current run spent restarting from a checkpoint: no progress. */
+  private Duration restarting = Duration.ZERO;
+
   private int epoch;
   private int preemptions;
 
@@ -47,7 +55,7 @@ final class JobState {
   }
 
   PendingWorkload pending() {
-    return new PendingWorkload(workload, attainedGpuSeconds);
+    return new PendingWorkload(workload, attainedGpuSeconds, waitingSince);
   }
 
   RunningWorkload running() {
@@ -55,14 +63,23 @@ final class JobState {
     return new RunningWorkload(workload, allocations, runStarted, attainedGpuSeconds, terminating);
   }
 
-  /** Starts a run now; returns when it completes unless preempted. */
-  Instant start(Instant now, List<PodAllocation> placed) {
+  /**
+   * Starts a run now; returns when it completes unless preempted. A run that resumes after a
+   * preemption first spends {@code restartCost} relaunching and loading its checkpoint.
+   */
+  Instant start(Instant now, List<PodAllocation> placed, Duration restartCost) {
+    restarting = firstStarted == null ? Duration.ZERO : restartCost;
     if (firstStarted == null) {
       firstStarted = now;
     }
     runStarted = now;
     allocations = List.copyOf(placed);
-    return now.plus(remaining);
+    return progressFrom().plus(remaining);
+  }
+
+  /** When the current run starts making progress. */
+  private Instant progressFrom() {
+    return runStarted.plus(restarting);
   }
 
   /**
@@ -73,14 +90,21 @@ final class JobState {
   boolean preempt(Instant now, Duration grace) {
     terminating = true;
     preemptions++;
-    Duration progress = Duration.between(runStarted, now);
-    if (!now.plus(grace).isBefore(runStarted.plus(remaining))) {
+    Duration progress = Duration.between(progressFrom(), now);
+    if (!now.plus(grace).isBefore(progressFrom().plus(remaining))) {
       return false;
+    }
+    if (progress.isNegative()) {
+      // Stopped while still restarting: nothing was gained.
+      progress = Duration.ZERO;
     }
     runTime = runTime.plus(progress);
     remaining = remaining.minus(progress);
-    attainedGpuSeconds += gpus * progress.toMillis() / 1000.0;
+    // Service is what the server counts: the time the run held its GPUs, restart included.
+    attainedGpuSeconds += gpus * Duration.between(runStarted, now).toMillis() / 1000.0;
     runStarted = now;
+    restarting = Duration.ZERO;
+    waitingSince = now;
     epoch++;
     return true;
   }
@@ -105,7 +129,7 @@ final class JobState {
 
   /** The run completed at {@code now}. */
   JobOutcome finish(Instant now) {
-    runTime = runTime.plus(Duration.between(runStarted, now));
+    runTime = runTime.plus(Duration.between(progressFrom(), now));
     return new JobOutcome(
         job.id(),
         workload.queue(),

@@ -21,6 +21,9 @@ public final class PhillyReplay {
   /** GPUs per Philly node, the trace's common simplification. */
   public static final int GPUS_PER_NODE = 8;
 
+  /** The queue name of {@link #oneQueue}. */
+  public static final String ONE_QUEUE = "cluster";
+
   private static final long GI = 1L << 30;
   private static final long CPU_PER_GPU = 4_000;
   private static final long MEMORY_PER_GPU = 32 * GI;
@@ -57,6 +60,28 @@ public final class PhillyReplay {
           queues.put(name, QueueSpec.of(name, ResourceAmounts.gpus(nominal), policy));
         });
     return queues;
+  }
+
+  /**
+   * One queue for the whole cluster, as in Tiresias' evaluation: its nominal quota is every GPU, so
+   * no quota guarantee constrains the order.
+   */
+  public static Map<String, QueueSpec> oneQueue(int clusterGpus, OrderingPolicy policy) {
+    return Map.of(ONE_QUEUE, QueueSpec.of(ONE_QUEUE, ResourceAmounts.gpus(clusterGpus), policy));
+  }
+
+  /** {@code jobs} with every workload in the queue of {@link #oneQueue}. */
+  public static List<SimJob> inOneQueue(List<SimJob> jobs) {
+    List<SimJob> moved = new ArrayList<>(jobs.size());
+    for (SimJob job : jobs) {
+      Workload w = job.workload();
+      moved.add(
+          new SimJob(
+              new Workload(
+                  w.id(), ONE_QUEUE, w.priority(), w.submittedAt(), w.pods(), w.knownDuration()),
+              job.duration()));
+    }
+    return moved;
   }
 
   /** The jobs as gangs; {@code knownDuration} set only for the shortest-job-first oracle. */

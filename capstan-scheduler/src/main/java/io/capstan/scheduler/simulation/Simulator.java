@@ -30,18 +30,23 @@ import java.util.PriorityQueue;
  */
 public final class Simulator {
   /**
-   * Settings of a replay.
+   * Settings of a replay. A preemption costs its victim {@code gracePeriod} (it checkpoints while
+   * holding its resources, and keeps all progress up to the preemption) plus {@code restartCost}
+   * when it runs again (relaunch, rendezvous and loading the checkpoint, also holding resources).
    *
    * @param gracePeriod how long a preempted job takes to checkpoint and stop; it makes no progress
    *     then and still holds its resources
    * @param period cycles run at multiples of it, so events within one period share a cycle
    * @param tick the longest time between cycles while jobs wait
+   * @param restartCost how long a job resumed after a preemption runs before it makes progress
    */
-  public record Settings(Duration gracePeriod, Duration period, Duration tick) {
+  public record Settings(
+      Duration gracePeriod, Duration period, Duration tick, Duration restartCost) {
     public Settings {
       requireNonNull(gracePeriod, "gracePeriod is null");
       requireNonNull(period, "period is null");
       requireNonNull(tick, "tick is null");
+      requireNonNull(restartCost, "restartCost is null");
       if (gracePeriod.isNegative()
           || period.isNegative()
           || period.isZero()
@@ -55,14 +60,27 @@ public final class Simulator {
                 + " and "
                 + tick);
       }
+      if (restartCost.isNegative()) {
+        throw new IllegalArgumentException(
+            "Expected a non-negative restart cost, but was " + restartCost);
+      }
+    }
+
+    /** Without a restart cost. */
+    public Settings(Duration gracePeriod, Duration period, Duration tick) {
+      this(gracePeriod, period, tick, Duration.ZERO);
     }
 
     /**
-     * A 30 s grace period (Kubernetes' default), a cycle every second at most, and at least every 5
-     * minutes while jobs wait.
+     * A 30 s grace period (Kubernetes' default), a 60 s restart after a preemption, a cycle every
+     * second at most, and at least every 5 minutes while jobs wait.
      */
     public static Settings defaults() {
-      return new Settings(Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMinutes(5));
+      return new Settings(
+          Duration.ofSeconds(30),
+          Duration.ofSeconds(1),
+          Duration.ofMinutes(5),
+          Duration.ofSeconds(60));
     }
   }
 
@@ -202,7 +220,7 @@ public final class Simulator {
         running.put(job.id(), job);
         // A completion carries the run it ends; a preemption since makes it stale.
         schedule(
-            job.start(now, admission.allocations()),
+            job.start(now, admission.allocations(), settings.restartCost()),
             SimEvent.Kind.COMPLETION,
             job.id(),
             job.epoch());

@@ -70,6 +70,41 @@ class SimulatorTest {
   }
 
   @Test
+  void aResumedJobPaysTheRestartCostAndSeesItsServiceAsHeldTime() {
+    Map<String, QueueSpec> queues = queues(OrderingPolicy.FIFO, 8);
+    Simulator.Settings restarting =
+        new Simulator.Settings(
+            Duration.ofSeconds(30),
+            Duration.ofSeconds(1),
+            Duration.ofMinutes(5),
+            Duration.ofMinutes(2));
+    Scheduler scheduler = new Scheduler(SchedulerConfig.defaults(new BestFitPlacer()));
+    SimulationReport report =
+        new Simulator(scheduler, PhillyReplay.nodes(1), queues, restarting)
+            .run(
+                List.of(
+                    job("low", "team", 0, 8, 0, Duration.ofHours(2)),
+                    job("urgent", "team", 3600, 8, 10, Duration.ofMinutes(30))));
+
+    JobOutcome low = outcome(report, "low");
+    // 1 h, 30 s grace, urgent's 30 min, then 2 min of restart before its last hour
+    assertThat(low.finished())
+        .isEqualTo(T0.plus(Duration.ofSeconds(2 * 3600 + 30 + 30 * 60 + 120)));
+    assertThat(low.runTime()).isEqualTo(Duration.ofHours(2));
+    // the urgent job never restarted: no cost
+    assertThat(outcome(report, "urgent").completionTime())
+        .isEqualTo(Duration.ofSeconds(30 + 30 * 60));
+  }
+
+  @Test
+  void theDefaultsChargeAGracePeriodAndARestartPerPreemption() {
+    Simulator.Settings defaults = Simulator.Settings.defaults();
+    assertThat(defaults.gracePeriod()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(defaults.restartCost()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(SETTINGS.restartCost()).isZero();
+  }
+
+  @Test
   void aPhillyReplayIsDeterministicAndFinishesEveryJob() {
     PhillyTrace trace = PhillyTrace.load();
     List<PhillyJob> window = trace.firstAfter(T0, 300);

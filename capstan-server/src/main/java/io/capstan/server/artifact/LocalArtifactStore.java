@@ -19,6 +19,8 @@ import java.util.HexFormat;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Artifacts as files under a root directory ({@code <data-dir>/artifacts}): {@code put} writes a
@@ -26,6 +28,7 @@ import java.util.UUID;
  * reader never sees half an artifact and a failed upload leaves nothing.
  */
 public final class LocalArtifactStore implements ArtifactStore {
+  private static final Logger log = LoggerFactory.getLogger(LocalArtifactStore.class);
   private static final int BUFFER = 64 * 1024;
 
   private final Path root;
@@ -156,6 +159,7 @@ public final class LocalArtifactStore implements ArtifactStore {
       Files.deleteIfExists(file);
     } catch (IOException e) {
       // The put already failed with its own error; a stray .part file is swept on next start.
+      log.warn("Cannot delete temporary file {}", file, e);
     }
   }
 

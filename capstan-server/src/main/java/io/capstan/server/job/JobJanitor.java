@@ -40,9 +40,13 @@ final class JobJanitor {
     }
   }
 
+  /**
+   * Files first, the row last: once the job answers 404 its files are gone, and a crash in between
+   * leaves a row that the next sweep deletes again.
+   */
   void delete(JobRecord job) {
-    store.delete(job.uid());
     logs.deleteJob(job.project(), job.uid());
     dirs.delete(job.uid());
+    store.delete(job.uid());
   }
 }

@@ -72,7 +72,7 @@ final class JobScheduling {
   /**
    * A workload meant to run until stopped (a serving replica, label {@value JobLabels#LONG_RUNNING}
    * {@code "true"}): least attained service never demotes it, since its service only grows; it is
-   * still preempted by higher priority or by reclaim (decision 28).
+   * still preempted by higher priority or by reclaim (decision 45).
    */
   static boolean longRunning(JobRecord job) {
     return "true".equals(job.spec().labels().get(JobLabels.LONG_RUNNING));

@@ -18,6 +18,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -27,6 +29,7 @@ import tools.jackson.databind.json.JsonMapper;
  * and the numbers of its {@code metrics.json} (top-level numeric fields) as metrics.
  */
 public final class JobOutputs {
+  private static final Logger log = LoggerFactory.getLogger(JobOutputs.class);
   static final String METRICS_FILE = "metrics.json";
 
   private final ModelRegistry registry;
@@ -125,7 +128,8 @@ public final class JobOutputs {
         }
       }
     } catch (IOException | JacksonException e) {
-      // metrics.json is the job's own business; a broken one only means no metrics.
+      // metrics.json is the job's own business; a broken one means no metrics, not no model.
+      log.warn("Ignoring unreadable {} of job {}/{}", file, job.project(), job.name(), e);
       return Map.of();
     }
     return metrics;

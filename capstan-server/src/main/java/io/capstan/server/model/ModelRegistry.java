@@ -157,8 +157,16 @@ public final class ModelRegistry {
       throw new UncheckedIOException("Cannot read artifact " + key, e);
     } finally {
       if (copy != null) {
-        copy.toFile().delete();
+        deleteTemporary(copy);
       }
+    }
+  }
+
+  private static void deleteTemporary(Path copy) {
+    try {
+      Files.deleteIfExists(copy);
+    } catch (IOException e) {
+      log.warn("Cannot delete temporary copy {}", copy, e);
     }
   }
 

@@ -37,8 +37,8 @@ import tools.jackson.databind.json.JsonMapper;
     classes = CapstanServer.class,
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class ModelRegistryIT {
-  static final Path DATA = ServerFixture.newDataDir("capstan-models-it");
-  static final long MAX_ARTIFACT_BYTES = 64 * 1024;
+  private static final Path DATA = ServerFixture.newDataDir("capstan-models-it");
+  private static final long MAX_ARTIFACT_BYTES = 64 * 1024;
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final String MODELS = "/api/v1/projects/default/models";
 
@@ -99,6 +99,8 @@ class ModelRegistryIT {
         .isEqualTo(sha256(TestingOnnx.linear()));
     assertThat(DATA.resolve("artifacts").resolve(key)).hasSameBinaryContentAs(TestingOnnx.linear());
 
+    JsonNode paths = JSON.readTree(http.get(null, "/api/v1/openapi.json").body()).get("paths");
+    assertThat(paths.has("/api/v1/projects/{project}/models/{model}/versions")).isTrue();
     String human = cli.run("model", "get", "churn:1").out();
     assertThat(human).contains("churn:1", "input", "[?, 4]", "auc=0.91", "upload");
     assertThat(cli.run("model", "list").out()).contains("churn");
@@ -292,16 +294,8 @@ class ModelRegistryIT {
         .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
   }
 
-  static List<Path> artifactFiles() {
-    Path root = DATA.resolve("artifacts");
-    if (!Files.exists(root)) {
-      return List.of();
-    }
-    try (Stream<Path> files = Files.walk(root)) {
-      return files.filter(Files::isRegularFile).sorted().toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  private static List<Path> artifactFiles() {
+    return ServerFixture.filesUnder(DATA.resolve("artifacts"));
   }
 
   private static List<Path> artifactTemporaryFiles() {

@@ -53,6 +53,18 @@ final class ServerFixture {
     }
   }
 
+  /** The regular files under {@code dir}, sorted; none when it does not exist. */
+  static java.util.List<Path> filesUnder(Path dir) {
+    if (!Files.exists(dir)) {
+      return java.util.List.of();
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      return files.filter(Files::isRegularFile).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   static String adminToken(Path dataDir) {
     try {
       return Files.readString(dataDir.resolve("admin.token")).trim();

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntConsumer;
+import java.util.function.IntSupplier;
 import java.util.function.LongConsumer;
 
 /**
@@ -26,15 +27,20 @@ import java.util.function.LongConsumer;
  * next batch, up to the maximum batch size. A batch that is neither full nor of a preferred size
  * waits for more requests up to the maximum queue delay after its oldest request arrived, but only
  * when there is evidence of concurrent load (the last batch or this one holds more than one
- * request): a lone caller with nobody to merge with runs at once, on its own thread, so batching
- * costs nothing at concurrency 1. Only requests with the same datatypes, non-batch dimensions and
- * requested outputs are merged.
+ * request) and more requests are in flight in the server than are already queued or batched (a
+ * closed-loop client waiting for this batch's answer will not send another before it): a lone
+ * caller with nobody to merge with runs at once, on its own thread, so batching costs nothing at
+ * concurrency 1. Only requests with the same datatypes, non-batch dimensions and requested outputs
+ * are merged.
  */
 public final class DynamicBatcher implements InferenceExecutor {
+  private static final long POLL_NANOS = 50_000;
+
   private final ModelRunner model;
   private final BatchingOptions options;
   private final LongConsumer queueNanos;
   private final IntConsumer batchRows;
+  private final IntSupplier inFlight;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
@@ -44,18 +50,21 @@ public final class DynamicBatcher implements InferenceExecutor {
   private int lastBatchRequests;
 
   /**
-   * {@code queueNanos} hears each request's time in the queue; {@code batchRows} each run's rows.
+   * {@code queueNanos} hears each request's time in the queue; {@code batchRows} each run's rows;
+   * {@code inFlight} counts the requests the server has started receiving and not yet answered.
    */
   public DynamicBatcher(
       String name,
       ModelRunner model,
       BatchingOptions options,
       LongConsumer queueNanos,
-      IntConsumer batchRows) {
+      IntConsumer batchRows,
+      IntSupplier inFlight) {
     this.model = model;
     this.options = options;
     this.queueNanos = queueNanos;
     this.batchRows = batchRows;
+    this.inFlight = inFlight;
     this.worker = new Thread(this::work, "batcher-" + name);
     worker.setDaemon(true);
     worker.start();
@@ -124,7 +133,9 @@ public final class DynamicBatcher implements InferenceExecutor {
     try {
       busy = false;
       lastBatchRequests = requests;
-      changed.signalAll();
+      if (!queue.isEmpty()) {
+        changed.signalAll(); // waking an idle worker for nothing costs a context switch per call
+      }
     } finally {
       lock.unlock();
     }
@@ -165,18 +176,24 @@ public final class DynamicBatcher implements InferenceExecutor {
       int rows = take(batch, 0);
       boolean concurrent = lastBatchRequests > 1 || batch.size() > 1;
       long deadline = batch.get(0).enqueuedNanos + options.maxQueueDelayMicros() * 1000;
-      while (concurrent && !closed && !options.full(rows) && rows < options.maxBatchSize()) {
+      while (concurrent && !closed && !options.full(rows) && moreComing(batch)) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           break;
         }
-        changed.awaitNanos(left);
+        // Answers leaving the server do not signal: look again at least every 50 us.
+        changed.awaitNanos(Math.min(left, POLL_NANOS));
         rows = take(batch, rows);
       }
       return batch;
     } finally {
       lock.unlock();
     }
+  }
+
+  /** True when the server holds requests that are neither queued nor in this batch. */
+  private boolean moreComing(List<Pending> batch) {
+    return inFlight.getAsInt() > batch.size() + queue.size();
   }
 
   /** Moves queued requests that merge with the batch into it, up to the maximum rows. */

@@ -19,6 +19,7 @@ import io.capstan.serving.model.TensorSpec;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
+import io.netty.util.internal.ThreadExecutorMap;
 import java.util.List;
 
 /** {@code inference.GRPCInferenceService}: the v2 operations over gRPC. */
@@ -84,33 +85,37 @@ final class InferenceGrpcService {
     }
     boolean raw = request.getRawInputContentsCount() > 0;
     ServedModel[] used = {null};
-    service
-        .infer(
+    // With the direct executor this is the connection's event loop.
+    java.util.concurrent.Executor transport = ThreadExecutorMap.currentExecutor();
+    var pending =
+        service.infer(
             request.getModelName(),
             request.getModelVersion(),
             PROTOCOL,
             model -> {
               used[0] = model;
               return ProtoTensors.request(request);
-            })
-        .whenComplete(
-            (result, error) -> {
-              try {
-                if (error != null) {
-                  response.onError(status(error));
-                  return;
-                }
-                ModelInferResponse.Builder answer =
-                    ModelInferResponse.newBuilder()
-                        .setModelName(used[0].name())
-                        .setModelVersion(Long.toString(used[0].version()))
-                        .setId(request.getId());
-                ProtoTensors.outputs(answer, result.outputs(), raw);
-                reply(response, answer.build());
-              } finally {
-                service.gate().exit();
-              }
             });
+    ModelService.reply(
+        pending,
+        transport,
+        (result, error) -> {
+          try {
+            if (error != null) {
+              response.onError(status(error));
+              return;
+            }
+            ModelInferResponse.Builder answer =
+                ModelInferResponse.newBuilder()
+                    .setModelName(used[0].name())
+                    .setModelVersion(Long.toString(used[0].version()))
+                    .setId(request.getId());
+            ProtoTensors.outputs(answer, result.outputs(), raw);
+            reply(response, answer.build());
+          } finally {
+            service.gate().exit();
+          }
+        });
   }
 
   private static String required(String name) {

@@ -156,8 +156,8 @@ final class V2HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     ByteBuf content = request.content();
     String[] id = {""};
     ServedModel[] used = {null};
-    service
-        .infer(
+    var answer =
+        service.infer(
             name,
             version,
             PROTOCOL,
@@ -167,27 +167,29 @@ final class V2HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                   JsonInference.read((java.io.InputStream) new ByteBufInputStream(content));
               id[0] = parsed.id();
               return parsed;
-            })
-        .whenComplete(
-            (result, error) -> {
-              FullHttpResponse response;
-              if (error != null) {
-                response = HttpResponses.error(ctx.alloc(), ModelService.error(error));
-              } else {
-                ServedModel model = used[0];
-                ByteBuf buf = ctx.alloc().buffer(256);
-                JsonInference.write(
-                    (java.io.OutputStream) new ByteBufOutputStream(buf),
-                    model.name(),
-                    model.version(),
-                    id[0],
-                    result);
-                response =
-                    HttpResponses.response(
-                        HttpResponseStatus.OK, buf, HttpHeaderValues.APPLICATION_JSON);
-              }
-              send(ctx, response, keepAlive);
             });
+    ModelService.reply(
+        answer,
+        ctx.executor(),
+        (result, error) -> {
+          FullHttpResponse response;
+          if (error != null) {
+            response = HttpResponses.error(ctx.alloc(), ModelService.error(error));
+          } else {
+            ServedModel model = used[0];
+            ByteBuf buf = ctx.alloc().buffer(256);
+            JsonInference.write(
+                (java.io.OutputStream) new ByteBufOutputStream(buf),
+                model.name(),
+                model.version(),
+                id[0],
+                result);
+            response =
+                HttpResponses.response(
+                    HttpResponseStatus.OK, buf, HttpHeaderValues.APPLICATION_JSON);
+          }
+          send(ctx, response, keepAlive);
+        });
   }
 
   private void serverMetadata(JsonGenerator g) {

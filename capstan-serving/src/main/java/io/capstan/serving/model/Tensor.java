@@ -47,7 +47,7 @@ public record Tensor(String name, DataType datatype, long[] shape, Object data) 
                 + "' to be >= 0, but was "
                 + Arrays.toString(shape));
       }
-      count = Math.multiplyExact(count, dim);
+      count = dim > Integer.MAX_VALUE ? Long.MAX_VALUE : count * dim; // count <= 2^31 here
       if (count > Integer.MAX_VALUE) {
         throw ServingException.badRequest(
             "the shape " + Arrays.toString(shape) + " of '" + name + "' is too large");

@@ -30,6 +30,7 @@ class DynamicBatcherTest {
   private final CountDownLatch release = new CountDownLatch(1);
   private final CountDownLatch firstRunStarted = new CountDownLatch(1);
   private DynamicBatcher batcher;
+  private volatile int inFlight = 100; // as if many clients were sending
 
   /** Doubles "x"; the first run waits until {@link #release} opens. */
   private final ModelRunner doubling =
@@ -57,7 +58,8 @@ class DynamicBatcherTest {
   }
 
   private DynamicBatcher batcher(BatchingOptions options) {
-    batcher = new DynamicBatcher("test", doubling, options, nanos -> {}, rows -> {});
+    batcher =
+        new DynamicBatcher("test", doubling, options, nanos -> {}, rows -> {}, () -> inFlight);
     return batcher;
   }
 
@@ -180,6 +182,21 @@ class DynamicBatcherTest {
     assertThat(Duration.ofNanos(System.nanoTime() - start))
         .isGreaterThanOrEqualTo(Duration.ofMillis(250));
     assertThat(runs).containsExactly(1, 2, 1);
+  }
+
+  @Test
+  void aPartialBatchDoesNotWaitWhenNoOtherRequestIsInFlight() throws Exception {
+    DynamicBatcher batcher =
+        batcher(new BatchingOptions(32, TimeUnit.SECONDS.toMicros(30), List.of()));
+    CompletableFuture<InferenceResult> first = blockFirstRun(batcher);
+    CompletableFuture<InferenceResult> a = batcher.submit(rows(0, 1, 2));
+    CompletableFuture<InferenceResult> b = batcher.submit(rows(0, 1, 2));
+    inFlight = 2; // a and b, and nobody else: waiting cannot fill their batch
+    release.countDown();
+    first.get(10, TimeUnit.SECONDS);
+    a.get(10, TimeUnit.SECONDS); // far less than the 30 s delay
+    b.get(10, TimeUnit.SECONDS);
+    assertThat(runs).containsExactly(1, 2);
   }
 
   @Test

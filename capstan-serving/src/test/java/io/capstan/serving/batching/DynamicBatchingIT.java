@@ -3,10 +3,13 @@ package io.capstan.serving.batching;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtProvider;
 import io.capstan.serving.ServerOptions;
 import io.capstan.serving.TestingModels;
 import io.capstan.serving.TestingServer;
 import io.capstan.serving.model.DataType;
+import io.capstan.serving.model.ExecutionProvider;
 import io.capstan.serving.model.ModelSpec;
 import io.capstan.serving.model.OnnxModel;
 import io.capstan.serving.model.SessionSettings;
@@ -108,6 +111,14 @@ class DynamicBatchingIT {
         .isGreaterThan(3); // more rows than any single request holds
     assertThat(metric(metrics, "capstan_serving_batch_size_count", "mlp"))
         .isLessThan(5 * callers); // fewer runs than requests
+  }
+
+  @Test
+  void theCpuProviderRunsWhereTheOnnxRuntimeBuildHasNoCuda() {
+    // com.microsoft.onnxruntime:onnxruntime is the CPU build: CUDA is never offered, so never used.
+    assertThat(OrtEnvironment.getAvailableProviders()).doesNotContain(OrtProvider.CUDA);
+    assertThat(direct.provider()).isEqualTo(ExecutionProvider.CPU);
+    assertThat(server.log()).contains("from " + TestingModels.mlp() + " on CPU");
   }
 
   @Test

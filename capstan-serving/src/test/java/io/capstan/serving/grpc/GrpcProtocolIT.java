@@ -24,10 +24,6 @@ import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCalls;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
@@ -160,66 +156,48 @@ class GrpcProtocolIT {
 
   @Test
   void badInputIsInvalidArgument() {
-    float[] row = new float[8];
+    ByteString row = raw(new float[8]);
     assertStatus(
-        () ->
-            server
-                .grpc()
-                .modelInfer(
-                    ModelInferRequest.newBuilder()
-                        .setModelName("mlp")
-                        .addInputs(
-                            ModelInferRequest.InferInputTensor.newBuilder()
-                                .setName("input")
-                                .setDatatype("FP32")
-                                .addShape(2)
-                                .addShape(4))
-                        .addRawInputContents(raw(row))
-                        .build()),
+        () -> server.grpc().modelInfer(single("input", "FP32", 2, 4, row)),
         Status.Code.INVALID_ARGUMENT,
         "to have shape [-1, 8]");
     assertStatus(
         () ->
             server
                 .grpc()
-                .modelInfer(
-                    ModelInferRequest.newBuilder()
-                        .setModelName("mlp")
-                        .addInputs(
-                            ModelInferRequest.InferInputTensor.newBuilder()
-                                .setName("input")
-                                .setDatatype("INT32")
-                                .addShape(1)
-                                .addShape(8))
-                        .addRawInputContents(ByteString.copyFrom(new byte[32]))
-                        .build()),
+                .modelInfer(single("input", "INT32", 1, 8, ByteString.copyFrom(new byte[32]))),
         Status.Code.INVALID_ARGUMENT,
         "datatype FP32, but was INT32");
     assertStatus(
         () ->
             server
                 .grpc()
-                .modelInfer(
-                    request("", 1).addRawInputContents(ByteString.copyFrom(new byte[7])).build()),
+                .modelInfer(single("input", "FP32", 1, 8, ByteString.copyFrom(new byte[7]))),
         Status.Code.INVALID_ARGUMENT,
         "has 7 bytes");
     assertStatus(
-        () ->
-            server
-                .grpc()
-                .modelInfer(
-                    ModelInferRequest.newBuilder()
-                        .setModelName("mlp")
-                        .addInputs(
-                            ModelInferRequest.InferInputTensor.newBuilder()
-                                .setName("wrong")
-                                .setDatatype("FP32")
-                                .addShape(1)
-                                .addShape(8))
-                        .addRawInputContents(raw(row))
-                        .build()),
+        () -> server.grpc().modelInfer(single("wrong", "FP32", 1, 8, row)),
         Status.Code.INVALID_ARGUMENT,
         "missing input 'input'");
+    assertStatus(
+        () -> server.grpc().modelInfer(single("input", "FP16", 1, 8, row)),
+        Status.Code.INVALID_ARGUMENT,
+        "inputs[0].datatype");
+  }
+
+  /** An MLP request with one input of the given header and raw contents. */
+  private static ModelInferRequest single(
+      String name, String datatype, long rows, long columns, ByteString contents) {
+    return ModelInferRequest.newBuilder()
+        .setModelName("mlp")
+        .addInputs(
+            ModelInferRequest.InferInputTensor.newBuilder()
+                .setName(name)
+                .setDatatype(datatype)
+                .addShape(rows)
+                .addShape(columns))
+        .addRawInputContents(contents)
+        .build();
   }
 
   @Test
@@ -242,7 +220,8 @@ class GrpcProtocolIT {
   @Test
   void malformedProtobufIsInvalidArgumentAndOversizedIsResourceExhausted() {
     MethodDescriptor<byte[], byte[]> infer =
-        GRPCInferenceServiceGrpc.getModelInferMethod().toBuilder(Bytes.INSTANCE, Bytes.INSTANCE)
+        GRPCInferenceServiceGrpc.getModelInferMethod().toBuilder(
+                RawBytes.INSTANCE, RawBytes.INSTANCE)
             .build();
     assertStatus(
         () ->
@@ -296,23 +275,5 @@ class GrpcProtocolIT {
               assertThat(e.getStatus().getCode()).isEqualTo(code);
               assertThat(String.valueOf(e.getStatus().getDescription())).contains(message);
             });
-  }
-
-  private enum Bytes implements MethodDescriptor.Marshaller<byte[]> {
-    INSTANCE;
-
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
   }
 }

@@ -1,0 +1,279 @@
+package io.capstan.bench;
+
+import io.capstan.bench.LoadRun.Result;
+import io.capstan.scheduler.trace.PhillyTrace;
+import io.capstan.serving.ModelServer;
+import io.capstan.serving.ServerOptions;
+import io.capstan.serving.batching.BatchingOptions;
+import io.capstan.serving.grpc.v2.GRPCInferenceServiceGrpc;
+import io.capstan.serving.grpc.v2.ModelInferRequest;
+import io.capstan.serving.model.DataType;
+import io.capstan.serving.model.ModelSpec;
+import io.capstan.serving.model.OnnxModel;
+import io.capstan.serving.model.SessionSettings;
+import io.capstan.serving.model.Tensor;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The model server against its floor and a baseline, in one run: raw ONNX Runtime in-process (the
+ * floor), capstan's model server over HTTP and gRPC on loopback with dynamic batching on and off,
+ * and a Python Flask + PyTorch service (bench/python/flask_serving.py), at concurrency 1, 8 and 64,
+ * one row per request. Models: the tiny MLP of examples/pytorch-ddp/train.py (trained here) and the
+ * YAHPO lcbench surrogate from shared/data when present.
+ *
+ * <p>Run from the repository root (see docs/benchmarks.md): {@code ./mvnw -q -pl bench -am
+ * -DskipTests compile exec:java -Dexec.mainClass=io.capstan.bench.ServingBench}.
+ */
+public final class ServingBench {
+  private static final int[] LEVELS = {1, 8, 64};
+
+  private final Duration warmUp;
+  private final Duration measured;
+  private final Map<String, Map<Integer, Result>> rows = new LinkedHashMap<>();
+
+  private ServingBench(Duration warmUp, Duration measured) {
+    this.warmUp = warmUp;
+    this.measured = measured;
+  }
+
+  public static void main(String[] args) throws Exception {
+    ServingBench bench =
+        new ServingBench(
+            Duration.ofMillis(CommandLine.intValue(args, "--warmup-ms", 1000)),
+            Duration.ofMillis(CommandLine.intValue(args, "--run-ms", 3000)));
+    Path home = home();
+    Path work = Files.createTempDirectory("capstan-serving-bench");
+    Process train =
+        new ProcessBuilder(
+                "/usr/bin/python3",
+                home.resolve("examples/pytorch-ddp/train.py").toString(),
+                "--epochs",
+                "1")
+            .directory(work.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(work.resolve("train.log").toFile())
+            .start();
+    if (!train.waitFor(120, TimeUnit.SECONDS) || train.exitValue() != 0) {
+      throw new IllegalStateException("train.py failed; see " + work.resolve("train.log"));
+    }
+    float[] row = {0.1f, -0.2f, 0.3f, -0.4f, 0.5f, -0.6f, 0.7f, -0.8f};
+    ServingPayload mlp =
+        new ServingPayload(
+            "mlp",
+            List.of(new Tensor("input", DataType.FP32, new long[] {1, 8}, row)),
+            List.of("output"));
+    bench.warmJvm(mlp, work.resolve("output/model.onnx"));
+    bench.model(mlp, work.resolve("output/model.onnx"));
+    Path yahpo = yahpo();
+    if (yahpo != null) {
+      float[] cont = {0.5f, 0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f, 0.7f};
+      bench.model(
+          new ServingPayload(
+              "lcbench",
+              List.of(
+                  new Tensor("x_cat", DataType.INT32, new long[] {1, 1}, new int[] {1}),
+                  new Tensor("x_cont", DataType.FP32, new long[] {1, 8}, cont)),
+              List.of("output")),
+          yahpo);
+    } else {
+      System.out.println("(no shared/data/hpo/yahpo/lcbench/model.onnx: MLP only)");
+    }
+    bench.flask(mlp, work.resolve("checkpoints/checkpoint.pt"), home);
+    bench.print(yahpo != null);
+  }
+
+  private void model(ServingPayload payload, Path path) throws Exception {
+    try (OnnxModel raw = OnnxModel.load(path, new SessionSettings(1, 1))) {
+      measure(
+          payload.model() + " | raw ONNX Runtime (in-process) | -",
+          () -> () -> raw.run(payload.inputs(), payload.outputs()));
+    }
+    for (boolean batching : new boolean[] {true, false}) {
+      ServerOptions options =
+          ServerOptions.of(List.of(new ModelSpec(payload.model(), 1, path)))
+              .withBatching(batching ? BatchingOptions.defaults() : BatchingOptions.disabled());
+      String mode = batching ? "on" : "off";
+      try (ModelServer server =
+          ModelServer.start(options, new PrintStream(OutputStream.nullOutputStream()))) {
+        byte[] json = payload.json();
+        String path1 = "/v2/models/" + payload.model() + "/infer";
+        measure(
+            payload.model() + " | capstan HTTP/JSON | " + mode,
+            () -> {
+              KeepAliveHttp client = new KeepAliveHttp("127.0.0.1", server.httpPort(), path1, json);
+              return client::post;
+            });
+        // One connection per client thread, as the HTTP clients have.
+        List<ManagedChannel> channels = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ModelInferRequest request = payload.grpc();
+        try {
+          measure(
+              payload.model() + " | capstan gRPC (raw contents) | " + mode,
+              () -> {
+                ManagedChannel channel =
+                    NettyChannelBuilder.forAddress("127.0.0.1", server.grpcPort())
+                        .usePlaintext()
+                        .build();
+                channels.add(channel);
+                var stub = GRPCInferenceServiceGrpc.newBlockingStub(channel);
+                return () -> stub.modelInfer(request);
+              });
+        } finally {
+          channels.forEach(ManagedChannel::shutdownNow);
+        }
+      }
+    }
+  }
+
+  /**
+   * Runs every Java path once, unmeasured, so the first configuration measured is not the one that
+   * pays for class loading and JIT compilation of the HTTP, gRPC and batching code.
+   */
+  private void warmJvm(ServingPayload payload, Path path) throws Exception {
+    Map<String, Map<Integer, Result>> measured = new LinkedHashMap<>(rows);
+    model(payload, path);
+    rows.clear();
+    rows.putAll(measured);
+  }
+
+  private void flask(ServingPayload payload, Path checkpoint, Path home) throws Exception {
+    Process flask =
+        new ProcessBuilder(
+                "/usr/bin/python3",
+                home.resolve("bench/python/flask_serving.py").toString(),
+                "--checkpoint",
+                checkpoint.toString())
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    try {
+      String first =
+          new BufferedReader(new InputStreamReader(flask.getInputStream(), StandardCharsets.UTF_8))
+              .readLine();
+      if (first == null || !first.startsWith("port=")) {
+        throw new IllegalStateException(
+            "flask_serving.py did not start (is python3-flask installed?)");
+      }
+      int port = Integer.parseInt(first.substring("port=".length()));
+      byte[] json = payload.json();
+      measure(
+          payload.model() + " | Python Flask + PyTorch | -",
+          () -> new KeepAliveHttp("127.0.0.1", port, "/v2/models/mlp/infer", json)::post);
+    } finally {
+      flask.destroy();
+      flask.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Warms a fresh server's paths (JIT) at c=8 first, so the first measured cell is not cold. */
+  private void measure(String label, Supplier<Callable<?>> clients) throws Exception {
+    LoadRun.run(8, clients, Duration.ZERO, warmUp.multipliedBy(2));
+    Map<Integer, Result> results = new LinkedHashMap<>();
+    for (int level : LEVELS) {
+      results.put(level, LoadRun.run(level, clients, warmUp, measured));
+    }
+    rows.put(label, results);
+    System.out.println("measured " + label);
+  }
+
+  private void print(boolean yahpo) {
+    StringBuilder header = new StringBuilder("| model | path | batching |");
+    StringBuilder rule = new StringBuilder("|---|---|---|");
+    for (int level : LEVELS) {
+      header.append(String.format(" c=%d p50 us | p95 | p99 | req/s |", level));
+      rule.append("---:|---:|---:|---:|");
+    }
+    System.out.println();
+    System.out.println(header);
+    System.out.println(rule);
+    rows.forEach(
+        (label, results) -> {
+          StringBuilder line = new StringBuilder("| " + label + " |");
+          results.forEach(
+              (level, r) ->
+                  line.append(
+                      String.format(
+                          Locale.ROOT,
+                          " %.0f | %.0f | %.0f | %.0f |",
+                          r.p50(),
+                          r.p95(),
+                          r.p99(),
+                          r.perSecond())));
+          System.out.println(line);
+        });
+    System.out.println();
+    System.out.println("| ratio | value | target |");
+    System.out.println("|---|---:|---|");
+    for (String model : yahpo ? List.of("mlp", "lcbench") : List.of("mlp")) {
+      Result raw = get(model + " | raw ONNX Runtime (in-process) | -", 1);
+      for (String mode : List.of("on", "off")) {
+        ratio(
+            model + ": HTTP p50 - raw p50 at c=1, batching " + mode + " (us)",
+            get(model + " | capstan HTTP/JSON | " + mode, 1).p50() - raw.p50(),
+            "<= 100");
+        ratio(
+            model + ": gRPC p50 - raw p50 at c=1, batching " + mode + " (us)",
+            get(model + " | capstan gRPC (raw contents) | " + mode, 1).p50() - raw.p50(),
+            "<= 60");
+      }
+      for (String path : List.of("capstan HTTP/JSON", "capstan gRPC (raw contents)")) {
+        Result on = get(model + " | " + path + " | on", 64);
+        Result off = get(model + " | " + path + " | off", 64);
+        ratio(
+            model + ": " + path + " c=64 req/s batching on / off",
+            on.perSecond() / off.perSecond(),
+            ">= 3");
+        ratio(model + ": " + path + " c=64 p95 batching on / off", on.p95() / off.p95(), "<= 1");
+      }
+    }
+    for (int level : LEVELS) {
+      ratio(
+          "mlp: capstan HTTP (batching on) / Flask req/s at c=" + level,
+          get("mlp | capstan HTTP/JSON | on", level).perSecond()
+              / get("mlp | Python Flask + PyTorch | -", level).perSecond(),
+          ">= 10");
+    }
+  }
+
+  private Result get(String label, int level) {
+    return rows.get(label).get(level);
+  }
+
+  private static void ratio(String what, double value, String target) {
+    System.out.printf(Locale.ROOT, "| %s | %.2f | %s |%n", what, value, target);
+  }
+
+  private static Path home() {
+    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      if (Files.exists(dir.resolve("examples/pytorch-ddp/train.py"))) {
+        return dir;
+      }
+    }
+    throw new IllegalStateException("run from the repository (examples/pytorch-ddp not found)");
+  }
+
+  private static Path yahpo() {
+    try {
+      Path data = PhillyTrace.findDataDirectory(Path.of(""), System.getProperty("capstan.data"));
+      Path model = data.resolve("hpo/yahpo/lcbench/model.onnx");
+      return Files.exists(model) ? model : null;
+    } catch (IllegalStateException e) {
+      return null;
+    }
+  }
+}
