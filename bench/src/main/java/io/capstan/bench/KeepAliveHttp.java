@@ -20,6 +20,13 @@ final class KeepAliveHttp {
   private InputStream in;
 
   KeepAliveHttp(String host, int port, String path, byte[] body) {
+    this(host, port, path, body, "");
+  }
+
+  /**
+   * @param headers extra header lines, each ending in CRLF (e.g. an Authorization header)
+   */
+  KeepAliveHttp(String host, int port, String path, byte[] body, String headers) {
     this.host = host;
     this.port = port;
     byte[] head =
@@ -27,7 +34,9 @@ final class KeepAliveHttp {
                 + path
                 + " HTTP/1.1\r\nHost: "
                 + host
-                + "\r\nContent-Type: application/json\r\nContent-Length: "
+                + "\r\n"
+                + headers
+                + "Content-Type: application/json\r\nContent-Length: "
                 + body.length
                 + "\r\n\r\n")
             .getBytes(StandardCharsets.US_ASCII);

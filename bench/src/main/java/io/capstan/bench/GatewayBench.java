@@ -1,0 +1,318 @@
+package io.capstan.bench;
+
+import io.capstan.serving.grpc.v2.GRPCInferenceServiceGrpc;
+import io.capstan.serving.grpc.v2.ModelInferRequest;
+import io.capstan.serving.model.DataType;
+import io.capstan.serving.model.Tensor;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The serving gateway's cost: the same serving replica (one {@code capstan model-server} started by
+ * a real control plane for an InferenceService) called directly and through the gateway, over HTTP
+ * and gRPC, at concurrency 1, 8 and 64, in one run.
+ *
+ * <pre>
+ * ./mvnw -q -pl bench -am -DskipTests package exec:java -Dexec.mainClass=io.capstan.bench.GatewayBench
+ * </pre>
+ */
+public final class GatewayBench {
+  private static final int[] LEVELS = {1, 8, 64};
+  private static final String PROJECT = "default";
+  private static final String SERVICE = "bench";
+
+  private final Duration warmUp;
+  private final Duration measured;
+  private final Map<String, LoadRun.Result> results = new LinkedHashMap<>();
+
+  private GatewayBench(Duration warmUp, Duration measured) {
+    this.warmUp = warmUp;
+    this.measured = measured;
+  }
+
+  public static void main(String[] args) throws Exception {
+    GatewayBench bench =
+        new GatewayBench(
+            Duration.ofMillis(CommandLine.intValue(args, "--warmup-ms", 1000)),
+            Duration.ofMillis(CommandLine.intValue(args, "--run-ms", 3000)));
+    Path home = Path.of("").toAbsolutePath();
+    Path work = Files.createTempDirectory("capstan-gateway-bench");
+    train(home, work);
+    int port = freePort();
+    int grpcPort = freePort();
+    Process server =
+        new ProcessBuilder(
+                "java",
+                "-Dcapstan.home=" + home,
+                "-Dcapstan.serving.grpc-port=" + grpcPort,
+                "-Dcapstan.runtime.local.cgroups=off",
+                "-jar",
+                home.resolve("capstan-server/target/capstan-server.jar").toString(),
+                "--port",
+                Integer.toString(port),
+                "--data-dir",
+                work.resolve("server").toString())
+            .redirectErrorStream(true)
+            .redirectOutput(work.resolve("server.log").toFile())
+            .start();
+    String url = "http://127.0.0.1:" + port;
+    String token = null;
+    try {
+      SubmitLatencyBench.waitForHealth(url);
+      token = Files.readString(work.resolve("server/admin.token")).trim();
+      Api api = new Api(url, token);
+      api.send(
+          "POST",
+          "/api/v1/projects/default/models/mlp/versions",
+          "application/octet-stream",
+          HttpRequest.BodyPublishers.ofFile(work.resolve("output/model.onnx")),
+          201);
+      api.send(
+          "POST",
+          "/api/v1/projects/default/services",
+          "application/json",
+          HttpRequest.BodyPublishers.ofString(
+              "{\"name\":\"" + SERVICE + "\",\"model\":\"mlp:1\",\"resources\":{\"cpu\":\"1\"}}"),
+          201);
+      Path ports = api.awaitReplicaPorts(work.resolve("server"));
+      Map<String, Integer> replica = readPorts(ports);
+      bench.measureAll(port, grpcPort, token, replica.get("http"), replica.get("grpc"));
+      bench.print();
+    } finally {
+      if (token != null) {
+        new Api(url, token)
+            .send(
+                "DELETE",
+                "/api/v1/projects/default/services/" + SERVICE,
+                null,
+                HttpRequest.BodyPublishers.noBody(),
+                204);
+        Thread.sleep(3000);
+      }
+      server.destroy();
+      server.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private void measureAll(
+      int gatewayPort, int gatewayGrpc, String token, int replicaHttp, int replicaGrpc)
+      throws Exception {
+    float[] row = {0.1f, -0.2f, 0.3f, -0.4f, 0.5f, -0.6f, 0.7f, -0.8f};
+    ServingPayload payload =
+        new ServingPayload(
+            "mlp",
+            List.of(new Tensor("input", DataType.FP32, new long[] {1, 8}, row)),
+            List.of("output"));
+    byte[] json = payload.json();
+    String auth = "Authorization: Bearer " + token + "\r\n";
+    ModelInferRequest request = payload.grpc();
+    Metadata headers = new Metadata();
+    headers.put(
+        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+    headers.put(Metadata.Key.of("capstan-project", Metadata.ASCII_STRING_MARSHALLER), PROJECT);
+    headers.put(Metadata.Key.of("capstan-service", Metadata.ASCII_STRING_MARSHALLER), SERVICE);
+    // Warm every path (JIT of the gateway and the replica) before measuring.
+    for (int pass = 0; pass < 2; pass++) {
+      boolean record = pass == 1;
+      measure(
+          record,
+          "HTTP direct to the replica",
+          () -> new KeepAliveHttp("127.0.0.1", replicaHttp, "/v2/models/mlp/infer", json)::post);
+      measure(
+          record,
+          "HTTP through the gateway",
+          () ->
+              new KeepAliveHttp(
+                      "127.0.0.1",
+                      gatewayPort,
+                      "/serving/" + PROJECT + "/" + SERVICE + "/v2/models/mlp/infer",
+                      json,
+                      auth)
+                  ::post);
+      measureGrpc(record, "gRPC direct to the replica", replicaGrpc, null, request);
+      measureGrpc(record, "gRPC through the gateway", gatewayGrpc, headers, request);
+    }
+  }
+
+  private void measureGrpc(
+      boolean record, String label, int port, Metadata headers, ModelInferRequest request)
+      throws Exception {
+    List<ManagedChannel> channels = new CopyOnWriteArrayList<>();
+    try {
+      measure(
+          record,
+          label,
+          () -> {
+            ManagedChannel channel =
+                NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+            channels.add(channel);
+            var stub = GRPCInferenceServiceGrpc.newBlockingStub(channel);
+            var withHeaders =
+                headers == null
+                    ? stub
+                    : stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+            return () -> withHeaders.modelInfer(request);
+          });
+    } finally {
+      channels.forEach(ManagedChannel::shutdownNow);
+    }
+  }
+
+  private void measure(boolean record, String label, Supplier<Callable<?>> clients)
+      throws Exception {
+    for (int level : LEVELS) {
+      LoadRun.Result result =
+          LoadRun.run(
+              level,
+              clients,
+              record ? warmUp : Duration.ofMillis(200),
+              record ? measured : Duration.ofMillis(500));
+      if (record) {
+        results.put(label + "|" + level, result);
+      }
+    }
+  }
+
+  private void print() {
+    System.out.println();
+    System.out.println(
+        "| path | c=1 p50 us | p99 | req/s | c=8 p50 us | p99 | req/s | c=64 p50 us | p99 | req/s |");
+    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    List<String> labels = new ArrayList<>();
+    results
+        .keySet()
+        .forEach(
+            key -> {
+              String label = key.substring(0, key.indexOf('|'));
+              if (!labels.contains(label)) {
+                labels.add(label);
+              }
+            });
+    for (String label : labels) {
+      StringBuilder line = new StringBuilder("| " + label + " |");
+      for (int level : LEVELS) {
+        LoadRun.Result r = results.get(label + "|" + level);
+        line.append(
+            String.format(Locale.ROOT, " %.0f | %.0f | %.0f |", r.p50(), r.p99(), r.perSecond()));
+      }
+      System.out.println(line);
+    }
+    System.out.println();
+    System.out.println("| ratio | c=1 | c=8 | c=64 |");
+    System.out.println("|---|---:|---:|---:|");
+    for (String protocol : new String[] {"HTTP", "gRPC"}) {
+      StringBuilder added =
+          new StringBuilder("| " + protocol + ": gateway p50 - direct p50 (us) |");
+      StringBuilder rate = new StringBuilder("| " + protocol + ": gateway / direct req/s |");
+      for (int level : LEVELS) {
+        LoadRun.Result direct = results.get(protocol + " direct to the replica|" + level);
+        LoadRun.Result gateway = results.get(protocol + " through the gateway|" + level);
+        added.append(String.format(Locale.ROOT, " %.0f |", gateway.p50() - direct.p50()));
+        rate.append(
+            String.format(Locale.ROOT, " %.2f |", gateway.perSecond() / direct.perSecond()));
+      }
+      System.out.println(added);
+      System.out.println(rate);
+    }
+  }
+
+  private static void train(Path home, Path work) throws Exception {
+    Process train =
+        new ProcessBuilder(
+                "/usr/bin/python3",
+                home.resolve("examples/pytorch-ddp/train.py").toString(),
+                "--epochs",
+                "1")
+            .directory(work.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(work.resolve("train.log").toFile())
+            .start();
+    if (!train.waitFor(120, TimeUnit.SECONDS) || train.exitValue() != 0) {
+      throw new IllegalStateException("train.py failed; see " + work.resolve("train.log"));
+    }
+  }
+
+  private static int freePort() throws Exception {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static Map<String, Integer> readPorts(Path file) throws Exception {
+    Map<String, Integer> ports = new LinkedHashMap<>();
+    for (String line : Files.readAllLines(file)) {
+      String[] pair = line.split("=", 2);
+      if (pair.length == 2) {
+        ports.put(pair[0].trim(), Integer.parseInt(pair[1].trim()));
+      }
+    }
+    return ports;
+  }
+
+  /** The control plane's REST API as the admin. */
+  private record Api(String url, String token) {
+    String send(
+        String method, String path, String type, HttpRequest.BodyPublisher body, int expected)
+        throws Exception {
+      HttpRequest.Builder request =
+          HttpRequest.newBuilder(URI.create(url + path))
+              .header("Authorization", "Bearer " + token)
+              .method(method, body);
+      if (type != null) {
+        request.header("Content-Type", type);
+      }
+      HttpResponse<String> response =
+          HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != expected) {
+        throw new IllegalStateException(
+            method + " " + path + " answered " + response.statusCode() + ": " + response.body());
+      }
+      return response.body();
+    }
+
+    /** Waits until the service is Ready and returns its one replica's ports file. */
+    Path awaitReplicaPorts(Path dataDir) throws Exception {
+      long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+      while (System.nanoTime() < deadline) {
+        String service =
+            send(
+                "GET",
+                "/api/v1/projects/default/services/" + SERVICE,
+                null,
+                HttpRequest.BodyPublishers.noBody(),
+                200);
+        if (service.contains("\"phase\":\"Ready\"")) {
+          try (var jobs = Files.list(dataDir.resolve("jobs"))) {
+            for (Path job : jobs.toList()) {
+              Path ports = job.resolve("replicas/worker-0/ports");
+              if (Files.isRegularFile(ports)) {
+                return ports;
+              }
+            }
+          }
+        }
+        Thread.sleep(500);
+      }
+      throw new IllegalStateException("the service did not become ready within 3 minutes");
+    }
+  }
+}
