@@ -6,11 +6,6 @@ import io.capstan.api.error.ErrorCode;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -41,26 +36,23 @@ public class HttpGateway {
   private final GatewayAccess access;
   private final ServingRoutes routes;
   private final RequestStats stats;
-  private final HttpClient client;
+  private final ReplicaHttp client;
   private final JsonMapper json;
   private final long maxRequestBytes;
-  private final Duration timeout;
 
   HttpGateway(
       GatewayAccess access,
       ServingRoutes routes,
       RequestStats stats,
-      HttpClient client,
+      ReplicaHttp client,
       JsonMapper json,
-      long maxRequestBytes,
-      Duration timeout) {
+      long maxRequestBytes) {
     this.access = access;
     this.routes = routes;
     this.stats = stats;
     this.client = client;
     this.json = json;
     this.maxRequestBytes = maxRequestBytes;
-    this.timeout = timeout;
   }
 
   @RequestMapping(
@@ -102,6 +94,7 @@ public class HttpGateway {
               + service
               + "'");
     }
+    String forwardedHeaders = forwardedHeaders(request);
     ThreadLocalRandom random = ThreadLocalRandom.current();
     List<Backend> track = route.track(random);
     Set<Backend> tried = new HashSet<>();
@@ -114,10 +107,9 @@ public class HttpGateway {
       tried.add(backend);
       backend.begin();
       try {
-        HttpResponse<byte[]> response =
-            client.send(
-                build(request, backend, target, body), HttpResponse.BodyHandlers.ofByteArray());
-        if (response.statusCode() == 503 && attempt + 1 < ATTEMPTS) {
+        ReplicaHttp.Answer response =
+            client.exchange(backend.http(), request.getMethod(), target, forwardedHeaders, body);
+        if (response.status() == 503 && attempt + 1 < ATTEMPTS) {
           lastFailure = backend + " answered 503";
           continue;
         }
@@ -126,21 +118,17 @@ public class HttpGateway {
             service,
             backend.version(),
             System.nanoTime() - started,
-            response.statusCode() >= 500);
+            response.status() >= 500);
         HttpHeaders headers = new HttpHeaders();
-        response
-            .headers()
-            .firstValue(HttpHeaders.CONTENT_TYPE)
-            .ifPresent(type -> headers.set(HttpHeaders.CONTENT_TYPE, type));
+        if (response.contentType() != null) {
+          headers.set(HttpHeaders.CONTENT_TYPE, response.contentType());
+        }
         headers.set(VERSION_HEADER, Integer.toString(backend.version()));
         return new ResponseEntity<>(
-            response.body(), headers, HttpStatus.valueOf(response.statusCode()));
+            response.body(), headers, HttpStatus.valueOf(response.status()));
       } catch (IOException e) {
         backend.markFailed(System.nanoTime(), FAILED_BACKEND_PAUSE_NANOS);
         lastFailure = backend + " could not be reached: " + e.getClass().getSimpleName();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return error(HttpStatus.SERVICE_UNAVAILABLE, "The gateway is shutting down");
       } finally {
         backend.end();
       }
@@ -153,22 +141,18 @@ public class HttpGateway {
         HttpStatus.BAD_GATEWAY, "Service '" + service + "' did not answer: " + lastFailure);
   }
 
-  private HttpRequest build(
-      HttpServletRequest request, Backend backend, String target, byte[] body) {
-    HttpRequest.Builder builder =
-        HttpRequest.newBuilder(URI.create(backend.http() + target)).timeout(timeout);
+  /** The request headers a replica needs: the body's type and the v2 binary extension's length. */
+  private static String forwardedHeaders(HttpServletRequest request) {
+    StringBuilder headers = new StringBuilder();
     String type = request.getContentType();
     if (type != null) {
-      builder.header(HttpHeaders.CONTENT_TYPE, type);
+      headers.append("Content-Type: ").append(type).append("\r\n");
     }
     String length = request.getHeader("Inference-Header-Content-Length");
     if (length != null) {
-      builder.header("Inference-Header-Content-Length", length);
+      headers.append("Inference-Header-Content-Length: ").append(length).append("\r\n");
     }
-    if ("GET".equals(request.getMethod())) {
-      return builder.GET().build();
-    }
-    return builder.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+    return headers.toString();
   }
 
   private byte[] readBounded(HttpServletRequest request) throws IOException {

@@ -84,8 +84,12 @@ class ServingConfiguration {
   }
 
   @Bean
-  GatewayAccess gatewayAccess(Authenticator authenticator, Access access, ServiceStore store) {
-    return new GatewayAccess(authenticator, access, store);
+  GatewayAccess gatewayAccess(
+      Authenticator authenticator,
+      Access access,
+      ServiceStore store,
+      @Value("${capstan.serving.auth-cache:5s}") Duration cacheFor) {
+    return new GatewayAccess(authenticator, access, store, cacheFor);
   }
 
   @Bean
@@ -104,12 +108,12 @@ class ServingConfiguration {
       GatewayAccess access,
       ServingRoutes routes,
       RequestStats stats,
-      HttpClient servingHttpClient,
       JsonMapper json,
+      @Value("${capstan.serving.connect-timeout:2s}") Duration connectTimeout,
       @Value("${capstan.serving.max-request-bytes:67108864}") long maxRequestBytes,
       @Value("${capstan.serving.request-timeout:60s}") Duration timeout) {
     return new HttpGateway(
-        access, routes, stats, servingHttpClient, json, maxRequestBytes, timeout);
+        access, routes, stats, new ReplicaHttp(connectTimeout, timeout), json, maxRequestBytes);
   }
 
   @Bean
