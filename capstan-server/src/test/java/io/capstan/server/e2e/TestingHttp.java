@@ -51,6 +51,14 @@ final class TestingHttp {
             .PUT(HttpRequest.BodyPublishers.ofString(json)));
   }
 
+  Answer patch(String token, String path, String json) {
+    return send(
+        token,
+        HttpRequest.newBuilder(uri(path))
+            .header("Content-Type", "application/json")
+            .method("PATCH", HttpRequest.BodyPublishers.ofString(json)));
+  }
+
   Answer delete(String token, String path) {
     return send(token, HttpRequest.newBuilder(uri(path)).DELETE());
   }
