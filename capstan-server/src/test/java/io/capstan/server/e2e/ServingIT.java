@@ -241,21 +241,29 @@ class ServingIT {
     TestingHttp.Answer updated =
         http.patch(alice, SERVICE, "{\"minReplicas\":1,\"maxReplicas\":2,\"targetInFlight\":2}");
     assertThat(updated.status()).as(updated.body()).isEqualTo(200);
-    awaitService(s -> s.get("status").get("desiredReplicas").asInt() == 1 && ready(s, "stable", 1) == 1);
+    awaitService(
+        s -> s.get("status").get("desiredReplicas").asInt() == 1 && ready(s, "stable", 1) == 1);
 
     try (Load load = new Load(6)) {
-      awaitService(s -> s.get("status").get("desiredReplicas").asInt() == 2 && ready(s, "stable", 1) == 2);
+      awaitService(
+          s -> s.get("status").get("desiredReplicas").asInt() == 2 && ready(s, "stable", 1) == 2);
       load.stopAndCheck();
     }
-    awaitService(s -> s.get("status").get("desiredReplicas").asInt() == 1 && ready(s, "stable", 1) == 1);
+    awaitService(
+        s -> s.get("status").get("desiredReplicas").asInt() == 1 && ready(s, "stable", 1) == 1);
     JsonNode service = JSON.readTree(http.get(alice, SERVICE).body());
     List<String> scaled = new ArrayList<>();
-    service.get("events").forEach(e -> {
-      if (e.get("reason").asString().equals("Scaled")) {
-        scaled.add(e.get("message").asString());
-      }
-    });
-    assertThat(scaled).anyMatch(m -> m.startsWith("Scaled from 1 to 2")).anyMatch(m -> m.startsWith("Scaled from 2 to 1"));
+    service
+        .get("events")
+        .forEach(
+            e -> {
+              if (e.get("reason").asString().equals("Scaled")) {
+                scaled.add(e.get("message").asString());
+              }
+            });
+    assertThat(scaled)
+        .anyMatch(m -> m.startsWith("Scaled from 1 to 2"))
+        .anyMatch(m -> m.startsWith("Scaled from 2 to 1"));
   }
 
   // --- helpers ---
