@@ -1,5 +1,6 @@
 package io.capstan.server.serving;
 
+import io.capstan.server.control.ControlLoop;
 import io.capstan.server.identity.Access;
 import io.capstan.server.identity.Authenticator;
 import io.capstan.server.job.JobDirectories;
@@ -77,10 +78,10 @@ class ServingConfiguration {
   }
 
   @Bean
-  ServingControlLoop servingControlLoop(
+  ControlLoop servingControlLoop(
       ServingReconciler reconciler,
       @Value("${capstan.serving.reconcile-interval:1s}") Duration interval) {
-    return new ServingControlLoop(reconciler::runOnce, interval);
+    return new ControlLoop("capstan-serving-controller", reconciler::runOnce, interval);
   }
 
   @Bean
@@ -122,7 +123,7 @@ class ServingConfiguration {
       ModelLookup models,
       JobService jobs,
       ServingReconciler reconciler,
-      ServingControlLoop loop,
+      ControlLoop loop,
       RequestStats stats,
       GrpcGateway grpc,
       @Value("${capstan.serving.grpc-host:127.0.0.1}") String host,

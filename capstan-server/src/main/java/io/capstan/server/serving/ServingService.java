@@ -12,6 +12,7 @@ import io.capstan.api.serving.ServiceUpdate;
 import io.capstan.api.serving.ServiceView;
 import io.capstan.api.serving.TrafficRequest;
 import io.capstan.api.serving.VersionStatus;
+import io.capstan.server.control.ControlLoop;
 import io.capstan.server.job.JobRecord;
 import io.capstan.server.job.JobService;
 import java.time.Clock;
@@ -36,7 +37,7 @@ final class ServingService {
   private final ModelLookup models;
   private final JobService jobs;
   private final ServingReconciler reconciler;
-  private final ServingControlLoop loop;
+  private final ControlLoop loop;
   private final RequestStats stats;
   private final java.util.function.Supplier<String> grpcTarget;
   private final Clock clock;
@@ -46,7 +47,7 @@ final class ServingService {
       ModelLookup models,
       JobService jobs,
       ServingReconciler reconciler,
-      ServingControlLoop loop,
+      ControlLoop loop,
       RequestStats stats,
       java.util.function.Supplier<String> grpcTarget,
       Clock clock) {

@@ -1,4 +1,4 @@
-package io.capstan.server.serving;
+package io.capstan.server.control;
 
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
@@ -8,30 +8,40 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Runs {@link ServingReconciler#runOnce} on its own thread every interval, or sooner when woken.
+ * Runs a controller's pass on its own thread: every interval, and at once when woken (after a
+ * submission, a cancellation, a change of a service). A pass that fails is logged and the next one
+ * runs after the interval.
  */
-final class ServingControlLoop implements SmartLifecycle {
-  private static final Logger log = LoggerFactory.getLogger(ServingControlLoop.class);
+public final class ControlLoop implements SmartLifecycle {
+  private static final Logger log = LoggerFactory.getLogger(ControlLoop.class);
 
+  private final String name;
   private final Runnable pass;
   private final Duration interval;
   private final Semaphore wakeups = new Semaphore(0);
   private volatile boolean running;
   private Thread thread;
 
-  ServingControlLoop(Runnable pass, Duration interval) {
+  /**
+   * @param name the thread's name, e.g. {@code capstan-job-controller}
+   * @param pass one reconcile pass
+   * @param interval the time between passes when nobody wakes the loop
+   */
+  public ControlLoop(String name, Runnable pass, Duration interval) {
+    this.name = name;
     this.pass = pass;
     this.interval = interval;
   }
 
-  void wake() {
+  /** Asks for a pass now. */
+  public void wake() {
     wakeups.release();
   }
 
   @Override
   public void start() {
     running = true;
-    thread = new Thread(this::loop, "capstan-serving-controller");
+    thread = new Thread(this::loop, name);
     thread.setDaemon(true);
     thread.start();
   }
@@ -60,7 +70,7 @@ final class ServingControlLoop implements SmartLifecycle {
       try {
         pass.run();
       } catch (RuntimeException e) {
-        log.error("Serving controller pass failed; retrying", e);
+        log.error("{} pass failed; retrying", name, e);
       }
       try {
         if (wakeups.tryAcquire(interval.toMillis(), TimeUnit.MILLISECONDS)) {
