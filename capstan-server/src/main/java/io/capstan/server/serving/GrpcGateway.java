@@ -15,7 +15,6 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ClientCalls;
@@ -186,7 +185,6 @@ final class GrpcGateway implements SmartLifecycle {
 
   private void forward(
       MethodDescriptor<byte[], byte[]> method, byte[] request, StreamObserver<byte[]> responses) {
-    long started = System.nanoTime();
     Target target = TARGET.get();
     Route route = routes.find(target.project(), target.service());
     if (route.isEmpty()) {
@@ -197,59 +195,102 @@ final class GrpcGateway implements SmartLifecycle {
       return;
     }
     ThreadLocalRandom random = ThreadLocalRandom.current();
-    List<Backend> track = route.track(random);
-    Set<Backend> tried = new HashSet<>();
-    StatusRuntimeException last =
-        Status.UNAVAILABLE.withDescription("no replica answered").asRuntimeException();
-    for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-      Backend backend = route.pick(track, tried, random, System.nanoTime());
+    new Forwarding(method, request, responses, target, route, route.track(random))
+        .next("no replica answered");
+  }
+
+  /**
+   * One call on its way to a replica, without holding a thread while the replica works: the answer
+   * (or the failure that sends it to the next replica) arrives on the channel's callback.
+   */
+  private final class Forwarding implements StreamObserver<byte[]> {
+    private final MethodDescriptor<byte[], byte[]> method;
+    private final byte[] request;
+    private final StreamObserver<byte[]> responses;
+    private final Target target;
+    private final Route route;
+    private final List<Backend> track;
+    private final Set<Backend> tried = new HashSet<>();
+    private final long started = System.nanoTime();
+    private int attempts;
+    private Backend backend;
+    private byte[] answer;
+
+    Forwarding(
+        MethodDescriptor<byte[], byte[]> method,
+        byte[] request,
+        StreamObserver<byte[]> responses,
+        Target target,
+        Route route,
+        List<Backend> track) {
+      this.method = method;
+      this.request = request;
+      this.responses = responses;
+      this.target = target;
+      this.route = route;
+      this.track = track;
+    }
+
+    void next(String lastFailure) {
+      backend =
+          attempts < ATTEMPTS
+              ? route.pick(track, tried, ThreadLocalRandom.current(), System.nanoTime())
+              : null;
       if (backend == null) {
-        break;
+        responses.onError(
+            Status.UNAVAILABLE
+                .withDescription(
+                    "Service '" + target.service() + "' did not answer: " + lastFailure)
+                .asRuntimeException());
+        return;
       }
+      attempts++;
       tried.add(backend);
       backend.begin();
-      try {
-        byte[] answer =
-            ClientCalls.blockingUnaryCall(
-                channel(backend),
-                method,
-                CallOptions.DEFAULT.withDeadlineAfter(60, TimeUnit.SECONDS),
-                request);
-        stats.record(
-            target.project(),
-            target.service(),
-            backend.version(),
-            System.nanoTime() - started,
-            false);
-        responses.onNext(answer);
-        responses.onCompleted();
-        return;
-      } catch (StatusRuntimeException e) {
-        if (e.getStatus().getCode() == Status.Code.UNAVAILABLE) {
-          backend.markFailed(System.nanoTime(), FAILED_BACKEND_PAUSE_NANOS);
-          last = e;
-          continue;
-        }
-        stats.record(
-            target.project(),
-            target.service(),
-            backend.version(),
-            System.nanoTime() - started,
-            serverFault(e.getStatus()));
-        responses.onError(e.getStatus().withCause(null).asRuntimeException(e.getTrailers()));
-        return;
-      } finally {
-        backend.end();
-      }
+      ClientCalls.asyncUnaryCall(
+          channel(backend)
+              .newCall(method, CallOptions.DEFAULT.withDeadlineAfter(60, TimeUnit.SECONDS)),
+          request,
+          this);
     }
-    responses.onError(
-        Status.UNAVAILABLE
-            .withDescription(
-                "Service '"
-                    + target.service()
-                    + "' did not answer: "
-                    + last.getStatus().getDescription())
-            .asRuntimeException());
+
+    @Override
+    public void onNext(byte[] value) {
+      answer = value;
+    }
+
+    @Override
+    public void onError(Throwable failure) {
+      Backend failed = backend;
+      failed.end();
+      Status status = Status.fromThrowable(failure);
+      if (status.getCode() == Status.Code.UNAVAILABLE) {
+        failed.markFailed(System.nanoTime(), FAILED_BACKEND_PAUSE_NANOS);
+        next(status.getDescription());
+        return;
+      }
+      stats.record(
+          target.project(),
+          target.service(),
+          failed.version(),
+          System.nanoTime() - started,
+          serverFault(status));
+      Metadata trailers = Status.trailersFromThrowable(failure);
+      responses.onError(status.withCause(null).asRuntimeException(trailers));
+    }
+
+    @Override
+    public void onCompleted() {
+      backend.end();
+      stats.record(
+          target.project(),
+          target.service(),
+          backend.version(),
+          System.nanoTime() - started,
+          false);
+      responses.onNext(answer);
+      responses.onCompleted();
+    }
   }
 
   private static boolean serverFault(Status status) {
@@ -275,6 +316,8 @@ final class GrpcGateway implements SmartLifecycle {
         k ->
             NettyChannelBuilder.forAddress(backend.grpcHost(), backend.grpcPort())
                 .usePlaintext()
+                // Callbacks only hand the answer back: run them on the event loop, no extra hop.
+                .directExecutor()
                 .maxInboundMessageSize(maxMessageBytes)
                 // Channels to replicas that are gone go idle and close their connections.
                 .idleTimeout(1, TimeUnit.MINUTES)
