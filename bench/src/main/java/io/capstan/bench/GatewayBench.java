@@ -2,8 +2,6 @@ package io.capstan.bench;
 
 import io.capstan.serving.grpc.v2.GRPCInferenceServiceGrpc;
 import io.capstan.serving.grpc.v2.ModelInferRequest;
-import io.capstan.serving.model.DataType;
-import io.capstan.serving.model.Tensor;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.netty.NettyChannelBuilder;
@@ -54,9 +52,9 @@ public final class GatewayBench {
         new GatewayBench(
             Duration.ofMillis(CommandLine.intValue(args, "--warmup-ms", 1000)),
             Duration.ofMillis(CommandLine.intValue(args, "--run-ms", 3000)));
-    Path home = Path.of("").toAbsolutePath();
+    Path home = TrainedMlp.home();
     Path work = Files.createTempDirectory("capstan-gateway-bench");
-    train(home, work);
+    TrainedMlp.train(home, work);
     int port = freePort();
     int grpcPort = freePort();
     Process server =
@@ -116,12 +114,7 @@ public final class GatewayBench {
   private void measureAll(
       int gatewayPort, int gatewayGrpc, String token, int replicaHttp, int replicaGrpc)
       throws Exception {
-    float[] row = {0.1f, -0.2f, 0.3f, -0.4f, 0.5f, -0.6f, 0.7f, -0.8f};
-    ServingPayload payload =
-        new ServingPayload(
-            "mlp",
-            List.of(new Tensor("input", DataType.FP32, new long[] {1, 8}, row)),
-            List.of("output"));
+    ServingPayload payload = TrainedMlp.payload();
     byte[] json = payload.json();
     String auth = "Authorization: Bearer " + token + "\r\n";
     ModelInferRequest request = payload.grpc();
@@ -232,22 +225,6 @@ public final class GatewayBench {
       }
       System.out.println(added);
       System.out.println(rate);
-    }
-  }
-
-  private static void train(Path home, Path work) throws Exception {
-    Process train =
-        new ProcessBuilder(
-                "/usr/bin/python3",
-                home.resolve("examples/pytorch-ddp/train.py").toString(),
-                "--epochs",
-                "1")
-            .directory(work.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(work.resolve("train.log").toFile())
-            .start();
-    if (!train.waitFor(120, TimeUnit.SECONDS) || train.exitValue() != 0) {
-      throw new IllegalStateException("train.py failed; see " + work.resolve("train.log"));
     }
   }
 

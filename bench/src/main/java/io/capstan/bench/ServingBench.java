@@ -57,27 +57,10 @@ public final class ServingBench {
         new ServingBench(
             Duration.ofMillis(CommandLine.intValue(args, "--warmup-ms", 1000)),
             Duration.ofMillis(CommandLine.intValue(args, "--run-ms", 3000)));
-    Path home = home();
+    Path home = TrainedMlp.home();
     Path work = Files.createTempDirectory("capstan-serving-bench");
-    Process train =
-        new ProcessBuilder(
-                "/usr/bin/python3",
-                home.resolve("examples/pytorch-ddp/train.py").toString(),
-                "--epochs",
-                "1")
-            .directory(work.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(work.resolve("train.log").toFile())
-            .start();
-    if (!train.waitFor(120, TimeUnit.SECONDS) || train.exitValue() != 0) {
-      throw new IllegalStateException("train.py failed; see " + work.resolve("train.log"));
-    }
-    float[] row = {0.1f, -0.2f, 0.3f, -0.4f, 0.5f, -0.6f, 0.7f, -0.8f};
-    ServingPayload mlp =
-        new ServingPayload(
-            "mlp",
-            List.of(new Tensor("input", DataType.FP32, new long[] {1, 8}, row)),
-            List.of("output"));
+    TrainedMlp.train(home, work);
+    ServingPayload mlp = TrainedMlp.payload();
     bench.warmJvm(mlp, work.resolve("output/model.onnx"));
     bench.model(mlp, work.resolve("output/model.onnx"));
     Path yahpo = yahpo();
@@ -256,15 +239,6 @@ public final class ServingBench {
 
   private static void ratio(String what, double value, String target) {
     System.out.printf(Locale.ROOT, "| %s | %.2f | %s |%n", what, value, target);
-  }
-
-  private static Path home() {
-    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-      if (Files.exists(dir.resolve("examples/pytorch-ddp/train.py"))) {
-        return dir;
-      }
-    }
-    throw new IllegalStateException("run from the repository (examples/pytorch-ddp not found)");
   }
 
   private static Path yahpo() {

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -51,6 +52,15 @@ public final class ServeCommand implements Callable<Integer> {
         spec.commandLine(),
         "Expected one of the subcommands create, list, get, update, traffic, promote, rollback,"
             + " delete");
+  }
+
+  /** The {@code -o} flag every subcommand that shows a service takes. */
+  static final class Output {
+    @Option(
+        names = {"-o", "--output"},
+        paramLabel = "FORMAT",
+        description = "json or yaml (default: a human view).")
+    OutputFormat format;
   }
 
   /** Replica and resource flags shared by create and update. */
@@ -137,11 +147,7 @@ public final class ServeCommand implements Callable<Integer> {
               description = "The canary's share (1-99).")
           Integer canaryPercent,
       @picocli.CommandLine.ArgGroup(exclusive = false) Sizing sizing,
-      @Option(
-              names = {"-o", "--output"},
-              paramLabel = "FORMAT",
-              description = "json or yaml.")
-          OutputFormat output) {
+      @Mixin Output output) {
     Sizing size = sizing == null ? new Sizing() : sizing;
     CanarySpec canarySpec =
         canary == null && canaryPercent == null ? null : new CanarySpec(canary, canaryPercent);
@@ -156,19 +162,14 @@ public final class ServeCommand implements Callable<Integer> {
             canarySpec,
             size.targetInFlight);
     String answer = context.client().postJson(path(ApiPaths.SERVICES), body);
-    return show(answer, output);
+    return show(answer, output.format);
   }
 
   @Command(name = "list", description = "The project's services.")
-  int list(
-      @Option(
-              names = {"-o", "--output"},
-              paramLabel = "FORMAT",
-              description = "json or yaml.")
-          OutputFormat output) {
+  int list(@Mixin Output output) {
     String answer = context.client().getText(path(ApiPaths.SERVICES));
-    if (output == OutputFormat.JSON || output == OutputFormat.YAML) {
-      context.printAnswer(answer, output);
+    if (output.format == OutputFormat.JSON || output.format == OutputFormat.YAML) {
+      context.printAnswer(answer, output.format);
       return ExitCodes.OK;
     }
     List<ServiceView> services =
@@ -198,12 +199,8 @@ public final class ServeCommand implements Callable<Integer> {
       description = "One service: versions, replicas, traffic and request figures.")
   int get(
       @Parameters(paramLabel = "NAME", description = "The service.") String name,
-      @Option(
-              names = {"-o", "--output"},
-              paramLabel = "FORMAT",
-              description = "json or yaml.")
-          OutputFormat output) {
-    return show(context.client().getText(service(name, ApiPaths.SERVICE)), output);
+      @Mixin Output output) {
+    return show(context.client().getText(service(name, ApiPaths.SERVICE)), output.format);
   }
 
   @Command(
@@ -214,16 +211,12 @@ public final class ServeCommand implements Callable<Integer> {
       @Option(names = "--model", paramLabel = "REF", description = "A new stable model reference.")
           String model,
       @picocli.CommandLine.ArgGroup(exclusive = false) Sizing sizing,
-      @Option(
-              names = {"-o", "--output"},
-              paramLabel = "FORMAT",
-              description = "json or yaml.")
-          OutputFormat output) {
+      @Mixin Output output) {
     Sizing size = sizing == null ? new Sizing() : sizing;
     ServiceUpdate body =
         new ServiceUpdate(
             model, size.min(), size.max(), size.resources(), size.batching(), size.targetInFlight);
-    return show(context.client().patch(service(name, ApiPaths.SERVICE), body), output);
+    return show(context.client().patch(service(name, ApiPaths.SERVICE), body), output.format);
   }
 
   @Command(
@@ -236,27 +229,19 @@ public final class ServeCommand implements Callable<Integer> {
           String canary,
       @Option(names = "--percent", required = true, paramLabel = "P", description = "0 to 99.")
           Integer percent,
-      @Option(
-              names = {"-o", "--output"},
-              paramLabel = "FORMAT",
-              description = "json or yaml.")
-          OutputFormat output) {
+      @Mixin Output output) {
     String answer =
         context
             .client()
             .put(service(name, ApiPaths.SERVICE_TRAFFIC), new TrafficRequest(canary, percent));
-    return show(answer, output);
+    return show(answer, output.format);
   }
 
   @Command(name = "promote", description = "Make the canary the stable version.")
   int promote(
       @Parameters(paramLabel = "NAME", description = "The service.") String name,
-      @Option(
-              names = {"-o", "--output"},
-              paramLabel = "FORMAT",
-              description = "json or yaml.")
-          OutputFormat output) {
-    return show(context.client().post(service(name, ApiPaths.SERVICE_PROMOTE)), output);
+      @Mixin Output output) {
+    return show(context.client().post(service(name, ApiPaths.SERVICE_PROMOTE)), output.format);
   }
 
   @Command(
@@ -264,12 +249,8 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Drop the canary, or return to the previous stable version when there is none.")
   int rollback(
       @Parameters(paramLabel = "NAME", description = "The service.") String name,
-      @Option(
-              names = {"-o", "--output"},
-              paramLabel = "FORMAT",
-              description = "json or yaml.")
-          OutputFormat output) {
-    return show(context.client().post(service(name, ApiPaths.SERVICE_ROLLBACK)), output);
+      @Mixin Output output) {
+    return show(context.client().post(service(name, ApiPaths.SERVICE_ROLLBACK)), output.format);
   }
 
   @Command(name = "delete", description = "Stop the service's replicas and delete it.")

@@ -87,6 +87,16 @@ class ServeCommandTest {
   }
 
   @Test
+  void getAsJsonPrintsTheAnswer() {
+    server.respond("GET", SERVICES + "/churn", 200, CHURN);
+
+    Result result = cli.run("serve", "get", "churn", "-o", "json");
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    assertThat(result.out()).contains("\"stableVersion\"", "\"canaryPercent\"");
+  }
+
+  @Test
   void listShowsOneRowPerService() {
     server.respond("GET", SERVICES, 200, "[" + CHURN + "]");
 
