@@ -62,6 +62,13 @@ def parse_args(argv):
     parser.add_argument(
         "--timeout", type=float, default=60.0, help="rendezvous/collective timeout in seconds"
     )
+    parser.add_argument(
+        "--device",
+        choices=("auto", "cpu", "cuda"),
+        default="auto",
+        help="where to train: auto (default) uses the GPU the platform assigned"
+        " (CUDA_VISIBLE_DEVICES) when there is one, else the CPU",
+    )
     args = parser.parse_args(argv)
     if args.epochs < 1:
         parser.error(f"expected --epochs to be at least 1, but was {args.epochs}")
@@ -103,6 +110,26 @@ def setup_environment():
     checkpoint_dir = os.environ.get("CAPSTAN_CHECKPOINT_DIR") or os.path.abspath("checkpoints")
     output_dir = os.environ.get("CAPSTAN_OUTPUT_DIR") or os.path.abspath("output")
     return rank, world_size, checkpoint_dir, output_dir
+
+
+def pick_device(choice):
+    """The rank's device: its assigned GPU (LOCAL_RANK among the visible ones) or the CPU."""
+    if choice == "cpu" or (choice == "auto" and not torch.cuda.is_available()):
+        return torch.device("cpu")
+    if not torch.cuda.is_available():
+        print("--device cuda was given, but no GPU is visible (CUDA_VISIBLE_DEVICES="
+              + repr(os.environ.get("CUDA_VISIBLE_DEVICES")) + ")", file=sys.stderr, flush=True)
+        raise SystemExit(2)
+    device = torch.device("cuda", env_int("LOCAL_RANK", 0) % torch.cuda.device_count())
+    torch.cuda.set_device(device)
+    return device
+
+
+def describe(device):
+    if device.type == "cuda":
+        return (f"{device} ({torch.cuda.get_device_name(device)}, "
+                f"CUDA_VISIBLE_DEVICES={os.environ.get('CUDA_VISIBLE_DEVICES')})")
+    return "cpu"
 
 
 def synthetic_data():
@@ -228,8 +255,10 @@ def train(args):
         f"{os.environ['MASTER_PORT']}, checkpoints in {checkpoint_dir}, output in {output_dir}",
         flush=True,
     )
+    device = pick_device(args.device)
+    print(f"rank {rank}/{world_size} trains on {describe(device)}", flush=True)
     dist.init_process_group(
-        backend="gloo",
+        backend="nccl" if device.type == "cuda" else "gloo",
         init_method="env://",
         world_size=world_size,
         rank=rank,
@@ -240,19 +269,21 @@ def train(args):
         os.makedirs(output_dir, exist_ok=True)
         checkpoint_path = os.path.join(checkpoint_dir, CHECKPOINT_FILE)
 
-        model = build_model()
+        model = build_model().to(device)
         optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
         start_epoch, last_loss = load_checkpoint(checkpoint_path, model, optimizer)
-        check_same_start(start_epoch, rank)
+        check_same_start(start_epoch, rank, device)
         if start_epoch > 0:
             print(f"resumed from checkpoint at epoch {start_epoch}", flush=True)
 
-        ddp = DistributedDataParallel(model)
-        x, y = synthetic_data()
+        ddp = DistributedDataParallel(
+            model, device_ids=[device.index] if device.type == "cuda" else None
+        )
+        x, y = (t.to(device) for t in synthetic_data())
         loss_fn = nn.MSELoss()
         final_loss = last_loss
         for epoch in range(start_epoch + 1, args.epochs + 1):
-            final_loss = run_epoch(ddp, optimizer, loss_fn, x, y, epoch, rank, world_size)
+            final_loss = run_epoch(ddp, optimizer, loss_fn, x, y, epoch, rank, world_size, device)
             print(f"rank {rank}/{world_size} epoch {epoch} loss {final_loss:.4f}", flush=True)
             if rank == 0:
                 save_checkpoint(checkpoint_path, epoch, final_loss, model, optimizer)
@@ -260,6 +291,9 @@ def train(args):
                 time.sleep(args.sleep_per_epoch)
 
         if rank == 0:
+            # Exported and checked on the CPU, where the served model will run (ONNX Runtime's
+            # CPU provider): the reference outputs are then the ones a server should reproduce.
+            model.cpu()
             path = export_onnx(model, output_dir)
             write_reference(model, output_dir)
             write_metrics(output_dir, final_loss, args.epochs)
@@ -272,9 +306,9 @@ def train(args):
             dist.destroy_process_group()
 
 
-def check_same_start(start_epoch, rank):
+def check_same_start(start_epoch, rank, device):
     """Every rank read the checkpoint itself; make sure they all read the same one."""
-    mine = torch.tensor([start_epoch], dtype=torch.long)
+    mine = torch.tensor([start_epoch], dtype=torch.long, device=device)
     rank0 = mine.clone()
     dist.broadcast(rank0, src=0)
     if int(rank0.item()) != start_epoch:
@@ -284,10 +318,11 @@ def check_same_start(start_epoch, rank):
         )
 
 
-def run_epoch(ddp, optimizer, loss_fn, x, y, epoch, rank, world_size):
+def run_epoch(ddp, optimizer, loss_fn, x, y, epoch, rank, world_size, device):
     ddp.train()
-    indices = shard_indices(epoch, rank, world_size)
-    total = torch.zeros(2, dtype=torch.float64)  # sum of squared errors, number of rows
+    indices = shard_indices(epoch, rank, world_size).to(device)
+    # Sum of squared errors and number of rows.
+    total = torch.zeros(2, dtype=torch.float64, device=device)
     for start in range(0, len(indices), BATCH_SIZE):
         batch = indices[start : start + BATCH_SIZE]
         optimizer.zero_grad()
