@@ -27,13 +27,19 @@ class IdentityConfiguration implements WebMvcConfigurer {
   }
 
   @Bean
-  ProjectStore projectStore(JdbcClient jdbc, TransactionTemplate tx, Clock clock) {
-    return new ProjectStore(jdbc, tx, clock);
+  Revocations revocations() {
+    return new Revocations();
   }
 
   @Bean
-  TokenStore tokenStore(JdbcClient jdbc, Clock clock) {
-    return new TokenStore(jdbc, clock);
+  ProjectStore projectStore(
+      JdbcClient jdbc, TransactionTemplate tx, Clock clock, Revocations revocations) {
+    return new ProjectStore(jdbc, tx, clock, revocations);
+  }
+
+  @Bean
+  TokenStore tokenStore(JdbcClient jdbc, Clock clock, Revocations revocations) {
+    return new TokenStore(jdbc, clock, revocations);
   }
 
   @Bean

@@ -24,11 +24,14 @@ public final class ProjectStore {
   private final JdbcClient jdbc;
   private final TransactionTemplate tx;
   private final Clock clock;
+  private final Revocations revocations;
 
-  public ProjectStore(JdbcClient jdbc, TransactionTemplate tx, Clock clock) {
+  public ProjectStore(
+      JdbcClient jdbc, TransactionTemplate tx, Clock clock, Revocations revocations) {
     this.jdbc = requireNonNull(jdbc, "jdbc is null");
     this.tx = requireNonNull(tx, "tx is null");
     this.clock = requireNonNull(clock, "clock is null");
+    this.revocations = requireNonNull(revocations, "revocations is null");
   }
 
   /** Creates a project with {@code creator} as its admin; ALREADY_EXISTS when the name is taken. */
@@ -174,7 +177,11 @@ public final class ProjectStore {
                   .update();
               return true;
             });
-    return Boolean.TRUE.equals(removed);
+    if (Boolean.TRUE.equals(removed)) {
+      revocations.revoked();
+      return true;
+    }
+    return false;
   }
 
   /** Serializes membership changes of one project, so two cannot remove its last two admins. */

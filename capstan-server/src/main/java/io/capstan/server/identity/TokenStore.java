@@ -32,11 +32,13 @@ public final class TokenStore {
 
   private final JdbcClient jdbc;
   private final Clock clock;
+  private final Revocations revocations;
   private final SecureRandom random = new SecureRandom();
 
-  public TokenStore(JdbcClient jdbc, Clock clock) {
+  public TokenStore(JdbcClient jdbc, Clock clock, Revocations revocations) {
     this.jdbc = requireNonNull(jdbc, "jdbc is null");
     this.clock = requireNonNull(clock, "clock is null");
+    this.revocations = requireNonNull(revocations, "revocations is null");
   }
 
   /** Creates a token for an existing user; the answer is the only place its secret appears. */
@@ -69,6 +71,7 @@ public final class TokenStore {
     if (deleted == 0) {
       throw CapstanException.notFound("Token '" + id + "' of user '" + user + "' not found");
     }
+    revocations.revoked();
   }
 
   /** The user a secret belongs to, or empty when it is no token's secret. */

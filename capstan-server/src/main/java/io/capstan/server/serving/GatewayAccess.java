@@ -6,6 +6,7 @@ import io.capstan.api.identity.ProjectRole;
 import io.capstan.server.identity.Access;
 import io.capstan.server.identity.Authenticator;
 import io.capstan.server.identity.Caller;
+import io.capstan.server.identity.Revocations;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -20,9 +21,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * is not in answers "not found", as the API does.
  *
  * <p>A granted (token, project, service) is remembered for {@code cacheFor} (default 5 s), so the
- * gateway does not ask the database three questions per inference; a deleted token or a removed
- * member loses access at most that long after. Only a SHA-256 of the header is kept, never the
- * token itself. Refusals are never remembered.
+ * gateway does not ask the database three questions per inference. Every grant is forgotten at once
+ * when access is taken away anywhere ({@link Revocations}: a token deleted, a member removed); a
+ * deleted service loses its routes, so nothing is forwarded to it. Only a SHA-256 of the header is
+ * kept, never the token itself. Refusals are never remembered.
  */
 final class GatewayAccess {
   private static final int MAX_ENTRIES = 10_000;
@@ -31,15 +33,24 @@ final class GatewayAccess {
   private final Access access;
   private final ServiceStore services;
   private final long cacheNanos;
-  private final Map<String, Long> granted = new ConcurrentHashMap<>();
+  private final Revocations revocations;
+  private final Map<String, Grant> granted = new ConcurrentHashMap<>();
 
   GatewayAccess(
-      Authenticator authenticator, Access access, ServiceStore services, Duration cacheFor) {
+      Authenticator authenticator,
+      Access access,
+      ServiceStore services,
+      Revocations revocations,
+      Duration cacheFor) {
     this.authenticator = authenticator;
     this.access = access;
     this.services = services;
+    this.revocations = revocations;
     this.cacheNanos = cacheFor.toNanos();
   }
+
+  /** A remembered grant: until when, and the revocation generation read before it was checked. */
+  private record Grant(long untilNanos, long generation) {}
 
   /**
    * Checks the caller and that the service exists.
@@ -48,10 +59,13 @@ final class GatewayAccess {
    */
   void check(String authorization, String project, String service) {
     long now = System.nanoTime();
+    // Read before the checks: a revocation committed after this read moves the generation, so a
+    // grant checked against the old state is never used after it.
+    long generation = revocations.generation();
     String key = authorization == null ? null : key(authorization, project, service);
     if (key != null) {
-      Long until = granted.get(key);
-      if (until != null && now - until < 0) {
+      Grant grant = granted.get(key);
+      if (grant != null && now - grant.untilNanos() < 0 && grant.generation() == generation) {
         return;
       }
     }
@@ -68,7 +82,7 @@ final class GatewayAccess {
       if (granted.size() >= MAX_ENTRIES) {
         granted.clear();
       }
-      granted.put(key, now + cacheNanos);
+      granted.put(key, new Grant(now + cacheNanos, generation));
     }
   }
 

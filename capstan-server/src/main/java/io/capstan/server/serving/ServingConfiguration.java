@@ -3,6 +3,7 @@ package io.capstan.server.serving;
 import io.capstan.server.control.ControlLoop;
 import io.capstan.server.identity.Access;
 import io.capstan.server.identity.Authenticator;
+import io.capstan.server.identity.Revocations;
 import io.capstan.server.job.JobDirectories;
 import io.capstan.server.job.JobService;
 import io.capstan.server.model.ModelRegistry;
@@ -89,8 +90,9 @@ class ServingConfiguration {
       Authenticator authenticator,
       Access access,
       ServiceStore store,
+      Revocations revocations,
       @Value("${capstan.serving.auth-cache:5s}") Duration cacheFor) {
-    return new GatewayAccess(authenticator, access, store, cacheFor);
+    return new GatewayAccess(authenticator, access, store, revocations, cacheFor);
   }
 
   @Bean

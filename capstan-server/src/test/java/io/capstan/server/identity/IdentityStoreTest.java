@@ -30,8 +30,8 @@ class IdentityStoreTest {
     static Stores on(TestingDatabase db) {
       return new Stores(
           new UserStore(db.jdbc(), CLOCK),
-          new ProjectStore(db.jdbc(), db.transactions(), CLOCK),
-          new TokenStore(db.jdbc(), CLOCK));
+          new ProjectStore(db.jdbc(), db.transactions(), CLOCK, new Revocations()),
+          new TokenStore(db.jdbc(), CLOCK, new Revocations()));
     }
   }
 
