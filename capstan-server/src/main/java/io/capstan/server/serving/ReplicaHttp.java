@@ -14,6 +14,8 @@ import java.util.Deque;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * The gateway's HTTP/1.1 client to serving replicas: keep-alive connections pooled per replica,
@@ -21,18 +23,31 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  * threads, which costs more than the inference of a small model; replicas are our own model servers
  * on the same network, so this client needs only what they send: a status line, headers and a body
  * by Content-Length (or chunked).
+ *
+ * <p>A pooled connection idle for longer than {@link #IDLE_TIMEOUT} is closed by the next request
+ * to any replica after it expired (at most one sweep every half timeout), so the connections to
+ * replicas that are gone (scaled down, rolled out, killed) do not stay open.
  */
 final class ReplicaHttp {
   private static final int MAX_IDLE_PER_REPLICA = 64;
   private static final int MAX_HEADER_LINE = 8192;
+  static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
 
   private final int connectTimeoutMillis;
   private final int readTimeoutMillis;
   private final Map<String, Deque<Connection>> idle = new ConcurrentHashMap<>();
+  private final LongSupplier nanoTime;
+  private final AtomicLong nextSweep;
 
   ReplicaHttp(Duration connectTimeout, Duration readTimeout) {
+    this(connectTimeout, readTimeout, System::nanoTime);
+  }
+
+  ReplicaHttp(Duration connectTimeout, Duration readTimeout, LongSupplier nanoTime) {
     this.connectTimeoutMillis = (int) connectTimeout.toMillis();
     this.readTimeoutMillis = (int) readTimeout.toMillis();
+    this.nanoTime = nanoTime;
+    this.nextSweep = new AtomicLong(nanoTime.getAsLong() + IDLE_TIMEOUT.toNanos() / 2);
   }
 
   /**
@@ -56,6 +71,7 @@ final class ReplicaHttp {
    */
   Answer exchange(URI base, String method, String target, String headers, byte[] body)
       throws IOException {
+    sweepIfDue();
     String key = base.getHost() + ":" + base.getPort();
     Deque<Connection> pool = idle.computeIfAbsent(key, k -> new ConcurrentLinkedDeque<>());
     Connection pooled = pool.pollFirst();
@@ -89,11 +105,39 @@ final class ReplicaHttp {
       return answer;
     } finally {
       if (keep && pool.size() < MAX_IDLE_PER_REPLICA) {
+        connection.idleSince = nanoTime.getAsLong();
         pool.offerFirst(connection);
       } else {
         connection.close();
       }
     }
+  }
+
+  /** Pooled connections, all replicas together (for tests). */
+  int idleConnections() {
+    return idle.values().stream().mapToInt(Deque::size).sum();
+  }
+
+  /** Closes the connections idle for longer than the timeout; one caller sweeps at a time. */
+  private void sweepIfDue() {
+    long now = nanoTime.getAsLong();
+    long due = nextSweep.get();
+    if (now - due < 0 || !nextSweep.compareAndSet(due, now + IDLE_TIMEOUT.toNanos() / 2)) {
+      return;
+    }
+    long expired = now - IDLE_TIMEOUT.toNanos();
+    // Empty pools stay: a request may be returning a connection to one right now.
+    idle.forEach(
+        (key, pool) -> {
+          // Connections are taken and returned at the head, so the longest idle are at the tail.
+          for (Connection last = pool.peekLast();
+              last != null && last.idleSince - expired < 0;
+              last = pool.peekLast()) {
+            if (pool.removeLastOccurrence(last)) {
+              last.close();
+            }
+          }
+        });
   }
 
   private Connection open(String host, int port) throws IOException {
@@ -122,6 +166,7 @@ final class ReplicaHttp {
     private final OutputStream out;
     private final InputStream in;
     private boolean reusable;
+    private volatile long idleSince;
 
     Connection(Socket socket, String authority) throws IOException {
       this.socket = socket;
