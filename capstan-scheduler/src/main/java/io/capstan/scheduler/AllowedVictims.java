@@ -2,6 +2,7 @@ package io.capstan.scheduler;
 
 import io.capstan.scheduler.cluster.PodAllocation;
 import io.capstan.scheduler.cluster.ResourceAmounts;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -11,6 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The running workloads that a kind of candidate may preempt, in victim order, and the future
@@ -29,7 +31,7 @@ final class AllowedVictims {
           .thenComparing(v -> v.running().workload().id());
 
   /** The running workloads in victim order, sorted when first needed. */
-  private List<RunningWorkload> ordered;
+  private List<Victim> ordered;
 
   private final List<RunningWorkload> running;
   private final Instant now;
@@ -47,8 +49,7 @@ final class AllowedVictims {
     this(List.copyOf(running), null, now);
   }
 
-  private AllowedVictims(
-      List<RunningWorkload> running, List<RunningWorkload> ordered, Instant now) {
+  private AllowedVictims(List<RunningWorkload> running, List<Victim> ordered, Instant now) {
     this.running = running;
     this.ordered = ordered;
     this.now = now;
@@ -78,7 +79,10 @@ final class AllowedVictims {
     Set<String> ids = new HashSet<>();
     stopped.forEach(workload -> ids.add(workload.workload().id()));
     AllowedVictims next =
-        new AllowedVictims(rest(running, ids), ordered == null ? null : rest(ordered, ids), now);
+        new AllowedVictims(
+            rest(running, ids, workload -> workload),
+            ordered == null ? null : rest(ordered, ids, Victim::running),
+            now);
     if (!sameBorrowing(before.book(), after.book())) {
       return next;
     }
@@ -87,7 +91,7 @@ final class AllowedVictims {
     boolean keepReleased = before == releasedFrom;
     allowed.forEach(
         (kind, victims) -> {
-          List<RunningWorkload> rest = rest(victims, ids);
+          List<RunningWorkload> rest = rest(victims, ids, workload -> workload);
           next.allowed.put(kind, rest);
           WorkingSnapshot snapshot = released.get(kind);
           if (keepReleased && snapshot != null) {
@@ -124,10 +128,11 @@ final class AllowedVictims {
     return held;
   }
 
-  private static List<RunningWorkload> rest(List<RunningWorkload> workloads, Set<String> ids) {
-    List<RunningWorkload> rest = new ArrayList<>(workloads.size());
-    for (RunningWorkload workload : workloads) {
-      if (!ids.contains(workload.workload().id())) {
+  private static <T> List<T> rest(
+      List<T> workloads, Set<String> ids, Function<T, RunningWorkload> running) {
+    List<T> rest = new ArrayList<>(workloads.size());
+    for (T workload : workloads) {
+      if (!ids.contains(running.apply(workload).workload().id())) {
         rest.add(workload);
       }
     }
@@ -199,59 +204,70 @@ final class AllowedVictims {
   }
 
   private List<RunningWorkload> find(PendingWorkload pending, QuotaBook book, Kind kind) {
+    Workload candidate = pending.workload();
+    // The demotion test of PreemptionPlanner.demoted, its parts that depend on the victim alone
+    // taken from Victim: this loop runs over every running workload once per kind.
+    boolean las = book.spec(candidate.queue()).policy() == OrderingPolicy.LAS;
     Map<String, Boolean> borrowing = new HashMap<>();
     List<RunningWorkload> victims = new ArrayList<>();
     // Filtering keeps the order: the running workloads are sorted once, not once per kind.
-    for (RunningWorkload victim : ordered()) {
-      boolean borrows = borrowing.computeIfAbsent(victim.workload().queue(), book::isBorrowing);
-      if (allowed(victim, pending, book, borrows, kind.reclaiming())) {
-        victims.add(victim);
+    for (Victim victim : ordered()) {
+      Workload workload = victim.running().workload();
+      boolean sameQueue = workload.queue().equals(candidate.queue());
+      boolean lowerPriority = workload.priority() < candidate.priority();
+      boolean allowed;
+      if (sameQueue
+          && las
+          && workload.priority() == candidate.priority()
+          && victim.demotionLevel() > kind.serviceLevel()) {
+        allowed = true;
+      } else if (!kind.reclaiming()) {
+        // Never preempt to let a queue borrow: only its own lower-priority work may make room.
+        allowed = sameQueue && lowerPriority;
+      } else {
+        allowed =
+            lowerPriority
+                || (!sameQueue && borrowing.computeIfAbsent(workload.queue(), book::isBorrowing));
+      }
+      if (allowed) {
+        victims.add(victim.running());
       }
     }
     return Collections.unmodifiableList(victims);
   }
 
-  private List<RunningWorkload> ordered() {
+  private List<Victim> ordered() {
     if (ordered == null) {
       List<Victim> victims = new ArrayList<>(running.size());
       for (RunningWorkload workload : running) {
-        victims.add(new Victim(workload, workload.workload().total()));
+        victims.add(
+            new Victim(workload, workload.workload().total(), demotionLevel(workload, now)));
       }
       victims.sort(VICTIM_ORDER);
-      List<RunningWorkload> sorted = new ArrayList<>(victims.size());
-      victims.forEach(victim -> sorted.add(victim.running()));
-      ordered = sorted;
+      ordered = victims;
     }
     return ordered;
   }
 
   /**
-   * @param borrowing whether the victim's queue borrows
-   * @param reclaiming whether the candidate's queue stays within its nominal quota
+   * The level of attained service by which least-attained-service demotion compares {@code running}
+   * ({@link PreemptionPlanner#demoted}), or -1 while it has not run long enough to be demoted.
    */
-  private boolean allowed(
-      RunningWorkload victim,
-      PendingWorkload pending,
-      QuotaBook book,
-      boolean borrowing,
-      boolean reclaiming) {
-    Workload candidate = pending.workload();
-    Workload workload = victim.workload();
-    boolean sameQueue = workload.queue().equals(candidate.queue());
-    boolean lowerPriority = workload.priority() < candidate.priority();
-    if (PreemptionPlanner.demoted(victim, pending, book, now)) {
-      return true;
+  private static int demotionLevel(RunningWorkload running, Instant now) {
+    if (Duration.between(running.startedAt(), now).compareTo(PreemptionPlanner.minimumRun(running))
+        < 0) {
+      return -1;
     }
-    if (!reclaiming) {
-      // Never preempt to let a queue borrow: only its own lower-priority work may make room.
-      return sameQueue && lowerPriority;
-    }
-    return lowerPriority || (!sameQueue && borrowing);
+    return PendingOrder.lasLevel(running.attainedGpuSeconds(now));
   }
 
   /** What decides which victims a candidate may preempt, besides the borrowing queues. */
   private record Kind(String queue, int priority, int serviceLevel, boolean reclaiming) {}
 
-  /** A running workload with its total, computed once for sorting. */
-  private record Victim(RunningWorkload running, ResourceAmounts total) {}
+  /**
+   * A running workload with what {@link #find} and sorting read of it, computed once.
+   *
+   * @param demotionLevel its level of attained service, -1 while too short a run to be demoted
+   */
+  private record Victim(RunningWorkload running, ResourceAmounts total, int demotionLevel) {}
 }

@@ -219,10 +219,16 @@ final class Cycle {
   /** Quota and placement on {@code snapshot}, remembering the placer's answer per shape. */
   private Optional<List<PodAllocation>> place(
       WorkingSnapshot snapshot, PlacementMemo placed, Workload candidate) {
-    if (!snapshot.mayAdmit(candidate)) {
+    if (!snapshot.book().admits(candidate.queue(), candidate.total())) {
       return Optional.empty();
     }
-    return placed.place(candidate.pods(), pods -> config.placer().place(pods, snapshot.nodes()));
+    // The node checks depend on the gang alone, as the placer's answer does: remembered with it.
+    return placed.place(
+        candidate.pods(),
+        pods ->
+            snapshot.mayHold(pods)
+                ? config.placer().place(pods, snapshot.nodes())
+                : Optional.empty());
   }
 
   /** Claims the gang on resources already being freed; no further preemption is needed. */
