@@ -5,6 +5,7 @@ import io.capstan.scheduler.placement.GangPlacer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -58,14 +59,13 @@ final class PreemptionPlanner {
     }
     Workload candidate = pending.workload();
     QuotaBook book = future.book();
-    List<RunningWorkload> allowed = victims.of(pending, book);
+    Iterator<RunningWorkload> allowed = victims.inOrder(pending, book);
     // The bounds only return early what the search would find too: no plan within the budget.
-    if (allowed.isEmpty() || !victims.mayFreeEnough(pending, future, budget)) {
+    if (!allowed.hasNext() || !victims.mayFreeEnough(pending, future, budget)) {
       return Optional.empty();
     }
     GreedyVictims greedy =
-        new GreedyVictims(
-            pending, future, allowed.iterator(), now, snapshot -> fits(candidate, snapshot));
+        new GreedyVictims(pending, future, allowed, now, snapshot -> fits(candidate, snapshot));
     Optional<UniformGangRoom> room = UniformGangRoom.of(candidate, future);
     List<RunningWorkload> chosen;
     if (room.isPresent()) {

@@ -40,7 +40,10 @@ final class UniformGangRoom {
     this.pod = candidate.pods().get(0);
     this.pods = candidate.pods().size();
     this.total = candidate.total();
-    for (NodeState node : snapshot.nodes()) {
+    List<NodeState> nodes = snapshot.nodes();
+    // Only nodes with room for one pod hold any: the snapshot finds them without a full scan.
+    for (int index : snapshot.withRoomFor(pod)) {
+      NodeState node = nodes.get(index);
       held += holds(pod, pods, node.cpuFreeMillis(), node.memoryFreeBytes(), devices(pod, node));
     }
   }

@@ -54,6 +54,11 @@ final class WorkingSnapshot {
     return book;
   }
 
+  /** Ascending positions in {@link #nodes} of the nodes with room for {@code pod}, and others. */
+  int[] withRoomFor(PodDemand pod) {
+    return nodes.mayFitAny(List.of(pod), Integer.MAX_VALUE).orElseThrow();
+  }
+
   /** The position of the named node in {@link #nodes}, -1 when it is not there. */
   int indexOf(String node) {
     Integer index = indexByName.get(node);
