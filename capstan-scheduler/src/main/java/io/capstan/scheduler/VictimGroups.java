@@ -63,7 +63,7 @@ final class VictimGroups {
     Map<String, List<Victim>> byGroup = new LinkedHashMap<>();
     for (int rank = 0; rank < sorted.size(); rank++) {
       RunningWorkload workload = sorted.get(rank).running();
-      Victim victim = new Victim(workload, rank, demotionLevel(workload, now));
+      Victim victim = new Victim(workload, rank);
       byGroup
           .computeIfAbsent(
               workload.workload().queue() + '\0' + workload.workload().priority(),
@@ -71,7 +71,7 @@ final class VictimGroups {
           .add(victim);
     }
     List<Group> groups = new ArrayList<>();
-    byGroup.values().forEach(members -> groups.add(new Group(members)));
+    byGroup.values().forEach(members -> groups.add(new Group(members, now)));
     return new VictimGroups(List.copyOf(groups), now);
   }
 
@@ -95,19 +95,15 @@ final class VictimGroups {
    * The victims of whole groups and the members of {@code demoting} at least at {@code
    * minimumLevel}: who a kind of candidate may preempt.
    */
-  record Choice(List<Group> whole, Group demoting, int minimumLevel) {
-    boolean contains(Victim victim, Group group) {
-      return whole.contains(group) || (group == demoting && victim.demotionLevel() >= minimumLevel);
-    }
-  }
+  record Choice(List<Group> whole, Group demoting, int minimumLevel) {}
 
   /** Whether {@code choice} holds {@code running}. */
   boolean contains(Choice choice, RunningWorkload running) {
-    Victim victim = new Victim(running, -1, demotionLevel(running, now));
     for (Group group : groups) {
       if (group.queue().equals(running.workload().queue())
           && group.priority() == running.workload().priority()) {
-        return choice.contains(victim, group);
+        return choice.whole().contains(group)
+            || (group == choice.demoting() && demotionLevel(running, now) >= choice.minimumLevel());
       }
     }
     return false;
@@ -159,20 +155,25 @@ final class VictimGroups {
     return new VictimBound.Largest(parts, most);
   }
 
-  /** A running workload, its place in victim order and its demotion level (-1: not yet). */
-  record Victim(RunningWorkload running, int rank, int demotionLevel) {}
+  /** A running workload and its place in victim order. */
+  record Victim(RunningWorkload running, int rank) {}
 
   /** The victims of one queue and priority, in victim order. */
   static final class Group {
     private final List<Victim> members;
     private final String queue;
     private final int priority;
+    private final Instant now;
+
+    /** The members' demotion levels, found when a candidate of this group first asks. */
+    private int[] demotionLevels;
 
     /** What the members hold, found when first asked: the same for every snapshot of a cycle. */
     private VictimBound.Largest largest;
 
-    private Group(List<Victim> members) {
+    private Group(List<Victim> members, Instant now) {
       this.members = List.copyOf(members);
+      this.now = now;
       this.queue = members.get(0).running().workload().queue();
       this.priority = members.get(0).running().workload().priority();
     }
@@ -183,6 +184,16 @@ final class VictimGroups {
 
     int priority() {
       return priority;
+    }
+
+    private int[] demotionLevels() {
+      if (demotionLevels == null) {
+        demotionLevels = new int[members.size()];
+        for (int i = 0; i < demotionLevels.length; i++) {
+          demotionLevels[i] = demotionLevel(members.get(i).running(), now);
+        }
+      }
+      return demotionLevels;
     }
 
     private VictimBound.Largest largest(WorkingSnapshot snapshot) {
@@ -198,12 +209,17 @@ final class VictimGroups {
   /** A position in a group, on a member that is not stopped and at the level asked. */
   private static final class Cursor {
     private final List<Victim> members;
+
+    /** The members' demotion levels when only those at {@link #minimumLevel} count, else null. */
+    private final int[] levels;
+
     private final int minimumLevel;
     private final Set<RunningWorkload> stopped;
     private int position = -1;
 
     Cursor(Group group, int minimumLevel, Set<RunningWorkload> stopped) {
       this.members = group.members;
+      this.levels = minimumLevel >= 0 ? group.demotionLevels() : null;
       this.minimumLevel = minimumLevel;
       this.stopped = stopped;
       advance();
@@ -216,7 +232,7 @@ final class VictimGroups {
     void advance() {
       position++;
       while (position < members.size()
-          && (members.get(position).demotionLevel() < minimumLevel
+          && ((levels != null && levels[position] < minimumLevel)
               || stopped.contains(members.get(position).running()))) {
         position++;
       }
