@@ -1,13 +1,12 @@
 package io.capstan.scheduler;
 
 import io.capstan.scheduler.cluster.PodAllocation;
-import io.capstan.scheduler.cluster.ResourceAmounts;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,24 +15,21 @@ import java.util.Set;
  * The running workloads that a kind of candidate may preempt, in victim order, and the future
  * snapshot without all of them; for one cycle's preemptible workloads and borrowing queues. Which
  * ones are allowed depends on the candidate's queue, priority and level of attained service, on
- * whether it reclaims nominal quota and on which queues borrow, not on its gang: candidates alike
- * in all that share one list, sorted once.
+ * whether it reclaims nominal quota and on which queues borrow, not on its gang: a choice of groups
+ * of running workloads by queue and priority ({@link VictimGroups}), made once per kind.
  */
 final class AllowedVictims {
-  /** Lowest priority first, then the most recently started (least work lost), then smallest. */
-  private static final Comparator<Victim> VICTIM_ORDER =
-      Comparator.<Victim>comparingInt(v -> v.running().workload().priority())
-          .thenComparing(v -> v.running().startedAt(), Comparator.reverseOrder())
-          .thenComparingLong(v -> v.total().gpuMilli())
-          .thenComparingLong(v -> v.total().cpuMillis())
-          .thenComparing(v -> v.running().workload().id());
-
-  /** The running workloads in victim order, sorted when first needed. */
-  private List<RunningWorkload> ordered;
-
-  private final List<RunningWorkload> running;
   private final Instant now;
-  private final Map<Kind, List<RunningWorkload>> allowed = new HashMap<>();
+
+  /** The cycle's preemptible workloads by queue and priority, grouped when first needed. */
+  private final List<RunningWorkload> running;
+
+  private VictimGroups groups;
+
+  /** Workloads chosen as victims since: no longer allowed. */
+  private final Set<RunningWorkload> stopped;
+
+  private final Map<Kind, VictimGroups.Choice> choices = new HashMap<>();
   private final Map<Kind, WorkingSnapshot> released = new HashMap<>();
   private final Map<Kind, VictimBound.Largest> largest = new HashMap<>();
 
@@ -44,22 +40,26 @@ final class AllowedVictims {
    * @param running running workloads that are not terminating and not yet chosen as victims
    */
   AllowedVictims(List<RunningWorkload> running, Instant now) {
-    this(List.copyOf(running), null, now);
+    this(List.copyOf(running), null, Collections.newSetFromMap(new IdentityHashMap<>()), now);
   }
 
   private AllowedVictims(
-      List<RunningWorkload> running, List<RunningWorkload> ordered, Instant now) {
+      List<RunningWorkload> running,
+      VictimGroups groups,
+      Set<RunningWorkload> stopped,
+      Instant now) {
     this.running = running;
-    this.ordered = ordered;
+    this.groups = groups;
+    this.stopped = stopped;
     this.now = now;
   }
 
   /**
    * The same running workloads for a quota book whose borrowing queues changed: the victim order
-   * holds, the lists of allowed victims do not.
+   * holds, the choices of allowed victims do not.
    */
   AllowedVictims renewed() {
-    return new AllowedVictims(running, ordered, now);
+    return new AllowedVictims(running, groups, stopped, now);
   }
 
   /**
@@ -75,63 +75,41 @@ final class AllowedVictims {
       WorkingSnapshot after,
       Workload candidate,
       List<PodAllocation> placement) {
-    Set<String> ids = new HashSet<>();
-    stopped.forEach(workload -> ids.add(workload.workload().id()));
-    AllowedVictims next =
-        new AllowedVictims(rest(running, ids), ordered == null ? null : rest(ordered, ids), now);
+    Set<RunningWorkload> gone = Collections.newSetFromMap(new IdentityHashMap<>());
+    gone.addAll(this.stopped);
+    gone.addAll(stopped);
+    AllowedVictims next = new AllowedVictims(running, groups, gone, now);
     if (!sameBorrowing(before.book(), after.book())) {
       return next;
     }
+    next.choices.putAll(choices);
     // A bound over more victims is weaker, never wrong: it only spares searches that would fail.
     next.largest.putAll(largest);
-    boolean keepReleased = before == releasedFrom;
-    allowed.forEach(
-        (kind, victims) -> {
-          List<RunningWorkload> rest = rest(victims, ids);
-          next.allowed.put(kind, rest);
-          WorkingSnapshot snapshot = released.get(kind);
-          if (keepReleased && snapshot != null) {
-            next.released.put(
-                kind,
-                snapshot
-                    .withReleased(notAmong(stopped, victims, rest))
-                    .withAllocated(candidate, placement));
-          }
-        });
-    if (keepReleased) {
+    if (before == releasedFrom) {
+      released.forEach(
+          (kind, snapshot) ->
+              next.released.put(
+                  kind,
+                  snapshot
+                      .withReleased(notAmong(stopped, choices.get(kind)))
+                      .withAllocated(candidate, placement)));
       next.releasedFrom = after;
     }
     return next;
   }
 
   /**
-   * The {@code stopped} workloads that were not among {@code victims}: still held on the snapshot
-   * without the victims. {@code rest} is {@code victims} without the stopped ones.
+   * The {@code stopped} workloads not allowed by {@code choice}: still held without its victims.
    */
-  private static List<RunningWorkload> notAmong(
-      List<RunningWorkload> stopped, List<RunningWorkload> victims, List<RunningWorkload> rest) {
-    if (victims.size() - rest.size() == stopped.size()) {
-      return List.of();
-    }
-    Set<String> kept = new HashSet<>();
-    victims.forEach(workload -> kept.add(workload.workload().id()));
+  private List<RunningWorkload> notAmong(
+      List<RunningWorkload> stopped, VictimGroups.Choice choice) {
     List<RunningWorkload> held = new ArrayList<>();
     for (RunningWorkload workload : stopped) {
-      if (!kept.contains(workload.workload().id())) {
+      if (!groups.contains(choice, workload)) {
         held.add(workload);
       }
     }
     return held;
-  }
-
-  private static List<RunningWorkload> rest(List<RunningWorkload> workloads, Set<String> ids) {
-    List<RunningWorkload> rest = new ArrayList<>(workloads.size());
-    for (RunningWorkload workload : workloads) {
-      if (!ids.contains(workload.workload().id())) {
-        rest.add(workload);
-      }
-    }
-    return Collections.unmodifiableList(rest);
   }
 
   private static boolean sameBorrowing(QuotaBook before, QuotaBook after) {
@@ -144,23 +122,31 @@ final class AllowedVictims {
   }
 
   /**
-   * The victims {@code pending} may preempt, in victim order.
+   * The victims {@code pending} may preempt, in victim order, read as far as the caller goes.
    *
    * @param book quota usage, whose borrowing queues must be those of every earlier call
    */
+  Iterator<RunningWorkload> inOrder(PendingWorkload pending, QuotaBook book) {
+    return groups().inOrder(choice(pending, book), stopped);
+  }
+
+  /** All of {@link #inOrder}. */
   List<RunningWorkload> of(PendingWorkload pending, QuotaBook book) {
-    return allowed.computeIfAbsent(kind(pending, book), kind -> find(pending, book, kind));
+    List<RunningWorkload> victims = new ArrayList<>();
+    inOrder(pending, book).forEachRemaining(victims::add);
+    return victims;
   }
 
   /**
    * {@link VictimBound#mayFreeEnough} for the victims {@code pending} may preempt. What a victim
-   * holds depends only on which nodes a snapshot has, the same for every snapshot of a cycle.
+   * holds depends only on which nodes a snapshot has, the same for every snapshot of a cycle; the
+   * budget left only shrinks during a cycle.
    */
   boolean mayFreeEnough(PendingWorkload pending, WorkingSnapshot future, int budget) {
     VictimBound.Largest bound =
         largest.computeIfAbsent(
             kind(pending, future.book()),
-            kind -> new VictimBound.Largest(future, of(pending, future.book())));
+            kind -> groups().largest(choice(pending, future.book()), future, budget));
     return bound.mayFreeEnough(pending.workload(), future, budget);
   }
 
@@ -189,6 +175,13 @@ final class AllowedVictims {
     }
   }
 
+  private VictimGroups groups() {
+    if (groups == null) {
+      groups = VictimGroups.of(running, now);
+    }
+    return groups;
+  }
+
   private Kind kind(PendingWorkload pending, QuotaBook book) {
     Workload candidate = pending.workload();
     return new Kind(
@@ -198,60 +191,34 @@ final class AllowedVictims {
         !book.wouldBorrow(candidate.queue(), candidate.total()));
   }
 
-  private List<RunningWorkload> find(PendingWorkload pending, QuotaBook book, Kind kind) {
-    Map<String, Boolean> borrowing = new HashMap<>();
-    List<RunningWorkload> victims = new ArrayList<>();
-    // Filtering keeps the order: the running workloads are sorted once, not once per kind.
-    for (RunningWorkload victim : ordered()) {
-      boolean borrows = borrowing.computeIfAbsent(victim.workload().queue(), book::isBorrowing);
-      if (allowed(victim, pending, book, borrows, kind.reclaiming())) {
-        victims.add(victim);
-      }
-    }
-    return Collections.unmodifiableList(victims);
-  }
-
-  private List<RunningWorkload> ordered() {
-    if (ordered == null) {
-      List<Victim> victims = new ArrayList<>(running.size());
-      for (RunningWorkload workload : running) {
-        victims.add(new Victim(workload, workload.workload().total()));
-      }
-      victims.sort(VICTIM_ORDER);
-      List<RunningWorkload> sorted = new ArrayList<>(victims.size());
-      victims.forEach(victim -> sorted.add(victim.running()));
-      ordered = sorted;
-    }
-    return ordered;
+  private VictimGroups.Choice choice(PendingWorkload pending, QuotaBook book) {
+    return choices.computeIfAbsent(kind(pending, book), kind -> choose(kind, book));
   }
 
   /**
-   * @param borrowing whether the victim's queue borrows
-   * @param reclaiming whether the candidate's queue stays within its nominal quota
+   * Lower-priority work of the candidate's queue; in a least-attained-service queue, its work of
+   * the same priority that demotion allows ({@link PreemptionPlanner#demoted}); when it reclaims
+   * nominal quota, also lower-priority work of other queues and all work of borrowing queues. Never
+   * preempt to let a queue borrow.
    */
-  private boolean allowed(
-      RunningWorkload victim,
-      PendingWorkload pending,
-      QuotaBook book,
-      boolean borrowing,
-      boolean reclaiming) {
-    Workload candidate = pending.workload();
-    Workload workload = victim.workload();
-    boolean sameQueue = workload.queue().equals(candidate.queue());
-    boolean lowerPriority = workload.priority() < candidate.priority();
-    if (PreemptionPlanner.demoted(victim, pending, book, now)) {
-      return true;
+  private VictimGroups.Choice choose(Kind kind, QuotaBook book) {
+    boolean las = book.spec(kind.queue()).policy() == OrderingPolicy.LAS;
+    List<VictimGroups.Group> whole = new ArrayList<>();
+    VictimGroups.Group demoting = null;
+    for (VictimGroups.Group group : groups().groups()) {
+      boolean sameQueue = group.queue().equals(kind.queue());
+      boolean lowerPriority = group.priority() < kind.priority();
+      if (sameQueue && group.priority() == kind.priority()) {
+        demoting = las ? group : null;
+      } else if (kind.reclaiming()
+          ? lowerPriority || (!sameQueue && book.isBorrowing(group.queue()))
+          : sameQueue && lowerPriority) {
+        whole.add(group);
+      }
     }
-    if (!reclaiming) {
-      // Never preempt to let a queue borrow: only its own lower-priority work may make room.
-      return sameQueue && lowerPriority;
-    }
-    return lowerPriority || (!sameQueue && borrowing);
+    return new VictimGroups.Choice(whole, demoting, kind.serviceLevel() + 1);
   }
 
   /** What decides which victims a candidate may preempt, besides the borrowing queues. */
   private record Kind(String queue, int priority, int serviceLevel, boolean reclaiming) {}
-
-  /** A running workload with its total, computed once for sorting. */
-  private record Victim(RunningWorkload running, ResourceAmounts total) {}
 }

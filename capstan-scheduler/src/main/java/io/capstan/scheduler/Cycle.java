@@ -27,7 +27,6 @@ final class Cycle {
   private final PendingOrder order;
   private final Instant now;
   private final List<NodeSpec> nodeSpecs = new ArrayList<>();
-  private final List<RunningWorkload> preemptible = new ArrayList<>();
   private final List<RunningWorkload> terminating = new ArrayList<>();
   private final List<Admission> admitted = new ArrayList<>();
   private final List<Preemption> preemptions = new ArrayList<>();
@@ -102,6 +101,7 @@ final class Cycle {
     QuotaBook book = QuotaBook.of(state.queues(), capacity, state.running());
     working = WorkingSnapshot.of(state.nodes(), book);
     future = working;
+    List<RunningWorkload> preemptible = new ArrayList<>();
     for (RunningWorkload running : state.running()) {
       if (running.terminating()) {
         terminating.add(running);
@@ -219,10 +219,16 @@ final class Cycle {
   /** Quota and placement on {@code snapshot}, remembering the placer's answer per shape. */
   private Optional<List<PodAllocation>> place(
       WorkingSnapshot snapshot, PlacementMemo placed, Workload candidate) {
-    if (!snapshot.mayAdmit(candidate)) {
+    if (!snapshot.book().admits(candidate.queue(), candidate.total())) {
       return Optional.empty();
     }
-    return placed.place(candidate.pods(), pods -> config.placer().place(pods, snapshot.nodes()));
+    // The node checks depend on the gang alone, as the placer's answer does: remembered with it.
+    return placed.place(
+        candidate.pods(),
+        pods ->
+            snapshot.mayHold(pods)
+                ? config.placer().place(pods, snapshot.nodes())
+                : Optional.empty());
   }
 
   /** Claims the gang on resources already being freed; no further preemption is needed. */
@@ -264,12 +270,7 @@ final class Cycle {
       preemptions.add(preemption);
       stopping.add(preemption.victimId());
     }
-    List<RunningWorkload> kept = new ArrayList<>(preemptible.size());
-    for (RunningWorkload running : preemptible) {
-      (stopping.contains(running.workload().id()) ? terminating : kept).add(running);
-    }
-    preemptible.clear();
-    preemptible.addAll(kept);
+    terminating.addAll(plan.get().victims());
     // Victims' resources come free: the future gains room.
     WorkingSnapshot before = future;
     future = plan.get().after();

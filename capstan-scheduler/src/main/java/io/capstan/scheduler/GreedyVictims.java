@@ -72,6 +72,20 @@ final class GreedyVictims {
   }
 
   /**
+   * As {@link #choose()}, for a gang whose fit tests {@code room} answers: one victim at a time,
+   * each test costing only the victim's nodes. {@code room} is left without the chosen victims.
+   */
+  List<RunningWorkload> choose(UniformGangRoom room) {
+    while (extendTo(sequence.size() + 1)) {
+      room.release(sequence.get(sequence.size() - 1));
+      if (room.admits()) {
+        return new ArrayList<>(sequence);
+      }
+    }
+    return List.of();
+  }
+
+  /**
    * The shortest fitting length above {@code failed}, which does not fit; {@code fitting} does.
    *
    * @param withoutFailed the future without the first {@code failed} victims

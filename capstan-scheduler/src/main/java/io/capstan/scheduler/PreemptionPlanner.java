@@ -5,6 +5,7 @@ import io.capstan.scheduler.placement.GangPlacer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -58,21 +59,31 @@ final class PreemptionPlanner {
     }
     Workload candidate = pending.workload();
     QuotaBook book = future.book();
-    List<RunningWorkload> allowed = victims.of(pending, book);
+    Iterator<RunningWorkload> allowed = victims.inOrder(pending, book);
     // The bounds only return early what the search would find too: no plan within the budget.
-    if (allowed.isEmpty()
-        || !victims.mayFreeEnough(pending, future, budget)
-        || !fits(candidate, victims.releasedAll(pending, future))) {
+    if (!allowed.hasNext() || !victims.mayFreeEnough(pending, future, budget)) {
       return Optional.empty();
     }
-    List<RunningWorkload> chosen =
-        new GreedyVictims(
-                pending, future, allowed.iterator(), now, snapshot -> fits(candidate, snapshot))
-            .choose();
+    GreedyVictims greedy =
+        new GreedyVictims(pending, future, allowed, now, snapshot -> fits(candidate, snapshot));
+    Optional<UniformGangRoom> room = UniformGangRoom.of(candidate, future);
+    List<RunningWorkload> chosen;
+    if (room.isPresent()) {
+      // Tests cost a victim's nodes each: no need to rule out hopeless searches first.
+      chosen = greedy.choose(room.get());
+    } else if (fits(candidate, victims.releasedAll(pending, future))) {
+      chosen = greedy.choose();
+    } else {
+      return Optional.empty();
+    }
     if (chosen.isEmpty() || !VictimBound.mayFreeEnough(candidate, future, chosen, budget)) {
       return Optional.empty();
     }
-    minimize(candidate, future, chosen, budget);
+    if (room.isPresent()) {
+      minimize(room.get(), chosen, budget);
+    } else {
+      minimize(candidate, future, chosen, budget);
+    }
     if (chosen.size() > budget) {
       return Optional.empty();
     }
@@ -143,6 +154,26 @@ final class PreemptionPlanner {
         released = without;
         placement = placed;
       } else {
+        kept++;
+      }
+    }
+  }
+
+  /**
+   * As {@link #minimize(Workload, WorkingSnapshot, List, int)}, on {@code room}, which is without
+   * the chosen victims: the same fit tests, each costing one victim's nodes.
+   */
+  private static void minimize(UniformGangRoom room, List<RunningWorkload> chosen, int budget) {
+    int kept = 0;
+    for (RunningWorkload victim : List.copyOf(chosen)) {
+      if (chosen.size() == 1 || kept > budget) {
+        return;
+      }
+      room.restore(victim);
+      if (room.admits()) {
+        chosen.remove(victim);
+      } else {
+        room.release(victim);
         kept++;
       }
     }

@@ -48,7 +48,31 @@ final class VictimBound {
     /** Per dimension, the sums of the largest held amounts: {@code [k]} sums the k largest. */
     private final long[][] sums = new long[DIMENSIONS.size()][];
 
+    /** The most victims it answers for; a larger budget gets a true, never a wrong false. */
+    private final int most;
+
+    /**
+     * The {@code most} largest amounts of all {@code parts} together: of the victims of them all.
+     */
+    Largest(List<Largest> parts, int most) {
+      this.most = most;
+      for (int d = 0; d < sums.length; d++) {
+        long[] amounts = new long[0];
+        for (Largest part : parts) {
+          long[] partSums = part.sums[d];
+          int taken = Math.min(Math.min(most, part.most), partSums.length - 1);
+          int at = amounts.length;
+          amounts = Arrays.copyOf(amounts, at + taken);
+          for (int k = 1; k <= taken; k++) {
+            amounts[at + k - 1] = partSums[k] - partSums[k - 1];
+          }
+        }
+        sums[d] = descendingSums(amounts);
+      }
+    }
+
     Largest(WorkingSnapshot snapshot, List<RunningWorkload> victims) {
+      this.most = Integer.MAX_VALUE;
       ResourceAmounts[] held = new ResourceAmounts[victims.size()];
       for (int i = 0; i < held.length; i++) {
         held[i] = snapshot.held(victims.get(i));
@@ -58,16 +82,25 @@ final class VictimBound {
         for (int i = 0; i < held.length; i++) {
           amounts[i] = DIMENSIONS.get(d).applyAsLong(held[i]);
         }
-        Arrays.sort(amounts);
-        sums[d] = new long[amounts.length + 1];
-        for (int k = 1; k <= amounts.length; k++) {
-          sums[d][k] = sums[d][k - 1] + amounts[amounts.length - k];
-        }
+        sums[d] = descendingSums(amounts);
       }
+    }
+
+    /** {@code [k]}: the sum of the k largest of {@code amounts}, which it sorts. */
+    private static long[] descendingSums(long[] amounts) {
+      Arrays.sort(amounts);
+      long[] sums = new long[amounts.length + 1];
+      for (int k = 1; k <= amounts.length; k++) {
+        sums[k] = sums[k - 1] + amounts[amounts.length - k];
+      }
+      return sums;
     }
 
     /** False when no {@code budget} of the victims could free what {@code candidate} lacks. */
     boolean mayFreeEnough(Workload candidate, WorkingSnapshot snapshot, int budget) {
+      if (budget > most) {
+        return true;
+      }
       ResourceAmounts lacking = candidate.total().subtract(snapshot.free());
       for (int d = 0; d < sums.length; d++) {
         long needed = DIMENSIONS.get(d).applyAsLong(lacking);

@@ -54,6 +54,17 @@ final class WorkingSnapshot {
     return book;
   }
 
+  /** Ascending positions in {@link #nodes} of the nodes with room for {@code pod}, and others. */
+  int[] withRoomFor(PodDemand pod) {
+    return nodes.mayFitAny(List.of(pod), Integer.MAX_VALUE).orElseThrow();
+  }
+
+  /** The position of the named node in {@link #nodes}, -1 when it is not there. */
+  int indexOf(String node) {
+    Integer index = indexByName.get(node);
+    return index == null ? -1 : index;
+  }
+
   /** Free resources summed over the nodes. */
   ResourceAmounts free() {
     return free;
@@ -76,11 +87,16 @@ final class WorkingSnapshot {
    * returns allocations that fit), cheaper than the placer.
    */
   boolean mayAdmit(Workload workload) {
-    ResourceAmounts total = workload.total();
-    return book.admits(workload.queue(), total)
-        && total.fitsIn(free)
-        && freeGpus.mayHold(workload.pods())
-        && eachPodFitsSomeNode(workload.pods());
+    return book.admits(workload.queue(), workload.total()) && mayHold(workload.pods());
+  }
+
+  /** The part of {@link #mayAdmit} that depends on the nodes alone, not on quota. */
+  boolean mayHold(List<PodDemand> gang) {
+    ResourceAmounts total = ResourceAmounts.ZERO;
+    for (PodDemand pod : gang) {
+      total = total.add(pod.amounts());
+    }
+    return total.fitsIn(free) && freeGpus.mayHold(gang) && eachPodFitsSomeNode(gang);
   }
 
   private boolean eachPodFitsSomeNode(List<PodDemand> pods) {
