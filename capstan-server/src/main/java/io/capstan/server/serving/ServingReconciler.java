@@ -42,7 +42,7 @@ final class ServingReconciler {
   private final Clock clock;
 
   private final Map<String, Backend> backends = new ConcurrentHashMap<>();
-  private final Set<String> ready = ConcurrentHashMap.newKeySet();
+  private final ReadyReplicas ready = new ReadyReplicas();
   private final Map<String, Instant> retiring = new ConcurrentHashMap<>();
   private final Map<String, Health> health = new ConcurrentHashMap<>();
   private final Set<String> rollingOut = new HashSet<>();
@@ -104,7 +104,7 @@ final class ServingReconciler {
         cancel(job);
       }
       backends.remove(job.uid());
-      ready.remove(job.uid());
+      ready.gone(job.uid());
       retiring.remove(job.uid());
     }
   }
@@ -381,13 +381,13 @@ final class ServingReconciler {
   /** Updates where a running replica listens and whether it answers. */
   private void probe(JobRecord job) {
     if (job.phase() != JobPhase.RUNNING) {
-      ready.remove(job.uid());
+      ready.gone(job.uid());
       return;
     }
     Optional<ReadinessProbe.Ports> ports =
         probe.ports(dirs.workDir(job.uid(), ReplicaJobs.REPLICA).resolve(ReplicaJobs.PORTS_FILE));
     if (ports.isEmpty()) {
-      ready.remove(job.uid());
+      ready.gone(job.uid());
       return;
     }
     URI http = URI.create("http://127.0.0.1:" + ports.get().http());
@@ -399,11 +399,7 @@ final class ServingReconciler {
       backends.put(job.uid(), backend);
     }
     String model = modelOf(job);
-    if (probe.ready(http, model, backend.version())) {
-      ready.add(job.uid());
-    } else {
-      ready.remove(job.uid());
-    }
+    ready.probed(job.uid(), probe.ready(http, model, backend.version()));
   }
 
   /** The model name a replica serves, from its {@code --model NAME:VERSION=PATH} argument. */
@@ -446,7 +442,7 @@ final class ServingReconciler {
 
   private void forgetReplica(String jobUid) {
     backends.remove(jobUid);
-    ready.remove(jobUid);
+    ready.gone(jobUid);
     retiring.remove(jobUid);
   }
 
