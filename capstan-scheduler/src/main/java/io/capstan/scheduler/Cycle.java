@@ -124,8 +124,7 @@ final class Cycle {
       }
       byQueue.computeIfAbsent(queue, q -> new ArrayList<>()).add(pending);
     }
-    byQueue.forEach(
-        (queue, pending) -> pending.sort(order.within(state.queues().get(queue).policy())));
+    byQueue.forEach((queue, pending) -> order.sort(pending, state.queues().get(queue).policy()));
     return byQueue;
   }
 

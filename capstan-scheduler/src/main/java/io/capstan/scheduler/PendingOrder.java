@@ -2,8 +2,9 @@ package io.capstan.scheduler;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -78,45 +79,59 @@ final class PendingOrder {
     return level;
   }
 
-  /** The order within a queue with {@code policy}. */
-  Comparator<PendingWorkload> within(OrderingPolicy policy) {
-    return (a, b) -> {
-      int byBand = band(a, b);
-      if (byBand != 0) {
-        return byBand;
-      }
-      if (!starving(a)) {
-        int byPolicy = byPolicy(policy, a, b);
-        if (byPolicy != 0) {
-          return byPolicy;
-        }
-      }
-      return arrival(a.workload(), b.workload());
-    };
+  /**
+   * Sorts a queue's pending workloads in its order: priority, starving before not starving, the
+   * queue's policy for those not starving, then arrival. Each workload's keys are read once, not in
+   * every comparison: a queue may hold tens of thousands.
+   */
+  void sort(List<PendingWorkload> pending, OrderingPolicy policy) {
+    Keyed[] keyed = new Keyed[pending.size()];
+    for (int i = 0; i < keyed.length; i++) {
+      PendingWorkload workload = pending.get(i);
+      keyed[i] =
+          new Keyed(
+              workload,
+              workload.workload().priority(),
+              starving(workload),
+              lasLevel(workload.attainedGpuSeconds()));
+    }
+    Arrays.sort(keyed, (a, b) -> compare(policy, a, b));
+    for (int i = 0; i < keyed.length; i++) {
+      pending.set(i, keyed[i].pending());
+    }
   }
 
-  /** Higher priority first; within a priority, starving before not starving. */
-  int band(PendingWorkload a, PendingWorkload b) {
-    int byPriority = Integer.compare(b.workload().priority(), a.workload().priority());
+  private static int compare(OrderingPolicy policy, Keyed a, Keyed b) {
+    int byPriority = Integer.compare(b.priority(), a.priority());
     if (byPriority != 0) {
       return byPriority;
     }
-    return Boolean.compare(starving(b), starving(a));
+    int byStarving = Boolean.compare(b.starving(), a.starving());
+    if (byStarving != 0) {
+      return byStarving;
+    }
+    if (!a.starving()) {
+      int byPolicy =
+          switch (policy) {
+            case FIFO -> 0;
+            case LAS -> Integer.compare(a.lasLevel(), b.lasLevel());
+            case SJF_ORACLE ->
+                byKnownDuration(
+                    a.pending().workload().knownDuration(), b.pending().workload().knownDuration());
+          };
+      if (byPolicy != 0) {
+        return byPolicy;
+      }
+    }
+    return arrival(a.pending().workload(), b.pending().workload());
   }
+
+  /** A pending workload with the keys of its order. */
+  private record Keyed(PendingWorkload pending, int priority, boolean starving, int lasLevel) {}
 
   static int arrival(Workload a, Workload b) {
     int byTime = a.submittedAt().compareTo(b.submittedAt());
     return byTime != 0 ? byTime : a.id().compareTo(b.id());
-  }
-
-  private static int byPolicy(OrderingPolicy policy, PendingWorkload a, PendingWorkload b) {
-    return switch (policy) {
-      case FIFO -> 0;
-      case LAS ->
-          Integer.compare(lasLevel(a.attainedGpuSeconds()), lasLevel(b.attainedGpuSeconds()));
-      case SJF_ORACLE ->
-          byKnownDuration(a.workload().knownDuration(), b.workload().knownDuration());
-    };
   }
 
   private static int byKnownDuration(Duration a, Duration b) {

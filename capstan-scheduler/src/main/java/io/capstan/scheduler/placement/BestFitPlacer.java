@@ -29,8 +29,9 @@ public final class BestFitPlacer implements GangPlacer {
 
   /** As {@link PodByPodPlacement#place} with {@link #choose} for a gang of one pod. */
   private static Optional<List<PodAllocation>> placeOne(PodDemand pod, List<NodeState> nodes) {
+    // A GPU pod has room on few nodes of a busy cluster; a CPU-only one on most, better scanned.
     int[] withRoom =
-        nodes instanceof NodesWithRoom room
+        pod.gpus() > 0 && nodes instanceof NodesWithRoom room
             ? room.mayFitAny(List.of(pod), Integer.MAX_VALUE).orElseThrow()
             : null;
     int count = withRoom == null ? nodes.size() : withRoom.length;
