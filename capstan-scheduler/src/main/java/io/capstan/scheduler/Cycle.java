@@ -30,7 +30,11 @@ final class Cycle {
   private final List<RunningWorkload> terminating = new ArrayList<>();
   private final List<Admission> admitted = new ArrayList<>();
   private final List<Preemption> preemptions = new ArrayList<>();
-  private final HashMap<String, String> reasons;
+
+  /** The ids of the workloads given a reason, and their reasons, in the order given. */
+  private final List<String> explained;
+
+  private final List<PendingReason> reasons;
   private final ReasonMemo reasonTexts = new ReasonMemo();
 
   /** Per queue, how many of its candidates came before: the jobs ahead of the next one. */
@@ -75,7 +79,8 @@ final class Cycle {
     this.state = state;
     this.order = new PendingOrder(now, config.starvationAge(), config.starvationFactor());
     this.now = now;
-    this.reasons = new HashMap<>(state.pending().size() * 4 / 3 + 16);
+    this.explained = new ArrayList<>(state.pending().size());
+    this.reasons = new ArrayList<>(state.pending().size());
   }
 
   CycleResult run() {
@@ -87,7 +92,7 @@ final class Cycle {
       PendingWorkload pending = next.get();
       consider(pending, taken.merge(pending.workload().queue(), 1, Integer::sum) - 1);
     }
-    return new CycleResult(admitted, preemptions, new ReasonMap(reasons));
+    return new CycleResult(admitted, preemptions, new ReasonMap(explained, reasons));
   }
 
   /** Phase 1: the working and the future snapshots. */
@@ -119,7 +124,7 @@ final class Cycle {
     for (PendingWorkload pending : state.pending()) {
       String queue = pending.workload().queue();
       if (!working.book().hasQueue(queue)) {
-        reasons.put(pending.workload().id(), PendingReasons.unknownQueue(queue));
+        explain(pending.workload(), PendingReason.of(PendingReasons.unknownQueue(queue)));
         continue;
       }
       byQueue.computeIfAbsent(queue, q -> new ArrayList<>()).add(pending);
@@ -135,10 +140,9 @@ final class Cycle {
    */
   private void consider(PendingWorkload pending, int jobsAhead) {
     Workload candidate = pending.workload();
-    String id = candidate.id();
     if (head != null && !config.backfill()) {
       // Strict order: nothing passes the first gang the nodes cannot hold.
-      reasons.put(id, PendingReasons.behind(head, candidate));
+      explain(candidate, new PendingReason.Behind(head, candidate));
       return;
     }
     boolean quotaAdmits = working.book().admits(candidate.queue(), candidate.total());
@@ -147,7 +151,7 @@ final class Cycle {
       if (placement.isPresent()) {
         Optional<Workload> delayed = delays(candidate, placement.get());
         if (delayed.isPresent()) {
-          reasons.put(id, PendingReasons.behind(delayed.get(), candidate));
+          explain(candidate, new PendingReason.Behind(delayed.get(), candidate));
         } else {
           admit(candidate, placement.get());
         }
@@ -157,13 +161,13 @@ final class Cycle {
     Optional<String> never = emptyCluster.check(candidate);
     if (never.isPresent()) {
       // It can never run: it holds no reservation and preempts nobody.
-      reasons.put(id, never.get());
+      explain(candidate, PendingReason.of(never.get()));
       return;
     }
     boolean claimed = waitForTerminating(candidate) || preempt(pending);
     if (!claimed) {
-      reasons.put(
-          id,
+      explain(
+          candidate,
           quotaAdmits
               ? reasonTexts.resources(candidate, working)
               : reasonTexts.quota(candidate, working.book(), jobsAhead));
@@ -282,10 +286,15 @@ final class Cycle {
   }
 
   private void claim(Workload candidate, String reason) {
-    reasons.put(candidate.id(), reason);
+    explain(candidate, PendingReason.of(reason));
     if (firstClaimant == null) {
       firstClaimant = candidate;
     }
+  }
+
+  private void explain(Workload workload, PendingReason reason) {
+    explained.add(workload.id());
+    reasons.add(reason);
   }
 
   /** Terminating workloads on the nodes of the claimed placement, or all when none is there. */
