@@ -120,7 +120,7 @@ final class Cycle {
 
   /** Phases 2 and 3: pending workloads by queue, each queue in its own order. */
   private Map<String, List<PendingWorkload>> nominate() {
-    Map<String, List<PendingWorkload>> byQueue = new TreeMap<>();
+    Map<String, List<PendingWorkload>> byQueue = new HashMap<>();
     for (PendingWorkload pending : state.pending()) {
       String queue = pending.workload().queue();
       if (!working.book().hasQueue(queue)) {
@@ -130,7 +130,7 @@ final class Cycle {
       byQueue.computeIfAbsent(queue, q -> new ArrayList<>()).add(pending);
     }
     byQueue.forEach((queue, pending) -> order.sort(pending, state.queues().get(queue).policy()));
-    return byQueue;
+    return new TreeMap<>(byQueue);
   }
 
   /**

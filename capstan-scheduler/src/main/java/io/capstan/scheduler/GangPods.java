@@ -59,9 +59,24 @@ final class GangPods extends AbstractList<PodDemand> implements RandomAccess {
     if (other == this) {
       return true;
     }
-    if (other instanceof GangPods gang && (gang.hash != hash || gang.pods.length != pods.length)) {
+    if (!(other instanceof GangPods gang)) {
+      return super.equals(other);
+    }
+    if (gang.hash != hash || gang.pods.length != pods.length) {
       return false;
     }
-    return super.equals(other);
+    // Field by field: memos compare the pods of thousands of workloads with the same shape.
+    for (int i = 0; i < pods.length; i++) {
+      PodDemand a = pods[i];
+      PodDemand b = gang.pods[i];
+      if (a != b
+          && (a.cpuMillis() != b.cpuMillis()
+              || a.memoryBytes() != b.memoryBytes()
+              || a.gpus() != b.gpus()
+              || a.gpuMilli() != b.gpuMilli())) {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -88,12 +88,17 @@ final class PendingOrder {
     Keyed[] keyed = new Keyed[pending.size()];
     for (int i = 0; i < keyed.length; i++) {
       PendingWorkload workload = pending.get(i);
+      boolean starving = starving(workload);
+      Instant submitted = workload.workload().submittedAt();
+      // Priority descending, starving first, then the LAS level of those not starving.
+      long band =
+          ((long) Integer.MAX_VALUE - workload.workload().priority()) << 3
+              | (starving ? 0 : 4)
+              | (starving || policy != OrderingPolicy.LAS
+                  ? 0
+                  : lasLevel(workload.attainedGpuSeconds()));
       keyed[i] =
-          new Keyed(
-              workload,
-              workload.workload().priority(),
-              starving(workload),
-              lasLevel(workload.attainedGpuSeconds()));
+          new Keyed(workload, band, starving, submitted.getEpochSecond(), submitted.getNano());
     }
     Arrays.sort(keyed, (a, b) -> compare(policy, a, b));
     for (int i = 0; i < keyed.length; i++) {
@@ -102,32 +107,35 @@ final class PendingOrder {
   }
 
   private static int compare(OrderingPolicy policy, Keyed a, Keyed b) {
-    int byPriority = Integer.compare(b.priority(), a.priority());
-    if (byPriority != 0) {
-      return byPriority;
+    int byBand = Long.compare(a.band(), b.band());
+    if (byBand != 0) {
+      return byBand;
     }
-    int byStarving = Boolean.compare(b.starving(), a.starving());
-    if (byStarving != 0) {
-      return byStarving;
-    }
-    if (!a.starving()) {
-      int byPolicy =
-          switch (policy) {
-            case FIFO -> 0;
-            case LAS -> Integer.compare(a.lasLevel(), b.lasLevel());
-            case SJF_ORACLE ->
-                byKnownDuration(
-                    a.pending().workload().knownDuration(), b.pending().workload().knownDuration());
-          };
-      if (byPolicy != 0) {
-        return byPolicy;
+    if (!a.starving() && policy == OrderingPolicy.SJF_ORACLE) {
+      int byDuration =
+          byKnownDuration(
+              a.pending().workload().knownDuration(), b.pending().workload().knownDuration());
+      if (byDuration != 0) {
+        return byDuration;
       }
     }
-    return arrival(a.pending().workload(), b.pending().workload());
+    int bySecond = Long.compare(a.submittedSecond(), b.submittedSecond());
+    if (bySecond != 0) {
+      return bySecond;
+    }
+    int byNano = Integer.compare(a.submittedNano(), b.submittedNano());
+    return byNano != 0
+        ? byNano
+        : a.pending().workload().id().compareTo(b.pending().workload().id());
   }
 
-  /** A pending workload with the keys of its order. */
-  private record Keyed(PendingWorkload pending, int priority, boolean starving, int lasLevel) {}
+  /** A pending workload with the keys of its order: its band and its arrival. */
+  private record Keyed(
+      PendingWorkload pending,
+      long band,
+      boolean starving,
+      long submittedSecond,
+      int submittedNano) {}
 
   static int arrival(Workload a, Workload b) {
     int byTime = a.submittedAt().compareTo(b.submittedAt());

@@ -96,7 +96,7 @@ final class QuotaBook {
   }
 
   boolean hasQueue(String queue) {
-    return queues.containsKey(queue);
+    return index.containsKey(queue);
   }
 
   QueueSpec spec(String queue) {
