@@ -19,6 +19,19 @@ import java.util.TreeMap;
  * backfill, wait for terminating work, or preempt; a reason for everything not admitted.
  */
 final class Cycle {
+  /**
+   * How many candidates of each queue a cycle considers in full, in the queue's order; the rest get
+   * a reason from the cycle's final quota and free resources, and are considered once they move up
+   * (decision 48, as Slurm's limits on the jobs tested per partition and cycle).
+   */
+  static final int QUEUE_DEPTH = 500;
+
+  /**
+   * How many preemption searches of one queue may fail in a cycle; its later candidates then do not
+   * search until a later cycle (decision 48).
+   */
+  static final int FAILED_SEARCHES_PER_QUEUE = 4;
+
   private final SchedulerConfig config;
   private final NeverFits neverFits;
   private NeverFits.Cluster emptyCluster;
@@ -45,6 +58,9 @@ final class Cycle {
 
   /** The placer's answers on {@link #future}. */
   private final PlacementMemo placedLater = new PlacementMemo();
+
+  /** Per queue, how many of its preemption searches failed this cycle. */
+  private final Map<String, Integer> failedSearches = new HashMap<>();
 
   /** Who found no preemption plan on {@link #future}: by queue, priority and service level. */
   private final PlanFailures<PlanKind> noPlan = new PlanFailures<>();
@@ -85,14 +101,35 @@ final class Cycle {
 
   CycleResult run() {
     snapshot();
-    FairShare candidates = new FairShare(nominate(), order);
+    Map<String, List<PendingWorkload>> ordered = nominate();
+    Map<String, List<PendingWorkload>> considered = new TreeMap<>();
+    ordered.forEach(
+        (queue, pending) ->
+            considered.put(queue, pending.subList(0, Math.min(QUEUE_DEPTH, pending.size()))));
+    FairShare candidates = new FairShare(considered, order);
     for (Optional<PendingWorkload> next = candidates.next(working.book());
         next.isPresent();
         next = candidates.next(working.book())) {
       PendingWorkload pending = next.get();
       consider(pending, taken.merge(pending.workload().queue(), 1, Integer::sum) - 1);
     }
-    return new CycleResult(admitted, preemptions, new ReasonMap(explained, reasons));
+    // Past the depth, on the cycle's final state: what the others took is taken for them too.
+    DeferredReasons rest =
+        new DeferredReasons(
+            emptyCluster,
+            working.book(),
+            working.free(),
+            config.backfill() ? null : head,
+            QUEUE_DEPTH);
+    List<List<PendingWorkload>> deferred = new ArrayList<>();
+    ordered.forEach(
+        (queue, pending) -> {
+          if (pending.size() > QUEUE_DEPTH) {
+            deferred.add(pending.subList(QUEUE_DEPTH, pending.size()));
+          }
+        });
+    return new CycleResult(
+        admitted, preemptions, new ReasonMap(explained, reasons, deferred, rest));
   }
 
   /** Phase 1: the working and the future snapshots. */
@@ -129,7 +166,9 @@ final class Cycle {
       }
       byQueue.computeIfAbsent(queue, q -> new ArrayList<>()).add(pending);
     }
-    byQueue.forEach((queue, pending) -> order.sort(pending, state.queues().get(queue).policy()));
+    byQueue.forEach(
+        (queue, pending) ->
+            order.sortFirst(pending, state.queues().get(queue).policy(), QUEUE_DEPTH));
     return new TreeMap<>(byQueue);
   }
 
@@ -260,12 +299,14 @@ final class Cycle {
             candidate.queue(),
             candidate.priority(),
             PendingOrder.lasLevel(pending.attainedGpuSeconds()));
-    if (noPlan.contains(kind, candidate.pods())) {
+    if (noPlan.contains(kind, candidate.pods())
+        || failedSearches.getOrDefault(candidate.queue(), 0) >= FAILED_SEARCHES_PER_QUEUE) {
       return false;
     }
     Optional<PreemptionPlanner.Plan> plan = planner.plan(pending, future, victims, budget, now);
     if (plan.isEmpty()) {
       noPlan.add(kind, candidate.pods());
+      failedSearches.merge(candidate.queue(), 1, Integer::sum);
       return false;
     }
     Set<String> stopping = new HashSet<>();

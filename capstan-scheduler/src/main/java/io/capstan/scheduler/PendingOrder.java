@@ -3,9 +3,8 @@ package io.capstan.scheduler;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.IdentityHashMap;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The order of pending workloads: priority first, then starving ones (oldest first), then the
@@ -21,9 +20,6 @@ final class PendingOrder {
   private final Instant now;
   private final double starvationAgeSeconds;
   private final double starvationFactor;
-
-  /** Whether a workload that has run starves, computed once per cycle. */
-  private final Map<PendingWorkload, Boolean> starvingMemo = new IdentityHashMap<>();
 
   PendingOrder(Instant now, Duration starvationAge, double starvationFactor) {
     this.now = now;
@@ -44,7 +40,7 @@ final class PendingOrder {
     if (pending.attainedGpuSeconds() <= 0 && pending.workload().knownDuration() == null) {
       return false;
     }
-    return starvingMemo.computeIfAbsent(pending, this::starvingNow);
+    return starvingNow(pending);
   }
 
   private boolean starvingNow(PendingWorkload pending) {
@@ -85,6 +81,15 @@ final class PendingOrder {
    * every comparison: a queue may hold tens of thousands.
    */
   void sort(List<PendingWorkload> pending, OrderingPolicy policy) {
+    sortFirst(pending, policy, pending.size());
+  }
+
+  /**
+   * As {@link #sort}, but only the first {@code count} positions: they hold the first {@code count}
+   * workloads of the queue's order, in that order; the rest follow in no particular order. Choosing
+   * them costs O(n) comparisons instead of sorting all.
+   */
+  void sortFirst(List<PendingWorkload> pending, OrderingPolicy policy, int count) {
     Keyed[] keyed = new Keyed[pending.size()];
     for (int i = 0; i < keyed.length; i++) {
       PendingWorkload workload = pending.get(i);
@@ -100,10 +105,63 @@ final class PendingOrder {
       keyed[i] =
           new Keyed(workload, band, starving, submitted.getEpochSecond(), submitted.getNano());
     }
-    Arrays.sort(keyed, (a, b) -> compare(policy, a, b));
+    Comparator<Keyed> order = (a, b) -> compare(policy, a, b);
+    int first = Math.min(count, keyed.length);
+    if (first < keyed.length) {
+      select(keyed, first - 1, order);
+    }
+    Arrays.sort(keyed, 0, first, order);
     for (int i = 0; i < keyed.length; i++) {
       pending.set(i, keyed[i].pending());
     }
+  }
+
+  /**
+   * Rearranges {@code keyed} so that position {@code k} holds what sorting would put there, nothing
+   * after it before it and nothing before it after it (Hoare's selection, median-of-three pivots).
+   */
+  private static void select(Keyed[] keyed, int k, Comparator<Keyed> order) {
+    int low = 0;
+    int high = keyed.length - 1;
+    while (high > low) {
+      int middle = (low + high) >>> 1;
+      if (order.compare(keyed[middle], keyed[low]) < 0) {
+        swap(keyed, low, middle);
+      }
+      if (order.compare(keyed[high], keyed[low]) < 0) {
+        swap(keyed, low, high);
+      }
+      if (order.compare(keyed[high], keyed[middle]) < 0) {
+        swap(keyed, middle, high);
+      }
+      Keyed pivot = keyed[middle];
+      int i = low;
+      int j = high;
+      while (i <= j) {
+        while (order.compare(keyed[i], pivot) < 0) {
+          i++;
+        }
+        while (order.compare(keyed[j], pivot) > 0) {
+          j--;
+        }
+        if (i <= j) {
+          swap(keyed, i++, j--);
+        }
+      }
+      if (k <= j) {
+        high = j;
+      } else if (k >= i) {
+        low = i;
+      } else {
+        return;
+      }
+    }
+  }
+
+  private static void swap(Keyed[] keyed, int i, int j) {
+    Keyed kept = keyed[i];
+    keyed[i] = keyed[j];
+    keyed[j] = kept;
   }
 
   private static int compare(OrderingPolicy policy, Keyed a, Keyed b) {

@@ -15,23 +15,48 @@ import java.util.Set;
 final class ReasonMap extends AbstractMap<String, String> {
   private final List<String> ids;
   private final List<PendingReason> reasons;
+  private final List<List<PendingWorkload>> deferred;
+  private final DeferredReasons rest;
   private Map<String, String> texts;
 
   /** Takes both lists over, the reason of {@code ids[i]} at {@code reasons[i]}. */
   ReasonMap(List<String> ids, List<PendingReason> reasons) {
+    this(ids, reasons, List.of(), null);
+  }
+
+  /**
+   * As {@link #ReasonMap(List, List)}, with the workloads of {@code deferred} explained by {@code
+   * rest} after them.
+   */
+  ReasonMap(
+      List<String> ids,
+      List<PendingReason> reasons,
+      List<List<PendingWorkload>> deferred,
+      DeferredReasons rest) {
     if (ids.size() != reasons.size()) {
       throw new IllegalArgumentException(
           "Expected a reason per id, but got " + ids.size() + " ids and " + reasons.size());
     }
     this.ids = ids;
     this.reasons = reasons;
+    this.deferred = deferred;
+    this.rest = rest;
   }
 
   private synchronized Map<String, String> texts() {
     if (texts == null) {
-      Map<String, String> written = new HashMap<>(ids.size() * 4 / 3 + 16);
+      int size = ids.size();
+      for (List<PendingWorkload> workloads : deferred) {
+        size += workloads.size();
+      }
+      Map<String, String> written = new HashMap<>(size * 4 / 3 + 16);
       for (int i = 0; i < ids.size(); i++) {
         written.put(ids.get(i), reasons.get(i).text());
+      }
+      for (List<PendingWorkload> workloads : deferred) {
+        for (PendingWorkload pending : workloads) {
+          written.put(pending.workload().id(), rest.text(pending.workload()));
+        }
       }
       texts = Collections.unmodifiableMap(written);
     }
