@@ -29,10 +29,11 @@ public final class BestFitPlacer implements GangPlacer {
 
   /** As {@link PodByPodPlacement#place} with {@link #choose} for a gang of one pod. */
   private static Optional<List<PodAllocation>> placeOne(PodDemand pod, List<NodeState> nodes) {
-    // A GPU pod has room on few nodes of a busy cluster; a CPU-only one on most, better scanned.
+    // A GPU pod has room on few nodes of a busy cluster, a CPU-only one on most: with room on
+    // many, all are scanned.
     int[] withRoom =
         pod.gpus() > 0 && nodes instanceof NodesWithRoom room
-            ? room.mayFitAny(List.of(pod), Integer.MAX_VALUE).orElseThrow()
+            ? room.mayFitAny(List.of(pod), nodes.size() / 8).orElse(null)
             : null;
     int count = withRoom == null ? nodes.size() : withRoom.length;
     NodeState best = null;
