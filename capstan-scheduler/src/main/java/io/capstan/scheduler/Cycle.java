@@ -19,6 +19,19 @@ import java.util.TreeMap;
  * backfill, wait for terminating work, or preempt; a reason for everything not admitted.
  */
 final class Cycle {
+  /**
+   * How many candidates of each queue a cycle considers in full, in the queue's order; the rest get
+   * a reason from the cycle's final quota and free resources, and are considered once they move up
+   * (decision 48, as Slurm's limits on the jobs tested per partition and cycle).
+   */
+  static final int QUEUE_DEPTH = 500;
+
+  /**
+   * How many preemption searches of one queue may fail in a cycle; its later candidates then do not
+   * search until a later cycle (decision 48).
+   */
+  static final int FAILED_SEARCHES_PER_QUEUE = 4;
+
   private final SchedulerConfig config;
   private final NeverFits neverFits;
   private NeverFits.Cluster emptyCluster;
@@ -30,7 +43,11 @@ final class Cycle {
   private final List<RunningWorkload> terminating = new ArrayList<>();
   private final List<Admission> admitted = new ArrayList<>();
   private final List<Preemption> preemptions = new ArrayList<>();
-  private final HashMap<String, String> reasons;
+
+  /** The ids of the workloads given a reason, and their reasons, in the order given. */
+  private final List<String> explained;
+
+  private final List<PendingReason> reasons;
   private final ReasonMemo reasonTexts = new ReasonMemo();
 
   /** Per queue, how many of its candidates came before: the jobs ahead of the next one. */
@@ -41,6 +58,9 @@ final class Cycle {
 
   /** The placer's answers on {@link #future}. */
   private final PlacementMemo placedLater = new PlacementMemo();
+
+  /** Per queue, how many of its preemption searches failed this cycle. */
+  private final Map<String, Integer> failedSearches = new HashMap<>();
 
   /** Who found no preemption plan on {@link #future}: by queue, priority and service level. */
   private final PlanFailures<PlanKind> noPlan = new PlanFailures<>();
@@ -75,19 +95,41 @@ final class Cycle {
     this.state = state;
     this.order = new PendingOrder(now, config.starvationAge(), config.starvationFactor());
     this.now = now;
-    this.reasons = new HashMap<>(state.pending().size() * 4 / 3 + 16);
+    this.explained = new ArrayList<>(state.pending().size());
+    this.reasons = new ArrayList<>(state.pending().size());
   }
 
   CycleResult run() {
     snapshot();
-    FairShare candidates = new FairShare(nominate(), order);
+    Map<String, List<PendingWorkload>> ordered = nominate();
+    Map<String, List<PendingWorkload>> considered = new TreeMap<>();
+    ordered.forEach(
+        (queue, pending) ->
+            considered.put(queue, pending.subList(0, Math.min(QUEUE_DEPTH, pending.size()))));
+    FairShare candidates = new FairShare(considered, order);
     for (Optional<PendingWorkload> next = candidates.next(working.book());
         next.isPresent();
         next = candidates.next(working.book())) {
       PendingWorkload pending = next.get();
       consider(pending, taken.merge(pending.workload().queue(), 1, Integer::sum) - 1);
     }
-    return new CycleResult(admitted, preemptions, new ReasonMap(reasons));
+    // Past the depth, on the cycle's final state: what the others took is taken for them too.
+    DeferredReasons rest =
+        new DeferredReasons(
+            emptyCluster,
+            working.book(),
+            working.free(),
+            config.backfill() ? null : head,
+            QUEUE_DEPTH);
+    List<List<PendingWorkload>> deferred = new ArrayList<>();
+    ordered.forEach(
+        (queue, pending) -> {
+          if (pending.size() > QUEUE_DEPTH) {
+            deferred.add(pending.subList(QUEUE_DEPTH, pending.size()));
+          }
+        });
+    return new CycleResult(
+        admitted, preemptions, new ReasonMap(explained, reasons, deferred, rest));
   }
 
   /** Phase 1: the working and the future snapshots. */
@@ -115,18 +157,19 @@ final class Cycle {
 
   /** Phases 2 and 3: pending workloads by queue, each queue in its own order. */
   private Map<String, List<PendingWorkload>> nominate() {
-    Map<String, List<PendingWorkload>> byQueue = new TreeMap<>();
+    Map<String, List<PendingWorkload>> byQueue = new HashMap<>();
     for (PendingWorkload pending : state.pending()) {
       String queue = pending.workload().queue();
       if (!working.book().hasQueue(queue)) {
-        reasons.put(pending.workload().id(), PendingReasons.unknownQueue(queue));
+        explain(pending.workload(), PendingReason.of(PendingReasons.unknownQueue(queue)));
         continue;
       }
       byQueue.computeIfAbsent(queue, q -> new ArrayList<>()).add(pending);
     }
     byQueue.forEach(
-        (queue, pending) -> pending.sort(order.within(state.queues().get(queue).policy())));
-    return byQueue;
+        (queue, pending) ->
+            order.sortFirst(pending, state.queues().get(queue).policy(), QUEUE_DEPTH));
+    return new TreeMap<>(byQueue);
   }
 
   /**
@@ -136,10 +179,9 @@ final class Cycle {
    */
   private void consider(PendingWorkload pending, int jobsAhead) {
     Workload candidate = pending.workload();
-    String id = candidate.id();
     if (head != null && !config.backfill()) {
       // Strict order: nothing passes the first gang the nodes cannot hold.
-      reasons.put(id, PendingReasons.behind(head, candidate));
+      explain(candidate, new PendingReason.Behind(head, candidate));
       return;
     }
     boolean quotaAdmits = working.book().admits(candidate.queue(), candidate.total());
@@ -148,7 +190,7 @@ final class Cycle {
       if (placement.isPresent()) {
         Optional<Workload> delayed = delays(candidate, placement.get());
         if (delayed.isPresent()) {
-          reasons.put(id, PendingReasons.behind(delayed.get(), candidate));
+          explain(candidate, new PendingReason.Behind(delayed.get(), candidate));
         } else {
           admit(candidate, placement.get());
         }
@@ -158,13 +200,13 @@ final class Cycle {
     Optional<String> never = emptyCluster.check(candidate);
     if (never.isPresent()) {
       // It can never run: it holds no reservation and preempts nobody.
-      reasons.put(id, never.get());
+      explain(candidate, PendingReason.of(never.get()));
       return;
     }
     boolean claimed = waitForTerminating(candidate) || preempt(pending);
     if (!claimed) {
-      reasons.put(
-          id,
+      explain(
+          candidate,
           quotaAdmits
               ? reasonTexts.resources(candidate, working)
               : reasonTexts.quota(candidate, working.book(), jobsAhead));
@@ -257,12 +299,14 @@ final class Cycle {
             candidate.queue(),
             candidate.priority(),
             PendingOrder.lasLevel(pending.attainedGpuSeconds()));
-    if (noPlan.contains(kind, candidate.pods())) {
+    if (noPlan.contains(kind, candidate.pods())
+        || failedSearches.getOrDefault(candidate.queue(), 0) >= FAILED_SEARCHES_PER_QUEUE) {
       return false;
     }
     Optional<PreemptionPlanner.Plan> plan = planner.plan(pending, future, victims, budget, now);
     if (plan.isEmpty()) {
       noPlan.add(kind, candidate.pods());
+      failedSearches.merge(candidate.queue(), 1, Integer::sum);
       return false;
     }
     Set<String> stopping = new HashSet<>();
@@ -283,10 +327,15 @@ final class Cycle {
   }
 
   private void claim(Workload candidate, String reason) {
-    reasons.put(candidate.id(), reason);
+    explain(candidate, PendingReason.of(reason));
     if (firstClaimant == null) {
       firstClaimant = candidate;
     }
+  }
+
+  private void explain(Workload workload, PendingReason reason) {
+    explained.add(workload.id());
+    reasons.add(reason);
   }
 
   /** Terminating workloads on the nodes of the claimed placement, or all when none is there. */

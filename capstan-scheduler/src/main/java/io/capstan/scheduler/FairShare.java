@@ -1,13 +1,11 @@
 package io.capstan.scheduler;
 
 import io.capstan.scheduler.cluster.ResourceAmounts;
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * Interleaves the queues' ordered pending workloads into one candidate sequence: the highest
@@ -16,32 +14,45 @@ import java.util.TreeMap;
  * then the queue name.
  */
 final class FairShare {
-  private final Map<String, Deque<PendingWorkload>> queues = new TreeMap<>();
+  /** The queues with pending workloads, by name; arrays below are by the same position. */
+  private final String[] queues;
+
+  private final List<List<PendingWorkload>> pending = new ArrayList<>();
+
+  /** Each queue's position of its head in {@link #pending}. */
+  private final int[] heads;
 
   /**
    * Per queue, the smallest remaining demand in each dimension, from each position to the end: a
    * queue whose head would borrow but which holds a smaller job within its nominal quota still
    * ranks as guaranteed, so that the small job gets what its reclaim frees.
    */
-  private final Map<String, ResourceAmounts[]> smallestFrom = new TreeMap<>();
+  private final ResourceAmounts[][] smallestFrom;
 
   private final PendingOrder order;
 
-  /** Each queue's rank for {@link #rankedFor}, computed when first needed. */
-  private final Map<String, Rank> ranks = new HashMap<>();
+  /** Each queue's rank for {@link #rankedFor}, computed when first needed; null when not yet. */
+  private final Rank[] ranks;
 
   private QuotaBook rankedFor;
 
   /** {@code ordered}: each queue's pending workloads, already in its own order. */
   FairShare(Map<String, List<PendingWorkload>> ordered, PendingOrder order) {
     this.order = order;
-    ordered.forEach(
-        (queue, pending) -> {
-          if (!pending.isEmpty()) {
-            queues.put(queue, new ArrayDeque<>(pending));
-            smallestFrom.put(queue, smallestFrom(pending));
-          }
-        });
+    List<String> names =
+        ordered.entrySet().stream()
+            .filter(entry -> !entry.getValue().isEmpty())
+            .map(Map.Entry::getKey)
+            .sorted()
+            .toList();
+    queues = names.toArray(new String[0]);
+    smallestFrom = new ResourceAmounts[queues.length][];
+    for (int i = 0; i < queues.length; i++) {
+      pending.add(ordered.get(queues[i]));
+      smallestFrom[i] = smallestFrom(pending.get(i));
+    }
+    heads = new int[queues.length];
+    ranks = new Rank[queues.length];
   }
 
   private static ResourceAmounts[] smallestFrom(List<PendingWorkload> pending) {
@@ -55,48 +66,44 @@ final class FairShare {
     return smallest;
   }
 
-  /** Whether some remaining workload of {@code queue} may stay within its nominal quota. */
-  private boolean guaranteed(String queue, QuotaBook book) {
-    ResourceAmounts[] smallest = smallestFrom.get(queue);
-    ResourceAmounts least = smallest[smallest.length - queues.get(queue).size()];
-    return !book.wouldBorrow(queue, least);
+  /** Whether some remaining workload of queue {@code at} may stay within its nominal quota. */
+  private boolean guaranteed(int at, QuotaBook book) {
+    return !book.wouldBorrow(queues[at], smallestFrom[at][heads[at]]);
   }
 
   /** Takes the next candidate given the usage admitted so far; shares change as it grows. */
   Optional<PendingWorkload> next(QuotaBook book) {
     if (book != rankedFor) {
       // Shares and guarantees changed with the usage: every queue's rank may have.
-      ranks.clear();
+      Arrays.fill(ranks, null);
       rankedFor = book;
     }
-    Rank best = null;
-    for (String queue : queues.keySet()) {
-      Rank rank = ranks.get(queue);
-      if (rank == null) {
-        rank = rank(queue, book);
-        ranks.put(queue, rank);
+    int best = -1;
+    for (int at = 0; at < queues.length; at++) {
+      if (heads[at] == pending.get(at).size()) {
+        continue;
       }
-      if (best == null || rank.before(best)) {
-        best = rank;
+      if (ranks[at] == null) {
+        ranks[at] = rank(at, book);
+      }
+      if (best < 0 || ranks[at].before(ranks[best])) {
+        best = at;
       }
     }
-    if (best == null) {
+    if (best < 0) {
       return Optional.empty();
     }
-    Deque<PendingWorkload> pending = queues.get(best.queue());
-    PendingWorkload head = pending.removeFirst();
+    PendingWorkload head = pending.get(best).get(heads[best]++);
     // Only this queue's head changed: the other ranks hold while the book does.
-    ranks.remove(best.queue());
-    if (pending.isEmpty()) {
-      queues.remove(best.queue());
-    }
+    ranks[best] = null;
     return Optional.of(head);
   }
 
-  private Rank rank(String queue, QuotaBook book) {
-    PendingWorkload head = queues.get(queue).peekFirst();
+  private Rank rank(int at, QuotaBook book) {
+    PendingWorkload head = pending.get(at).get(heads[at]);
+    String queue = queues[at];
     return new Rank(
-        queue, head, guaranteed(queue, book), order.starving(head), book.weightedShare(queue));
+        queue, head, guaranteed(at, book), order.starving(head), book.weightedShare(queue));
   }
 
   /** What orders a queue's head against the others', for one quota book. */

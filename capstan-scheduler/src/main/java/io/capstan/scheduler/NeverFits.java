@@ -120,7 +120,18 @@ final class NeverFits {
   }
 
   /** What a verdict depends on: the text names neither the workload nor when it came. */
-  private record Shape(String queue, List<PodDemand> pods) {}
+  private record Shape(String queue, List<PodDemand> pods) {
+    // Spelled out, as the generated ones are slower: a cycle asks for every waiting workload.
+    @Override
+    public int hashCode() {
+      return 31 * queue.hashCode() + pods.hashCode();
+    }
+
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof Shape shape && shape.queue.equals(queue) && shape.pods.equals(pods);
+    }
+  }
 
   private static Optional<String> podLargerThanEveryNode(Workload workload, List<NodeState> empty) {
     for (int rank = 0; rank < workload.pods().size(); rank++) {

@@ -2,9 +2,9 @@ package io.capstan.scheduler;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Comparator;
-import java.util.IdentityHashMap;
-import java.util.Map;
+import java.util.List;
 
 /**
  * The order of pending workloads: priority first, then starving ones (oldest first), then the
@@ -20,9 +20,6 @@ final class PendingOrder {
   private final Instant now;
   private final double starvationAgeSeconds;
   private final double starvationFactor;
-
-  /** Whether a workload that has run starves, computed once per cycle. */
-  private final Map<PendingWorkload, Boolean> starvingMemo = new IdentityHashMap<>();
 
   PendingOrder(Instant now, Duration starvationAge, double starvationFactor) {
     this.now = now;
@@ -43,7 +40,7 @@ final class PendingOrder {
     if (pending.attainedGpuSeconds() <= 0 && pending.workload().knownDuration() == null) {
       return false;
     }
-    return starvingMemo.computeIfAbsent(pending, this::starvingNow);
+    return starvingNow(pending);
   }
 
   private boolean starvingNow(PendingWorkload pending) {
@@ -78,45 +75,129 @@ final class PendingOrder {
     return level;
   }
 
-  /** The order within a queue with {@code policy}. */
-  Comparator<PendingWorkload> within(OrderingPolicy policy) {
-    return (a, b) -> {
-      int byBand = band(a, b);
-      if (byBand != 0) {
-        return byBand;
-      }
-      if (!starving(a)) {
-        int byPolicy = byPolicy(policy, a, b);
-        if (byPolicy != 0) {
-          return byPolicy;
-        }
-      }
-      return arrival(a.workload(), b.workload());
-    };
+  /**
+   * Sorts a queue's pending workloads in its order: priority, starving before not starving, the
+   * queue's policy for those not starving, then arrival. Each workload's keys are read once, not in
+   * every comparison: a queue may hold tens of thousands.
+   */
+  void sort(List<PendingWorkload> pending, OrderingPolicy policy) {
+    sortFirst(pending, policy, pending.size());
   }
 
-  /** Higher priority first; within a priority, starving before not starving. */
-  int band(PendingWorkload a, PendingWorkload b) {
-    int byPriority = Integer.compare(b.workload().priority(), a.workload().priority());
-    if (byPriority != 0) {
-      return byPriority;
+  /**
+   * As {@link #sort}, but only the first {@code count} positions: they hold the first {@code count}
+   * workloads of the queue's order, in that order; the rest follow in no particular order. Choosing
+   * them costs O(n) comparisons instead of sorting all.
+   */
+  void sortFirst(List<PendingWorkload> pending, OrderingPolicy policy, int count) {
+    Keyed[] keyed = new Keyed[pending.size()];
+    for (int i = 0; i < keyed.length; i++) {
+      PendingWorkload workload = pending.get(i);
+      boolean starving = starving(workload);
+      Instant submitted = workload.workload().submittedAt();
+      // Priority descending, starving first, then the LAS level of those not starving.
+      long band =
+          ((long) Integer.MAX_VALUE - workload.workload().priority()) << 3
+              | (starving ? 0 : 4)
+              | (starving || policy != OrderingPolicy.LAS
+                  ? 0
+                  : lasLevel(workload.attainedGpuSeconds()));
+      keyed[i] =
+          new Keyed(workload, band, starving, submitted.getEpochSecond(), submitted.getNano());
     }
-    return Boolean.compare(starving(b), starving(a));
+    Comparator<Keyed> order = (a, b) -> compare(policy, a, b);
+    int first = Math.min(count, keyed.length);
+    if (first < keyed.length) {
+      select(keyed, first - 1, order);
+    }
+    Arrays.sort(keyed, 0, first, order);
+    for (int i = 0; i < keyed.length; i++) {
+      pending.set(i, keyed[i].pending());
+    }
   }
+
+  /**
+   * Rearranges {@code keyed} so that position {@code k} holds what sorting would put there, nothing
+   * after it before it and nothing before it after it (Hoare's selection, median-of-three pivots).
+   */
+  private static void select(Keyed[] keyed, int k, Comparator<Keyed> order) {
+    int low = 0;
+    int high = keyed.length - 1;
+    while (high > low) {
+      int middle = (low + high) >>> 1;
+      if (order.compare(keyed[middle], keyed[low]) < 0) {
+        swap(keyed, low, middle);
+      }
+      if (order.compare(keyed[high], keyed[low]) < 0) {
+        swap(keyed, low, high);
+      }
+      if (order.compare(keyed[high], keyed[middle]) < 0) {
+        swap(keyed, middle, high);
+      }
+      Keyed pivot = keyed[middle];
+      int i = low;
+      int j = high;
+      while (i <= j) {
+        while (order.compare(keyed[i], pivot) < 0) {
+          i++;
+        }
+        while (order.compare(keyed[j], pivot) > 0) {
+          j--;
+        }
+        if (i <= j) {
+          swap(keyed, i++, j--);
+        }
+      }
+      if (k <= j) {
+        high = j;
+      } else if (k >= i) {
+        low = i;
+      } else {
+        return;
+      }
+    }
+  }
+
+  private static void swap(Keyed[] keyed, int i, int j) {
+    Keyed kept = keyed[i];
+    keyed[i] = keyed[j];
+    keyed[j] = kept;
+  }
+
+  private static int compare(OrderingPolicy policy, Keyed a, Keyed b) {
+    int byBand = Long.compare(a.band(), b.band());
+    if (byBand != 0) {
+      return byBand;
+    }
+    if (!a.starving() && policy == OrderingPolicy.SJF_ORACLE) {
+      int byDuration =
+          byKnownDuration(
+              a.pending().workload().knownDuration(), b.pending().workload().knownDuration());
+      if (byDuration != 0) {
+        return byDuration;
+      }
+    }
+    int bySecond = Long.compare(a.submittedSecond(), b.submittedSecond());
+    if (bySecond != 0) {
+      return bySecond;
+    }
+    int byNano = Integer.compare(a.submittedNano(), b.submittedNano());
+    return byNano != 0
+        ? byNano
+        : a.pending().workload().id().compareTo(b.pending().workload().id());
+  }
+
+  /** A pending workload with the keys of its order: its band and its arrival. */
+  private record Keyed(
+      PendingWorkload pending,
+      long band,
+      boolean starving,
+      long submittedSecond,
+      int submittedNano) {}
 
   static int arrival(Workload a, Workload b) {
     int byTime = a.submittedAt().compareTo(b.submittedAt());
     return byTime != 0 ? byTime : a.id().compareTo(b.id());
-  }
-
-  private static int byPolicy(OrderingPolicy policy, PendingWorkload a, PendingWorkload b) {
-    return switch (policy) {
-      case FIFO -> 0;
-      case LAS ->
-          Integer.compare(lasLevel(a.attainedGpuSeconds()), lasLevel(b.attainedGpuSeconds()));
-      case SJF_ORACLE ->
-          byKnownDuration(a.workload().knownDuration(), b.workload().knownDuration());
-    };
   }
 
   private static int byKnownDuration(Duration a, Duration b) {

@@ -78,6 +78,21 @@ final class PendingReasons {
     return "waiting behind " + whom + " (reserved: it needs " + needs + ")";
   }
 
+  /** Past the jobs of its queue that a cycle considers: it waits for those ahead of it. */
+  static String deferred(Workload workload, int depth, ResourceAmounts free) {
+    return "waiting in queue "
+        + workload.queue()
+        + " behind more than "
+        + depth
+        + " jobs: a cycle considers the first "
+        + depth
+        + " of a queue (it needs "
+        + workload.total()
+        + "; free now "
+        + free
+        + ")";
+  }
+
   static String overPreemptionLimit(int limit) {
     return "waiting for resources: starting it would need more than the "
         + limit
@@ -136,6 +151,11 @@ final class PendingReasons {
           + (jobsAhead == 1 ? " job" : " jobs")
           + " ahead in the queue"
           + after;
+    }
+
+    /** With more than {@code jobs} jobs ahead in the queue. */
+    String withMoreThan(int jobs) {
+      return before + "; more than " + jobs + " jobs ahead in the queue" + after;
     }
   }
 

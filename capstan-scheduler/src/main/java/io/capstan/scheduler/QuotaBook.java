@@ -17,6 +17,9 @@ final class QuotaBook {
   /** Each queue's position in {@link #usage}: shared by every book of a cycle. */
   private final Map<String, Integer> index;
 
+  /** The specs by position, shared as {@link #index} is: read for every candidate of a cycle. */
+  private final QueueSpec[] specs;
+
   private final ResourceAmounts[] usage;
   private final ResourceAmounts capacity;
   private final ResourceAmounts governed;
@@ -30,11 +33,13 @@ final class QuotaBook {
   private QuotaBook(
       Map<String, QueueSpec> queues,
       Map<String, Integer> index,
+      QueueSpec[] specs,
       ResourceAmounts[] usage,
       ResourceAmounts capacity,
       ResourceAmounts governed) {
     this.queues = queues;
     this.index = index;
+    this.specs = specs;
     this.usage = usage;
     this.capacity = capacity;
     this.governed = governed;
@@ -49,9 +54,11 @@ final class QuotaBook {
     Map<String, QueueSpec> specs = new TreeMap<>(queues);
     Map<String, Integer> index = new HashMap<>();
     ResourceAmounts[] usage = new ResourceAmounts[specs.size()];
+    QueueSpec[] byIndex = new QueueSpec[specs.size()];
     ResourceAmounts nominalSum = ResourceAmounts.ZERO;
     for (QueueSpec spec : specs.values()) {
       usage[index.size()] = ResourceAmounts.ZERO;
+      byIndex[index.size()] = spec;
       index.put(spec.name(), index.size());
       nominalSum = nominalSum.add(spec.nominal());
     }
@@ -67,7 +74,7 @@ final class QuotaBook {
             nominalSum.cpuMillis() > 0 ? 1 : 0,
             nominalSum.memoryBytes() > 0 ? 1 : 0,
             nominalSum.gpuMilli() > 0 ? 1 : 0);
-    return new QuotaBook(specs, index, usage, capacity, governed);
+    return new QuotaBook(specs, index, byIndex, usage, capacity, governed);
   }
 
   QuotaBook plus(String queue, ResourceAmounts amount) {
@@ -85,15 +92,16 @@ final class QuotaBook {
     }
     ResourceAmounts[] copy = usage.clone();
     copy[at] = amount;
-    return new QuotaBook(queues, index, copy, capacity, governed);
+    return new QuotaBook(queues, index, specs, copy, capacity, governed);
   }
 
   boolean hasQueue(String queue) {
-    return queues.containsKey(queue);
+    return index.containsKey(queue);
   }
 
   QueueSpec spec(String queue) {
-    return queues.get(queue);
+    Integer at = index.get(queue);
+    return at == null ? null : specs[at];
   }
 
   Collection<String> queueNames() {
@@ -115,7 +123,42 @@ final class QuotaBook {
 
   /** Whether {@code demand} fits both the queue's ceiling and what the cohort can lend it. */
   boolean admits(String queue, ResourceAmounts demand) {
-    return withinCeiling(queue, demand) && cohortHasRoom(queue, demand);
+    Integer at = index.get(queue);
+    if (at == null) {
+      return withinCeiling(queue, demand) && cohortHasRoom(queue, demand);
+    }
+    // As withinCeiling and cohortHasRoom, dimension by dimension without allocating: a cycle asks
+    // this several times for each of up to 100,000 candidates.
+    QueueSpec spec = specs[at];
+    ResourceAmounts used = usage[at];
+    ResourceAmounts nominal = spec.nominal();
+    ResourceAmounts limit = spec.borrowingLimit();
+    ResourceAmounts room = borrowable(queue);
+    return admits(
+            used.cpuMillis() + demand.cpuMillis(),
+            nominal.cpuMillis(),
+            limit.cpuMillis(),
+            room.cpuMillis(),
+            governed.cpuMillis())
+        && admits(
+            used.memoryBytes() + demand.memoryBytes(),
+            nominal.memoryBytes(),
+            limit.memoryBytes(),
+            room.memoryBytes(),
+            governed.memoryBytes())
+        && admits(
+            used.gpuMilli() + demand.gpuMilli(),
+            nominal.gpuMilli(),
+            limit.gpuMilli(),
+            room.gpuMilli(),
+            governed.gpuMilli());
+  }
+
+  /** One dimension of {@link #admits}; {@code governed} is 1 when quota governs it, else 0. */
+  private static boolean admits(
+      long after, long nominal, long borrowingLimit, long borrowable, long governed) {
+    return after * governed <= nominal + borrowingLimit
+        && Math.max(0, after - nominal) * governed <= borrowable;
   }
 
   boolean withinCeiling(String queue, ResourceAmounts demand) {
@@ -167,7 +210,17 @@ final class QuotaBook {
 
   /** Whether usage plus {@code demand} exceeds the queue's nominal quota in some dimension. */
   boolean wouldBorrow(String queue, ResourceAmounts demand) {
-    return !governed(usage(queue).add(demand)).fitsIn(spec(queue).nominal());
+    Integer at = index.get(queue);
+    if (at == null) {
+      return !governed(demand).fitsIn(spec(queue).nominal());
+    }
+    // Without allocating: fair sharing asks this for every candidate.
+    ResourceAmounts used = usage[at];
+    ResourceAmounts nominal = specs[at].nominal();
+    return (used.cpuMillis() + demand.cpuMillis()) * governed.cpuMillis() > nominal.cpuMillis()
+        || (used.memoryBytes() + demand.memoryBytes()) * governed.memoryBytes()
+            > nominal.memoryBytes()
+        || (used.gpuMilli() + demand.gpuMilli()) * governed.gpuMilli() > nominal.gpuMilli();
   }
 
   boolean isBorrowing(String queue) {

@@ -11,32 +11,32 @@ import java.util.Map;
  */
 final class ReasonMemo {
   private final Map<QuotaKey, PendingReasons.QuotaText> quota = new HashMap<>();
-  private final Map<ResourcesKey, String> resources = new HashMap<>();
+  private final Map<ResourcesKey, PendingReason> resources = new HashMap<>();
   private QuotaBook quotaOf;
   private WorkingSnapshot resourcesOf;
 
   /** As {@link PendingReasons#quota}. */
-  String quota(Workload workload, QuotaBook book, int jobsAhead) {
+  PendingReason quota(Workload workload, QuotaBook book, int jobsAhead) {
     if (book != quotaOf) {
       quota.clear();
       quotaOf = book;
     }
-    return quota
-        .computeIfAbsent(
+    return new PendingReason.Quota(
+        quota.computeIfAbsent(
             new QuotaKey(workload.queue(), workload.total()),
-            key -> PendingReasons.quotaText(workload, book))
-        .with(jobsAhead);
+            key -> PendingReasons.quotaText(workload, book)),
+        jobsAhead);
   }
 
   /** As {@link PendingReasons#resources} with the free resources and widest node of {@code now}. */
-  String resources(Workload workload, WorkingSnapshot now) {
+  PendingReason resources(Workload workload, WorkingSnapshot now) {
     if (now != resourcesOf) {
       resources.clear();
       resourcesOf = now;
     }
     return resources.computeIfAbsent(
         new ResourcesKey(workload.total(), workload.pods().size()),
-        key -> PendingReasons.resources(workload, now.free(), now.widest()));
+        key -> PendingReason.of(PendingReasons.resources(workload, now.free(), now.widest())));
   }
 
   private record QuotaKey(String queue, ResourceAmounts total) {}

@@ -30,7 +30,8 @@ public record Workload(
     requireNonNull(id, "id is null");
     requireNonNull(queue, "queue is null");
     requireNonNull(submittedAt, "submittedAt is null");
-    pods = List.copyOf(pods);
+    // Kept with the pods: a cycle asks every pending workload's total many times.
+    pods = GangPods.of(pods);
     if (pods.isEmpty()) {
       throw new IllegalArgumentException(
           "Expected workload " + id + " to have pods, but it had none");
@@ -39,10 +40,6 @@ public record Workload(
 
   /** Everything the gang asks for, summed over its pods. */
   public ResourceAmounts total() {
-    ResourceAmounts total = ResourceAmounts.ZERO;
-    for (PodDemand pod : pods) {
-      total = total.add(pod.amounts());
-    }
-    return total;
+    return ((GangPods) pods).total();
   }
 }

@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class PendingOrderTest {
@@ -65,5 +69,36 @@ class PendingOrderTest {
         new PendingOrder(T0.plus(Duration.ofDays(365)), Duration.ofSeconds(Long.MAX_VALUE), 4);
 
     assertThat(order.starving(ran)).isFalse();
+  }
+
+  @Test
+  void sortingTheFirstPositionsPutsThereWhatSortingAllWould() {
+    SplittableRandom random = new SplittableRandom(7);
+    for (OrderingPolicy policy : OrderingPolicy.values()) {
+      for (int round = 0; round < 20; round++) {
+        List<PendingWorkload> pending = new ArrayList<>();
+        int size = 1 + random.nextInt(300);
+        for (int i = 0; i < size; i++) {
+          pending.add(
+              workload("w" + i)
+                  .gpus(1)
+                  .priority(random.nextInt(3))
+                  .at(T0.plusSeconds(random.nextInt(50)))
+                  .duration(Duration.ofMinutes(1 + random.nextInt(10)))
+                  .pending(random.nextInt(4) == 0 ? 0 : random.nextInt(40_000)));
+        }
+        PendingOrder order = at(Duration.ofHours(3));
+        List<PendingWorkload> sorted = new ArrayList<>(pending);
+        order.sort(sorted, policy);
+        int count = random.nextInt(size + 2);
+        List<PendingWorkload> first = new ArrayList<>(pending);
+        order.sortFirst(first, policy, count);
+
+        int head = Math.min(count, size);
+        assertThat(first.subList(0, head)).isEqualTo(sorted.subList(0, head));
+        assertThat(new HashSet<>(first.subList(head, size)))
+            .isEqualTo(new HashSet<>(sorted.subList(head, size)));
+      }
+    }
   }
 }

@@ -25,9 +25,9 @@ class ReasonMemoTest {
     Workload first = workload("a").queue("vision").gpus(8).build();
     Workload second = workload("b").queue("vision").gpus(8).build();
 
-    assertThat(memo.quota(first, book, 0)).isEqualTo(PendingReasons.quota(first, book, 0));
-    assertThat(memo.quota(second, book, 1)).isEqualTo(PendingReasons.quota(second, book, 1));
-    assertThat(memo.quota(second, book, 2))
+    assertThat(memo.quota(first, book, 0).text()).isEqualTo(PendingReasons.quota(first, book, 0));
+    assertThat(memo.quota(second, book, 1).text()).isEqualTo(PendingReasons.quota(second, book, 1));
+    assertThat(memo.quota(second, book, 2).text())
         .isEqualTo(PendingReasons.quota(second, book, 2))
         .contains("; 2 jobs ahead in the queue");
   }
@@ -35,10 +35,10 @@ class ReasonMemoTest {
   @Test
   void aNewBookGetsNewTexts() {
     Workload big = workload("a").queue("vision").gpus(8).build();
-    String before = memo.quota(big, book, 0);
+    String before = memo.quota(big, book, 0).text();
     QuotaBook lent = book.plus("nlp", ResourceAmounts.gpus(6));
 
-    assertThat(memo.quota(big, lent, 0))
+    assertThat(memo.quota(big, lent, 0).text())
         .isNotEqualTo(before)
         .isEqualTo(PendingReasons.quota(big, lent, 0))
         .contains("lent to queue nlp");
@@ -54,9 +54,9 @@ class ReasonMemoTest {
         free.withAllocated(
             small, List.of(new PodAllocation("n1", small.pods().get(0), List.of(0))));
 
-    assertThat(memo.resources(wide, free))
+    assertThat(memo.resources(wide, free).text())
         .isEqualTo(PendingReasons.resources(wide, free.free(), free.widest()));
-    assertThat(memo.resources(wide, used))
+    assertThat(memo.resources(wide, used).text())
         .isEqualTo(PendingReasons.resources(wide, used.free(), used.widest()))
         .contains("largest free GPU block is 3 GPUs on node n1");
   }

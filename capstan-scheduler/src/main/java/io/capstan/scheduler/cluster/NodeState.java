@@ -75,6 +75,11 @@ public final class NodeState {
     return spec.memoryBytes() - usedMemoryBytes;
   }
 
+  /** Free thousandths summed over the devices. */
+  public long gpuFreeMilliTotal() {
+    return (long) gpuUsedMilli.length * PodDemand.WHOLE_GPU - usedGpuMilli;
+  }
+
   /** The most free thousandths of any one device; 0 without GPUs. */
   public int mostFreeGpuMilli() {
     int most = 0;
