@@ -27,8 +27,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The model server against its floor and a baseline, in one run: raw ONNX Runtime in-process (the
@@ -41,29 +43,54 @@ import java.util.function.Supplier;
  * -DskipTests compile exec:java -Dexec.mainClass=io.capstan.bench.ServingBench}.
  */
 public final class ServingBench {
-  private static final int[] LEVELS = {1, 8, 64};
+  private static final String HTTP = "capstan HTTP/JSON";
+  private static final String GRPC_LEAN = "capstan gRPC, lean client";
+  private static final String GRPC_STUB = "capstan gRPC, grpc-java stub";
+  private static final String INFER = "/inference.GRPCInferenceService/ModelInfer";
 
   private final Duration warmUp;
   private final Duration measured;
+  private final List<Integer> levels;
+  private final List<String> paths;
+  private final List<String> batching;
   private final Map<String, Map<Integer, Result>> rows = new LinkedHashMap<>();
 
-  private ServingBench(Duration warmUp, Duration measured) {
+  private ServingBench(
+      Duration warmUp,
+      Duration measured,
+      List<Integer> levels,
+      List<String> paths,
+      List<String> batching) {
     this.warmUp = warmUp;
     this.measured = measured;
+    this.levels = levels;
+    this.paths = paths;
+    this.batching = batching;
   }
 
+  /**
+   * Options besides the durations select a subset while iterating: {@code --models mlp,lcbench},
+   * {@code --paths raw,http,grpc,grpc-stub,flask}, {@code --batching on,off}, {@code --levels
+   * 1,8,64} (defaults: all).
+   */
   public static void main(String[] args) throws Exception {
     ServingBench bench =
         new ServingBench(
             Duration.ofMillis(CommandLine.intValue(args, "--warmup-ms", 1000)),
-            Duration.ofMillis(CommandLine.intValue(args, "--run-ms", 3000)));
+            Duration.ofMillis(CommandLine.intValue(args, "--run-ms", 3000)),
+            list(args, "--levels", "1,8,64").stream().map(Integer::valueOf).toList(),
+            list(args, "--paths", "raw,http,grpc,grpc-stub,flask"),
+            list(args, "--batching", "on,off"));
+    List<String> models = list(args, "--models", "mlp,lcbench");
     Path home = TrainedMlp.home();
     Path work = Files.createTempDirectory("capstan-serving-bench");
     TrainedMlp.train(home, work);
     ServingPayload mlp = TrainedMlp.payload();
     bench.warmJvm(mlp, work.resolve("output/model.onnx"));
-    bench.model(mlp, work.resolve("output/model.onnx"));
-    Path yahpo = yahpo();
+    if (models.contains("mlp")) {
+      bench.model(mlp, work.resolve("output/model.onnx"));
+    }
+    Path yahpo = models.contains("lcbench") ? yahpo() : null;
     if (yahpo != null) {
       float[] cont = {0.5f, 0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f, 0.7f};
       bench.model(
@@ -74,52 +101,83 @@ public final class ServingBench {
                   new Tensor("x_cont", DataType.FP32, new long[] {1, 8}, cont)),
               List.of("output")),
           yahpo);
-    } else {
+    } else if (models.contains("lcbench")) {
       System.out.println("(no shared/data/hpo/yahpo/lcbench/model.onnx: MLP only)");
     }
-    bench.flask(mlp, work.resolve("checkpoints/checkpoint.pt"), home);
-    bench.print(yahpo != null);
+    if (bench.paths.contains("flask")) {
+      bench.flask(mlp, work.resolve("checkpoints/checkpoint.pt"), home);
+    }
+    bench.print(models);
+  }
+
+  private static List<String> list(String[] args, String name, String fallback) {
+    return List.of(CommandLine.value(args, name, fallback).split(","));
   }
 
   private void model(ServingPayload payload, Path path) throws Exception {
-    try (OnnxModel raw = OnnxModel.load(path, new SessionSettings(1, 1))) {
-      measure(
-          payload.model() + " | raw ONNX Runtime (in-process) | -",
-          () -> () -> raw.run(payload.inputs(), payload.outputs()));
+    if (paths.contains("raw")) {
+      try (OnnxModel raw = OnnxModel.load(path, new SessionSettings(1, 1))) {
+        measure(
+            payload.model() + " | raw ONNX Runtime (in-process) | -",
+            () -> () -> raw.run(payload.inputs(), payload.outputs()));
+      }
     }
-    for (boolean batching : new boolean[] {true, false}) {
+    for (String mode : batching) {
       ServerOptions options =
           ServerOptions.of(List.of(new ModelSpec(payload.model(), 1, path)))
-              .withBatching(batching ? BatchingOptions.defaults() : BatchingOptions.disabled());
-      String mode = batching ? "on" : "off";
+              .withBatching(
+                  mode.equals("on") ? BatchingOptions.defaults() : BatchingOptions.disabled());
       try (ModelServer server =
           ModelServer.start(options, new PrintStream(OutputStream.nullOutputStream()))) {
-        byte[] json = payload.json();
-        String path1 = "/v2/models/" + payload.model() + "/infer";
+        servers(payload, mode, server);
+      }
+    }
+  }
+
+  /** The server's paths; every client thread has its own connection (or channel). */
+  private void servers(ServingPayload payload, String mode, ModelServer server) throws Exception {
+    String prefix = payload.model() + " | ";
+    if (paths.contains("http")) {
+      byte[] json = payload.json();
+      String infer = "/v2/models/" + payload.model() + "/infer";
+      measure(
+          prefix + HTTP + " | " + mode,
+          () -> new KeepAliveHttp("127.0.0.1", server.httpPort(), infer, json)::post);
+    }
+    ModelInferRequest request = payload.grpc();
+    if (paths.contains("grpc")) {
+      List<LeanGrpc> clients = new CopyOnWriteArrayList<>();
+      try {
         measure(
-            payload.model() + " | capstan HTTP/JSON | " + mode,
+            prefix + GRPC_LEAN + " | " + mode,
             () -> {
-              KeepAliveHttp client = new KeepAliveHttp("127.0.0.1", server.httpPort(), path1, json);
-              return client::post;
+              LeanGrpc client =
+                  new LeanGrpc("127.0.0.1", server.grpcPort(), INFER, request.toByteArray());
+              clients.add(client);
+              return client::call;
             });
-        // One connection per client thread, as the HTTP clients have.
-        List<ManagedChannel> channels = new java.util.concurrent.CopyOnWriteArrayList<>();
-        ModelInferRequest request = payload.grpc();
-        try {
-          measure(
-              payload.model() + " | capstan gRPC (raw contents) | " + mode,
-              () -> {
-                ManagedChannel channel =
-                    NettyChannelBuilder.forAddress("127.0.0.1", server.grpcPort())
-                        .usePlaintext()
-                        .build();
-                channels.add(channel);
-                var stub = GRPCInferenceServiceGrpc.newBlockingStub(channel);
-                return () -> stub.modelInfer(request);
-              });
-        } finally {
-          channels.forEach(ManagedChannel::shutdownNow);
+      } finally {
+        for (LeanGrpc client : clients) {
+          client.close();
         }
+      }
+    }
+    if (paths.contains("grpc-stub")) {
+      List<ManagedChannel> channels = new CopyOnWriteArrayList<>();
+      try {
+        measure(
+            prefix + GRPC_STUB + " | " + mode,
+            () -> {
+              ManagedChannel channel =
+                  NettyChannelBuilder.forAddress("127.0.0.1", server.grpcPort())
+                      .usePlaintext()
+                      .build();
+              channels.add(channel);
+              var stub = GRPCInferenceServiceGrpc.newBlockingStub(channel);
+              return () -> stub.modelInfer(request);
+            });
+      } finally {
+        channels.forEach(ManagedChannel::shutdownNow);
       }
     }
   }
@@ -167,17 +225,17 @@ public final class ServingBench {
   private void measure(String label, Supplier<Callable<?>> clients) throws Exception {
     LoadRun.run(8, clients, Duration.ZERO, warmUp.multipliedBy(2));
     Map<Integer, Result> results = new LinkedHashMap<>();
-    for (int level : LEVELS) {
+    for (int level : levels) {
       results.put(level, LoadRun.run(level, clients, warmUp, measured));
     }
     rows.put(label, results);
     System.out.println("measured " + label);
   }
 
-  private void print(boolean yahpo) {
+  private void print(List<String> models) {
     StringBuilder header = new StringBuilder("| model | path | batching |");
     StringBuilder rule = new StringBuilder("|---|---|---|");
-    for (int level : LEVELS) {
+    for (int level : levels) {
       header.append(String.format(" c=%d p50 us | p95 | p99 | req/s |", level));
       rule.append("---:|---:|---:|---:|");
     }
@@ -202,43 +260,49 @@ public final class ServingBench {
     System.out.println();
     System.out.println("| ratio | value | target |");
     System.out.println("|---|---:|---|");
-    for (String model : yahpo ? List.of("mlp", "lcbench") : List.of("mlp")) {
-      Result raw = get(model + " | raw ONNX Runtime (in-process) | -", 1);
-      for (String mode : List.of("on", "off")) {
-        ratio(
-            model + ": HTTP p50 - raw p50 at c=1, batching " + mode + " (us)",
-            get(model + " | capstan HTTP/JSON | " + mode, 1).p50() - raw.p50(),
-            "<= 100");
-        ratio(
-            model + ": gRPC p50 - raw p50 at c=1, batching " + mode + " (us)",
-            get(model + " | capstan gRPC (raw contents) | " + mode, 1).p50() - raw.p50(),
-            "<= 60");
+    for (String model : models) {
+      String raw = model + " | raw ONNX Runtime (in-process) | -";
+      for (String mode : batching) {
+        for (String path : List.of(HTTP, GRPC_LEAN, GRPC_STUB)) {
+          ratio(
+              model + ": " + path + " p50 - raw p50 at c=1, batching " + mode + " (us)",
+              get(model + " | " + path + " | " + mode, 1, Result::p50) - get(raw, 1, Result::p50),
+              path.equals(HTTP) ? "<= 100" : "<= 60");
+        }
       }
-      for (String path : List.of("capstan HTTP/JSON", "capstan gRPC (raw contents)")) {
-        Result on = get(model + " | " + path + " | on", 64);
-        Result off = get(model + " | " + path + " | off", 64);
+      for (String path : List.of(HTTP, GRPC_LEAN, GRPC_STUB)) {
+        String on = model + " | " + path + " | on";
+        String off = model + " | " + path + " | off";
         ratio(
             model + ": " + path + " c=64 req/s batching on / off",
-            on.perSecond() / off.perSecond(),
+            get(on, 64, Result::perSecond) / get(off, 64, Result::perSecond),
             ">= 3");
-        ratio(model + ": " + path + " c=64 p95 batching on / off", on.p95() / off.p95(), "<= 1");
+        ratio(
+            model + ": " + path + " c=64 p95 batching on / off",
+            get(on, 64, Result::p95) / get(off, 64, Result::p95),
+            "<= 1");
       }
     }
-    for (int level : LEVELS) {
+    for (int level : levels) {
       ratio(
           "mlp: capstan HTTP (batching on) / Flask req/s at c=" + level,
-          get("mlp | capstan HTTP/JSON | on", level).perSecond()
-              / get("mlp | Python Flask + PyTorch | -", level).perSecond(),
+          get("mlp | " + HTTP + " | on", level, Result::perSecond)
+              / get("mlp | Python Flask + PyTorch | -", level, Result::perSecond),
           ">= 10");
     }
   }
 
-  private Result get(String label, int level) {
-    return rows.get(label).get(level);
+  /** A figure of a measured cell; NaN (and no ratio printed) when the cell was not measured. */
+  private double get(String label, int level, ToDoubleFunction<Result> figure) {
+    Map<Integer, Result> results = rows.get(label);
+    Result result = results == null ? null : results.get(level);
+    return result == null ? Double.NaN : figure.applyAsDouble(result);
   }
 
   private static void ratio(String what, double value, String target) {
-    System.out.printf(Locale.ROOT, "| %s | %.2f | %s |%n", what, value, target);
+    if (!Double.isNaN(value)) {
+      System.out.printf(Locale.ROOT, "| %s | %.2f | %s |%n", what, value, target);
+    }
   }
 
   private static Path yahpo() {

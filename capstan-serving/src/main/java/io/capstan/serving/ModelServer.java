@@ -35,18 +35,27 @@ public final class ModelServer implements AutoCloseable {
       throws IOException, InterruptedException {
     this.options = options;
     this.log = log;
+    NettyTransport transport = NettyTransport.choose(options.nio());
     this.http =
-        new HttpFrontend(service, options.host(), options.httpPort(), options.maxRequestBytes());
+        new HttpFrontend(
+            service, transport, options.host(), options.httpPort(), options.maxRequestBytes());
     try {
       this.grpc =
-          new GrpcFrontend(service, options.host(), options.grpcPort(), options.maxRequestBytes());
+          new GrpcFrontend(
+              service, transport, options.host(), options.grpcPort(), options.maxRequestBytes());
     } catch (IOException | RuntimeException e) {
       http.close();
       throw e;
     }
     log.printf(
-        "model server listening on %s: http %d, grpc %d%n",
-        options.host(), http.port(), grpc.port());
+        "model server listening on %s: http %d, grpc %d (%s transport%s)%n",
+        options.host(),
+        http.port(),
+        grpc.port(),
+        transport.name(),
+        options.nio() || transport.name().equals("epoll")
+            ? ""
+            : "; epoll unavailable: " + NettyTransport.epollUnavailableReason());
   }
 
   /** Listens and loads every model; the caller closes it. */

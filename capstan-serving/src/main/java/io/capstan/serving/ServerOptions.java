@@ -13,6 +13,7 @@ import java.util.List;
  * Everything a model server is started with (see {@link ServerOptionsParser} for the flags).
  *
  * @param portsFile where to write {@code http=PORT\ngrpc=PORT\n} once both listen; may be null
+ * @param nio listen on Netty's NIO transport even where native epoll is available
  */
 public record ServerOptions(
     List<ModelSpec> models,
@@ -23,7 +24,8 @@ public record ServerOptions(
     BatchingOptions batching,
     SessionSettings session,
     Duration drainTimeout,
-    int maxRequestBytes) {
+    int maxRequestBytes,
+    boolean nio) {
   public static final int DEFAULT_MAX_REQUEST_BYTES = 64 * 1024 * 1024;
   public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
 
@@ -49,7 +51,8 @@ public record ServerOptions(
         BatchingOptions.defaults(),
         new SessionSettings(1, 1),
         DEFAULT_DRAIN_TIMEOUT,
-        DEFAULT_MAX_REQUEST_BYTES);
+        DEFAULT_MAX_REQUEST_BYTES,
+        false);
   }
 
   public ServerOptions withBatching(BatchingOptions batching) {
@@ -62,7 +65,8 @@ public record ServerOptions(
         batching,
         session,
         drainTimeout,
-        maxRequestBytes);
+        maxRequestBytes,
+        nio);
   }
 
   public ServerOptions withMaxRequestBytes(int maxRequestBytes) {
@@ -75,7 +79,8 @@ public record ServerOptions(
         batching,
         session,
         drainTimeout,
-        maxRequestBytes);
+        maxRequestBytes,
+        nio);
   }
 
   public ServerOptions withDrainTimeout(Duration drainTimeout) {
@@ -88,6 +93,7 @@ public record ServerOptions(
         batching,
         session,
         drainTimeout,
-        maxRequestBytes);
+        maxRequestBytes,
+        nio);
   }
 }

@@ -19,7 +19,7 @@ public final class ServerOptionsParser {
         [--host 127.0.0.1] [--http-port 8080] [--grpc-port 8081] [--ports-file FILE]
         [--max-batch-size 32 | --no-batching] [--max-queue-delay-us 500]
         [--preferred-batch-size N ...] [--intra-op-threads 1] [--inter-op-threads 1]
-        [--drain-timeout 30] [--max-request-bytes 67108864]""";
+        [--drain-timeout 30] [--max-request-bytes 67108864] [--nio]""";
 
   private ServerOptionsParser() {}
 
@@ -37,6 +37,7 @@ public final class ServerOptionsParser {
     long drain = ServerOptions.DEFAULT_DRAIN_TIMEOUT.toSeconds();
     int maxBytes = ServerOptions.DEFAULT_MAX_REQUEST_BYTES;
     boolean noBatching = false;
+    boolean nio = false;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String flag = arg;
@@ -48,6 +49,10 @@ public final class ServerOptionsParser {
       }
       if (flag.equals("--no-batching")) {
         noBatching = true;
+        continue;
+      }
+      if (flag.equals("--nio")) {
+        nio = true;
         continue;
       }
       if (!flag.startsWith("--")) {
@@ -89,7 +94,8 @@ public final class ServerOptionsParser {
         batching,
         new SessionSettings(intra, inter),
         Duration.ofSeconds(drain),
-        maxBytes);
+        maxBytes,
+        nio);
   }
 
   private static ModelSpec model(String value) {

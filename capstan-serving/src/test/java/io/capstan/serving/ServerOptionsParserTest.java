@@ -87,6 +87,12 @@ class ServerOptionsParserTest {
   }
 
   @Test
+  void epollUnlessNioIsAsked() {
+    assertThat(ServerOptionsParser.parse("--model", "a=/a").nio()).isFalse();
+    assertThat(ServerOptionsParser.parse("--model", "a=/a", "--nio").nio()).isTrue();
+  }
+
+  @Test
   void badArgumentsNameTheFlag() {
     assertBad(List.of(), "--model: expected at least one");
     assertBad(List.of("--model", "a"), "--model: expected NAME:VERSION=PATH");

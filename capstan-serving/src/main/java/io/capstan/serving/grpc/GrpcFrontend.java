@@ -1,6 +1,7 @@
 package io.capstan.serving.grpc;
 
 import io.capstan.serving.ModelService;
+import io.capstan.serving.NettyTransport;
 import io.capstan.serving.grpc.v2.GRPCInferenceServiceGrpc;
 import io.grpc.MethodDescriptor;
 import io.grpc.Server;
@@ -9,7 +10,7 @@ import io.grpc.Status;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
-import java.io.ByteArrayInputStream;
+import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -22,18 +23,39 @@ import java.util.function.BiConsumer;
  * parsed by the service itself, so malformed protobuf is INVALID_ARGUMENT, not UNKNOWN.
  */
 public final class GrpcFrontend implements AutoCloseable {
+  private final EventLoopGroup boss;
+  private final EventLoopGroup workers;
   private final Server server;
 
-  /** Binds {@code host:port} (0: a free port) and starts answering. */
-  public GrpcFrontend(ModelService service, String host, int port, int maxRequestBytes)
+  /**
+   * Binds {@code host:port} (0: a free port) and starts answering, on event loops of its own (not
+   * grpc-java's default ones, which gRPC clients in the same process would share).
+   */
+  public GrpcFrontend(
+      ModelService service, NettyTransport transport, String host, int port, int maxRequestBytes)
       throws IOException {
-    this.server =
-        NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
-            .directExecutor()
-            .maxInboundMessageSize(maxRequestBytes)
-            .addService(definition(new InferenceGrpcService(service)))
-            .build()
-            .start();
+    this.boss = transport.group(1);
+    this.workers = transport.group(Runtime.getRuntime().availableProcessors());
+    try {
+      this.server =
+          NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
+              .channelType(transport.serverChannel())
+              .bossEventLoopGroup(boss)
+              .workerEventLoopGroup(workers)
+              .directExecutor()
+              .maxInboundMessageSize(maxRequestBytes)
+              .addService(definition(new InferenceGrpcService(service)))
+              .build()
+              .start();
+    } catch (IOException | RuntimeException e) {
+      shutdownLoops();
+      throw e;
+    }
+  }
+
+  private void shutdownLoops() {
+    boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+    workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
   }
 
   private static ServerServiceDefinition definition(InferenceGrpcService service) {
@@ -52,23 +74,23 @@ public final class GrpcFrontend implements AutoCloseable {
       ServerServiceDefinition.Builder builder,
       MethodDescriptor<Q, R> method,
       BiConsumer<Q, StreamObserver<R>> implementation) {
-    MethodDescriptor<byte[], R> bytes =
-        method.toBuilder(RawBytes.INSTANCE, method.getResponseMarshaller()).build();
+    MethodDescriptor<Parsed<Q>, R> checked =
+        method.toBuilder(
+                Parsed.marshaller(method.getRequestMarshaller()), method.getResponseMarshaller())
+            .build();
     builder.addMethod(
-        bytes,
+        checked,
         ServerCalls.asyncUnaryCall(
-            (byte[] body, StreamObserver<R> response) -> {
-              Q request;
-              try {
-                request = method.parseRequest(new ByteArrayInputStream(body));
-              } catch (RuntimeException e) {
+            (Parsed<Q> request, StreamObserver<R> response) -> {
+              if (request.error() != null) {
                 response.onError(
                     Status.INVALID_ARGUMENT
                         .withDescription("malformed protobuf for " + method.getBareMethodName())
+                        .withCause(request.error())
                         .asRuntimeException());
                 return;
               }
-              implementation.accept(request, response);
+              implementation.accept(request.message(), response);
             }));
   }
 
@@ -96,5 +118,6 @@ public final class GrpcFrontend implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    shutdownLoops();
   }
 }

@@ -1,6 +1,7 @@
 package io.capstan.serving.grpc;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import io.capstan.serving.ServingException;
 import io.capstan.serving.grpc.v2.InferTensorContents;
 import io.capstan.serving.grpc.v2.ModelInferRequest;
@@ -183,7 +184,7 @@ final class ProtoTensors {
       case INT16 -> buf.asShortBuffer().put((short[]) tensor.data());
       case BOOL, UINT8, INT8 -> buf.put((byte[]) tensor.data());
     }
-    return ByteString.copyFrom(buf.array());
+    return UnsafeByteOperations.unsafeWrap(buf.array()); // a fresh array nothing else holds
   }
 
   private static void contents(InferTensorContents.Builder c, Tensor tensor) {

@@ -2,6 +2,7 @@ package io.capstan.serving.http;
 
 import io.capstan.serving.ErrorKind;
 import io.capstan.serving.ModelService;
+import io.capstan.serving.NettyTransport;
 import io.capstan.serving.ServingException;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -10,10 +11,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -26,19 +24,20 @@ import java.util.concurrent.TimeUnit;
  * the event loop that read it.
  */
 public final class HttpFrontend implements AutoCloseable {
-  private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-  private final EventLoopGroup workers =
-      new MultiThreadIoEventLoopGroup(
-          Runtime.getRuntime().availableProcessors(), NioIoHandler.newFactory());
+  private final EventLoopGroup boss;
+  private final EventLoopGroup workers;
   private final Channel channel;
 
   /** Binds {@code host:port} (0: a free port) and starts answering. */
-  public HttpFrontend(ModelService service, String host, int port, int maxRequestBytes)
+  public HttpFrontend(
+      ModelService service, NettyTransport transport, String host, int port, int maxRequestBytes)
       throws InterruptedException {
+    this.boss = transport.group(1);
+    this.workers = transport.group(Runtime.getRuntime().availableProcessors());
     ServerBootstrap bootstrap =
         new ServerBootstrap()
             .group(boss, workers)
-            .channel(NioServerSocketChannel.class)
+            .channel(transport.serverChannel())
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childHandler(
                 new ChannelInitializer<SocketChannel>() {
@@ -51,7 +50,13 @@ public final class HttpFrontend implements AutoCloseable {
                         .addLast(new V2HttpHandler(service));
                   }
                 });
-    this.channel = bootstrap.bind(host, port).sync().channel();
+    try {
+      this.channel = bootstrap.bind(host, port).sync().channel();
+    } catch (InterruptedException | RuntimeException e) {
+      boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      throw e;
+    }
   }
 
   public int port() {

@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 
-/** A marshaller that passes a message's bytes through, for the service to parse itself. */
+/** A marshaller that passes a message's bytes through: sends malformed protobuf in tests. */
 enum RawBytes implements MethodDescriptor.Marshaller<byte[]> {
   INSTANCE;
 
