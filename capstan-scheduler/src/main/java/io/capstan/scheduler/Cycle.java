@@ -19,19 +19,6 @@ import java.util.TreeMap;
  * backfill, wait for terminating work, or preempt; a reason for everything not admitted.
  */
 final class Cycle {
-  /**
-   * How many candidates of each queue a cycle considers in full, in the queue's order; the rest get
-   * a reason from the cycle's final quota and free resources, and are considered once they move up
-   * (decision 48, as Slurm's limits on the jobs tested per partition and cycle).
-   */
-  static final int QUEUE_DEPTH = 500;
-
-  /**
-   * How many preemption searches of one queue may fail in a cycle; its later candidates then do not
-   * search until a later cycle (decision 48).
-   */
-  static final int FAILED_SEARCHES_PER_QUEUE = 4;
-
   private final SchedulerConfig config;
   private final NeverFits neverFits;
   private NeverFits.Cluster emptyCluster;
@@ -105,7 +92,8 @@ final class Cycle {
     Map<String, List<PendingWorkload>> considered = new TreeMap<>();
     ordered.forEach(
         (queue, pending) ->
-            considered.put(queue, pending.subList(0, Math.min(QUEUE_DEPTH, pending.size()))));
+            considered.put(
+                queue, pending.subList(0, Math.min(config.queueDepth(), pending.size()))));
     FairShare candidates = new FairShare(considered, order);
     for (Optional<PendingWorkload> next = candidates.next(working.book());
         next.isPresent();
@@ -120,12 +108,12 @@ final class Cycle {
             working.book(),
             working.free(),
             config.backfill() ? null : head,
-            QUEUE_DEPTH);
+            config.queueDepth());
     List<List<PendingWorkload>> deferred = new ArrayList<>();
     ordered.forEach(
         (queue, pending) -> {
-          if (pending.size() > QUEUE_DEPTH) {
-            deferred.add(pending.subList(QUEUE_DEPTH, pending.size()));
+          if (pending.size() > config.queueDepth()) {
+            deferred.add(pending.subList(config.queueDepth(), pending.size()));
           }
         });
     return new CycleResult(
@@ -168,7 +156,7 @@ final class Cycle {
     }
     byQueue.forEach(
         (queue, pending) ->
-            order.sortFirst(pending, state.queues().get(queue).policy(), QUEUE_DEPTH));
+            order.sortFirst(pending, state.queues().get(queue).policy(), config.queueDepth()));
     return new TreeMap<>(byQueue);
   }
 
@@ -300,7 +288,7 @@ final class Cycle {
             candidate.priority(),
             PendingOrder.lasLevel(pending.attainedGpuSeconds()));
     if (noPlan.contains(kind, candidate.pods())
-        || failedSearches.getOrDefault(candidate.queue(), 0) >= FAILED_SEARCHES_PER_QUEUE) {
+        || failedSearches.getOrDefault(candidate.queue(), 0) >= config.failedSearchesPerQueue()) {
       return false;
     }
     Optional<PreemptionPlanner.Plan> plan = planner.plan(pending, future, victims, budget, now);

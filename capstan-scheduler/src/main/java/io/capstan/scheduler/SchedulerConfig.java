@@ -17,15 +17,28 @@ import java.time.Duration;
  *     current wait exceeds both {@code starvationAge} and this many times its run time so far
  *     (Tiresias' STARVELIMIT: the threshold is relative, so starvation prevention does not turn
  *     every policy into FIFO when the cluster is loaded)
+ * @param queueDepth how many candidates of each queue a cycle considers in full, in the queue's
+ *     order; the rest get a reason from the cycle's final quota and free resources and are
+ *     considered once they move up (decision 48)
+ * @param failedSearchesPerQueue how many preemption searches of one queue may fail in a cycle
+ *     before its later candidates leave searching to a later cycle (decision 48)
  */
 public record SchedulerConfig(
     GangPlacer placer,
     Duration starvationAge,
     boolean backfill,
     int maxPreemptionsPerCycle,
-    double starvationFactor) {
+    double starvationFactor,
+    int queueDepth,
+    int failedSearchesPerQueue) {
   /** Starvation prevention waits four times a workload's run time, but at least the age. */
   public static final double DEFAULT_STARVATION_FACTOR = 4;
+
+  /** A cycle considers the first 500 candidates of each queue in full (decision 48). */
+  public static final int DEFAULT_QUEUE_DEPTH = 500;
+
+  /** Four failed preemption searches of a queue end its searching for the cycle (decision 48). */
+  public static final int DEFAULT_FAILED_SEARCHES_PER_QUEUE = 4;
 
   public SchedulerConfig {
     requireNonNull(placer, "placer is null");
@@ -42,6 +55,31 @@ public record SchedulerConfig(
       throw new IllegalArgumentException(
           "Expected a finite non-negative starvationFactor, but was " + starvationFactor);
     }
+    if (queueDepth < 1) {
+      throw new IllegalArgumentException(
+          "Expected a queueDepth of at least 1, but was " + queueDepth);
+    }
+    if (failedSearchesPerQueue < 1) {
+      throw new IllegalArgumentException(
+          "Expected failedSearchesPerQueue to be at least 1, but was " + failedSearchesPerQueue);
+    }
+  }
+
+  /** With the default bounds of a cycle's work. */
+  public SchedulerConfig(
+      GangPlacer placer,
+      Duration starvationAge,
+      boolean backfill,
+      int maxPreemptionsPerCycle,
+      double starvationFactor) {
+    this(
+        placer,
+        starvationAge,
+        backfill,
+        maxPreemptionsPerCycle,
+        starvationFactor,
+        DEFAULT_QUEUE_DEPTH,
+        DEFAULT_FAILED_SEARCHES_PER_QUEUE);
   }
 
   /** With the default starvation factor. */

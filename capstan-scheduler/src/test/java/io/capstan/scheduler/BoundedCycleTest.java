@@ -23,7 +23,7 @@ class BoundedCycleTest {
   void pastTheQueueDepthAJobGetsATrueReasonAndStartsOnceItMovesUp() {
     TestingCluster cluster = new TestingCluster(List.of(node("n1", 8)), List.of(queue("q", 8)));
     cluster.start(workload("top").queue("q").gpus(8).priority(1000).build(), minutes(0));
-    int waiting = Cycle.QUEUE_DEPTH + 100;
+    int waiting = SchedulerConfig.DEFAULT_QUEUE_DEPTH + 100;
     for (int i = 0; i < waiting; i++) {
       cluster.submit(workload(String.format("g%04d", i)).queue("q").gpus(1).at(minutes(1)).build());
     }
@@ -103,7 +103,7 @@ class BoundedCycleTest {
     for (int i = 0; i < 8; i++) {
       cluster.startOn(workload("low" + i).queue("q").gpus(1).build(), "n1", minutes(0), false);
     }
-    for (int i = 0; i < Cycle.FAILED_SEARCHES_PER_QUEUE; i++) {
+    for (int i = 0; i < SchedulerConfig.DEFAULT_FAILED_SEARCHES_PER_QUEUE; i++) {
       cluster.submit(
           workload("gang" + i)
               .queue("q")

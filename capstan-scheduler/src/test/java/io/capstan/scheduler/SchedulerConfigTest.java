@@ -12,7 +12,8 @@ class SchedulerConfigTest {
     TestingFirstFitPlacer placer = new TestingFirstFitPlacer();
     assertThat(SchedulerConfig.defaults(placer))
         .isEqualTo(new SchedulerConfig(placer, Duration.ofHours(1), true, 16))
-        .isEqualTo(new SchedulerConfig(placer, Duration.ofHours(1), true, 16, 4));
+        .isEqualTo(new SchedulerConfig(placer, Duration.ofHours(1), true, 16, 4))
+        .isEqualTo(new SchedulerConfig(placer, Duration.ofHours(1), true, 16, 4, 500, 4));
   }
 
   @Test
@@ -26,5 +27,9 @@ class SchedulerConfigTest {
         .hasMessage("Expected a finite non-negative starvationFactor, but was -1.0");
     assertThatThrownBy(() -> new SchedulerConfig(placer, Duration.ofHours(1), true, 16, Double.NaN))
         .hasMessage("Expected a finite non-negative starvationFactor, but was NaN");
+    assertThatThrownBy(() -> new SchedulerConfig(placer, Duration.ofHours(1), true, 16, 4, 0, 4))
+        .hasMessage("Expected a queueDepth of at least 1, but was 0");
+    assertThatThrownBy(() -> new SchedulerConfig(placer, Duration.ofHours(1), true, 16, 4, 500, 0))
+        .hasMessage("Expected failedSearchesPerQueue to be at least 1, but was 0");
   }
 }
