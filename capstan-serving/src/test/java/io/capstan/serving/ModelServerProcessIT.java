@@ -30,9 +30,14 @@ class ModelServerProcessIT {
   @TempDir Path dir;
 
   private Process start(Path log, String... args) throws IOException {
+    return start(log, List.of(), args);
+  }
+
+  private Process start(Path log, List<String> jvmOptions, String... args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Djava.io.tmpdir=" + dir);
+    command.addAll(jvmOptions);
     command.add("-jar");
     command.add(jar().toString());
     command.addAll(List.of(args));
@@ -115,6 +120,36 @@ class ModelServerProcessIT {
           .contains("on CPU")
           .contains("model server draining")
           .contains("model server stopped");
+    } finally {
+      process.destroyForcibly();
+    }
+  }
+
+  /**
+   * ONNX Runtime recurses over the command line while it starts; on the JVM's default 1 MiB main
+   * thread stack a command line of 6,000 characters killed the process with SIGSEGV.
+   */
+  @Test
+  void aLongCommandLineDoesNotCrashOnnxRuntime() throws Exception {
+    Path log = dir.resolve("long.log");
+    Process process =
+        start(
+            log,
+            List.of("-Dcapstan.padding=" + "x".repeat(40_000)),
+            "--model",
+            "mlp=" + TestingModels.mlp(),
+            "--http-port",
+            "0",
+            "--grpc-port",
+            "0");
+    try {
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  !process.isAlive()
+                      || Files.readString(log).contains("model server ready: 1 model version"));
+      assertThat(process.isAlive()).as(Files.readString(log)).isTrue();
     } finally {
       process.destroyForcibly();
     }

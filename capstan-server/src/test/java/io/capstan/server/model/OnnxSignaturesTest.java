@@ -3,11 +3,11 @@ package io.capstan.server.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ai.onnxruntime.OrtEnvironment;
 import io.capstan.api.error.CapstanException;
 import io.capstan.api.error.ErrorCode;
 import io.capstan.api.model.ModelSignature;
 import io.capstan.api.model.TensorSpec;
+import io.capstan.serving.model.OnnxEnvironment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Signatures read by real ONNX Runtime from a real PyTorch export. */
 class OnnxSignaturesTest {
-  private final OnnxSignatures signatures = new OnnxSignatures(OrtEnvironment.getEnvironment());
+  private final OnnxSignatures signatures = new OnnxSignatures(OnnxEnvironment.get());
 
   @Test
   void readsNamesTypesAndShapesWithDynamicDimensionsAsMinusOne() {

@@ -47,7 +47,7 @@ public final class OnnxModel implements AutoCloseable {
 
   /** Loads {@code path}; fails with a message naming the file and the reason. */
   public static OnnxModel load(Path path, SessionSettings settings) {
-    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    OrtEnvironment env = OnnxEnvironment.get();
     ExecutionProvider provider =
         ExecutionProvider.preferred(OrtEnvironment.getAvailableProviders());
     try {
