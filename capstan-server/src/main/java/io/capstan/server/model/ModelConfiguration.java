@@ -4,7 +4,6 @@ import io.capstan.server.artifact.ArtifactStore;
 import io.capstan.server.job.JobDirectories;
 import io.capstan.server.job.JobStore;
 import io.capstan.server.job.SucceededJobListener;
-import io.capstan.serving.model.OnnxEnvironment;
 import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -24,7 +23,7 @@ class ModelConfiguration {
   ModelRegistry modelRegistry(
       ModelStore store, ArtifactStore artifacts, Clock clock, ModelsConfig config) {
     // ONNX Runtime has one environment per process; it only reads signatures here.
-    OnnxSignatures signatures = new OnnxSignatures(OnnxEnvironment.get());
+    OnnxSignatures signatures = new OnnxSignatures(OnnxSignatures.environment());
     return new ModelRegistry(store, artifacts, signatures, clock, config);
   }
 

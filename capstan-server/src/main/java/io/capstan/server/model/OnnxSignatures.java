@@ -20,6 +20,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 /**
  * Reads a model's signature by loading it with ONNX Runtime: a file ONNX Runtime cannot load is not
@@ -32,6 +34,25 @@ public final class OnnxSignatures {
 
   public OnnxSignatures(OrtEnvironment environment) {
     this.environment = requireNonNull(environment, "environment is null");
+  }
+
+  /**
+   * ONNX Runtime's environment, created on a thread with a large stack: ONNX Runtime 1.29 recurses
+   * over the process's command line while it starts (about 170 bytes of stack per character), which
+   * overflows the JVM's default 1 MiB main thread with a long class path or many options. The model
+   * server does the same in {@code io.capstan.serving.model.OnnxEnvironment}.
+   */
+  public static OrtEnvironment environment() {
+    FutureTask<OrtEnvironment> task = new FutureTask<>(OrtEnvironment::getEnvironment);
+    new Thread(null, task, "onnxruntime-init", 512L << 20).start();
+    try {
+      return task.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while starting ONNX Runtime", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("ONNX Runtime did not start: " + e.getCause(), e.getCause());
+    }
   }
 
   /**

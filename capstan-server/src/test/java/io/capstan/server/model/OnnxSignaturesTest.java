@@ -7,7 +7,6 @@ import io.capstan.api.error.CapstanException;
 import io.capstan.api.error.ErrorCode;
 import io.capstan.api.model.ModelSignature;
 import io.capstan.api.model.TensorSpec;
-import io.capstan.serving.model.OnnxEnvironment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Signatures read by real ONNX Runtime from a real PyTorch export. */
 class OnnxSignaturesTest {
-  private final OnnxSignatures signatures = new OnnxSignatures(OnnxEnvironment.get());
+  private final OnnxSignatures signatures = new OnnxSignatures(OnnxSignatures.environment());
 
   @Test
   void readsNamesTypesAndShapesWithDynamicDimensionsAsMinusOne() {

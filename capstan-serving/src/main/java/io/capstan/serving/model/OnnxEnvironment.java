@@ -1,7 +1,8 @@
 package io.capstan.serving.model;
 
 import ai.onnxruntime.OrtEnvironment;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 /**
  * The process's one ONNX Runtime environment, created on a thread with a large stack. ONNX Runtime
@@ -27,40 +28,19 @@ public final class OnnxEnvironment {
   }
 
   /**
-   * Runs on the calling thread during {@code Holder}'s initialization; the lambda it starts must
-   * not belong to {@code Holder}, or the new thread would wait for that initialization to end.
+   * Runs on the calling thread during {@code Holder}'s initialization; the task it starts must not
+   * belong to {@code Holder}, or the new thread would wait for that initialization to end.
    */
   private static OrtEnvironment create() {
-    AtomicReference<Object> created = new AtomicReference<>();
-    Thread init =
-        new Thread(
-            null,
-            () -> {
-              try {
-                created.set(OrtEnvironment.getEnvironment());
-              } catch (Throwable e) { // handed over to the calling thread below
-                created.set(e);
-              }
-            },
-            "onnxruntime-init",
-            INIT_STACK_BYTES);
-    init.start();
+    FutureTask<OrtEnvironment> task = new FutureTask<>(OrtEnvironment::getEnvironment);
+    new Thread(null, task, "onnxruntime-init", INIT_STACK_BYTES).start();
     try {
-      init.join();
+      return task.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while starting ONNX Runtime", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("ONNX Runtime did not start: " + e.getCause(), e.getCause());
     }
-    if (created.get() instanceof OrtEnvironment environment) {
-      return environment;
-    }
-    Throwable error = (Throwable) created.get();
-    if (error instanceof RuntimeException runtime) {
-      throw runtime;
-    }
-    if (error instanceof Error fatal) {
-      throw fatal;
-    }
-    throw new IllegalStateException("ONNX Runtime did not start: " + error, error);
   }
 }
