@@ -3,10 +3,10 @@ package io.capstan.serving.http;
 import io.capstan.serving.ErrorKind;
 import io.capstan.serving.ModelService;
 import io.capstan.serving.ServingException;
+import io.capstan.serving.model.InferenceRequest;
 import io.capstan.serving.model.ServedModel;
 import io.capstan.serving.model.TensorSpec;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufInputStream;
 import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -21,6 +21,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.core.JsonGenerator;
 
@@ -65,7 +66,7 @@ final class V2HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
           keepAlive);
       return;
     }
-    List<String> parts = List.of(path.replaceAll("^/+|/+$", "").split("/+"));
+    List<String> parts = segments(path);
     if (parts.isEmpty() || !parts.get(0).equals("v2")) {
       throw notFound(path);
     }
@@ -163,8 +164,7 @@ final class V2HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             PROTOCOL,
             model -> {
               used[0] = model;
-              var parsed =
-                  JsonInference.read((java.io.InputStream) new ByteBufInputStream(content));
+              var parsed = read(content);
               id[0] = parsed.id();
               return parsed;
             });
@@ -190,6 +190,33 @@ final class V2HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
           }
           send(ctx, response, keepAlive);
         });
+  }
+
+  /** Parses the body from its backing array, or from a copy of a direct buffer. */
+  private static InferenceRequest read(ByteBuf content) {
+    int length = content.readableBytes();
+    if (content.hasArray()) {
+      return JsonInference.read(
+          content.array(), content.arrayOffset() + content.readerIndex(), length);
+    }
+    byte[] copy = new byte[length];
+    content.getBytes(content.readerIndex(), copy);
+    return JsonInference.read(copy, 0, length);
+  }
+
+  /** The path's non-empty segments: {@code /v2//models/m/} is {@code [v2, models, m]}. */
+  static List<String> segments(String path) {
+    List<String> parts = new ArrayList<>(6);
+    int start = 0;
+    for (int i = 0; i <= path.length(); i++) {
+      if (i == path.length() || path.charAt(i) == '/') {
+        if (i > start) {
+          parts.add(path.substring(start, i));
+        }
+        start = i + 1;
+      }
+    }
+    return parts;
   }
 
   private void serverMetadata(JsonGenerator g) {

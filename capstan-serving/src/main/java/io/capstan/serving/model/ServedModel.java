@@ -21,6 +21,7 @@ public final class ServedModel implements AutoCloseable {
   private final OnnxModel model;
   private final InferenceExecutor executor;
   private final boolean batched;
+  private final List<String> outputNames;
 
   public ServedModel(
       ModelSpec spec,
@@ -30,6 +31,7 @@ public final class ServedModel implements AutoCloseable {
     this.spec = requireNonNull(spec, "spec is null");
     this.model = requireNonNull(model, "model is null");
     this.batched = batched;
+    this.outputNames = names(model.outputs());
     this.executor = executorFactory.apply(this);
   }
 
@@ -132,14 +134,13 @@ public final class ServedModel implements AutoCloseable {
   }
 
   private List<String> outputNames(List<String> requested) {
-    List<String> all = names(model.outputs());
     if (requested.isEmpty()) {
-      return all;
+      return outputNames;
     }
     for (String name : requested) {
-      if (!all.contains(name)) {
+      if (!outputNames.contains(name)) {
         throw ServingException.badRequest(
-            "unknown output '" + name + "'; the model's outputs are " + all);
+            "unknown output '" + name + "'; the model's outputs are " + outputNames);
       }
     }
     return requested;

@@ -8,7 +8,6 @@ import io.capstan.serving.model.DataType;
 import io.capstan.serving.model.InferenceRequest;
 import io.capstan.serving.model.InferenceResult;
 import io.capstan.serving.model.Tensor;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -16,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 class JsonInferenceTest {
   private static InferenceRequest read(String json) {
-    return JsonInference.read(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)));
+    byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+    return JsonInference.read(bytes, 0, bytes.length);
   }
 
   private static Tensor input(String datatype, String shape, String data) {
