@@ -36,8 +36,9 @@ import java.util.function.ToDoubleFunction;
  * The model server against its floor and a baseline, in one run: raw ONNX Runtime in-process (the
  * floor), capstan's model server over HTTP and gRPC on loopback with dynamic batching on and off,
  * and a Python Flask + PyTorch service (bench/python/flask_serving.py), at concurrency 1, 8 and 64,
- * one row per request. Models: the tiny MLP of examples/pytorch-ddp/train.py (trained here) and the
- * YAHPO lcbench surrogate from shared/data when present.
+ * one row per request. Models: the tiny MLP of examples/pytorch-ddp/train.py (trained here), the
+ * YAHPO lcbench surrogate from shared/data when present, and a production-size ranking tower
+ * ({@link RankerModel}).
  *
  * <p>Run from the repository root (see docs/benchmarks.md): {@code ./mvnw -q -pl bench -am
  * -DskipTests compile exec:java -Dexec.mainClass=io.capstan.bench.ServingBench}.
@@ -69,9 +70,9 @@ public final class ServingBench {
   }
 
   /**
-   * Options besides the durations select a subset while iterating: {@code --models mlp,lcbench},
-   * {@code --paths raw,http,grpc,grpc-stub,flask}, {@code --batching on,off}, {@code --levels
-   * 1,8,64} (defaults: all).
+   * Options besides the durations select a subset while iterating: {@code --models
+   * mlp,lcbench,ranker}, {@code --paths raw,http,grpc,grpc-stub,flask}, {@code --batching on,off},
+   * {@code --levels 1,8,64} (defaults: all).
    */
   public static void main(String[] args) throws Exception {
     ServingBench bench =
@@ -81,7 +82,7 @@ public final class ServingBench {
             list(args, "--levels", "1,8,64").stream().map(Integer::valueOf).toList(),
             list(args, "--paths", "raw,http,grpc,grpc-stub,flask"),
             list(args, "--batching", "on,off"));
-    List<String> models = list(args, "--models", "mlp,lcbench");
+    List<String> models = list(args, "--models", "mlp,lcbench,ranker");
     Path home = TrainedMlp.home();
     Path work = Files.createTempDirectory("capstan-serving-bench");
     TrainedMlp.train(home, work);
@@ -103,6 +104,9 @@ public final class ServingBench {
           yahpo);
     } else if (models.contains("lcbench")) {
       System.out.println("(no shared/data/hpo/yahpo/lcbench/model.onnx: MLP only)");
+    }
+    if (models.contains("ranker")) {
+      bench.model(RankerModel.payload(), RankerModel.export(home, work));
     }
     if (bench.paths.contains("flask")) {
       bench.flask(mlp, work.resolve("checkpoints/checkpoint.pt"), home);
