@@ -118,7 +118,7 @@ public final class ModelServer implements AutoCloseable {
         spec.name(),
         spec.version(),
         spec.path(),
-        model.provider(),
+        model.placement(),
         options.session().intraOpThreads(),
         options.session().interOpThreads(),
         batched

@@ -29,6 +29,7 @@ public final class OnnxModel implements AutoCloseable {
   private final OrtEnvironment env;
   private final OrtSession session;
   private final ExecutionProvider provider;
+  private final String fallback;
   private final List<TensorSpec> inputs;
   private final List<TensorSpec> outputs;
 
@@ -36,11 +37,13 @@ public final class OnnxModel implements AutoCloseable {
       OrtEnvironment env,
       OrtSession session,
       ExecutionProvider provider,
+      String fallback,
       List<TensorSpec> inputs,
       List<TensorSpec> outputs) {
     this.env = env;
     this.session = session;
     this.provider = provider;
+    this.fallback = fallback;
     this.inputs = List.copyOf(inputs);
     this.outputs = List.copyOf(outputs);
   }
@@ -52,17 +55,25 @@ public final class OnnxModel implements AutoCloseable {
         ExecutionProvider.preferred(OrtEnvironment.getAvailableProviders());
     try {
       OrtSession session;
+      String fallback = null;
       try {
         session = env.createSession(path.toString(), options(settings, provider));
       } catch (OrtException e) {
         if (provider == ExecutionProvider.CPU) {
           throw e;
         }
-        provider = ExecutionProvider.CPU; // a CUDA build on a machine without a usable device
+        // A CUDA build on a machine without a usable device or without CUDA's libraries.
+        fallback = e.getMessage();
+        provider = ExecutionProvider.CPU;
         session = env.createSession(path.toString(), options(settings, provider));
       }
       return new OnnxModel(
-          env, session, provider, specs(session.getInputInfo()), specs(session.getOutputInfo()));
+          env,
+          session,
+          provider,
+          fallback,
+          specs(session.getInputInfo()),
+          specs(session.getOutputInfo()));
     } catch (OrtException e) {
       throw new IllegalArgumentException(
           "could not load the ONNX model " + path + ": " + e.getMessage(), e);
@@ -107,6 +118,16 @@ public final class OnnxModel implements AutoCloseable {
 
   public ExecutionProvider provider() {
     return provider;
+  }
+
+  /**
+   * Where the model runs, for the log: {@code CUDA}, {@code CPU}, or {@code CPU} with the reason
+   * ONNX Runtime gave for not starting the CUDA provider of a GPU build.
+   */
+  public String placement() {
+    return fallback == null
+        ? provider.name()
+        : provider + " (the CUDA provider did not start: " + fallback.strip() + ")";
   }
 
   public List<TensorSpec> inputs() {
