@@ -1,7 +1,6 @@
 package io.capstan.server.admission;
 
 import io.capstan.scheduler.Scheduler;
-import io.capstan.scheduler.SchedulerConfig;
 import io.capstan.scheduler.placement.BestFitPlacer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -13,7 +12,7 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class AdmissionConfiguration {
   @Bean
-  Scheduler scheduler() {
-    return new Scheduler(SchedulerConfig.defaults(new BestFitPlacer()));
+  Scheduler scheduler(SchedulerProperties properties) {
+    return new Scheduler(properties.config(new BestFitPlacer()));
   }
 }
