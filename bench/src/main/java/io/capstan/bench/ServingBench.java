@@ -71,8 +71,8 @@ public final class ServingBench {
 
   /**
    * Options besides the durations select a subset while iterating: {@code --models
-   * mlp,lcbench,ranker}, {@code --paths raw,http,grpc,grpc-stub,flask}, {@code --batching on,off},
-   * {@code --levels 1,8,64} (defaults: all).
+   * mlp,lcbench,ranker}, {@code --paths echo,raw,http,grpc,grpc-stub,flask}, {@code --batching
+   * on,off}, {@code --levels 1,8,64} (defaults: all).
    */
   public static void main(String[] args) throws Exception {
     ServingBench bench =
@@ -80,7 +80,7 @@ public final class ServingBench {
             Duration.ofMillis(CommandLine.intValue(args, "--warmup-ms", 1000)),
             Duration.ofMillis(CommandLine.intValue(args, "--run-ms", 3000)),
             list(args, "--levels", "1,8,64").stream().map(Integer::valueOf).toList(),
-            list(args, "--paths", "raw,http,grpc,grpc-stub,flask"),
+            list(args, "--paths", "echo,raw,http,grpc,grpc-stub,flask"),
             list(args, "--batching", "on,off"));
     List<String> models = list(args, "--models", "mlp,lcbench,ranker");
     Path home = TrainedMlp.home();
@@ -119,6 +119,20 @@ public final class ServingBench {
   }
 
   private void model(ServingPayload payload, Path path) throws Exception {
+    if (paths.contains("echo")) {
+      byte[] body = payload.json();
+      try (LoopbackEcho echo = new LoopbackEcho()) {
+        measure(
+            payload.model() + " | loopback echo of the JSON body (floor) | -",
+            () -> {
+              try {
+                return echo.client(body);
+              } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
+      }
+    }
     if (paths.contains("raw")) {
       try (OnnxModel raw = OnnxModel.load(path, new SessionSettings(1, 1))) {
         measure(
