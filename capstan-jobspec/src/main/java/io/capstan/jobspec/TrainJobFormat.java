@@ -80,7 +80,7 @@ final class TrainJobFormat implements SpecFormat {
     checkRuntime(spec.requiredMap("runtimeRef"));
     checkNoInitializer(spec.optionalMap("initializer"));
     checkSuspend(spec, metadata.labels());
-    checkManagedBy(spec);
+    checkOneOf(spec, "managedBy", MANAGERS, "");
     ReplicaGroupSpec nodes = nodes(spec.requiredMap("trainer"));
     return new JobSpec(
         metadata.name(),
@@ -96,41 +96,17 @@ final class TrainJobFormat implements SpecFormat {
   }
 
   private static void checkRuntime(SpecMap runtimeRef) {
-    String name = runtimeRef.requiredString("name");
-    if (!name.equals(TORCH_DISTRIBUTED)) {
-      throw runtimeRef
-          .pathOf("name")
-          .invalid(
-              "Expected spec.runtimeRef.name to name a runtime Capstan has built in ("
-                  + TORCH_DISTRIBUTED
-                  + "), but was '"
-                  + name
-                  + "'");
-    }
-    String kind = runtimeRef.optionalString("kind");
-    if (kind != null && !kind.equals(CLUSTER_RUNTIME_KIND)) {
-      throw runtimeRef
-          .pathOf("kind")
-          .invalid(
-              "Expected spec.runtimeRef.kind to be "
-                  + CLUSTER_RUNTIME_KIND
-                  + " (Capstan has the built-in cluster runtime "
-                  + TORCH_DISTRIBUTED
-                  + " and no TrainingRuntime objects), but was '"
-                  + kind
-                  + "'");
-    }
-    String apiGroup = runtimeRef.optionalString("apiGroup");
-    if (apiGroup != null && !apiGroup.equals(RUNTIME_API_GROUP)) {
-      throw runtimeRef
-          .pathOf("apiGroup")
-          .invalid(
-              "Expected spec.runtimeRef.apiGroup to be "
-                  + RUNTIME_API_GROUP
-                  + ", but was '"
-                  + apiGroup
-                  + "'");
-    }
+    runtimeRef.requiredString("name");
+    checkOneOf(
+        runtimeRef, "name", List.of(TORCH_DISTRIBUTED), " (the runtime Capstan has built in)");
+    checkOneOf(
+        runtimeRef,
+        "kind",
+        List.of(CLUSTER_RUNTIME_KIND),
+        " (Capstan has the built-in cluster runtime "
+            + TORCH_DISTRIBUTED
+            + " and no TrainingRuntime objects)");
+    checkOneOf(runtimeRef, "apiGroup", List.of(RUNTIME_API_GROUP), "");
   }
 
   private static void checkNoInitializer(SpecMap initializer) {
@@ -172,15 +148,20 @@ final class TrainJobFormat implements SpecFormat {
     }
   }
 
-  private static void checkManagedBy(SpecMap spec) {
-    String manager = spec.optionalString("managedBy");
-    if (manager != null && !MANAGERS.contains(manager)) {
-      throw spec.pathOf("managedBy")
+  /** Checks that {@code key}, where set, is one of {@code allowed}; {@code why} says why. */
+  private static void checkOneOf(SpecMap map, String key, List<String> allowed, String why) {
+    String value = map.optionalString(key);
+    if (value != null && !allowed.contains(value)) {
+      throw map.pathOf(key)
           .invalid(
-              "Expected spec.managedBy to be one of "
-                  + String.join(", ", MANAGERS)
+              "Expected "
+                  + map.pathOf(key)
+                  + " to be "
+                  + (allowed.size() == 1 ? "" : "one of ")
+                  + String.join(", ", allowed)
+                  + why
                   + ", but was '"
-                  + manager
+                  + value
                   + "'");
     }
   }

@@ -135,7 +135,7 @@ class TrainJobFormatTest {
     assertInvalid(
         replaceOnce(finetune(), "name: torch-distributed", "name: deepspeed-distributed"),
         "spec.runtimeRef.name",
-        "Expected spec.runtimeRef.name to name a runtime Capstan has built in (torch-distributed),"
+        "Expected spec.runtimeRef.name to be torch-distributed (the runtime Capstan has built in),"
             + " but was 'deepspeed-distributed'");
     assertInvalid(
         replaceOnce(finetune(), "kind: ClusterTrainingRuntime", "kind: TrainingRuntime"),
