@@ -6,8 +6,9 @@ import java.util.stream.Collectors;
 
 /**
  * A job's scheduling priority: Capstan's {@code spec.priority} (a number) or {@code
- * spec.priorityClassName} (a built-in class), and Kubeflow's {@code
- * runPolicy.schedulingPolicy.priorityClass}.
+ * spec.priorityClassName} (a built-in class), Kubeflow's {@code
+ * runPolicy.schedulingPolicy.priorityClass} and Kueue's {@code kueue.x-k8s.io/priority-class}
+ * label.
  */
 final class JobPriority {
   private JobPriority() {}
@@ -34,7 +35,14 @@ final class JobPriority {
   static Integer readKubeflow(SpecMap spec) {
     SpecMap runPolicy = spec.optionalMap("runPolicy");
     SpecMap scheduling = runPolicy == null ? null : runPolicy.optionalMap("schedulingPolicy");
-    String name = scheduling == null ? null : scheduling.optionalString("priorityClass");
+    return ofClusterClass(scheduling == null ? null : scheduling.optionalString("priorityClass"));
+  }
+
+  /**
+   * A class named by the cluster's own objects (a PriorityClass, Kueue's WorkloadPriorityClass): a
+   * built-in class name maps to its value; null or any other name counts as normal (null).
+   */
+  static Integer ofClusterClass(String name) {
     PriorityClass priorityClass = name == null ? null : PriorityClass.fromWire(name);
     return priorityClass == null ? null : priorityClass.value();
   }

@@ -21,7 +21,8 @@ import org.yaml.snakeyaml.representer.Representer;
 
 /**
  * Parses and validates the YAML or JSON text of a job: Capstan's {@code capstan.io/v1 TrainingJob},
- * or Kubeflow's {@code kubeflow.org/v1} {@code PyTorchJob} or {@code TFJob}.
+ * Kubeflow's {@code kubeflow.org/v1} {@code PyTorchJob} or {@code TFJob}, or Kubeflow Trainer's
+ * {@code trainer.kubeflow.org/v1alpha1 TrainJob}.
  *
  * <p>The text is read with SnakeYAML's safe constructor (plain maps, lists and scalars; no custom
  * tags), at most {@value #MAX_CODE_POINTS} code points, {@value #MAX_ALIASES} aliases of
@@ -50,7 +51,8 @@ public final class JobSpecParser {
         List.of(
             new CapstanTrainingJobFormat(random),
             new PyTorchJobFormat(random),
-            new TFJobFormat(random)));
+            new TFJobFormat(random),
+            new TrainJobFormat(random)));
   }
 
   JobSpecParser(List<SpecFormat> formats) {
@@ -58,7 +60,8 @@ public final class JobSpecParser {
   }
 
   /**
-   * Parses YAML or JSON text of a Capstan TrainingJob, a Kubeflow v1 PyTorchJob or TFJob.
+   * Parses YAML or JSON text of a Capstan TrainingJob, a Kubeflow v1 PyTorchJob or TFJob, or a
+   * Kubeflow Trainer TrainJob.
    *
    * @throws CapstanException with {@link ErrorCode#INVALID_SPEC}: for malformed YAML with no field
    *     and the line and column in the message, otherwise with the path of the offending field

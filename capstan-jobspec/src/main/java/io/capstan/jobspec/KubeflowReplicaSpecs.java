@@ -4,13 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import io.capstan.api.job.ReplicaGroupSpec;
 import io.capstan.api.job.ReplicaRole;
-import io.capstan.api.job.Resources;
 import io.capstan.api.job.RestartPolicy;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.ToLongBiFunction;
 import java.util.stream.Collectors;
 
 /**
@@ -24,12 +22,10 @@ import java.util.stream.Collectors;
  *
  * <p>Restart policies: {@code Always} is treated as {@code OnFailure} (locally a replica that exits
  * with 0 is done, not restarted); an absent policy is the framework's default, as in the Training
- * Operator ({@code OnFailure} for PyTorchJob, {@code Never} for TFJob). Resources: limits win over
- * requests; an absent resource is 0. An absent image is {@code host}.
+ * Operator ({@code OnFailure} for PyTorchJob, {@code Never} for TFJob). Resources are read by
+ * {@link ContainerResources}. An absent image is {@code host}.
  */
 final class KubeflowReplicaSpecs {
-  static final String GPU_RESOURCE = "nvidia.com/gpu";
-
   /**
    * A Kubeflow replica type: the key as Kubeflow writes it ({@code Worker}) and its role.
    *
@@ -141,7 +137,7 @@ final class KubeflowReplicaSpecs {
         command.command(),
         command.args(),
         EnvVars.read(container, "env"),
-        resources(container.optionalMap("resources")),
+        ContainerResources.read(container.optionalMap("resources")),
         restartPolicy);
   }
 
@@ -161,26 +157,6 @@ final class KubeflowReplicaSpecs {
       }
     }
     return containers.get(0);
-  }
-
-  private static Resources resources(SpecMap resources) {
-    if (resources == null) {
-      return Resources.NONE;
-    }
-    SpecMap limits = resources.optionalMap("limits");
-    SpecMap requests = resources.optionalMap("requests");
-    return new Resources(
-        limitOverRequest(limits, requests, "cpu", ResourceQuantities::cpuMillis),
-        limitOverRequest(limits, requests, "memory", ResourceQuantities::memoryBytes),
-        Math.toIntExact(
-            limitOverRequest(limits, requests, GPU_RESOURCE, ResourceQuantities::gpus)));
-  }
-
-  /** Reads {@code key} of both maps, so a bad request is reported even when a limit wins. */
-  private static long limitOverRequest(
-      SpecMap limits, SpecMap requests, String key, ToLongBiFunction<SpecMap, String> reader) {
-    long request = requests == null ? 0 : reader.applyAsLong(requests, key);
-    return limits != null && limits.has(key) ? reader.applyAsLong(limits, key) : request;
   }
 
   private RestartPolicy restartPolicy(SpecMap replicaSpec) {

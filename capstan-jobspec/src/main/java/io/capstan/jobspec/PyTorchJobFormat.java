@@ -52,10 +52,10 @@ final class PyTorchJobFormat implements SpecFormat {
     SpecMap root = SpecMap.of(document, FieldPath.ROOT);
     JobMetadata metadata = JobMetadata.read(root, false, random);
     SpecMap spec = root.requiredMap("spec");
-    checkOneProcessPerReplica(spec, "nprocPerNode");
+    ProcessesPerNode.checkOne(spec, "nprocPerNode");
     SpecMap elasticPolicy = spec.optionalMap("elasticPolicy");
     if (elasticPolicy != null) {
-      checkOneProcessPerReplica(elasticPolicy, "nProcPerNode");
+      ProcessesPerNode.checkOne(elasticPolicy, "nProcPerNode");
     }
     List<ReplicaGroupSpec> groups = REPLICA_SPECS.read(spec);
     KubeflowRunPolicy runPolicy = KubeflowRunPolicy.read(spec);
@@ -70,22 +70,5 @@ final class PyTorchJobFormat implements SpecFormat {
         metadata.labels(),
         JobPriority.readKubeflow(spec),
         DeclaredModelOutput.fromAnnotations(root));
-  }
-
-  private static void checkOneProcessPerReplica(SpecMap map, String key) {
-    Object value = map.get(key);
-    if (value == null) {
-      return;
-    }
-    String text = SpecMap.scalarAsString(value, map.pathOf(key));
-    if (!text.equals("1") && !text.equals("auto")) {
-      throw map.pathOf(key)
-          .invalid(
-              "Expected "
-                  + map.pathOf(key)
-                  + " to be 1 or 'auto' (Capstan runs one process per replica), but was '"
-                  + text
-                  + "'");
-    }
   }
 }

@@ -88,7 +88,17 @@ class JobSpecParserTest {
         "apiVersion: kubeflow.org/v2beta1\nkind: MPIJob\n",
         "kind",
         "Expected one of the kinds capstan.io/v1 TrainingJob, kubeflow.org/v1 PyTorchJob,"
-            + " kubeflow.org/v1 TFJob, but was kubeflow.org/v2beta1 MPIJob");
+            + " kubeflow.org/v1 TFJob, trainer.kubeflow.org/v1alpha1 TrainJob, but was"
+            + " kubeflow.org/v2beta1 MPIJob");
+  }
+
+  @Test
+  void trainJobOfAnotherApiVersionNamesTrainersVersion() {
+    assertInvalid(
+        "apiVersion: kubeflow.org/v2alpha1\nkind: TrainJob\n",
+        "apiVersion",
+        "Expected apiVersion 'trainer.kubeflow.org/v1alpha1' for kind TrainJob, but was"
+            + " 'kubeflow.org/v2alpha1'");
   }
 
   @Test

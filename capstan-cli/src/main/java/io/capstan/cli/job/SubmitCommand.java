@@ -25,8 +25,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "submit",
     description =
-        "Submit a job spec (Capstan TrainingJob, Kubeflow PyTorchJob or TFJob; YAML or JSON), or"
-            + " build one with pytorchjob, tfjob or job. Prints the job's name.")
+        "Submit a job spec (Capstan TrainingJob, Kubeflow PyTorchJob or TFJob, Kubeflow Trainer"
+            + " TrainJob; YAML or JSON), or build one with pytorchjob, tfjob or job. Prints the"
+            + " job's name.")
 public final class SubmitCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -10,8 +10,8 @@ import java.util.Map;
  * interpreter to run, and environment variables to add.
  *
  * @param mounts container path (e.g. {@code /examples}) to the host path that provides it
- * @param pythonInterpreter the interpreter that replaces a leading {@code python}/{@code python3},
- *     or null for the runtime's default interpreter
+ * @param pythonInterpreter the interpreter that replaces a leading {@code python}/{@code python3}
+ *     and runs a leading {@code torchrun}, or null for the runtime's default interpreter
  * @param env variables added to every replica's environment (the launch's own variables win)
  */
 public record Environment(

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Maps a container image to a local {@link Environment} and rewrites a replica's command and
- * environment as if it ran in that image: {@code python} becomes the environment's interpreter and
+ * environment as if it ran in that image: {@code python} becomes the environment's interpreter,
+ * {@code torchrun} that interpreter's {@code -m torch.distributed.run} (see {@link Torchrun}), and
  * paths under a mount's container path become host paths.
  */
 final class ImageEnvironments {
@@ -45,18 +46,28 @@ final class ImageEnvironments {
     for (String token : command) {
       newCommand.add(mapPaths(environment, token));
     }
-    String first = command.get(0);
-    if (first.equals("python") || first.equals("python3")) {
-      newCommand.set(
-          0,
-          environment.pythonInterpreter() != null
-              ? environment.pythonInterpreter()
-              : defaultInterpreter.get());
+    if (isPython(command.get(0))) {
+      newCommand.set(0, interpreter(environment));
     }
     Map<String, String> newEnv = new LinkedHashMap<>(environment.env());
     newEnv.putAll(env);
     newEnv.replaceAll((name, value) -> mapPaths(environment, value));
+    if (Torchrun.launches(command)) {
+      Torchrun.addDefaults(newEnv);
+      newCommand = Torchrun.asModule(newCommand, interpreter(environment));
+    }
     return new Rewritten(List.copyOf(newCommand), newEnv);
+  }
+
+  /** Whether a command's first word names the interpreter that an environment replaces. */
+  static boolean isPython(String word) {
+    return word.equals("python") || word.equals("python3");
+  }
+
+  private String interpreter(Environment environment) {
+    return environment.pythonInterpreter() != null
+        ? environment.pythonInterpreter()
+        : defaultInterpreter.get();
   }
 
   /** The environment of the exact image, else of the most specific matching pattern. */

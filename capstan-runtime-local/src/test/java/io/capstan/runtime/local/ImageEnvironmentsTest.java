@@ -55,6 +55,44 @@ class ImageEnvironmentsTest {
   }
 
   @Test
+  void torchrunRunsAsAModuleOfTheInterpreterWithRedirectionItCanParse() {
+    ImageEnvironments.Rewritten rewritten =
+        environments.rewrite(
+            "pytorch/pytorch:1.13",
+            List.of("torchrun", "/examples/train.py", "--epochs", "5"),
+            Map.of("PET_NNODES", "2"));
+
+    assertThat(rewritten.command())
+        .containsExactly(
+            "/opt/torch/bin/python",
+            "-m",
+            "torch.distributed.run",
+            "/srv/examples/train.py",
+            "--epochs",
+            "5");
+    assertThat(rewritten.env())
+        .containsEntry("PET_NNODES", "2")
+        .containsEntry("PET_REDIRECTS", "9:0")
+        .containsEntry("PET_TEE", "9:0");
+  }
+
+  @Test
+  void theModuleFormGetsTheRedirectionButAReplicasOwnWins() {
+    ImageEnvironments.Rewritten rewritten =
+        environments.rewrite(
+            "ubuntu",
+            List.of("python3", "-m", "torch.distributed.run", "train.py"),
+            Map.of("PET_TEE", "3"));
+
+    assertThat(rewritten.command())
+        .containsExactly("/usr/bin/python3", "-m", "torch.distributed.run", "train.py");
+    assertThat(rewritten.env()).containsEntry("PET_REDIRECTS", "9:0").containsEntry("PET_TEE", "3");
+    assertThat(environments.rewrite("ubuntu", List.of("python3", "x.py"), Map.of()).env())
+        .as("not for other commands")
+        .doesNotContainKeys("PET_REDIRECTS", "PET_TEE");
+  }
+
+  @Test
   void anImageWithoutEnvironmentIsAnInvalidSpec() {
     ImageEnvironments strict = new ImageEnvironments(Map.of("pytorch/*", TORCH), () -> "python3");
 

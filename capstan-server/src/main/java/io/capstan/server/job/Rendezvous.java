@@ -11,9 +11,16 @@ import java.util.Map;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The rendezvous environment of each replica, as Kubeflow's training operator injects it: PyTorch's
- * {@code MASTER_ADDR}/{@code MASTER_PORT}/{@code WORLD_SIZE}/{@code RANK} and TensorFlow's {@code
- * TF_CONFIG}.
+ * The rendezvous environment of each replica, as Kubeflow injects it: PyTorch's {@code
+ * MASTER_ADDR}/{@code MASTER_PORT}/{@code WORLD_SIZE}/{@code RANK} (the Training Operator's, for a
+ * script started directly) and torchrun's {@code PET_NNODES}/{@code PET_NPROC_PER_NODE}/{@code
+ * PET_NODE_RANK}/{@code PET_MASTER_ADDR}/{@code PET_MASTER_PORT} (Trainer's torch-distributed
+ * runtime's, for a script started by torchrun, which reads them as its flags' defaults), and
+ * TensorFlow's {@code TF_CONFIG}.
+ *
+ * <p>Every PyTorch job gets both sets, whatever its kind: each replica is one node running one
+ * process, so the two agree (torchrun's workers get {@code RANK} and {@code WORLD_SIZE} from
+ * torchrun itself, the same numbers).
  */
 final class Rendezvous {
   private final JsonMapper json;
@@ -72,6 +79,8 @@ final class Rendezvous {
     env.put("PET_NNODES", Integer.toString(ranked.size()));
     env.put("PET_NODE_RANK", Integer.toString(Math.max(rank, 0)));
     env.put("PET_NPROC_PER_NODE", "1");
+    env.put("PET_MASTER_ADDR", env.get("MASTER_ADDR"));
+    env.put("PET_MASTER_PORT", env.get("MASTER_PORT"));
   }
 
   private String tfConfig(JobSpec spec, Replica replica, Map<String, String> endpoints) {

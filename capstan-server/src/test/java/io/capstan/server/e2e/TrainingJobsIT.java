@@ -18,8 +18,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Real PyTorch and TF_CONFIG jobs through the CLI and the REST API of a server booted with the
- * production wiring: success with logs and ONNX output, Kubeflow YAML unchanged, restart with
- * checkpoint resume, backoff limit, cancel.
+ * production wiring: success with logs and ONNX output, Kubeflow YAML (PyTorchJob, TFJob, Trainer's
+ * TrainJob under torchrun) unchanged, restart with checkpoint resume, backoff limit, cancel.
  */
 @SpringBootTest(
     classes = CapstanServer.class,
@@ -114,6 +114,26 @@ class TrainingJobsIT {
     assertThat(log(name, "worker-0")).contains("rank 1/2 epoch");
     assertThat(Path.of(job.get("status").get("outputDir").asString()).resolve("model.onnx"))
         .isNotEmptyFile();
+  }
+
+  @Test
+  void kubeflowTrainerTrainJobYamlRunsUnchangedUnderTorchrun() throws Exception {
+    String yaml = Files.readString(EXAMPLES.resolve("pytorch-ddp/trainjob.yaml"));
+    String name = submit(yaml.replace("name: pytorch-ddp", "name: trainer-ddp"));
+
+    JsonNode job = awaitFinished(name, Duration.ofMinutes(3));
+
+    assertThat(job.get("status").get("phase").asString()).as(job.toString()).isEqualTo("Succeeded");
+    assertThat(job.get("spec").get("sourceKind").asString()).isEqualTo("TrainJob");
+    String node0 = log(name, "worker-0");
+    String node1 = log(name, "worker-1");
+    // torchrun sets RANK and WORLD_SIZE for train.py: without PET_NNODES and PET_NODE_RANK each
+    // node would train alone as rank 0/1.
+    assertThat(node0).contains("rank 0/2 epoch 5 loss");
+    assertThat(node1).contains("rank 1/2 epoch 5 loss");
+    Path output = Path.of(job.get("status").get("outputDir").asString());
+    assertThat(output.resolve("model.onnx")).isNotEmptyFile();
+    assertThat(node0).contains("exported ONNX model to " + output.resolve("model.onnx"));
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.capstan.api.job.Framework;
 import io.capstan.api.job.JobSpec;
 import io.capstan.api.job.ReplicaRole;
+import io.capstan.jobspec.JobSpecParser;
 import io.capstan.runtime.ReplicaId;
 import io.capstan.runtime.ReplicaObservation;
 import io.capstan.runtime.ReplicaPhase;
@@ -48,6 +49,58 @@ class RendezvousTest {
 
     assertThat(env).containsEntry("MASTER_PORT", "20000").containsEntry("WORLD_SIZE", "2");
     assertThat(env).containsEntry("RANK", "1");
+  }
+
+  @Test
+  void trainJobNodesGetTorchrunsVariablesWithNodeZeroAsMaster() {
+    JobSpec spec =
+        new JobSpecParser()
+            .parse(
+                """
+                apiVersion: trainer.kubeflow.org/v1alpha1
+                kind: TrainJob
+                metadata: {name: ddp}
+                spec:
+                  runtimeRef: {name: torch-distributed}
+                  trainer:
+                    numNodes: 3
+                    command: [torchrun, train.py]
+                """);
+    Map<String, String> endpoints = endpoints(spec);
+
+    Map<String, String> node2 = env(spec, "worker-2", endpoints);
+
+    assertThat(node2)
+        .containsEntry("PET_NNODES", "3")
+        .containsEntry("PET_NPROC_PER_NODE", "1")
+        .containsEntry("PET_NODE_RANK", "2")
+        .containsEntry("PET_MASTER_ADDR", "127.0.0.1")
+        .containsEntry("PET_MASTER_PORT", "20000");
+    assertThat(node2)
+        .as("what a script started without torchrun reads, in agreement")
+        .containsEntry("MASTER_ADDR", "127.0.0.1")
+        .containsEntry("MASTER_PORT", "20000")
+        .containsEntry("WORLD_SIZE", "3")
+        .containsEntry("RANK", "2");
+    assertThat(env(spec, "worker-0", endpoints))
+        .containsEntry("PET_NODE_RANK", "0")
+        .containsEntry("PET_MASTER_PORT", "20000");
+  }
+
+  @Test
+  void pytorchJobsGetTorchrunsVariablesToo() {
+    JobSpec spec =
+        job("ddp")
+            .framework(Framework.PYTORCH)
+            .group(ReplicaRole.MASTER, 1)
+            .group(ReplicaRole.WORKER, 1)
+            .build();
+
+    assertThat(env(spec, "worker-0", endpoints(spec)))
+        .containsEntry("PET_NNODES", "2")
+        .containsEntry("PET_NODE_RANK", "1")
+        .containsEntry("PET_MASTER_ADDR", "127.0.0.1")
+        .containsEntry("PET_MASTER_PORT", "20000");
   }
 
   @Test

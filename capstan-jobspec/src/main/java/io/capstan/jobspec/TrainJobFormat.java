@@ -1,0 +1,201 @@
+package io.capstan.jobspec;
+
+import static java.util.Objects.requireNonNull;
+
+import io.capstan.api.job.Framework;
+import io.capstan.api.job.JobSpec;
+import io.capstan.api.job.ReplicaGroupSpec;
+import io.capstan.api.job.ReplicaRole;
+import io.capstan.api.job.RestartPolicy;
+import java.util.List;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+
+/**
+ * Kubeflow Trainer's {@code trainer.kubeflow.org/v1alpha1 TrainJob} on the built-in {@code
+ * torch-distributed} ClusterTrainingRuntime, accepted as it is applied to a cluster.
+ *
+ * <p>{@code spec.trainer} becomes one group of {@code numNodes} workers (default 1): node rank
+ * {@code i} is {@code worker-i}, node 0 is the rendezvous master, and the job succeeds when every
+ * node has, as a JobSet does. Restart policy {@code OnFailure} (JobSet's default for the runtime's
+ * pods), backoffLimit 3 as for Capstan's other formats, {@code spec.activeDeadlineSeconds} where
+ * set. Priority: Kueue's label {@value #KUEUE_PRIORITY_LABEL}, read as Kubeflow's priorityClass is
+ * (see {@link JobPriority#ofClusterClass}).
+ *
+ * <p>Rejected, because ignoring them would change what the job does: another runtime (Capstan has
+ * no TrainingRuntime objects, only the built-in {@code torch-distributed}); a dataset or model
+ * initializer (nothing would download it); {@code suspend: true} without Kueue's queue label (the
+ * job would start at once); torchrun's variables in {@code spec.trainer.env}, which the runtime
+ * sets (Trainer refuses them too); more than one process per node (see {@link ProcessesPerNode}).
+ *
+ * <p>Accepted and ignored: {@code suspend: true} with Kueue's queue label (Capstan's scheduler
+ * admits the job, as Kueue would by unsuspending it); {@code managedBy} (Capstan manages the job
+ * whichever controller is named); {@code podSpecOverrides}, {@code podTemplateOverrides}, {@code
+ * runtimePatches} and the {@code labels} and {@code annotations} of the derived JobSet (pod and
+ * object settings such as tolerations and volumes, ignored as in a PyTorchJob's pod template); any
+ * other field, as Kubeflow's other formats.
+ */
+final class TrainJobFormat implements SpecFormat {
+  static final String API_VERSION = "trainer.kubeflow.org/v1alpha1";
+  static final String KIND = "TrainJob";
+  static final String TORCH_DISTRIBUTED = "torch-distributed";
+  static final String KUEUE_QUEUE_LABEL = "kueue.x-k8s.io/queue-name";
+  static final String KUEUE_PRIORITY_LABEL = "kueue.x-k8s.io/priority-class";
+
+  private static final String RUNTIME_API_GROUP = "trainer.kubeflow.org";
+  private static final String CLUSTER_RUNTIME_KIND = "ClusterTrainingRuntime";
+  private static final List<String> MANAGERS =
+      List.of("trainer.kubeflow.org/trainjob-controller", "kueue.x-k8s.io/multikueue");
+
+  /** What the torch-distributed runtime sets for torchrun; Trainer refuses them in trainer.env. */
+  private static final List<String> RESERVED_ENV =
+      List.of(
+          "PET_NNODES",
+          "PET_NPROC_PER_NODE",
+          "PET_NODE_RANK",
+          "PET_MASTER_ADDR",
+          "PET_MASTER_PORT");
+
+  private final RandomGenerator random;
+
+  TrainJobFormat(RandomGenerator random) {
+    this.random = requireNonNull(random, "random is null");
+  }
+
+  @Override
+  public String apiVersion() {
+    return API_VERSION;
+  }
+
+  @Override
+  public String kind() {
+    return KIND;
+  }
+
+  @Override
+  public JobSpec parse(Map<String, Object> document) {
+    SpecMap root = SpecMap.of(document, FieldPath.ROOT);
+    JobMetadata metadata = JobMetadata.read(root, false, random);
+    SpecMap spec = root.requiredMap("spec");
+    checkRuntime(spec.requiredMap("runtimeRef"));
+    checkNoInitializer(spec.optionalMap("initializer"));
+    checkSuspend(spec, metadata.labels());
+    checkOneOf(spec, "managedBy", MANAGERS, "");
+    ReplicaGroupSpec nodes = nodes(spec.requiredMap("trainer"));
+    return new JobSpec(
+        metadata.name(),
+        Framework.PYTORCH,
+        KIND,
+        List.of(nodes),
+        CapstanTrainingJobFormat.DEFAULT_BACKOFF_LIMIT,
+        spec.optionalLong("activeDeadlineSeconds", 1, Long.MAX_VALUE),
+        null,
+        metadata.labels(),
+        JobPriority.ofClusterClass(metadata.labels().get(KUEUE_PRIORITY_LABEL)),
+        DeclaredModelOutput.fromAnnotations(root));
+  }
+
+  private static void checkRuntime(SpecMap runtimeRef) {
+    runtimeRef.requiredString("name");
+    checkOneOf(
+        runtimeRef, "name", List.of(TORCH_DISTRIBUTED), " (the runtime Capstan has built in)");
+    checkOneOf(
+        runtimeRef,
+        "kind",
+        List.of(CLUSTER_RUNTIME_KIND),
+        " (Capstan has the built-in cluster runtime "
+            + TORCH_DISTRIBUTED
+            + " and no TrainingRuntime objects)");
+    checkOneOf(runtimeRef, "apiGroup", List.of(RUNTIME_API_GROUP), "");
+  }
+
+  private static void checkNoInitializer(SpecMap initializer) {
+    if (initializer == null) {
+      return;
+    }
+    for (String step : List.of("dataset", "model")) {
+      if (initializer.has(step)) {
+        throw initializer
+            .pathOf(step)
+            .invalid(
+                "Expected no "
+                    + initializer.pathOf(step)
+                    + " (Capstan does not run Trainer's initializers, so nothing would download"
+                    + " the "
+                    + step
+                    + "; fetch it in spec.trainer.command instead), but it is set");
+      }
+    }
+  }
+
+  private static void checkSuspend(SpecMap spec, Map<String, String> labels) {
+    Object suspend = spec.get("suspend");
+    if (suspend == null || Boolean.FALSE.equals(suspend)) {
+      return;
+    }
+    if (!(suspend instanceof Boolean)) {
+      throw spec.pathOf("suspend")
+          .invalid(
+              "Expected spec.suspend to be true or false, but was " + SpecMap.describe(suspend));
+    }
+    if (!labels.containsKey(KUEUE_QUEUE_LABEL)) {
+      throw spec.pathOf("suspend")
+          .invalid(
+              "Expected spec.suspend to be false, or true with the label "
+                  + KUEUE_QUEUE_LABEL
+                  + " (Capstan's scheduler admits the job as Kueue would), but it is true"
+                  + " without it: Capstan cannot keep a job suspended");
+    }
+  }
+
+  /** Checks that {@code key}, where set, is one of {@code allowed}; {@code why} says why. */
+  private static void checkOneOf(SpecMap map, String key, List<String> allowed, String why) {
+    String value = map.optionalString(key);
+    if (value != null && !allowed.contains(value)) {
+      throw map.pathOf(key)
+          .invalid(
+              "Expected "
+                  + map.pathOf(key)
+                  + " to be "
+                  + (allowed.size() == 1 ? "" : "one of ")
+                  + String.join(", ", allowed)
+                  + why
+                  + ", but was '"
+                  + value
+                  + "'");
+    }
+  }
+
+  private static ReplicaGroupSpec nodes(SpecMap trainer) {
+    Long numNodes = trainer.optionalLong("numNodes", 1, ReplicaLimits.MAX_PER_GROUP);
+    ProcessesPerNode.checkOne(trainer, "numProcPerNode");
+    ReplicaCommand command = ReplicaCommand.read(trainer, ReplicaRole.WORKER.wireName());
+    String image = trainer.optionalString("image");
+    return new ReplicaGroupSpec(
+        ReplicaRole.WORKER,
+        numNodes == null ? 1 : numNodes.intValue(),
+        image == null ? CapstanTrainingJobFormat.DEFAULT_IMAGE : image,
+        command.command(),
+        command.args(),
+        env(trainer),
+        ContainerResources.read(trainer.optionalMap("resourcesPerNode")),
+        RestartPolicy.ON_FAILURE);
+  }
+
+  private static Map<String, String> env(SpecMap trainer) {
+    Map<String, String> env = EnvVars.read(trainer, "env");
+    for (String name : RESERVED_ENV) {
+      if (env.containsKey(name)) {
+        throw trainer
+            .pathOf("env")
+            .invalid(
+                "Expected spec.trainer.env not to set "
+                    + name
+                    + ", which the "
+                    + TORCH_DISTRIBUTED
+                    + " runtime sets for torchrun, but it does");
+      }
+    }
+    return env;
+  }
+}
