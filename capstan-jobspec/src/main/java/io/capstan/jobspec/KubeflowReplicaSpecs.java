@@ -16,14 +16,16 @@ import java.util.stream.Collectors;
  * tfReplicaSpecs}, ...) into replica groups in rank order.
  *
  * <p>Each replica spec is {@code {replicas, restartPolicy, template}}, and its pod template is read
- * only for the framework's container: image, command, args, env and resources. Every other
- * Kubernetes field (volumes, ports, imagePullPolicy, ...) is tolerated and ignored, so a job is
- * accepted as it is applied to a cluster. Replica type keys are matched ignoring case.
+ * only for the framework's container (the first, for a framework that names none): image, command,
+ * args, env and resources. Every other Kubernetes field (volumes, ports, imagePullPolicy, ...) is
+ * tolerated and ignored, so a job is accepted as it is applied to a cluster. Replica type keys are
+ * matched ignoring case.
  *
  * <p>Restart policies: {@code Always} is treated as {@code OnFailure} (locally a replica that exits
  * with 0 is done, not restarted); an absent policy is the framework's default, as in the Training
- * Operator ({@code OnFailure} for PyTorchJob, {@code Never} for TFJob). Resources are read by
- * {@link ContainerResources}. An absent image is {@code host}.
+ * Operator ({@code OnFailure} for PyTorchJob, {@code Never} for TFJob) or of the replica type (the
+ * MPI Operator's launcher). Resources are read by {@link ContainerResources}. An absent image is
+ * {@code host}.
  */
 final class KubeflowReplicaSpecs {
   /**
@@ -31,11 +33,22 @@ final class KubeflowReplicaSpecs {
    *
    * @param key the key in the replica specs map
    * @param role the Capstan role; two keys may share one (TFJob's Master and Chief)
+   * @param restartPolicy the policy of a replica spec of this type that names none, or null for the
+   *     framework's
+   * @param defaultCommand the command of a container with neither command nor args (the MPI
+   *     Operator's worker runs sshd), or empty when one of them is required
    */
-  record ReplicaType(String key, ReplicaRole role) {
+  record ReplicaType(
+      String key, ReplicaRole role, RestartPolicy restartPolicy, List<String> defaultCommand) {
     ReplicaType {
       requireNonNull(key, "key is null");
       requireNonNull(role, "role is null");
+      defaultCommand = List.copyOf(defaultCommand);
+    }
+
+    /** A type with the framework's restart policy and a required command. */
+    ReplicaType(String key, ReplicaRole role) {
+      this(key, role, null, List.of());
     }
   }
 
@@ -46,7 +59,8 @@ final class KubeflowReplicaSpecs {
 
   /**
    * @param field the spec field holding the replica specs, such as {@code pytorchReplicaSpecs}
-   * @param containerName the container to run when a pod has several, such as {@code pytorch}
+   * @param containerName the container to run when a pod has several, such as {@code pytorch}, or
+   *     null for the first
    * @param types the accepted replica types, in rank order of their roles
    * @param defaultRestartPolicy the policy of a replica spec that names none
    */
@@ -56,7 +70,7 @@ final class KubeflowReplicaSpecs {
       List<ReplicaType> types,
       RestartPolicy defaultRestartPolicy) {
     this.field = requireNonNull(field, "field is null");
-    this.containerName = requireNonNull(containerName, "containerName is null");
+    this.containerName = containerName;
     this.types = List.copyOf(types);
     this.defaultRestartPolicy =
         requireNonNull(defaultRestartPolicy, "defaultRestartPolicy is null");
@@ -84,7 +98,7 @@ final class KubeflowReplicaSpecs {
                     + key
                     + "'");
       }
-      groups.put(type.role(), group(replicaSpec(specs, key), type.role()));
+      groups.put(type.role(), group(replicaSpec(specs, key), type));
     }
     List<ReplicaGroupSpec> ordered = new ArrayList<>();
     for (ReplicaType type : types) {
@@ -124,11 +138,15 @@ final class KubeflowReplicaSpecs {
     return specs.requiredMap(key);
   }
 
-  private ReplicaGroupSpec group(SpecMap replicaSpec, ReplicaRole role) {
+  private ReplicaGroupSpec group(SpecMap replicaSpec, ReplicaType type) {
+    ReplicaRole role = type.role();
     int count = ReplicaLimits.count(replicaSpec, "replicas", role);
-    RestartPolicy restartPolicy = restartPolicy(replicaSpec);
+    RestartPolicy restartPolicy =
+        restartPolicy(
+            replicaSpec,
+            type.restartPolicy() == null ? defaultRestartPolicy : type.restartPolicy());
     SpecMap container = container(replicaSpec.requiredMap("template").requiredMap("spec"));
-    ReplicaCommand command = ReplicaCommand.read(container, role.wireName());
+    ReplicaCommand command = ReplicaCommand.read(container, role.wireName(), type.defaultCommand());
     String image = container.optionalString("image");
     return new ReplicaGroupSpec(
         role,
@@ -152,17 +170,17 @@ final class KubeflowReplicaSpecs {
                   + " to list at least one container, but found none");
     }
     for (SpecMap container : containers) {
-      if (containerName.equals(container.optionalString("name"))) {
+      if (containerName != null && containerName.equals(container.optionalString("name"))) {
         return container;
       }
     }
     return containers.get(0);
   }
 
-  private RestartPolicy restartPolicy(SpecMap replicaSpec) {
+  private static RestartPolicy restartPolicy(SpecMap replicaSpec, RestartPolicy absent) {
     String name = replicaSpec.optionalString("restartPolicy");
     if (name == null) {
-      return defaultRestartPolicy;
+      return absent;
     }
     if (name.equals("Always")) {
       return RestartPolicy.ON_FAILURE;

@@ -16,6 +16,14 @@ record ReplicaCommand(List<String> command, List<String> args) {
 
   /** Reads {@code command} and {@code args} of {@code container}; one of them must be set. */
   static ReplicaCommand read(SpecMap container, String role) {
+    return read(container, role, List.of());
+  }
+
+  /**
+   * Reads {@code command} and {@code args} of {@code container}; with neither, {@code
+   * defaultCommand} unless it is empty.
+   */
+  static ReplicaCommand read(SpecMap container, String role, List<String> defaultCommand) {
     List<String> command = container.optionalStringList("command");
     List<String> args = container.optionalStringList("args");
     if (!command.isEmpty()) {
@@ -23,6 +31,9 @@ record ReplicaCommand(List<String> command, List<String> args) {
     }
     if (!args.isEmpty()) {
       return new ReplicaCommand(args, List.of());
+    }
+    if (!defaultCommand.isEmpty()) {
+      return new ReplicaCommand(defaultCommand, List.of());
     }
     throw container
         .pathOf("command")

@@ -140,6 +140,28 @@ record SpecMap(Map<String, Object> values, FieldPath path) {
   }
 
   /**
+   * The string value of {@code key}, or null when absent; when set it must be one of {@code
+   * allowed}, and {@code why} (empty, or starting with a space) says why in the message.
+   */
+  String optionalOneOf(String key, List<String> allowed, String why) {
+    String value = optionalString(key);
+    if (value != null && !allowed.contains(value)) {
+      throw pathOf(key)
+          .invalid(
+              "Expected "
+                  + pathOf(key)
+                  + " to be "
+                  + (allowed.size() == 1 ? "" : "one of ")
+                  + String.join(", ", allowed)
+                  + why
+                  + ", but was '"
+                  + value
+                  + "'");
+    }
+    return value;
+  }
+
+  /**
    * A scalar (string, number or boolean) as a string, or null when absent; for values Kubernetes
    * users write unquoted, such as label and environment values.
    */

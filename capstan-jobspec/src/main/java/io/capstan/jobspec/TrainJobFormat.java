@@ -39,7 +39,6 @@ final class TrainJobFormat implements SpecFormat {
   static final String API_VERSION = "trainer.kubeflow.org/v1alpha1";
   static final String KIND = "TrainJob";
   static final String TORCH_DISTRIBUTED = "torch-distributed";
-  static final String KUEUE_QUEUE_LABEL = "kueue.x-k8s.io/queue-name";
   static final String KUEUE_PRIORITY_LABEL = "kueue.x-k8s.io/priority-class";
 
   private static final String RUNTIME_API_GROUP = "trainer.kubeflow.org";
@@ -79,8 +78,8 @@ final class TrainJobFormat implements SpecFormat {
     SpecMap spec = root.requiredMap("spec");
     checkRuntime(spec.requiredMap("runtimeRef"));
     checkNoInitializer(spec.optionalMap("initializer"));
-    checkSuspend(spec, metadata.labels());
-    checkOneOf(spec, "managedBy", MANAGERS, "");
+    KueueSuspend.check(spec, metadata.labels());
+    spec.optionalOneOf("managedBy", MANAGERS, "");
     ReplicaGroupSpec nodes = nodes(spec.requiredMap("trainer"));
     return new JobSpec(
         metadata.name(),
@@ -97,16 +96,15 @@ final class TrainJobFormat implements SpecFormat {
 
   private static void checkRuntime(SpecMap runtimeRef) {
     runtimeRef.requiredString("name");
-    checkOneOf(
-        runtimeRef, "name", List.of(TORCH_DISTRIBUTED), " (the runtime Capstan has built in)");
-    checkOneOf(
-        runtimeRef,
+    runtimeRef.optionalOneOf(
+        "name", List.of(TORCH_DISTRIBUTED), " (the runtime Capstan has built in)");
+    runtimeRef.optionalOneOf(
         "kind",
         List.of(CLUSTER_RUNTIME_KIND),
         " (Capstan has the built-in cluster runtime "
             + TORCH_DISTRIBUTED
             + " and no TrainingRuntime objects)");
-    checkOneOf(runtimeRef, "apiGroup", List.of(RUNTIME_API_GROUP), "");
+    runtimeRef.optionalOneOf("apiGroup", List.of(RUNTIME_API_GROUP), "");
   }
 
   private static void checkNoInitializer(SpecMap initializer) {
@@ -125,44 +123,6 @@ final class TrainJobFormat implements SpecFormat {
                     + step
                     + "; fetch it in spec.trainer.command instead), but it is set");
       }
-    }
-  }
-
-  private static void checkSuspend(SpecMap spec, Map<String, String> labels) {
-    Object suspend = spec.get("suspend");
-    if (suspend == null || Boolean.FALSE.equals(suspend)) {
-      return;
-    }
-    if (!(suspend instanceof Boolean)) {
-      throw spec.pathOf("suspend")
-          .invalid(
-              "Expected spec.suspend to be true or false, but was " + SpecMap.describe(suspend));
-    }
-    if (!labels.containsKey(KUEUE_QUEUE_LABEL)) {
-      throw spec.pathOf("suspend")
-          .invalid(
-              "Expected spec.suspend to be false, or true with the label "
-                  + KUEUE_QUEUE_LABEL
-                  + " (Capstan's scheduler admits the job as Kueue would), but it is true"
-                  + " without it: Capstan cannot keep a job suspended");
-    }
-  }
-
-  /** Checks that {@code key}, where set, is one of {@code allowed}; {@code why} says why. */
-  private static void checkOneOf(SpecMap map, String key, List<String> allowed, String why) {
-    String value = map.optionalString(key);
-    if (value != null && !allowed.contains(value)) {
-      throw map.pathOf(key)
-          .invalid(
-              "Expected "
-                  + map.pathOf(key)
-                  + " to be "
-                  + (allowed.size() == 1 ? "" : "one of ")
-                  + String.join(", ", allowed)
-                  + why
-                  + ", but was '"
-                  + value
-                  + "'");
     }
   }
 
