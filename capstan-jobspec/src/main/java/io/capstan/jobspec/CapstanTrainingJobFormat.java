@@ -105,7 +105,9 @@ final class CapstanTrainingJobFormat implements SpecFormat {
                   + ", but was '"
                   + name
                   + "'"
-                  + (framework == Framework.MPI ? " (MPI jobs are not supported yet)" : ""));
+                  + (framework == Framework.MPI
+                      ? " (submit an MPI job as the MPI Operator's kubeflow.org/v2beta1 MPIJob)"
+                      : ""));
     }
     return framework;
   }

@@ -21,8 +21,9 @@ import org.yaml.snakeyaml.representer.Representer;
 
 /**
  * Parses and validates the YAML or JSON text of a job: Capstan's {@code capstan.io/v1 TrainingJob},
- * Kubeflow's {@code kubeflow.org/v1} {@code PyTorchJob} or {@code TFJob}, or Kubeflow Trainer's
- * {@code trainer.kubeflow.org/v1alpha1 TrainJob}.
+ * Kubeflow's {@code kubeflow.org/v1} {@code PyTorchJob} or {@code TFJob}, Kubeflow Trainer's {@code
+ * trainer.kubeflow.org/v1alpha1 TrainJob}, or the MPI Operator's {@code kubeflow.org/v2beta1
+ * MPIJob}.
  *
  * <p>The text is read with SnakeYAML's safe constructor (plain maps, lists and scalars; no custom
  * tags), at most {@value #MAX_CODE_POINTS} code points, {@value #MAX_ALIASES} aliases of
@@ -52,7 +53,8 @@ public final class JobSpecParser {
             new CapstanTrainingJobFormat(random),
             new PyTorchJobFormat(random),
             new TFJobFormat(random),
-            new TrainJobFormat(random)));
+            new TrainJobFormat(random),
+            new MpiJobFormat(random)));
   }
 
   JobSpecParser(List<SpecFormat> formats) {
@@ -60,8 +62,8 @@ public final class JobSpecParser {
   }
 
   /**
-   * Parses YAML or JSON text of a Capstan TrainingJob, a Kubeflow v1 PyTorchJob or TFJob, or a
-   * Kubeflow Trainer TrainJob.
+   * Parses YAML or JSON text of a Capstan TrainingJob, a Kubeflow v1 PyTorchJob or TFJob, a
+   * Kubeflow Trainer TrainJob or an MPI Operator MPIJob.
    *
    * @throws CapstanException with {@link ErrorCode#INVALID_SPEC}: for malformed YAML with no field
    *     and the line and column in the message, otherwise with the path of the offending field

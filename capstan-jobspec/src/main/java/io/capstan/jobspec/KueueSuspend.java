@@ -15,16 +15,8 @@ final class KueueSuspend {
 
   /** Checks {@code suspend} of {@code map} (such as {@code spec} or {@code spec.runPolicy}). */
   static void check(SpecMap map, Map<String, String> labels) {
-    Object suspend = map.get("suspend");
-    if (suspend == null || Boolean.FALSE.equals(suspend)) {
-      return;
-    }
-    FieldPath field = map.pathOf("suspend");
-    if (!(suspend instanceof Boolean)) {
-      throw field.invalid(
-          "Expected " + field + " to be true or false, but was " + SpecMap.describe(suspend));
-    }
-    if (!labels.containsKey(QUEUE_LABEL)) {
+    if (Boolean.TRUE.equals(map.optionalBoolean("suspend")) && !labels.containsKey(QUEUE_LABEL)) {
+      FieldPath field = map.pathOf("suspend");
       throw field.invalid(
           "Expected "
               + field

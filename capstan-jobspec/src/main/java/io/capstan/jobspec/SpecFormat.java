@@ -5,7 +5,7 @@ import java.util.Map;
 
 /**
  * One kind of job document that {@link JobSpecParser} accepts, identified by {@code apiVersion} and
- * {@code kind}; a new kind (Kubeflow's MPIJob) is one more implementation.
+ * {@code kind}; a new kind is one more implementation.
  */
 interface SpecFormat {
   /** The {@code apiVersion} this format reads, such as {@code kubeflow.org/v1}. */

@@ -139,6 +139,16 @@ record SpecMap(Map<String, Object> values, FieldPath path) {
         .invalid("Expected " + pathOf(key) + " to be a string, but was " + describe(value));
   }
 
+  /** The boolean value of {@code key}, or null when absent. */
+  Boolean optionalBoolean(String key) {
+    Object value = values.get(key);
+    if (value == null || value instanceof Boolean) {
+      return (Boolean) value;
+    }
+    throw pathOf(key)
+        .invalid("Expected " + pathOf(key) + " to be true or false, but was " + describe(value));
+  }
+
   /**
    * The string value of {@code key}, or null when absent; when set it must be one of {@code
    * allowed}, and {@code why} (empty, or starting with a space) says why in the message.

@@ -224,8 +224,8 @@ class CapstanTrainingJobFormatTest {
     assertInvalid(
         trainingJob("framework: mpi", WORKER),
         "spec.framework",
-        "Expected spec.framework to be one of pytorch, tensorflow, generic, but was 'mpi' (MPI"
-            + " jobs are not supported yet)");
+        "Expected spec.framework to be one of pytorch, tensorflow, generic, but was 'mpi' (submit"
+            + " an MPI job as the MPI Operator's kubeflow.org/v2beta1 MPIJob)");
     assertInvalid(
         trainingJob("framework: jax", WORKER),
         "spec.framework",

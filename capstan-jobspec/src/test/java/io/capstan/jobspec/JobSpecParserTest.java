@@ -85,11 +85,19 @@ class JobSpecParserTest {
   @Test
   void unknownKindListsTheSupportedKinds() {
     assertInvalid(
-        "apiVersion: kubeflow.org/v2beta1\nkind: MPIJob\n",
+        "apiVersion: kubeflow.org/v1\nkind: XGBoostJob\n",
         "kind",
         "Expected one of the kinds capstan.io/v1 TrainingJob, kubeflow.org/v1 PyTorchJob,"
-            + " kubeflow.org/v1 TFJob, trainer.kubeflow.org/v1alpha1 TrainJob, but was"
-            + " kubeflow.org/v2beta1 MPIJob");
+            + " kubeflow.org/v1 TFJob, trainer.kubeflow.org/v1alpha1 TrainJob, kubeflow.org/v2beta1"
+            + " MPIJob, but was kubeflow.org/v1 XGBoostJob");
+  }
+
+  @Test
+  void mpiJobOfTheTrainingOperatorsApiVersionNamesTheMpiOperatorsVersion() {
+    assertInvalid(
+        "apiVersion: kubeflow.org/v1\nkind: MPIJob\n",
+        "apiVersion",
+        "Expected apiVersion 'kubeflow.org/v2beta1' for kind MPIJob, but was 'kubeflow.org/v1'");
   }
 
   @Test

@@ -10,7 +10,10 @@ public enum Framework {
   PYTORCH,
   /** {@code TF_CONFIG}. */
   TENSORFLOW,
-  /** An MPI hostfile (future). */
+  /**
+   * An MPI hostfile for the launcher's {@code mpirun} ({@code OMPI_MCA_orte_default_hostfile}), as
+   * the MPI Operator writes it.
+   */
   MPI,
   /** Only Capstan's own variables. */
   GENERIC;

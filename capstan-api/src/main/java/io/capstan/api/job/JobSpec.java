@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * A validated training job, whatever format it was written in (Capstan's own, Kubeflow's PyTorchJob
- * or TFJob, Kubeflow Trainer's TrainJob).
+ * or TFJob, Kubeflow Trainer's TrainJob, the MPI Operator's MPIJob).
  *
  * @param name job name, unique in its project (DNS-1123 label)
  * @param framework whose rendezvous environment is injected
