@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Maps a container image to a local {@link Environment} and rewrites a replica's command and
  * environment as if it ran in that image: {@code python} becomes the environment's interpreter,
- * {@code torchrun} that interpreter's {@code -m torch.distributed.run} (see {@link Torchrun}), and
- * paths under a mount's container path become host paths.
+ * {@code torchrun} that interpreter's {@code -m torch.distributed.run} (see {@link Torchrun}), the
+ * python programs of {@code mpirun} that interpreter too (see {@link Mpirun}), and paths under a
+ * mount's container path become host paths.
  */
 final class ImageEnvironments {
   private static final Logger log = LoggerFactory.getLogger(ImageEnvironments.class);
@@ -31,10 +32,13 @@ final class ImageEnvironments {
 
   private final Map<String, Environment> environments;
   private final Supplier<String> defaultInterpreter;
+  private final Mpirun mpirun;
 
-  ImageEnvironments(Map<String, Environment> environments, Supplier<String> defaultInterpreter) {
+  ImageEnvironments(
+      Map<String, Environment> environments, Supplier<String> defaultInterpreter, Mpirun mpirun) {
     this.environments = Map.copyOf(requireNonNull(environments, "environments is null"));
     this.defaultInterpreter = requireNonNull(defaultInterpreter, "defaultInterpreter is null");
+    this.mpirun = requireNonNull(mpirun, "mpirun is null");
   }
 
   /** The command and environment of a replica of {@code image}, rewritten for the host. */
@@ -55,6 +59,10 @@ final class ImageEnvironments {
     if (Torchrun.launches(command)) {
       Torchrun.addDefaults(newEnv);
       newCommand = Torchrun.asModule(newCommand, interpreter(environment));
+    }
+    if (Mpirun.launches(command)) {
+      newCommand = Mpirun.withInterpreter(newCommand, interpreter(environment));
+      mpirun.addDefaults(newEnv);
     }
     return new Rewritten(List.copyOf(newCommand), newEnv);
   }

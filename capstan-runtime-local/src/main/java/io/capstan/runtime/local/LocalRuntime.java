@@ -62,7 +62,8 @@ public final class LocalRuntime implements WorkloadRuntime {
     this.environments =
         new ImageEnvironments(
             config.environments(),
-            memoize(() -> ImageEnvironments.resolveInterpreter(config.pythonInterpreter())));
+            memoize(() -> ImageEnvironments.resolveInterpreter(config.pythonInterpreter())),
+            Mpirun.install(config.stateDir(), "root".equals(System.getProperty("user.name"))));
     this.starter =
         new ReplicaStarter(Supervisor.install(config.stateDir()), cgroups, System.getenv());
     this.killer =

@@ -1,11 +1,6 @@
 package io.capstan.runtime.local;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -72,25 +67,9 @@ final class Supervisor {
     this.script = script;
   }
 
-  /**
-   * Writes the script into {@code stateDir}, replacing it atomically: a running sh reads its script
-   * as it goes, so the old file must stay intact for supervisors that are still running.
-   */
+  /** Writes the script into {@code stateDir} (see {@link StateScript}). */
   static Supervisor install(Path stateDir) {
-    Path script = stateDir.resolve(FILE_NAME);
-    try {
-      Files.createDirectories(stateDir);
-      if (Files.exists(script) && Files.readString(script).equals(SCRIPT)) {
-        return new Supervisor(script);
-      }
-      Path temporary = Files.createTempFile(stateDir, FILE_NAME, ".tmp");
-      Files.writeString(temporary, SCRIPT, StandardCharsets.UTF_8);
-      Files.move(
-          temporary, script, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      return new Supervisor(script);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write the supervisor script " + script, e);
-    }
+    return new Supervisor(StateScript.install(stateDir, FILE_NAME, SCRIPT));
   }
 
   /** {@code setsid sh supervisor.sh DIR COMMAND...}: a new session and process group. */

@@ -17,13 +17,17 @@ class ImageEnvironmentsTest {
   private static final Environment TORCH_2 =
       new Environment(Map.of(), "/opt/torch2/bin/python", Map.of());
 
+  private static final Mpirun MPIRUN_AS_ROOT =
+      new Mpirun(Path.of("/state/" + Mpirun.AGENT_FILE), true);
+
   private final ImageEnvironments environments =
       new ImageEnvironments(
           Map.of(
               "*", Environment.HOST,
               "pytorch/*", TORCH,
               "pytorch/pytorch:2*", TORCH_2),
-          () -> "/usr/bin/python3");
+          () -> "/usr/bin/python3",
+          MPIRUN_AS_ROOT);
 
   @Test
   void theMostSpecificPatternWins() {
@@ -93,8 +97,72 @@ class ImageEnvironmentsTest {
   }
 
   @Test
+  void mpirunsPythonProgramsRunTheInterpreterWithOpenMpisLocalDefaults() {
+    ImageEnvironments.Rewritten rewritten =
+        environments.rewrite(
+            "pytorch/pytorch:1.13",
+            List.of(
+                "/usr/local/bin/mpirun",
+                "-n",
+                "2",
+                "python3",
+                "/examples/pi.py",
+                "python3",
+                ":",
+                "-n",
+                "1",
+                "python",
+                "/examples/other.py"),
+            Map.of("OMPI_MCA_btl", "self,tcp"));
+
+    assertThat(rewritten.command())
+        .containsExactly(
+            "/usr/local/bin/mpirun",
+            "-n",
+            "2",
+            "/opt/torch/bin/python",
+            "/srv/examples/pi.py",
+            "python3",
+            ":",
+            "-n",
+            "1",
+            "/opt/torch/bin/python",
+            "/srv/examples/other.py");
+    assertThat(rewritten.env())
+        .containsEntry("OMPI_MCA_btl", "self,tcp")
+        .containsEntry("OMPI_MCA_plm_rsh_agent", "/state/mpi-no-other-hosts.sh")
+        .containsEntry("OMPI_ALLOW_RUN_AS_ROOT", "1")
+        .containsEntry("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1");
+  }
+
+  @Test
+  void aLaunchsOwnOpenMpiVariablesWinAndOnlyRootIsAllowedToRunAsRoot() {
+    ImageEnvironments asUser =
+        new ImageEnvironments(
+            Map.of("*", Environment.HOST),
+            () -> "/usr/bin/python3",
+            new Mpirun(Path.of("/state/agent.sh"), false));
+
+    Map<String, String> env =
+        asUser
+            .rewrite(
+                "ubuntu",
+                List.of("mpiexec", "-n", "2", "./pi"),
+                Map.of("OMPI_MCA_plm_rsh_agent", "ssh"))
+            .env();
+
+    assertThat(env)
+        .containsEntry("OMPI_MCA_plm_rsh_agent", "ssh")
+        .doesNotContainKeys("OMPI_ALLOW_RUN_AS_ROOT", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM");
+    assertThat(environments.rewrite("ubuntu", List.of("python3", "mpirun.py"), Map.of()).env())
+        .as("not for other commands")
+        .doesNotContainKeys("OMPI_MCA_plm_rsh_agent", "OMPI_ALLOW_RUN_AS_ROOT");
+  }
+
+  @Test
   void anImageWithoutEnvironmentIsAnInvalidSpec() {
-    ImageEnvironments strict = new ImageEnvironments(Map.of("pytorch/*", TORCH), () -> "python3");
+    ImageEnvironments strict =
+        new ImageEnvironments(Map.of("pytorch/*", TORCH), () -> "python3", MPIRUN_AS_ROOT);
 
     assertThatThrownBy(() -> strict.environmentOf("tensorflow/tensorflow:2"))
         .isInstanceOfSatisfying(

@@ -262,6 +262,46 @@ class LocalRuntimeTest {
   }
 
   @Test
+  void mpirunStartsItsRanksHereWithTheImagesInterpreter() throws IOException {
+    Path examples = Files.createDirectories(dir.resolve("host-examples"));
+    Files.writeString(
+        examples.resolve("rank.py"),
+        "import os, sys\nprint('rank', os.environ['OMPI_COMM_WORLD_RANK'], 'of',"
+            + " os.environ['OMPI_COMM_WORLD_SIZE'], sys.executable)\n");
+    Path hostfile = Files.writeString(dir.resolve("hostfile"), "localhost slots=2\n");
+    Environment image =
+        new Environment(Map.of("/examples", examples), "/usr/bin/python3", Map.of());
+    runtime = open(config().withEnvironments(Map.of("mpi/*", image)));
+    ReplicaFixture launcher =
+        replica(dir, "job-a", "launcher-0")
+            .image("mpi/pi")
+            .command("mpirun", "-n", "2", "python3", "/examples/rank.py")
+            .env("OMPI_MCA_orte_default_hostfile", hostfile.toString());
+
+    runtime.launch(launcher.build());
+
+    ReplicaObservation finished = awaitFinished(launcher.id());
+    String log = Files.readString(launcher.logFile());
+    assertThat(finished.phase()).as(log).isEqualTo(ReplicaPhase.SUCCEEDED);
+    assertThat(log).contains("rank 0 of 2 /usr/bin/python3", "rank 1 of 2 /usr/bin/python3");
+  }
+
+  @Test
+  void mpirunReachingForAnotherHostFailsSayingWhy() throws IOException {
+    ReplicaFixture launcher =
+        replica(dir, "job-a", "launcher-0").command("mpirun", "-H", "worker-1", "-n", "1", "true");
+
+    runtime.launch(launcher.build());
+
+    ReplicaObservation finished = awaitFinished(launcher.id());
+    assertThat(finished.phase()).isEqualTo(ReplicaPhase.FAILED);
+    assertThat(Files.readString(launcher.logFile()))
+        .contains(
+            "capstan: mpirun tried to start processes on host 'worker-1'; Capstan's local runtime"
+                + " runs every MPI rank on this machine");
+  }
+
+  @Test
   void configuredGpusAreListedAndAssignedThroughCudaVisibleDevices() throws IOException {
     runtime = open(config().withGpus("0,1"));
     ReplicaFixture replica = replica(dir, "job-a", "worker-0").sh("env").gpus(0, 1);
