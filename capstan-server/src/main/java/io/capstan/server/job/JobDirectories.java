@@ -6,7 +6,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The on-disk layout of a job: {@code <data>/jobs/<uid>/{checkpoints,output,replicas/<r>}}. */
+/**
+ * The on-disk layout of a job: {@code <data>/jobs/<uid>/{checkpoints,output,replicas/<r>}}, and
+ * {@code mpi/hostfile} for an MPI job's launcher.
+ */
 public final class JobDirectories {
   private final Path root;
 
@@ -24,6 +27,11 @@ public final class JobDirectories {
 
   public Path workDir(String uid, String replica) {
     return root.resolve(uid).resolve("replicas").resolve(replica);
+  }
+
+  /** The hostfile of an MPI job's launcher (see {@link MpiHosts}). */
+  public Path mpiHostfile(String uid) {
+    return root.resolve(uid).resolve("mpi").resolve("hostfile");
   }
 
   /** Creates the shared directories of a job (kept across restarts of the job). */

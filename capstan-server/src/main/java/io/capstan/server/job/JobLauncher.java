@@ -1,17 +1,23 @@
 package io.capstan.server.job;
 
+import io.capstan.api.job.Framework;
 import io.capstan.api.job.JobSpec;
+import io.capstan.api.job.ReplicaRole;
 import io.capstan.runtime.Endpoint;
 import io.capstan.runtime.ReplicaId;
 import io.capstan.runtime.ReplicaLaunch;
 import io.capstan.runtime.WorkloadRuntime;
 import io.capstan.server.logs.LogStore;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Turns a job's spec and placement into replica launches: command, environment, directories. */
+/**
+ * Turns a job's spec and placement into replica launches: command, environment, directories; for an
+ * MPI job also the launcher's hostfile and what each replica runs (see {@link MpiHosts}).
+ */
 final class JobLauncher {
   private final WorkloadRuntime runtime;
   private final Rendezvous rendezvous;
@@ -44,10 +50,20 @@ final class JobLauncher {
     dirs.create(job.uid());
     Map<String, String> endpoints = new LinkedHashMap<>();
     job.placement().replicas().forEach((name, p) -> endpoints.put(name, p.endpoint()));
+    MpiHosts mpi =
+        job.spec().framework() == Framework.MPI ? new MpiHosts(job.spec(), job.placement()) : null;
     int launched = 0;
     for (Rendezvous.Replica replica : Rendezvous.replicas(job.spec())) {
       if (!present.contains(replica.name())) {
-        runtime.launch(launch(job, replica, endpoints));
+        ReplicaLaunch launch = launch(job, replica, endpoints);
+        if (mpi != null) {
+          Path hostfile = dirs.mpiHostfile(job.uid());
+          if (replica.role() == ReplicaRole.LAUNCHER) {
+            mpi.writeHostfile(hostfile);
+          }
+          launch = mpi.adapt(replica, launch, hostfile);
+        }
+        runtime.launch(launch);
         launched++;
       }
     }

@@ -21,6 +21,8 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>Every PyTorch job gets both sets, whatever its kind: each replica is one node running one
  * process, so the two agree (torchrun's workers get {@code RANK} and {@code WORLD_SIZE} from
  * torchrun itself, the same numbers).
+ *
+ * <p>An MPI job's hostfile and variables are {@link MpiHosts}'.
  */
 final class Rendezvous {
   private final JsonMapper json;
