@@ -19,7 +19,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Real PyTorch and TF_CONFIG jobs through the CLI and the REST API of a server booted with the
  * production wiring: success with logs and ONNX output, Kubeflow YAML (PyTorchJob, TFJob, Trainer's
- * TrainJob under torchrun) unchanged, restart with checkpoint resume, backoff limit, cancel.
+ * TrainJob under torchrun, the MPI Operator's MPIJob under Open MPI) unchanged, restart with
+ * checkpoint resume, backoff limit, cancel.
  */
 @SpringBootTest(
     classes = CapstanServer.class,
@@ -134,6 +135,52 @@ class TrainingJobsIT {
     Path output = Path.of(job.get("status").get("outputDir").asString());
     assertThat(output.resolve("model.onnx")).isNotEmptyFile();
     assertThat(node0).contains("exported ONNX model to " + output.resolve("model.onnx"));
+  }
+
+  @Test
+  void mpiOperatorMpiJobYamlRunsUnchangedWithEveryRankStartedByTheLauncher() throws Exception {
+    String yaml = Files.readString(EXAMPLES.resolve("mpi/pi-mpijob.yaml"));
+    String name = submit(yaml.replace("  name: pi\n", "  name: mpi-pi\n"));
+
+    JsonNode job = awaitFinished(name, Duration.ofMinutes(2));
+
+    assertThat(job.get("status").get("phase").asString()).as(job.toString()).isEqualTo("Succeeded");
+    assertThat(job.get("spec").get("sourceKind").asString()).isEqualTo("MPIJob");
+    String launcher = log(name, "launcher-0");
+    for (int rank = 0; rank < 4; rank++) {
+      assertThat(launcher).contains("rank " + rank + " of size 4");
+    }
+    assertThat(launcher).contains("size 4: pi is approximately 3.14159265");
+    assertThat(log(name, "worker-1"))
+        .contains("capstan: worker-1 is an MPI host on the launcher's machine")
+        .doesNotContain("rank ");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(replica(job(name), "worker-0").get("state").asString())
+                    .isNotEqualTo("Running"));
+  }
+
+  @Test
+  void aRankThatDiesFailsTheMpiJobThroughItsLauncher() throws Exception {
+    String yaml = Files.readString(EXAMPLES.resolve("mpi/pi-mpijob.yaml"));
+    String name =
+        submit(
+            yaml.replace("  name: pi\n", "  name: mpi-dies\n")
+                .replace("/examples/mpi/pi.py]", "/examples/mpi/pi.py, --fail-rank, \"2\"]"));
+
+    JsonNode job = awaitFinished(name, Duration.ofMinutes(2));
+
+    assertThat(job.get("status").get("phase").asString()).as(job.toString()).isEqualTo("Failed");
+    assertThat(job.get("status").get("reason").asString()).isEqualTo("BackoffLimitExceeded");
+    assertThat(job.get("status").get("message").asString())
+        .contains("replica launcher-0 exited with code 3")
+        .contains("(backoffLimit 1)");
+    assertThat(log(name, "launcher-0"))
+        .contains("rank 2 dies on purpose")
+        .contains("mpirun detected that one or more processes exited with non-zero status")
+        .doesNotContain("pi is approximately");
   }
 
   @Test
