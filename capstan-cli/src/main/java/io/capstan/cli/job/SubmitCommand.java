@@ -26,8 +26,8 @@ import picocli.CommandLine.Spec;
     name = "submit",
     description =
         "Submit a job spec (Capstan TrainingJob, Kubeflow PyTorchJob or TFJob, Kubeflow Trainer"
-            + " TrainJob; YAML or JSON), or build one with pytorchjob, tfjob or job. Prints the"
-            + " job's name.")
+            + " TrainJob, MPI Operator MPIJob; YAML or JSON), or build one with pytorchjob, tfjob"
+            + " or job. Prints the job's name.")
 public final class SubmitCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -44,7 +44,10 @@ public class JobResource {
     this.maxSpecBytes = config.maxSpecBytes();
   }
 
-  /** Submits a spec: Capstan TrainingJob, Kubeflow PyTorchJob, TFJob or TrainJob, YAML or JSON. */
+  /**
+   * Submits a spec: Capstan TrainingJob, Kubeflow PyTorchJob, TFJob, TrainJob or MPIJob, YAML or
+   * JSON.
+   */
   @PostMapping(path = ApiPaths.JOBS, produces = MediaType.APPLICATION_JSON_VALUE)
   public ResponseEntity<SubmitResponse> submit(
       Caller caller, @PathVariable String project, HttpServletRequest request) throws IOException {
