@@ -1,5 +1,11 @@
 package io.capstan.jobspec;
 
+import io.capstan.api.job.Framework;
+import io.capstan.api.job.JobSpec;
+import io.capstan.api.job.ReplicaGroupSpec;
+import java.util.List;
+import java.util.Map;
+
 /**
  * The run policy of a Kubeflow v1 job: {@code spec.runPolicy}, or the older fields directly under
  * {@code spec}; {@code runPolicy} wins where both are set.
@@ -14,6 +20,33 @@ package io.capstan.jobspec;
  */
 record KubeflowRunPolicy(
     int backoffLimit, Long activeDeadlineSeconds, Long ttlSecondsAfterFinished) {
+
+  /**
+   * The job of a Kubeflow document: {@code groups} under the run policy of {@code spec}, with its
+   * priority (see {@link JobPriority#readKubeflow}) and the model output of {@code root}'s
+   * annotations.
+   */
+  static JobSpec job(
+      SpecMap root,
+      SpecMap spec,
+      String name,
+      Framework framework,
+      String kind,
+      List<ReplicaGroupSpec> groups,
+      Map<String, String> labels) {
+    KubeflowRunPolicy runPolicy = read(spec);
+    return new JobSpec(
+        name,
+        framework,
+        kind,
+        groups,
+        runPolicy.backoffLimit(),
+        runPolicy.activeDeadlineSeconds(),
+        runPolicy.ttlSecondsAfterFinished(),
+        labels,
+        JobPriority.readKubeflow(spec),
+        DeclaredModelOutput.fromAnnotations(root));
+  }
 
   static KubeflowRunPolicy read(SpecMap spec) {
     SpecMap runPolicy = spec.optionalMap("runPolicy");

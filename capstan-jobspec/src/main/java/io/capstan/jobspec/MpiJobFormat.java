@@ -101,18 +101,7 @@ final class MpiJobFormat implements SpecFormat {
     } else {
       labels.remove(JobLabels.MPI_LAUNCHER_AS_WORKER);
     }
-    KubeflowRunPolicy runPolicy = KubeflowRunPolicy.read(spec);
-    return new JobSpec(
-        metadata.name(),
-        Framework.MPI,
-        KIND,
-        groups,
-        runPolicy.backoffLimit(),
-        runPolicy.activeDeadlineSeconds(),
-        runPolicy.ttlSecondsAfterFinished(),
-        labels,
-        JobPriority.readKubeflow(spec),
-        DeclaredModelOutput.fromAnnotations(root));
+    return KubeflowRunPolicy.job(root, spec, metadata.name(), Framework.MPI, KIND, groups, labels);
   }
 
   private static void checkRunPolicy(SpecMap runPolicy, Map<String, String> labels) {

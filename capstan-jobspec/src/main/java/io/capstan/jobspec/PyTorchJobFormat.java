@@ -58,17 +58,7 @@ final class PyTorchJobFormat implements SpecFormat {
       ProcessesPerNode.checkOne(elasticPolicy, "nProcPerNode");
     }
     List<ReplicaGroupSpec> groups = REPLICA_SPECS.read(spec);
-    KubeflowRunPolicy runPolicy = KubeflowRunPolicy.read(spec);
-    return new JobSpec(
-        metadata.name(),
-        Framework.PYTORCH,
-        KIND,
-        groups,
-        runPolicy.backoffLimit(),
-        runPolicy.activeDeadlineSeconds(),
-        runPolicy.ttlSecondsAfterFinished(),
-        metadata.labels(),
-        JobPriority.readKubeflow(spec),
-        DeclaredModelOutput.fromAnnotations(root));
+    return KubeflowRunPolicy.job(
+        root, spec, metadata.name(), Framework.PYTORCH, KIND, groups, metadata.labels());
   }
 }

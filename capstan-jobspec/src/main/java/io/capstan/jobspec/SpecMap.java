@@ -131,22 +131,25 @@ record SpecMap(Map<String, Object> values, FieldPath path) {
 
   /** The string value of {@code key}, or null when absent. */
   String optionalString(String key) {
-    Object value = values.get(key);
-    if (value == null || value instanceof String) {
-      return (String) value;
-    }
-    throw pathOf(key)
-        .invalid("Expected " + pathOf(key) + " to be a string, but was " + describe(value));
+    return optional(key, String.class, "a string");
   }
 
   /** The boolean value of {@code key}, or null when absent. */
   Boolean optionalBoolean(String key) {
+    return optional(key, Boolean.class, "true or false");
+  }
+
+  /**
+   * The value of {@code key} when it is a {@code type}, null when absent; {@code expected} names
+   * it.
+   */
+  private <T> T optional(String key, Class<T> type, String expected) {
     Object value = values.get(key);
-    if (value == null || value instanceof Boolean) {
-      return (Boolean) value;
+    if (value == null || type.isInstance(value)) {
+      return type.cast(value);
     }
     throw pathOf(key)
-        .invalid("Expected " + pathOf(key) + " to be true or false, but was " + describe(value));
+        .invalid("Expected " + pathOf(key) + " to be " + expected + ", but was " + describe(value));
   }
 
   /**

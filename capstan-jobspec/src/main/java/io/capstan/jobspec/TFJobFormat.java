@@ -59,22 +59,12 @@ final class TFJobFormat implements SpecFormat {
     JobMetadata metadata = JobMetadata.read(root, false, random);
     SpecMap spec = root.requiredMap("spec");
     List<ReplicaGroupSpec> groups = REPLICA_SPECS.read(spec);
-    KubeflowRunPolicy runPolicy = KubeflowRunPolicy.read(spec);
     Map<String, String> labels = new LinkedHashMap<>(metadata.labels());
     if (allWorkersMustSucceed(spec)) {
       labels.put(SUCCESS_POLICY_LABEL, ALL_WORKERS);
     }
-    return new JobSpec(
-        metadata.name(),
-        Framework.TENSORFLOW,
-        KIND,
-        groups,
-        runPolicy.backoffLimit(),
-        runPolicy.activeDeadlineSeconds(),
-        runPolicy.ttlSecondsAfterFinished(),
-        labels,
-        JobPriority.readKubeflow(spec),
-        DeclaredModelOutput.fromAnnotations(root));
+    return KubeflowRunPolicy.job(
+        root, spec, metadata.name(), Framework.TENSORFLOW, KIND, groups, labels);
   }
 
   private static boolean allWorkersMustSucceed(SpecMap spec) {
