@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -28,6 +29,14 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class ModelServerProcessIT {
   @TempDir Path dir;
+
+  /** Every process a test started; none outlives its test, whether it passed or not. */
+  private final List<Process> started = new ArrayList<>();
+
+  @AfterEach
+  void stopStarted() {
+    started.forEach(Process::destroyForcibly);
+  }
 
   private Process start(Path log, String... args) throws IOException {
     return start(log, List.of(), args);
@@ -41,10 +50,10 @@ class ModelServerProcessIT {
     command.add("-jar");
     command.add(jar().toString());
     command.addAll(List.of(args));
-    return new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
-        .start();
+    Process process =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    started.add(process);
+    return process;
   }
 
   private static Path jar() {
