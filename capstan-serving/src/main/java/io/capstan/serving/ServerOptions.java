@@ -3,6 +3,7 @@ package io.capstan.serving;
 import static java.util.Objects.requireNonNull;
 
 import io.capstan.serving.batching.BatchingOptions;
+import io.capstan.serving.grpc.GrpcFrontend;
 import io.capstan.serving.model.ModelSpec;
 import io.capstan.serving.model.SessionSettings;
 import java.nio.file.Path;
@@ -14,6 +15,8 @@ import java.util.List;
  *
  * @param portsFile where to write {@code http=PORT\ngrpc=PORT\n} once both listen; may be null
  * @param nio listen on Netty's NIO transport even where native epoll is available
+ * @param grpcFrontend which implementation answers gRPC: our own on Netty's HTTP/2 codec, or
+ *     grpc-java's server
  */
 public record ServerOptions(
     List<ModelSpec> models,
@@ -25,7 +28,8 @@ public record ServerOptions(
     SessionSettings session,
     Duration drainTimeout,
     int maxRequestBytes,
-    boolean nio) {
+    boolean nio,
+    GrpcFrontend.Kind grpcFrontend) {
   public static final int DEFAULT_MAX_REQUEST_BYTES = 64 * 1024 * 1024;
   public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
 
@@ -35,6 +39,7 @@ public record ServerOptions(
     requireNonNull(batching, "batching is null");
     requireNonNull(session, "session is null");
     requireNonNull(drainTimeout, "drainTimeout is null");
+    requireNonNull(grpcFrontend, "grpcFrontend is null");
     if (models.isEmpty()) {
       throw new IllegalArgumentException("expected at least one --model NAME:VERSION=PATH");
     }
@@ -52,7 +57,8 @@ public record ServerOptions(
         new SessionSettings(1, 1),
         DEFAULT_DRAIN_TIMEOUT,
         DEFAULT_MAX_REQUEST_BYTES,
-        false);
+        false,
+        GrpcFrontend.Kind.NETTY);
   }
 
   public ServerOptions withBatching(BatchingOptions batching) {
@@ -66,7 +72,8 @@ public record ServerOptions(
         session,
         drainTimeout,
         maxRequestBytes,
-        nio);
+        nio,
+        grpcFrontend);
   }
 
   public ServerOptions withMaxRequestBytes(int maxRequestBytes) {
@@ -80,7 +87,23 @@ public record ServerOptions(
         session,
         drainTimeout,
         maxRequestBytes,
-        nio);
+        nio,
+        grpcFrontend);
+  }
+
+  public ServerOptions withGrpcFrontend(GrpcFrontend.Kind grpcFrontend) {
+    return new ServerOptions(
+        models,
+        host,
+        httpPort,
+        grpcPort,
+        portsFile,
+        batching,
+        session,
+        drainTimeout,
+        maxRequestBytes,
+        nio,
+        grpcFrontend);
   }
 
   public ServerOptions withDrainTimeout(Duration drainTimeout) {
@@ -94,6 +117,7 @@ public record ServerOptions(
         session,
         drainTimeout,
         maxRequestBytes,
-        nio);
+        nio,
+        grpcFrontend);
   }
 }

@@ -20,7 +20,9 @@
  *       dimension.
  *   <li>{@code --intra-op-threads N}, {@code --inter-op-threads N} (default 1 each), {@code
  *       --drain-timeout SECONDS} (default 30), {@code --max-request-bytes N} (default 64 MiB),
- *       {@code --nio} (Netty's NIO transport; by default native epoll where it loads).
+ *       {@code --nio} (Netty's NIO transport; by default native epoll where it loads), {@code
+ *       --grpc-frontend netty|grpc-java} (default netty: our own unary handler on Netty's HTTP/2
+ *       codec; grpc-java: grpc-java's server, to compare).
  *   <li>Bad arguments: exit 2 with a message naming the flag. A model that cannot be loaded: exit 1
  *       naming it. SIGTERM: readiness false, listening sockets closed, new inference refused (503 /
  *       UNAVAILABLE), requests in flight finished (up to the drain timeout), exit 0.
