@@ -9,6 +9,7 @@ import io.capstan.serving.model.SessionSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Everything a model server is started with (see {@link ServerOptionsParser} for the flags).
@@ -62,62 +63,65 @@ public record ServerOptions(
   }
 
   public ServerOptions withBatching(BatchingOptions batching) {
-    return new ServerOptions(
-        models,
-        host,
-        httpPort,
-        grpcPort,
-        portsFile,
-        batching,
-        session,
-        drainTimeout,
-        maxRequestBytes,
-        nio,
-        grpcFrontend);
+    return copy(c -> c.batching = batching);
   }
 
   public ServerOptions withMaxRequestBytes(int maxRequestBytes) {
-    return new ServerOptions(
-        models,
-        host,
-        httpPort,
-        grpcPort,
-        portsFile,
-        batching,
-        session,
-        drainTimeout,
-        maxRequestBytes,
-        nio,
-        grpcFrontend);
+    return copy(c -> c.maxRequestBytes = maxRequestBytes);
   }
 
   public ServerOptions withGrpcFrontend(GrpcFrontend.Kind grpcFrontend) {
-    return new ServerOptions(
-        models,
-        host,
-        httpPort,
-        grpcPort,
-        portsFile,
-        batching,
-        session,
-        drainTimeout,
-        maxRequestBytes,
-        nio,
-        grpcFrontend);
+    return copy(c -> c.grpcFrontend = grpcFrontend);
   }
 
   public ServerOptions withDrainTimeout(Duration drainTimeout) {
+    return copy(c -> c.drainTimeout = drainTimeout);
+  }
+
+  /** These options with what {@code change} sets; validated again, as every instance is. */
+  private ServerOptions copy(Consumer<Components> change) {
+    Components c = new Components(this);
+    change.accept(c);
     return new ServerOptions(
-        models,
-        host,
-        httpPort,
-        grpcPort,
-        portsFile,
-        batching,
-        session,
-        drainTimeout,
-        maxRequestBytes,
-        nio,
-        grpcFrontend);
+        c.models,
+        c.host,
+        c.httpPort,
+        c.grpcPort,
+        c.portsFile,
+        c.batching,
+        c.session,
+        c.drainTimeout,
+        c.maxRequestBytes,
+        c.nio,
+        c.grpcFrontend);
+  }
+
+  /** The components as fields a wither sets, so that one constructor call serves every wither. */
+  private static final class Components {
+    private final List<ModelSpec> models;
+    private final String host;
+    private final int httpPort;
+    private final int grpcPort;
+    private final Path portsFile;
+    private BatchingOptions batching;
+    private final SessionSettings session;
+    private Duration drainTimeout;
+    private int maxRequestBytes;
+    private final boolean nio;
+    private GrpcFrontend.Kind grpcFrontend;
+
+    Components(ServerOptions o) {
+      models = o.models;
+      host = o.host;
+      httpPort = o.httpPort;
+      grpcPort = o.grpcPort;
+      portsFile = o.portsFile;
+      batching = o.batching;
+      session = o.session;
+      drainTimeout = o.drainTimeout;
+      maxRequestBytes = o.maxRequestBytes;
+      nio = o.nio;
+      grpcFrontend = o.grpcFrontend;
+    }
   }
 }

@@ -1,19 +1,13 @@
 package io.capstan.serving.grpc;
 
 import io.capstan.serving.ModelService;
+import io.capstan.serving.NettyListener;
 import io.capstan.serving.NettyTransport;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.ChannelGroupFuture;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.util.AsciiString;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -26,10 +20,8 @@ import java.util.concurrent.TimeUnit;
  * call machinery in between.
  */
 final class NettyGrpcFrontend implements GrpcFrontend {
-  private final EventLoopGroup boss;
-  private final EventLoopGroup workers;
   private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
-  private final Channel channel;
+  private final NettyListener listener;
   private volatile boolean draining;
   private ChannelGroupFuture closing;
 
@@ -39,37 +31,24 @@ final class NettyGrpcFrontend implements GrpcFrontend {
     Map<AsciiString, UnaryMethod<?, ?>> byPath = new HashMap<>();
     new InferenceGrpcService(service).methods().forEach(m -> byPath.put(m.path(), m));
     Map<AsciiString, UnaryMethod<?, ?>> methods = Map.copyOf(byPath);
-    this.boss = transport.group(1);
-    this.workers = transport.group(Runtime.getRuntime().availableProcessors());
-    ServerBootstrap bootstrap =
-        new ServerBootstrap()
-            .group(boss, workers)
-            .channel(transport.serverChannel())
-            .childOption(ChannelOption.TCP_NODELAY, true)
-            .childHandler(
-                new ChannelInitializer<SocketChannel>() {
-                  @Override
-                  protected void initChannel(SocketChannel ch) {
-                    connections.add(ch);
-                    ch.pipeline()
-                        .addLast(
-                            GrpcConnectionHandler.create(methods, service.gate(), maxRequestBytes));
-                    if (draining) { // accepted just before the listening socket closed
-                      ch.close();
-                    }
-                  }
-                });
-    try {
-      this.channel = bootstrap.bind(host, port).sync().channel();
-    } catch (InterruptedException | RuntimeException e) {
-      shutdownLoops();
-      throw e;
-    }
+    this.listener =
+        new NettyListener(
+            transport,
+            host,
+            port,
+            ch -> {
+              connections.add(ch);
+              ch.pipeline()
+                  .addLast(GrpcConnectionHandler.create(methods, service.gate(), maxRequestBytes));
+              if (draining) { // accepted just before the listening socket closed
+                ch.close();
+              }
+            });
   }
 
   @Override
   public int port() {
-    return ((InetSocketAddress) channel.localAddress()).getPort();
+    return listener.port();
   }
 
   /**
@@ -80,7 +59,7 @@ final class NettyGrpcFrontend implements GrpcFrontend {
   public synchronized void stopAccepting() {
     if (closing == null) {
       draining = true;
-      channel.close().awaitUninterruptibly();
+      listener.stopAccepting();
       closing = connections.close();
     }
   }
@@ -94,11 +73,6 @@ final class NettyGrpcFrontend implements GrpcFrontend {
   @Override
   public void close() {
     stopAccepting();
-    shutdownLoops(); // closes the connections still open, calls in flight or not
-  }
-
-  private void shutdownLoops() {
-    boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
-    workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+    listener.close(); // stopping the event loops closes the connections still open
   }
 }

@@ -5,8 +5,8 @@ import com.google.protobuf.MessageLite;
 import io.capstan.serving.RequestGate;
 import io.grpc.Status;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.util.concurrent.EventExecutor;
 
 /**
  * One unary call on a stream of our HTTP/2 frontend: its request message as it arrives, the drain
@@ -83,31 +83,36 @@ final class UnaryCall<Q, R> implements UnaryReply<R> {
 
   @Override
   public void send(R message) {
-    ChannelHandlerContext ctx = connection.context();
-    if (!ctx.executor().inEventLoop()) {
-      ctx.executor().execute(() -> send(message));
-      return;
+    if (claimAnswer(() -> send(message))) {
+      connection.answer(
+          streamId, GrpcWire.frame(connection.context().alloc(), (MessageLite) message));
     }
-    if (answered) {
-      return;
-    }
-    answered = true;
-    connection.answer(streamId, GrpcWire.frame(ctx.alloc(), (MessageLite) message));
   }
 
   @Override
   public void fail(Status status) {
-    ChannelHandlerContext ctx = connection.context();
-    if (!ctx.executor().inEventLoop()) {
-      ctx.executor().execute(() -> fail(status));
-      return;
+    if (claimAnswer(() -> fail(status))) {
+      release();
+      connection.answer(
+          streamId, GrpcWire.trailersOnly(HttpResponseStatus.OK, status), !clientDone);
+    }
+  }
+
+  /**
+   * True when the caller is to write the answer now: on the connection's event loop (else {@code
+   * again} runs there), and the first answer while the stream is open.
+   */
+  private boolean claimAnswer(Runnable again) {
+    EventExecutor loop = connection.context().executor();
+    if (!loop.inEventLoop()) {
+      loop.execute(again);
+      return false;
     }
     if (answered) {
-      return;
+      return false;
     }
     answered = true;
-    release();
-    connection.answer(streamId, GrpcWire.trailersOnly(HttpResponseStatus.OK, status), !clientDone);
+    return true;
   }
 
   /** The stream is closed: a later reply is dropped. */

@@ -35,7 +35,6 @@ final class RawHttp2Connection implements AutoCloseable {
   static final int PING = 6;
   static final int GOAWAY = 7;
   static final int WINDOW_UPDATE = 8;
-  static final int CONTINUATION = 9;
   static final int END_STREAM = 0x1;
   static final int END_HEADERS = 0x4;
   static final String SERVICE = "/inference.GRPCInferenceService/";
@@ -240,45 +239,46 @@ final class RawHttp2Connection implements AutoCloseable {
     }
   }
 
+  /** The next frame, a header block with its CONTINUATION frames decoded (HPACK keeps state). */
   private Frame read() throws IOException {
-    int length = in.readUnsignedByte() << 16 | in.readUnsignedShort();
-    int type = in.readUnsignedByte();
-    int flags = in.readUnsignedByte();
-    int stream = in.readInt() & 0x7fffffff;
-    byte[] payload = new byte[length];
-    in.readFully(payload);
-    if (type != HEADERS) {
-      return new Frame(type, flags, stream, payload, null);
+    Frame frame = readOne();
+    if (frame.type() != HEADERS) {
+      return frame;
     }
     ByteArrayOutputStream block = new ByteArrayOutputStream();
-    block.write(payload);
+    block.write(frame.payload());
+    int flags = frame.flags();
     while ((flags & END_HEADERS) == 0) {
-      int more = in.readUnsignedByte() << 16 | in.readUnsignedShort();
-      in.readUnsignedByte(); // CONTINUATION
-      flags |= in.readUnsignedByte();
-      in.readInt();
-      byte[] next = new byte[more];
-      in.readFully(next);
-      block.write(next);
+      Frame continuation = readOne();
+      block.write(continuation.payload());
+      flags |= continuation.flags();
     }
     try {
       Http2Headers headers =
-          hpackIn.decodeHeaders(stream, Unpooled.wrappedBuffer(block.toByteArray()));
-      return new Frame(type, flags, stream, payload, headers);
+          hpackIn.decodeHeaders(frame.stream(), Unpooled.wrappedBuffer(block.toByteArray()));
+      return new Frame(HEADERS, flags, frame.stream(), frame.payload(), headers);
     } catch (Http2Exception e) {
       throw new IOException("undecodable header block", e);
     }
   }
 
-  private void frame(int type, int flags, int stream, byte[] payload) throws IOException {
+  private Frame readOne() throws IOException {
     byte[] head = new byte[9];
-    head[0] = (byte) (payload.length >>> 16);
-    head[1] = (byte) (payload.length >>> 8);
-    head[2] = (byte) payload.length;
-    head[3] = (byte) type;
-    head[4] = (byte) flags;
-    ByteBuffer.wrap(head, 5, 4).putInt(stream);
-    out.write(head);
+    in.readFully(head);
+    ByteBuffer fields = ByteBuffer.wrap(head);
+    int length = (fields.get() & 0xff) << 16 | (fields.getShort() & 0xffff);
+    int type = fields.get();
+    int flags = fields.get() & 0xff;
+    byte[] payload = new byte[length];
+    in.readFully(payload);
+    return new Frame(type, flags, fields.getInt() & 0x7fffffff, payload, null);
+  }
+
+  private void frame(int type, int flags, int stream, byte[] payload) throws IOException {
+    ByteBuffer head = ByteBuffer.allocate(9);
+    head.put((byte) (payload.length >>> 16)).putShort((short) payload.length);
+    head.put((byte) type).put((byte) flags).putInt(stream);
+    out.write(head.array());
     out.write(payload);
   }
 
