@@ -4,6 +4,8 @@ import io.capstan.serving.RequestGate;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http2.AbstractHttp2ConnectionHandlerBuilder;
+import io.netty.handler.codec.http2.DefaultHttp2Connection;
+import io.netty.handler.codec.http2.DefaultHttp2RemoteFlowController;
 import io.netty.handler.codec.http2.Http2ConnectionDecoder;
 import io.netty.handler.codec.http2.Http2ConnectionEncoder;
 import io.netty.handler.codec.http2.Http2ConnectionHandler;
@@ -13,6 +15,7 @@ import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2LocalFlowController;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
+import io.netty.handler.codec.http2.UniformStreamByteDistributor;
 import io.netty.util.AsciiString;
 import java.util.Map;
 
@@ -134,7 +137,15 @@ final class GrpcConnectionHandler extends Http2ConnectionHandler {
       this.methods = methods;
       this.gate = gate;
       this.maxRequestBytes = maxRequestBytes;
-      server(true);
+      // Streams share the connection's send window evenly: answers are small and unary, and
+      // Netty's default (weighted fair queueing by priority) was a tenth of a call's CPU.
+      DefaultHttp2Connection connection = new DefaultHttp2Connection(true);
+      connection
+          .remote()
+          .flowController(
+              new DefaultHttp2RemoteFlowController(
+                  connection, new UniformStreamByteDistributor(connection)));
+      connection(connection);
       initialSettings(
           new Http2Settings()
               .maxConcurrentStreams(MAX_CONCURRENT_STREAMS)
