@@ -38,7 +38,8 @@
  * --max-request-bytes}), 503 (draining), each with the body {@code {"error": "..."}}. gRPC: {@code
  * inference.GRPCInferenceService} (ServerLive, ServerReady, ModelReady, ServerMetadata,
  * ModelMetadata, ModelInfer with typed contents or {@code raw_input_contents}; raw inputs get raw
- * outputs) with INVALID_ARGUMENT, NOT_FOUND, RESOURCE_EXHAUSTED and UNAVAILABLE.
+ * outputs) with INVALID_ARGUMENT, NOT_FOUND, RESOURCE_EXHAUSTED and UNAVAILABLE; h2c with prior
+ * knowledge, uncompressed messages, unary methods only (anything else: UNIMPLEMENTED).
  *
  * <p>Metrics, labelled by {@code model} and {@code version}: {@code capstan_serving_requests_total}
  * (also {@code protocol}, {@code outcome}), {@code capstan_serving_request_duration_seconds}

@@ -89,6 +89,10 @@ final class UnaryCall<Q, R> implements UnaryReply<R> {
     }
   }
 
+  /**
+   * Answers {@code status}; when the client is still sending (its message broke a rule on the way:
+   * compressed, over the limit, a second one), RST_STREAM(NO_ERROR) tells it to stop.
+   */
   @Override
   public void fail(Status status) {
     if (claimAnswer(() -> fail(status))) {

@@ -20,6 +20,14 @@ import java.util.Map;
  * Everything runs on the connection's event loop.
  */
 final class UnaryStreams extends Http2EventAdapter {
+  /**
+   * A stream answered at its HEADERS while the client still sends: what follows is taken and
+   * dropped until the client ends it. No RST_STREAM: Netty logs every frame that follows one at
+   * INFO, and a client probing for a service we lack (Kubernetes' gRPC health checks) would fill
+   * the log; the bodies of such calls are small.
+   */
+  private static final Object REJECTED = new Object();
+
   private final GrpcConnectionHandler connection;
   private final Map<AsciiString, UnaryMethod<?, ?>> methods;
   private final RequestGate gate;
@@ -59,31 +67,34 @@ final class UnaryStreams extends Http2EventAdapter {
       int padding,
       boolean endOfStream) {
     Http2Stream stream = connection.connection().stream(streamId);
-    UnaryCall<?, ?> call = stream.getProperty(callKey);
-    if (call != null) { // trailers: a gRPC client may end its side with them
-      if (endOfStream) {
+    Object open = stream.getProperty(callKey);
+    if (open != null) { // trailers: a gRPC client may end its side with them
+      if (endOfStream && open instanceof UnaryCall<?, ?> call) {
         call.end();
       }
       return;
     }
-    call = open(streamId, headers, endOfStream);
-    if (call != null) {
-      stream.setProperty(callKey, call);
-      if (endOfStream) {
-        call.end();
+    UnaryCall<?, ?> call = open(streamId, headers);
+    if (call == null) {
+      if (!endOfStream) {
+        stream.setProperty(callKey, REJECTED);
       }
+      return;
+    }
+    stream.setProperty(callKey, call);
+    if (endOfStream) {
+      call.end();
     }
   }
 
   /** The call the headers start, or null when they were answered at once. */
-  private UnaryCall<?, ?> open(int streamId, Http2Headers headers, boolean endOfStream) {
+  private UnaryCall<?, ?> open(int streamId, Http2Headers headers) {
     if (!HttpMethod.POST.asciiName().contentEquals(headers.method())) {
       reject(
           streamId,
           HttpResponseStatus.METHOD_NOT_ALLOWED,
           Status.INTERNAL.withDescription(
-              "expected method POST for a gRPC call, but was " + headers.method()),
-          endOfStream);
+              "expected method POST for a gRPC call, but was " + headers.method()));
       return null;
     }
     CharSequence contentType = headers.get(HttpHeaderNames.CONTENT_TYPE);
@@ -92,8 +103,7 @@ final class UnaryStreams extends Http2EventAdapter {
           streamId,
           HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
           Status.INTERNAL.withDescription(
-              "expected content-type application/grpc, but was " + contentType),
-          endOfStream);
+              "expected content-type application/grpc, but was " + contentType));
       return null;
     }
     CharSequence encoding = headers.get(GrpcWire.GRPC_ENCODING);
@@ -104,8 +114,7 @@ final class UnaryStreams extends Http2EventAdapter {
           Status.UNIMPLEMENTED.withDescription(
               "expected grpc-encoding identity (this server does not support compression),"
                   + " but was "
-                  + encoding),
-          endOfStream);
+                  + encoding));
       return null;
     }
     CharSequence path = headers.path();
@@ -114,21 +123,19 @@ final class UnaryStreams extends Http2EventAdapter {
       reject(
           streamId,
           HttpResponseStatus.OK,
-          Status.UNIMPLEMENTED.withDescription("Method not found: " + path),
-          endOfStream);
+          Status.UNIMPLEMENTED.withDescription("Method not found: " + path));
       return null;
     }
     if (method.gated() && !gate.tryEnter()) {
-      reject(streamId, HttpResponseStatus.OK, InferenceGrpcService.DRAINING, endOfStream);
+      reject(streamId, HttpResponseStatus.OK, InferenceGrpcService.DRAINING);
       return null;
     }
     return new UnaryCall<>(
         connection, streamId, method, method.gated() ? gate : null, maxRequestBytes);
   }
 
-  private void reject(
-      int streamId, HttpResponseStatus httpStatus, Status status, boolean endOfStream) {
-    connection.answer(streamId, GrpcWire.trailersOnly(httpStatus, status), !endOfStream);
+  private void reject(int streamId, HttpResponseStatus httpStatus, Status status) {
+    connection.answer(streamId, GrpcWire.trailersOnly(httpStatus, status), false);
   }
 
   /** Every byte is taken at once (copied, or parsed before this returns): credit goes back now. */
@@ -137,8 +144,7 @@ final class UnaryStreams extends Http2EventAdapter {
       ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding, boolean endOfStream) {
     int processed = data.readableBytes() + padding;
     Http2Stream stream = connection.connection().stream(streamId);
-    UnaryCall<?, ?> call = stream == null ? null : stream.getProperty(callKey);
-    if (call != null) {
+    if (stream != null && stream.getProperty(callKey) instanceof UnaryCall<?, ?> call) {
       call.data(data, endOfStream);
     }
     return processed;
@@ -147,8 +153,7 @@ final class UnaryStreams extends Http2EventAdapter {
   /** Reset by the client, closed connection or answered: nothing is held any longer. */
   @Override
   public void onStreamClosed(Http2Stream stream) {
-    UnaryCall<?, ?> call = stream.removeProperty(callKey);
-    if (call != null) {
+    if (stream.removeProperty(callKey) instanceof UnaryCall<?, ?> call) {
       call.closed();
     }
   }
