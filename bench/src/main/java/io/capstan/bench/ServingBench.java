@@ -5,6 +5,7 @@ import io.capstan.scheduler.trace.PhillyTrace;
 import io.capstan.serving.ModelServer;
 import io.capstan.serving.ServerOptions;
 import io.capstan.serving.batching.BatchingOptions;
+import io.capstan.serving.grpc.GrpcFrontend;
 import io.capstan.serving.grpc.v2.GRPCInferenceServiceGrpc;
 import io.capstan.serving.grpc.v2.ModelInferRequest;
 import io.capstan.serving.model.DataType;
@@ -22,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -45,8 +47,6 @@ import java.util.function.ToDoubleFunction;
  */
 public final class ServingBench {
   private static final String HTTP = "capstan HTTP/JSON";
-  private static final String GRPC_LEAN = "capstan gRPC, lean client";
-  private static final String GRPC_STUB = "capstan gRPC, grpc-java stub";
   private static final String INFER = "/inference.GRPCInferenceService/ModelInfer";
 
   private final Duration warmUp;
@@ -54,6 +54,7 @@ public final class ServingBench {
   private final List<Integer> levels;
   private final List<String> paths;
   private final List<String> batching;
+  private final List<GrpcFrontend.Kind> frontends;
   private final Map<String, Map<Integer, Result>> rows = new LinkedHashMap<>();
 
   private ServingBench(
@@ -61,18 +62,31 @@ public final class ServingBench {
       Duration measured,
       List<Integer> levels,
       List<String> paths,
-      List<String> batching) {
+      List<String> batching,
+      List<GrpcFrontend.Kind> frontends) {
     this.warmUp = warmUp;
     this.measured = measured;
     this.levels = levels;
     this.paths = paths;
     this.batching = batching;
+    this.frontends = frontends;
+  }
+
+  /** A gRPC row's path: which frontend answered, with which client. */
+  private static String grpcLean(GrpcFrontend.Kind frontend) {
+    return "capstan gRPC (" + frontend.flag() + " frontend), lean client";
+  }
+
+  private static String grpcStub(GrpcFrontend.Kind frontend) {
+    return "capstan gRPC (" + frontend.flag() + " frontend), grpc-java stub";
   }
 
   /**
    * Options besides the durations select a subset while iterating: {@code --models
    * mlp,lcbench,ranker}, {@code --paths echo,raw,http,grpc,grpc-stub,flask}, {@code --batching
-   * on,off}, {@code --levels 1,8,64} (defaults: all).
+   * on,off}, {@code --levels 1,8,64} (defaults: all), {@code --grpc-frontends netty,grpc-java}
+   * (default: netty; every frontend listed gets a server of its own and rows of its own, in the
+   * order given; HTTP is measured on the first one's server).
    */
   public static void main(String[] args) throws Exception {
     ServingBench bench =
@@ -81,7 +95,10 @@ public final class ServingBench {
             Duration.ofMillis(CommandLine.intValue(args, "--run-ms", 3000)),
             list(args, "--levels", "1,8,64").stream().map(Integer::valueOf).toList(),
             list(args, "--paths", "echo,raw,http,grpc,grpc-stub,flask"),
-            list(args, "--batching", "on,off"));
+            list(args, "--batching", "on,off"),
+            list(args, "--grpc-frontends", "netty").stream()
+                .map(GrpcFrontend.Kind::parse)
+                .toList());
     List<String> models = list(args, "--models", "mlp,lcbench,ranker");
     Path home = TrainedMlp.home();
     Path work = Files.createTempDirectory("capstan-serving-bench");
@@ -141,21 +158,30 @@ public final class ServingBench {
       }
     }
     for (String mode : batching) {
-      ServerOptions options =
-          ServerOptions.of(List.of(new ModelSpec(payload.model(), 1, path)))
-              .withBatching(
-                  mode.equals("on") ? BatchingOptions.defaults() : BatchingOptions.disabled());
-      try (ModelServer server =
-          ModelServer.start(options, new PrintStream(OutputStream.nullOutputStream()))) {
-        servers(payload, mode, server);
+      for (GrpcFrontend.Kind frontend : frontends) {
+        ServerOptions options =
+            ServerOptions.of(List.of(new ModelSpec(payload.model(), 1, path)))
+                .withBatching(
+                    mode.equals("on") ? BatchingOptions.defaults() : BatchingOptions.disabled())
+                .withGrpcFrontend(frontend);
+        try (ModelServer server =
+            ModelServer.start(options, new PrintStream(OutputStream.nullOutputStream()))) {
+          servers(payload, mode, frontend, frontend == frontends.get(0), server);
+        }
       }
     }
   }
 
   /** The server's paths; every client thread has its own connection (or channel). */
-  private void servers(ServingPayload payload, String mode, ModelServer server) throws Exception {
+  private void servers(
+      ServingPayload payload,
+      String mode,
+      GrpcFrontend.Kind frontend,
+      boolean withHttp,
+      ModelServer server)
+      throws Exception {
     String prefix = payload.model() + " | ";
-    if (paths.contains("http")) {
+    if (withHttp && paths.contains("http")) {
       byte[] json = payload.json();
       String infer = "/v2/models/" + payload.model() + "/infer";
       measure(
@@ -167,7 +193,7 @@ public final class ServingBench {
       List<LeanGrpc> clients = new CopyOnWriteArrayList<>();
       try {
         measure(
-            prefix + GRPC_LEAN + " | " + mode,
+            prefix + grpcLean(frontend) + " | " + mode,
             () -> {
               LeanGrpc client =
                   new LeanGrpc("127.0.0.1", server.grpcPort(), INFER, request.toByteArray());
@@ -184,7 +210,7 @@ public final class ServingBench {
       List<ManagedChannel> channels = new CopyOnWriteArrayList<>();
       try {
         measure(
-            prefix + GRPC_STUB + " | " + mode,
+            prefix + grpcStub(frontend) + " | " + mode,
             () -> {
               ManagedChannel channel =
                   NettyChannelBuilder.forAddress("127.0.0.1", server.grpcPort())
@@ -278,17 +304,22 @@ public final class ServingBench {
     System.out.println();
     System.out.println("| ratio | value | target |");
     System.out.println("|---|---:|---|");
+    List<String> servedPaths = new ArrayList<>(List.of(HTTP));
+    for (GrpcFrontend.Kind frontend : frontends) {
+      servedPaths.add(grpcLean(frontend));
+      servedPaths.add(grpcStub(frontend));
+    }
     for (String model : models) {
       String raw = model + " | raw ONNX Runtime (in-process) | -";
       for (String mode : batching) {
-        for (String path : List.of(HTTP, GRPC_LEAN, GRPC_STUB)) {
+        for (String path : servedPaths) {
           ratio(
               model + ": " + path + " p50 - raw p50 at c=1, batching " + mode + " (us)",
               get(model + " | " + path + " | " + mode, 1, Result::p50) - get(raw, 1, Result::p50),
               path.equals(HTTP) ? "<= 100" : "<= 60");
         }
       }
-      for (String path : List.of(HTTP, GRPC_LEAN, GRPC_STUB)) {
+      for (String path : servedPaths) {
         String on = model + " | " + path + " | on";
         String off = model + " | " + path + " | off";
         ratio(

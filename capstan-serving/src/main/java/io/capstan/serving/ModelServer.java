@@ -41,17 +41,23 @@ public final class ModelServer implements AutoCloseable {
             service, transport, options.host(), options.httpPort(), options.maxRequestBytes());
     try {
       this.grpc =
-          new GrpcFrontend(
-              service, transport, options.host(), options.grpcPort(), options.maxRequestBytes());
-    } catch (IOException | RuntimeException e) {
+          GrpcFrontend.start(
+              options.grpcFrontend(),
+              service,
+              transport,
+              options.host(),
+              options.grpcPort(),
+              options.maxRequestBytes());
+    } catch (IOException | InterruptedException | RuntimeException e) {
       http.close();
       throw e;
     }
     log.printf(
-        "model server listening on %s: http %d, grpc %d (%s transport%s)%n",
+        "model server listening on %s: http %d, grpc %d (%s gRPC frontend; %s transport%s)%n",
         options.host(),
         http.port(),
         grpc.port(),
+        options.grpcFrontend().flag(),
         transport.name(),
         options.nio() || transport.name().equals("epoll")
             ? ""

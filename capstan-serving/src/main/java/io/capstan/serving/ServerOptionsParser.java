@@ -1,6 +1,7 @@
 package io.capstan.serving;
 
 import io.capstan.serving.batching.BatchingOptions;
+import io.capstan.serving.grpc.GrpcFrontend;
 import io.capstan.serving.model.ModelSpec;
 import io.capstan.serving.model.SessionSettings;
 import java.nio.file.Path;
@@ -19,7 +20,8 @@ public final class ServerOptionsParser {
         [--host 127.0.0.1] [--http-port 8080] [--grpc-port 8081] [--ports-file FILE]
         [--max-batch-size 32 | --no-batching] [--max-queue-delay-us 500]
         [--preferred-batch-size N ...] [--intra-op-threads 1] [--inter-op-threads 1]
-        [--drain-timeout 30] [--max-request-bytes 67108864] [--nio]""";
+        [--drain-timeout 30] [--max-request-bytes 67108864] [--nio]
+        [--grpc-frontend netty|grpc-java]""";
 
   private ServerOptionsParser() {}
 
@@ -38,6 +40,7 @@ public final class ServerOptionsParser {
     int maxBytes = ServerOptions.DEFAULT_MAX_REQUEST_BYTES;
     boolean noBatching = false;
     boolean nio = false;
+    GrpcFrontend.Kind grpcFrontend = GrpcFrontend.Kind.NETTY;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String flag = arg;
@@ -77,6 +80,7 @@ public final class ServerOptionsParser {
         case "--inter-op-threads" -> inter = (int) number(flag, value, 1, 1024);
         case "--drain-timeout" -> drain = number(flag, value, 0, 86_400);
         case "--max-request-bytes" -> maxBytes = (int) number(flag, value, 1024, Integer.MAX_VALUE);
+        case "--grpc-frontend" -> grpcFrontend = grpcFrontend(flag, value);
         default -> throw new IllegalArgumentException("unknown flag " + flag);
       }
     }
@@ -95,7 +99,16 @@ public final class ServerOptionsParser {
         new SessionSettings(intra, inter),
         Duration.ofSeconds(drain),
         maxBytes,
-        nio);
+        nio,
+        grpcFrontend);
+  }
+
+  private static GrpcFrontend.Kind grpcFrontend(String flag, String value) {
+    try {
+      return GrpcFrontend.Kind.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(flag + ": " + e.getMessage(), e);
+    }
   }
 
   private static ModelSpec model(String value) {

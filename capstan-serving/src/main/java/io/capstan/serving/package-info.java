@@ -20,7 +20,9 @@
  *       dimension.
  *   <li>{@code --intra-op-threads N}, {@code --inter-op-threads N} (default 1 each), {@code
  *       --drain-timeout SECONDS} (default 30), {@code --max-request-bytes N} (default 64 MiB),
- *       {@code --nio} (Netty's NIO transport; by default native epoll where it loads).
+ *       {@code --nio} (Netty's NIO transport; by default native epoll where it loads), {@code
+ *       --grpc-frontend netty|grpc-java} (default netty: our own unary handler on Netty's HTTP/2
+ *       codec; grpc-java: grpc-java's server, to compare).
  *   <li>Bad arguments: exit 2 with a message naming the flag. A model that cannot be loaded: exit 1
  *       naming it. SIGTERM: readiness false, listening sockets closed, new inference refused (503 /
  *       UNAVAILABLE), requests in flight finished (up to the drain timeout), exit 0.
@@ -36,7 +38,8 @@
  * --max-request-bytes}), 503 (draining), each with the body {@code {"error": "..."}}. gRPC: {@code
  * inference.GRPCInferenceService} (ServerLive, ServerReady, ModelReady, ServerMetadata,
  * ModelMetadata, ModelInfer with typed contents or {@code raw_input_contents}; raw inputs get raw
- * outputs) with INVALID_ARGUMENT, NOT_FOUND, RESOURCE_EXHAUSTED and UNAVAILABLE.
+ * outputs) with INVALID_ARGUMENT, NOT_FOUND, RESOURCE_EXHAUSTED and UNAVAILABLE; h2c with prior
+ * knowledge, uncompressed messages, unary methods only (anything else: UNIMPLEMENTED).
  *
  * <p>Metrics, labelled by {@code model} and {@code version}: {@code capstan_serving_requests_total}
  * (also {@code protocol}, {@code outcome}), {@code capstan_serving_request_duration_seconds}

@@ -3,6 +3,7 @@ package io.capstan.serving;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.capstan.serving.grpc.GrpcFrontend;
 import io.capstan.serving.model.ModelSpec;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,6 +27,7 @@ class ServerOptionsParserTest {
     assertThat(options.session().interOpThreads()).isEqualTo(1);
     assertThat(options.drainTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(options.maxRequestBytes()).isEqualTo(64 * 1024 * 1024);
+    assertThat(options.grpcFrontend()).isEqualTo(GrpcFrontend.Kind.NETTY);
   }
 
   @Test
@@ -57,7 +59,9 @@ class ServerOptionsParserTest {
             "--drain-timeout",
             "5",
             "--max-request-bytes",
-            "2048");
+            "2048",
+            "--grpc-frontend",
+            "grpc-java");
     assertThat(options.models())
         .containsExactly(
             new ModelSpec("a", 2, Path.of("/m/a.onnx")),
@@ -73,6 +77,7 @@ class ServerOptionsParserTest {
     assertThat(options.session().interOpThreads()).isEqualTo(3);
     assertThat(options.drainTimeout()).isEqualTo(Duration.ofSeconds(5));
     assertThat(options.maxRequestBytes()).isEqualTo(2048);
+    assertThat(options.grpcFrontend()).isEqualTo(GrpcFrontend.Kind.GRPC_JAVA);
   }
 
   @Test
@@ -93,6 +98,13 @@ class ServerOptionsParserTest {
   }
 
   @Test
+  void grpcFrontendByName() {
+    assertThat(ServerOptionsParser.parse("--model", "a=/a", "--grpc-frontend=netty").grpcFrontend())
+        .isEqualTo(GrpcFrontend.Kind.NETTY);
+    assertThat(ServerOptionsParser.USAGE).contains("--grpc-frontend netty|grpc-java");
+  }
+
+  @Test
   void badArgumentsNameTheFlag() {
     assertBad(List.of(), "--model: expected at least one");
     assertBad(List.of("--model", "a"), "--model: expected NAME:VERSION=PATH");
@@ -109,6 +121,9 @@ class ServerOptionsParserTest {
     assertBad(List.of("--model", "a=/a", "--intra-op-threads", "0"), "--intra-op-threads");
     assertBad(List.of("--model", "a=/a", "--drain-timeout", "x"), "--drain-timeout");
     assertBad(List.of("--model", "a=/a", "--max-request-bytes", "10"), "--max-request-bytes");
+    assertBad(
+        List.of("--model", "a=/a", "--grpc-frontend", "grpc"),
+        "--grpc-frontend: expected one of [netty, grpc-java], but was 'grpc'");
     assertBad(List.of("--model", "a=/a", "--colour", "red"), "unknown flag --colour");
     assertBad(List.of("--model", "a=/a", "stray"), "unexpected argument 'stray'");
   }

@@ -2,6 +2,7 @@ package io.capstan.serving.grpc;
 
 import io.capstan.serving.ModelService;
 import io.capstan.serving.ServingException;
+import io.capstan.serving.grpc.v2.GRPCInferenceServiceGrpc;
 import io.capstan.serving.grpc.v2.ModelInferRequest;
 import io.capstan.serving.grpc.v2.ModelInferResponse;
 import io.capstan.serving.grpc.v2.ModelMetadataRequest;
@@ -17,14 +18,19 @@ import io.capstan.serving.grpc.v2.ServerReadyResponse;
 import io.capstan.serving.model.ServedModel;
 import io.capstan.serving.model.TensorSpec;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
-import io.grpc.stub.StreamObserver;
 import io.netty.util.internal.ThreadExecutorMap;
 import java.util.List;
 
-/** {@code inference.GRPCInferenceService}: the v2 operations over gRPC. */
+/**
+ * {@code inference.GRPCInferenceService}: the v2 operations over gRPC, whichever frontend carries
+ * the calls ({@link #methods()}).
+ */
 final class InferenceGrpcService {
   private static final String PROTOCOL = "grpc";
+
+  /** The answer to a gated call that arrives while the server drains. */
+  static final Status DRAINING =
+      Status.UNAVAILABLE.withDescription("the server is draining and takes no new requests");
 
   private final ModelService service;
 
@@ -32,34 +38,74 @@ final class InferenceGrpcService {
     this.service = service;
   }
 
-  void serverLive(ServerLiveRequest request, StreamObserver<ServerLiveResponse> response) {
-    reply(response, ServerLiveResponse.newBuilder().setLive(service.live()).build());
+  /** The unary methods served; ModelStreamInfer and anything else is UNIMPLEMENTED. */
+  List<UnaryMethod<?, ?>> methods() {
+    return List.of(
+        new UnaryMethod<>(
+            GRPCInferenceServiceGrpc.getServerLiveMethod(),
+            ServerLiveRequest.parser(),
+            false,
+            this::serverLive),
+        new UnaryMethod<>(
+            GRPCInferenceServiceGrpc.getServerReadyMethod(),
+            ServerReadyRequest.parser(),
+            false,
+            this::serverReady),
+        new UnaryMethod<>(
+            GRPCInferenceServiceGrpc.getModelReadyMethod(),
+            ModelReadyRequest.parser(),
+            false,
+            this::modelReady),
+        new UnaryMethod<>(
+            GRPCInferenceServiceGrpc.getServerMetadataMethod(),
+            ServerMetadataRequest.parser(),
+            false,
+            this::serverMetadata),
+        new UnaryMethod<>(
+            GRPCInferenceServiceGrpc.getModelMetadataMethod(),
+            ModelMetadataRequest.parser(),
+            false,
+            this::modelMetadata),
+        new UnaryMethod<>(
+            GRPCInferenceServiceGrpc.getModelInferMethod(),
+            ModelInferRequest.parser(),
+            true,
+            this::modelInfer));
   }
 
-  void serverReady(ServerReadyRequest request, StreamObserver<ServerReadyResponse> response) {
-    reply(response, ServerReadyResponse.newBuilder().setReady(service.ready()).build());
+  /** The answer to a request message that is not valid protobuf (grpc-java would say UNKNOWN). */
+  static Status malformed(String bareMethodName, Throwable cause) {
+    return Status.INVALID_ARGUMENT
+        .withDescription("malformed protobuf for " + bareMethodName)
+        .withCause(cause);
   }
 
-  void modelReady(ModelReadyRequest request, StreamObserver<ModelReadyResponse> response) {
+  void serverLive(ServerLiveRequest request, UnaryReply<ServerLiveResponse> response) {
+    response.send(ServerLiveResponse.newBuilder().setLive(service.live()).build());
+  }
+
+  void serverReady(ServerReadyRequest request, UnaryReply<ServerReadyResponse> response) {
+    response.send(ServerReadyResponse.newBuilder().setReady(service.ready()).build());
+  }
+
+  void modelReady(ModelReadyRequest request, UnaryReply<ModelReadyResponse> response) {
     try {
       boolean ready = service.modelReady(required(request.getName()), request.getVersion());
-      reply(response, ModelReadyResponse.newBuilder().setReady(ready).build());
+      response.send(ModelReadyResponse.newBuilder().setReady(ready).build());
     } catch (RuntimeException e) {
-      response.onError(status(e));
+      response.fail(status(e));
     }
   }
 
-  void serverMetadata(
-      ServerMetadataRequest request, StreamObserver<ServerMetadataResponse> response) {
-    reply(
-        response,
+  void serverMetadata(ServerMetadataRequest request, UnaryReply<ServerMetadataResponse> response) {
+    response.send(
         ServerMetadataResponse.newBuilder()
             .setName(ModelService.SERVER_NAME)
             .setVersion(ModelService.SERVER_VERSION)
             .build());
   }
 
-  void modelMetadata(ModelMetadataRequest request, StreamObserver<ModelMetadataResponse> response) {
+  void modelMetadata(ModelMetadataRequest request, UnaryReply<ModelMetadataResponse> response) {
     try {
       ServedModel model = service.model(required(request.getName()), request.getVersion());
       ModelMetadataResponse.Builder metadata =
@@ -69,23 +115,17 @@ final class InferenceGrpcService {
       service.registry().versions(model.name()).forEach(v -> metadata.addVersions(v.toString()));
       tensors(model.inputs()).forEach(metadata::addInputs);
       tensors(model.outputs()).forEach(metadata::addOutputs);
-      reply(response, metadata.build());
+      response.send(metadata.build());
     } catch (RuntimeException e) {
-      response.onError(status(e));
+      response.fail(status(e));
     }
   }
 
-  void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> response) {
-    if (!service.gate().tryEnter()) {
-      response.onError(
-          Status.UNAVAILABLE
-              .withDescription("the server is draining and takes no new requests")
-              .asRuntimeException());
-      return;
-    }
+  /** Gated: the frontend has admitted the call; the gate is exited once it is answered. */
+  void modelInfer(ModelInferRequest request, UnaryReply<ModelInferResponse> response) {
     boolean raw = request.getRawInputContentsCount() > 0;
     ServedModel[] used = {null};
-    // With the direct executor this is the connection's event loop.
+    // The connection's event loop (both frontends call on it).
     java.util.concurrent.Executor transport = ThreadExecutorMap.currentExecutor();
     var pending =
         service.infer(
@@ -102,7 +142,7 @@ final class InferenceGrpcService {
         (result, error) -> {
           try {
             if (error != null) {
-              response.onError(status(error));
+              response.fail(status(error));
               return;
             }
             ModelInferResponse.Builder answer =
@@ -111,7 +151,7 @@ final class InferenceGrpcService {
                     .setModelVersion(Long.toString(used[0].version()))
                     .setId(request.getId());
             ProtoTensors.outputs(answer, result.outputs(), raw);
-            reply(response, answer.build());
+            response.send(answer.build());
           } finally {
             service.gate().exit();
           }
@@ -141,15 +181,8 @@ final class InferenceGrpcService {
         .toList();
   }
 
-  private static <T> void reply(StreamObserver<T> response, T value) {
-    response.onNext(value);
-    response.onCompleted();
-  }
-
-  static StatusRuntimeException status(Throwable error) {
+  static Status status(Throwable error) {
     ServingException e = ModelService.error(error);
-    return Status.fromCode(e.kind().grpcCode())
-        .withDescription(e.getMessage())
-        .asRuntimeException();
+    return Status.fromCode(e.kind().grpcCode()).withDescription(e.getMessage());
   }
 }

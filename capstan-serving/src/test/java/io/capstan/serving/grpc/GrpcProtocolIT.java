@@ -1,5 +1,7 @@
 package io.capstan.serving.grpc;
 
+import static io.capstan.serving.grpc.MlpRequests.raw;
+import static io.capstan.serving.grpc.MlpRequests.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -27,27 +29,38 @@ import io.grpc.stub.ClientCalls;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** KServe v2 gRPC conformance: every RPC of inference.GRPCInferenceService and its errors. */
+/**
+ * KServe v2 gRPC conformance: every RPC of inference.GRPCInferenceService and its errors, through
+ * grpc-java's stub, against both frontends.
+ */
+@ParameterizedClass
+@EnumSource(GrpcFrontend.Kind.class)
 class GrpcProtocolIT {
   private static TestingServer server;
 
-  @BeforeAll
-  static void start() {
+  @Parameter GrpcFrontend.Kind frontend;
+
+  @BeforeParameterizedClassInvocation
+  static void start(GrpcFrontend.Kind frontend) {
     server =
         new TestingServer(
             ServerOptions.of(
                     List.of(
                         new ModelSpec("mlp", 1, TestingModels.mlp()),
                         new ModelSpec("mlp", 3, TestingModels.mlp())))
-                .withMaxRequestBytes(64 * 1024));
+                .withMaxRequestBytes(64 * 1024)
+                .withGrpcFrontend(frontend));
   }
 
-  @AfterAll
+  @AfterParameterizedClassInvocation
   static void stop() {
     server.close();
   }
@@ -244,27 +257,6 @@ class GrpcProtocolIT {
                 .modelInfer(request("", 1).addRawInputContents(raw(new float[8])).build())
                 .getOutputsCount())
         .isEqualTo(1);
-  }
-
-  /** An MLP request for {@code version} ("" for the highest) with an input of {@code rows}. */
-  private static ModelInferRequest.Builder request(String version, int rows) {
-    return ModelInferRequest.newBuilder()
-        .setModelName("mlp")
-        .setModelVersion(version)
-        .addInputs(
-            ModelInferRequest.InferInputTensor.newBuilder()
-                .setName("input")
-                .setDatatype("FP32")
-                .addShape(rows)
-                .addShape(8));
-  }
-
-  private static ByteString raw(float[] values) {
-    ByteBuffer buf = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-    for (float value : values) {
-      buf.putFloat(value);
-    }
-    return ByteString.copyFrom(buf.array());
   }
 
   private static void assertStatus(Executable call, Status.Code code, String message) {
