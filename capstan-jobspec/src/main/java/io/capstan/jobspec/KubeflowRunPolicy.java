@@ -10,9 +10,10 @@ import java.util.Map;
  * The run policy of a Kubeflow v1 job: {@code spec.runPolicy}, or the older fields directly under
  * {@code spec}; {@code runPolicy} wins where both are set.
  *
- * <p>{@code cleanPodPolicy}, {@code suspend}, {@code managedBy} and, of {@code schedulingPolicy},
- * all but {@code priorityClass} (see {@link JobPriority}) are ignored. backoffLimit defaults to 3,
- * not Kubeflow's 6, as for Capstan's own format.
+ * <p>{@code suspend: true} is refused without Kueue's queue label (see {@link KueueSuspend}): the
+ * job would start at once. {@code cleanPodPolicy}, {@code managedBy} and, of {@code
+ * schedulingPolicy}, all but {@code priorityClass} (see {@link JobPriority}) are ignored.
+ * backoffLimit defaults to 3, not Kubeflow's 6, as for Capstan's own format.
  *
  * @param backoffLimit restarts allowed before the job fails
  * @param activeDeadlineSeconds seconds the job may run, or null
@@ -34,6 +35,10 @@ record KubeflowRunPolicy(
       String kind,
       List<ReplicaGroupSpec> groups,
       Map<String, String> labels) {
+    SpecMap declared = spec.optionalMap("runPolicy");
+    if (declared != null) {
+      KueueSuspend.check(declared, labels);
+    }
     KubeflowRunPolicy runPolicy = read(spec);
     return new JobSpec(
         name,

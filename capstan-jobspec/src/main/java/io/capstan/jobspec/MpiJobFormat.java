@@ -87,7 +87,7 @@ final class MpiJobFormat implements SpecFormat {
         "mpiImplementation",
         List.of(OPEN_MPI),
         " (Capstan sets up Open MPI's mpirun; Intel MPI and MPICH are not supported)");
-    checkRunPolicy(spec.optionalMap("runPolicy"), metadata.labels());
+    checkRunPolicy(spec.optionalMap("runPolicy"));
     spec.optionalOneOf("launcherCreationPolicy", LAUNCHER_CREATION_POLICIES, "");
     spec.optionalBoolean("waitForWorkers");
     Long slots = spec.optionalLong("slotsPerWorker", 1, MAX_SLOTS_PER_WORKER);
@@ -104,11 +104,10 @@ final class MpiJobFormat implements SpecFormat {
     return KubeflowRunPolicy.job(root, spec, metadata.name(), Framework.MPI, KIND, groups, labels);
   }
 
-  private static void checkRunPolicy(SpecMap runPolicy, Map<String, String> labels) {
+  private static void checkRunPolicy(SpecMap runPolicy) {
     if (runPolicy == null) {
       return;
     }
-    KueueSuspend.check(runPolicy, labels);
     runPolicy.optionalOneOf("managedBy", MANAGERS, "");
     runPolicy.optionalOneOf("cleanPodPolicy", CLEAN_POD_POLICIES, "");
   }

@@ -93,6 +93,24 @@ class PyTorchJobFormatTest {
   }
 
   @Test
+  void suspendedOnlyWithKueuesQueueLabel() {
+    String suspended = replaceOnce(mnist(), "  runPolicy:\n", "  runPolicy:\n    suspend: true\n");
+
+    assertInvalid(
+        suspended,
+        "spec.runPolicy.suspend",
+        "Expected spec.runPolicy.suspend to be false, or true with the label"
+            + " kueue.x-k8s.io/queue-name (Capstan's scheduler admits the job as Kueue would), but"
+            + " it is true without it: Capstan cannot keep a job suspended");
+    String queued =
+        replaceOnce(
+            suspended,
+            "    team: vision\n",
+            "    team: vision\n    kueue.x-k8s.io/queue-name: q\n");
+    assertThat(parser().parse(queued).name()).isEqualTo(parser().parse(mnist()).name());
+  }
+
+  @Test
   void aBuiltInPriorityClassSetsThePriorityAndAClustersOwnClassCountsAsNormal() {
     String high =
         replaceOnce(
