@@ -31,6 +31,12 @@ public record SchedulerConfig(
     double starvationFactor,
     int queueDepth,
     int failedSearchesPerQueue) {
+  /** The shortest wait before starvation prevention lets a preempted workload go first. */
+  public static final Duration DEFAULT_STARVATION_AGE = Duration.ofHours(1);
+
+  /** The most preemptions one cycle decides. */
+  public static final int DEFAULT_MAX_PREEMPTIONS_PER_CYCLE = 16;
+
   /** Starvation prevention waits four times a workload's run time, but at least the age. */
   public static final double DEFAULT_STARVATION_FACTOR = 4;
 
@@ -90,6 +96,7 @@ public record SchedulerConfig(
 
   /** Starvation age 1 hour and factor 4, backfill on, at most 16 preemptions per cycle. */
   public static SchedulerConfig defaults(GangPlacer placer) {
-    return new SchedulerConfig(placer, Duration.ofHours(1), true, 16);
+    return new SchedulerConfig(
+        placer, DEFAULT_STARVATION_AGE, true, DEFAULT_MAX_PREEMPTIONS_PER_CYCLE);
   }
 }

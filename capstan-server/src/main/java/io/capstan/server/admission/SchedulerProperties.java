@@ -27,11 +27,14 @@ public record SchedulerProperties(
   private static final String PREFIX = "capstan.scheduler.";
 
   public SchedulerProperties {
-    starvationAge = starvationAge == null ? Duration.ofHours(1) : starvationAge;
+    starvationAge = starvationAge == null ? SchedulerConfig.DEFAULT_STARVATION_AGE : starvationAge;
     starvationFactor =
         starvationFactor == null ? SchedulerConfig.DEFAULT_STARVATION_FACTOR : starvationFactor;
     backfill = backfill == null || backfill;
-    maxPreemptionsPerCycle = maxPreemptionsPerCycle == null ? 16 : maxPreemptionsPerCycle;
+    maxPreemptionsPerCycle =
+        maxPreemptionsPerCycle == null
+            ? SchedulerConfig.DEFAULT_MAX_PREEMPTIONS_PER_CYCLE
+            : maxPreemptionsPerCycle;
     queueDepth = queueDepth == null ? SchedulerConfig.DEFAULT_QUEUE_DEPTH : queueDepth;
     failedSearchesPerQueue =
         failedSearchesPerQueue == null
