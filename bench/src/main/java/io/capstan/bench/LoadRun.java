@@ -64,15 +64,20 @@ final class LoadRun {
         System.arraycopy(mine, 0, merged, all.length, mine.length);
         all = merged;
       }
-      Arrays.sort(all);
-      return new Result(
-          percentile(all, 0.50),
-          percentile(all, 0.95),
-          percentile(all, 0.99),
-          all.length / (measured.toNanos() / 1e9));
+      return result(all, all.length / (measured.toNanos() / 1e9));
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  /** The percentiles of {@code latencies} (nanoseconds; sorted here) and the given rate. */
+  static Result result(long[] latencies, double perSecond) {
+    Arrays.sort(latencies);
+    return new Result(
+        percentile(latencies, 0.50),
+        percentile(latencies, 0.95),
+        percentile(latencies, 0.99),
+        perSecond);
   }
 
   private static double percentile(long[] sorted, double q) {

@@ -1,18 +1,15 @@
 package io.capstan.bench;
 
 import io.capstan.bench.LoadRun.Result;
-import io.capstan.scheduler.trace.PhillyTrace;
 import io.capstan.serving.ModelServer;
 import io.capstan.serving.ServerOptions;
 import io.capstan.serving.batching.BatchingOptions;
 import io.capstan.serving.grpc.GrpcFrontend;
 import io.capstan.serving.grpc.v2.GRPCInferenceServiceGrpc;
 import io.capstan.serving.grpc.v2.ModelInferRequest;
-import io.capstan.serving.model.DataType;
 import io.capstan.serving.model.ModelSpec;
 import io.capstan.serving.model.OnnxModel;
 import io.capstan.serving.model.SessionSettings;
-import io.capstan.serving.model.Tensor;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import java.io.BufferedReader;
@@ -24,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -36,11 +34,12 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * The model server against its floor and a baseline, in one run: raw ONNX Runtime in-process (the
- * floor), capstan's model server over HTTP and gRPC on loopback with dynamic batching on and off,
- * and a Python Flask + PyTorch service (bench/python/flask_serving.py), at concurrency 1, 8 and 64,
- * one row per request. Models: the tiny MLP of examples/pytorch-ddp/train.py (trained here), the
- * YAHPO lcbench surrogate from shared/data when present, and a production-size ranking tower
- * ({@link RankerModel}).
+ * floor), the same call timed after a loopback round trip (the floor a server meets at concurrency
+ * 1), the cheapest Netty server around the model ({@link BareNettyServer}), capstan's model server
+ * over HTTP and gRPC on loopback with dynamic batching on and off, and a Python Flask + PyTorch
+ * service (bench/python/flask_serving.py), at concurrency 1, 8 and 64, one row per request. Models:
+ * the tiny MLP of examples/pytorch-ddp/train.py (trained here), the YAHPO lcbench surrogate from
+ * shared/data when present, and a production-size ranking tower ({@link RankerModel}).
  *
  * <p>Run from the repository root (see docs/benchmarks.md): {@code ./mvnw -q -pl bench -am
  * -DskipTests compile exec:java -Dexec.mainClass=io.capstan.bench.ServingBench}.
@@ -48,6 +47,9 @@ import java.util.function.ToDoubleFunction;
 public final class ServingBench {
   private static final String HTTP = "capstan HTTP/JSON";
   private static final String INFER = "/inference.GRPCInferenceService/ModelInfer";
+  private static final String RAW = "raw ONNX Runtime (in-process)";
+  private static final String PACED = "raw ONNX Runtime, each call after a loopback round trip";
+  private static final String BARE = "bare Netty HTTP/1.1 running the model, fixed answer";
 
   private final Duration warmUp;
   private final Duration measured;
@@ -83,10 +85,10 @@ public final class ServingBench {
 
   /**
    * Options besides the durations select a subset while iterating: {@code --models
-   * mlp,lcbench,ranker}, {@code --paths echo,raw,http,grpc,grpc-stub,flask}, {@code --batching
-   * on,off}, {@code --levels 1,8,64} (defaults: all), {@code --grpc-frontends netty,grpc-java}
-   * (default: netty; every frontend listed gets a server of its own and rows of its own, in the
-   * order given; HTTP is measured on the first one's server).
+   * mlp,lcbench,ranker}, {@code --paths echo,raw,paced,bare,http,grpc,grpc-stub,flask}, {@code
+   * --batching on,off}, {@code --levels 1,8,64} (defaults: all), {@code --grpc-frontends
+   * netty,grpc-java} (default: netty; every frontend listed gets a server of its own and rows of
+   * its own, in the order given; HTTP is measured on the first one's server).
    */
   public static void main(String[] args) throws Exception {
     ServingBench bench =
@@ -94,7 +96,7 @@ public final class ServingBench {
             Duration.ofMillis(CommandLine.intValue(args, "--warmup-ms", 1000)),
             Duration.ofMillis(CommandLine.intValue(args, "--run-ms", 3000)),
             list(args, "--levels", "1,8,64").stream().map(Integer::valueOf).toList(),
-            list(args, "--paths", "echo,raw,http,grpc,grpc-stub,flask"),
+            list(args, "--paths", "echo,raw,paced,bare,http,grpc,grpc-stub,flask"),
             list(args, "--batching", "on,off"),
             list(args, "--grpc-frontends", "netty").stream()
                 .map(GrpcFrontend.Kind::parse)
@@ -108,19 +110,11 @@ public final class ServingBench {
     if (models.contains("mlp")) {
       bench.model(mlp, work.resolve("output/model.onnx"));
     }
-    Path yahpo = models.contains("lcbench") ? yahpo() : null;
-    if (yahpo != null) {
-      float[] cont = {0.5f, 0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f, 0.7f};
-      bench.model(
-          new ServingPayload(
-              "lcbench",
-              List.of(
-                  new Tensor("x_cat", DataType.INT32, new long[] {1, 1}, new int[] {1}),
-                  new Tensor("x_cont", DataType.FP32, new long[] {1, 8}, cont)),
-              List.of("output")),
-          yahpo);
+    Path lcbench = models.contains("lcbench") ? LcbenchModel.find() : null;
+    if (lcbench != null) {
+      bench.model(LcbenchModel.payload(), lcbench);
     } else if (models.contains("lcbench")) {
-      System.out.println("(no shared/data/hpo/yahpo/lcbench/model.onnx: MLP only)");
+      System.out.println("(no shared/data/hpo/yahpo/lcbench/model.onnx: no lcbench rows)");
     }
     if (models.contains("ranker")) {
       bench.model(RankerModel.payload(), RankerModel.export(home, work));
@@ -150,11 +144,25 @@ public final class ServingBench {
             });
       }
     }
-    if (paths.contains("raw")) {
+    if (paths.contains("raw") || paths.contains("paced") || paths.contains("bare")) {
       try (OnnxModel raw = OnnxModel.load(path, new SessionSettings(1, 1))) {
-        measure(
-            payload.model() + " | raw ONNX Runtime (in-process) | -",
-            () -> () -> raw.run(payload.inputs(), payload.outputs()));
+        if (paths.contains("raw")) {
+          measure(
+              payload.model() + " | " + RAW + " | -",
+              () -> () -> raw.run(payload.inputs(), payload.outputs()));
+        }
+        if (paths.contains("paced")) {
+          paced(payload, raw);
+        }
+        if (paths.contains("bare")) {
+          try (BareNettyServer bare = new BareNettyServer(raw, payload)) {
+            byte[] json = payload.json();
+            String infer = "/v2/models/" + payload.model() + "/infer";
+            measure(
+                payload.model() + " | " + BARE + " | -",
+                () -> new KeepAliveHttp("127.0.0.1", bare.port(), infer, json)::post);
+          }
+        }
       }
     }
     for (String mode : batching) {
@@ -227,6 +235,41 @@ public final class ServingBench {
   }
 
   /**
+   * The model call alone, timed where a server makes it: each call follows a round trip of the
+   * request's bytes over loopback (the wake-up every request pays before its model runs), on one
+   * thread, so c=1 only. On a shared VM a call after even a short pause costs several times one
+   * made back to back (caches, TLB and predictors have gone cold), which the raw row never sees.
+   */
+  private void paced(ServingPayload payload, OnnxModel raw) throws Exception {
+    if (!levels.contains(1)) {
+      return;
+    }
+    try (LoopbackEcho echo = new LoopbackEcho()) {
+      Callable<Void> roundTrip = echo.client(payload.json());
+      long start = System.nanoTime() + warmUp.toNanos();
+      long end = start + measured.toNanos();
+      long[] latencies = new long[1024];
+      int n = 0;
+      for (long now = System.nanoTime(); now < end; now = System.nanoTime()) {
+        roundTrip.call();
+        long t0 = System.nanoTime();
+        raw.run(payload.inputs(), payload.outputs());
+        long t1 = System.nanoTime();
+        if (t0 >= start) {
+          if (n == latencies.length) {
+            latencies = Arrays.copyOf(latencies, n * 2);
+          }
+          latencies[n++] = t1 - t0;
+        }
+      }
+      rows.put(
+          payload.model() + " | " + PACED + " | -",
+          Map.of(1, LoadRun.result(Arrays.copyOf(latencies, n), Double.NaN)));
+    }
+    System.out.println("measured " + payload.model() + " | " + PACED);
+  }
+
+  /**
    * Runs every Java path once, unmeasured, so the first configuration measured is not the one that
    * pays for class loading and JIT compilation of the HTTP, gRPC and batching code.
    */
@@ -289,16 +332,21 @@ public final class ServingBench {
     rows.forEach(
         (label, results) -> {
           StringBuilder line = new StringBuilder("| " + label + " |");
-          results.forEach(
-              (level, r) ->
-                  line.append(
-                      String.format(
-                          Locale.ROOT,
-                          " %.0f | %.0f | %.0f | %.0f |",
-                          r.p50(),
-                          r.p95(),
-                          r.p99(),
-                          r.perSecond())));
+          for (int level : levels) {
+            Result r = results.get(level);
+            line.append(
+                r == null
+                    ? " - | - | - | - |"
+                    : String.format(
+                        Locale.ROOT,
+                        " %.0f | %.0f | %.0f | %s |",
+                        r.p50(),
+                        r.p95(),
+                        r.p99(),
+                        Double.isNaN(r.perSecond())
+                            ? "-"
+                            : String.format(Locale.ROOT, "%.0f", r.perSecond())));
+          }
           System.out.println(line);
         });
     System.out.println();
@@ -310,15 +358,23 @@ public final class ServingBench {
       servedPaths.add(grpcStub(frontend));
     }
     for (String model : models) {
-      String raw = model + " | raw ONNX Runtime (in-process) | -";
-      for (String mode : batching) {
-        for (String path : servedPaths) {
-          ratio(
-              model + ": " + path + " p50 - raw p50 at c=1, batching " + mode + " (us)",
-              get(model + " | " + path + " | " + mode, 1, Result::p50) - get(raw, 1, Result::p50),
-              path.equals(HTTP) ? "<= 100" : "<= 60");
+      for (String floor : List.of(RAW, PACED)) {
+        String raw = model + " | " + floor + " | -";
+        String against = floor.equals(RAW) ? "raw p50" : "raw after a round trip p50";
+        for (String mode : batching) {
+          for (String path : servedPaths) {
+            ratio(
+                model + ": " + path + " p50 - " + against + " at c=1, batching " + mode + " (us)",
+                get(model + " | " + path + " | " + mode, 1, Result::p50) - get(raw, 1, Result::p50),
+                path.equals(HTTP) ? "<= 100" : "<= 60");
+          }
         }
       }
+      ratio(
+          model + ": capstan HTTP/JSON (batching off) p50 - bare Netty p50 at c=1 (us)",
+          get(model + " | " + HTTP + " | off", 1, Result::p50)
+              - get(model + " | " + BARE + " | -", 1, Result::p50),
+          "-");
       for (String path : servedPaths) {
         String on = model + " | " + path + " | on";
         String off = model + " | " + path + " | off";
@@ -351,16 +407,6 @@ public final class ServingBench {
   private static void ratio(String what, double value, String target) {
     if (!Double.isNaN(value)) {
       System.out.printf(Locale.ROOT, "| %s | %.2f | %s |%n", what, value, target);
-    }
-  }
-
-  private static Path yahpo() {
-    try {
-      Path data = PhillyTrace.findDataDirectory(Path.of(""), System.getProperty("capstan.data"));
-      Path model = data.resolve("hpo/yahpo/lcbench/model.onnx");
-      return Files.exists(model) ? model : null;
-    } catch (IllegalStateException e) {
-      return null;
     }
   }
 }
