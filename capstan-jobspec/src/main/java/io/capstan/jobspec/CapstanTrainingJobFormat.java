@@ -43,7 +43,8 @@ final class CapstanTrainingJobFormat implements SpecFormat {
           "priority",
           "priorityClassName",
           "replicas",
-          "registerModel");
+          "registerModel",
+          "processesPerNode");
   private static final List<String> GROUP_FIELDS =
       List.of("role", "count", "image", "command", "args", "env", "resources", "restartPolicy");
   private static final List<String> RESOURCE_FIELDS = List.of("cpu", "memory", "gpu");
@@ -76,9 +77,10 @@ final class CapstanTrainingJobFormat implements SpecFormat {
     RestartPolicy jobRestartPolicy = restartPolicy(spec, RestartPolicy.NEVER);
     List<ReplicaGroupSpec> groups = groups(spec, jobRestartPolicy);
     Long backoffLimit = spec.optionalLong("backoffLimit", 0, Integer.MAX_VALUE);
+    Framework framework = framework(spec);
     return new JobSpec(
         metadata.name(),
-        framework(spec),
+        framework,
         KIND,
         groups,
         backoffLimit == null ? DEFAULT_BACKOFF_LIMIT : backoffLimit.intValue(),
@@ -86,7 +88,22 @@ final class CapstanTrainingJobFormat implements SpecFormat {
         spec.optionalLong("ttlSecondsAfterFinished", 0, Long.MAX_VALUE),
         metadata.labels(),
         JobPriority.read(spec),
-        DeclaredModelOutput.fromTrainingJob(root, spec));
+        DeclaredModelOutput.fromTrainingJob(root, spec),
+        processesPerNode(spec, framework));
+  }
+
+  /** Processes torchrun starts per replica: PyTorch jobs only, whose commands start torchrun. */
+  private static int processesPerNode(SpecMap spec, Framework framework) {
+    int processes = ProcessesPerNode.read(spec, "processesPerNode");
+    if (processes > 1 && framework != Framework.PYTORCH) {
+      throw spec.pathOf("processesPerNode")
+          .invalid(
+              "Expected spec.processesPerNode to be 1 for framework "
+                  + framework.wireName()
+                  + " (torchrun starts the processes of a pytorch job), but was "
+                  + processes);
+    }
+    return processes;
   }
 
   private static Framework framework(SpecMap spec) {

@@ -15,9 +15,10 @@ import java.util.random.RandomGenerator;
  * Kubeflow's {@code kubeflow.org/v1 PyTorchJob}, accepted as it is applied to a cluster: replica
  * types {@code Master} and {@code Worker}, the container named {@code pytorch} (else the first).
  *
- * <p>Capstan runs one process per replica, so {@code nprocPerNode} (and the older {@code
- * elasticPolicy.nProcPerNode}) must be absent, 1 or {@code auto}; the rest of {@code elasticPolicy}
- * is ignored.
+ * <p>{@code nprocPerNode} (or, where it is absent, the older {@code elasticPolicy.nProcPerNode}) is
+ * the number of processes each replica's torchrun starts (see {@link ProcessesPerNode}); as in
+ * Kubeflow, the replica's command must start torchrun for that to happen. The rest of {@code
+ * elasticPolicy} is ignored.
  */
 final class PyTorchJobFormat implements SpecFormat {
   static final String KIND = "PyTorchJob";
@@ -52,13 +53,17 @@ final class PyTorchJobFormat implements SpecFormat {
     SpecMap root = SpecMap.of(document, FieldPath.ROOT);
     JobMetadata metadata = JobMetadata.read(root, false, random);
     SpecMap spec = root.requiredMap("spec");
-    ProcessesPerNode.checkOne(spec, "nprocPerNode");
+    int processes = ProcessesPerNode.read(spec, "nprocPerNode");
     SpecMap elasticPolicy = spec.optionalMap("elasticPolicy");
     if (elasticPolicy != null) {
-      ProcessesPerNode.checkOne(elasticPolicy, "nProcPerNode");
+      int elastic = ProcessesPerNode.read(elasticPolicy, "nProcPerNode");
+      if (!spec.has("nprocPerNode")) {
+        processes = elastic;
+      }
     }
     List<ReplicaGroupSpec> groups = REPLICA_SPECS.read(spec);
     return KubeflowRunPolicy.job(
-        root, spec, metadata.name(), Framework.PYTORCH, KIND, groups, metadata.labels());
+            root, spec, metadata.name(), Framework.PYTORCH, KIND, groups, metadata.labels())
+        .withProcessesPerNode(processes);
   }
 }

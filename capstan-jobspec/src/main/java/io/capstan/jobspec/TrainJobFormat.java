@@ -26,7 +26,8 @@ import java.util.random.RandomGenerator;
  * no TrainingRuntime objects, only the built-in {@code torch-distributed}); a dataset or model
  * initializer (nothing would download it); {@code suspend: true} without Kueue's queue label (the
  * job would start at once); torchrun's variables in {@code spec.trainer.env}, which the runtime
- * sets (Trainer refuses them too); more than one process per node (see {@link ProcessesPerNode}).
+ * sets (Trainer refuses them too). {@code numProcPerNode} is the number of processes each node's
+ * torchrun starts (see {@link ProcessesPerNode}).
  *
  * <p>Accepted and ignored: {@code suspend: true} with Kueue's queue label (Capstan's scheduler
  * admits the job, as Kueue would by unsuspending it); {@code managedBy} (Capstan manages the job
@@ -80,7 +81,8 @@ final class TrainJobFormat implements SpecFormat {
     checkNoInitializer(spec.optionalMap("initializer"));
     KueueSuspend.check(spec, metadata.labels());
     spec.optionalOneOf("managedBy", MANAGERS, "");
-    ReplicaGroupSpec nodes = nodes(spec.requiredMap("trainer"));
+    SpecMap trainer = spec.requiredMap("trainer");
+    ReplicaGroupSpec nodes = nodes(trainer);
     return new JobSpec(
         metadata.name(),
         Framework.PYTORCH,
@@ -91,7 +93,8 @@ final class TrainJobFormat implements SpecFormat {
         null,
         metadata.labels(),
         JobPriority.ofClusterClass(metadata.labels().get(KUEUE_PRIORITY_LABEL)),
-        DeclaredModelOutput.fromAnnotations(root));
+        DeclaredModelOutput.fromAnnotations(root),
+        ProcessesPerNode.read(trainer, "numProcPerNode"));
   }
 
   private static void checkRuntime(SpecMap runtimeRef) {
@@ -128,7 +131,6 @@ final class TrainJobFormat implements SpecFormat {
 
   private static ReplicaGroupSpec nodes(SpecMap trainer) {
     Long numNodes = trainer.optionalLong("numNodes", 1, ReplicaLimits.MAX_PER_GROUP);
-    ProcessesPerNode.checkOne(trainer, "numProcPerNode");
     ReplicaCommand command = ReplicaCommand.read(trainer, ReplicaRole.WORKER.wireName());
     String image = trainer.optionalString("image");
     return new ReplicaGroupSpec(

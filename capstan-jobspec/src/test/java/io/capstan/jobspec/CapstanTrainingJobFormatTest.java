@@ -148,7 +148,7 @@ class CapstanTrainingJobFormatTest {
         "spec.queue",
         "Expected spec to have only the fields framework, restartPolicy, backoffLimit,"
             + " activeDeadlineSeconds, ttlSecondsAfterFinished, priority, priorityClassName,"
-            + " replicas, registerModel, but found the unknown field 'queue'");
+            + " replicas, registerModel, processesPerNode, but found the unknown field 'queue'");
   }
 
   @Test
@@ -230,6 +230,26 @@ class CapstanTrainingJobFormatTest {
         trainingJob("framework: jax", WORKER),
         "spec.framework",
         "Expected spec.framework to be one of pytorch, tensorflow, generic, but was 'jax'");
+  }
+
+  @Test
+  void processesPerNodeIsForPyTorchJobs() {
+    assertThat(parser().parse(trainingJob(WORKER)).processesPerNode()).isEqualTo(1);
+    assertThat(
+            parser()
+                .parse(trainingJob("framework: pytorch", "processesPerNode: 2", WORKER))
+                .processesPerNode())
+        .isEqualTo(2);
+    assertInvalid(
+        trainingJob("framework: tensorflow", "processesPerNode: 2", WORKER),
+        "spec.processesPerNode",
+        "Expected spec.processesPerNode to be 1 for framework tensorflow (torchrun starts the"
+            + " processes of a pytorch job), but was 2");
+    assertInvalid(
+        trainingJob("framework: pytorch", "processesPerNode: many", WORKER),
+        "spec.processesPerNode",
+        "Expected spec.processesPerNode to be a whole number from 1 to 64 or 'auto', but was"
+            + " 'many'");
   }
 
   @Test

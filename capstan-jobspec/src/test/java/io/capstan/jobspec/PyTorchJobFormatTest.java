@@ -272,17 +272,35 @@ class PyTorchJobFormatTest {
   }
 
   @Test
-  void rejectsSeveralProcessesPerReplica() {
+  void readsProcessesPerNodeWithTheOlderElasticFieldAsFallback() {
+    assertThat(parser().parse(mnist()).processesPerNode()).isEqualTo(1);
+    assertThat(
+            parser()
+                .parse(replaceOnce(mnist(), "nprocPerNode: \"1\"", "nprocPerNode: \"4\""))
+                .processesPerNode())
+        .isEqualTo(4);
+    assertThat(
+            parser()
+                .parse(
+                    replaceOnce(
+                        resource("pytorchjob-workers-only.yaml"),
+                        "nProcPerNode: 1",
+                        "nProcPerNode: 2"))
+                .processesPerNode())
+        .isEqualTo(2);
+  }
+
+  @Test
+  void rejectsBadProcessesPerReplica() {
     assertInvalid(
-        replaceOnce(mnist(), "nprocPerNode: \"1\"", "nprocPerNode: \"4\""),
+        replaceOnce(mnist(), "nprocPerNode: \"1\"", "nprocPerNode: \"0\""),
         "spec.nprocPerNode",
-        "Expected spec.nprocPerNode to be 1 or 'auto' (Capstan runs one process per replica), but"
-            + " was '4'");
+        "Expected spec.nprocPerNode to be a whole number from 1 to 64 or 'auto', but was '0'");
     assertInvalid(
-        replaceOnce(resource("pytorchjob-workers-only.yaml"), "nProcPerNode: 1", "nProcPerNode: 2"),
+        replaceOnce(resource("pytorchjob-workers-only.yaml"), "nProcPerNode: 1", "nProcPerNode: x"),
         "spec.elasticPolicy.nProcPerNode",
-        "Expected spec.elasticPolicy.nProcPerNode to be 1 or 'auto' (Capstan runs one process per"
-            + " replica), but was '2'");
+        "Expected spec.elasticPolicy.nProcPerNode to be a whole number from 1 to 64 or 'auto', but"
+            + " was 'x'");
   }
 
   @Test

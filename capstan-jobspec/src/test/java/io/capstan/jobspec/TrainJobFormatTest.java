@@ -111,23 +111,29 @@ class TrainJobFormatTest {
   }
 
   @Test
-  void acceptsOneOrAutoProcessesPerNode() {
+  void readsProcessesPerNode() {
     for (String value : List.of("1", "\"1\"", "auto")) {
       String text = replaceOnce(finetune(), "numProcPerNode: 1", "numProcPerNode: " + value);
 
-      assertThat(parser().parse(text).replicaCount()).as(value).isEqualTo(2);
+      assertThat(parser().parse(text).processesPerNode()).as(value).isEqualTo(1);
     }
+    JobSpec eight =
+        parser().parse(replaceOnce(finetune(), "numProcPerNode: 1", "numProcPerNode: 8"));
+    assertThat(eight.processesPerNode()).isEqualTo(8);
+    assertThat(eight.replicaCount()).isEqualTo(2);
   }
 
   @Test
-  void rejectsSeveralProcessesPerNode() {
-    assertInvalid(
-        replaceOnce(finetune(), "numProcPerNode: 1", "numProcPerNode: 8"),
-        "spec.trainer.numProcPerNode",
-        "Expected spec.trainer.numProcPerNode to be 1 or 'auto' (Capstan runs one process per"
-            + " replica), but was '8'");
-    assertThat(invalid(replaceOnce(finetune(), "numProcPerNode: 1", "numProcPerNode: gpu")).field())
-        .isEqualTo("spec.trainer.numProcPerNode");
+  void rejectsBadProcessesPerNode() {
+    for (String value : List.of("0", "65", "gpu", "1.5")) {
+      assertInvalid(
+          replaceOnce(finetune(), "numProcPerNode: 1", "numProcPerNode: " + value),
+          "spec.trainer.numProcPerNode",
+          "Expected spec.trainer.numProcPerNode to be a whole number from 1 to 64 or 'auto', but"
+              + " was '"
+              + value
+              + "'");
+    }
   }
 
   @Test

@@ -20,6 +20,8 @@ import java.util.Map;
  * @param priority scheduling priority: higher runs first and may preempt lower (absent means 0,
  *     {@link PriorityClass#NORMAL})
  * @param registerModel the output to register as a model version on success, or null
+ * @param processesPerNode processes each PyTorch replica's torchrun starts (Kubeflow's {@code
+ *     nprocPerNode}; null means 1): the replica is one node of {@code processesPerNode} ranks
  */
 public record JobSpec(
     String name,
@@ -31,7 +33,11 @@ public record JobSpec(
     Long ttlSecondsAfterFinished,
     Map<String, String> labels,
     Integer priority,
-    ModelOutput registerModel) {
+    ModelOutput registerModel,
+    Integer processesPerNode) {
+  /** The most processes one replica may start. */
+  public static final int MAX_PROCESSES_PER_NODE = 64;
+
   public JobSpec {
     requireNonNull(name, "name is null");
     requireNonNull(framework, "framework is null");
@@ -39,6 +45,40 @@ public record JobSpec(
     replicaGroups = List.copyOf(requireNonNull(replicaGroups, "replicaGroups is null"));
     labels = labels == null ? Map.of() : Map.copyOf(labels);
     priority = priority == null ? PriorityClass.NORMAL.value() : priority;
+    processesPerNode = processesPerNode == null ? 1 : processesPerNode;
+    if (processesPerNode < 1 || processesPerNode > MAX_PROCESSES_PER_NODE) {
+      throw new IllegalArgumentException(
+          "expected processesPerNode to be from 1 to "
+              + MAX_PROCESSES_PER_NODE
+              + ", but was "
+              + processesPerNode);
+    }
+  }
+
+  /** A spec whose replicas each run one process. */
+  public JobSpec(
+      String name,
+      Framework framework,
+      String sourceKind,
+      List<ReplicaGroupSpec> replicaGroups,
+      int backoffLimit,
+      Long activeDeadlineSeconds,
+      Long ttlSecondsAfterFinished,
+      Map<String, String> labels,
+      Integer priority,
+      ModelOutput registerModel) {
+    this(
+        name,
+        framework,
+        sourceKind,
+        replicaGroups,
+        backoffLimit,
+        activeDeadlineSeconds,
+        ttlSecondsAfterFinished,
+        labels,
+        priority,
+        registerModel,
+        1);
   }
 
   /** A spec without a declared model output. */
@@ -62,7 +102,8 @@ public record JobSpec(
         ttlSecondsAfterFinished,
         labels,
         priority,
-        null);
+        null,
+        1);
   }
 
   public int replicaCount() {
@@ -89,6 +130,22 @@ public record JobSpec(
         ttlSecondsAfterFinished,
         labels,
         priority,
-        registerModel);
+        registerModel,
+        processesPerNode);
+  }
+
+  public JobSpec withProcessesPerNode(int processes) {
+    return new JobSpec(
+        name,
+        framework,
+        sourceKind,
+        replicaGroups,
+        backoffLimit,
+        activeDeadlineSeconds,
+        ttlSecondsAfterFinished,
+        labels,
+        priority,
+        registerModel,
+        processes);
   }
 }

@@ -4,18 +4,30 @@ import static java.util.Objects.requireNonNull;
 
 import io.capstan.cli.CliContext;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code capstan submit pytorchjob}: a PyTorch job of identical workers. */
 @Command(
     name = "pytorchjob",
     description =
         "Build and submit a PyTorch job: --workers replicas with torch.distributed's environment"
-            + " (MASTER_ADDR, MASTER_PORT, WORLD_SIZE, RANK). Prints the job's name.")
+            + " (MASTER_ADDR, MASTER_PORT, WORLD_SIZE, RANK) and torchrun's (PET_NNODES,"
+            + " PET_NODE_RANK, PET_NPROC_PER_NODE...). Prints the job's name.")
 final class PyTorchJobCommand implements Callable<Integer> {
   @Mixin TrainingJobOptions options;
+
+  @Option(
+      names = "--nproc-per-node",
+      paramLabel = "N",
+      defaultValue = "1",
+      description =
+          "Processes per worker, started by torchrun, which the command must run (default:"
+              + " ${DEFAULT-VALUE}).")
+  int processesPerNode;
 
   private final CliContext context;
 
@@ -25,7 +37,13 @@ final class PyTorchJobCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    return SubmitCommand.submitDocument(
-        context, options.document("pytorch", "pytorchjob-", List.of(options.workerGroup())));
+    Map<String, Object> document =
+        options.document("pytorch", "pytorchjob-", List.of(options.workerGroup()));
+    if (processesPerNode != 1) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> spec = (Map<String, Object>) document.get("spec");
+      spec.put("processesPerNode", processesPerNode);
+    }
+    return SubmitCommand.submitDocument(context, document);
   }
 }

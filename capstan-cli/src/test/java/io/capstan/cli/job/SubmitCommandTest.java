@@ -102,6 +102,26 @@ class SubmitCommandTest {
   }
 
   @Test
+  void pytorchjobPassesProcessesPerNodeForTorchrun() {
+    Result result =
+        cli.run(
+            "submit",
+            "pytorchjob",
+            "--workers",
+            "2",
+            "--nproc-per-node",
+            "4",
+            "--",
+            "torchrun",
+            "train.py");
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(server.lastRequest().body())
+        .contains("\"backoffLimit\":3,\"replicas\":[{\"role\":\"worker\",\"count\":2,")
+        .endsWith("}}],\"processesPerNode\":4}}");
+  }
+
+  @Test
   void tfjobHasParameterServersWithoutGpusThenWorkers() {
     Result result =
         cli.run(

@@ -19,8 +19,9 @@ import java.util.Map;
  * "no redirection" parses to nothing. A launch of torchrun therefore gets {@value #REDIRECTS} and
  * {@value #TEE} set to {@value #NO_REDIRECTION} unless it sets them itself: a mapping that
  * redirects nothing for local rank 9 and leaves every other local rank at the default, nothing,
- * which parses on every version (later PyTorch versions fixed the lookup); it covers up to 9
- * processes per node, and Capstan starts one.
+ * which parses on every version (later PyTorch versions fixed the lookup). torch 1.13 accepts only
+ * one-digit local ranks in the mapping, and its rank 9 gets no value from "0": on it, a node runs
+ * at most 9 processes (a job may ask for up to 64, which later versions run).
  */
 final class Torchrun {
   static final String COMMAND = "torchrun";

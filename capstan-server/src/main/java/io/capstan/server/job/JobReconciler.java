@@ -10,7 +10,6 @@ import io.capstan.runtime.WorkloadRuntime;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -116,7 +115,11 @@ public final class JobReconciler {
       return;
     }
     if (SuccessPolicy.succeeded(job.spec(), observed)) {
-      transition(job, JobPhase.SUCCEEDED, "Succeeded", successMessage(job, observed));
+      transition(
+          job,
+          JobPhase.SUCCEEDED,
+          "Succeeded",
+          SuccessPolicy.message(job.spec(), observed, job.restarts()));
       return;
     }
     ReplicaObservation failed = firstFailure(observed);
@@ -298,23 +301,6 @@ public final class JobReconciler {
             + o.id().replica()
             + (o.exitCode() == null ? " was lost" : " exited with code " + o.exitCode());
     return o.message() == null ? text : text + " (" + o.message() + ")";
-  }
-
-  private static String successMessage(JobRecord job, Map<String, ReplicaObservation> observed) {
-    Set<String> done = new HashSet<>();
-    observed.forEach(
-        (name, o) -> {
-          if (o.phase() == io.capstan.runtime.ReplicaPhase.SUCCEEDED) {
-            done.add(name);
-          }
-        });
-    return "Job succeeded after "
-        + job.restarts()
-        + " restarts; "
-        + done.size()
-        + " of "
-        + job.spec().replicaCount()
-        + " replicas exited 0";
   }
 
   /** Stops a job's replicas now (cancel, delete); the controller finishes the rest. */

@@ -18,9 +18,12 @@ import tools.jackson.databind.json.JsonMapper;
  * runtime's, for a script started by torchrun, which reads them as its flags' defaults), and
  * TensorFlow's {@code TF_CONFIG}.
  *
- * <p>Every PyTorch job gets both sets, whatever its kind: each replica is one node running one
- * process, so the two agree (torchrun's workers get {@code RANK} and {@code WORLD_SIZE} from
- * torchrun itself, the same numbers).
+ * <p>Every PyTorch job gets both sets, whatever its kind. Each replica is one node: with one
+ * process per node the two agree (torchrun's workers get {@code RANK} and {@code WORLD_SIZE} from
+ * torchrun itself, the same numbers); with {@link JobSpec#processesPerNode} above 1, {@code
+ * WORLD_SIZE} counts every process and {@code RANK} is the node's, as the Training Operator sets
+ * them, and the replica's command must start torchrun, which starts the processes and gives each
+ * its own rank.
  *
  * <p>An MPI job's hostfile and variables are {@link MpiHosts}'.
  */
@@ -75,12 +78,13 @@ final class Rendezvous {
     int colon = master.lastIndexOf(':');
     env.put("MASTER_ADDR", master.substring(0, colon));
     env.put("MASTER_PORT", master.substring(colon + 1));
-    env.put("WORLD_SIZE", Integer.toString(ranked.size()));
+    int processes = spec.processesPerNode();
+    env.put("WORLD_SIZE", Integer.toString(ranked.size() * processes));
     env.put("RANK", Integer.toString(Math.max(rank, 0)));
     env.put("LOCAL_RANK", "0");
     env.put("PET_NNODES", Integer.toString(ranked.size()));
     env.put("PET_NODE_RANK", Integer.toString(Math.max(rank, 0)));
-    env.put("PET_NPROC_PER_NODE", "1");
+    env.put("PET_NPROC_PER_NODE", Integer.toString(processes));
     env.put("PET_MASTER_ADDR", env.get("MASTER_ADDR"));
     env.put("PET_MASTER_PORT", env.get("MASTER_PORT"));
   }

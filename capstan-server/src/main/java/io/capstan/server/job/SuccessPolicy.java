@@ -47,6 +47,50 @@ final class SuccessPolicy {
     return true;
   }
 
+  /**
+   * The message of a job that {@link #succeeded}: the replicas that decided it and how many others
+   * are stopped, e.g. "Job succeeded: launcher-0 exited 0; the other 3 replicas are stopped".
+   */
+  static String message(JobSpec spec, Map<String, ReplicaObservation> observed, int restarts) {
+    long exited =
+        observed.values().stream().filter(o -> o.phase() == ReplicaPhase.SUCCEEDED).count();
+    long others = spec.replicaCount() - exited;
+    return "Job succeeded"
+        + (restarts == 0 ? "" : " after " + restarts + (restarts == 1 ? " restart" : " restarts"))
+        + ": "
+        + decidedBy(spec)
+        + (others == 0
+            ? ""
+            : others == 1
+                ? "; the other replica is stopped"
+                : "; the other " + others + " replicas are stopped");
+  }
+
+  private static String decidedBy(JobSpec spec) {
+    for (ReplicaGroupSpec group : spec.replicaGroups()) {
+      if (LEADERS.contains(group.role())) {
+        return group.replicaName(0) + " exited 0";
+      }
+    }
+    boolean allWorkers = "AllWorkers".equals(spec.labels().get(SUCCESS_POLICY_LABEL));
+    if (spec.framework() == Framework.TENSORFLOW && !allWorkers) {
+      return ReplicaRole.WORKER.wireName() + "-0 exited 0";
+    }
+    int required = 0;
+    for (ReplicaGroupSpec group : spec.replicaGroups()) {
+      if (!SERVICES.contains(group.role())) {
+        required += group.count();
+      }
+    }
+    if (required == spec.replicaCount()) {
+      return required == 1 ? "its replica exited 0" : "all " + required + " replicas exited 0";
+    }
+    return "all "
+        + required
+        + (required == 1 ? " replica" : " replicas")
+        + " other than parameter servers and evaluators exited 0";
+  }
+
   private static boolean succeeded(Map<String, ReplicaObservation> observed, String replica) {
     ReplicaObservation observation = observed.get(replica);
     return observation != null && observation.phase() == ReplicaPhase.SUCCEEDED;

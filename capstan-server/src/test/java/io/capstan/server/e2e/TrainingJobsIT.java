@@ -138,6 +138,24 @@ class TrainingJobsIT {
   }
 
   @Test
+  void severalProcessesPerNodeGetGlobalRanksFromTorchrun() throws Exception {
+    String yaml =
+        Files.readString(EXAMPLES.resolve("pytorch-ddp/trainjob.yaml"))
+            .replace("name: pytorch-ddp", "name: trainer-nproc")
+            .replace("    numNodes: 2\n", "    numNodes: 2\n    numProcPerNode: 2\n")
+            .replace("args: [\"--epochs\", \"5\"]", "args: [\"--epochs\", \"2\"]");
+    String name = submit(yaml);
+
+    JsonNode job = awaitFinished(name, Duration.ofMinutes(3));
+
+    assertThat(job.get("status").get("phase").asString()).as(job.toString()).isEqualTo("Succeeded");
+    assertThat(job.get("spec").get("processesPerNode").asInt()).isEqualTo(2);
+    // Two nodes of two processes: node 1's processes are global ranks 2 and 3 of 4.
+    assertThat(log(name, "worker-0")).contains("rank 0/4 epoch 2 loss", "rank 1/4 epoch 2 loss");
+    assertThat(log(name, "worker-1")).contains("rank 2/4 epoch 2 loss", "rank 3/4 epoch 2 loss");
+  }
+
+  @Test
   void mpiOperatorMpiJobYamlRunsUnchangedWithEveryRankStartedByTheLauncher() throws Exception {
     String yaml = Files.readString(EXAMPLES.resolve("mpi/pi-mpijob.yaml"));
     String name = submit(yaml.replace("  name: pi\n", "  name: mpi-pi\n"));

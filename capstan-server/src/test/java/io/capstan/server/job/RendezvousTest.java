@@ -88,6 +88,23 @@ class RendezvousTest {
   }
 
   @Test
+  void severalProcessesPerNodeCountInTheWorldSizeNotInTheNodeRank() {
+    JobSpec spec =
+        job("ddp")
+            .framework(Framework.PYTORCH)
+            .group(ReplicaRole.WORKER, 2)
+            .build()
+            .withProcessesPerNode(4);
+
+    assertThat(env(spec, "worker-1", endpoints(spec)))
+        .containsEntry("PET_NNODES", "2")
+        .containsEntry("PET_NPROC_PER_NODE", "4")
+        .containsEntry("PET_NODE_RANK", "1")
+        .containsEntry("WORLD_SIZE", "8")
+        .containsEntry("RANK", "1");
+  }
+
+  @Test
   void pytorchJobsGetTorchrunsVariablesToo() {
     JobSpec spec =
         job("ddp")
@@ -157,6 +174,44 @@ class RendezvousTest {
     assertThat(SuccessPolicy.succeeded(spec, observed)).isFalse();
     observed.put("worker-1", observation("worker-1", ReplicaPhase.SUCCEEDED));
     assertThat(SuccessPolicy.succeeded(spec, observed)).isTrue();
+  }
+
+  @Test
+  void successMessageNamesTheReplicaThatDecidedAndCountsTheStoppedOnes() {
+    JobSpec mpi =
+        job("pi")
+            .framework(Framework.MPI)
+            .group(ReplicaRole.LAUNCHER, 1)
+            .group(ReplicaRole.WORKER, 3)
+            .build();
+    Map<String, ReplicaObservation> observed = new LinkedHashMap<>();
+    observed.put("launcher-0", observation("launcher-0", ReplicaPhase.SUCCEEDED));
+    for (int i = 0; i < 3; i++) {
+      observed.put("worker-" + i, observation("worker-" + i, ReplicaPhase.RUNNING));
+    }
+    assertThat(SuccessPolicy.message(mpi, observed, 0))
+        .isEqualTo("Job succeeded: launcher-0 exited 0; the other 3 replicas are stopped");
+
+    JobSpec ddp = job("ddp").framework(Framework.PYTORCH).group(ReplicaRole.WORKER, 2).build();
+    observed.clear();
+    observed.put("worker-0", observation("worker-0", ReplicaPhase.SUCCEEDED));
+    observed.put("worker-1", observation("worker-1", ReplicaPhase.SUCCEEDED));
+    assertThat(SuccessPolicy.message(ddp, observed, 1))
+        .isEqualTo("Job succeeded after 1 restart: all 2 replicas exited 0");
+
+    JobSpec tf =
+        job("tf")
+            .framework(Framework.TENSORFLOW)
+            .group(ReplicaRole.PS, 1)
+            .group(ReplicaRole.WORKER, 2)
+            .build();
+    observed.clear();
+    observed.put("ps-0", observation("ps-0", ReplicaPhase.RUNNING));
+    observed.put("worker-0", observation("worker-0", ReplicaPhase.SUCCEEDED));
+    observed.put("worker-1", observation("worker-1", ReplicaPhase.SUCCEEDED));
+    assertThat(SuccessPolicy.message(tf, observed, 2))
+        .isEqualTo(
+            "Job succeeded after 2 restarts: worker-0 exited 0; the other replica is stopped");
   }
 
   private Map<String, String> env(JobSpec spec, String replica, Map<String, String> endpoints) {
