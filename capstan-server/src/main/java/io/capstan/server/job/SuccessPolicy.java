@@ -48,22 +48,23 @@ final class SuccessPolicy {
   }
 
   /**
-   * The message of a job that {@link #succeeded}: the replicas that decided it and how many others
-   * are stopped, e.g. "Job succeeded: launcher-0 exited 0; the other 3 replicas are stopped".
+   * The message of a job that {@link #succeeded}: the replicas that decided it, how many others are
+   * stopped and how many restarts it took, e.g. "launcher-0 exited 0; the other 3 replicas are
+   * stopped".
    */
   static String message(JobSpec spec, Map<String, ReplicaObservation> observed, int restarts) {
     long exited =
         observed.values().stream().filter(o -> o.phase() == ReplicaPhase.SUCCEEDED).count();
     long others = spec.replicaCount() - exited;
-    return "Job succeeded"
-        + (restarts == 0 ? "" : " after " + restarts + (restarts == 1 ? " restart" : " restarts"))
-        + ": "
-        + decidedBy(spec)
+    return decidedBy(spec)
         + (others == 0
             ? ""
             : others == 1
                 ? "; the other replica is stopped"
-                : "; the other " + others + " replicas are stopped");
+                : "; the other " + others + " replicas are stopped")
+        + (restarts == 0
+            ? ""
+            : " (after " + restarts + (restarts == 1 ? " restart)" : " restarts)"));
   }
 
   private static String decidedBy(JobSpec spec) {

@@ -190,14 +190,14 @@ class RendezvousTest {
       observed.put("worker-" + i, observation("worker-" + i, ReplicaPhase.RUNNING));
     }
     assertThat(SuccessPolicy.message(mpi, observed, 0))
-        .isEqualTo("Job succeeded: launcher-0 exited 0; the other 3 replicas are stopped");
+        .isEqualTo("launcher-0 exited 0; the other 3 replicas are stopped");
 
     JobSpec ddp = job("ddp").framework(Framework.PYTORCH).group(ReplicaRole.WORKER, 2).build();
     observed.clear();
     observed.put("worker-0", observation("worker-0", ReplicaPhase.SUCCEEDED));
     observed.put("worker-1", observation("worker-1", ReplicaPhase.SUCCEEDED));
     assertThat(SuccessPolicy.message(ddp, observed, 1))
-        .isEqualTo("Job succeeded after 1 restart: all 2 replicas exited 0");
+        .isEqualTo("all 2 replicas exited 0 (after 1 restart)");
 
     JobSpec tf =
         job("tf")
@@ -210,8 +210,7 @@ class RendezvousTest {
     observed.put("worker-0", observation("worker-0", ReplicaPhase.SUCCEEDED));
     observed.put("worker-1", observation("worker-1", ReplicaPhase.SUCCEEDED));
     assertThat(SuccessPolicy.message(tf, observed, 2))
-        .isEqualTo(
-            "Job succeeded after 2 restarts: worker-0 exited 0; the other replica is stopped");
+        .isEqualTo("worker-0 exited 0; the other replica is stopped (after 2 restarts)");
   }
 
   private Map<String, String> env(JobSpec spec, String replica, Map<String, String> endpoints) {
