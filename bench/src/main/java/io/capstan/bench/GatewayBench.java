@@ -96,6 +96,9 @@ public final class GatewayBench {
       bench.measureAll(port, grpcPort, token, replica.get("http"), replica.get("grpc"));
       bench.print();
     } finally {
+      // Replicas outlive a stopped control plane (it adopts them again when it starts): deleting
+      // the service stops them, and what has not exited after their drain is stopped here.
+      List<ProcessHandle> replicas = server.descendants().toList();
       if (token != null) {
         new Api(url, token)
             .send(
@@ -104,10 +107,14 @@ public final class GatewayBench {
                 null,
                 HttpRequest.BodyPublishers.noBody(),
                 204);
-        Thread.sleep(3000);
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (replicas.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
+          Thread.sleep(200);
+        }
       }
       server.destroy();
       server.waitFor(30, TimeUnit.SECONDS);
+      replicas.forEach(ProcessHandle::destroyForcibly);
     }
   }
 
