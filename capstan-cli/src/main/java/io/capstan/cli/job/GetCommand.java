@@ -65,6 +65,10 @@ public final class GetCommand implements Callable<Integer> {
       fields.row("Started:", JobText.time(status.startedAt(), clock));
       fields.row("Finished:", JobText.time(status.finishedAt(), clock));
       fields.row("Restarts:", status.restarts() + restartLimit(job));
+      if (job.spec() != null && job.spec().processesPerNode() > 1) {
+        fields.row(
+            "Processes:", job.spec().processesPerNode() + " per replica, started by torchrun");
+      }
       fields.row("Checkpoint dir:", JobText.orDash(status.checkpointDir()));
       fields.row("Output dir:", JobText.orDash(status.outputDir()));
     }

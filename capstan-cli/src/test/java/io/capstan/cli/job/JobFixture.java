@@ -28,6 +28,7 @@ final class JobFixture {
   private int workers = 1;
   private int gpusPerWorker;
   private int restarts;
+  private int processesPerNode = 1;
   private Duration age = Duration.ofMinutes(3);
   private final List<ReplicaStatus> replicas = new ArrayList<>();
   private final List<JobEvent> events = new ArrayList<>();
@@ -94,6 +95,11 @@ final class JobFixture {
     return this;
   }
 
+  JobFixture processesPerNode(int value) {
+    this.processesPerNode = value;
+    return this;
+  }
+
   JobView build() {
     ReplicaGroupSpec group =
         new ReplicaGroupSpec(
@@ -107,7 +113,8 @@ final class JobFixture {
             RestartPolicy.ON_FAILURE);
     JobSpec spec =
         new JobSpec(
-            name, Framework.PYTORCH, "TrainingJob", List.of(group), 3, null, null, null, null);
+                name, Framework.PYTORCH, "TrainingJob", List.of(group), 3, null, null, null, null)
+            .withProcessesPerNode(processesPerNode);
     JobStatus status =
         new JobStatus(
             phase,

@@ -169,6 +169,23 @@ class JobViewCommandsTest {
   }
 
   @Test
+  void getShowsSeveralProcessesPerReplica() {
+    server.respond(
+        "GET",
+        JOBS + "/ddp",
+        200,
+        job("ddp").phase(JobPhase.RUNNING).workers(2, 4).processesPerNode(4).json());
+
+    Result result = cli.run("get", "ddp");
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.out())
+        .contains(
+            "Restarts:         0 (of 3 allowed)\n"
+                + "Processes:        4 per replica, started by torchrun\n");
+  }
+
+  @Test
   void getJsonAndYamlPrintTheServersObject() {
     server.respond("GET", JOBS + "/train-a", 200, job("train-a").phase(JobPhase.FAILED).json());
 
