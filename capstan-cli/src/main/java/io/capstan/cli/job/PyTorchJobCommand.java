@@ -38,12 +38,11 @@ final class PyTorchJobCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Map<String, Object> document =
-        options.document("pytorch", "pytorchjob-", List.of(options.workerGroup()));
-    if (processesPerNode != 1) {
-      @SuppressWarnings("unchecked")
-      Map<String, Object> spec = (Map<String, Object>) document.get("spec");
-      spec.put("processesPerNode", processesPerNode);
-    }
+        options.document(
+            "pytorch",
+            "pytorchjob-",
+            List.of(options.workerGroup()),
+            processesPerNode == 1 ? Map.of() : Map.of("processesPerNode", processesPerNode));
     return SubmitCommand.submitDocument(context, document);
   }
 }

@@ -88,6 +88,15 @@ final class TrainingJobOptions {
    */
   Map<String, Object> document(
       String framework, String generatePrefix, List<Map<String, Object>> groups) {
+    return document(framework, generatePrefix, groups, Map.of());
+  }
+
+  /** The document with {@code extraSpec} (fields of one framework) at the end of its spec. */
+  Map<String, Object> document(
+      String framework,
+      String generatePrefix,
+      List<Map<String, Object>> groups,
+      Map<String, Object> extraSpec) {
     check();
     Map<String, Object> metadata = new LinkedHashMap<>();
     if (name != null) {
@@ -100,6 +109,7 @@ final class TrainingJobOptions {
     spec.put("restartPolicy", restartPolicy.wireName());
     spec.put("backoffLimit", backoffLimit);
     spec.put("replicas", groups);
+    spec.putAll(extraSpec);
     Map<String, Object> document = new LinkedHashMap<>();
     document.put("apiVersion", "capstan.io/v1");
     document.put("kind", "TrainingJob");

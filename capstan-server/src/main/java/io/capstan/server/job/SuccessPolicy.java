@@ -6,7 +6,9 @@ import io.capstan.api.job.ReplicaGroupSpec;
 import io.capstan.api.job.ReplicaRole;
 import io.capstan.runtime.ReplicaObservation;
 import io.capstan.runtime.ReplicaPhase;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -25,26 +27,11 @@ final class SuccessPolicy {
   private SuccessPolicy() {}
 
   static boolean succeeded(JobSpec spec, Map<String, ReplicaObservation> observed) {
-    for (ReplicaGroupSpec group : spec.replicaGroups()) {
-      if (LEADERS.contains(group.role())) {
-        return succeeded(observed, group.replicaName(0));
-      }
+    String decider = decider(spec);
+    if (decider != null) {
+      return succeeded(observed, decider);
     }
-    boolean allWorkers = "AllWorkers".equals(spec.labels().get(SUCCESS_POLICY_LABEL));
-    if (spec.framework() == Framework.TENSORFLOW && !allWorkers) {
-      return succeeded(observed, ReplicaRole.WORKER.wireName() + "-0");
-    }
-    for (ReplicaGroupSpec group : spec.replicaGroups()) {
-      if (SERVICES.contains(group.role())) {
-        continue;
-      }
-      for (int i = 0; i < group.count(); i++) {
-        if (!succeeded(observed, group.replicaName(i))) {
-          return false;
-        }
-      }
-    }
-    return true;
+    return required(spec).stream().allMatch(replica -> succeeded(observed, replica));
   }
 
   /**
@@ -67,22 +54,39 @@ final class SuccessPolicy {
             : " (after " + restarts + (restarts == 1 ? " restart)" : " restarts)"));
   }
 
-  private static String decidedBy(JobSpec spec) {
+  /** The one replica whose success is the job's (the leader, or TensorFlow's worker 0), or null. */
+  private static String decider(JobSpec spec) {
     for (ReplicaGroupSpec group : spec.replicaGroups()) {
       if (LEADERS.contains(group.role())) {
-        return group.replicaName(0) + " exited 0";
+        return group.replicaName(0);
       }
     }
     boolean allWorkers = "AllWorkers".equals(spec.labels().get(SUCCESS_POLICY_LABEL));
     if (spec.framework() == Framework.TENSORFLOW && !allWorkers) {
-      return ReplicaRole.WORKER.wireName() + "-0 exited 0";
+      return ReplicaRole.WORKER.wireName() + "-0";
     }
-    int required = 0;
+    return null;
+  }
+
+  /** Without a {@link #decider}: every replica but parameter servers and evaluators. */
+  private static List<String> required(JobSpec spec) {
+    List<String> required = new ArrayList<>();
     for (ReplicaGroupSpec group : spec.replicaGroups()) {
       if (!SERVICES.contains(group.role())) {
-        required += group.count();
+        for (int i = 0; i < group.count(); i++) {
+          required.add(group.replicaName(i));
+        }
       }
     }
+    return required;
+  }
+
+  private static String decidedBy(JobSpec spec) {
+    String decider = decider(spec);
+    if (decider != null) {
+      return decider + " exited 0";
+    }
+    int required = required(spec).size();
     if (required == spec.replicaCount()) {
       return required == 1 ? "its replica exited 0" : "all " + required + " replicas exited 0";
     }
