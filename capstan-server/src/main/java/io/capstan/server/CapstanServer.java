@@ -6,7 +6,7 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
-/** The control plane: {@code capstan server [--port P] [--data-dir D]}. */
+/** The control plane: {@code capstan server [--port P] [--data-dir D] [--trust-all-jobs]}. */
 @SpringBootApplication
 @ConfigurationPropertiesScan
 public class CapstanServer {
@@ -14,13 +14,18 @@ public class CapstanServer {
     SpringApplication.run(CapstanServer.class, springArgs(args));
   }
 
-  /** Maps the launcher's {@code --port} and {@code --data-dir} onto Spring properties. */
+  /**
+   * Maps the launcher's {@code --port}, {@code --data-dir} and {@code --trust-all-jobs} onto Spring
+   * properties.
+   */
   static String[] springArgs(String[] args) {
     List<String> result = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       if ((arg.equals("--port") || arg.equals("--data-dir")) && i + 1 < args.length) {
         result.add(property(arg) + "=" + args[++i]);
+      } else if (arg.equals("--trust-all-jobs")) {
+        result.add("--capstan.trust-all-jobs=true");
       } else if (arg.startsWith("--port=") || arg.startsWith("--data-dir=")) {
         int eq = arg.indexOf('=');
         result.add(property(arg.substring(0, eq)) + arg.substring(eq));

@@ -14,6 +14,15 @@ public final class JobLabels {
   /** The inference service a serving replica belongs to (its uid). */
   public static final String SERVICE = "capstan.io/service";
 
+  /**
+   * The model file (a path on the machine that runs it) a serving replica reads, mounted read-only
+   * at {@link #MODEL_FILE_PATH}. Set by Capstan only: a submitted spec with this label is refused.
+   */
+  public static final String MODEL_FILE = "capstan.io/model-file";
+
+  /** Where a serving replica sees the file of {@link #MODEL_FILE}. */
+  public static final String MODEL_FILE_PATH = "/capstan/model/model.onnx";
+
   /** The model version a serving replica serves. */
   public static final String MODEL_VERSION = "capstan.io/model-version";
 

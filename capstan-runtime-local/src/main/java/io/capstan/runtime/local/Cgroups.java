@@ -28,14 +28,27 @@ final class Cgroups {
   private final int version;
   private final Optional<Path> cpuParent;
   private final Optional<Path> memoryParent;
+  private final Optional<Path> pidsParent;
   private final List<String> notes;
 
   private Cgroups(
-      int version, Optional<Path> cpuParent, Optional<Path> memoryParent, List<String> notes) {
+      int version,
+      Optional<Path> cpuParent,
+      Optional<Path> memoryParent,
+      Optional<Path> pidsParent,
+      List<String> notes) {
     this.version = version;
     this.cpuParent = cpuParent;
     this.memoryParent = memoryParent;
-    this.notes = List.copyOf(notes);
+    this.pidsParent = pidsParent;
+    List<String> all = new ArrayList<>(notes);
+    if (version > 0) {
+      all.add(
+          pidsParent.isPresent()
+              ? "cgroup v" + version + ": a pids limit per replica is enforced"
+              : "The pids limit per replica is not enforced: no writable pids controller");
+    }
+    this.notes = List.copyOf(all);
   }
 
   /** Finds the cgroup hierarchy under {@code root} and checks that it can create cgroups there. */
@@ -55,14 +68,15 @@ final class Cgroups {
   }
 
   private static Cgroups none(String note) {
-    return new Cgroups(0, Optional.empty(), Optional.empty(), List.of(note));
+    return new Cgroups(0, Optional.empty(), Optional.empty(), Optional.empty(), List.of(note));
   }
 
   private static Cgroups detectV1(Path root, String namespace) {
     List<String> problems = new ArrayList<>();
     Optional<Path> cpu = writableParent(root.resolve("cpu"), namespace, problems);
     Optional<Path> memory = writableParent(root.resolve("memory"), namespace, problems);
-    return new Cgroups(1, cpu, memory, describe(1, cpu, memory, problems));
+    Optional<Path> pids = writableParent(root.resolve("pids"), namespace, new ArrayList<>());
+    return new Cgroups(1, cpu, memory, pids, describe(1, cpu, memory, problems));
   }
 
   private static Cgroups detectV2(Path root, String namespace) {
@@ -70,13 +84,20 @@ final class Cgroups {
     Optional<Path> parent = writableParent(root, namespace, problems);
     if (parent.isEmpty()) {
       return new Cgroups(
-          2, Optional.empty(), Optional.empty(), describe(2, parent, parent, problems));
+          2,
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          describe(2, parent, parent, problems));
     }
     boolean cpu = enableV2Controller(root, parent.get(), "cpu", problems);
     boolean memory = enableV2Controller(root, parent.get(), "memory", problems);
+    boolean pids = enableV2Controller(root, parent.get(), "pids", new ArrayList<>());
     Optional<Path> cpuParent = cpu ? parent : Optional.empty();
     Optional<Path> memoryParent = memory ? parent : Optional.empty();
-    return new Cgroups(2, cpuParent, memoryParent, describe(2, cpuParent, memoryParent, problems));
+    Optional<Path> pidsParent = pids ? parent : Optional.empty();
+    return new Cgroups(
+        2, cpuParent, memoryParent, pidsParent, describe(2, cpuParent, memoryParent, problems));
   }
 
   private static Optional<Path> writableParent(
@@ -151,25 +172,38 @@ final class Cgroups {
     return memoryParent.isPresent();
   }
 
+  boolean enforcesPids() {
+    return pidsParent.isPresent();
+  }
+
   boolean inUse() {
-    return enforcesCpu() || enforcesMemory();
+    return enforcesCpu() || enforcesMemory() || enforcesPids();
   }
 
   List<String> notes() {
     return notes;
   }
 
-  /** Creates the replica's cgroups with its limits (only those above zero) and returns them. */
-  List<Path> create(ReplicaId id, Resources limits) {
+  /**
+   * Creates the replica's cgroups with its limits (only those above zero) and its pids limit (0:
+   * none) and returns them.
+   */
+  List<Path> create(ReplicaId id, Resources limits, long pidsMax) {
     List<Path> dirs = new ArrayList<>();
     try {
       if (version == 2) {
-        Path parent = cpuParent.or(() -> memoryParent).orElseThrow();
+        Path parent = cpuParent.or(() -> memoryParent).or(() -> pidsParent).orElseThrow();
         Files.createDirectories(parent);
         // The parent may have been removed and re-created since detection (see
         // removeParentsIfEmpty).
-        for (String controller : List.of("cpu", "memory")) {
-          if (controller.equals("cpu") ? enforcesCpu() : enforcesMemory()) {
+        for (String controller : List.of("cpu", "memory", "pids")) {
+          boolean enforced =
+              switch (controller) {
+                case "cpu" -> enforcesCpu();
+                case "memory" -> enforcesMemory();
+                default -> enforcesPids();
+              };
+          if (enforced) {
             Files.writeString(parent.resolve("cgroup.subtree_control"), "+" + controller);
           }
         }
@@ -182,6 +216,9 @@ final class Cgroups {
         }
         if (enforcesMemory() && limits.memoryBytes() > 0) {
           Files.writeString(dir.resolve("memory.max"), Long.toString(limits.memoryBytes()));
+        }
+        if (enforcesPids() && pidsMax > 0) {
+          Files.writeString(dir.resolve("pids.max"), Long.toString(pidsMax));
         }
         return dirs;
       }
@@ -201,6 +238,14 @@ final class Cgroups {
         if (limits.memoryBytes() > 0) {
           Files.writeString(
               dir.resolve("memory.limit_in_bytes"), Long.toString(limits.memoryBytes()));
+        }
+      }
+      if (enforcesPids()) {
+        Path dir = pidsParent.get().resolve(id.key());
+        Files.createDirectories(dir);
+        dirs.add(dir);
+        if (pidsMax > 0) {
+          Files.writeString(dir.resolve("pids.max"), Long.toString(pidsMax));
         }
       }
       return dirs;
@@ -260,7 +305,7 @@ final class Cgroups {
 
   /** Removes this runtime's parent cgroups when no replica cgroup is left in them. */
   void removeParentsIfEmpty() {
-    for (Optional<Path> parent : List.of(cpuParent, memoryParent)) {
+    for (Optional<Path> parent : List.of(cpuParent, memoryParent, pidsParent)) {
       if (parent.isPresent()) {
         try {
           Files.deleteIfExists(parent.get());

@@ -3,6 +3,7 @@ package io.capstan.runtime.local;
 import static java.util.Objects.requireNonNull;
 
 import io.capstan.api.error.CapstanException;
+import io.capstan.runtime.Mount;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,21 +42,47 @@ final class ImageEnvironments {
     this.mpirun = requireNonNull(mpirun, "mpirun is null");
   }
 
-  /** The command and environment of a replica of {@code image}, rewritten for the host. */
-  record Rewritten(List<String> command, Map<String, String> env) {}
+  /**
+   * The command and environment of a replica of {@code image}, rewritten for the host, and the
+   * image's folders to bind at their container paths (in a sandbox; none otherwise).
+   */
+  record Rewritten(List<String> command, Map<String, String> env, List<Mount> mounts) {}
 
+  /** {@link #rewrite(String, List, Map, List, boolean)} of an unsandboxed replica, no mounts. */
   Rewritten rewrite(String image, List<String> command, Map<String, String> env) {
+    return rewrite(image, command, env, List.of(), false);
+  }
+
+  /**
+   * Rewrites a replica's command and environment. In a {@code sandboxed} replica, container paths
+   * stay as they are and the image's folders are bound there; otherwise container paths of the
+   * image and of {@code launchMounts} are rewritten to their host paths.
+   */
+  Rewritten rewrite(
+      String image,
+      List<String> command,
+      Map<String, String> env,
+      List<Mount> launchMounts,
+      boolean sandboxed) {
     Environment environment = environmentOf(image);
+    Map<String, Path> mapped = new LinkedHashMap<>();
+    List<Mount> binds = new ArrayList<>();
+    if (sandboxed) {
+      environment.mounts().forEach((path, host) -> binds.add(Mount.readOnly(host, path)));
+    } else {
+      mapped.putAll(environment.mounts());
+      launchMounts.forEach(mount -> mapped.put(mount.containerPath(), mount.hostPath()));
+    }
     List<String> newCommand = new ArrayList<>(command.size());
     for (String token : command) {
-      newCommand.add(mapPaths(environment, token));
+      newCommand.add(mapPaths(mapped, token));
     }
     if (isPython(command.get(0))) {
       newCommand.set(0, interpreter(environment));
     }
     Map<String, String> newEnv = new LinkedHashMap<>(environment.env());
     newEnv.putAll(env);
-    newEnv.replaceAll((name, value) -> mapPaths(environment, value));
+    newEnv.replaceAll((name, value) -> mapPaths(mapped, value));
     if (Torchrun.launches(command)) {
       Torchrun.addDefaults(newEnv);
       newCommand = Torchrun.asModule(newCommand, interpreter(environment));
@@ -64,7 +91,7 @@ final class ImageEnvironments {
       newCommand = Mpirun.withInterpreter(newCommand, interpreter(environment));
       mpirun.addDefaults(newEnv);
     }
-    return new Rewritten(List.copyOf(newCommand), newEnv);
+    return new Rewritten(List.copyOf(newCommand), newEnv, binds);
   }
 
   /** Whether a command's first word names the interpreter that an environment replaces. */
@@ -110,13 +137,18 @@ final class ImageEnvironments {
 
   /** Rewrites a container path, or an {@code --option=containerPath}, to its host path. */
   static String mapPaths(Environment environment, String token) {
-    String mapped = mapPrefix(environment, token);
+    return mapPaths(environment.mounts(), token);
+  }
+
+  /** Rewrites a container path of {@code mounts}, or an {@code --option=containerPath}. */
+  static String mapPaths(Map<String, Path> mounts, String token) {
+    String mapped = mapPrefix(mounts, token);
     if (mapped != null) {
       return mapped;
     }
     int equals = token.indexOf('=');
     if (equals > 0) {
-      String value = mapPrefix(environment, token.substring(equals + 1));
+      String value = mapPrefix(mounts, token.substring(equals + 1));
       if (value != null) {
         return token.substring(0, equals + 1) + value;
       }
@@ -124,9 +156,9 @@ final class ImageEnvironments {
     return token;
   }
 
-  private static String mapPrefix(Environment environment, String value) {
+  private static String mapPrefix(Map<String, Path> mounts, String value) {
     String best = null;
-    for (String containerPath : environment.mounts().keySet()) {
+    for (String containerPath : mounts.keySet()) {
       boolean matches =
           value.equals(containerPath)
               || (value.startsWith(containerPath) && value.charAt(containerPath.length()) == '/');
@@ -134,9 +166,7 @@ final class ImageEnvironments {
         best = containerPath;
       }
     }
-    return best == null
-        ? null
-        : environment.mounts().get(best).toString() + value.substring(best.length());
+    return best == null ? null : mounts.get(best).toString() + value.substring(best.length());
   }
 
   /**

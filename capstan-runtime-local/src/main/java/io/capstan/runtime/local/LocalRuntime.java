@@ -48,6 +48,8 @@ public final class LocalRuntime implements WorkloadRuntime {
   private final List<Node.Gpu> gpus;
   private final ImageEnvironments environments;
   private final ReplicaStarter starter;
+  private final boolean sandboxed;
+  private final List<String> isolationNotes;
   private final PortReservations ports = new PortReservations(8192);
   private final ScheduledExecutorService killer;
   private boolean closed;
@@ -59,13 +61,46 @@ public final class LocalRuntime implements WorkloadRuntime {
         Cgroups.detect(config.cgroups(), config.cgroupRoot(), namespace(config.stateDir()));
     this.gpus =
         config.configuredGpus().map(GpuInventory::configured).orElseGet(GpuInventory::detect);
+    boolean root = runsAsRoot();
+    this.sandboxed = config.sandbox().sandboxed();
+    Mpirun mpirun = Mpirun.install(config.stateDir(), root);
+    Optional<Bubblewrap> sandbox = Optional.empty();
+    Optional<TenantIds> tenants = Optional.empty();
+    if (sandboxed) {
+      Bubblewrap.probe(root)
+          .ifPresent(
+              problem -> {
+                throw new IllegalStateException(
+                    "Expected to run every replica in a bubblewrap sandbox, but "
+                        + problem
+                        + ". Install bubblewrap (apt-get install bubblewrap), or, on a machine"
+                        + " where every job is trusted, start the server with --trust-all-jobs");
+              });
+      List<Path> hidden = new ArrayList<>(config.sandbox().hidden());
+      hidden.add(config.stateDir());
+      sandbox = Optional.of(new Bubblewrap(root, hidden, mpirun.agent()));
+      mpirun = mpirun.seenAt(Path.of(Bubblewrap.MPI_AGENT), false);
+      if (root) {
+        tenants =
+            Optional.of(
+                new TenantIds(
+                    config.stateDir(), config.sandbox().firstUid(), config.sandbox().uidCount()));
+      }
+    }
+    this.isolationNotes = isolationNotes(sandboxed, root);
     this.environments =
         new ImageEnvironments(
             config.environments(),
             memoize(() -> ImageEnvironments.resolveInterpreter(config.pythonInterpreter())),
-            Mpirun.install(config.stateDir(), "root".equals(System.getProperty("user.name"))));
+            mpirun);
     this.starter =
-        new ReplicaStarter(Supervisor.install(config.stateDir()), cgroups, System.getenv());
+        new ReplicaStarter(
+            Supervisor.install(config.stateDir()),
+            cgroups,
+            System.getenv(),
+            sandbox,
+            tenants,
+            config.sandbox().pidsMax());
     this.killer =
         Executors.newSingleThreadScheduledExecutor(
             runnable -> {
@@ -74,7 +109,7 @@ public final class LocalRuntime implements WorkloadRuntime {
               return thread;
             });
     resumeTerminations();
-    log.info("Local runtime over {}: {}", config.stateDir(), cgroups.notes());
+    log.info("Local runtime over {}: {}; {}", config.stateDir(), cgroups.notes(), isolationNotes);
   }
 
   @Override
@@ -96,10 +131,7 @@ public final class LocalRuntime implements WorkloadRuntime {
   @Override
   public RuntimeCapabilities capabilities() {
     List<String> notes = new ArrayList<>(cgroups.notes());
-    notes.add(
-        "GPUs are assigned with CUDA_VISIBLE_DEVICES only; nothing stops a process from opening other devices");
-    notes.add(
-        "Images map to local environments on the host's file system; there is no container isolation");
+    notes.addAll(isolationNotes);
     return new RuntimeCapabilities(cgroups.enforcesCpu(), cgroups.enforcesMemory(), notes);
   }
 
@@ -119,7 +151,8 @@ public final class LocalRuntime implements WorkloadRuntime {
       return;
     }
     ImageEnvironments.Rewritten rewritten =
-        environments.rewrite(launch.image(), launch.command(), launch.env());
+        environments.rewrite(
+            launch.image(), launch.command(), launch.env(), launch.mounts(), sandboxed);
     if (Files.exists(dir.path())) {
       OptionalLong running = ReplicaStatus.runningPid(dir);
       if (running.isPresent()) {
@@ -259,8 +292,42 @@ public final class LocalRuntime implements WorkloadRuntime {
 
   private void signal(ReplicaDirectory dir, long supervisorPid, boolean forcibly) {
     Signals.signalGroup(supervisorPid, forcibly ? "KILL" : "TERM");
-    for (long pid : Cgroups.processes(dir.cgroups())) {
-      Signals.signalProcess(pid, forcibly);
+    // A sandbox's processes cannot leave its PID namespace, and its outer bwrap process must not
+    // get the TERM (see Supervisor): its supervisor forwards TERM to the sandbox's init.
+    if (forcibly || !sandboxed) {
+      for (long pid : Cgroups.processes(dir.cgroups())) {
+        Signals.signalProcess(pid, forcibly);
+      }
+    }
+  }
+
+  private static List<String> isolationNotes(boolean sandboxed, boolean root) {
+    if (!sandboxed) {
+      return List.of(
+          "TRUST ALL JOBS: replicas run as the server's own user without a sandbox; any job can"
+              + " read and change the server's data, other projects' files and processes");
+    }
+    return List.of(
+        root
+            ? "Each replica runs in a bubblewrap sandbox (mount, PID, IPC, UTS namespaces; host"
+                + " read-only; only its own folders) as an unprivileged user of its project"
+            : "Each replica runs in a bubblewrap sandbox (user, mount, PID, IPC, UTS namespaces;"
+                + " host read-only; only its own folders) as the server's user: run the server"
+                + " as root to give each project a user of its own",
+        "GPUs: a sandboxed replica sees the device nodes of its assigned GPUs only");
+  }
+
+  /** Why replicas cannot be sandboxed on this host, or empty when they can. */
+  public static Optional<String> sandboxProblem() {
+    return Bubblewrap.probe(runsAsRoot());
+  }
+
+  /** Whether this process runs as root: the owner of {@code /proc/self} is the effective uid. */
+  private static boolean runsAsRoot() {
+    try {
+      return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
+    } catch (java.io.IOException | UnsupportedOperationException e) {
+      return "root".equals(System.getProperty("user.name"));
     }
   }
 

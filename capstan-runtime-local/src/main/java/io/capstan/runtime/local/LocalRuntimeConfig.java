@@ -26,6 +26,7 @@ import java.util.Optional;
  *     {@code python3}) or a path or command name
  * @param environments image pattern ({@code *} matches any characters) to environment; the most
  *     specific match wins and an image that matches none is rejected
+ * @param sandbox how replicas are isolated (bubblewrap by default)
  */
 public record LocalRuntimeConfig(
     Path stateDir,
@@ -36,7 +37,8 @@ public record LocalRuntimeConfig(
     CgroupMode cgroups,
     Path cgroupRoot,
     String pythonInterpreter,
-    Map<String, Environment> environments) {
+    Map<String, Environment> environments,
+    SandboxConfig sandbox) {
   public static final String AUTO = "auto";
 
   public LocalRuntimeConfig {
@@ -47,6 +49,7 @@ public record LocalRuntimeConfig(
     requireNonNull(cgroupRoot, "cgroupRoot is null");
     requireNonNull(pythonInterpreter, "pythonInterpreter is null");
     environments = Map.copyOf(requireNonNull(environments, "environments is null"));
+    requireNonNull(sandbox, "sandbox is null");
     if (!nodeName.matches("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?")) {
       throw new IllegalArgumentException(
           "Expected nodeName to be a host name, but was '" + nodeName + "'");
@@ -84,7 +87,8 @@ public record LocalRuntimeConfig(
         CgroupMode.AUTO,
         Path.of("/sys/fs/cgroup"),
         AUTO,
-        Map.of("*", Environment.HOST));
+        Map.of("*", Environment.HOST),
+        SandboxConfig.bubblewrap(List.of()));
   }
 
   /** The configured GPU indices, or empty when they are to be detected. */
@@ -102,7 +106,8 @@ public record LocalRuntimeConfig(
         cgroups,
         cgroupRoot,
         pythonInterpreter,
-        environments);
+        environments,
+        sandbox);
   }
 
   public LocalRuntimeConfig withCgroups(CgroupMode newCgroups, Path newCgroupRoot) {
@@ -115,7 +120,8 @@ public record LocalRuntimeConfig(
         newCgroups,
         newCgroupRoot,
         pythonInterpreter,
-        environments);
+        environments,
+        sandbox);
   }
 
   public LocalRuntimeConfig withPythonInterpreter(String newPythonInterpreter) {
@@ -128,7 +134,8 @@ public record LocalRuntimeConfig(
         cgroups,
         cgroupRoot,
         newPythonInterpreter,
-        environments);
+        environments,
+        sandbox);
   }
 
   public LocalRuntimeConfig withEnvironments(Map<String, Environment> newEnvironments) {
@@ -141,7 +148,22 @@ public record LocalRuntimeConfig(
         cgroups,
         cgroupRoot,
         pythonInterpreter,
-        newEnvironments);
+        newEnvironments,
+        sandbox);
+  }
+
+  public LocalRuntimeConfig withSandbox(SandboxConfig newSandbox) {
+    return new LocalRuntimeConfig(
+        stateDir,
+        nodeName,
+        gpus,
+        cpuMillis,
+        memoryBytes,
+        cgroups,
+        cgroupRoot,
+        pythonInterpreter,
+        environments,
+        newSandbox);
   }
 
   private static Optional<List<Integer>> parseGpus(String gpus) {

@@ -62,6 +62,16 @@ final class Mpirun {
     return new Mpirun(StateScript.install(stateDir, AGENT_FILE, AGENT), root);
   }
 
+  /** The agent script's path (where the runtime wrote it). */
+  Path agent() {
+    return agent;
+  }
+
+  /** The same agent as a replica sees it at {@code path}; {@code root}: replicas run as root. */
+  Mpirun seenAt(Path path, boolean replicasRunAsRoot) {
+    return new Mpirun(path, replicasRunAsRoot);
+  }
+
   /** Whether {@code command} starts mpirun, by name or by path. */
   static boolean launches(List<String> command) {
     String first = command.get(0);

@@ -4,26 +4,34 @@ import static java.util.Objects.requireNonNull;
 
 import io.capstan.api.error.CapstanException;
 import io.capstan.api.error.ErrorCode;
+import io.capstan.runtime.Mount;
 import io.capstan.runtime.ReplicaLaunch;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Starts one replica: its cgroups, its launch record, a marker line in its log, and the supervisor
- * process in a new session, whose pid and start time it records.
+ * process in a new session, whose pid and start time it records. A sandboxed replica's supervisor
+ * runs the command in its bubblewrap sandbox, as its tenant's user when the runtime is root.
  */
 final class ReplicaStarter {
   private static final Logger log = LoggerFactory.getLogger(ReplicaStarter.class);
@@ -35,11 +43,29 @@ final class ReplicaStarter {
   private final Supervisor supervisor;
   private final Cgroups cgroups;
   private final Map<String, String> hostEnv;
+  private final Optional<Bubblewrap> sandbox;
+  private final Optional<TenantIds> tenants;
+  private final long pidsMax;
 
-  ReplicaStarter(Supervisor supervisor, Cgroups cgroups, Map<String, String> hostEnv) {
+  /**
+   * @param sandbox the sandbox every replica runs in, or empty to run replicas as this process's
+   *     user without isolation
+   * @param tenants the uid of each tenant, when the runtime is root and replicas drop to it
+   * @param pidsMax the pids limit of each replica's cgroup, 0 for none
+   */
+  ReplicaStarter(
+      Supervisor supervisor,
+      Cgroups cgroups,
+      Map<String, String> hostEnv,
+      Optional<Bubblewrap> sandbox,
+      Optional<TenantIds> tenants,
+      long pidsMax) {
     this.supervisor = requireNonNull(supervisor, "supervisor is null");
     this.cgroups = requireNonNull(cgroups, "cgroups is null");
     this.hostEnv = Map.copyOf(requireNonNull(hostEnv, "hostEnv is null"));
+    this.sandbox = requireNonNull(sandbox, "sandbox is null");
+    this.tenants = requireNonNull(tenants, "tenants is null");
+    this.pidsMax = pidsMax;
   }
 
   void start(ReplicaDirectory dir, ReplicaLaunch launch, ImageEnvironments.Rewritten rewritten) {
@@ -51,8 +77,12 @@ final class ReplicaStarter {
       if (launch.logFile().getParent() != null) {
         Files.createDirectories(launch.logFile().getParent());
       }
+      List<String> command = rewritten.command();
+      if (sandbox.isPresent()) {
+        command = sandbox.get().commandLine(sandboxOf(dir, launch, rewritten), command);
+      }
       if (cgroups.inUse()) {
-        cgroupDirs = cgroups.create(launch.id(), launch.resources());
+        cgroupDirs = cgroups.create(launch.id(), launch.resources(), pidsMax);
         dir.writeString(
             ReplicaDirectory.CGROUPS,
             cgroupDirs.stream().map(Path::toString).collect(Collectors.joining("\n", "", "\n")));
@@ -60,7 +90,7 @@ final class ReplicaStarter {
       dir.writeLaunchRecord(
           new LaunchRecord(launch.attempt(), launch.image(), startedAt, launch.logFile()));
       appendMarker(launch, startedAt);
-      Process process = processBuilder(dir, launch, rewritten).start();
+      Process process = processBuilder(dir, launch, rewritten, command).start();
       long pid = process.pid();
       long startTime = ProcStat.read(pid).map(ProcStat::startTime).orElse(-1L);
       dir.writeString(ReplicaDirectory.PID_START_TIME, startTime + "\n");
@@ -82,7 +112,7 @@ final class ReplicaStarter {
           launch.attempt(),
           pid,
           rewritten.command());
-    } catch (IOException | UncheckedIOException e) {
+    } catch (IOException | UncheckedIOException | IllegalStateException e) {
       Cgroups.remove(cgroupDirs);
       dir.delete();
       throw new CapstanException(
@@ -119,10 +149,88 @@ final class ReplicaStarter {
     }
   }
 
+  /**
+   * The sandbox of a replica; as root, its work directory and writable mounts become its tenant's,
+   * and it gets a {@code /etc/passwd} that names that uid.
+   */
+  private Bubblewrap.Sandbox sandboxOf(
+      ReplicaDirectory dir, ReplicaLaunch launch, ImageEnvironments.Rewritten rewritten)
+      throws IOException {
+    List<Mount> mounts = new ArrayList<>(launch.mounts());
+    Set<String> taken = new HashSet<>();
+    mounts.forEach(mount -> taken.add(mount.containerPath()));
+    // The launch's own mounts win over an image folder at the same container path.
+    rewritten.mounts().stream()
+        .filter(m -> !taken.contains(m.containerPath()))
+        .forEach(mounts::add);
+    if (tenants.isEmpty()) {
+      return new Bubblewrap.Sandbox(
+          -1,
+          launch.workDir(),
+          mounts,
+          launch.gpuIndices(),
+          launch.privateNetwork(),
+          Optional.empty(),
+          Optional.empty());
+    }
+    int uid = tenants.get().uid(launch.tenant());
+    own(launch.workDir(), uid);
+    for (Mount mount : launch.mounts()) {
+      if (!mount.readOnly()) {
+        own(mount.hostPath(), uid);
+      }
+    }
+    Path passwd = dir.path().resolve("passwd");
+    Path group = dir.path().resolve("group");
+    Files.writeString(
+        passwd,
+        hostFile("/etc/passwd")
+            + Bubblewrap.USER
+            + ":x:"
+            + uid
+            + ":"
+            + uid
+            + ":Capstan project "
+            + launch.tenant()
+            + ":"
+            + ReplicaLaunch.WORK_DIR
+            + ":/bin/sh\n");
+    Files.writeString(group, hostFile("/etc/group") + Bubblewrap.USER + ":x:" + uid + ":\n");
+    return new Bubblewrap.Sandbox(
+        uid,
+        launch.workDir(),
+        mounts,
+        launch.gpuIndices(),
+        launch.privateNetwork(),
+        Optional.of(passwd),
+        Optional.of(group));
+  }
+
+  /** Gives a directory (not what it holds, and never through a link) to {@code uid}. */
+  private static void own(Path path, int uid) throws IOException {
+    if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+      Files.createDirectories(path);
+    }
+    Files.setAttribute(path, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
+    Files.setAttribute(path, "unix:gid", uid, LinkOption.NOFOLLOW_LINKS);
+  }
+
+  private static String hostFile(String name) throws IOException {
+    Path file = Path.of(name);
+    if (!Files.isReadable(file)) {
+      return "";
+    }
+    String text = Files.readString(file, StandardCharsets.UTF_8);
+    return text.isEmpty() || text.endsWith("\n") ? text : text + "\n";
+  }
+
   private ProcessBuilder processBuilder(
-      ReplicaDirectory dir, ReplicaLaunch launch, ImageEnvironments.Rewritten rewritten) {
+      ReplicaDirectory dir,
+      ReplicaLaunch launch,
+      ImageEnvironments.Rewritten rewritten,
+      List<String> command) {
     ProcessBuilder builder =
-        new ProcessBuilder(supervisor.commandLine(dir.path(), rewritten.command()));
+        new ProcessBuilder(supervisor.commandLine(dir.path(), sandbox.isPresent(), command));
     Map<String, String> env = builder.environment();
     env.clear();
     env.putAll(environment(launch, rewritten));
@@ -143,11 +251,26 @@ final class ReplicaStarter {
       }
     }
     env.putIfAbsent("PATH", DEFAULT_PATH);
+    if (sandbox.isPresent()) {
+      // The sandbox has its own /tmp and no access to the server's home.
+      env.remove("TMPDIR");
+      env.put("HOME", ReplicaLaunch.WORK_DIR);
+      if (tenants.isPresent()) {
+        env.put("USER", Bubblewrap.USER);
+        env.put("LOGNAME", Bubblewrap.USER);
+      }
+    }
     env.putAll(rewritten.env());
-    // An empty list hides every device from CUDA, so a replica without GPUs cannot take one.
+    // An empty list hides every device from CUDA, so a replica without GPUs cannot take one. In
+    // a sandbox on a host with NVIDIA devices, only the assigned GPUs' nodes exist, and CUDA
+    // numbers the devices it can open from 0.
+    List<Integer> visible = launch.gpuIndices();
+    if (sandbox.isPresent() && Bubblewrap.hidesOtherGpus()) {
+      visible = IntStream.range(0, visible.size()).boxed().toList();
+    }
     env.put(
         "CUDA_VISIBLE_DEVICES",
-        launch.gpuIndices().stream().map(String::valueOf).collect(Collectors.joining(",")));
+        visible.stream().map(String::valueOf).collect(Collectors.joining(",")));
     return env;
   }
 

@@ -73,6 +73,14 @@ class CgroupLimitsTest {
     if (capabilities.enforcesCpu()) {
       assertThat(cgroups).anySatisfy(cgroup -> assertThat(cpuQuota(cgroup)).isEqualTo("50000"));
     }
+    if (capabilities.notes().stream()
+        .anyMatch(n -> n.endsWith("a pids limit per replica is enforced"))) {
+      assertThat(cgroups)
+          .anySatisfy(
+              cgroup ->
+                  assertThat(Files.readString(cgroup.resolve("pids.max")).trim())
+                      .isEqualTo(Long.toString(SandboxConfig.DEFAULT_PIDS_MAX)));
+    }
 
     runtime.release("job-a");
 
@@ -140,9 +148,11 @@ class CgroupLimitsTest {
 
     assertThat(cgroups.inUse()).isFalse();
     assertThat(cgroups.notes())
-        .singleElement()
+        .first()
         .asString()
         .startsWith("CPU and memory limits are not enforced: cgroups are not writable here (");
+    assertThat(cgroups.notes())
+        .contains("The pids limit per replica is not enforced: no writable pids controller");
   }
 
   private static long memoryLimit(Path cgroup) throws IOException {

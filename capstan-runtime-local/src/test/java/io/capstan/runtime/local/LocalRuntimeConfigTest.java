@@ -55,7 +55,8 @@ class LocalRuntimeConfigTest {
                     CgroupMode.AUTO,
                     Path.of("/sys/fs/cgroup"),
                     "auto",
-                    Map.of()))
+                    Map.of(),
+                    SandboxConfig.none()))
         .hasMessage("Expected positive cpuMillis and memoryBytes, but were 0 and 1");
     assertThatThrownBy(
             () ->
@@ -68,7 +69,8 @@ class LocalRuntimeConfigTest {
                     CgroupMode.AUTO,
                     Path.of("/sys/fs/cgroup"),
                     "auto",
-                    Map.of()))
+                    Map.of(),
+                    SandboxConfig.none()))
         .hasMessage("Expected nodeName to be a host name, but was 'bad name'");
     assertThatThrownBy(() -> new Environment(Map.of("relative", Path.of("/x")), null, Map.of()))
         .hasMessageContaining("but was 'relative'");

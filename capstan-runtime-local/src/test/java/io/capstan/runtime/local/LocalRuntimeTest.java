@@ -27,6 +27,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** The local runtime without a sandbox: process groups, signals, exits, re-adoption, images. */
 class LocalRuntimeTest {
   @TempDir Path dir;
   private final List<LocalRuntime> runtimes = new ArrayList<>();
@@ -356,8 +357,11 @@ class LocalRuntimeTest {
     assertThat(ports).hasSize(80);
   }
 
+  /** The unsandboxed runtime (--trust-all-jobs); {@link SandboxedRuntimeTest} covers the other. */
   private LocalRuntimeConfig config() {
-    return LocalRuntimeConfig.defaults(dir.resolve("state")).withGpus("none");
+    return LocalRuntimeConfig.defaults(dir.resolve("state"))
+        .withGpus("none")
+        .withSandbox(SandboxConfig.none());
   }
 
   private LocalRuntime open(LocalRuntimeConfig config) {

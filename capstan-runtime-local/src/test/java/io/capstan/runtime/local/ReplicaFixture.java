@@ -1,6 +1,7 @@
 package io.capstan.runtime.local;
 
 import io.capstan.api.job.Resources;
+import io.capstan.runtime.Mount;
 import io.capstan.runtime.ReplicaId;
 import io.capstan.runtime.ReplicaLaunch;
 import java.nio.file.Path;
@@ -22,6 +23,9 @@ final class ReplicaFixture {
   private final Map<String, String> env = new LinkedHashMap<>();
   private Resources resources = Resources.NONE;
   private final List<Integer> gpus = new ArrayList<>();
+  private final List<Mount> mounts = new ArrayList<>();
+  private String tenant = "default";
+  private boolean privateNetwork;
 
   private ReplicaFixture(Path root, ReplicaId id) {
     this.root = root;
@@ -67,6 +71,21 @@ final class ReplicaFixture {
     return this;
   }
 
+  ReplicaFixture tenant(String newTenant) {
+    this.tenant = newTenant;
+    return this;
+  }
+
+  ReplicaFixture mount(Mount mount) {
+    mounts.add(mount);
+    return this;
+  }
+
+  ReplicaFixture privateNetwork() {
+    this.privateNetwork = true;
+    return this;
+  }
+
   ReplicaId id() {
     return id;
   }
@@ -81,6 +100,17 @@ final class ReplicaFixture {
 
   ReplicaLaunch build() {
     return new ReplicaLaunch(
-        id, attempt, image, command, env, resources, gpus, workDir(), logFile());
+        id,
+        attempt,
+        image,
+        command,
+        env,
+        resources,
+        gpus,
+        workDir(),
+        logFile(),
+        tenant,
+        mounts,
+        privateNetwork);
   }
 }

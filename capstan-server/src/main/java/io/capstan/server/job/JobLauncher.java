@@ -1,9 +1,11 @@
 package io.capstan.server.job;
 
 import io.capstan.api.job.Framework;
+import io.capstan.api.job.JobLabels;
 import io.capstan.api.job.JobSpec;
 import io.capstan.api.job.ReplicaRole;
 import io.capstan.runtime.Endpoint;
+import io.capstan.runtime.Mount;
 import io.capstan.runtime.ReplicaId;
 import io.capstan.runtime.ReplicaLaunch;
 import io.capstan.runtime.WorkloadRuntime;
@@ -19,6 +21,15 @@ import java.util.Map;
  * MPI job also the launcher's hostfile and what each replica runs (see {@link MpiHosts}).
  */
 final class JobLauncher {
+  /** Where every replica finds the job's checkpoint directory (kept across restarts). */
+  static final String CHECKPOINT_DIR = "/capstan/checkpoints";
+
+  /** Where every replica finds the job's output directory. */
+  static final String OUTPUT_DIR = "/capstan/output";
+
+  /** A label that gives a one-replica job the host's network ({@code host}). */
+  static final String NETWORK_LABEL = "capstan.io/network";
+
   private final WorkloadRuntime runtime;
   private final Rendezvous rendezvous;
   private final JobDirectories dirs;
@@ -82,12 +93,19 @@ final class JobLauncher {
     env.put("CAPSTAN_REPLICA_ROLE", replica.role().wireName());
     env.put("CAPSTAN_REPLICA_INDEX", Integer.toString(replica.index()));
     env.put("CAPSTAN_ATTEMPT", Integer.toString(job.attempt()));
-    env.put("CAPSTAN_CHECKPOINT_DIR", dirs.checkpoints(job.uid()).toString());
-    env.put("CAPSTAN_OUTPUT_DIR", dirs.output(job.uid()).toString());
+    env.put("CAPSTAN_CHECKPOINT_DIR", CHECKPOINT_DIR);
+    env.put("CAPSTAN_OUTPUT_DIR", OUTPUT_DIR);
     env.putIfAbsent("PYTHONUNBUFFERED", "1");
     List<String> command = new ArrayList<>(replica.group().command());
     command.addAll(replica.group().args());
     Placement.ReplicaPlacement placement = job.placement().of(replica.name());
+    List<Mount> mounts = new ArrayList<>();
+    mounts.add(Mount.writable(dirs.checkpoints(job.uid()), CHECKPOINT_DIR));
+    mounts.add(Mount.writable(dirs.output(job.uid()), OUTPUT_DIR));
+    String modelFile = spec.labels().get(JobLabels.MODEL_FILE);
+    if (modelFile != null) {
+      mounts.add(Mount.readOnly(Path.of(modelFile), JobLabels.MODEL_FILE_PATH));
+    }
     return new ReplicaLaunch(
         new ReplicaId(job.uid(), replica.name()),
         job.attempt(),
@@ -97,6 +115,21 @@ final class JobLauncher {
         replica.group().resources(),
         placement == null ? List.of() : placement.gpus(),
         dirs.workDir(job.uid(), replica.name()),
-        logs.file(job.project(), job.uid(), replica.name()));
+        logs.file(job.project(), job.uid(), replica.name()),
+        job.project(),
+        mounts,
+        needsNoNetwork(spec));
+  }
+
+  /**
+   * A job of one replica has no peers, and only serving replicas listen for others, so such a job
+   * gets a network of its own, unless it asks for the host's with {@value #NETWORK_LABEL}: {@code
+   * host}.
+   */
+  static boolean needsNoNetwork(JobSpec spec) {
+    int replicas = spec.replicaGroups().stream().mapToInt(g -> g.count()).sum();
+    return replicas == 1
+        && !spec.labels().containsKey(JobLabels.SERVICE)
+        && !"host".equals(spec.labels().get(NETWORK_LABEL));
   }
 }

@@ -6,6 +6,7 @@ import io.capstan.api.job.JobLabels;
 import io.capstan.api.job.JobSpec;
 import io.capstan.api.job.ReplicaRole;
 import io.capstan.api.job.Resources;
+import io.capstan.runtime.Mount;
 import io.capstan.runtime.ReplicaLaunch;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -45,6 +46,10 @@ final class MpiHosts {
   static final String ROLE = "K_MPI_JOB_ROLE";
   static final String HOSTFILE = "OMPI_MCA_orte_default_hostfile";
   static final String OPERATOR_HOSTFILE = "/etc/mpi/hostfile";
+
+  /** Where the launcher finds the hostfile (mounted read-only). */
+  static final String HOSTFILE_PATH = "/capstan/mpi/hostfile";
+
   static final String LOCALHOST = "localhost";
 
   private final JobSpec spec;
@@ -97,18 +102,33 @@ final class MpiHosts {
     Map<String, String> env = new LinkedHashMap<>(launch.env());
     if (replica.role() == ReplicaRole.LAUNCHER) {
       env.put(ROLE, "launcher");
-      env.put(HOSTFILE, hostfile.toString());
+      env.put(HOSTFILE, HOSTFILE_PATH);
       env.put("OMPI_MCA_orte_keep_fqdn_hostnames", "true");
       env.put("OMPI_MCA_orte_set_default_slots", Integer.toString(slots));
       List<Rendezvous.Replica> local = rankingOnLauncherHost();
-      return with(
-          launch, namingHostfile(launch.command(), hostfile), env, resources(local), gpus(local));
+      ReplicaLaunch adapted =
+          launch.with(namingHostfile(launch.command()), env, resources(local), gpus(local));
+      List<Mount> mounts = new ArrayList<>(adapted.mounts());
+      mounts.add(Mount.readOnly(hostfile, HOSTFILE_PATH));
+      return new ReplicaLaunch(
+          adapted.id(),
+          adapted.attempt(),
+          adapted.image(),
+          adapted.command(),
+          adapted.env(),
+          adapted.resources(),
+          adapted.gpuIndices(),
+          adapted.workDir(),
+          adapted.logFile(),
+          adapted.tenant(),
+          mounts,
+          adapted.privateNetwork());
     }
     env.put(ROLE, "worker");
     if (onLauncherHost(replica)) {
-      return with(launch, placeholder(replica, launch.command()), env, Resources.NONE, List.of());
+      return launch.with(placeholder(replica, launch.command()), env, Resources.NONE, List.of());
     }
-    return with(launch, launch.command(), env, launch.resources(), launch.gpuIndices());
+    return launch.with(launch.command(), env, launch.resources(), launch.gpuIndices());
   }
 
   /** Whether {@code replica} is a worker whose ranks the launcher's mpirun starts on its host. */
@@ -174,14 +194,15 @@ final class MpiHosts {
     return all.stream().mapToLong(amount).sum();
   }
 
-  private static List<String> namingHostfile(List<String> command, Path hostfile) {
+  private static List<String> namingHostfile(List<String> command) {
     return command.stream()
         .map(
             word ->
                 word.equals(OPERATOR_HOSTFILE)
-                    ? hostfile.toString()
+                    ? HOSTFILE_PATH
                     : word.endsWith("=" + OPERATOR_HOSTFILE)
-                        ? word.substring(0, word.length() - OPERATOR_HOSTFILE.length()) + hostfile
+                        ? word.substring(0, word.length() - OPERATOR_HOSTFILE.length())
+                            + HOSTFILE_PATH
                         : word)
         .toList();
   }
@@ -196,23 +217,5 @@ final class MpiHosts {
             + String.join(" ", command)
             + ") and holds its resources until the job ends";
     return List.of("/bin/sh", "-c", "echo \"$0\"; exec sleep infinity", why);
-  }
-
-  private static ReplicaLaunch with(
-      ReplicaLaunch launch,
-      List<String> command,
-      Map<String, String> env,
-      Resources resources,
-      List<Integer> gpus) {
-    return new ReplicaLaunch(
-        launch.id(),
-        launch.attempt(),
-        launch.image(),
-        command,
-        env,
-        resources,
-        gpus,
-        launch.workDir(),
-        launch.logFile());
   }
 }

@@ -61,7 +61,7 @@ final class ReplicaJobs {
     command.add("-jar");
     command.add(JAR_DIR + "/capstan-model-server.jar");
     List<String> args = new ArrayList<>();
-    args.addAll(List.of("--model", model.pinned() + "=" + model.file()));
+    args.addAll(List.of("--model", model.pinned() + "=" + JobLabels.MODEL_FILE_PATH));
     args.addAll(List.of("--http-port", "0", "--grpc-port", "0", "--ports-file", PORTS_FILE));
     args.addAll(List.of("--drain-timeout", "10"));
     long cores = Math.max(1, resources.cpuMillis() / 1000);
@@ -94,6 +94,7 @@ final class ReplicaJobs {
         Map.of(
             JobLabels.SERVICE, service.uid(),
             JobLabels.MODEL_VERSION, Integer.toString(model.version()),
+            JobLabels.MODEL_FILE, model.file().toAbsolutePath().toString(),
             JobLabels.LONG_RUNNING, "true"),
         PriorityClass.HIGH.value());
   }

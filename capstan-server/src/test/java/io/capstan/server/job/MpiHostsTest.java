@@ -73,12 +73,14 @@ class MpiHostsTest {
     ReplicaLaunch launcher = adapt(hosts, PI, "launcher-0");
 
     assertThat(launcher.command())
-        .containsExactly("mpirun", "--hostfile", HOSTFILE.toString(), "python3", "pi.py");
+        .containsExactly("mpirun", "--hostfile", MpiHosts.HOSTFILE_PATH, "python3", "pi.py");
     assertThat(launcher.env())
         .containsEntry("K_MPI_JOB_ROLE", "launcher")
-        .containsEntry("OMPI_MCA_orte_default_hostfile", HOSTFILE.toString())
+        .containsEntry("OMPI_MCA_orte_default_hostfile", MpiHosts.HOSTFILE_PATH)
         .containsEntry("OMPI_MCA_orte_keep_fqdn_hostnames", "true")
         .containsEntry("OMPI_MCA_orte_set_default_slots", "2");
+    assertThat(launcher.mounts())
+        .contains(io.capstan.runtime.Mount.readOnly(HOSTFILE, MpiHosts.HOSTFILE_PATH));
     assertThat(launcher.gpuIndices())
         .as("the workers' GPUs, not the launcher's own: it runs no ranks")
         .containsExactly(1, 2, 3, 4);
@@ -163,7 +165,10 @@ class MpiHostsTest {
             replica.group().resources(),
             GPUS.get(name),
             Path.of("/data/jobs/uid/replicas", name),
-            Path.of("/data/logs", name + ".log"));
+            Path.of("/data/logs", name + ".log"),
+            "default",
+            List.of(),
+            false);
     return hosts.adapt(replica, launch, HOSTFILE);
   }
 }

@@ -1,0 +1,295 @@
+package io.capstan.runtime.local;
+
+import static io.capstan.runtime.local.LocalRuntimeTest.awaitFinished;
+import static io.capstan.runtime.local.ReplicaFixture.replica;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.capstan.runtime.Mount;
+import io.capstan.runtime.ReplicaObservation;
+import io.capstan.runtime.ReplicaPhase;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The local runtime's default: each replica in a bubblewrap sandbox, as its project's user. */
+class SandboxedRuntimeTest {
+  @TempDir Path dir;
+  private final List<LocalRuntime> runtimes = new ArrayList<>();
+  private LocalRuntime runtime;
+
+  @BeforeAll
+  static void pollOften() {
+    Awaitility.setDefaultPollInterval(Duration.ofMillis(20));
+    Awaitility.setDefaultTimeout(Duration.ofSeconds(20));
+  }
+
+  @BeforeEach
+  void setUp() {
+    runtime = open(config());
+  }
+
+  @AfterEach
+  void tearDown() {
+    LocalRuntime cleaner = open(config());
+    cleaner.observeAll().stream().map(o -> o.id().jobUid()).distinct().forEach(cleaner::release);
+    runtimes.forEach(LocalRuntime::close);
+  }
+
+  @Test
+  void aReplicaRunsAsItsProjectsUserInItsWorkDirectoryWithoutPrivileges() throws IOException {
+    ReplicaFixture replica =
+        replica(dir, "job-a", "worker-0")
+            .tenant("vision")
+            .sh(
+                "echo uid=$(id -u) user=$(id -un) home=$HOME cwd=$(pwd);"
+                    + " grep -E '^(CapEff|CapBnd|NoNewPrivs)' /proc/self/status;"
+                    + " echo pid=$$ procs=$(ls /proc | grep -c '^[0-9]');"
+                    + " echo written > here.txt; touch /usr/evil 2>/dev/null || echo host-read-only");
+
+    runtime.launch(replica.build());
+
+    ReplicaObservation finished = awaitFinished(runtime, replica.id());
+    String log = Files.readString(replica.logFile());
+    assertThat(finished.phase()).as(log).isEqualTo(ReplicaPhase.SUCCEEDED);
+    assertThat(log)
+        .contains(
+            "home=/capstan/work cwd=/capstan/work",
+            "CapEff:\t0000000000000000",
+            "NoNewPrivs:\t1",
+            "host-read-only")
+        .doesNotContain("uid=0 ");
+    if (runsAsRoot()) {
+      assertThat(log)
+          .contains(
+              "uid=" + SandboxConfig.DEFAULT_FIRST_UID + " user=capstan",
+              "CapBnd:\t0000000000000000");
+    }
+    // pid 1 is the sandbox's init, pid 2 the command: nothing else of the host is visible.
+    assertThat(log).containsPattern("pid=2 procs=[2-7]\\n");
+    assertThat(Files.readString(replica.workDir().resolve("here.txt"))).isEqualTo("written\n");
+  }
+
+  @Test
+  void eachProjectGetsItsOwnUserAndKeepsIt() throws IOException {
+    assumeRoot();
+    ReplicaFixture a = replica(dir, "job-a", "worker-0").tenant("a").sh("id -u");
+    ReplicaFixture b = replica(dir, "job-b", "worker-0").tenant("b").sh("id -u");
+    runtime.launch(a.build());
+    awaitFinished(runtime, a.id());
+    runtime.launch(b.build());
+    awaitFinished(runtime, b.id());
+
+    LocalRuntime reopened = open(config());
+    ReplicaFixture again = replica(dir, "job-c", "worker-0").tenant("a").sh("id -u");
+    reopened.launch(again.build());
+    awaitFinished(reopened, again.id());
+
+    int first = SandboxConfig.DEFAULT_FIRST_UID;
+    assertThat(Files.readString(a.logFile())).contains("\n" + first + "\n");
+    assertThat(Files.readString(b.logFile())).contains("\n" + (first + 1) + "\n");
+    assertThat(Files.readString(again.logFile())).contains("\n" + first + "\n");
+  }
+
+  @Test
+  void terminateSendsSigtermToEveryProcessInTheSandboxThenRecordsTheExit() throws IOException {
+    ReplicaFixture replica =
+        replica(dir, "job-a", "worker-0")
+            .sh("sleep 3217 & echo started > started; wait; echo never");
+    runtime.launch(replica.build());
+    await().until(() -> Files.exists(replica.workDir().resolve("started")));
+    assertThat(hostProcesses("sleep 3217")).hasSize(1);
+
+    runtime.terminate(replica.id(), Duration.ofSeconds(20));
+
+    ReplicaObservation finished = awaitFinished(runtime, replica.id());
+    assertThat(finished.phase()).isEqualTo(ReplicaPhase.FAILED);
+    assertThat(finished.exitCode()).isEqualTo(143);
+    assertThat(finished.message()).isEqualTo("killed by signal 15 (SIGTERM)");
+    await().until(() -> hostProcesses("sleep 3217").isEmpty());
+  }
+
+  @Test
+  void terminateRightAfterLaunchRecordsTheExit() {
+    ReplicaFixture replica = replica(dir, "job-a", "worker-0").command("sleep", "3218");
+
+    runtime.launch(replica.build());
+    runtime.terminate(replica.id(), Duration.ofSeconds(20));
+
+    assertThat(awaitFinished(runtime, replica.id()).phase()).isEqualTo(ReplicaPhase.FAILED);
+    await().until(() -> hostProcesses("sleep 3218").isEmpty());
+  }
+
+  @Test
+  void aSandboxThatIgnoresSigtermIsKilledAfterTheGrace() throws IOException {
+    ReplicaFixture replica =
+        replica(dir, "job-a", "worker-0")
+            .sh("trap '' TERM; echo ready > ready; while true; do sleep 3219; done");
+    runtime.launch(replica.build());
+    await().until(() -> Files.exists(replica.workDir().resolve("ready")));
+
+    runtime.terminate(replica.id(), Duration.ofMillis(500));
+
+    ReplicaObservation finished = awaitFinished(runtime, replica.id());
+    assertThat(finished.phase()).isEqualTo(ReplicaPhase.FAILED);
+    assertThat(finished.exitCode()).isEqualTo(137);
+    await().until(() -> hostProcesses("sleep 3219").isEmpty());
+  }
+
+  @Test
+  void aNewRuntimeReadoptsARunningSandboxAndStopsIt() throws IOException {
+    ReplicaFixture replica = replica(dir, "job-a", "worker-0").sh("echo up > up; exec sleep 3220");
+    runtime.launch(replica.build());
+    await().until(() -> Files.exists(replica.workDir().resolve("up")));
+    runtime.close();
+
+    LocalRuntime next = open(config());
+    assertThat(next.observe("job-a"))
+        .extracting(ReplicaObservation::phase)
+        .containsExactly(ReplicaPhase.RUNNING);
+    next.terminate(replica.id(), Duration.ofSeconds(10));
+
+    assertThat(awaitFinished(next, replica.id()).exitCode()).isEqualTo(143);
+    await().until(() -> hostProcesses("sleep 3220").isEmpty());
+  }
+
+  @Test
+  void mountsAndImageFoldersAppearAtTheirContainerPaths() throws IOException {
+    Path code = Files.createDirectories(dir.resolve("image-code"));
+    Files.writeString(code.resolve("hello.txt"), "from the image\n");
+    Path checkpoints = Files.createDirectories(dir.resolve("checkpoints"));
+    Path model = Files.writeString(dir.resolve("model.onnx"), "weights\n");
+    runtime =
+        open(
+            config()
+                .withEnvironments(
+                    Map.of("team/*", new Environment(Map.of("/opt/team", code), null, Map.of()))));
+    ReplicaFixture replica =
+        replica(dir, "job-a", "worker-0")
+            .image("team/train:1")
+            .mount(Mount.writable(checkpoints, "/capstan/checkpoints"))
+            .mount(Mount.readOnly(model, "/capstan/model/model.onnx"))
+            .env("CKPT", "/capstan/checkpoints")
+            .sh(
+                "cat /opt/team/hello.txt; cat /capstan/model/model.onnx;"
+                    + " echo step-7 > $CKPT/step;"
+                    + " (echo x > /capstan/model/model.onnx) 2>/dev/null || echo model-read-only;"
+                    + " (echo x > /opt/team/hello.txt) 2>/dev/null || echo image-read-only");
+
+    runtime.launch(replica.build());
+
+    ReplicaObservation finished = awaitFinished(runtime, replica.id());
+    String log = Files.readString(replica.logFile());
+    assertThat(finished.phase()).as(log).isEqualTo(ReplicaPhase.SUCCEEDED);
+    assertThat(log).contains("from the image", "weights", "model-read-only", "image-read-only");
+    assertThat(Files.readString(checkpoints.resolve("step"))).isEqualTo("step-7\n");
+    assertThat(Files.readString(model)).isEqualTo("weights\n");
+  }
+
+  @Test
+  void aReplicaWithAPrivateNetworkCannotReachTheHostsPorts() throws IOException {
+    try (ServerSocket server = new ServerSocket(0)) {
+      String probe =
+          "import socket\n"
+              + "try:\n"
+              + "  socket.create_connection(('127.0.0.1', "
+              + server.getLocalPort()
+              + "), timeout=2); print('reached')\n"
+              + "except OSError as e: print('unreachable', e)\n";
+      ReplicaFixture isolated =
+          replica(dir, "job-a", "worker-0")
+              .privateNetwork()
+              .command("/usr/bin/python3", "-c", probe);
+      ReplicaFixture shared =
+          replica(dir, "job-b", "worker-0").command("/usr/bin/python3", "-c", probe);
+
+      runtime.launch(isolated.build());
+      runtime.launch(shared.build());
+
+      awaitFinished(runtime, isolated.id());
+      awaitFinished(runtime, shared.id());
+      assertThat(Files.readString(isolated.logFile())).contains("unreachable");
+      assertThat(Files.readString(shared.logFile())).contains("reached");
+    }
+  }
+
+  @Test
+  void mpirunStartsItsRanksInsideTheSandbox() throws IOException {
+    Path code = Files.createDirectories(dir.resolve("mpi-code"));
+    Files.writeString(
+        code.resolve("rank.py"),
+        "import os\nprint('rank', os.environ['OMPI_COMM_WORLD_RANK'], 'of',"
+            + " os.environ['OMPI_COMM_WORLD_SIZE'])\n");
+    Path hostfile = Files.writeString(dir.resolve("hostfile"), "localhost slots=2\n");
+    runtime =
+        open(
+            config()
+                .withEnvironments(
+                    Map.of("mpi/*", new Environment(Map.of("/examples", code), null, Map.of()))));
+    ReplicaFixture launcher =
+        replica(dir, "job-a", "launcher-0")
+            .image("mpi/pi")
+            .mount(Mount.readOnly(hostfile, "/capstan/mpi/hostfile"))
+            .env("OMPI_MCA_orte_default_hostfile", "/capstan/mpi/hostfile")
+            .command("mpirun", "-n", "2", "python3", "/examples/rank.py");
+
+    runtime.launch(launcher.build());
+
+    ReplicaObservation finished = awaitFinished(runtime, launcher.id());
+    String log = Files.readString(launcher.logFile());
+    assertThat(finished.phase()).as(log).isEqualTo(ReplicaPhase.SUCCEEDED);
+    assertThat(log).contains("rank 0 of 2", "rank 1 of 2");
+  }
+
+  @Test
+  void onlyTheAssignedGpusDeviceNodesAreBound() throws IOException {
+    Path dev = Files.createDirectories(dir.resolve("dev"));
+    for (String node : List.of("nvidia0", "nvidia1", "nvidia2", "nvidia3", "nvidiactl")) {
+      Files.writeString(dev.resolve(node), "");
+    }
+
+    assertThat(Bubblewrap.devices(dev, List.of(1, 3)))
+        .containsExactly("/dev/nvidia1", "/dev/nvidia3", "/dev/nvidiactl");
+    assertThat(Bubblewrap.devices(dev, List.of())).isEmpty();
+  }
+
+  private LocalRuntimeConfig config() {
+    return LocalRuntimeConfig.defaults(dir.resolve("state")).withGpus("none");
+  }
+
+  private LocalRuntime open(LocalRuntimeConfig config) {
+    LocalRuntime opened = new LocalRuntime(config);
+    runtimes.add(opened);
+    return opened;
+  }
+
+  /** Host pids of the processes that run exactly {@code command} (e.g. {@code sleep 3217}). */
+  static List<Long> hostProcesses(String command) {
+    return ProcessHandle.allProcesses()
+        .filter(p -> p.info().commandLine().map(line -> line.endsWith(command)).orElse(false))
+        .filter(p -> p.info().arguments().map(a -> a.length == 1).orElse(false))
+        .map(ProcessHandle::pid)
+        .toList();
+  }
+
+  static boolean runsAsRoot() {
+    return "root".equals(System.getProperty("user.name"));
+  }
+
+  private static void assumeRoot() {
+    org.assertj.core.api.Assumptions.assumeThat(runsAsRoot())
+        .as("per-project uids need a root runtime")
+        .isTrue();
+  }
+}
