@@ -24,7 +24,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Submit-to-all-replicas-running latency of a 4-replica job and API submissions per second, against
  * a real server process, each next to a baseline measured in the same run: spawning the same 4
  * processes directly (the floor for latency) and {@code GET /health} (the HTTP floor for
- * throughput).
+ * throughput). The latency is measured twice: with every replica in its bubblewrap sandbox (the
+ * default) and on a second server without the sandbox ({@code --trust-all-jobs}).
  *
  * <p>Run: {@code ./mvnw -q -DskipTests package && java -cp bench/target/capstan-bench.jar:...}; see
  * docs/benchmarks.md for the exact command.
@@ -47,67 +48,92 @@ public final class SubmitLatencyBench {
     Path jar =
         Path.of(
             CommandLine.value(args, "--server-jar", "capstan-server/target/capstan-server.jar"));
-    Path data = Files.createTempDirectory("capstan-bench");
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
+    List<Double> floor;
+    List<Double> latency;
+    List<Double> unsandboxed;
+    double health;
+    double submits;
+    try (RunningServer server = RunningServer.start(jar, List.of())) {
+      SubmitLatencyBench bench = new SubmitLatencyBench(server.url(), server.token());
+      floor = bench.spawnFloor(jobs);
+      latency = bench.submitToRunning(jobs);
+      health = bench.throughput(submissions, concurrency, false);
+      submits = bench.throughput(submissions, concurrency, true);
     }
-    Process server =
-        new ProcessBuilder(
-                "java",
-                "-jar",
-                jar.toString(),
-                "--port",
-                Integer.toString(port),
-                "--data-dir",
-                data.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(data.resolve("server.log").toFile())
-            .start();
-    try {
+    // The same jobs on a server without the sandbox (every job trusted), in the same run.
+    try (RunningServer server =
+        RunningServer.start(
+            jar, List.of("--trust-all-jobs", "--capstan.runtime.local.sandbox=none"))) {
+      unsandboxed = new SubmitLatencyBench(server.url(), server.token()).submitToRunning(jobs);
+    }
+    System.out.printf(Locale.ROOT, "%nSubmit-to-all-running latency, 4 replicas, %d jobs%n", jobs);
+    System.out.printf(Locale.ROOT, "| %-44s | %9s | %9s |%n", "what", "p50 ms", "p99 ms");
+    row("baseline: spawn 4 processes directly", floor);
+    row("capstan, no sandbox: submit -> 4 Running", unsandboxed);
+    row("capstan, sandboxed: submit -> 4 Running", latency);
+    System.out.printf(
+        Locale.ROOT,
+        "| %-44s | %9.1f | %9.1f |%n",
+        "sandbox adds (sandboxed - no sandbox)",
+        pct(latency, 50) - pct(unsandboxed, 50),
+        pct(latency, 99) - pct(unsandboxed, 99));
+    System.out.printf(
+        Locale.ROOT,
+        "| %-44s | %9.1f | %9.1f |%n",
+        "ratio sandboxed / baseline",
+        pct(latency, 50) / pct(floor, 50),
+        pct(latency, 99) / pct(floor, 99));
+    System.out.printf(
+        Locale.ROOT,
+        "%nAPI throughput, %d requests, %d concurrent clients%n",
+        submissions,
+        concurrency);
+    System.out.printf(Locale.ROOT, "| %-44s | %9s |%n", "what", "req/s");
+    System.out.printf(Locale.ROOT, "| %-44s | %9.0f |%n", "baseline: GET /api/v1/health", health);
+    System.out.printf(
+        Locale.ROOT, "| %-44s | %9.0f |%n", "capstan: POST job (validated, stored)", submits);
+    System.out.printf(
+        Locale.ROOT, "| %-44s | %9.2f |%n", "ratio submit / health", submits / health);
+  }
+
+  private static void row(String what, List<Double> samples) {
+    System.out.printf(
+        Locale.ROOT, "| %-44s | %9.1f | %9.1f |%n", what, pct(samples, 50), pct(samples, 99));
+  }
+
+  /** A server process on a fresh data directory, stopped on close. */
+  private record RunningServer(Process process, String url, String token) implements AutoCloseable {
+    static RunningServer start(Path jar, List<String> extraArgs) throws Exception {
+      Path data = Files.createTempDirectory("capstan-bench");
+      int port;
+      try (ServerSocket socket = new ServerSocket(0)) {
+        port = socket.getLocalPort();
+      }
+      List<String> command =
+          new ArrayList<>(
+              List.of(
+                  "java",
+                  "-jar",
+                  jar.toString(),
+                  "--port",
+                  Integer.toString(port),
+                  "--data-dir",
+                  data.toString()));
+      command.addAll(extraArgs);
+      Process server =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(data.resolve("server.log").toFile())
+              .start();
       String url = "http://127.0.0.1:" + port;
       waitForHealth(url);
-      SubmitLatencyBench bench =
-          new SubmitLatencyBench(url, Files.readString(data.resolve("admin.token")).trim());
-      List<Double> floor = bench.spawnFloor(jobs);
-      List<Double> latency = bench.submitToRunning(jobs);
-      double health = bench.throughput(submissions, concurrency, false);
-      double submits = bench.throughput(submissions, concurrency, true);
-      System.out.printf(
-          Locale.ROOT, "%nSubmit-to-all-running latency, 4 replicas, %d jobs%n", jobs);
-      System.out.printf(Locale.ROOT, "| %-38s | %9s | %9s |%n", "what", "p50 ms", "p99 ms");
-      System.out.printf(
-          Locale.ROOT,
-          "| %-38s | %9.1f | %9.1f |%n",
-          "baseline: spawn 4 processes directly",
-          pct(floor, 50),
-          pct(floor, 99));
-      System.out.printf(
-          Locale.ROOT,
-          "| %-38s | %9.1f | %9.1f |%n",
-          "capstan: submit -> 4 replicas Running",
-          pct(latency, 50),
-          pct(latency, 99));
-      System.out.printf(
-          Locale.ROOT,
-          "| %-38s | %9.1f | %9.1f |%n",
-          "ratio capstan / baseline",
-          pct(latency, 50) / pct(floor, 50),
-          pct(latency, 99) / pct(floor, 99));
-      System.out.printf(
-          Locale.ROOT,
-          "%nAPI throughput, %d requests, %d concurrent clients%n",
-          submissions,
-          concurrency);
-      System.out.printf(Locale.ROOT, "| %-38s | %9s |%n", "what", "req/s");
-      System.out.printf(Locale.ROOT, "| %-38s | %9.0f |%n", "baseline: GET /api/v1/health", health);
-      System.out.printf(
-          Locale.ROOT, "| %-38s | %9.0f |%n", "capstan: POST job (validated, stored)", submits);
-      System.out.printf(
-          Locale.ROOT, "| %-38s | %9.2f |%n", "ratio submit / health", submits / health);
-    } finally {
-      server.destroy();
-      server.waitFor();
+      return new RunningServer(server, url, Files.readString(data.resolve("admin.token")).trim());
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      process.destroy();
+      process.waitFor();
     }
   }
 

@@ -67,7 +67,7 @@ class PreemptionIT {
     assertThat(quota.status()).as(quota.body()).isEqualTo(200);
     String borrower = submit("default", job("borrower", 2, STEPPER.formatted(40), ""));
     awaitLog("default", borrower, "step 3");
-    assertThat(phase("default", borrower)).isEqualTo("Running");
+    awaitPhase("default", borrower, "Running", Duration.ofSeconds(20));
 
     String owner = submit("vision", job("owner", 2, "echo owner ran", ""));
 

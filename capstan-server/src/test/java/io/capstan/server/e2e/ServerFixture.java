@@ -93,9 +93,25 @@ final class ServerFixture {
     }
   }
 
-  /** The supervisor is {@code /bin/sh supervisor.sh ...}; the training process is not a shell. */
+  /**
+   * The supervisor ({@code /bin/sh supervisor.sh ...}), the sandbox ({@code setsid bwrap ...}) and
+   * its init ({@code sh -c ... capstan-init ...}) name the command too; the training process is
+   * none of them.
+   */
   private static boolean isShell(Path cmdline) {
-    return contains(cmdline, "supervisor.sh\0");
+    return contains(cmdline, "supervisor.sh\0")
+        || contains(cmdline, "capstan-init\0")
+        || startsWith(cmdline, "bwrap\0")
+        || startsWith(cmdline, "setsid\0");
+  }
+
+  private static boolean startsWith(Path file, String text) {
+    try {
+      return new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.UTF_8)
+          .startsWith(text);
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private static boolean contains(Path file, String text) {

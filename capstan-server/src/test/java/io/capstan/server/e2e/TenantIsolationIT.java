@@ -1,0 +1,169 @@
+package io.capstan.server.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.capstan.server.CapstanServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The hole issue 13 found, tried again through the API as a hostile user would: a job of one
+ * project reads nothing of the installation or of another project, changes nothing, and signals
+ * nothing. The data directory lies under {@code target/}, readable by every user of the host.
+ */
+@SpringBootTest(
+    classes = CapstanServer.class,
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class TenantIsolationIT {
+  private static final Path DATA = visibleDataDir();
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  @DynamicPropertySource
+  static void properties(DynamicPropertyRegistry registry) {
+    registry.add("capstan.data-dir", DATA::toString);
+    registry.add("capstan.stop-grace-period", () -> "2s");
+  }
+
+  @Value("${local.server.port}")
+  int port;
+
+  @Test
+  void aJobOfProjectBCannotReadWriteOrSignalProjectAOrTheServer() {
+    TestingHttp http = new TestingHttp("http://127.0.0.1:" + port);
+    String admin = ServerFixture.adminToken(DATA);
+    String alice = ServerFixture.userWithProject(http, admin, "alice", "team-a");
+    String mallory = ServerFixture.userWithProject(http, admin, "mallory", "team-b");
+    submit(
+        http,
+        alice,
+        "team-a",
+        "victim",
+        "echo a-step-41 > $CAPSTAN_CHECKPOINT_DIR/step; echo victim-up; exec sleep 600");
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> log(http, alice, "team-a", "victim").contains("victim-up"));
+    String victimUid = field(http, alice, "team-a", "victim", "uid");
+
+    submit(http, mallory, "team-b", "attack", attack(victimUid));
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .until(() -> phase(http, mallory, "team-b", "attack").matches("Succeeded|Failed"));
+
+    String log = log(http, mallory, "team-b", "attack");
+    assertThat(phase(http, mallory, "team-b", "attack")).as(log).isEqualTo("Succeeded");
+    assertThat(log).as("nothing leaked").doesNotContain("LEAK");
+    for (String route :
+        List.of(
+            "read-admin-token",
+            "read-database",
+            "list-data-dir",
+            "read-a-checkpoint",
+            "write-a-checkpoint",
+            "read-a-log",
+            "read-runtime-scripts",
+            "read-other-environ",
+            "read-server-home")) {
+      assertThat(log).contains("DENIED " + route + "\n");
+    }
+    assertThat(log).doesNotContain(ServerFixture.adminToken(DATA));
+    assertThat(phase(http, alice, "team-a", "victim")).isEqualTo("Running");
+    assertThat(checkpoint(victimUid)).isEqualTo("a-step-41\n");
+    http.delete(alice, "/api/v1/projects/team-a/jobs/victim");
+  }
+
+  private String attack(String victimUid) {
+    return """
+        trap '' TERM
+        attempt() {
+          name=$1
+          shift
+          if out=$("$@" 2>/dev/null) && [ -n "$out" ]; then echo "LEAK $name: $out"; else echo "DENIED $name"; fi
+        }
+        D=%s
+        attempt read-admin-token cat $D/admin.token
+        attempt read-database cat $D/db/capstan.mv.db
+        attempt list-data-dir ls -A $D
+        attempt read-a-checkpoint cat $D/jobs/%s/checkpoints/step
+        attempt write-a-checkpoint sh -c 'echo evil > %s && echo wrote'
+        attempt read-a-log sh -c 'cat %s/logs/team-a/*/*.log'
+        attempt read-runtime-scripts cat $D/runtime/supervisor.sh
+        attempt read-other-environ sh -c 'grep -l CAPSTAN_PROJECT=team-a /proc/[0-9]*/environ'
+        attempt read-server-home ls -A /root
+        kill -s TERM -- -1
+        echo attack-done
+        """
+        .formatted(
+            DATA,
+            victimUid,
+            DATA.resolve("jobs").resolve(victimUid).resolve("checkpoints").resolve("step"),
+            DATA);
+  }
+
+  private static void submit(
+      TestingHttp http, String token, String project, String name, String script) {
+    String spec =
+        """
+        apiVersion: capstan.io/v1
+        kind: TrainingJob
+        metadata: {name: %s}
+        spec:
+          replicas:
+            - role: worker
+              count: 1
+              command: ["/bin/sh", "-c", %s]
+              resources: {cpu: "0.2", memory: 256Mi}
+        """
+            .formatted(name, JSON.writeValueAsString(script));
+    TestingHttp.Answer answer =
+        http.post(token, "/api/v1/projects/" + project + "/jobs", "application/yaml", spec);
+    assertThat(answer.status()).as(answer.body()).isEqualTo(201);
+  }
+
+  private static String phase(TestingHttp http, String token, String project, String job) {
+    return JSON.readTree(http.get(token, "/api/v1/projects/" + project + "/jobs/" + job).body())
+        .get("status")
+        .get("phase")
+        .asString();
+  }
+
+  private static String field(
+      TestingHttp http, String token, String project, String job, String name) {
+    return JSON.readTree(http.get(token, "/api/v1/projects/" + project + "/jobs/" + job).body())
+        .get(name)
+        .asString();
+  }
+
+  private static String log(TestingHttp http, String token, String project, String job) {
+    return http.get(
+            token, "/api/v1/projects/" + project + "/jobs/" + job + "/logs?replica=worker-0")
+        .body();
+  }
+
+  private static String checkpoint(String jobUid) {
+    try {
+      return Files.readString(DATA.resolve("jobs").resolve(jobUid).resolve("checkpoints/step"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Path visibleDataDir() {
+    try {
+      return Files.createDirectories(Path.of("target", "isolation-it-" + System.nanoTime()))
+          .toAbsolutePath();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
