@@ -154,8 +154,8 @@ public final class PhillyReplayBench {
     double oracle = reports.get(ORACLE).completionTimes().mean();
     System.out.printf(
         Locale.ROOT,
-        "| %-16s | %9s | %9s | %10s | %9s | %10s | %9s | %6s | %5s | %7s | %8s | %8s | %8s |"
-            + " %7s |%n",
+        "| %-16s | %9s | %9s | %10s | %9s | %10s | %9s | %6s | %5s | %7s | %7s | %8s | %8s |"
+            + " %8s | %7s |%n",
         "policy",
         "avg JCT h",
         "p50 JCT h",
@@ -166,20 +166,22 @@ public final class PhillyReplayBench {
         "GPU %",
         "Jain",
         "preempt",
+        "max/job",
         "JCT/FIFO",
         "/FIFO+bf",
         "JCT/SJF",
         "sim s");
     System.out.println(
         "|------------------|----------:|----------:|-----------:|-----------:|-----------:"
-            + "|-----------:|-------:|------:|--------:|---------:|---------:|---------:|--------:|");
+            + "|-----------:|-------:|------:|--------:|--------:|---------:|---------:|---------:"
+            + "|--------:|");
     reports.forEach(
         (name, report) -> {
           double jct = report.completionTimes().mean();
           System.out.printf(
               Locale.ROOT,
               "| %-16s | %9.2f | %9.2f | %10.2f | %10.2f | %10.2f | %10.2f | %6.1f | %5.3f | %7d "
-                  + "| %8.3f | %8.3f | %8.3f | %7.1f |%n",
+                  + "| %7d | %8.3f | %8.3f | %8.3f | %7.1f |%n",
               name,
               hours(jct),
               hours(report.completionTimes().percentile(50)),
@@ -190,6 +192,7 @@ public final class PhillyReplayBench {
               100 * report.averageAllocation(),
               report.queueFairness(),
               report.preemptions(),
+              report.mostPreemptionsOfAJob(),
               jct / fifo,
               jct / fifoBackfill,
               jct / oracle,

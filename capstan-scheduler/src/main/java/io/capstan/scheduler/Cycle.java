@@ -70,6 +70,9 @@ final class Cycle {
   /** The first candidate that claimed resources being freed. */
   private Workload firstClaimant;
 
+  /** Per queue, what its candidates claimed on {@link #future} this cycle. */
+  private final Map<String, ResourceAmounts> claims = new TreeMap<>();
+
   Cycle(
       SchedulerConfig config,
       NeverFits neverFits,
@@ -179,6 +182,12 @@ final class Cycle {
         Optional<Workload> delayed = delays(candidate, placement.get());
         if (delayed.isPresent()) {
           explain(candidate, new PendingReason.Behind(delayed.get(), candidate));
+        } else if (!future.book().admits(candidate.queue(), candidate.total())) {
+          // It would borrow quota that claimants wait for, on nodes they do not need: they start
+          // once their victims stop, and it would be reclaimed again (decision 62).
+          explain(
+              candidate,
+              PendingReason.of(PendingReasons.heldForClaims(candidate, future.book(), claims)));
         } else {
           admit(candidate, placement.get());
         }
@@ -316,6 +325,7 @@ final class Cycle {
 
   private void claim(Workload candidate, String reason) {
     explain(candidate, PendingReason.of(reason));
+    claims.merge(candidate.queue(), candidate.total(), ResourceAmounts::add);
     if (firstClaimant == null) {
       firstClaimant = candidate;
     }

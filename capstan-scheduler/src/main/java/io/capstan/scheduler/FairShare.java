@@ -8,10 +8,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Interleaves the queues' ordered pending workloads into one candidate sequence: the highest
- * priority head first, then queues with work that stays within their nominal quota (guaranteed
- * before borrowing), then starving heads (oldest first), then the lowest weighted dominant share,
- * then the queue name.
+ * Interleaves the queues' ordered pending workloads into one candidate sequence: queues with work
+ * that stays within their nominal quota first (guaranteed before borrowing, whatever the priority,
+ * as Kueue orders), then the highest priority head, then starving heads (oldest first), then the
+ * lowest weighted dominant share, then the queue name.
  */
 final class FairShare {
   /** The queues with pending workloads, by name; arrays below are by the same position. */
@@ -110,16 +110,17 @@ final class FairShare {
   private record Rank(
       String queue, PendingWorkload head, boolean guaranteed, boolean starving, double share) {
     boolean before(Rank other) {
+      // Guaranteed before borrowing, even before higher-priority or starving borrowers: a job
+      // that would borrow takes resources that a reclaim has just freed and is reclaimed again,
+      // for ever (decisions 26 and 62).
+      if (guaranteed != other.guaranteed) {
+        return guaranteed;
+      }
       Workload a = head.workload();
       Workload b = other.head.workload();
       int byPriority = Integer.compare(b.priority(), a.priority());
       if (byPriority != 0) {
         return byPriority < 0;
-      }
-      // Guaranteed before borrowing, even before starving borrowers: a starving job that would
-      // borrow takes resources that a reclaim has just freed and is reclaimed again, for ever.
-      if (guaranteed != other.guaranteed) {
-        return guaranteed;
       }
       if (starving != other.starving) {
         return starving;

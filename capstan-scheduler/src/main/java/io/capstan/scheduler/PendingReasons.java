@@ -6,6 +6,7 @@ import io.capstan.scheduler.cluster.ResourceAmounts;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.ToLongFunction;
 
 /** The plain-words, with-numbers text of why a pending workload did not start. */
@@ -117,9 +118,7 @@ final class PendingReasons {
     Dimension dimension = blocking(demand, usage, spec, borrowable);
     long used = dimension.of(usage);
     long nominal = dimension.of(spec.nominal());
-    long ceilingRoom = dimension.of(spec.ceiling()) - Math.max(used, nominal);
-    long cohortRoom = dimension.of(borrowable) - Math.max(0, used - nominal);
-    long mayBorrow = Math.max(0, Math.min(ceilingRoom, cohortRoom));
+    long mayBorrow = mayBorrow(dimension, usage, spec, borrowable);
     StringBuilder text = new StringBuilder();
     text.append("waiting for ")
         .append(dimension.format(dimension.of(demand)))
@@ -137,6 +136,52 @@ final class PendingReasons {
     StringBuilder lent = new StringBuilder();
     appendLent(lent, book, queue, dimension);
     return new QuotaText(text.toString(), lent.toString());
+  }
+
+  /** How much more of {@code dimension} the queue may borrow, by its ceiling and the cohort. */
+  private static long mayBorrow(
+      Dimension dimension, ResourceAmounts usage, QueueSpec spec, ResourceAmounts borrowable) {
+    long used = dimension.of(usage);
+    long nominal = dimension.of(spec.nominal());
+    long ceilingRoom = dimension.of(spec.ceiling()) - Math.max(used, nominal);
+    long cohortRoom = dimension.of(borrowable) - Math.max(0, used - nominal);
+    return Math.max(0, Math.min(ceilingRoom, cohortRoom));
+  }
+
+  /**
+   * Quota and nodes admit it now, but it would borrow what waiting workloads claimed as their
+   * preempted victims stop (decision 62).
+   *
+   * @param later quota usage once the terminating workloads are gone and the claimants started
+   * @param claimed per queue, what its waiting workloads claimed this cycle
+   */
+  static String heldForClaims(
+      Workload workload, QuotaBook later, Map<String, ResourceAmounts> claimed) {
+    String queue = workload.queue();
+    QueueSpec spec = later.spec(queue);
+    ResourceAmounts demand = later.governed(workload.total());
+    ResourceAmounts borrowable = later.borrowable(queue);
+    Dimension dimension = blocking(demand, later.usage(queue), spec, borrowable);
+    List<String> holders = new ArrayList<>();
+    claimed.forEach(
+        (holder, amount) -> {
+          if (dimension.of(amount) > 0) {
+            holders.add(holder + " (" + dimension.format(dimension.of(amount)) + ")");
+          }
+        });
+    return "waiting for "
+        + dimension.format(dimension.of(demand))
+        + ": queue "
+        + queue
+        + " would borrow it, but the quota it could borrow is held for the waiting jobs of "
+        + (holders.isEmpty()
+            ? "the cohort"
+            : (holders.size() == 1 ? "queue " : "queues ") + String.join(", ", holders))
+        + ", which start as their preempted jobs stop; queue "
+        + queue
+        + " may borrow "
+        + dimension.number(mayBorrow(dimension, later.usage(queue), spec, borrowable))
+        + " more until then";
   }
 
   /** A quota reason around the place where the jobs ahead go. */

@@ -141,6 +141,16 @@ final class TestingCluster {
     return stopped;
   }
 
+  /** The terminating workload {@code id} is gone: requeued with the service it attained. */
+  void stopTerminating(String id, Instant now) {
+    RunningWorkload workload = running.get(id);
+    if (workload == null || !workload.terminating()) {
+      throw new IllegalStateException("Expected " + id + " to be terminating, but it is not");
+    }
+    running.remove(id);
+    pending.put(id, new PendingWorkload(workload.workload(), workload.attainedGpuSeconds(now)));
+  }
+
   void finish(String id) {
     running.remove(id);
   }

@@ -38,6 +38,11 @@ final class JobState {
     this.gpus = job.workload().total().gpuMilli() / 1000.0;
   }
 
+  /** How many times it was preempted so far. */
+  int preemptions() {
+    return preemptions;
+  }
+
   String id() {
     return job.id();
   }

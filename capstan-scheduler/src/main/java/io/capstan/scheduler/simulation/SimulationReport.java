@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -18,6 +19,8 @@ import java.util.TreeMap;
  * @param rejected job id to the reason it can never fit the cluster or its queue
  * @param unfinished jobs still pending when nothing more could change (none normally)
  * @param preemptions preemptions applied
+ * @param preemptionsByJob job id to how many times it was preempted, for every job preempted at
+ *     least once, finished or not; sorted by id
  * @param cycles scheduling cycles run
  * @param capacityGpuMilli GPU capacity of the cluster, in thousandths of a device
  * @param allocation allocated GPU after each event batch, in time order
@@ -28,6 +31,7 @@ public record SimulationReport(
     Map<String, String> rejected,
     List<String> unfinished,
     int preemptions,
+    Map<String, Integer> preemptionsByJob,
     int cycles,
     long capacityGpuMilli,
     List<AllocationSample> allocation) {
@@ -36,7 +40,13 @@ public record SimulationReport(
     jobs = List.copyOf(jobs);
     rejected = Map.copyOf(rejected);
     unfinished = List.copyOf(unfinished);
+    preemptionsByJob = Collections.unmodifiableMap(new TreeMap<>(preemptionsByJob));
     allocation = List.copyOf(allocation);
+  }
+
+  /** The most times any one job was preempted; 0 when none was. */
+  public int mostPreemptionsOfAJob() {
+    return preemptionsByJob.values().stream().mapToInt(Integer::intValue).max().orElse(0);
   }
 
   /** Job completion times in seconds. */

@@ -154,9 +154,18 @@ public final class Simulator {
           rejected,
           List.copyOf(pending.keySet()),
           preemptions,
+          preemptionsByJob(),
           cycles,
           cluster.capacityGpuMilli(),
           allocation);
+    }
+
+    private Map<String, Integer> preemptionsByJob() {
+      Map<String, Integer> byJob = new LinkedHashMap<>();
+      jobs.values().stream()
+          .filter(job -> job.preemptions() > 0)
+          .forEach(job -> byJob.put(job.id(), job.preemptions()));
+      return byJob;
     }
 
     private void handle(SimEvent event, Instant now) {

@@ -23,7 +23,8 @@ class SimulationReportTest {
                 job("a", "x", 0, 0, 100), job("b", "x", 0, 100, 200), job("c", "y", 0, 300, 400)),
             Map.of("d", "too big"),
             List.of(),
-            0,
+            3,
+            Map.of("b", 2, "c", 1),
             3,
             2000,
             List.of(
@@ -40,6 +41,8 @@ class SimulationReportTest {
         .containsExactly(Map.entry("x", 150.0), Map.entry("y", 400.0));
     // queue slowdowns 1.5 and 4: (5.5)^2 / (2 * (2.25 + 16))
     assertThat(report.queueFairness()).isCloseTo(30.25 / 36.5, within(1e-12));
+    assertThat(report.preemptionsByJob()).containsExactly(Map.entry("b", 2), Map.entry("c", 1));
+    assertThat(report.mostPreemptionsOfAJob()).isEqualTo(2);
     // 1 of 2 GPUs for 300 of 400 s
     assertThat(report.averageAllocation()).isCloseTo(0.375, within(1e-12));
   }

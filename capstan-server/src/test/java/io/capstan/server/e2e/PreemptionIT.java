@@ -82,6 +82,48 @@ class PreemptionIT {
     assertThat(job.get("status").get("restarts").asInt()).as("a preemption is no failure").isZero();
   }
 
+  /**
+   * A serving replica is a high-priority, long-running job with a huge backoff limit (decision 45).
+   * Reclaimed for vision's nominal quota, it waits until vision's job has run instead of being
+   * admitted again by borrowing and reclaimed again, every few seconds (decision 62).
+   */
+  @Test
+  void aReclaimedHighPriorityReplicaWaitsForTheOwnersJobInsteadOfThrashing() {
+    createProject("research");
+    TestingHttp.Answer quota =
+        http.put(admin, "/api/v1/projects/research/quota", "{\"nominal\":{\"gpu\":\"2\"}}");
+    assertThat(quota.status()).as(quota.body()).isEqualTo(200);
+    String replica =
+        submit(
+            "default",
+            """
+            apiVersion: capstan.io/v1
+            kind: TrainingJob
+            metadata:
+              name: replica
+              labels: {capstan.io/long-running: "true"}
+            spec:
+              priorityClassName: high
+              backoffLimit: 1000000
+              replicas:
+                - role: worker
+                  count: 1
+                  command: [sh, -c, "trap 'echo draining; exit 143' TERM; echo serving; while true; do sleep 0.2; done"]
+                  resources: {cpu: 100m, memory: 64Mi, gpu: 2}
+            """);
+    awaitLog("default", replica, "serving");
+
+    String owner = submit("research", job("owner", 2, "sleep 3; echo owner ran", ""));
+
+    awaitPhase("research", owner, "Succeeded", Duration.ofSeconds(60));
+    awaitPhase("default", replica, "Running", Duration.ofSeconds(60));
+    List<String> reasons = reasons(job("default", replica));
+    assertThat(reasons.stream().filter("Preempted"::equals)).as(reasons.toString()).hasSize(1);
+    assertThat(reasons).containsSubsequence("Admitted", "Preempted", "Admitted");
+    assertThat(job("default", replica).get("status").get("restarts").asInt()).isZero();
+    cancel("default", replica);
+  }
+
   @Test
   void aHighPriorityJobPreemptsALowPriorityOneOfTheSameProject() {
     String low = submit("default", job("low", 2, STEPPER.formatted(40), "priorityClassName: low"));
@@ -123,6 +165,12 @@ class PreemptionIT {
         http.post(admin, "/api/v1/projects/" + project + "/jobs", "application/yaml", spec);
     assertThat(answer.status()).as(answer.body()).isEqualTo(201);
     return JSON.readTree(answer.body()).get("name").asString();
+  }
+
+  private void cancel(String project, String name) {
+    TestingHttp.Answer answer =
+        http.post(admin, "/api/v1/projects/" + project + "/jobs/" + name + "/cancel", null, "");
+    assertThat(answer.status()).as(answer.body()).isEqualTo(200);
   }
 
   private JsonNode job(String project, String name) {
