@@ -164,6 +164,18 @@ class AuditIT {
     assertThat(own.out()).contains("quota alpha", "job sleeper").doesNotContain("beta");
   }
 
+  @Test
+  void theOpenApiDocumentHasTheAuditPathsAndNoAuditNoteParameter() {
+    JsonNode paths = JSON.readTree(http.get(null, "/api/v1/openapi.json").body()).get("paths");
+
+    assertThat(paths.has("/api/v1/audit")).isTrue();
+    assertThat(paths.has("/api/v1/projects/{project}/audit")).isTrue();
+    JsonNode submit = paths.get("/api/v1/projects/{project}/jobs").get("post");
+    assertThat(submit.get("parameters").findValuesAsString("name")).containsExactly("project");
+    JsonNode quota = paths.get("/api/v1/projects/{project}/quota").get("put");
+    assertThat(quota.get("parameters").findValuesAsString("name")).containsExactly("project");
+  }
+
   private List<JsonNode> events(String token, String path) {
     TestingHttp.Answer answer = http.get(token, path);
     assertThat(answer.status()).as(answer.body()).isEqualTo(200);
