@@ -9,8 +9,8 @@ import java.util.Map;
  * @param id increasing with time; the paging cursor ({@code before})
  * @param at when the call ended
  * @param actor the authenticated user, or {@code anonymous} when authentication failed
- * @param authMethod how the caller authenticated: {@code token}, another scheme's name, or {@code
- *     none}
+ * @param authMethod how the caller authenticated: {@code token}, another scheme's name, {@code
+ *     session} (without an {@code Authorization} header, by a sign-in cookie), or {@code none}
  * @param remoteAddress the client's address as the server saw it
  * @param method the HTTP method
  * @param path the request path, without the query

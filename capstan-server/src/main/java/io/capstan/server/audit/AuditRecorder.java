@@ -63,13 +63,13 @@ final class AuditRecorder {
       project = name; // a new project: its admins see its creation
     }
     CapstanException error = outcome == AuditOutcome.ALLOWED ? null : note.error();
+    Caller caller =
+        request.getAttribute(Caller.class.getName()) instanceof Caller found ? found : null;
     return new AuditEvent(
         null,
         clock.instant(),
-        request.getAttribute(Caller.class.getName()) instanceof Caller caller
-            ? caller.user()
-            : ANONYMOUS,
-        authMethod(request.getHeader("Authorization")),
+        caller == null ? ANONYMOUS : caller.user(),
+        authMethod(request.getHeader("Authorization"), caller != null),
         String.valueOf(request.getRemoteAddr()),
         request.getMethod(),
         path,
@@ -92,10 +92,13 @@ final class AuditRecorder {
     return request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
   }
 
-  /** {@code token} for a bearer token, the scheme's name for another, {@code none} without. */
-  static String authMethod(String authorization) {
+  /**
+   * {@code token} for a bearer token, the scheme's name for another; without the header, {@code
+   * session} when the caller was authenticated anyway (a sign-in cookie), else {@code none}.
+   */
+  static String authMethod(String authorization, boolean authenticated) {
     if (authorization == null || authorization.isBlank()) {
-      return "none";
+      return authenticated ? "session" : "none";
     }
     String scheme = authorization.strip().split("\\s+", 2)[0].toLowerCase(Locale.ROOT);
     return scheme.equals("bearer") ? "token" : scheme;

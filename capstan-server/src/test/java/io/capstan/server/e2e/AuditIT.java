@@ -3,6 +3,8 @@ package io.capstan.server.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.capstan.server.CapstanServer;
+import io.capstan.server.model.TestingOnnx;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -162,6 +164,31 @@ class AuditIT {
     TestingCli.Result own = new TestingCli("http://127.0.0.1:" + port, alice).run("audit", "list");
     assertThat(own.exitCode()).as(own.err()).isZero();
     assertThat(own.out()).contains("quota alpha", "job sleeper").doesNotContain("beta");
+  }
+
+  @Test
+  void aModelUploadIsRecordedWithItsVersionAndDigestAndARefusedOneWithItsReason() throws Exception {
+    String mona = ServerFixture.userWithProject(http, admin, "mona", "gamma");
+    byte[] onnx = Files.readAllBytes(TestingOnnx.linear());
+    String versions = "/api/v1/projects/gamma/models/churn/versions";
+
+    assertThat(http.postBytes(mona, versions, "application/octet-stream", onnx).status())
+        .isEqualTo(201);
+    assertThat(
+            http.postBytes(mona, versions, "application/octet-stream", new byte[] {1, 2, 3})
+                .status())
+        .isEqualTo(400);
+
+    List<JsonNode> gamma = events(mona, "/api/v1/projects/gamma/audit?kind=version");
+    assertThat(gamma).hasSize(2);
+    JsonNode refused = gamma.get(0);
+    assertThat(refused.get("objectName").asString()).isEqualTo("churn");
+    assertThat(refused.get("outcome").asString()).isEqualTo("refused");
+    assertThat(refused.get("errorCode").asString()).isEqualTo("INVALID_ARGUMENT");
+    JsonNode uploaded = gamma.get(1);
+    assertThat(uploaded.get("objectName").asString()).isEqualTo("churn/1");
+    assertThat(uploaded.get("after").get("sizeBytes").asLong()).isEqualTo(onnx.length);
+    assertThat(uploaded.get("after").get("sha256").asString()).hasSize(64);
   }
 
   @Test
