@@ -128,6 +128,21 @@ public final class ApiPaths {
    */
   public static final String MODEL_ALIAS = MODEL_ALIASES + "/{alias}";
 
+  /**
+   * GET the audit log ({@code AuditPage}, newest first): every state-changing call, allowed or
+   * refused. Installation admins see every event; other users see the events of the projects they
+   * administer (403 when they administer none). Query: {@code project}, {@code user}, {@code
+   * action}, {@code kind}, {@code outcome} ({@code allowed}, {@code refused}, {@code failed}),
+   * {@code since} and {@code until} (ISO-8601 instants), {@code before} (the cursor of the next
+   * page), {@code limit} (1 to 1000, default 100).
+   */
+  public static final String AUDIT = BASE + "/audit";
+
+  /**
+   * GET the project's audit log ({@code AuditPage}): project admins; the query of {@link #AUDIT}.
+   */
+  public static final String PROJECT_AUDIT = PROJECT + "/audit";
+
   public static String expand(String template, String... values) {
     String result = template;
     for (String value : values) {

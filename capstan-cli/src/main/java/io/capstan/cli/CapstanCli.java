@@ -3,6 +3,7 @@ package io.capstan.cli;
 import static java.util.Objects.requireNonNull;
 
 import io.capstan.api.job.RestartPolicy;
+import io.capstan.cli.audit.AuditCommand;
 import io.capstan.cli.client.WireCodec;
 import io.capstan.cli.cluster.TopCommand;
 import io.capstan.cli.config.ConfigFile;
@@ -147,6 +148,7 @@ public final class CapstanCli {
     cli.addSubcommand(new TopCommand(context));
     cli.addSubcommand(new ServeCommand(context));
     cli.addSubcommand(new ModelCommand(context));
+    cli.addSubcommand(AuditCommand.commandLine(context));
     cli.getCommandSpec()
         .usageMessage()
         .exitCodeListHeading("%nExit codes:%n")

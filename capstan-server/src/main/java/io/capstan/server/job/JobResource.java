@@ -8,6 +8,7 @@ import io.capstan.api.job.JobPhase;
 import io.capstan.api.job.JobView;
 import io.capstan.api.job.SubmitResponse;
 import io.capstan.server.ServerConfig;
+import io.capstan.server.audit.AuditNote;
 import io.capstan.server.identity.Access;
 import io.capstan.server.identity.Caller;
 import io.capstan.server.logs.LogStore;
@@ -18,6 +19,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -50,10 +52,15 @@ public class JobResource {
    */
   @PostMapping(path = ApiPaths.JOBS, produces = MediaType.APPLICATION_JSON_VALUE)
   public ResponseEntity<SubmitResponse> submit(
-      Caller caller, @PathVariable String project, HttpServletRequest request) throws IOException {
+      Caller caller, AuditNote audit, @PathVariable String project, HttpServletRequest request)
+      throws IOException {
     access.requireProject(caller, project, ProjectRole.EDITOR);
     String text = readBounded(request);
-    return ResponseEntity.status(HttpStatus.CREATED).body(jobs.submit(project, text));
+    SubmitResponse submitted = jobs.submit(project, text);
+    audit
+        .object("job", submitted.name())
+        .after(Map.of("uid", submitted.uid(), "phase", submitted.phase()));
+    return ResponseEntity.status(HttpStatus.CREATED).body(submitted);
   }
 
   @GetMapping(path = ApiPaths.JOBS, produces = MediaType.APPLICATION_JSON_VALUE)
@@ -75,9 +82,13 @@ public class JobResource {
   }
 
   @PostMapping(path = ApiPaths.JOB_CANCEL, produces = MediaType.APPLICATION_JSON_VALUE)
-  public JobView cancel(Caller caller, @PathVariable String project, @PathVariable String job) {
+  public JobView cancel(
+      Caller caller, AuditNote audit, @PathVariable String project, @PathVariable String job) {
     access.requireProject(caller, project, ProjectRole.EDITOR);
-    return jobs.cancel(project, job, caller.user());
+    audit.before(Map.of("phase", jobs.get(project, job).status().phase()));
+    JobView cancelled = jobs.cancel(project, job, caller.user());
+    audit.after(Map.of("phase", cancelled.status().phase()));
+    return cancelled;
   }
 
   @DeleteMapping(path = ApiPaths.JOB)

@@ -11,6 +11,7 @@ import io.capstan.api.model.ModelRef;
 import io.capstan.api.model.ModelVersionView;
 import io.capstan.api.model.ModelView;
 import io.capstan.api.model.RegisterFromJobRequest;
+import io.capstan.server.audit.AuditNote;
 import io.capstan.server.identity.Access;
 import io.capstan.server.identity.Caller;
 import io.capstan.server.job.JobRecord;
@@ -18,6 +19,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
+import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -74,6 +76,7 @@ public class ModelResource {
   @PostMapping(path = ApiPaths.MODEL_VERSIONS, produces = MediaType.APPLICATION_JSON_VALUE)
   public ResponseEntity<ModelVersionView> upload(
       Caller caller,
+      AuditNote audit,
       @PathVariable String project,
       @PathVariable String model,
       @RequestParam(required = false) String description,
@@ -91,6 +94,12 @@ public class ModelResource {
     try (InputStream body = request.getInputStream()) {
       ModelVersionView version =
           registry.register(project, model, body, "body", details, Lineage.upload(caller.user()));
+      audit
+          .object("version", model + "/" + version.version())
+          .after(
+              Map.of(
+                  "sizeBytes", version.artifact().sizeBytes(),
+                  "sha256", version.artifact().sha256()));
       return ResponseEntity.status(HttpStatus.CREATED).body(version);
     }
   }
@@ -101,6 +110,7 @@ public class ModelResource {
       consumes = MediaType.APPLICATION_JSON_VALUE)
   public ResponseEntity<ModelVersionView> fromJob(
       Caller caller,
+      AuditNote audit,
       @PathVariable String project,
       @PathVariable String model,
       @RequestBody RegisterFromJobRequest request) {
@@ -110,6 +120,7 @@ public class ModelResource {
         new VersionDetails(request.description(), request.metrics(), request.tags());
     JobRecord job = outputs.succeededJob(project, request.job());
     ModelVersionView version = outputs.register(job, model, request.path(), details, caller.user());
+    audit.object("version", model + "/" + version.version());
     return ResponseEntity.status(HttpStatus.CREATED).body(version);
   }
 

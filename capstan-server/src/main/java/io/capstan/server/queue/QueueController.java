@@ -7,6 +7,7 @@ import io.capstan.api.identity.ProjectRole;
 import io.capstan.api.queue.QueueView;
 import io.capstan.api.queue.QuotaSpec;
 import io.capstan.scheduler.QueueSpec;
+import io.capstan.server.audit.AuditNote;
 import io.capstan.server.identity.Access;
 import io.capstan.server.identity.Caller;
 import io.capstan.server.job.JobRecord;
@@ -45,10 +46,18 @@ public class QueueController {
 
   @PutMapping(ApiPaths.PROJECT_QUOTA)
   public QueueView put(
-      Caller caller, @PathVariable String project, @RequestBody QuotaSpec request) {
+      Caller caller,
+      AuditNote audit,
+      @PathVariable String project,
+      @RequestBody QuotaSpec request) {
     access.requireAdmin(caller);
     access.requireProject(caller, project, ProjectRole.VIEWER);
-    quotas.put(QuotaMapping.toQueue(project, request));
+    QueueSpec queue = QuotaMapping.toQueue(project, request);
+    audit.before(
+        QuotaMapping.toWire(
+            quotas.find(project).orElseGet(() -> QuotaStore.defaultQueue(project))));
+    quotas.put(queue);
+    audit.after(QuotaMapping.toWire(queue));
     return view(project, jobs.listLive());
   }
 

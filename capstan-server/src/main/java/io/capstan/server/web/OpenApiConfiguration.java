@@ -1,5 +1,6 @@
 package io.capstan.server.web;
 
+import io.capstan.server.audit.AuditNote;
 import io.capstan.server.identity.Caller;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
@@ -19,6 +20,8 @@ class OpenApiConfiguration {
   OpenAPI capstanOpenApi() {
     // The Caller is resolved from the token, not sent by clients: keep it out of the document.
     SpringDocUtils.getConfig().addRequestWrapperToIgnore(Caller.class);
+    // The audit note is the request's own, filled by the controller.
+    SpringDocUtils.getConfig().addRequestWrapperToIgnore(AuditNote.class);
     String version = OpenApiConfiguration.class.getPackage().getImplementationVersion();
     return new OpenAPI()
         .info(
