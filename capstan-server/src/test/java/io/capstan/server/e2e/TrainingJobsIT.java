@@ -70,13 +70,14 @@ class TrainingJobsIT {
     }
     Path output = Path.of(job.get("status").get("outputDir").asString());
     assertThat(output.resolve("model.onnx")).isNotEmptyFile();
+    // The job sees its output directory where its sandbox mounts it.
     assertThat(cli.run("logs", name, "--replica", "worker-0").out())
-        .contains("exported ONNX model to " + output.resolve("model.onnx"));
+        .contains("exported ONNX model to /capstan/output/model.onnx");
   }
 
   @Test
   void logsFollowStreamsLinesLiveAndEndsWhenTheJobEnds() throws Exception {
-    Path gate = ServerFixture.newDataDir("capstan-gate").resolve("go");
+    // The test opens the gate in the job's checkpoint directory, the one folder both can reach.
     String spec =
         """
         apiVersion: capstan.io/v1
@@ -86,16 +87,16 @@ class TrainingJobsIT {
           replicas:
             - role: worker
               count: 1
-              command: [sh, -c, "echo first line; while [ ! -f %s ]; do sleep 0.1; done; echo last line"]
-        """
-            .formatted(gate);
+              command: [sh, -c, "echo first line; while [ ! -f $CAPSTAN_CHECKPOINT_DIR/go ]; do sleep 0.1; done; echo last line"]
+        """;
     String name = submit(spec);
 
     TestingCli.Running follow = cli.start("logs", name, "--replica", "worker-0", "-f");
 
     await().atMost(Duration.ofSeconds(30)).until(() -> follow.outSoFar().contains("first line"));
     assertThat(follow.result()).as("still following while the job runs").isNotDone();
-    Files.createFile(gate);
+    Files.createFile(
+        Path.of(job(name).get("status").get("checkpointDir").asString()).resolve("go"));
     TestingCli.Result followed = follow.result().get(30, java.util.concurrent.TimeUnit.SECONDS);
     assertThat(followed.exitCode()).as(followed.err()).isZero();
     assertThat(followed.out()).containsSubsequence("first line", "last line");
