@@ -10,6 +10,7 @@ import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
@@ -19,6 +20,7 @@ import java.net.MalformedURLException;
 import java.net.URI;
 import java.text.ParseException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
@@ -33,6 +35,8 @@ import java.util.Set;
  */
 public final class IdTokenVerifier {
   private static final Set<JWSAlgorithm> ALGORITHMS = algorithms();
+  private static final Duration FETCH_TIMEOUT = Duration.ofSeconds(5);
+  private static final int MAX_JWKS_BYTES = 512 * 1024;
 
   private final OidcProvider provider;
   private final Clock clock;
@@ -173,7 +177,15 @@ public final class IdTokenVerifier {
     }
     JWKSource<SecurityContext> source;
     try {
-      source = JWKSourceBuilder.create(jwksUri.toURL()).retrying(true).build();
+      source =
+          JWKSourceBuilder.create(
+                  jwksUri.toURL(),
+                  new DefaultResourceRetriever(
+                      (int) FETCH_TIMEOUT.toMillis(),
+                      (int) FETCH_TIMEOUT.toMillis(),
+                      MAX_JWKS_BYTES))
+              .retrying(true)
+              .build();
     } catch (MalformedURLException e) {
       throw new IllegalStateException("Expected jwks_uri to be a URL, but was " + jwksUri, e);
     }

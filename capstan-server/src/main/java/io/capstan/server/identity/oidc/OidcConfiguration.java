@@ -1,6 +1,7 @@
 package io.capstan.server.identity.oidc;
 
 import io.capstan.server.identity.ProjectStore;
+import io.capstan.server.identity.Revocations;
 import io.capstan.server.identity.SessionStore;
 import io.capstan.server.identity.UserStore;
 import java.time.Clock;
@@ -28,8 +29,9 @@ class OidcConfiguration {
       UserStore users,
       ProjectStore projects,
       SessionStore sessions,
+      Revocations revocations,
       Clock clock) {
-    return new SignIn(config, jdbc, users, projects, sessions, clock);
+    return new SignIn(config, jdbc, users, projects, sessions, revocations, clock);
   }
 
   @Bean

@@ -7,6 +7,7 @@ import io.capstan.api.error.ErrorCode;
 import io.capstan.api.identity.ProjectRole;
 import io.capstan.server.identity.Membership;
 import io.capstan.server.identity.ProjectStore;
+import io.capstan.server.identity.Revocations;
 import io.capstan.server.identity.SessionStore;
 import io.capstan.server.identity.UserStore;
 import java.time.Clock;
@@ -36,6 +37,7 @@ public final class SignIn {
   private final UserStore users;
   private final ProjectStore projects;
   private final SessionStore sessions;
+  private final Revocations revocations;
   private final Clock clock;
   private final GroupMapping mapping;
 
@@ -45,12 +47,14 @@ public final class SignIn {
       UserStore users,
       ProjectStore projects,
       SessionStore sessions,
+      Revocations revocations,
       Clock clock) {
     this.config = requireNonNull(config, "config is null");
     this.jdbc = requireNonNull(jdbc, "jdbc is null");
     this.users = requireNonNull(users, "users is null");
     this.projects = requireNonNull(projects, "projects is null");
     this.sessions = requireNonNull(sessions, "sessions is null");
+    this.revocations = requireNonNull(revocations, "revocations is null");
     this.clock = requireNonNull(clock, "clock is null");
     this.mapping = new GroupMapping(config.mappings(), config.adminGroup());
   }
@@ -59,7 +63,7 @@ public final class SignIn {
   public SessionStore.Started signIn(IdToken token, SessionStore.Client client) {
     String user = user(token);
     List<String> groups = token.strings(config.groupsClaim());
-    mapping.admin(groups).ifPresent(admin -> users.setAdmin(user, admin));
+    mapping.admin(groups).ifPresent(admin -> setAdmin(user, admin));
     applyMemberships(user, mapping.roles(groups));
     return sessions.start(
         user,
@@ -67,6 +71,16 @@ public final class SignIn {
         client == SessionStore.Client.BROWSER
             ? config.sessionLifetime()
             : config.cliTokenLifetime());
+  }
+
+  private void setAdmin(String user, boolean admin) {
+    boolean was = users.get(user).admin();
+    if (was != admin) {
+      users.setAdmin(user, admin);
+      if (was) {
+        revocations.revoked();
+      }
+    }
   }
 
   /** The user linked to the token's subject; created, with a free name, on first sign-in. */

@@ -60,6 +60,7 @@ class SignInTest {
       UserStore users,
       ProjectStore projects,
       SessionStore sessions,
+      Revocations revocations,
       MovableClock clock) {
     static Fixture on(TestingDatabase db) {
       MovableClock clock = new MovableClock();
@@ -86,10 +87,11 @@ class SignInTest {
       projects.create("speech", null, "root");
       projects.create("vision", null, "root");
       return new Fixture(
-          new SignIn(config, db.jdbc(), users, projects, sessions, clock),
+          new SignIn(config, db.jdbc(), users, projects, sessions, revocations, clock),
           users,
           projects,
           sessions,
+          revocations,
           clock);
     }
 
@@ -171,10 +173,12 @@ class SignInTest {
     Fixture f = Fixture.on(db);
     String user = f.signIn("sub-1", "ed@corp.example", List.of("platform")).user();
     assertThat(f.users().get(user).admin()).isTrue();
+    long before = f.revocations().generation();
 
     f.signIn("sub-1", "ed@corp.example", List.of("ml"));
 
     assertThat(f.users().get(user).admin()).isFalse();
+    assertThat(f.revocations().generation()).as("access was taken away").isGreaterThan(before);
   }
 
   @ParameterizedTest(name = "{0}")
