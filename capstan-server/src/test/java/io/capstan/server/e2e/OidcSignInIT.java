@@ -142,16 +142,27 @@ class OidcSignInIT {
     HttpClient attacker = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
     HttpResponse<String> toProvider = get(attacker, url + "/auth/login");
     assertThat(toProvider.statusCode()).isEqualTo(302);
-    HttpResponse<String> toCallback =
-        get(attacker, toProvider.headers().firstValue("Location").orElseThrow());
+    String authorize = toProvider.headers().firstValue("Location").orElseThrow();
+    assertThat(authorize)
+        .startsWith(PROVIDER.authorizationEndpointUrl(ISSUER_ID).toString())
+        .contains("client_id=" + WEB_CLIENT, "code_challenge_method=S256", "state=", "nonce=")
+        .contains("redirect_uri=" + java.net.URLEncoder.encode(url + "/auth/callback", "UTF-8"));
+    HttpResponse<String> toCallback = get(attacker, authorize);
     assertThat(toCallback.statusCode()).isEqualTo(302);
     String callback = toCallback.headers().firstValue("Location").orElseThrow();
 
-    // The victim's browser (no capstan_login cookie) is sent the attacker's callback URL.
-    HttpResponse<String> victim = get(HttpClient.newHttpClient(), callback);
+    // The attacker's callback URL, opened in the victim's browser: one that never started a
+    // sign-in, and one that started its own.
+    HttpResponse<String> fresh = get(HttpClient.newHttpClient(), callback);
+    HttpClient victim = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
+    assertThat(get(victim, url + "/auth/login").statusCode()).isEqualTo(302);
+    HttpResponse<String> started = get(victim, callback);
 
-    assertThat(victim.statusCode()).isEqualTo(401);
-    assertThat(victim.body()).contains("browser that started the sign-in");
+    assertThat(fresh.statusCode()).isEqualTo(401);
+    assertThat(fresh.body()).contains("browser that started the sign-in");
+    assertThat(started.statusCode()).isEqualTo(401);
+    assertThat(started.body()).contains("Expected the state of the sign-in this browser started");
+    assertThat(http.get(admin, "/api/v1/users").body()).doesNotContain("mallory");
   }
 
   @Test

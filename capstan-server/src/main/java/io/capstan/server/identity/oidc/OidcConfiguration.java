@@ -33,9 +33,4 @@ class OidcConfiguration {
       Clock clock) {
     return new SignIn(config, jdbc, users, projects, sessions, revocations, clock);
   }
-
-  @Bean
-  PendingLogins pendingLogins(Clock clock) {
-    return new PendingLogins(clock);
-  }
 }

@@ -16,6 +16,7 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -41,7 +42,6 @@ public class OidcController {
   public static final String LOGIN = "/auth/login";
   public static final String CALLBACK = "/auth/callback";
   public static final String LOGOUT = "/auth/logout";
-  static final String LOGIN_COOKIE = "capstan_login";
   private static final String DEFAULT_RETURN = ApiPaths.WHOAMI;
 
   private final OidcConfig config;
@@ -49,7 +49,7 @@ public class OidcController {
   private final IdTokenVerifier verifier;
   private final SignIn signIn;
   private final SessionStore sessions;
-  private final PendingLogins pending;
+  private final Clock clock;
 
   OidcController(
       OidcConfig config,
@@ -57,13 +57,13 @@ public class OidcController {
       IdTokenVerifier verifier,
       SignIn signIn,
       SessionStore sessions,
-      PendingLogins pending) {
+      Clock clock) {
     this.config = requireNonNull(config, "config is null");
     this.provider = requireNonNull(provider, "provider is null");
     this.verifier = requireNonNull(verifier, "verifier is null");
     this.signIn = requireNonNull(signIn, "signIn is null");
     this.sessions = requireNonNull(sessions, "sessions is null");
-    this.pending = requireNonNull(pending, "pending is null");
+    this.clock = requireNonNull(clock, "clock is null");
   }
 
   /** Sends the browser to the provider, with PKCE (S256), state and nonce. */
@@ -72,26 +72,22 @@ public class OidcController {
       HttpServletRequest request,
       @RequestParam(name = "return_to", required = false) String returnTo) {
     requireEnabled();
-    String binding = Pkce.random();
-    String nonce = Pkce.random();
     Pkce pkce = Pkce.create();
+    LoginCookie login =
+        new LoginCookie(
+            Pkce.random(),
+            Pkce.random(),
+            pkce.verifier(),
+            clock.instant().plus(LoginCookie.LIFETIME),
+            safeReturn(returnTo));
     URI redirectUri = redirectUri(request);
-    String state =
-        pending.put(
-            new PendingLogins.Pending(
-                Pkce.challenge(binding),
-                nonce,
-                pkce,
-                redirectUri,
-                safeReturn(returnTo),
-                pending.expiry()));
     Map<String, String> query = new LinkedHashMap<>();
     query.put("response_type", "code");
     query.put("client_id", config.clientId());
     query.put("redirect_uri", redirectUri.toString());
     query.put("scope", String.join(" ", config.scopes()));
-    query.put("state", state);
-    query.put("nonce", nonce);
+    query.put("state", login.state());
+    query.put("nonce", login.nonce());
     query.put("code_challenge", pkce.challenge());
     query.put("code_challenge_method", Pkce.METHOD);
     String authorization = provider.metadata().authorizationEndpoint().toString();
@@ -103,7 +99,7 @@ public class OidcController {
         .header(
             HttpHeaders.SET_COOKIE,
             SessionCookies.cookie(
-                LOGIN_COOKIE, binding, PendingLogins.LIFETIME, secure(request), true))
+                LoginCookie.NAME, login.encode(), LoginCookie.LIFETIME, secure(request), true))
         .build();
   }
 
@@ -119,27 +115,31 @@ public class OidcController {
       @RequestParam(required = false) String error,
       @RequestParam(name = "error_description", required = false) String errorDescription) {
     requireEnabled();
-    PendingLogins.Pending login =
-        pending
-            .take(state)
+    LoginCookie login =
+        LoginCookie.decode(SessionCookies.value(request, LoginCookie.NAME))
             .orElseThrow(
                 () ->
                     unauthenticated(
-                        "Expected the state of a sign-in this server started in the last "
-                            + PendingLogins.LIFETIME.toMinutes()
-                            + " minutes, but it was "
-                            + (state == null ? "missing" : "unknown, used or expired")
-                            + "; start again at "
+                        "Expected the callback in the browser that started the sign-in (cookie "
+                            + LoginCookie.NAME
+                            + "), but it had none; start again at "
                             + LOGIN));
-    String binding = SessionCookies.value(request, LOGIN_COOKIE);
-    if (binding == null
+    if (state == null
         || !MessageDigest.isEqual(
-            Pkce.challenge(binding).getBytes(StandardCharsets.US_ASCII),
-            login.bindingHash().getBytes(StandardCharsets.US_ASCII))) {
+            state.getBytes(StandardCharsets.UTF_8),
+            login.state().getBytes(StandardCharsets.UTF_8))) {
       throw unauthenticated(
-          "Expected the callback in the browser that started the sign-in (cookie "
-              + LOGIN_COOKIE
-              + "), but it came from another");
+          "Expected the state of the sign-in this browser started, but it was "
+              + (state == null ? "missing" : "another")
+              + "; start again at "
+              + LOGIN);
+    }
+    if (!login.expiresAt().isAfter(clock.instant())) {
+      throw unauthenticated(
+          "Expected the sign-in to finish within "
+              + LoginCookie.LIFETIME.toMinutes()
+              + " minutes, but it took longer; start again at "
+              + LOGIN);
     }
     if (error != null) {
       throw unauthenticated(
@@ -151,17 +151,17 @@ public class OidcController {
     if (code == null || code.isBlank()) {
       throw unauthenticated("Expected an authorization code in the callback, but it had none");
     }
-    String idToken = provider.exchangeCode(code, login.pkce().verifier(), login.redirectUri());
+    String idToken = provider.exchangeCode(code, login.verifier(), redirectUri(request));
     IdToken token = verifier.verify(idToken, login.nonce());
     SessionStore.Started session = signIn.signIn(token, SessionStore.Client.BROWSER);
     boolean secure = secure(request);
     ResponseEntity.BodyBuilder answer =
         ResponseEntity.status(HttpStatus.FOUND)
-            .header(HttpHeaders.LOCATION, login.returnTo())
+            .header(HttpHeaders.LOCATION, safeReturn(login.returnTo()))
             .header(HttpHeaders.CACHE_CONTROL, "no-store")
             .header(
                 HttpHeaders.SET_COOKIE,
-                SessionCookies.cookie(LOGIN_COOKIE, "", Duration.ZERO, secure, true));
+                SessionCookies.cookie(LoginCookie.NAME, "", Duration.ZERO, secure, true));
     for (String cookie : SessionCookies.start(session.secret(), config.sessionLifetime(), secure)) {
       answer.header(HttpHeaders.SET_COOKIE, cookie);
     }
