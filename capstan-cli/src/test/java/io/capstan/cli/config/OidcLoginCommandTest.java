@@ -95,6 +95,34 @@ class OidcLoginCommandTest {
   }
 
   @Test
+  void anIdTokenTheServerRefusesIsReportedWithTheServersReason() {
+    settings(true);
+    server.respond(
+        "POST",
+        "/idp/device",
+        200,
+        "{\"device_code\":\"d\",\"user_code\":\"U\",\"verification_uri\":\"https://x\","
+            + "\"interval\":1}");
+    server.respond("POST", "/idp/token", 200, "{\"id_token\":\"h.c.s\"}");
+    server.fail(
+        "POST",
+        "/api/v1/auth/oidc/token",
+        401,
+        "UNAUTHENTICATED",
+        "Expected an ID token issued by 'https://idp.example', but it was issued by 'https://other'",
+        "idToken");
+    TestingCli cli = new TestingCli(temp);
+
+    Result login = cli.run("login", "--oidc", "--device", "--url", server.url());
+
+    assertThat(login.exitCode()).isEqualTo(ExitCodes.UNAUTHORIZED);
+    assertThat(login.err())
+        .contains("issued by 'https://other'")
+        .doesNotContain("--token TOKEN", "h.c.s");
+    assertThat(new ConfigFile(cli.configPath(), new WireCodec()).load()).isEmpty();
+  }
+
+  @Test
   void aProviderWithoutTheDeviceGrantIsAUsageError() {
     settings(false);
 

@@ -206,6 +206,6 @@ public final class IdTokenVerifier {
   }
 
   private static CapstanException refused(String message) {
-    return new CapstanException(ErrorCode.UNAUTHENTICATED, message);
+    return new CapstanException(ErrorCode.UNAUTHENTICATED, "idToken", message);
   }
 }
