@@ -8,13 +8,16 @@ import java.io.IOException;
 import java.net.CookieManager;
 import java.net.HttpCookie;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
@@ -146,7 +149,8 @@ class OidcSignInIT {
     assertThat(authorize)
         .startsWith(PROVIDER.authorizationEndpointUrl(ISSUER_ID).toString())
         .contains("client_id=" + WEB_CLIENT, "code_challenge_method=S256", "state=", "nonce=")
-        .contains("redirect_uri=" + java.net.URLEncoder.encode(url + "/auth/callback", "UTF-8"));
+        .contains(
+            "redirect_uri=" + URLEncoder.encode(url + "/auth/callback", StandardCharsets.UTF_8));
     HttpResponse<String> toCallback = get(attacker, authorize);
     assertThat(toCallback.statusCode()).isEqualTo(302);
     String callback = toCallback.headers().firstValue("Location").orElseThrow();
@@ -296,7 +300,7 @@ class OidcSignInIT {
   private Map<String, String> roles(String token) {
     TestingHttp.Answer whoami = http.get(token, "/api/v1/whoami");
     assertThat(whoami.status()).as(whoami.body()).isEqualTo(200);
-    Map<String, String> roles = new java.util.TreeMap<>();
+    Map<String, String> roles = new TreeMap<>();
     JSON.readTree(whoami.body())
         .get("projects")
         .forEach(m -> roles.put(m.get("user").asString(), m.get("role").asString()));

@@ -7,6 +7,7 @@ import io.capstan.server.identity.oidc.OidcConfig.GroupRole;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -36,9 +37,7 @@ final class GroupMapping {
   }
 
   /** Whether the groups make an installation admin; empty when no admin group is configured. */
-  java.util.Optional<Boolean> admin(Collection<String> groups) {
-    return adminGroup == null
-        ? java.util.Optional.empty()
-        : java.util.Optional.of(groups.contains(adminGroup));
+  Optional<Boolean> admin(Collection<String> groups) {
+    return adminGroup == null ? Optional.empty() : Optional.of(groups.contains(adminGroup));
   }
 }

@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -102,7 +103,7 @@ class SignInTest {
     }
 
     Map<String, ProjectRole> roles(String user) {
-      Map<String, ProjectRole> roles = new java.util.TreeMap<>();
+      Map<String, ProjectRole> roles = new TreeMap<>();
       for (Membership m : projects.memberships(user)) {
         roles.put(m.project(), m.role());
       }
