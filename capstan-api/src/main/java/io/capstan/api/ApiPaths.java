@@ -38,6 +38,12 @@ public final class ApiPaths {
    */
   public static final String AUTH_OIDC_TOKEN = AUTH_OIDC + "/token";
 
+  /**
+   * POST: ends a sign-in session, the one of {@code Authorization: Bearer capsess_...} or of the
+   * browser's cookie. Outside {@link #BASE}, beside the browser's {@code /auth/login}.
+   */
+  public static final String LOGOUT = "/auth/logout";
+
   /** GET the caller's projects, POST create ({@code CreateProjectRequest}). */
   public static final String PROJECTS = BASE + "/projects";
 

@@ -13,6 +13,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -199,6 +200,14 @@ class OidcSignInIT {
         .as("a member of the admin group is an installation admin")
         .containsPattern("Admin:\\s+yes")
         .containsPattern("speech\\s+admin");
+
+    String saved = JSON.readTree(Files.readString(cli.configFile())).get("token").asString();
+    assertThat(saved).startsWith("capsess_");
+    TestingCli.Result logout = cli.run("logout");
+    assertThat(logout.exitCode()).as(logout.err()).isZero();
+    assertThat(logout.out()).contains("the server ended the session");
+    assertThat(http.get(saved, "/api/v1/whoami").status()).isEqualTo(401);
+    assertThat(cli.run("whoami").exitCode()).isEqualTo(4);
   }
 
   @Test

@@ -38,6 +38,11 @@ final class TestingCli {
 
   record Result(int exitCode, String out, String err) {}
 
+  /** The config file {@code capstan login} writes. */
+  Path configFile() {
+    return home.resolve("config.json");
+  }
+
   /** A command running in the background (e.g. {@code logs -f}) whose output can be read live. */
   static final class Running {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -41,8 +41,9 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 public class OidcController {
   public static final String LOGIN = "/auth/login";
   public static final String CALLBACK = "/auth/callback";
-  public static final String LOGOUT = "/auth/logout";
+  public static final String LOGOUT = ApiPaths.LOGOUT;
   private static final String DEFAULT_RETURN = ApiPaths.WHOAMI;
+  private static final String BEARER = "Bearer ";
 
   private final OidcConfig config;
   private final OidcProvider provider;
@@ -169,11 +170,17 @@ public class OidcController {
   }
 
   /**
-   * Ends the browser session of the cookie (with the CSRF header, as every state-changing call the
-   * cookie authenticates) and clears the cookies.
+   * Ends a session: the CLI's, given as {@code Authorization: Bearer capsess_...}, or the browser's
+   * of the cookie (with the CSRF header, as every state-changing call the cookie authenticates),
+   * whose cookies are cleared. Unknown or no sessions are not an error.
    */
   @PostMapping(LOGOUT)
   public ResponseEntity<Void> logout(HttpServletRequest request) {
+    String header = request.getHeader(HttpHeaders.AUTHORIZATION);
+    if (header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+      sessions.end(header.substring(BEARER.length()).strip());
+      return ResponseEntity.noContent().build();
+    }
     String session = SessionCookies.value(request, SessionCookies.SESSION);
     if (session != null) {
       SessionCookies.requireCsrf(request, session);
