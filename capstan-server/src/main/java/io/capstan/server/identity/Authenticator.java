@@ -41,27 +41,28 @@ public final class Authenticator {
               + (space < 0 ? header : header.substring(0, space))
               + "'");
     }
-    return secret(header.substring(SCHEME.length()).trim());
+    String secret = header.substring(SCHEME.length()).trim();
+    return caller(tokens.authenticate(secret).or(() -> sessions.authenticate(secret)));
   }
 
   /**
-   * The caller of an API token or session secret (the browser's session cookie).
+   * The caller of the browser's session cookie: a sign-in session only, never an API token.
    *
    * @throws CapstanException UNAUTHENTICATED, with a message that never repeats the secret
    */
-  public Caller secret(String secret) {
+  public Caller sessionCookie(String secret) {
+    return caller(sessions.authenticate(secret));
+  }
+
+  private Caller caller(Optional<String> user) {
     Optional<Caller> caller =
-        tokens
-            .authenticate(secret)
-            .or(() -> sessions.authenticate(secret))
-            .flatMap(users::find)
-            .map(user -> new Caller(user.name(), user.admin()));
+        user.flatMap(users::find).map(found -> new Caller(found.name(), found.admin()));
     // Never echo the token: it may be a real secret pasted into the wrong place.
     return caller.orElseThrow(
         () ->
             unauthenticated(
-                "Expected a valid API token or sign-in session, but the bearer token is unknown,"
-                    + " expired or was deleted"));
+                "Expected a valid API token or sign-in session, but the token is unknown, expired"
+                    + " or was deleted"));
   }
 
   private static CapstanException unauthenticated(String message) {

@@ -68,7 +68,7 @@ final class BearerAuthentication extends OncePerRequestFilter {
     if (header != null || session == null) {
       return authenticator.authenticate(header);
     }
-    Caller caller = authenticator.secret(session);
+    Caller caller = authenticator.sessionCookie(session);
     SessionCookies.requireCsrf(request, session);
     return caller;
   }

@@ -138,6 +138,15 @@ class OidcSignInIT {
     assertThat(http.get(session.getValue(), "/api/v1/whoami").status())
         .as("the session ended on the server, not only in the browser")
         .isEqualTo(401);
+    HttpResponse<String> apiTokenAsCookie =
+        send(
+            HttpClient.newHttpClient(),
+            HttpRequest.newBuilder(URI.create(url + "/api/v1/whoami"))
+                .header("Cookie", "capstan_session=" + admin)
+                .build());
+    assertThat(apiTokenAsCookie.statusCode())
+        .as("the cookie holds sign-in sessions only")
+        .isEqualTo(401);
   }
 
   @Test
