@@ -25,6 +25,25 @@ public final class ApiPaths {
   /** DELETE a token. */
   public static final String USER_TOKEN = BASE + "/users/{user}/tokens/{id}";
 
+  /**
+   * GET the identity provider's settings a client needs to sign in ({@code OidcSettings}); no
+   * authentication. 404 when OpenID Connect sign-in is not configured.
+   */
+  public static final String AUTH_OIDC = BASE + "/auth/oidc";
+
+  /**
+   * POST an {@code OidcTokenRequest}: exchanges an ID token of the configured provider for a
+   * Capstan token with an expiry ({@code SessionView}); no authentication (the ID token is the
+   * credential). 401 when the token is of another issuer or audience, expired or badly signed.
+   */
+  public static final String AUTH_OIDC_TOKEN = AUTH_OIDC + "/token";
+
+  /**
+   * POST: ends a sign-in session, the one of {@code Authorization: Bearer capsess_...} or of the
+   * browser's cookie. Outside {@link #BASE}, beside the browser's {@code /auth/login}.
+   */
+  public static final String LOGOUT = "/auth/logout";
+
   /** GET the caller's projects, POST create ({@code CreateProjectRequest}). */
   public static final String PROJECTS = BASE + "/projects";
 

@@ -10,6 +10,7 @@ import io.capstan.cli.config.ConfigFile;
 import io.capstan.cli.config.ConnectionOptions;
 import io.capstan.cli.config.ConnectionResolver;
 import io.capstan.cli.config.LoginCommand;
+import io.capstan.cli.config.LogoutCommand;
 import io.capstan.cli.identity.ProjectCommand;
 import io.capstan.cli.identity.TokenCommand;
 import io.capstan.cli.identity.UserCommand;
@@ -133,6 +134,7 @@ public final class CapstanCli {
     // Added before the subcommands, so that they all inherit --url, --token and --project.
     cli.addMixin("connection", flags);
     cli.addSubcommand(new LoginCommand(context));
+    cli.addSubcommand(new LogoutCommand(context));
     cli.addSubcommand(new WhoAmICommand(context));
     cli.addSubcommand(SubmitCommand.commandLine(context));
     cli.addSubcommand(new ListCommand(context));

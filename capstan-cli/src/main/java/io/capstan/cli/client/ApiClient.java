@@ -276,7 +276,8 @@ public final class ApiClient {
               + status
               + quote(body);
     }
-    if (status == 401) {
+    if (status == 401 && field == null) {
+      // A refused credential in the body (field set: an ID token to exchange) is not the token.
       message +=
           connection.token() == null
               ? " (no token: run 'capstan login --url URL --token TOKEN' or set CAPSTAN_TOKEN)"

@@ -8,16 +8,19 @@ import java.util.Optional;
 
 /**
  * Turns an {@code Authorization: Bearer <token>} header into the {@link Caller}: for the REST API's
- * filter and for the serving gateway's HTTP and gRPC endpoints alike.
+ * filter and for the serving gateway's HTTP and gRPC endpoints alike. The token is an API token or
+ * the secret of a live sign-in session ({@link SessionStore}).
  */
 public final class Authenticator {
   private static final String SCHEME = "Bearer ";
 
   private final TokenStore tokens;
+  private final SessionStore sessions;
   private final UserStore users;
 
-  public Authenticator(TokenStore tokens, UserStore users) {
+  public Authenticator(TokenStore tokens, SessionStore sessions, UserStore users) {
     this.tokens = requireNonNull(tokens, "tokens is null");
+    this.sessions = requireNonNull(sessions, "sessions is null");
     this.users = requireNonNull(users, "users is null");
   }
 
@@ -38,16 +41,28 @@ public final class Authenticator {
               + (space < 0 ? header : header.substring(0, space))
               + "'");
     }
+    String secret = header.substring(SCHEME.length()).trim();
+    return caller(tokens.authenticate(secret).or(() -> sessions.authenticate(secret)));
+  }
+
+  /**
+   * The caller of the browser's session cookie: a sign-in session only, never an API token.
+   *
+   * @throws CapstanException UNAUTHENTICATED, with a message that never repeats the secret
+   */
+  public Caller sessionCookie(String secret) {
+    return caller(sessions.authenticate(secret));
+  }
+
+  private Caller caller(Optional<String> user) {
     Optional<Caller> caller =
-        tokens
-            .authenticate(header.substring(SCHEME.length()).trim())
-            .flatMap(users::find)
-            .map(user -> new Caller(user.name(), user.admin()));
+        user.flatMap(users::find).map(found -> new Caller(found.name(), found.admin()));
     // Never echo the token: it may be a real secret pasted into the wrong place.
     return caller.orElseThrow(
         () ->
             unauthenticated(
-                "Expected a valid API token, but the bearer token is unknown or was deleted"));
+                "Expected a valid API token or sign-in session, but the token is unknown, expired"
+                    + " or was deleted"));
   }
 
   private static CapstanException unauthenticated(String message) {

@@ -14,10 +14,12 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.servlet.HandlerExceptionResolver;
 
 /**
- * Authenticates every {@code /api/} request except the open paths (health, the OpenAPI document) by
- * its {@code Authorization: Bearer <token>} header, and leaves the {@link Caller} on the request. A
- * request without a valid token is answered 401 UNAUTHENTICATED in the one error format (the
- * exception goes through MVC's exception resolvers, i.e. the error mapping).
+ * Authenticates every {@code /api/} request except the open paths (health, the OpenAPI document,
+ * the sign-in settings and exchange) by its {@code Authorization: Bearer <token>} header, or when
+ * it has none by the browser's session cookie (with the CSRF check of {@link SessionCookies}), and
+ * leaves the {@link Caller} on the request. A request without a valid token is answered 401
+ * UNAUTHENTICATED in the one error format (the exception goes through MVC's exception resolvers,
+ * i.e. the error mapping).
  */
 final class BearerAuthentication extends OncePerRequestFilter {
   static final String CALLER_ATTRIBUTE = Caller.class.getName();
@@ -49,7 +51,7 @@ final class BearerAuthentication extends OncePerRequestFilter {
       throws ServletException, IOException {
     Caller caller;
     try {
-      caller = authenticator.authenticate(request.getHeader("Authorization"));
+      caller = authenticate(request);
     } catch (CapstanException e) {
       if (errors.get().resolveException(request, response, null, e) == null) {
         throw e;
@@ -58,5 +60,16 @@ final class BearerAuthentication extends OncePerRequestFilter {
     }
     request.setAttribute(CALLER_ATTRIBUTE, caller);
     chain.doFilter(request, response);
+  }
+
+  private Caller authenticate(HttpServletRequest request) {
+    String header = request.getHeader("Authorization");
+    String session = SessionCookies.value(request, SessionCookies.SESSION);
+    if (header != null || session == null) {
+      return authenticator.authenticate(header);
+    }
+    Caller caller = authenticator.sessionCookie(session);
+    SessionCookies.requireCsrf(request, session);
+    return caller;
   }
 }

@@ -43,6 +43,11 @@ class IdentityConfiguration implements WebMvcConfigurer {
   }
 
   @Bean
+  SessionStore sessionStore(JdbcClient jdbc, Clock clock, Revocations revocations) {
+    return new SessionStore(jdbc, clock, revocations);
+  }
+
+  @Bean
   Access access(ProjectStore projects) {
     return new Access(projects);
   }
@@ -64,8 +69,8 @@ class IdentityConfiguration implements WebMvcConfigurer {
   }
 
   @Bean
-  Authenticator authenticator(TokenStore tokens, UserStore users) {
-    return new Authenticator(tokens, users);
+  Authenticator authenticator(TokenStore tokens, SessionStore sessions, UserStore users) {
+    return new Authenticator(tokens, sessions, users);
   }
 
   @Bean
@@ -76,7 +81,9 @@ class IdentityConfiguration implements WebMvcConfigurer {
     // The resolver is looked up per failure, not at wiring time: filters are created before MVC.
     BearerAuthentication filter =
         new BearerAuthentication(
-            authenticator, Set.of(ApiPaths.HEALTH, openApiPath), errors::getObject);
+            authenticator,
+            Set.of(ApiPaths.HEALTH, openApiPath, ApiPaths.AUTH_OIDC, ApiPaths.AUTH_OIDC_TOKEN),
+            errors::getObject);
     FilterRegistrationBean<BearerAuthentication> registration =
         new FilterRegistrationBean<>(filter);
     registration.addUrlPatterns("/api/*");

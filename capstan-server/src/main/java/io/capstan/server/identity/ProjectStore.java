@@ -21,6 +21,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /** Projects and their memberships in the database (H2 or PostgreSQL). */
 public final class ProjectStore {
+  /** {@code memberships.granted_by} of a membership the identity provider's groups gave. */
+  private static final String GROUPS = "oidc";
+
   private final JdbcClient jdbc;
   private final TransactionTemplate tx;
   private final Clock clock;
@@ -43,7 +46,7 @@ public final class ProjectStore {
             jdbc.sql("insert into projects (name, description, created_at) values (?, ?, ?)")
                 .params(name, description, now)
                 .update();
-            insertMember(name, creator, ProjectRole.ADMIN);
+            insertMember(name, creator, ProjectRole.ADMIN, null);
           });
     } catch (DuplicateKeyException e) {
       throw new CapstanException(
@@ -135,25 +138,74 @@ public final class ProjectStore {
   }
 
   /**
-   * Adds a member or changes a member's role. INVALID_STATE when it would leave the project without
-   * an admin.
+   * Adds a member or changes a member's role, given by a person: a membership the provider's groups
+   * gave becomes one that sign-in no longer changes. INVALID_STATE when it would leave the project
+   * without an admin.
    */
   public void putMember(String project, String user, ProjectRole role) {
-    tx.executeWithoutResult(
-        status -> {
-          lockProject(project);
-          Optional<ProjectRole> current = role(project, user);
-          if (current.isEmpty()) {
-            insertMember(project, user, role);
-            return;
-          }
-          if (current.get() == ProjectRole.ADMIN && role != ProjectRole.ADMIN) {
-            requireAnotherAdmin(project, user, "change the role of");
-          }
-          jdbc.sql("update memberships set role = ? where project = ? and user_name = ?")
-              .params(role.wireName(), project, user)
-              .update();
-        });
+    put(project, user, role, null);
+  }
+
+  /**
+   * Gives {@code user} {@code role} in {@code project} because the provider's groups say so: adds
+   * the membership or changes its role, unless a person gave the membership (then it is left alone
+   * and the answer is false). INVALID_STATE when it would leave the project without an admin.
+   */
+  public boolean putGroupMember(String project, String user, ProjectRole role) {
+    return Boolean.TRUE.equals(
+        tx.execute(
+            status -> {
+              lockProject(project);
+              if (role(project, user).isPresent() && !grantedByGroups(project, user)) {
+                return false;
+              }
+              put(project, user, role, GROUPS);
+              return true;
+            }));
+  }
+
+  /** The memberships of {@code user} that the provider's groups gave, sorted by project. */
+  public List<Membership> groupMemberships(String user) {
+    return jdbc.sql(
+            "select project, user_name, role from memberships where user_name = ? and granted_by"
+                + " = ? order by project")
+        .params(user, GROUPS)
+        .query(ProjectStore::membership)
+        .list();
+  }
+
+  private void put(String project, String user, ProjectRole role, String grantedBy) {
+    Boolean lowered =
+        tx.execute(
+            status -> {
+              lockProject(project);
+              Optional<ProjectRole> current = role(project, user);
+              if (current.isEmpty()) {
+                insertMember(project, user, role, grantedBy);
+                return false;
+              }
+              if (current.get() == ProjectRole.ADMIN && role != ProjectRole.ADMIN) {
+                requireAnotherAdmin(project, user, "change the role of");
+              }
+              jdbc.sql(
+                      "update memberships set role = ?, granted_by = ? where project = ? and"
+                          + " user_name = ?")
+                  .params(role.wireName(), grantedBy, project, user)
+                  .update();
+              return !role.atLeast(current.get());
+            });
+    if (Boolean.TRUE.equals(lowered)) {
+      // A lower role takes access away from whoever remembered the higher one.
+      revocations.revoked();
+    }
+  }
+
+  /**
+   * Removes a membership the provider's groups gave (a person's is kept); false when there was
+   * none. INVALID_STATE when it would leave the project without an admin.
+   */
+  public boolean removeGroupMember(String project, String user) {
+    return remove(project, user, true);
   }
 
   /**
@@ -161,12 +213,16 @@ public final class ProjectStore {
    * project without an admin.
    */
   public boolean removeMember(String project, String user) {
+    return remove(project, user, false);
+  }
+
+  private boolean remove(String project, String user, boolean onlyGroups) {
     Boolean removed =
         tx.execute(
             status -> {
               lockProject(project);
               Optional<ProjectRole> current = role(project, user);
-              if (current.isEmpty()) {
+              if (current.isEmpty() || (onlyGroups && !grantedByGroups(project, user))) {
                 return false;
               }
               if (current.get() == ProjectRole.ADMIN) {
@@ -182,6 +238,16 @@ public final class ProjectStore {
       return true;
     }
     return false;
+  }
+
+  private boolean grantedByGroups(String project, String user) {
+    return jdbc.sql(
+                "select count(*) from memberships where project = ? and user_name = ? and"
+                    + " granted_by = ?")
+            .params(project, user, GROUPS)
+            .query(Long.class)
+            .single()
+        > 0;
   }
 
   /** Serializes membership changes of one project, so two cannot remove its last two admins. */
@@ -215,9 +281,9 @@ public final class ProjectStore {
     }
   }
 
-  private void insertMember(String project, String user, ProjectRole role) {
-    jdbc.sql("insert into memberships (project, user_name, role) values (?, ?, ?)")
-        .params(project, user, role.wireName())
+  private void insertMember(String project, String user, ProjectRole role, String grantedBy) {
+    jdbc.sql("insert into memberships (project, user_name, role, granted_by) values (?, ?, ?, ?)")
+        .params(project, user, role.wireName(), grantedBy)
         .update();
   }
 

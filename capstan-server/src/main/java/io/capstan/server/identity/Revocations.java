@@ -16,7 +16,7 @@ public final class Revocations {
   }
 
   /** Called after a change that took access away is committed. */
-  void revoked() {
+  public void revoked() {
     generation.incrementAndGet();
   }
 }

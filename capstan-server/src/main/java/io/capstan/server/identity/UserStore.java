@@ -56,6 +56,11 @@ public final class UserStore {
         .list();
   }
 
+  /** Makes {@code name} an installation admin or takes that away; false when no such user. */
+  public boolean setAdmin(String name, boolean admin) {
+    return jdbc.sql("update users set admin = ? where name = ?").params(admin, name).update() > 0;
+  }
+
   public boolean isEmpty() {
     return jdbc.sql("select count(*) from users").query(Long.class).single() == 0;
   }

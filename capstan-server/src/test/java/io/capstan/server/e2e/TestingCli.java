@@ -19,7 +19,16 @@ final class TestingCli {
   private final Path home;
 
   TestingCli(String url, String token) {
-    this.env = Map.of("CAPSTAN_URL", url, "CAPSTAN_TOKEN", token);
+    this(Map.of("CAPSTAN_URL", url, "CAPSTAN_TOKEN", token));
+  }
+
+  /** A CLI with only CAPSTAN_URL set: its token is what {@code capstan login} saves. */
+  static TestingCli withoutToken(String url) {
+    return new TestingCli(Map.of("CAPSTAN_URL", url));
+  }
+
+  private TestingCli(Map<String, String> env) {
+    this.env = env;
     try {
       this.home = Files.createTempDirectory("capstan-cli-home");
     } catch (IOException e) {
@@ -28,6 +37,11 @@ final class TestingCli {
   }
 
   record Result(int exitCode, String out, String err) {}
+
+  /** The config file {@code capstan login} writes. */
+  Path configFile() {
+    return home.resolve("config.json");
+  }
 
   /** A command running in the background (e.g. {@code logs -f}) whose output can be read live. */
   static final class Running {

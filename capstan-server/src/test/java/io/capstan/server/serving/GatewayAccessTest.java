@@ -14,6 +14,7 @@ import io.capstan.server.identity.Access;
 import io.capstan.server.identity.Authenticator;
 import io.capstan.server.identity.ProjectStore;
 import io.capstan.server.identity.Revocations;
+import io.capstan.server.identity.SessionStore;
 import io.capstan.server.identity.TokenStore;
 import io.capstan.server.identity.UserStore;
 import io.capstan.server.store.TestingDatabase;
@@ -58,7 +59,7 @@ class GatewayAccessTest {
     // A grant is remembered for an hour: only a revocation can end it within the test.
     gateway =
         new GatewayAccess(
-            new Authenticator(tokens, users),
+            new Authenticator(tokens, new SessionStore(db.jdbc(), CLOCK, revocations), users),
             new Access(projects),
             services,
             revocations,
