@@ -15,7 +15,9 @@ import io.capstan.api.identity.ProjectView;
 import io.capstan.api.identity.TokenView;
 import io.capstan.api.identity.UserView;
 import io.capstan.api.identity.WhoAmI;
+import io.capstan.server.audit.AuditNote;
 import java.util.List;
+import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -76,9 +78,17 @@ public class IdentityController {
 
   @PostMapping(ApiPaths.USER_TOKENS)
   public ResponseEntity<TokenView> createToken(
-      Caller caller, @PathVariable String user, @RequestBody CreateTokenRequest request) {
+      Caller caller,
+      AuditNote audit,
+      @PathVariable String user,
+      @RequestBody CreateTokenRequest request) {
     requireTokenOwner(caller, user);
-    return created(tokens.create(user, tokenName(request.name())));
+    TokenView created = tokens.create(user, tokenName(request.name()));
+    // The same object name as its deletion (by id); never the secret.
+    audit
+        .object("token", user + "/" + created.id())
+        .after(Map.of("name", created.name() == null ? "" : created.name()));
+    return created(created);
   }
 
   @DeleteMapping(ApiPaths.USER_TOKEN)
@@ -121,7 +131,10 @@ public class IdentityController {
   /** Adds a member or changes a member's role; project admins and installation admins only. */
   @PutMapping(ApiPaths.PROJECT_MEMBERS)
   public ProjectView putMember(
-      Caller caller, @PathVariable String project, @RequestBody AddMemberRequest request) {
+      Caller caller,
+      AuditNote audit,
+      @PathVariable String project,
+      @RequestBody AddMemberRequest request) {
     access.requireProject(caller, project, ProjectRole.ADMIN);
     String user = Names.requireLabel("user", request.user());
     if (request.role() == null) {
@@ -131,19 +144,26 @@ public class IdentityController {
           "Expected role to be one of viewer, editor, admin, but it was missing or another value");
     }
     users.get(user);
+    audit.before(Map.of("role", roleOf(project, user)));
     projects.putMember(project, user, request.role());
+    audit.after(Map.of("role", request.role().wireName()));
     return projects.get(project);
   }
 
   @DeleteMapping(ApiPaths.PROJECT_MEMBERS + "/{user}")
   public ResponseEntity<Void> removeMember(
-      Caller caller, @PathVariable String project, @PathVariable String user) {
+      Caller caller, AuditNote audit, @PathVariable String project, @PathVariable String user) {
     access.requireProject(caller, project, ProjectRole.ADMIN);
+    audit.before(Map.of("role", roleOf(project, user))).after(Map.of("role", "none"));
     if (!projects.removeMember(project, user)) {
       throw CapstanException.notFound(
           "User '" + user + "' is not a member of project '" + project + "'");
     }
     return ResponseEntity.noContent().build();
+  }
+
+  private String roleOf(String project, String user) {
+    return projects.role(project, user).map(ProjectRole::wireName).orElse("none");
   }
 
   /** Users manage their own tokens; installation admins manage anyone's. */

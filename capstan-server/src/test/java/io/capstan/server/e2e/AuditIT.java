@@ -128,6 +128,7 @@ class AuditIT {
     JsonNode member = only(alpha, "alice", "set", "member");
     assertThat(member.get("objectName").asString()).isEqualTo("vic");
     assertThat(member.get("after").get("role").asString()).isEqualTo("viewer");
+    assertThat(member.get("before").get("role").asString()).isEqualTo("none");
 
     // Project admins: their projects only; others get 404 as elsewhere, viewers 403.
     List<JsonNode> ownLog = events(alice, "/api/v1/projects/alpha/audit");
