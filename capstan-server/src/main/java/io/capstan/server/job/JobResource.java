@@ -88,7 +88,10 @@ public class JobResource {
     return ResponseEntity.noContent().build();
   }
 
-  /** A replica's log; with {@code follow=true}, streamed until the job has ended. */
+  /**
+   * A replica's log, or its last {@code tail} lines (none for 0); with {@code follow=true},
+   * streamed until the job has ended.
+   */
   @GetMapping(path = ApiPaths.JOB_LOGS)
   public ResponseEntity<StreamingResponseBody> logs(
       Caller caller,
@@ -96,9 +99,15 @@ public class JobResource {
       @PathVariable String job,
       @RequestParam(required = false) String replica,
       @RequestParam(defaultValue = "false") boolean follow,
-      @RequestParam(defaultValue = "-1") int tail,
+      @RequestParam(required = false) Integer tail,
       HttpServletResponse response) {
     access.requireProject(caller, project, ProjectRole.VIEWER);
+    if (tail != null && tail < 0) {
+      throw new CapstanException(
+          ErrorCode.INVALID_ARGUMENT,
+          "tail",
+          "Expected tail to be a number of lines of at least 0, but was " + tail);
+    }
     JobRecord record = jobs.find(project, job);
     String name = replica == null ? firstReplica(record) : replica;
     if (Rendezvous.replicas(record.spec()).stream().noneMatch(r -> r.name().equals(name))) {
@@ -119,7 +128,10 @@ public class JobResource {
     StreamingResponseBody body =
         ignored ->
             logs.copy(
-                file, tail, () -> follow && stillWriting(project, job), response.getOutputStream());
+                file,
+                tail == null ? -1 : tail,
+                () -> follow && stillWriting(project, job),
+                response.getOutputStream());
     return ResponseEntity.ok()
         .contentType(new MediaType("text", "plain", StandardCharsets.UTF_8))
         .header("X-Content-Type-Options", "nosniff")

@@ -30,9 +30,9 @@ public final class LogStore {
   }
 
   /**
-   * Copies a replica's log to {@code out}: the last {@code tail} lines (all when negative), then,
-   * when {@code following}, new output as it is written until {@code finished} says the replica
-   * ended and the file is drained.
+   * Copies a replica's log to {@code out}: the last {@code tail} lines (all when negative, none
+   * when 0), then, when {@code following}, new output as it is written until {@code finished} says
+   * the replica ended and the file is drained.
    */
   public void copy(Path file, int tail, BooleanSupplier following, OutputStream out)
       throws IOException {
@@ -62,13 +62,16 @@ public final class LogStore {
     }
   }
 
-  /** Byte offset where the last {@code lines} lines start. */
+  /** Byte offset where the last {@code lines} lines start: the end of the file for none. */
   private static long tailOffset(Path file, int lines) throws IOException {
     if (!Files.exists(file)) {
       return 0;
     }
     try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
       long pos = raf.length();
+      if (lines == 0) {
+        return pos;
+      }
       int seen = 0;
       if (pos > 0) {
         raf.seek(pos - 1);

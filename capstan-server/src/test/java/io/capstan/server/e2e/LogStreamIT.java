@@ -1,0 +1,125 @@
+package io.capstan.server.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.capstan.server.CapstanServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** A job's log over the REST API and the CLI: {@code tail} as the user means it. */
+@SpringBootTest(
+    classes = CapstanServer.class,
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class LogStreamIT {
+  private static final Path DATA = ServerFixture.newDataDir("capstan-logs-it");
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  @DynamicPropertySource
+  static void properties(DynamicPropertyRegistry registry) {
+    registry.add("capstan.data-dir", DATA::toString);
+    registry.add("capstan.home", () -> ServerFixture.repository().toString());
+    registry.add("capstan.stop-grace-period", () -> "3s");
+  }
+
+  @Value("${local.server.port}")
+  int port;
+
+  private TestingHttp http;
+  private String admin;
+
+  @BeforeEach
+  void setUp() {
+    http = new TestingHttp(url());
+    admin = ServerFixture.adminToken(DATA);
+  }
+
+  @Test
+  void tailZeroPrintsNoLinesAndANegativeTailIsRefusedNamingIt() {
+    String path = logsOf("default", printingJob(admin, "default", "three-lines", 3));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> http.get(admin, path).body().contains("line 3"));
+
+    assertThat(http.get(admin, path + "&tail=1").body()).isEqualTo("line 3\n");
+    TestingHttp.Answer none = http.get(admin, path + "&tail=0");
+    assertThat(none.status()).isEqualTo(200);
+    assertThat(none.body()).isEmpty();
+    TestingHttp.Answer negative = http.get(admin, path + "&tail=-1");
+    assertThat(negative.status()).isEqualTo(400);
+    JsonNode error = JSON.readTree(negative.body());
+    assertThat(error.get("field").asString()).isEqualTo("tail");
+    assertThat(error.get("message").asString()).contains("at least 0, but was -1");
+  }
+
+  @Test
+  void followingWithTailZeroPrintsOnlyNewLines() throws Exception {
+    String job = tickingJob(admin, "default", "ticker-tail");
+    TestingCli cli = new TestingCli(url(), admin);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> cli.run("logs", job, "--tail", "1").out().contains("tick 3"));
+
+    TestingCli.Running follow = cli.start("logs", job, "-f", "--tail", "0");
+    await().atMost(Duration.ofSeconds(10)).until(() -> follow.outSoFar().contains("tick"));
+
+    String first = follow.outSoFar().lines().findFirst().orElseThrow();
+    assertThat(Integer.parseInt(first.substring("tick ".length()))).isGreaterThan(3);
+    http.post(admin, "/api/v1/projects/default/jobs/" + job + "/cancel", null, "");
+    assertThat(follow.result().get(30, TimeUnit.SECONDS).exitCode()).isZero();
+  }
+
+  /** A job that prints {@code tick N} ten times a second until cancelled. */
+  private String tickingJob(String token, String project, String name) {
+    return submit(
+        token, project, name, "i=0; while true; do i=$((i+1)); echo tick $i; sleep 0.1; done");
+  }
+
+  /** A job that prints {@code line 1} to {@code line N} and succeeds. */
+  private String printingJob(String token, String project, String name, int lines) {
+    return submit(token, project, name, "for i in $(seq 1 " + lines + "); do echo line $i; done");
+  }
+
+  private String submit(String token, String project, String name, String script) {
+    String spec =
+        """
+        apiVersion: capstan.io/v1
+        kind: TrainingJob
+        metadata: {name: %s}
+        spec:
+          replicas:
+            - role: worker
+              count: 1
+              command: [sh, -c, "%s"]
+        """
+            .formatted(name, script);
+    TestingHttp.Answer answer =
+        http.post(token, "/api/v1/projects/" + project + "/jobs", "application/yaml", spec);
+    assertThat(answer.status()).as(answer.body()).isEqualTo(201);
+    return JSON.readTree(answer.body()).get("name").asString();
+  }
+
+  private String jobPhase(String project, String job) {
+    return JSON.readTree(http.get(admin, "/api/v1/projects/" + project + "/jobs/" + job).body())
+        .get("status")
+        .get("phase")
+        .asString();
+  }
+
+  private static String logsOf(String project, String job) {
+    return "/api/v1/projects/" + project + "/jobs/" + job + "/logs?replica=worker-0";
+  }
+
+  private String url() {
+    return "http://127.0.0.1:" + port;
+  }
+}
