@@ -16,7 +16,10 @@ import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** A job's log over the REST API and the CLI: {@code tail} as the user means it. */
+/**
+ * A job's log over the REST API and the CLI: {@code tail} as the user means it, and a followed log
+ * that ends when its reader loses access, as a new request would be refused.
+ */
 @SpringBootTest(
     classes = CapstanServer.class,
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -77,6 +80,55 @@ class LogStreamIT {
     http.post(admin, "/api/v1/projects/default/jobs/" + job + "/cancel", null, "");
     assertThat(follow.result().get(30, TimeUnit.SECONDS).exitCode()).isZero();
   }
+
+  @Test
+  void aFollowedLogEndsWithinASecondOfItsTokenBeingDeleted() throws Exception {
+    String alice = ServerFixture.userWithProject(http, admin, "alice", "vision");
+    String job = tickingJob(alice, "vision", "ticker-token");
+    TestingCli.Running follow =
+        new TestingCli(url(), alice).start("logs", job, "-f", "--project", "vision");
+    await().atMost(Duration.ofSeconds(30)).until(() -> follow.outSoFar().contains("tick 2"));
+
+    String tokens = "/api/v1/users/alice/tokens";
+    String id = JSON.readTree(http.get(admin, tokens).body()).get(0).get("id").asString();
+    assertThat(http.delete(admin, tokens + "/" + id).status()).isEqualTo(204);
+    long deleted = System.nanoTime();
+
+    TestingCli.Result ended = follow.result().get(10, TimeUnit.SECONDS);
+    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - deleted);
+    assertThat(millis).as("the stream ended %d ms after the deletion", millis).isLessThan(1_000);
+    assertThat(ended.out()).endsWith("capstan: log stream ended: access was revoked" + REASON);
+    assertThat(http.get(alice, logsOf("vision", job)).status()).isEqualTo(401);
+    assertThat(jobPhase("vision", job)).as("only the reader is cut off").isEqualTo("Running");
+  }
+
+  @Test
+  void aFollowedLogEndsWhenItsReaderIsRemovedFromTheProject() throws Exception {
+    String carol = ServerFixture.userWithProject(http, admin, "carol", "audio");
+    String dave = ServerFixture.userWithProject(http, admin, "dave", "dave-own");
+    String members = "/api/v1/projects/audio/members";
+    assertThat(http.put(carol, members, "{\"user\":\"dave\",\"role\":\"viewer\"}").status())
+        .isEqualTo(200);
+    String job = tickingJob(carol, "audio", "ticker-member");
+    TestingCli.Running daveFollows =
+        new TestingCli(url(), dave).start("logs", job, "-f", "--project", "audio");
+    TestingCli.Running carolFollows =
+        new TestingCli(url(), carol).start("logs", job, "-f", "--project", "audio");
+    await().atMost(Duration.ofSeconds(30)).until(() -> daveFollows.outSoFar().contains("tick 2"));
+
+    assertThat(http.delete(carol, members + "/dave").status()).isEqualTo(204);
+
+    TestingCli.Result ended = daveFollows.result().get(10, TimeUnit.SECONDS);
+    assertThat(ended.out()).endsWith("capstan: log stream ended: access was revoked" + REASON);
+    String before = carolFollows.outSoFar();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> carolFollows.outSoFar().length() > before.length());
+    assertThat(carolFollows.result()).as("a member who keeps access keeps following").isNotDone();
+    http.post(carol, "/api/v1/projects/audio/jobs/" + job + "/cancel", null, "");
+  }
+
+  private static final String REASON = " (token deleted or membership removed)\n";
 
   /** A job that prints {@code tick N} ten times a second until cancelled. */
   private String tickingJob(String token, String project, String name) {
