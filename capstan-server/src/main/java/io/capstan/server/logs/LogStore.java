@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,10 +64,9 @@ public final class LogStore {
       boolean done = !following.getAsBoolean();
       position = copyFrom(file, position, out);
       out.flush();
-      if (done) {
+      if (done || !sleep()) {
         return Ending.FINISHED;
       }
-      sleep();
     }
   }
 
@@ -122,12 +120,14 @@ public final class LogStore {
     }
   }
 
-  private static void sleep() {
+  /** Waits one poll; false when the thread was interrupted (the request is being torn down). */
+  private static boolean sleep() {
     try {
       Thread.sleep(POLL.toMillis());
+      return true;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new UncheckedIOException(new java.io.InterruptedIOException("log follow interrupted"));
+      return false;
     }
   }
 }

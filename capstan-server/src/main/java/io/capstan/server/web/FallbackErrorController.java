@@ -19,6 +19,17 @@ public class FallbackErrorController implements ErrorController {
   @RequestMapping("${server.error.path:/error}")
   ResponseEntity<ErrorBody> error(HttpServletRequest request) {
     Object failure = request.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
+    if (failure instanceof Exception e && ErrorMapping.clientWentAway(e)) {
+      // Servlet 6.1 dispatches errors as GET and keeps the original method in an attribute.
+      Object method = request.getAttribute("jakarta.servlet.error.method");
+      ErrorMapping.disconnected(
+          e,
+          request,
+          (method == null ? request.getMethod() : method)
+              + " "
+              + request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI));
+      return null;
+    }
     if (failure instanceof Exception e) {
       return ErrorMapping.internal(e, request);
     }

@@ -4,13 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.capstan.server.CapstanServer;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -18,11 +24,13 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A job's log over the REST API and the CLI: {@code tail} as the user means it, and a followed log
- * that ends when its reader loses access, as a new request would be refused.
+ * that ends when its reader loses access, as a new request would be refused; a reader that hangs up
+ * is one line in the log, not an internal error.
  */
 @SpringBootTest(
     classes = CapstanServer.class,
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ExtendWith(OutputCaptureExtension.class)
 class LogStreamIT {
   private static final Path DATA = ServerFixture.newDataDir("capstan-logs-it");
   private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -126,6 +134,70 @@ class LogStreamIT {
         .until(() -> carolFollows.outSoFar().length() > before.length());
     assertThat(carolFollows.result()).as("a member who keeps access keeps following").isNotDone();
     http.post(carol, "/api/v1/projects/audio/jobs/" + job + "/cancel", null, "");
+  }
+
+  @Test
+  void aClientThatHangsUpIsLoggedAsOneLineNotAnInternalError(CapturedOutput output)
+      throws Exception {
+    String job = tickingJob(admin, "default", "ticker-gone");
+    String logs = logsOf("default", job) + "&follow=true";
+    String upload = "/api/v1/projects/default/models/gone/versions";
+    int logged = output.getAll().length();
+
+    // Ctrl-C on 'capstan logs -f' (the socket closes), a killed client (a reset), an upload cut
+    // off.
+    hangUp("GET " + logs, "", false);
+    hangUp("GET " + logs, "", true);
+    hangUp("POST " + upload, "Content-Length: 10000000\r\n", true);
+
+    String logsLine =
+        "Client disconnected before the answer to GET /api/v1/projects/default/jobs/ticker-gone/logs"
+            + " was complete";
+    String uploadLine = "Client disconnected before the answer to POST " + upload + " was complete";
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                occurrences(output.getAll().substring(logged), logsLine) == 2
+                    && output.getAll().substring(logged).contains(uploadLine));
+    http.post(admin, "/api/v1/projects/default/jobs/" + job + "/cancel", null, "");
+    String after = output.getAll().substring(logged);
+    assertThat(after).doesNotContain("Internal error", " ERROR ", "\tat ");
+    assertThat(occurrences(after, "Client disconnected")).isEqualTo(3);
+  }
+
+  /**
+   * Sends a request head (and a first chunk of body when it declares one), reads the first bytes of
+   * a streamed answer, then hangs up: closing the socket, or resetting it as a killed client does.
+   */
+  private void hangUp(String requestLine, String headers, boolean reset) throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      String head =
+          requestLine
+              + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+              + admin
+              + "\r\nContent-Type: application/octet-stream\r\n"
+              + headers
+              + "\r\n";
+      socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+      if (headers.isEmpty()) {
+        InputStream in = socket.getInputStream();
+        StringBuilder seen = new StringBuilder();
+        while (!seen.toString().contains("tick")) {
+          seen.append((char) in.read());
+        }
+      } else {
+        socket.getOutputStream().write(new byte[1 << 20]);
+        socket.getOutputStream().flush();
+      }
+      if (reset) {
+        socket.setSoLinger(true, 0);
+      }
+    }
+  }
+
+  private static long occurrences(String text, String part) {
+    return text.lines().filter(line -> line.contains(part)).count();
   }
 
   private static final String REASON = " (token deleted or membership removed)\n";
