@@ -39,8 +39,13 @@ public class ErrorMapping {
 
   @ExceptionHandler(CapstanException.class)
   ResponseEntity<ErrorBody> capstan(CapstanException e, HttpServletRequest request) {
+    return capstan(e, describe(request));
+  }
+
+  /** A Capstan error of the request {@code description} ({@code METHOD PATH}), by its code. */
+  static ResponseEntity<ErrorBody> capstan(CapstanException e, String description) {
     if (e.code().family() == ErrorFamily.INTERNAL_ERROR) {
-      log.error("{} answered {}: {}", describe(request), e.code(), e.getMessage(), e);
+      log.error("{} answered {}: {}", description, e.code(), e.getMessage(), e);
     }
     return answer(ErrorBody.of(e));
   }
@@ -208,8 +213,12 @@ public class ErrorMapping {
   }
 
   static ResponseEntity<ErrorBody> internal(Exception e, HttpServletRequest request) {
+    return internal(e, describe(request));
+  }
+
+  static ResponseEntity<ErrorBody> internal(Exception e, String description) {
     String id = UUID.randomUUID().toString().substring(0, 8);
-    log.error("Internal error {} in {}", id, describe(request), e);
+    log.error("Internal error {} in {}", id, description, e);
     return answer(
         ErrorCode.INTERNAL,
         null,

@@ -124,6 +124,20 @@ class IdentityCliIT {
     assertThat(paths.has("/api/v1/projects/{project}/jobs/{job}/logs")).isTrue();
     assertThat(Set.of("get", "post"))
         .allMatch(m -> paths.get("/api/v1/projects/{project}/jobs").has(m));
+    assertThat(paths.has("/error")).as("the error page is no endpoint").isFalse();
+  }
+
+  @Test
+  void theErrorPageIsNoEndpoint() {
+    TestingHttp http = new TestingHttp(url);
+    String token = ServerFixture.adminToken(DATA);
+
+    for (String caller : new String[] {null, token}) {
+      TestingHttp.Answer error = http.get(caller, "/error");
+      assertThat(error.status()).as(error.body()).isEqualTo(404);
+      assertThat(JSON.readTree(error.body()).get("code").asString()).isEqualTo("NOT_FOUND");
+      assertThat(http.post(caller, "/error", "application/json", "{}").status()).isEqualTo(404);
+    }
   }
 
   private String token(String user) {
