@@ -92,7 +92,7 @@ public final class ModelRegistry {
             field,
             "Expected " + field + " to be an ONNX model, but it is empty");
       }
-      ModelSignature signature = readSignature(key, field);
+      ModelSignature signature = readSignature(key, field, source(model, lineage));
       ModelVersionRecord version =
           store.insertVersion(
               new ModelVersionRecord(
@@ -142,17 +142,25 @@ public final class ModelRegistry {
         cause);
   }
 
+  /** What the user calls the file being registered, for messages: never a path on the server. */
+  private static String source(String model, Lineage lineage) {
+    if (lineage.jobName() != null && lineage.outputPath() != null) {
+      return "'" + lineage.outputPath() + "' of job '" + lineage.jobName() + "'";
+    }
+    return "the upload of model '" + model + "'";
+  }
+
   /** Loads the stored file; a store without local files lends a temporary copy. */
-  private ModelSignature readSignature(String key, String field) {
+  private ModelSignature readSignature(String key, String field, String source) {
     var local = artifacts.localPath(key);
     if (local.isPresent()) {
-      return signatures.read(local.get(), field);
+      return signatures.read(local.get(), field, source);
     }
     Path copy = null;
     try (InputStream in = artifacts.open(key)) {
       copy = Files.createTempFile("capstan-model", ".onnx");
       Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
-      return signatures.read(copy, field);
+      return signatures.read(copy, field, source);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read artifact " + key, e);
     } finally {

@@ -169,7 +169,10 @@ class ModelRegistryIT {
   void uploadsThatAreNotOnnxTooLargeOrBadlyNamedAreRefusedNamingTheFieldAndStoreNothing() {
     List<Path> before = artifactFiles();
 
-    assertRefused(upload("bogus", "this is not a model".getBytes()), 400, "body", "ONNX");
+    TestingHttp.Answer notOnnx = upload("bogus", "this is not a model".getBytes());
+    assertRefused(
+        notOnnx, 400, "body", "Expected body (the upload of model 'bogus') to be an ONNX");
+    assertThat(notOnnx.body()).doesNotContain(DATA.toString()).doesNotContain("/artifacts/");
     assertRefused(upload("bogus", new byte[0]), 400, "body", "empty");
     assertRefused(upload("bogus", new byte[(int) MAX_ARTIFACT_BYTES + 1]), 413, "body", "at most");
     assertRefused(upload("Bad!Name", onnx()), 400, "model", "Bad!Name");
