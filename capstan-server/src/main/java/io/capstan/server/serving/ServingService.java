@@ -252,8 +252,9 @@ final class ServingService {
 
   void delete(String project, String name) {
     ServiceRecord service = find(project, name);
-    reconciler.forget(service);
+    // The row first: from now on every controller pass takes this service's replicas for orphans.
     store.delete(service.uid());
+    reconciler.forget(service);
     stats.forget(project, name);
     loop.wake();
   }

@@ -278,6 +278,27 @@ class ServingIT {
         .anyMatch(m -> m.startsWith("Scaled from 2 to 1"));
   }
 
+  @Test
+  @Order(8)
+  void deletingTheServiceLeavesNoReplicaJob() {
+    assertThat(http.delete(alice, SERVICE).status()).isEqualTo(204);
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              JsonNode jobs =
+                  JSON.readTree(http.get(alice, "/api/v1/projects/" + PROJECT + "/jobs").body());
+              for (JsonNode job : jobs) {
+                if (job.get("name").asString().startsWith("churn-v")) {
+                  return false;
+                }
+              }
+              return true;
+            });
+    assertThat(http.get(alice, SERVICE).status()).isEqualTo(404);
+  }
+
   // --- helpers ---
 
   private Reference trainAndRegister(String job, String epochs, int expectedVersion) {
