@@ -6,6 +6,7 @@ import io.capstan.api.error.ErrorCode;
 import io.capstan.api.identity.ProjectRole;
 import io.capstan.api.job.JobPhase;
 import io.capstan.api.job.JobView;
+import io.capstan.api.job.LogStream;
 import io.capstan.api.job.SubmitResponse;
 import io.capstan.server.ServerConfig;
 import io.capstan.server.identity.Access;
@@ -35,10 +36,6 @@ import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBo
 /** The training-job endpoints of {@link ApiPaths}. */
 @RestController
 public class JobResource {
-  /** The last line of a followed log whose reader lost access while it streamed. */
-  static final String REVOKED_LINE =
-      "capstan: log stream ended: access was revoked (token deleted or membership removed)";
-
   private final JobService jobs;
   private final Access access;
   private final Authenticator authenticator;
@@ -108,7 +105,7 @@ public class JobResource {
   /**
    * A replica's log, or its last {@code tail} lines; with {@code follow=true}, streamed until the
    * job has ended, or until the caller's access is taken away (its token deleted, its membership
-   * removed), which ends the stream with {@link #REVOKED_LINE} within a poll (100 ms).
+   * removed), which ends the stream with {@link LogStream#REVOKED_LINE} within a poll (100 ms).
    */
   @GetMapping(path = ApiPaths.JOB_LOGS)
   public ResponseEntity<StreamingResponseBody> logs(
@@ -152,7 +149,7 @@ public class JobResource {
                 tail == null ? -1 : tail,
                 () -> follow && stillWriting(project, job),
                 allowed,
-                REVOKED_LINE,
+                LogStream.REVOKED_LINE,
                 response.getOutputStream());
     return ResponseEntity.ok()
         .contentType(new MediaType("text", "plain", StandardCharsets.UTF_8))

@@ -106,6 +106,7 @@ class LogStreamIT {
     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - deleted);
     assertThat(millis).as("the stream ended %d ms after the deletion", millis).isLessThan(1_000);
     assertThat(ended.out()).endsWith("capstan: log stream ended: access was revoked" + REASON);
+    assertThat(ended.exitCode()).as("as a 401").isEqualTo(4);
     assertThat(http.get(alice, logsOf("vision", job)).status()).isEqualTo(401);
     assertThat(jobPhase("vision", job)).as("only the reader is cut off").isEqualTo("Running");
   }
@@ -128,6 +129,8 @@ class LogStreamIT {
 
     TestingCli.Result ended = daveFollows.result().get(10, TimeUnit.SECONDS);
     assertThat(ended.out()).endsWith("capstan: log stream ended: access was revoked" + REASON);
+    assertThat(ended.exitCode()).isEqualTo(4);
+    assertThat(ended.err()).contains("access was revoked");
     String before = carolFollows.outSoFar();
     await()
         .atMost(Duration.ofSeconds(10))
