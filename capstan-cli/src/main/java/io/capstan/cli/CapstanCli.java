@@ -51,17 +51,11 @@ public final class CapstanCli {
 
   /**
    * A CLI with the given environment ({@code CAPSTAN_*} variables), config file and output streams;
-   * standard input, the user's home directory and the system clock for the rest.
+   * standard input, the home directory of the environment ({@code $HOME}) and the system clock for
+   * the rest.
    */
   public CapstanCli(Map<String, String> env, Path configPath, PrintStream out, PrintStream err) {
-    this(
-        env,
-        configPath,
-        Path.of(System.getProperty("user.home")),
-        Clock.systemUTC(),
-        System.in,
-        out,
-        err);
+    this(env, configPath, ConfigFile.home(env), Clock.systemUTC(), System.in, out, err);
   }
 
   /**
@@ -88,19 +82,18 @@ public final class CapstanCli {
   }
 
   public static void main(String[] args) {
-    Map<String, String> env = System.getenv();
-    Path home = Path.of(System.getProperty("user.home"));
-    int exitCode =
-        new CapstanCli(
-                env,
-                ConfigFile.defaultPath(env, home),
-                home,
-                Clock.systemUTC(),
-                System.in,
-                System.out,
-                System.err)
-            .run(args);
-    System.exit(exitCode);
+    System.exit(fromEnvironment(System.getenv(), System.in, System.out, System.err).run(args));
+  }
+
+  /**
+   * The CLI as {@link #main} runs it: home directory {@code $HOME}, config file {@code
+   * $CAPSTAN_CONFIG} or {@code $HOME/.config/capstan/config.json}, the system clock.
+   */
+  public static CapstanCli fromEnvironment(
+      Map<String, String> env, InputStream in, PrintStream out, PrintStream err) {
+    Path home = ConfigFile.home(env);
+    return new CapstanCli(
+        env, ConfigFile.defaultPath(env, home), home, Clock.systemUTC(), in, out, err);
   }
 
   /** Runs one command line; returns its exit code. */

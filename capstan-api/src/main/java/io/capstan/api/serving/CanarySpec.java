@@ -5,6 +5,7 @@ package io.capstan.api.serving;
  *
  * @param model the canary's model reference ({@code NAME:VERSION} or {@code NAME@ALIAS}); the same
  *     model name as the stable one
- * @param percent the share of requests it answers, 1 to 99
+ * @param percent the share of requests it answers, 0 (deployed, answering none) to 100 (answering
+ *     all), as KServe's {@code canaryTrafficPercent}
  */
 public record CanarySpec(String model, Integer percent) {}

@@ -32,6 +32,18 @@ public final class ConfigFile {
     this.codec = requireNonNull(codec, "codec is null");
   }
 
+  /**
+   * The user's home directory: {@code $HOME} when it is set, as for every other command in a shell
+   * (the JVM's {@code user.home} comes from the password database and ignores it), else {@code
+   * user.home}.
+   */
+  public static Path home(Map<String, String> env) {
+    String home = env.get("HOME");
+    return home != null && !home.isBlank()
+        ? Path.of(home)
+        : Path.of(System.getProperty("user.home"));
+  }
+
   /** {@code $CAPSTAN_CONFIG}, else {@code <home>/.config/capstan/config.json}. */
   public static Path defaultPath(Map<String, String> env, Path home) {
     String configured = env.get(CONFIG_ENV);

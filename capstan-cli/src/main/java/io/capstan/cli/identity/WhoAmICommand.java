@@ -3,7 +3,7 @@ package io.capstan.cli.identity;
 import static java.util.Objects.requireNonNull;
 
 import io.capstan.api.ApiPaths;
-import io.capstan.api.identity.MemberView;
+import io.capstan.api.identity.ProjectMembership;
 import io.capstan.api.identity.WhoAmI;
 import io.capstan.cli.CliContext;
 import io.capstan.cli.ExitCodes;
@@ -33,9 +33,9 @@ public final class WhoAmICommand implements Callable<Integer> {
     if (!me.projects().isEmpty()) {
       context.out().println();
       TextTable projects = new TextTable("PROJECT", "ROLE");
-      for (MemberView membership : me.projects()) {
+      for (ProjectMembership membership : me.projects()) {
         projects.row(
-            membership.user(), membership.role() == null ? null : membership.role().wireName());
+            membership.project(), membership.role() == null ? null : membership.role().wireName());
       }
       projects.print(context.out());
     }

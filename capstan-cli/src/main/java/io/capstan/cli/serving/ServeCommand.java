@@ -144,7 +144,7 @@ public final class ServeCommand implements Callable<Integer> {
       @Option(
               names = "--canary-percent",
               paramLabel = "P",
-              description = "The canary's share (1-99).")
+              description = "The canary's share, 0 to 100 (0: deployed, no requests).")
           Integer canaryPercent,
       @picocli.CommandLine.ArgGroup(exclusive = false) Sizing sizing,
       @Mixin Output output) {
@@ -222,12 +222,13 @@ public final class ServeCommand implements Callable<Integer> {
   @Command(
       name = "traffic",
       description =
-          "Send a share of requests to a canary: --canary churn:4 --percent 20 (0 removes it).")
+          "Send a share of requests to a canary: --canary churn:4 --percent 20; 0 deploys it"
+              + " without requests, 100 sends it all. 'rollback' removes it.")
   int traffic(
       @Parameters(paramLabel = "NAME", description = "The service.") String name,
       @Option(names = "--canary", paramLabel = "REF", description = "The canary's model reference.")
           String canary,
-      @Option(names = "--percent", required = true, paramLabel = "P", description = "0 to 99.")
+      @Option(names = "--percent", required = true, paramLabel = "P", description = "0 to 100.")
           Integer percent,
       @Mixin Output output) {
     String answer =

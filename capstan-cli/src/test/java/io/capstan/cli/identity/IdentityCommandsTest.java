@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code project}, {@code user}, {@code token} and {@code whoami}. */
 class IdentityCommandsTest {
   private static final String WHOAMI =
-      "{\"user\":\"alice\",\"admin\":true,\"projects\":[{\"user\":\"vision\",\"role\":\"admin\"}]}";
+      "{\"user\":\"alice\",\"admin\":true,\"projects\":[{\"project\":\"vision\",\"role\":\"admin\","
+          + "\"user\":\"vision\"}]}";
 
   @TempDir Path temp;
 

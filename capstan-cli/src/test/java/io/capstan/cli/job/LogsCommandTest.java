@@ -3,6 +3,7 @@ package io.capstan.cli.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.capstan.api.job.LogStream;
 import io.capstan.cli.CapstanCli;
 import io.capstan.cli.ExitCodes;
 import io.capstan.cli.TestingApiServer;
@@ -48,6 +49,23 @@ class LogsCommandTest {
     assertThat(server.lastRequest().query()).isEqualTo("replica=worker-1&follow=true&tail=20");
     assertThat(server.lastRequest().header("Authorization"))
         .isEqualTo("Bearer " + TestingCli.TOKEN);
+  }
+
+  @Test
+  void aFollowEndedByRevocationExitsAsUnauthorized() {
+    server.handle(
+        "GET",
+        LOGS,
+        exchange ->
+            TestingApiServer.send(
+                exchange, 200, "text/plain", "epoch 1\n" + LogStream.REVOKED_LINE + "\n"));
+
+    Result result = TestingCli.against(server, temp).run("logs", "train-a", "-f");
+
+    assertThat(result.exitCode()).isEqualTo(ExitCodes.UNAUTHORIZED);
+    assertThat(result.out()).isEqualTo("epoch 1\n" + LogStream.REVOKED_LINE + "\n");
+    assertThat(result.err())
+        .isEqualTo("error: Stopped following the log of job 'train-a': access was revoked\n");
   }
 
   @Test

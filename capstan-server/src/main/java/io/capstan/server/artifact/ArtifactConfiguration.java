@@ -11,6 +11,7 @@ class ArtifactConfiguration {
   ArtifactStore artifactStore(ServerConfig config) {
     LocalArtifactStore store = new LocalArtifactStore(config.dataDir().resolve("artifacts"));
     store.sweepTemporary();
+    store.sweepEmptyFolders();
     return store;
   }
 }

@@ -2,6 +2,7 @@ package io.capstan.server.artifact;
 
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -36,6 +37,12 @@ public interface ArtifactStore {
 
   /** Deletes an artifact; returns whether there was one. */
   boolean delete(String key);
+
+  /**
+   * The keys of every stored artifact in {@code folder} (a key such as {@code models}) and below,
+   * in no particular order: what a sweep compares with the keys still referenced.
+   */
+  List<String> keysUnder(String folder);
 
   /**
    * The artifact's file, for readers on this machine (the local model server loads it directly);

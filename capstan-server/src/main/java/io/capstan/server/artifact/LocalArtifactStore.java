@@ -2,12 +2,14 @@ package io.capstan.server.artifact;
 
 import static java.util.Objects.requireNonNull;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -15,17 +17,21 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Artifacts as files under a root directory ({@code <data-dir>/artifacts}): {@code put} writes a
  * temporary file in {@code .tmp/} on the same file system, syncs it and renames it into place, so a
- * reader never sees half an artifact and a failed upload leaves nothing.
+ * reader never sees half an artifact and a failed upload leaves nothing. Deleting an artifact also
+ * removes the folders it leaves empty.
  */
 public final class LocalArtifactStore implements ArtifactStore {
   private static final Logger log = LoggerFactory.getLogger(LocalArtifactStore.class);
@@ -33,6 +39,11 @@ public final class LocalArtifactStore implements ArtifactStore {
 
   private final Path root;
   private final Path temporary;
+
+  /**
+   * Held while a folder is created and filled, or emptied and removed, so neither undoes the other.
+   */
+  private final Object folders = new Object();
 
   public LocalArtifactStore(Path root) {
     this.root = requireNonNull(root, "root is null").toAbsolutePath().normalize();
@@ -48,8 +59,10 @@ public final class LocalArtifactStore implements ArtifactStore {
       Files.createDirectories(temporary);
       MessageDigest sha256 = sha256();
       long size = copy(key, content, tmp, sha256, maxBytes);
-      Files.createDirectories(target.getParent());
-      move(tmp, target);
+      synchronized (folders) {
+        Files.createDirectories(target.getParent());
+        move(tmp, target);
+      }
       moved = true;
       return new StoredArtifact(key, size, HexFormat.of().formatHex(sha256.digest()));
     } catch (IOException e) {
@@ -97,11 +110,82 @@ public final class LocalArtifactStore implements ArtifactStore {
 
   @Override
   public boolean delete(String key) {
+    Path file = file(key);
     try {
-      return Files.deleteIfExists(file(key));
+      synchronized (folders) {
+        boolean deleted = Files.deleteIfExists(file);
+        removeEmptyFolders(file.getParent());
+        return deleted;
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot delete artifact " + key, e);
     }
+  }
+
+  @Override
+  public List<String> keysUnder(String folder) {
+    Path start = file(folder);
+    if (!Files.isDirectory(start)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.walk(start)) {
+      return files
+          .filter(Files::isRegularFile)
+          .filter(file -> !file.startsWith(temporary))
+          .map(file -> root.relativize(file).toString().replace(File.separatorChar, '/'))
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot list artifacts under " + folder, e);
+    }
+  }
+
+  /** Removes {@code folder} and its parents up to (not including) the root while they are empty. */
+  private void removeEmptyFolders(Path folder) throws IOException {
+    for (Path dir = folder; dir != null && dir.startsWith(root) && !dir.equals(root); ) {
+      try {
+        Files.delete(dir);
+      } catch (DirectoryNotEmptyException | NoSuchFileException e) {
+        return;
+      }
+      dir = dir.getParent();
+    }
+  }
+
+  /**
+   * Removes the empty folders under the root (never the root or {@code .tmp}), such as those that
+   * refused uploads left before {@link #delete} removed them; called once at start. Returns how
+   * many it removed.
+   */
+  public int sweepEmptyFolders() {
+    if (!Files.isDirectory(root)) {
+      return 0;
+    }
+    List<Path> dirs;
+    try (Stream<Path> walk = Files.walk(root)) {
+      // Deepest first, so a folder holding only empty folders is empty by the time it is seen.
+      dirs =
+          walk.filter(Files::isDirectory)
+              .filter(dir -> !dir.equals(root) && !dir.startsWith(temporary))
+              .sorted(Comparator.comparingInt(Path::getNameCount).reversed())
+              .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot list the folders under " + root, e);
+    }
+    int removed = 0;
+    synchronized (folders) {
+      for (Path dir : dirs) {
+        try {
+          Files.delete(dir);
+          removed++;
+          log.info("Removed empty artifact folder {}", root.relativize(dir));
+        } catch (DirectoryNotEmptyException | NoSuchFileException e) {
+          // Holds an artifact, or went away meanwhile: keep going.
+        } catch (IOException e) {
+          throw new UncheckedIOException("Cannot remove " + dir, e);
+        }
+      }
+    }
+    return removed;
   }
 
   @Override

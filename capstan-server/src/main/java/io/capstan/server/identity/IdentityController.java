@@ -9,7 +9,7 @@ import io.capstan.api.identity.AddMemberRequest;
 import io.capstan.api.identity.CreateProjectRequest;
 import io.capstan.api.identity.CreateTokenRequest;
 import io.capstan.api.identity.CreateUserRequest;
-import io.capstan.api.identity.MemberView;
+import io.capstan.api.identity.ProjectMembership;
 import io.capstan.api.identity.ProjectRole;
 import io.capstan.api.identity.ProjectView;
 import io.capstan.api.identity.TokenView;
@@ -46,12 +46,12 @@ public class IdentityController {
     this.access = requireNonNull(access, "access is null");
   }
 
-  /** The caller and their memberships; in each {@code MemberView}, {@code user} is the project. */
+  /** The caller and their memberships. */
   @GetMapping(ApiPaths.WHOAMI)
   public WhoAmI whoami(Caller caller) {
-    List<MemberView> memberships =
+    List<ProjectMembership> memberships =
         projects.memberships(caller.user()).stream()
-            .map(m -> new MemberView(m.project(), m.role()))
+            .map(m -> new ProjectMembership(m.project(), m.role()))
             .toList();
     return new WhoAmI(caller.user(), caller.admin(), memberships);
   }

@@ -6,11 +6,14 @@ import io.capstan.api.error.ErrorCode;
 import io.capstan.api.identity.ProjectRole;
 import io.capstan.api.job.JobPhase;
 import io.capstan.api.job.JobView;
+import io.capstan.api.job.LogStream;
 import io.capstan.api.job.SubmitResponse;
 import io.capstan.server.ServerConfig;
 import io.capstan.server.audit.AuditNote;
 import io.capstan.server.identity.Access;
+import io.capstan.server.identity.Authenticator;
 import io.capstan.server.identity.Caller;
+import io.capstan.server.identity.Revocations;
 import io.capstan.server.logs.LogStore;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -20,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -36,12 +40,22 @@ import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBo
 public class JobResource {
   private final JobService jobs;
   private final Access access;
+  private final Authenticator authenticator;
+  private final Revocations revocations;
   private final LogStore logs;
   private final long maxSpecBytes;
 
-  JobResource(JobService jobs, Access access, LogStore logs, ServerConfig config) {
+  JobResource(
+      JobService jobs,
+      Access access,
+      Authenticator authenticator,
+      Revocations revocations,
+      LogStore logs,
+      ServerConfig config) {
     this.jobs = jobs;
     this.access = access;
+    this.authenticator = authenticator;
+    this.revocations = revocations;
     this.logs = logs;
     this.maxSpecBytes = config.maxSpecBytes();
   }
@@ -99,7 +113,11 @@ public class JobResource {
     return ResponseEntity.noContent().build();
   }
 
-  /** A replica's log; with {@code follow=true}, streamed until the job has ended. */
+  /**
+   * A replica's log, or its last {@code tail} lines; with {@code follow=true}, streamed until the
+   * job has ended, or until the caller's access is taken away (its token deleted, its membership
+   * removed), which ends the stream with {@link LogStream#REVOKED_LINE} within a poll (100 ms).
+   */
   @GetMapping(path = ApiPaths.JOB_LOGS)
   public ResponseEntity<StreamingResponseBody> logs(
       Caller caller,
@@ -107,9 +125,16 @@ public class JobResource {
       @PathVariable String job,
       @RequestParam(required = false) String replica,
       @RequestParam(defaultValue = "false") boolean follow,
-      @RequestParam(defaultValue = "-1") int tail,
+      @RequestParam(required = false) Integer tail,
+      HttpServletRequest request,
       HttpServletResponse response) {
     access.requireProject(caller, project, ProjectRole.VIEWER);
+    if (tail != null && tail < 0) {
+      throw new CapstanException(
+          ErrorCode.INVALID_ARGUMENT,
+          "tail",
+          "Expected tail to be a number of lines of at least 0, but was " + tail);
+    }
     JobRecord record = jobs.find(project, job);
     String name = replica == null ? firstReplica(record) : replica;
     if (Rendezvous.replicas(record.spec()).stream().noneMatch(r -> r.name().equals(name))) {
@@ -124,17 +149,45 @@ public class JobResource {
               + Rendezvous.replicas(record.spec()).stream().map(r -> r.name()).toList());
     }
     Path file = logs.file(project, record.uid(), name);
+    BooleanSupplier allowed = stillAllowed(request.getHeader("Authorization"), project);
     // Spring 7 hands StreamingResponseBody a stream whose flush() does nothing (unless the
     // spring.http.response.flush.enabled flag is set), which would hold a followed log back until
     // the job ends; the servlet's own stream flushes each chunk to the client.
     StreamingResponseBody body =
         ignored ->
             logs.copy(
-                file, tail, () -> follow && stillWriting(project, job), response.getOutputStream());
+                file,
+                tail == null ? -1 : tail,
+                () -> follow && stillWriting(project, job),
+                allowed,
+                LogStream.REVOKED_LINE,
+                response.getOutputStream());
     return ResponseEntity.ok()
         .contentType(new MediaType("text", "plain", StandardCharsets.UTF_8))
         .header("X-Content-Type-Options", "nosniff")
         .body(body);
+  }
+
+  /**
+   * Whether the token that opened a log stream may still read the project's logs: asked again, as a
+   * new request would be, on the first call and after every revocation, and cheap in between.
+   */
+  private BooleanSupplier stillAllowed(String authorization, String project) {
+    long[] checked = {Long.MIN_VALUE};
+    return () -> {
+      long generation = revocations.generation();
+      if (generation == checked[0]) {
+        return true;
+      }
+      try {
+        access.requireProject(
+            authenticator.authenticate(authorization), project, ProjectRole.VIEWER);
+      } catch (CapstanException e) {
+        return false;
+      }
+      checked[0] = generation;
+      return true;
+    };
   }
 
   /** Replicas may write (or be relaunched and write again) until the job ended and was released. */

@@ -159,6 +159,11 @@ public final class JobService {
     return store.list(project);
   }
 
+  /** Every job of every project, as stored. */
+  public List<JobRecord> allRecords() {
+    return store.listAll();
+  }
+
   public JobView get(String project, String name) {
     return view(find(project, name), true);
   }

@@ -71,6 +71,13 @@ public final class JobStore {
         .list();
   }
 
+  /** Every job of every project. */
+  public List<JobRecord> listAll() {
+    return jdbc.sql("select " + COLUMNS + " from jobs order by created_at, uid")
+        .query(this::mapJob)
+        .list();
+  }
+
   /** Jobs the controller still has work on: not finished, or finished but not released. */
   public List<JobRecord> listLive() {
     return jdbc.sql(

@@ -5,7 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
-import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,22 +29,44 @@ public final class LogStore {
     return root.resolve(project).resolve(jobUid).resolve(replica + ".log");
   }
 
+  /** Why {@link #copy} returned. */
+  public enum Ending {
+    /** The whole log was copied, or, when following, the replica ended and the file is drained. */
+    FINISHED,
+    /** {@code allowed} said the reader may no longer read the log; nothing more was copied. */
+    REVOKED
+  }
+
   /**
-   * Copies a replica's log to {@code out}: the last {@code tail} lines (all when negative), then,
-   * when {@code following}, new output as it is written until {@code finished} says the replica
-   * ended and the file is drained.
+   * Copies a replica's log to {@code out}: the last {@code tail} lines (all when negative, none
+   * when 0), then, when {@code following}, new output as it is written until {@code following} says
+   * the replica ended and the file is drained. {@code allowed} is asked before each copy, so at
+   * least every {@link #POLL}; once it answers false nothing more of the log is copied, and {@code
+   * revokedLine} ends the output on a line of its own.
    */
-  public void copy(Path file, int tail, BooleanSupplier following, OutputStream out)
+  public Ending copy(
+      Path file,
+      int tail,
+      BooleanSupplier following,
+      BooleanSupplier allowed,
+      String revokedLine,
+      OutputStream out)
       throws IOException {
     long position = tail < 0 ? 0 : tailOffset(file, tail);
+    long start = position;
     while (true) {
+      if (!allowed.getAsBoolean()) {
+        String separator = position == start || endsLine(file, position) ? "" : "\n";
+        out.write((separator + revokedLine + "\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        return Ending.REVOKED;
+      }
       boolean done = !following.getAsBoolean();
       position = copyFrom(file, position, out);
       out.flush();
-      if (done) {
-        return;
+      if (done || !sleep()) {
+        return Ending.FINISHED;
       }
-      sleep();
     }
   }
 
@@ -62,13 +84,16 @@ public final class LogStore {
     }
   }
 
-  /** Byte offset where the last {@code lines} lines start. */
+  /** Byte offset where the last {@code lines} lines start: the end of the file for none. */
   private static long tailOffset(Path file, int lines) throws IOException {
     if (!Files.exists(file)) {
       return 0;
     }
     try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
       long pos = raf.length();
+      if (lines == 0) {
+        return pos;
+      }
       int seen = 0;
       if (pos > 0) {
         raf.seek(pos - 1);
@@ -87,12 +112,22 @@ public final class LogStore {
     }
   }
 
-  private static void sleep() {
+  /** Whether the byte before {@code position} is a newline. */
+  private static boolean endsLine(Path file, long position) throws IOException {
+    try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
+      raf.seek(position - 1);
+      return raf.read() == '\n';
+    }
+  }
+
+  /** Waits one poll; false when the thread was interrupted (the request is being torn down). */
+  private static boolean sleep() {
     try {
       Thread.sleep(POLL.toMillis());
+      return true;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new UncheckedIOException(new java.io.InterruptedIOException("log follow interrupted"));
+      return false;
     }
   }
 }

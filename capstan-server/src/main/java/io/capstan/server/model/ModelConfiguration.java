@@ -5,6 +5,7 @@ import io.capstan.server.job.JobDirectories;
 import io.capstan.server.job.JobStore;
 import io.capstan.server.job.SucceededJobListener;
 import java.time.Clock;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -25,6 +26,12 @@ class ModelConfiguration {
     // ONNX Runtime has one environment per process; it only reads signatures here.
     OnnxSignatures signatures = new OnnxSignatures(OnnxSignatures.environment());
     return new ModelRegistry(store, artifacts, signatures, clock, config);
+  }
+
+  /** Runs after every singleton (and the migrations) exists, before the server takes requests. */
+  @Bean
+  SmartInitializingSingleton sweepOrphanedModelFiles(ModelRegistry registry) {
+    return registry::sweepOrphans;
   }
 
   @Bean

@@ -22,10 +22,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,12 +39,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class ModelRegistry {
   private static final Logger log = LoggerFactory.getLogger(ModelRegistry.class);
+  private static final String MODELS_FOLDER = "models";
 
   private final ModelStore store;
   private final ArtifactStore artifacts;
   private final OnnxSignatures signatures;
   private final Clock clock;
   private final long maxArtifactBytes;
+
+  /** Keys of uploads between their file being stored and their version row being written. */
+  private final Set<String> inProgress = ConcurrentHashMap.newKeySet();
 
   ModelRegistry(
       ModelStore store,
@@ -76,23 +83,25 @@ public final class ModelRegistry {
       Lineage lineage) {
     ModelRef.checkName(model, "model");
     String key =
-        "models/"
+        MODELS_FOLDER
+            + "/"
             + ArtifactKeys.segment(project)
             + "/"
             + ArtifactKeys.segment(model)
             + "/"
             + UUID.randomUUID()
             + ".onnx";
-    StoredArtifact stored = store(key, content, field);
+    inProgress.add(key);
     boolean registered = false;
     try {
+      StoredArtifact stored = store(key, content, field);
       if (stored.sizeBytes() == 0) {
         throw new CapstanException(
             ErrorCode.INVALID_ARGUMENT,
             field,
             "Expected " + field + " to be an ONNX model, but it is empty");
       }
-      ModelSignature signature = readSignature(key, field);
+      ModelSignature signature = readSignature(key, field, source(model, lineage));
       ModelVersionRecord version =
           store.insertVersion(
               new ModelVersionRecord(
@@ -119,7 +128,28 @@ public final class ModelRegistry {
       if (!registered) {
         artifacts.delete(key);
       }
+      inProgress.remove(key);
     }
+  }
+
+  /**
+   * Deletes the model files that no version references: left by a crash between a file being stored
+   * and its version row being written. Never touches an upload in progress: the keys in progress
+   * are read before the referenced ones, so a file whose row is written meanwhile is seen in one or
+   * the other. Called once at start; returns the keys it deleted.
+   */
+  public List<String> sweepOrphans() {
+    List<String> files = artifacts.keysUnder(MODELS_FOLDER);
+    Set<String> uploading = Set.copyOf(inProgress);
+    Set<String> referenced = store.artifactKeys();
+    List<String> removed = new ArrayList<>();
+    for (String key : files) {
+      if (!referenced.contains(key) && !uploading.contains(key) && artifacts.delete(key)) {
+        log.info("Removed model file {}: no model version references it", key);
+        removed.add(key);
+      }
+    }
+    return removed;
   }
 
   private StoredArtifact store(String key, InputStream content, String field) {
@@ -142,17 +172,25 @@ public final class ModelRegistry {
         cause);
   }
 
+  /** What the user calls the file being registered, for messages: never a path on the server. */
+  private static String source(String model, Lineage lineage) {
+    if (lineage.jobName() != null && lineage.outputPath() != null) {
+      return "'" + lineage.outputPath() + "' of job '" + lineage.jobName() + "'";
+    }
+    return "the upload of model '" + model + "'";
+  }
+
   /** Loads the stored file; a store without local files lends a temporary copy. */
-  private ModelSignature readSignature(String key, String field) {
+  private ModelSignature readSignature(String key, String field, String source) {
     var local = artifacts.localPath(key);
     if (local.isPresent()) {
-      return signatures.read(local.get(), field);
+      return signatures.read(local.get(), field, source);
     }
     Path copy = null;
     try (InputStream in = artifacts.open(key)) {
       copy = Files.createTempFile("capstan-model", ".onnx");
       Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
-      return signatures.read(copy, field);
+      return signatures.read(copy, field, source);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read artifact " + key, e);
     } finally {

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -40,6 +41,12 @@ public final class ModelStore {
    * returns it with its number: one more than the highest number ever given to the model, taken
    * under the model row's lock in the same transaction as the insert.
    */
+  /** The artifact key of every stored version, of every project. */
+  public Set<String> artifactKeys() {
+    return Set.copyOf(
+        jdbc.sql("select artifact_key from model_versions").query(String.class).list());
+  }
+
   public ModelVersionRecord insertVersion(ModelVersionRecord draft) {
     createModel(draft.project(), draft.model(), draft.createdAt());
     return tx.execute(

@@ -22,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import java.util.regex.Pattern;
 
 /**
  * Reads a model's signature by loading it with ONNX Runtime: a file ONNX Runtime cannot load is not
@@ -29,6 +30,7 @@ import java.util.concurrent.FutureTask;
  */
 public final class OnnxSignatures {
   private static final String TYPE_PREFIX = "ONNX_TENSOR_ELEMENT_DATA_TYPE_";
+  private static final Pattern ABSOLUTE_PATH = Pattern.compile("(?<![\\w.])(/[^/\\s:'\"]+){2,}");
 
   private final OrtEnvironment environment;
 
@@ -59,9 +61,11 @@ public final class OnnxSignatures {
    * Loads {@code file} and returns its inputs and outputs.
    *
    * @param field the input field the file came from, for the error
+   * @param source what the file is to the user ({@code the upload of model 'churn'}): the error
+   *     names it, never the file's path on the server
    * @throws CapstanException INVALID_ARGUMENT naming {@code field} when it is not a loadable model
    */
-  public ModelSignature read(Path file, String field) {
+  public ModelSignature read(Path file, String field, String source) {
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       // Only the graph's declared inputs and outputs are wanted: skip the optimizer.
       options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
@@ -75,8 +79,10 @@ public final class OnnxSignatures {
           field,
           "Expected "
               + field
-              + " to be an ONNX model, but ONNX Runtime cannot load it: "
-              + firstLine(e.getMessage()),
+              + " ("
+              + source
+              + ") to be an ONNX model, but ONNX Runtime cannot load it: "
+              + withoutPaths(firstLine(e.getMessage()), file, source),
           e);
     }
   }
@@ -107,6 +113,19 @@ public final class OnnxSignatures {
     String name = type.name();
     return (name.startsWith(TYPE_PREFIX) ? name.substring(TYPE_PREFIX.length()) : name)
         .toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * ONNX Runtime names the file it failed to load by its absolute path, which says nothing to the
+   * user and tells them how the server's disk is laid out: name {@code source} instead, and hide
+   * any other absolute path.
+   */
+  static String withoutPaths(String message, Path file, String source) {
+    String named =
+        message
+            .replace(file.toAbsolutePath().normalize().toString(), source)
+            .replace(file.toString(), source);
+    return ABSOLUTE_PATH.matcher(named).replaceAll("<server path>");
   }
 
   private static String firstLine(String message) {

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -102,6 +103,17 @@ final class ReplicaJobs {
   /** Whether {@code job} is a replica of {@code service}. */
   static boolean belongsTo(JobRecord job, ServiceRecord service) {
     return service.uid().equals(job.spec().labels().get(JobLabels.SERVICE));
+  }
+
+  /**
+   * The replica jobs among {@code jobs} whose service is not among {@code services}: deleted, or
+   * deleted while the control plane was down or a pass was starting one more replica.
+   */
+  static List<JobRecord> orphans(List<JobRecord> jobs, Set<String> services) {
+    return jobs.stream()
+        .filter(job -> job.spec().labels().containsKey(JobLabels.SERVICE))
+        .filter(job -> !services.contains(job.spec().labels().get(JobLabels.SERVICE)))
+        .toList();
   }
 
   /** The model version a replica job serves. */

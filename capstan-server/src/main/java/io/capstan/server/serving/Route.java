@@ -8,7 +8,8 @@ import java.util.random.RandomGenerator;
  * Where one service's requests go now: the ready replicas of the stable track (including, during a
  * rollout, those of the version being replaced) and of the canary, and the canary's share.
  *
- * @param canaryPercent share of requests for the canary, 0 to 99
+ * @param canaryPercent share of requests for the canary, 0 to 100: at 0 the canary runs but answers
+ *     only when no stable replica is ready, at 100 it answers everything while one is ready
  * @param stable ready replicas answering stable traffic
  * @param canary ready replicas of the canary version
  */

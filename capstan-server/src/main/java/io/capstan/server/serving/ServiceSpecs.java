@@ -78,10 +78,12 @@ final class ServiceSpecs {
   static CanarySpec canary(CanarySpec canary, String field) {
     String model = requireModel(canary.model(), field + ".model");
     Integer percent = canary.percent();
-    if (percent == null || percent < 1 || percent > 99) {
+    if (percent == null || percent < 0 || percent > 100) {
       throw invalid(
           field + ".percent",
-          "Expected a canary percent from 1 to 99 (0 removes the canary), but was " + percent);
+          "Expected a canary percent from 0 (deployed, no requests) to 100 (every request), but"
+              + " was "
+              + percent);
     }
     return new CanarySpec(model, percent);
   }

@@ -1,6 +1,7 @@
 package io.capstan.server.serving;
 
 import io.capstan.api.error.CapstanException;
+import io.capstan.api.job.JobLabels;
 import io.capstan.api.job.JobPhase;
 import io.capstan.api.serving.ServiceEvent;
 import io.capstan.server.job.JobDirectories;
@@ -72,7 +73,8 @@ final class ServingReconciler {
   record Health(String phase, String message) {}
 
   void runOnce() {
-    for (ServiceRecord service : store.listAll()) {
+    List<ServiceRecord> services = store.listAll();
+    for (ServiceRecord service : services) {
       try {
         reconcile(service);
       } catch (RuntimeException e) {
@@ -82,6 +84,33 @@ final class ServingReconciler {
             service.name(),
             e);
         health.put(service.uid(), new Health("Degraded", "controller error: " + e.getMessage()));
+      }
+    }
+    deleteOrphans(services);
+  }
+
+  /**
+   * Level-triggered deletion: every pass stops and deletes the replica jobs whose service is gone,
+   * whatever happened on the way (a cancel that lost to a preemption, a pass that started a replica
+   * while the service was being deleted, a control plane that died in between). {@code services}
+   * was read before the jobs, so a replica of a service that exists is never taken for an orphan:
+   * it is started only by a pass over its service.
+   */
+  private void deleteOrphans(List<ServiceRecord> services) {
+    Set<String> uids = new HashSet<>();
+    services.forEach(service -> uids.add(service.uid()));
+    for (JobRecord job : ReplicaJobs.orphans(jobs.allRecords(), uids)) {
+      try {
+        jobs.delete(job.project(), job.name());
+        forgetReplica(job.uid());
+        log.info(
+            "Deleted replica job {}/{}: its service {} no longer exists",
+            job.project(),
+            job.name(),
+            job.spec().labels().get(JobLabels.SERVICE));
+      } catch (RuntimeException e) {
+        // The next pass tries again.
+        log.warn("Cannot delete replica job {}/{} yet", job.project(), job.name(), e);
       }
     }
   }
@@ -94,7 +123,10 @@ final class ServingReconciler {
     return ready.contains(jobUid) && !retiring.containsKey(jobUid);
   }
 
-  /** Stops every replica of a deleted service and forgets its state. */
+  /**
+   * Stops every replica of a service being deleted and forgets its state, at once; the passes that
+   * follow delete whatever replica job of it remains ({@link #deleteOrphans}).
+   */
   void forget(ServiceRecord service) {
     routes.remove(service.project(), service.name());
     autoscaler.forget(service.uid());

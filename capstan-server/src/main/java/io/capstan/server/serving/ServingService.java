@@ -140,22 +140,13 @@ final class ServingService {
   ServiceView traffic(String project, String name, TrafficRequest request, String user) {
     if (request == null || request.percent() == null) {
       throw ServiceSpecs.invalid(
-          "percent", "Expected a canary percent from 0 to 99, but there was none");
+          "percent", "Expected a canary percent from 0 to 100, but there was none");
     }
     return change(
         project,
         name,
         service -> {
           ServiceSpec spec = service.spec();
-          if (request.percent() == 0) {
-            if (spec.canary() == null) {
-              throw new CapstanException(
-                  ErrorCode.INVALID_STATE, "Service '" + name + "' has no canary to remove");
-            }
-            return service
-                .withSpec(withCanary(spec, null), clock.instant())
-                .withVersions(service.stableVersion(), null, service.previousVersion());
-          }
           String model =
               request.model() != null
                   ? request.model()
@@ -174,9 +165,12 @@ final class ServingService {
               .withVersions(service.stableVersion(), chosen.version(), service.previousVersion());
         },
         "TrafficChanged",
-        request.percent() == 0
-            ? "Canary removed by " + user + "; all requests go to the stable version"
-            : "Canary set by " + user + " to " + request.percent() + "% of requests");
+        "Canary set by "
+            + user
+            + " to "
+            + request.percent()
+            + "% of requests"
+            + (request.percent() == 0 ? " (deployed, answering none)" : ""));
   }
 
   ServiceView promote(String project, String name, String user) {
@@ -258,8 +252,9 @@ final class ServingService {
 
   void delete(String project, String name) {
     ServiceRecord service = find(project, name);
-    reconciler.forget(service);
+    // The row first: from now on every controller pass takes this service's replicas for orphans.
     store.delete(service.uid());
+    reconciler.forget(service);
     stats.forget(project, name);
     loop.wake();
   }

@@ -5,6 +5,7 @@ import io.capstan.api.error.ErrorBody;
 import io.capstan.api.error.ErrorCode;
 import io.capstan.api.error.ErrorFamily;
 import jakarta.servlet.http.HttpServletRequest;
+import java.net.SocketException;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +24,7 @@ import org.springframework.web.context.request.async.AsyncRequestNotUsableExcept
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.NoHandlerFoundException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
+import org.springframework.web.util.DisconnectedClientHelper;
 import tools.jackson.core.JacksonException;
 
 /**
@@ -33,11 +35,17 @@ import tools.jackson.core.JacksonException;
 @RestControllerAdvice
 public class ErrorMapping {
   private static final Logger log = LoggerFactory.getLogger(ErrorMapping.class);
+  private static final String DISCONNECT_LOGGED = ErrorMapping.class.getName() + ".disconnect";
 
   @ExceptionHandler(CapstanException.class)
   ResponseEntity<ErrorBody> capstan(CapstanException e, HttpServletRequest request) {
+    return capstan(e, describe(request));
+  }
+
+  /** A Capstan error of the request {@code description} ({@code METHOD PATH}), by its code. */
+  static ResponseEntity<ErrorBody> capstan(CapstanException e, String description) {
     if (e.code().family() == ErrorFamily.INTERNAL_ERROR) {
-      log.error("{} answered {}: {}", describe(request), e.code(), e.getMessage(), e);
+      log.error("{} answered {}: {}", description, e.code(), e.getMessage(), e);
     }
     return answer(ErrorBody.of(e));
   }
@@ -132,12 +140,16 @@ public class ErrorMapping {
 
   /** The client went away mid-answer (e.g. a followed log); there is nobody to answer. */
   @ExceptionHandler(AsyncRequestNotUsableException.class)
-  void clientGone(AsyncRequestNotUsableException e) {
-    log.debug("Client disconnected", e);
+  void clientGone(AsyncRequestNotUsableException e, HttpServletRequest request) {
+    disconnected(e, request, describe(request));
   }
 
   @ExceptionHandler(Exception.class)
   ResponseEntity<ErrorBody> other(Exception e, HttpServletRequest request) {
+    if (clientWentAway(e)) {
+      disconnected(e, request, describe(request));
+      return null;
+    }
     if (e instanceof ErrorResponse response) {
       return spring(e, response, request);
     }
@@ -162,9 +174,51 @@ public class ErrorMapping {
             null));
   }
 
+  /**
+   * Whether {@code e} says the client hung up: Spring's list (Tomcat's ClientAbortException, broken
+   * pipe, connection reset by peer ...), or a reset read while Tomcat was reading a request body.
+   */
+  static boolean clientWentAway(Throwable e) {
+    if (DisconnectedClientHelper.isClientDisconnectedException(e)) {
+      return true;
+    }
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SocketException && String.valueOf(t.getMessage()).contains("reset")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * A client that hung up (Ctrl-C on {@code logs -f}, a timeout on its side) is not a failure of
+   * the server: one line naming the request and the root cause, no stack trace, and no answer,
+   * since nobody reads it. Once per request: Tomcat may dispatch the same failure to the error page
+   * after MVC has seen it.
+   */
+  static void disconnected(Throwable e, HttpServletRequest request, String description) {
+    if (request.getAttribute(DISCONNECT_LOGGED) != null) {
+      return;
+    }
+    request.setAttribute(DISCONNECT_LOGGED, Boolean.TRUE);
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    log.info(
+        "Client disconnected before the answer to {} was complete ({}: {})",
+        description,
+        root.getClass().getSimpleName(),
+        root.getMessage());
+  }
+
   static ResponseEntity<ErrorBody> internal(Exception e, HttpServletRequest request) {
+    return internal(e, describe(request));
+  }
+
+  static ResponseEntity<ErrorBody> internal(Exception e, String description) {
     String id = UUID.randomUUID().toString().substring(0, 8);
-    log.error("Internal error {} in {}", id, describe(request), e);
+    log.error("Internal error {} in {}", id, description, e);
     return answer(
         ErrorCode.INTERNAL,
         null,

@@ -103,6 +103,36 @@ class LocalArtifactStoreTest {
     assertThat(filesUnder(root)).isEmpty();
   }
 
+  @Test
+  void deletingTheLastArtifactOfAFolderRemovesTheFolderButNotItsNeighbours() {
+    LocalArtifactStore store = new LocalArtifactStore(root);
+    store.put("models/p/refused/a.onnx", bytes("x"), 10);
+    store.put("models/p/kept/b.onnx", bytes("y"), 10);
+
+    store.delete("models/p/refused/a.onnx");
+
+    assertThat(root.resolve("models/p/refused")).doesNotExist();
+    assertThat(root.resolve("models/p/kept/b.onnx")).exists();
+    assertThat(store.keysUnder("models")).containsExactly("models/p/kept/b.onnx");
+  }
+
+  @Test
+  void emptyFoldersAreSweptAtStartAndFoldersWithArtifactsKept() throws IOException {
+    Files.createDirectories(root.resolve("models/p/refused/deeper"));
+    Files.createDirectories(root.resolve(".tmp"));
+    LocalArtifactStore store = new LocalArtifactStore(root);
+    store.put("models/p/kept/b.onnx", bytes("y"), 10);
+
+    int removed = store.sweepEmptyFolders();
+
+    assertThat(removed).isEqualTo(2);
+    assertThat(root.resolve("models/p/refused")).doesNotExist();
+    assertThat(root.resolve("models/p/kept/b.onnx")).exists();
+    assertThat(root.resolve(".tmp")).exists();
+    assertThat(store.keysUnder("models")).containsExactly("models/p/kept/b.onnx");
+    assertThat(store.keysUnder("nothing")).isEmpty();
+  }
+
   private static InputStream bytes(String text) {
     return new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
   }

@@ -56,6 +56,25 @@ class IdentityCliIT {
   }
 
   @Test
+  void whoamiNamesEachProjectInAFieldCalledProject() {
+    TestingHttp http = new TestingHttp(url);
+    String wilma =
+        ServerFixture.userWithProject(http, ServerFixture.adminToken(DATA), "wilma", "maps");
+
+    JsonNode me = JSON.readTree(http.get(wilma, "/api/v1/whoami").body());
+
+    assertThat(me.get("user").asString()).isEqualTo("wilma");
+    JsonNode membership = me.get("projects").get(0);
+    assertThat(membership.get("project").asString()).isEqualTo("maps");
+    assertThat(membership.get("role").asString()).isEqualTo("admin");
+    assertThat(membership.get("user").asString())
+        .as("kept, deprecated, for CLIs that read the project from 'user'")
+        .isEqualTo("maps");
+    TestingCli.Result whoami = new TestingCli(url, wilma).run("whoami");
+    assertThat(whoami.out()).contains("User:      wilma\n").contains("maps      admin\n");
+  }
+
+  @Test
   void usersTokensProjectsAndRolesThroughTheCli() {
     for (String user : new String[] {"carol", "dave"}) {
       TestingCli.Result created = admin.run("user", "create", user);
@@ -124,6 +143,20 @@ class IdentityCliIT {
     assertThat(paths.has("/api/v1/projects/{project}/jobs/{job}/logs")).isTrue();
     assertThat(Set.of("get", "post"))
         .allMatch(m -> paths.get("/api/v1/projects/{project}/jobs").has(m));
+    assertThat(paths.has("/error")).as("the error page is no endpoint").isFalse();
+  }
+
+  @Test
+  void theErrorPageIsNoEndpoint() {
+    TestingHttp http = new TestingHttp(url);
+    String token = ServerFixture.adminToken(DATA);
+
+    for (String caller : new String[] {null, token}) {
+      TestingHttp.Answer error = http.get(caller, "/error");
+      assertThat(error.status()).as(error.body()).isEqualTo(404);
+      assertThat(JSON.readTree(error.body()).get("code").asString()).isEqualTo("NOT_FOUND");
+      assertThat(http.post(caller, "/error", "application/json", "{}").status()).isEqualTo(404);
+    }
   }
 
   private String token(String user) {

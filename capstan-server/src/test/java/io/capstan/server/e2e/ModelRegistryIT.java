@@ -38,6 +38,22 @@ import tools.jackson.databind.json.JsonMapper;
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class ModelRegistryIT {
   private static final Path DATA = ServerFixture.newDataDir("capstan-models-it");
+
+  /** What a crash between a model file and its version row, and a refused upload, left behind. */
+  private static final Path CRASHED = DATA.resolve("artifacts/models/default/crashed/0b1c.onnx");
+
+  private static final Path REFUSED = DATA.resolve("artifacts/models/default/refused");
+
+  static {
+    try {
+      Files.createDirectories(CRASHED.getParent());
+      Files.write(CRASHED, new byte[1024]);
+      Files.createDirectories(REFUSED);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   private static final long MAX_ARTIFACT_BYTES = 64 * 1024;
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final String MODELS = "/api/v1/projects/default/models";
@@ -166,10 +182,20 @@ class ModelRegistryIT {
   }
 
   @Test
+  void whatACrashOrARefusedUploadLeftIsSweptAtStart() {
+    assertThat(CRASHED).doesNotExist();
+    assertThat(CRASHED.getParent()).doesNotExist();
+    assertThat(REFUSED).doesNotExist();
+  }
+
+  @Test
   void uploadsThatAreNotOnnxTooLargeOrBadlyNamedAreRefusedNamingTheFieldAndStoreNothing() {
     List<Path> before = artifactFiles();
 
-    assertRefused(upload("bogus", "this is not a model".getBytes()), 400, "body", "ONNX");
+    TestingHttp.Answer notOnnx = upload("bogus", "this is not a model".getBytes());
+    assertRefused(
+        notOnnx, 400, "body", "Expected body (the upload of model 'bogus') to be an ONNX");
+    assertThat(notOnnx.body()).doesNotContain(DATA.toString()).doesNotContain("/artifacts/");
     assertRefused(upload("bogus", new byte[0]), 400, "body", "empty");
     assertRefused(upload("bogus", new byte[(int) MAX_ARTIFACT_BYTES + 1]), 413, "body", "at most");
     assertRefused(upload("Bad!Name", onnx()), 400, "model", "Bad!Name");
@@ -185,6 +211,7 @@ class ModelRegistryIT {
 
     assertThat(http.get(admin, MODELS + "/bogus").status()).isEqualTo(404);
     assertThat(artifactFiles()).isEqualTo(before);
+    assertThat(DATA.resolve("artifacts/models/default/bogus")).as("no empty folder").doesNotExist();
     assertThat(artifactTemporaryFiles()).isEmpty();
   }
 

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -174,6 +175,17 @@ class ServingIT {
     JsonNode service = JSON.readTree(http.get(alice, SERVICE).body());
     assertThat(versionRow(service, "canary", 2).get("requests").asLong())
         .isGreaterThanOrEqualTo(canary);
+
+    // As KServe's canaryTrafficPercent: 100 sends every request to the canary, 0 none, once the
+    // controller's next pass has published the route.
+    assertThat(http.put(alice, SERVICE + "/traffic", "{\"percent\":100}").status()).isEqualTo(200);
+    awaitService(service1 -> ready(service1, "canary", 2) >= 2);
+    awaitAllAnsweredBy("2");
+    assertThat(http.put(alice, SERVICE + "/traffic", "{\"percent\":0}").status()).isEqualTo(200);
+    awaitAllAnsweredBy("1");
+    JsonNode dark = JSON.readTree(http.get(alice, SERVICE).body());
+    assertThat(dark.get("status").get("canaryPercent").asInt()).isZero();
+    assertThat(ready(dark, "canary", 2)).as("the canary stays deployed").isGreaterThanOrEqualTo(1);
   }
 
   @Test
@@ -266,6 +278,27 @@ class ServingIT {
         .anyMatch(m -> m.startsWith("Scaled from 2 to 1"));
   }
 
+  @Test
+  @Order(8)
+  void deletingTheServiceLeavesNoReplicaJob() {
+    assertThat(http.delete(alice, SERVICE).status()).isEqualTo(204);
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              JsonNode jobs =
+                  JSON.readTree(http.get(alice, "/api/v1/projects/" + PROJECT + "/jobs").body());
+              for (JsonNode job : jobs) {
+                if (job.get("name").asString().startsWith("churn-v")) {
+                  return false;
+                }
+              }
+              return true;
+            });
+    assertThat(http.get(alice, SERVICE).status()).isEqualTo(404);
+  }
+
   // --- helpers ---
 
   private Reference trainAndRegister(String job, String epochs, int expectedVersion) {
@@ -315,6 +348,17 @@ class ServingIT {
   private String inputName() {
     JsonNode metadata = JSON.readTree(http.get(alice, GATEWAY + "/v2/models/churn").body());
     return metadata.get("inputs").get(0).get("name").asString();
+  }
+
+  /** Waits until 100 requests in a row are answered by {@code version}. */
+  private void awaitAllAnsweredBy(String version) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                IntStream.range(0, 100)
+                    .allMatch(
+                        i -> infer(first.input()).get("model_version").asString().equals(version)));
   }
 
   private JsonNode infer(JsonNode rows) {

@@ -19,7 +19,7 @@ class OnnxSignaturesTest {
 
   @Test
   void readsNamesTypesAndShapesWithDynamicDimensionsAsMinusOne() {
-    ModelSignature signature = signatures.read(TestingOnnx.linear(), "body");
+    ModelSignature signature = signatures.read(TestingOnnx.linear(), "body", "the upload");
 
     assertThat(signature.inputs())
         .containsExactly(new TensorSpec("input", "float", List.of(-1L, 4L)));
@@ -31,14 +31,32 @@ class OnnxSignaturesTest {
   void aFileThatIsNotOnnxIsRefusedNamingTheField(@TempDir Path dir) throws Exception {
     Path text = Files.writeString(dir.resolve("model.onnx"), "not a model at all");
 
-    assertThatThrownBy(() -> signatures.read(text, "body"))
+    assertThatThrownBy(() -> signatures.read(text, "body", "the upload of model 'churn'"))
         .isInstanceOfSatisfying(
             CapstanException.class,
             e -> {
               assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
               assertThat(e.field()).isEqualTo("body");
               assertThat(e.getMessage())
-                  .startsWith("Expected body to be an ONNX model, but ONNX Runtime cannot load it");
+                  .startsWith(
+                      "Expected body (the upload of model 'churn') to be an ONNX model, but ONNX"
+                          + " Runtime cannot load it: ")
+                  .doesNotContain(dir.toString());
             });
+  }
+
+  @Test
+  void aRefusalNamesTheSourceAndNoServerPath() {
+    Path file = Path.of("/var/lib/capstan/artifacts/models/default/churn/0b1c.onnx");
+
+    String message =
+        OnnxSignatures.withoutPaths(
+            "Load model from " + file + " failed: cannot open /etc/capstan/ort.conf",
+            file,
+            "'model.onnx' of job 'train-7'");
+
+    assertThat(message)
+        .isEqualTo(
+            "Load model from 'model.onnx' of job 'train-7' failed: cannot open <server path>");
   }
 }

@@ -30,6 +30,24 @@ class RouteTest {
   }
 
   @Test
+  void atZeroPercentTheCanaryRunsButAnswersNothing() {
+    Route route = new Route(0, List.of(stableA, stableB), List.of(canary));
+
+    for (int i = 0; i < 1000; i++) {
+      assertThat(route.track(new SplittableRandom(i))).doesNotContain(canary);
+    }
+  }
+
+  @Test
+  void atHundredPercentTheCanaryAnswersEverything() {
+    Route route = new Route(100, List.of(stableA, stableB), List.of(canary));
+
+    for (int i = 0; i < 1000; i++) {
+      assertThat(route.track(new SplittableRandom(i))).containsExactly(canary);
+    }
+  }
+
+  @Test
   void anEmptyTrackFallsBackToTheOther() {
     Route route = new Route(50, List.of(stableA), List.of());
 

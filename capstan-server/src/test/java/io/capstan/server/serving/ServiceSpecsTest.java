@@ -69,13 +69,29 @@ class ServiceSpecsTest {
         "batching.maxBatchSize",
         "but was 0");
     assertField(
-        new ServiceSpec("churn", "m:1", null, null, null, null, new CanarySpec("m:2", 100), null),
+        new ServiceSpec("churn", "m:1", null, null, null, null, new CanarySpec("m:2", 101), null),
         "canary.percent",
-        "1 to 99");
+        "from 0 (deployed, no requests) to 100 (every request), but was 101");
+    assertField(
+        new ServiceSpec("churn", "m:1", null, null, null, null, new CanarySpec("m:2", -1), null),
+        "canary.percent",
+        "but was -1");
     assertField(
         new ServiceSpec("churn", "m:1", null, null, null, null, new CanarySpec(null, 20), null),
         "canary.model",
         "model reference");
+  }
+
+  @Test
+  void aCanaryOfZeroAndOfHundredPercentIsAccepted() {
+    for (int percent : new int[] {0, 100}) {
+      ServiceSpec spec =
+          ServiceSpecs.complete(
+              new ServiceSpec(
+                  "churn", "m:1", null, null, null, null, new CanarySpec("m:2", percent), null));
+
+      assertThat(spec.canary().percent()).isEqualTo(percent);
+    }
   }
 
   @Test
