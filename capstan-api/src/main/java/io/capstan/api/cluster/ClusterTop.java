@@ -14,15 +14,24 @@ import java.util.List;
  * @param free capacity not allocated
  * @param nodes per node, in the runtime's order
  * @param projects the caller's projects by name, then the other projects as one row
+ * @param runtime what the runtime enforces and how it isolates jobs, in plain words (for example
+ *     whether every replica runs in a sandbox or every job is trusted)
  */
 public record ClusterTop(
     ResourceQuantities capacity,
     ResourceQuantities allocated,
     ResourceQuantities free,
     List<NodeTop> nodes,
-    List<ProjectTop> projects) {
+    List<ProjectTop> projects,
+    List<String> runtime) {
   public ClusterTop {
     nodes = nodes == null ? List.of() : List.copyOf(nodes);
     projects = projects == null ? List.of() : List.copyOf(projects);
+    runtime = runtime == null ? List.of() : List.copyOf(runtime);
+  }
+
+  /** This view with the runtime's notes. */
+  public ClusterTop withRuntime(List<String> notes) {
+    return new ClusterTop(capacity, allocated, free, nodes, projects, notes);
   }
 }

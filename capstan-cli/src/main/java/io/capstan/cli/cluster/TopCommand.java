@@ -51,6 +51,9 @@ public final class TopCommand implements Callable<Integer> {
     ClusterTop top = context.codec().fromJson(answer, ClusterTop.class);
     PrintStream out = context.out();
     out.println(summary(top));
+    for (String note : top.runtime()) {
+      out.println("Runtime: " + note);
+    }
     out.println();
     out.println("NODES");
     nodes(top.nodes()).print(out);

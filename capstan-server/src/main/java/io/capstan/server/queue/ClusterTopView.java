@@ -61,7 +61,8 @@ final class ClusterTopView {
         QuotaMapping.quantities(allocated),
         QuotaMapping.quantities(capacity.subtract(allocated).clampToZero()),
         rows,
-        view.projects(queues));
+        view.projects(queues),
+        List.of());
   }
 
   private NodeTop node(Node node) {

@@ -111,6 +111,8 @@ class ClusterTopIT {
 
     assertThat(projectNames(top(admin))).contains("alpha", "beta", "default");
     assertThat(projectNames(top(admin))).doesNotContain("(other projects)");
+    // Everyone is told how jobs are isolated: here, a sandbox per replica.
+    assertThat(asAlice.get("runtime").toString()).contains("runs in a bubblewrap sandbox");
   }
 
   @Test
