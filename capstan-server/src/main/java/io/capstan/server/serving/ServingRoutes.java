@@ -22,7 +22,12 @@ final class ServingRoutes {
     routes.remove(key(project, service));
   }
 
-  private static String key(String project, String service) {
+  /** Every published route, by {@code project/service}. */
+  Map<String, Route> all() {
+    return Map.copyOf(routes);
+  }
+
+  static String key(String project, String service) {
     return project + "/" + service;
   }
 }
