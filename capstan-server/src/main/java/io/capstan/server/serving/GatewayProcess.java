@@ -49,7 +49,9 @@ final class GatewayProcess
       Path jar,
       String host,
       int httpPort,
-      int grpcPort) {}
+      int grpcPort,
+      int maxRequestBytes,
+      java.time.Duration requestTimeout) {}
 
   private final Settings settings;
   private final Path dir;
@@ -172,7 +174,11 @@ final class GatewayProcess
               "--http-port",
               Integer.toString(settings.httpPort()),
               "--grpc-port",
-              Integer.toString(settings.grpcPort())));
+              Integer.toString(settings.grpcPort()),
+              "--max-request-bytes",
+              Integer.toString(settings.maxRequestBytes()),
+              "--request-timeout-seconds",
+              Long.toString(Math.max(1, settings.requestTimeout().toSeconds()))));
       Process started =
           new ProcessBuilder(command)
               .redirectErrorStream(true)

@@ -117,9 +117,11 @@ class ServingConfiguration {
       @Value("${capstan.serving.java:}") String java,
       @Value("${capstan.serving.gateway.launch:auto}") String launch,
       @Value("${capstan.serving.gateway.stop-with-server:false}") boolean stopWithServer,
-      @Value("${capstan.serving.gateway.host:127.0.0.1}") String host,
+      @Value("${capstan.serving.gateway.host:${capstan.serving.grpc-host:127.0.0.1}}") String host,
       @Value("${capstan.serving.gateway.http-port:7072}") int httpPort,
-      @Value("${capstan.serving.grpc-port:7071}") int grpcPort) {
+      @Value("${capstan.serving.grpc-port:7071}") int grpcPort,
+      @Value("${capstan.serving.max-request-bytes:67108864}") int maxRequestBytes,
+      @Value("${capstan.serving.request-timeout:60s}") Duration requestTimeout) {
     Path capstanHome =
         home.isBlank() ? Path.of("").toAbsolutePath() : Path.of(home).toAbsolutePath();
     return new GatewayProcess(
@@ -131,7 +133,9 @@ class ServingConfiguration {
             capstanHome.resolve("capstan-serving/target/capstan-model-server.jar"),
             host,
             httpPort,
-            grpcPort));
+            grpcPort,
+            maxRequestBytes,
+            requestTimeout));
   }
 
   @Bean
