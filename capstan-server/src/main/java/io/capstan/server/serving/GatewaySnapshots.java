@@ -41,6 +41,11 @@ final class GatewaySnapshots {
 
   /** Builds the snapshot again; a changed one gets a new version and goes to the waiting polls. */
   void refresh() {
+    if (!routes.complete()) {
+      // A gateway that outlived the last control plane keeps its snapshot until this one has
+      // probed the replicas once; an empty route now would fail its requests.
+      return;
+    }
     GatewaySnapshot built = new GatewaySnapshot("", services(), grants());
     List<Consumer<GatewaySnapshot>> wake;
     GatewaySnapshot published;

@@ -87,6 +87,7 @@ final class ServingReconciler {
         health.put(service.uid(), new Health("Degraded", "controller error: " + e.getMessage()));
       }
     }
+    routes.passed();
   }
 
   Optional<Health> health(String serviceUid) {

@@ -76,6 +76,9 @@ class GatewayFailoverIT {
             .atMost(Duration.ofSeconds(30))
             .until(() -> client.answered() >= beforeKill + 150); // 3 s at 50 per second
         assertThat(server.gateway()).as("the gateway outlives the control plane").isPresent();
+        assertThat(client.failures())
+            .as("failed while the control plane was down, out of " + client.answered())
+            .isEmpty();
 
         server.start();
         assertThat(server.gateway().orElseThrow().pid())

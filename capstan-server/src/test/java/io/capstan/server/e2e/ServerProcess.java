@@ -59,7 +59,8 @@ final class ServerProcess implements AutoCloseable {
     }
     TestingHttp http = new TestingHttp(url());
     await()
-        .atMost(Duration.ofSeconds(90))
+        // Generous: on a loaded two-core machine a start has taken 100 s.
+        .atMost(Duration.ofMinutes(3))
         .pollInterval(Duration.ofMillis(200))
         .ignoreExceptions()
         .until(() -> http.get(null, "/api/v1/health").status() == 200);
