@@ -4,6 +4,7 @@ import io.capstan.api.error.CapstanException;
 import io.capstan.api.error.ErrorCode;
 import io.capstan.api.gateway.GatewayReport;
 import io.capstan.api.gateway.GatewaySnapshot;
+import io.swagger.v3.oas.annotations.Hidden;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -19,6 +20,7 @@ import org.springframework.web.context.request.async.DeferredResult;
  * (not an API token): the gateway long-polls it for snapshots and posts what it saw. Not part of
  * the public API (and not in the OpenAPI document).
  */
+@Hidden
 @RestController
 class GatewayFeed {
   static final String SNAPSHOT = "/internal/v1/gateway/snapshot";

@@ -1,6 +1,7 @@
 package io.capstan.server.serving;
 
 import io.capstan.api.ApiPaths;
+import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Map;
 import org.springframework.http.HttpHeaders;
@@ -17,6 +18,7 @@ import org.springframework.web.bind.annotation.RestController;
  * follows redirects, such as {@code curl -L}, resends the request there) and says where to send
  * requests from now on.
  */
+@Hidden
 @RestController
 class MovedGateway {
   private final GatewayProcess gateway;
