@@ -204,37 +204,62 @@ public final class GatewayBench {
     headers.put(Metadata.Key.of("capstan-project", Metadata.ASCII_STRING_MARSHALLER), PROJECT);
     headers.put(Metadata.Key.of("capstan-service", Metadata.ASCII_STRING_MARSHALLER), SERVICE);
     awaitGateway(gatewayPort, json, auth);
-    // Warm every path (JIT of the gateway and the replica) before measuring.
-    for (int pass = 0; pass < 2; pass++) {
-      boolean record = pass == 1;
-      measure(
-          record,
-          "HTTP direct to the replica",
-          () ->
-              new KeepAliveHttp("127.0.0.1", replicaHttp, "/v2/models/mlp/infer", json, direct)
-                  ::post);
-      measure(
-          record,
-          "HTTP through a bare TCP relay (floor)",
-          () ->
-              new KeepAliveHttp("127.0.0.1", relayHttp, "/v2/models/mlp/infer", json, direct)
-                  ::post);
-      measure(
-          record,
-          "HTTP through the gateway",
-          () ->
-              new KeepAliveHttp(
-                      "127.0.0.1",
-                      gatewayPort,
-                      "/serving/" + PROJECT + "/" + SERVICE + "/v2/models/mlp/infer",
-                      json,
-                      auth)
-                  ::post);
-      measureGrpc(record, "gRPC direct to the replica", replicaGrpc, secretHeaders, request);
-      measureGrpc(
-          record, "gRPC through a bare TCP relay (floor)", relayGrpc, secretHeaders, request);
-      measureGrpc(record, "gRPC through the gateway", gatewayGrpc, headers, request);
+    String gatewayPath = "/serving/" + PROJECT + "/" + SERVICE + "/v2/models/mlp/infer";
+    List<ManagedChannel> channels = new CopyOnWriteArrayList<>();
+    Map<String, Supplier<Callable<?>>> paths = new LinkedHashMap<>();
+    paths.put(
+        "HTTP direct to the replica",
+        () ->
+            new KeepAliveHttp("127.0.0.1", replicaHttp, "/v2/models/mlp/infer", json, direct)
+                ::post);
+    paths.put(
+        "HTTP through a bare TCP relay (floor)",
+        () ->
+            new KeepAliveHttp("127.0.0.1", relayHttp, "/v2/models/mlp/infer", json, direct)::post);
+    paths.put(
+        "HTTP through the gateway",
+        () -> new KeepAliveHttp("127.0.0.1", gatewayPort, gatewayPath, json, auth)::post);
+    paths.put("gRPC direct to the replica", grpc(replicaGrpc, secretHeaders, request, channels));
+    paths.put(
+        "gRPC through a bare TCP relay (floor)", grpc(relayGrpc, secretHeaders, request, channels));
+    paths.put("gRPC through the gateway", grpc(gatewayGrpc, headers, request, channels));
+    try {
+      // Warm every path (JIT of the gateway and the replica), then measure level by level with
+      // the paths side by side, so that a change of the machine's load between paths (other
+      // builds share its two cores) shows in every row alike.
+      for (int pass = 0; pass < 2; pass++) {
+        boolean record = pass == 1;
+        for (int level : LEVELS) {
+          for (Map.Entry<String, Supplier<Callable<?>>> path : paths.entrySet()) {
+            LoadRun.Result result =
+                LoadRun.run(
+                    level,
+                    path.getValue(),
+                    record ? warmUp : Duration.ofMillis(200),
+                    record ? measured : Duration.ofMillis(500));
+            if (record) {
+              results.put(path.getKey() + "|" + level, result);
+            }
+          }
+        }
+      }
+    } finally {
+      channels.forEach(ManagedChannel::shutdownNow);
     }
+  }
+
+  /** One gRPC client per caller, each on a channel of its own, calling with {@code headers}. */
+  private static Supplier<Callable<?>> grpc(
+      int port, Metadata headers, ModelInferRequest request, List<ManagedChannel> channels) {
+    return () -> {
+      ManagedChannel channel =
+          NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+      channels.add(channel);
+      var stub =
+          GRPCInferenceServiceGrpc.newBlockingStub(channel)
+              .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+      return () -> stub.modelInfer(request);
+    };
   }
 
   /** Waits until the gateway has the service's route (its snapshot follows the control plane). */
@@ -255,45 +280,6 @@ public final class GatewayBench {
           throw e;
         }
         Thread.sleep(200);
-      }
-    }
-  }
-
-  private void measureGrpc(
-      boolean record, String label, int port, Metadata headers, ModelInferRequest request)
-      throws Exception {
-    List<ManagedChannel> channels = new CopyOnWriteArrayList<>();
-    try {
-      measure(
-          record,
-          label,
-          () -> {
-            ManagedChannel channel =
-                NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
-            channels.add(channel);
-            var stub = GRPCInferenceServiceGrpc.newBlockingStub(channel);
-            var withHeaders =
-                headers == null
-                    ? stub
-                    : stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
-            return () -> withHeaders.modelInfer(request);
-          });
-    } finally {
-      channels.forEach(ManagedChannel::shutdownNow);
-    }
-  }
-
-  private void measure(boolean record, String label, Supplier<Callable<?>> clients)
-      throws Exception {
-    for (int level : LEVELS) {
-      LoadRun.Result result =
-          LoadRun.run(
-              level,
-              clients,
-              record ? warmUp : Duration.ofMillis(200),
-              record ? measured : Duration.ofMillis(500));
-      if (record) {
-        results.put(label + "|" + level, result);
       }
     }
   }
