@@ -166,6 +166,24 @@ class ServingIT {
     assertThat(JSON.readTree(moved.body()).get("error").asString())
         .contains(gatewayBase + GATEWAY + "/v2/models/churn");
 
+    // A deleted token is refused at the gateway within about half a second (decision 58).
+    TestingHttp.Answer made =
+        http.post(alice, "/api/v1/users/alice/tokens", "application/json", "{\"name\":\"short\"}");
+    assertThat(made.status()).as(made.body()).isEqualTo(201);
+    JsonNode shortLived = JSON.readTree(made.body());
+    String secret = shortLived.get("token").asString();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> gateway.get(secret, GATEWAY + "/v2/models/churn").status() == 200);
+    assertThat(
+            http.delete(alice, "/api/v1/users/alice/tokens/" + shortLived.get("id").asString())
+                .status())
+        .isEqualTo(204);
+    await()
+        .atMost(Duration.ofSeconds(3))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> gateway.get(secret, GATEWAY + "/v2/models/churn").status() == 401);
+
     // The request the replica refused (400) is counted as an error of the version that answered;
     // the gateway's refusals of unknown callers and services are not counted against any.
     awaitService(service -> versionRow(service, "stable", 1).get("errors").asLong() == 1);
