@@ -1,20 +1,24 @@
 package io.capstan.bench;
 
+import io.capstan.serving.NettyTransport;
 import io.capstan.serving.grpc.v2.GRPCInferenceServiceGrpc;
 import io.capstan.serving.grpc.v2.ModelInferRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,11 +27,14 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The serving gateway's cost: the same serving replica (one {@code capstan model-server} started by
- * a real control plane for an InferenceService) called directly and through the gateway, over HTTP
- * and gRPC, at concurrency 1, 8 and 64, in one run.
+ * a real control plane for an InferenceService) called directly (with its secret), through a bare
+ * TCP relay (the floor of any proxy on this machine) and through the gateway process, over HTTP and
+ * gRPC, at concurrency 1, 8 and 64, in one run.
  *
  * <pre>
  * ./mvnw -q -pl bench -am -DskipTests package exec:java -Dexec.mainClass=io.capstan.bench.GatewayBench
@@ -57,11 +64,13 @@ public final class GatewayBench {
     TrainedMlp.train(home, work);
     int port = freePort();
     int grpcPort = freePort();
+    int gatewayHttp = freePort();
     Process server =
         new ProcessBuilder(
                 "java",
                 "-Dcapstan.home=" + home,
                 "-Dcapstan.serving.grpc-port=" + grpcPort,
+                "-Dcapstan.serving.gateway.http-port=" + gatewayHttp,
                 "-Dcapstan.runtime.local.cgroups=off",
                 "-jar",
                 home.resolve("capstan-server/target/capstan-server.jar").toString(),
@@ -93,7 +102,9 @@ public final class GatewayBench {
           201);
       Path ports = api.awaitReplicaPorts(work.resolve("server"));
       Map<String, Integer> replica = readPorts(ports);
-      bench.measureAll(port, grpcPort, token, replica.get("http"), replica.get("grpc"));
+      String secret = replicaSecret(work.resolve("server"), ports);
+      bench.measureAll(
+          gatewayHttp, grpcPort, token, replica.get("http"), replica.get("grpc"), secret);
       bench.print();
     } finally {
       // Replicas outlive a stopped control plane (it adopts them again when it starts): deleting
@@ -115,79 +126,160 @@ public final class GatewayBench {
       server.destroy();
       server.waitFor(30, TimeUnit.SECONDS);
       replicas.forEach(ProcessHandle::destroyForcibly);
+      // The gateway outlives the control plane by design: stop it too.
+      Path pid = work.resolve("server/gateway/gateway.pid");
+      if (Files.exists(pid)) {
+        ProcessHandle.of(Long.parseLong(Files.readString(pid).trim()))
+            .ifPresent(ProcessHandle::destroy);
+      }
     }
   }
 
+  /**
+   * The replica's secret, derived as the control plane derives it (HMAC-SHA256 of the job's uid
+   * under the data dir's serving.key), so the direct rows pay the same secret check.
+   */
+  private static String replicaSecret(Path dataDir, Path ports) throws Exception {
+    String jobUid = ports.getParent().getParent().getParent().getFileName().toString();
+    byte[] key = HexFormat.of().parseHex(Files.readString(dataDir.resolve("serving.key")).trim());
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(key, "HmacSHA256"));
+    return HexFormat.of().formatHex(mac.doFinal(jobUid.getBytes(StandardCharsets.UTF_8)));
+  }
+
   private void measureAll(
-      int gatewayPort, int gatewayGrpc, String token, int replicaHttp, int replicaGrpc)
+      int gatewayPort,
+      int gatewayGrpc,
+      String token,
+      int replicaHttp,
+      int replicaGrpc,
+      String secret)
       throws Exception {
     ServingPayload payload = TrainedMlp.payload();
     byte[] json = payload.json();
     String auth = "Authorization: Bearer " + token + "\r\n";
+    String direct = "Authorization: Bearer " + secret + "\r\n";
     ModelInferRequest request = payload.grpc();
+    Metadata secretHeaders = new Metadata();
+    secretHeaders.put(
+        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + secret);
+    NettyTransport transport = NettyTransport.choose(false);
+    try (TcpRelay httpRelay =
+            new TcpRelay(transport, new InetSocketAddress("127.0.0.1", replicaHttp));
+        TcpRelay grpcRelay =
+            new TcpRelay(transport, new InetSocketAddress("127.0.0.1", replicaGrpc))) {
+      measureAll(
+          gatewayPort,
+          gatewayGrpc,
+          auth,
+          direct,
+          json,
+          request,
+          secretHeaders,
+          replicaHttp,
+          replicaGrpc,
+          httpRelay.port(),
+          grpcRelay.port(),
+          token);
+    }
+  }
+
+  private void measureAll(
+      int gatewayPort,
+      int gatewayGrpc,
+      String auth,
+      String direct,
+      byte[] json,
+      ModelInferRequest request,
+      Metadata secretHeaders,
+      int replicaHttp,
+      int replicaGrpc,
+      int relayHttp,
+      int relayGrpc,
+      String token)
+      throws Exception {
     Metadata headers = new Metadata();
     headers.put(
         Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
     headers.put(Metadata.Key.of("capstan-project", Metadata.ASCII_STRING_MARSHALLER), PROJECT);
     headers.put(Metadata.Key.of("capstan-service", Metadata.ASCII_STRING_MARSHALLER), SERVICE);
-    // Warm every path (JIT of the gateway and the replica) before measuring.
-    for (int pass = 0; pass < 2; pass++) {
-      boolean record = pass == 1;
-      measure(
-          record,
-          "HTTP direct to the replica",
-          () -> new KeepAliveHttp("127.0.0.1", replicaHttp, "/v2/models/mlp/infer", json)::post);
-      measure(
-          record,
-          "HTTP through the gateway",
-          () ->
-              new KeepAliveHttp(
-                      "127.0.0.1",
-                      gatewayPort,
-                      "/serving/" + PROJECT + "/" + SERVICE + "/v2/models/mlp/infer",
-                      json,
-                      auth)
-                  ::post);
-      measureGrpc(record, "gRPC direct to the replica", replicaGrpc, null, request);
-      measureGrpc(record, "gRPC through the gateway", gatewayGrpc, headers, request);
-    }
-  }
-
-  private void measureGrpc(
-      boolean record, String label, int port, Metadata headers, ModelInferRequest request)
-      throws Exception {
+    awaitGateway(gatewayPort, json, auth);
+    String gatewayPath = "/serving/" + PROJECT + "/" + SERVICE + "/v2/models/mlp/infer";
     List<ManagedChannel> channels = new CopyOnWriteArrayList<>();
+    Map<String, Supplier<Callable<?>>> paths = new LinkedHashMap<>();
+    paths.put(
+        "HTTP direct to the replica",
+        () ->
+            new KeepAliveHttp("127.0.0.1", replicaHttp, "/v2/models/mlp/infer", json, direct)
+                ::post);
+    paths.put(
+        "HTTP through a bare TCP relay (floor)",
+        () ->
+            new KeepAliveHttp("127.0.0.1", relayHttp, "/v2/models/mlp/infer", json, direct)::post);
+    paths.put(
+        "HTTP through the gateway",
+        () -> new KeepAliveHttp("127.0.0.1", gatewayPort, gatewayPath, json, auth)::post);
+    paths.put("gRPC direct to the replica", grpc(replicaGrpc, secretHeaders, request, channels));
+    paths.put(
+        "gRPC through a bare TCP relay (floor)", grpc(relayGrpc, secretHeaders, request, channels));
+    paths.put("gRPC through the gateway", grpc(gatewayGrpc, headers, request, channels));
     try {
-      measure(
-          record,
-          label,
-          () -> {
-            ManagedChannel channel =
-                NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
-            channels.add(channel);
-            var stub = GRPCInferenceServiceGrpc.newBlockingStub(channel);
-            var withHeaders =
-                headers == null
-                    ? stub
-                    : stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
-            return () -> withHeaders.modelInfer(request);
-          });
+      // Warm every path (JIT of the gateway and the replica), then measure level by level with
+      // the paths side by side, so that a change of the machine's load between paths (other
+      // builds share its two cores) shows in every row alike.
+      for (int pass = 0; pass < 2; pass++) {
+        boolean record = pass == 1;
+        for (int level : LEVELS) {
+          for (Map.Entry<String, Supplier<Callable<?>>> path : paths.entrySet()) {
+            LoadRun.Result result =
+                LoadRun.run(
+                    level,
+                    path.getValue(),
+                    record ? warmUp : Duration.ofMillis(200),
+                    record ? measured : Duration.ofMillis(500));
+            if (record) {
+              results.put(path.getKey() + "|" + level, result);
+            }
+          }
+        }
+      }
     } finally {
       channels.forEach(ManagedChannel::shutdownNow);
     }
   }
 
-  private void measure(boolean record, String label, Supplier<Callable<?>> clients)
-      throws Exception {
-    for (int level : LEVELS) {
-      LoadRun.Result result =
-          LoadRun.run(
-              level,
-              clients,
-              record ? warmUp : Duration.ofMillis(200),
-              record ? measured : Duration.ofMillis(500));
-      if (record) {
-        results.put(label + "|" + level, result);
+  /** One gRPC client per caller, each on a channel of its own, calling with {@code headers}. */
+  private static Supplier<Callable<?>> grpc(
+      int port, Metadata headers, ModelInferRequest request, List<ManagedChannel> channels) {
+    return () -> {
+      ManagedChannel channel =
+          NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+      channels.add(channel);
+      var stub =
+          GRPCInferenceServiceGrpc.newBlockingStub(channel)
+              .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+      return () -> stub.modelInfer(request);
+    };
+  }
+
+  /** Waits until the gateway has the service's route (its snapshot follows the control plane). */
+  private static void awaitGateway(int port, byte[] json, String auth) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (true) {
+      try {
+        new KeepAliveHttp(
+                "127.0.0.1",
+                port,
+                "/serving/" + PROJECT + "/" + SERVICE + "/v2/models/mlp/infer",
+                json,
+                auth)
+            .post();
+        return;
+      } catch (Exception e) {
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(200);
       }
     }
   }
@@ -223,15 +315,25 @@ public final class GatewayBench {
       StringBuilder added =
           new StringBuilder("| " + protocol + ": gateway p50 - direct p50 (us) |");
       StringBuilder rate = new StringBuilder("| " + protocol + ": gateway / direct req/s |");
+      StringBuilder floorAdded =
+          new StringBuilder("| " + protocol + ": relay (floor) p50 - direct p50 (us) |");
+      StringBuilder floorRate =
+          new StringBuilder("| " + protocol + ": relay (floor) / direct req/s |");
       for (int level : LEVELS) {
         LoadRun.Result direct = results.get(protocol + " direct to the replica|" + level);
         LoadRun.Result gateway = results.get(protocol + " through the gateway|" + level);
+        LoadRun.Result floor = results.get(protocol + " through a bare TCP relay (floor)|" + level);
         added.append(String.format(Locale.ROOT, " %.0f |", gateway.p50() - direct.p50()));
         rate.append(
             String.format(Locale.ROOT, " %.2f |", gateway.perSecond() / direct.perSecond()));
+        floorAdded.append(String.format(Locale.ROOT, " %.0f |", floor.p50() - direct.p50()));
+        floorRate.append(
+            String.format(Locale.ROOT, " %.2f |", floor.perSecond() / direct.perSecond()));
       }
       System.out.println(added);
       System.out.println(rate);
+      System.out.println(floorAdded);
+      System.out.println(floorRate);
     }
   }
 

@@ -9,6 +9,8 @@ import io.grpc.Status;
 public enum ErrorKind {
   /** The request is malformed or does not fit the model: wrong shape, datatype, missing input. */
   BAD_REQUEST(400, Status.Code.INVALID_ARGUMENT),
+  /** The request lacks the replica's secret ({@link ReplicaSecret}). */
+  UNAUTHENTICATED(401, Status.Code.UNAUTHENTICATED),
   /** No such model, version or path. */
   NOT_FOUND(404, Status.Code.NOT_FOUND),
   /** The HTTP method is not allowed on the path. */

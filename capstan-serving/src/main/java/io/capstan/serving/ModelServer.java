@@ -24,7 +24,7 @@ public final class ModelServer implements AutoCloseable {
   private final PrintStream log;
   private final RequestGate gate = new RequestGate();
   private final ServingMetrics metrics = new ServingMetrics();
-  private final ModelService service = new ModelService(gate, metrics);
+  private final ModelService service;
   private final HttpFrontend http;
   private final GrpcFrontend grpc;
   private ModelRegistry registry;
@@ -35,6 +35,7 @@ public final class ModelServer implements AutoCloseable {
       throws IOException, InterruptedException {
     this.options = options;
     this.log = log;
+    this.service = new ModelService(gate, metrics, options.secret());
     NettyTransport transport = NettyTransport.choose(options.nio());
     this.http =
         new HttpFrontend(

@@ -19,11 +19,34 @@ public final class ModelService {
 
   private final RequestGate gate;
   private final ServingMetrics metrics;
+  private final ReplicaSecret secret;
   private volatile ModelRegistry registry;
 
   public ModelService(RequestGate gate, ServingMetrics metrics) {
+    this(gate, metrics, ReplicaSecret.of(null));
+  }
+
+  public ModelService(RequestGate gate, ServingMetrics metrics, ReplicaSecret secret) {
     this.gate = gate;
     this.metrics = metrics;
+    this.secret = secret;
+  }
+
+  /** What every request must carry; open when the server was started without a secret. */
+  public ReplicaSecret secret() {
+    return secret;
+  }
+
+  /**
+   * Passes a request whose {@code Authorization} (may be null) carries the replica's secret.
+   *
+   * @throws ServingException UNAUTHENTICATED otherwise
+   */
+  public void requireSecret(CharSequence authorization) {
+    if (!secret.allows(authorization)) {
+      throw new ServingException(
+          ErrorKind.UNAUTHENTICATED, ReplicaSecret.refusal(authorization != null));
+    }
   }
 
   /** Makes the loaded models available; readiness turns true. */

@@ -18,6 +18,8 @@ import java.util.function.Consumer;
  * @param nio listen on Netty's NIO transport even where native epoll is available
  * @param grpcFrontend which implementation answers gRPC: our own on Netty's HTTP/2 codec, or
  *     grpc-java's server
+ * @param secret what every request must carry ({@link ReplicaSecret}; from {@code
+ *     CAPSTAN_SERVING_SECRET}, open without it)
  */
 public record ServerOptions(
     List<ModelSpec> models,
@@ -30,7 +32,8 @@ public record ServerOptions(
     Duration drainTimeout,
     int maxRequestBytes,
     boolean nio,
-    GrpcFrontend.Kind grpcFrontend) {
+    GrpcFrontend.Kind grpcFrontend,
+    ReplicaSecret secret) {
   public static final int DEFAULT_MAX_REQUEST_BYTES = 64 * 1024 * 1024;
   public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
 
@@ -41,6 +44,7 @@ public record ServerOptions(
     requireNonNull(session, "session is null");
     requireNonNull(drainTimeout, "drainTimeout is null");
     requireNonNull(grpcFrontend, "grpcFrontend is null");
+    requireNonNull(secret, "secret is null");
     if (models.isEmpty()) {
       throw new IllegalArgumentException("expected at least one --model NAME:VERSION=PATH");
     }
@@ -59,7 +63,8 @@ public record ServerOptions(
         DEFAULT_DRAIN_TIMEOUT,
         DEFAULT_MAX_REQUEST_BYTES,
         false,
-        GrpcFrontend.Kind.NETTY);
+        GrpcFrontend.Kind.NETTY,
+        ReplicaSecret.of(null));
   }
 
   public ServerOptions withBatching(BatchingOptions batching) {
@@ -72,6 +77,10 @@ public record ServerOptions(
 
   public ServerOptions withGrpcFrontend(GrpcFrontend.Kind grpcFrontend) {
     return copy(c -> c.grpcFrontend = grpcFrontend);
+  }
+
+  public ServerOptions withSecret(ReplicaSecret secret) {
+    return copy(c -> c.secret = secret);
   }
 
   public ServerOptions withDrainTimeout(Duration drainTimeout) {
@@ -93,7 +102,8 @@ public record ServerOptions(
         c.drainTimeout,
         c.maxRequestBytes,
         c.nio,
-        c.grpcFrontend);
+        c.grpcFrontend,
+        c.secret);
   }
 
   /** The components as fields a wither sets, so that one constructor call serves every wither. */
@@ -109,6 +119,7 @@ public record ServerOptions(
     private int maxRequestBytes;
     private final boolean nio;
     private GrpcFrontend.Kind grpcFrontend;
+    private ReplicaSecret secret;
 
     Components(ServerOptions o) {
       models = o.models;
@@ -122,6 +133,7 @@ public record ServerOptions(
       maxRequestBytes = o.maxRequestBytes;
       nio = o.nio;
       grpcFrontend = o.grpcFrontend;
+      secret = o.secret;
     }
   }
 }

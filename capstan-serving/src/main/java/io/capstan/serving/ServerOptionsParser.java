@@ -100,7 +100,8 @@ public final class ServerOptionsParser {
         Duration.ofSeconds(drain),
         maxBytes,
         nio,
-        grpcFrontend);
+        grpcFrontend,
+        ReplicaSecret.fromEnvironment());
   }
 
   private static GrpcFrontend.Kind grpcFrontend(String flag, String value) {

@@ -34,8 +34,13 @@ class JobConfiguration {
 
   @Bean
   JobLauncher jobLauncher(
-      WorkloadRuntime runtime, JsonMapper json, JobDirectories dirs, LogStore logs) {
-    return new JobLauncher(runtime, new Rendezvous(json), dirs, logs);
+      WorkloadRuntime runtime,
+      JsonMapper json,
+      JobDirectories dirs,
+      LogStore logs,
+      org.springframework.beans.factory.ObjectProvider<LaunchEnvironment> extraEnvironment) {
+    return new JobLauncher(
+        runtime, new Rendezvous(json), dirs, logs, extraEnvironment.orderedStream().toList());
   }
 
   @Bean

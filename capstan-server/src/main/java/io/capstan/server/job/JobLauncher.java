@@ -34,12 +34,19 @@ final class JobLauncher {
   private final Rendezvous rendezvous;
   private final JobDirectories dirs;
   private final LogStore logs;
+  private final List<LaunchEnvironment> extraEnvironment;
 
-  JobLauncher(WorkloadRuntime runtime, Rendezvous rendezvous, JobDirectories dirs, LogStore logs) {
+  JobLauncher(
+      WorkloadRuntime runtime,
+      Rendezvous rendezvous,
+      JobDirectories dirs,
+      LogStore logs,
+      List<LaunchEnvironment> extraEnvironment) {
     this.runtime = runtime;
     this.rendezvous = rendezvous;
     this.dirs = dirs;
     this.logs = logs;
+    this.extraEnvironment = List.copyOf(extraEnvironment);
   }
 
   /** The placement with a fresh endpoint reserved for every replica. */
@@ -96,6 +103,7 @@ final class JobLauncher {
     env.put("CAPSTAN_CHECKPOINT_DIR", CHECKPOINT_DIR);
     env.put("CAPSTAN_OUTPUT_DIR", OUTPUT_DIR);
     env.putIfAbsent("PYTHONUNBUFFERED", "1");
+    extraEnvironment.forEach(extra -> env.putAll(extra.forJob(job)));
     List<String> command = new ArrayList<>(replica.group().command());
     command.addAll(replica.group().args());
     Placement.ReplicaPlacement placement = job.placement().of(replica.name());

@@ -20,10 +20,12 @@ import java.util.Optional;
 final class ReadinessProbe {
   private final HttpClient client;
   private final Duration timeout;
+  private final ReplicaSecrets secrets;
 
-  ReadinessProbe(HttpClient client, Duration timeout) {
+  ReadinessProbe(HttpClient client, Duration timeout, ReplicaSecrets secrets) {
     this.client = client;
     this.timeout = timeout;
+    this.secrets = secrets;
   }
 
   /**
@@ -60,11 +62,15 @@ final class ReadinessProbe {
     return http == null || grpc == null ? Optional.empty() : Optional.of(new Ports(http, grpc));
   }
 
-  /** Whether the replica at {@code base} has {@code model} version {@code version} ready. */
-  boolean ready(URI base, String model, int version) {
+  /**
+   * Whether the replica at {@code base} has {@code model} version {@code version} ready; asks with
+   * the secret of the replica job {@code jobUid}.
+   */
+  boolean ready(URI base, String model, int version, String jobUid) {
     HttpRequest request =
         HttpRequest.newBuilder(
                 base.resolve("/v2/models/" + model + "/versions/" + version + "/ready"))
+            .header("Authorization", "Bearer " + secrets.secret(jobUid))
             .timeout(timeout)
             .GET()
             .build();

@@ -6,22 +6,26 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Requests, errors and latency per served version, as the gateway saw them since the control plane
- * started. Latency percentiles are over the last {@value #WINDOW} requests of each version.
+ * Requests, errors and latency per served version, as the gateway reported them since the control
+ * plane started. Latency percentiles are over the last {@value #WINDOW} reported latencies of each
+ * version. An error is a request that did not get a successful answer (see {@link
+ * io.capstan.api.gateway.GatewayReport.VersionCounts}).
  */
 final class RequestStats {
   static final int WINDOW = 4096;
 
   private final Map<String, Counters> byVersion = new ConcurrentHashMap<>();
 
-  void record(String project, String service, int version, long nanos, boolean error) {
+  /** Adds one report's counts of one version. */
+  void add(io.capstan.api.gateway.GatewayReport.VersionCounts counts) {
     Counters counters =
-        byVersion.computeIfAbsent(key(project, service, version), k -> new Counters());
-    counters.requests.increment();
-    if (error) {
-      counters.errors.increment();
+        byVersion.computeIfAbsent(
+            key(counts.project(), counts.service(), counts.version()), k -> new Counters());
+    counters.requests.add(counts.requests());
+    counters.errors.add(counts.errors());
+    for (long nanos : counts.latencyNanos()) {
+      counters.latency(nanos);
     }
-    counters.latency(nanos);
   }
 
   Snapshot snapshot(String project, String service, int version) {

@@ -1,9 +1,7 @@
 package io.capstan.server.serving;
 
+import io.capstan.server.ServerConfig;
 import io.capstan.server.control.ControlLoop;
-import io.capstan.server.identity.Access;
-import io.capstan.server.identity.Authenticator;
-import io.capstan.server.identity.Revocations;
 import io.capstan.server.job.JobDirectories;
 import io.capstan.server.job.JobService;
 import io.capstan.server.model.ModelRegistry;
@@ -11,6 +9,7 @@ import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -19,7 +18,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Inference services: the store, the serving controller and the gateway (HTTP on the API's port,
+ * Inference services: the store, the serving controller, and what feeds the serving gateway (a
+ * process of its own, {@link GatewayProcess}: HTTP on {@code capstan.serving.gateway.http-port},
  * gRPC on {@code capstan.serving.grpc-port}). Settings under {@code capstan.serving.*}; see {@code
  * docs/operations.md}.
  */
@@ -55,6 +55,16 @@ class ServingConfiguration {
   }
 
   @Bean
+  ReplicaSecrets replicaSecrets(ServerConfig config) {
+    return ReplicaSecrets.inDataDir(config.dataDir());
+  }
+
+  @Bean
+  GatewayLoad gatewayLoad() {
+    return new GatewayLoad(System::nanoTime);
+  }
+
+  @Bean
   ServingReconciler servingReconciler(
       ServiceStore store,
       JobService jobs,
@@ -62,19 +72,21 @@ class ServingConfiguration {
       ModelLookup models,
       ServingRoutes routes,
       HttpClient servingHttpClient,
+      ReplicaSecrets secrets,
+      GatewayLoad load,
       Clock clock,
       @Value("${capstan.serving.java:}") String java,
       @Value("${capstan.serving.scale-down-window:5m}") Duration scaleDownWindow) {
-    String command = java.isBlank() ? currentJava() : java;
     return new ServingReconciler(
         store,
         jobs,
         dirs,
         models,
-        new ReplicaJobs(command),
-        new ReadinessProbe(servingHttpClient, Duration.ofMillis(500)),
+        new ReplicaJobs(java(java)),
+        new ReadinessProbe(servingHttpClient, Duration.ofMillis(500), secrets),
         routes,
         new Autoscaler(scaleDownWindow),
+        load,
         clock);
   }
 
@@ -86,37 +98,44 @@ class ServingConfiguration {
   }
 
   @Bean
-  GatewayAccess gatewayAccess(
-      Authenticator authenticator,
-      Access access,
-      ServiceStore store,
-      Revocations revocations,
-      @Value("${capstan.serving.auth-cache:5s}") Duration cacheFor) {
-    return new GatewayAccess(authenticator, access, store, revocations, cacheFor);
+  GatewaySnapshots gatewaySnapshots(
+      ServiceStore store, ServingRoutes routes, ReplicaSecrets secrets, JdbcClient jdbc) {
+    return new GatewaySnapshots(store, routes, secrets, jdbc);
   }
 
   @Bean
-  GrpcGateway grpcGateway(
-      GatewayAccess access,
-      ServingRoutes routes,
-      RequestStats stats,
-      @Value("${capstan.serving.grpc-host:127.0.0.1}") String host,
-      @Value("${capstan.serving.grpc-port:7071}") int port,
-      @Value("${capstan.serving.max-request-bytes:67108864}") int maxRequestBytes) {
-    return new GrpcGateway(host, port, maxRequestBytes, access, routes, stats);
+  ControlLoop gatewaySnapshotLoop(
+      GatewaySnapshots snapshots,
+      @Value("${capstan.serving.gateway.refresh-interval:500ms}") Duration interval) {
+    return new ControlLoop("capstan-gateway-snapshots", snapshots::refresh, interval);
   }
 
   @Bean
-  HttpGateway httpGateway(
-      GatewayAccess access,
-      ServingRoutes routes,
-      RequestStats stats,
-      JsonMapper json,
-      @Value("${capstan.serving.connect-timeout:2s}") Duration connectTimeout,
-      @Value("${capstan.serving.max-request-bytes:67108864}") long maxRequestBytes,
-      @Value("${capstan.serving.request-timeout:60s}") Duration timeout) {
-    return new HttpGateway(
-        access, routes, stats, new ReplicaHttp(connectTimeout, timeout), json, maxRequestBytes);
+  GatewayProcess gatewayProcess(
+      ServerConfig config,
+      @Value("${capstan.home:}") String home,
+      @Value("${capstan.serving.java:}") String java,
+      @Value("${capstan.serving.gateway.launch:auto}") String launch,
+      @Value("${capstan.serving.gateway.stop-with-server:false}") boolean stopWithServer,
+      @Value("${capstan.serving.gateway.host:${capstan.serving.grpc-host:127.0.0.1}}") String host,
+      @Value("${capstan.serving.gateway.http-port:7072}") int httpPort,
+      @Value("${capstan.serving.grpc-port:7071}") int grpcPort,
+      @Value("${capstan.serving.max-request-bytes:67108864}") int maxRequestBytes,
+      @Value("${capstan.serving.request-timeout:60s}") Duration requestTimeout) {
+    Path capstanHome =
+        home.isBlank() ? Path.of("").toAbsolutePath() : Path.of(home).toAbsolutePath();
+    return new GatewayProcess(
+        new GatewayProcess.Settings(
+            config.dataDir(),
+            launchSetting(launch),
+            stopWithServer,
+            java(java),
+            capstanHome.resolve("capstan-serving/target/capstan-model-server.jar"),
+            host,
+            httpPort,
+            grpcPort,
+            maxRequestBytes,
+            requestTimeout));
   }
 
   @Bean
@@ -125,13 +144,36 @@ class ServingConfiguration {
       ModelLookup models,
       JobService jobs,
       ServingReconciler reconciler,
-      ControlLoop loop,
+      @Qualifier("servingControlLoop") ControlLoop loop,
       RequestStats stats,
-      GrpcGateway grpc,
-      @Value("${capstan.serving.grpc-host:127.0.0.1}") String host,
+      GatewayProcess gateway,
       Clock clock) {
     return new ServingService(
-        store, models, jobs, reconciler, loop, stats, () -> host + ":" + grpc.port(), clock);
+        store,
+        models,
+        jobs,
+        reconciler,
+        loop,
+        stats,
+        gateway::httpBase,
+        gateway::grpcTarget,
+        clock);
+  }
+
+  private static boolean launchSetting(String value) {
+    return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "auto" -> true;
+      case "off" -> false;
+      default ->
+          throw new IllegalArgumentException(
+              "Expected capstan.serving.gateway.launch to be 'auto' or 'off', but was '"
+                  + value
+                  + "'");
+    };
+  }
+
+  private static String java(String configured) {
+    return configured.isBlank() ? currentJava() : configured;
   }
 
   /** The java command of this control plane, so replicas run on the same JDK. */

@@ -40,6 +40,7 @@ final class ServingReconciler {
   private final ReadinessProbe probe;
   private final ServingRoutes routes;
   private final Autoscaler autoscaler;
+  private final GatewayLoad load;
   private final Clock clock;
 
   private final Map<String, Backend> backends = new ConcurrentHashMap<>();
@@ -57,6 +58,7 @@ final class ServingReconciler {
       ReadinessProbe probe,
       ServingRoutes routes,
       Autoscaler autoscaler,
+      GatewayLoad load,
       Clock clock) {
     this.store = store;
     this.jobs = jobs;
@@ -66,6 +68,7 @@ final class ServingReconciler {
     this.probe = probe;
     this.routes = routes;
     this.autoscaler = autoscaler;
+    this.load = load;
     this.clock = clock;
   }
 
@@ -87,6 +90,7 @@ final class ServingReconciler {
       }
     }
     deleteOrphans(services);
+    routes.passed();
   }
 
   /**
@@ -427,11 +431,12 @@ final class ServingReconciler {
     if (backend == null
         || !backend.http().equals(http)
         || backend.grpcPort() != ports.get().grpc()) {
-      backend = new Backend(job.name(), ReplicaJobs.version(job), http, ports.get().grpc());
+      backend =
+          new Backend(job.uid(), job.name(), ReplicaJobs.version(job), http, ports.get().grpc());
       backends.put(job.uid(), backend);
     }
     String model = modelOf(job);
-    ready.probed(job.uid(), probe.ready(http, model, backend.version()));
+    ready.probed(job.uid(), probe.ready(http, model, backend.version(), job.uid()));
   }
 
   /** The model name a replica serves, from its {@code --model NAME:VERSION=PATH} argument. */
@@ -442,9 +447,9 @@ final class ServingReconciler {
     return value.substring(0, value.indexOf(':'));
   }
 
+  /** Requests in flight to the replica, as the gateway last reported them. */
   private int inFlight(JobRecord job) {
-    Backend backend = backends.get(job.uid());
-    return backend == null ? 0 : backend.inFlight();
+    return load.inFlight(job.uid());
   }
 
   /** Takes a replica out of the routes; it is stopped once idle (see {@link #finishRetiring}). */

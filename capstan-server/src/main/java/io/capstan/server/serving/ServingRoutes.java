@@ -9,6 +9,20 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class ServingRoutes {
   private final Map<String, Route> routes = new ConcurrentHashMap<>();
+  private volatile boolean complete;
+
+  /** Called after each full pass of the serving controller. */
+  void passed() {
+    complete = true;
+  }
+
+  /**
+   * Whether every service's route has been published since this control plane started: before the
+   * first pass (replicas not probed yet) the table would send the gateway empty routes.
+   */
+  boolean complete() {
+    return complete;
+  }
 
   Route find(String project, String service) {
     return routes.getOrDefault(key(project, service), Route.EMPTY);
@@ -22,7 +36,12 @@ final class ServingRoutes {
     routes.remove(key(project, service));
   }
 
-  private static String key(String project, String service) {
+  /** Every published route, by {@code project/service}. */
+  Map<String, Route> all() {
+    return Map.copyOf(routes);
+  }
+
+  static String key(String project, String service) {
     return project + "/" + service;
   }
 }

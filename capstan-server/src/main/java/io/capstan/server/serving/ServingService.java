@@ -39,6 +39,7 @@ final class ServingService {
   private final ServingReconciler reconciler;
   private final ControlLoop loop;
   private final RequestStats stats;
+  private final java.util.function.Supplier<String> httpBase;
   private final java.util.function.Supplier<String> grpcTarget;
   private final Clock clock;
 
@@ -49,6 +50,7 @@ final class ServingService {
       ServingReconciler reconciler,
       ControlLoop loop,
       RequestStats stats,
+      java.util.function.Supplier<String> httpBase,
       java.util.function.Supplier<String> grpcTarget,
       Clock clock) {
     this.store = store;
@@ -57,6 +59,7 @@ final class ServingService {
     this.reconciler = reconciler;
     this.loop = loop;
     this.stats = stats;
+    this.httpBase = httpBase;
     this.grpcTarget = grpcTarget;
     this.clock = clock;
   }
@@ -408,7 +411,7 @@ final class ServingService {
             service.canaryPercent(),
             service.previousVersion(),
             service.desiredReplicas(),
-            ApiPaths.expand(ApiPaths.SERVING, service.project(), service.name()),
+            httpBase.get() + ApiPaths.expand(ApiPaths.SERVING, service.project(), service.name()),
             grpcTarget.get(),
             versions,
             service.createdAt(),

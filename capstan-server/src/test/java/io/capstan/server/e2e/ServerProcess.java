@@ -9,7 +9,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-/** The packaged server jar run as a real process, so tests can SIGKILL and restart it. */
+/**
+ * The packaged server jar run as a real process, so tests can SIGKILL and restart it. The serving
+ * gateway it starts outlives it (as replicas do); {@link #close()} stops that too.
+ */
 final class ServerProcess implements AutoCloseable {
   private final Path dataDir;
   private final int port;
@@ -38,8 +41,9 @@ final class ServerProcess implements AutoCloseable {
                       java,
                       "-Xmx512m",
                       "-Dcapstan.home=" + ServerFixture.repository(),
-                      // Tests may run beside a real server: take any free port for gRPC.
+                      // Tests may run beside a real server: the gateway takes free ports.
                       "-Dcapstan.serving.grpc-port=0",
+                      "-Dcapstan.serving.gateway.http-port=0",
                       "-jar",
                       jar.toString(),
                       "--port",
@@ -55,7 +59,8 @@ final class ServerProcess implements AutoCloseable {
     }
     TestingHttp http = new TestingHttp(url());
     await()
-        .atMost(Duration.ofSeconds(90))
+        // Generous: on a loaded two-core machine a start has taken 100 s.
+        .atMost(Duration.ofMinutes(3))
         .pollInterval(Duration.ofMillis(200))
         .ignoreExceptions()
         .until(() -> http.get(null, "/api/v1/health").status() == 200);
@@ -71,6 +76,18 @@ final class ServerProcess implements AutoCloseable {
     }
   }
 
+  /** The serving gateway's process, from the pid file it writes, while it runs. */
+  java.util.Optional<ProcessHandle> gateway() {
+    try {
+      long pid =
+          Long.parseLong(
+              java.nio.file.Files.readString(dataDir.resolve("gateway/gateway.pid")).trim());
+      return ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+    } catch (IOException | NumberFormatException e) {
+      return java.util.Optional.empty();
+    }
+  }
+
   @Override
   public void close() {
     if (process != null && process.isAlive()) {
@@ -81,6 +98,12 @@ final class ServerProcess implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+    gateway()
+        .ifPresent(
+            gateway -> {
+              gateway.destroy();
+              gateway.onExit().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join();
+            });
   }
 
   private static int freePort() {

@@ -44,7 +44,8 @@ import tools.jackson.databind.node.ObjectNode;
  * registered as versions of model {@code churn}, a service serves version 1 with two replicas,
  * answers over HTTP and gRPC with the numbers PyTorch computed inside the job, sends 20% of
  * requests to a canary, is promoted and rolled back under continuous load without one failed
- * request, and survives a replica killed under load.
+ * request, and survives a replica killed under load. Requests go through the gateway process the
+ * control plane starts; a replica's own ports answer only with its secret.
  */
 @SpringBootTest(
     classes = CapstanServer.class,
@@ -68,12 +69,16 @@ class ServingIT {
     registry.add("capstan.stop-grace-period", () -> "3s");
     registry.add("capstan.runtime.local.cgroups", () -> "off");
     registry.add("capstan.serving.scale-down-window", () -> "3s");
+    registry.add("capstan.serving.gateway.launch", () -> "auto");
+    registry.add("capstan.serving.gateway.stop-with-server", () -> "true");
   }
 
   @Value("${local.server.port}")
   int port;
 
   private TestingHttp http;
+  private TestingHttp gateway;
+  private String gatewayBase;
   private String alice;
   private final HttpClient client =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -110,6 +115,11 @@ class ServingIT {
                 + "\"resources\":{\"cpu\":\"250m\",\"memory\":\"512Mi\"}}");
     assertThat(created.status()).as(created.body()).isEqualTo(201);
     awaitService(service -> phase(service).equals("Ready") && ready(service, "stable", 1) == 2);
+    String httpPath =
+        JSON.readTree(http.get(alice, SERVICE).body()).get("status").get("httpPath").asString();
+    assertThat(httpPath).startsWith("http://127.0.0.1:").endsWith(GATEWAY);
+    gatewayBase = httpPath.substring(0, httpPath.length() - GATEWAY.length());
+    gateway = new TestingHttp(gatewayBase);
 
     JsonNode answer = infer(first.input());
 
@@ -122,7 +132,7 @@ class ServingIT {
   @Order(2)
   void badRequestsGetV2ErrorsAndOtherProjectsSeeNothing() throws Exception {
     TestingHttp.Answer wrongShape =
-        http.post(
+        gateway.post(
             alice,
             GATEWAY + "/v2/models/churn/infer",
             "application/json",
@@ -132,19 +142,52 @@ class ServingIT {
     assertThat(wrongShape.status()).isEqualTo(400);
     assertThat(JSON.readTree(wrongShape.body()).get("error").asString()).isNotBlank();
 
-    TestingHttp.Answer noToken = http.get(null, GATEWAY + "/v2/models/churn");
+    TestingHttp.Answer noToken = gateway.get(null, GATEWAY + "/v2/models/churn");
     assertThat(noToken.status()).isEqualTo(401);
     assertThat(JSON.readTree(noToken.body()).get("error").asString()).contains("Authorization");
 
     String bob =
         ServerFixture.userWithProject(http, ServerFixture.adminToken(DATA), "bob", "other");
-    TestingHttp.Answer stranger = http.get(bob, GATEWAY + "/v2/models/churn");
+    // A new token reaches the gateway with its next snapshot (within about half a second).
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> gateway.get(bob, GATEWAY + "/v2/models/churn").status(), s -> s != 401);
+    TestingHttp.Answer stranger = gateway.get(bob, GATEWAY + "/v2/models/churn");
     assertThat(stranger.status()).isEqualTo(404);
     assertThat(http.get(bob, SERVICE).status()).isEqualTo(404);
 
-    TestingHttp.Answer unknown = http.get(alice, "/serving/" + PROJECT + "/nope/v2/models/churn");
+    TestingHttp.Answer unknown =
+        gateway.get(alice, "/serving/" + PROJECT + "/nope/v2/models/churn");
     assertThat(unknown.status()).isEqualTo(404);
     assertThat(JSON.readTree(unknown.body()).get("error").asString()).contains("nope");
+
+    // The control plane's old path points at the gateway.
+    TestingHttp.Answer moved = http.get(alice, GATEWAY + "/v2/models/churn");
+    assertThat(moved.status()).isEqualTo(307);
+    assertThat(JSON.readTree(moved.body()).get("error").asString())
+        .contains(gatewayBase + GATEWAY + "/v2/models/churn");
+
+    // A deleted token is refused at the gateway within about half a second (decision 58).
+    TestingHttp.Answer made =
+        http.post(alice, "/api/v1/users/alice/tokens", "application/json", "{\"name\":\"short\"}");
+    assertThat(made.status()).as(made.body()).isEqualTo(201);
+    JsonNode shortLived = JSON.readTree(made.body());
+    String secret = shortLived.get("token").asString();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> gateway.get(secret, GATEWAY + "/v2/models/churn").status() == 200);
+    assertThat(
+            http.delete(alice, "/api/v1/users/alice/tokens/" + shortLived.get("id").asString())
+                .status())
+        .isEqualTo(204);
+    await()
+        .atMost(Duration.ofSeconds(3))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> gateway.get(secret, GATEWAY + "/v2/models/churn").status() == 401);
+
+    // The request the replica refused (400) is counted as an error of the version that answered;
+    // the gateway's refusals of unknown callers and services are not counted against any.
+    awaitService(service -> versionRow(service, "stable", 1).get("errors").asLong() == 1);
 
     TestingHttp.Answer badSpec =
         http.post(alice, SERVICES, "application/json", "{\"name\":\"x\",\"model\":\"churn:9\"}");
@@ -154,6 +197,33 @@ class ServingIT {
 
   @Test
   @Order(3)
+  void aReplicaRefusesCallsWithoutItsSecretOnBothProtocols() throws Exception {
+    JsonNode service = JSON.readTree(http.get(alice, SERVICE).body());
+    String replica =
+        versionRow(service, "stable", 1).get("replicaJobs").get(0).asString().split(" ")[0];
+    String uid =
+        JSON.readTree(http.get(alice, "/api/v1/projects/" + PROJECT + "/jobs/" + replica).body())
+            .get("uid")
+            .asString();
+    java.util.Map<String, Integer> ports = new java.util.HashMap<>();
+    for (String line :
+        Files.readAllLines(DATA.resolve("jobs").resolve(uid).resolve("replicas/worker-0/ports"))) {
+      String[] pair = line.split("=", 2);
+      ports.put(pair[0], Integer.parseInt(pair[1].trim()));
+    }
+    TestingHttp direct = new TestingHttp("http://127.0.0.1:" + ports.get("http"));
+    for (String path : List.of("/v2/models/churn", "/v2/health/ready", "/metrics")) {
+      TestingHttp.Answer refused = direct.get(null, path);
+      assertThat(refused.status()).as(path).isEqualTo(401);
+      assertThat(direct.get(alice, path).status()).as(path + " with a user's token").isEqualTo(401);
+    }
+    assertThat(GrpcInference.statusWithoutToken("127.0.0.1:" + ports.get("grpc"), PROJECT, "churn"))
+        .isEqualTo("UNAUTHENTICATED");
+    assertThat(infer(first.input()).get("model_version").asString()).isEqualTo("1");
+  }
+
+  @Test
+  @Order(4)
   void aCanaryAnswersItsShareOfRequests() {
     TestingHttp.Answer traffic =
         http.put(alice, SERVICE + "/traffic", "{\"model\":\"churn:2\",\"percent\":20}");
@@ -172,9 +242,10 @@ class ServingIT {
     }
     // Binomial(1000, 0.2): mean 200, standard deviation 12.6; 4 deviations either side.
     assertThat(canary).isBetween(150, 250);
-    JsonNode service = JSON.readTree(http.get(alice, SERVICE).body());
-    assertThat(versionRow(service, "canary", 2).get("requests").asLong())
-        .isGreaterThanOrEqualTo(canary);
+    // The gateway reports its counts every second.
+    int answeredByCanary = canary;
+    awaitService(
+        service -> versionRow(service, "canary", 2).get("requests").asLong() >= answeredByCanary);
 
     // As KServe's canaryTrafficPercent: 100 sends every request to the canary, 0 none, once the
     // controller's next pass has published the route.
@@ -189,7 +260,7 @@ class ServingIT {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void promoteAndRollbackUnderLoadFailNoRequest() {
     try (Load load = new Load(4)) {
       TestingHttp.Answer promoted = http.post(alice, SERVICE + "/promote", null, "");
@@ -214,7 +285,7 @@ class ServingIT {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void aReplicaKilledUnderLoadLosesNoRequest() {
     JsonNode service = JSON.readTree(http.get(alice, SERVICE).body());
     String replica =
@@ -234,7 +305,7 @@ class ServingIT {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void grpcThroughTheGatewayGivesTheSameNumbers() throws Exception {
     JsonNode service = JSON.readTree(http.get(alice, SERVICE).body());
     String target = service.get("status").get("grpcTarget").asString();
@@ -248,7 +319,7 @@ class ServingIT {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void theAutoscalerAddsAReplicaUnderLoadAndRemovesItAfterTheWindow() {
     TestingHttp.Answer updated =
         http.patch(alice, SERVICE, "{\"minReplicas\":1,\"maxReplicas\":2,\"targetInFlight\":2}");
@@ -346,7 +417,7 @@ class ServingIT {
   }
 
   private String inputName() {
-    JsonNode metadata = JSON.readTree(http.get(alice, GATEWAY + "/v2/models/churn").body());
+    JsonNode metadata = JSON.readTree(gateway.get(alice, GATEWAY + "/v2/models/churn").body());
     return metadata.get("inputs").get(0).get("name").asString();
   }
 
@@ -385,8 +456,7 @@ class ServingIT {
     input.put("datatype", "FP32");
     ArrayNode data = input.putArray("data");
     rows.forEach(row -> row.forEach(value -> data.add(value.asDouble())));
-    return HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + port + GATEWAY + "/v2/models/churn/infer"))
+    return HttpRequest.newBuilder(URI.create(gatewayBase + GATEWAY + "/v2/models/churn/infer"))
         .header("Authorization", "Bearer " + alice)
         .header("Content-Type", "application/json")
         .timeout(Duration.ofSeconds(30))

@@ -1,5 +1,6 @@
 package io.capstan.serving.grpc;
 
+import io.capstan.serving.ReplicaSecret;
 import io.capstan.serving.RequestGate;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -49,8 +50,11 @@ final class GrpcConnectionHandler extends Http2ConnectionHandler {
 
   /** A handler for one connection. */
   static GrpcConnectionHandler create(
-      Map<AsciiString, UnaryMethod<?, ?>> methods, RequestGate gate, int maxRequestBytes) {
-    return new Builder(methods, gate, maxRequestBytes).create();
+      Map<AsciiString, UnaryMethod<?, ?>> methods,
+      RequestGate gate,
+      ReplicaSecret secret,
+      int maxRequestBytes) {
+    return new Builder(methods, gate, secret, maxRequestBytes).create();
   }
 
   ChannelHandlerContext context() {
@@ -132,11 +136,17 @@ final class GrpcConnectionHandler extends Http2ConnectionHandler {
       extends AbstractHttp2ConnectionHandlerBuilder<GrpcConnectionHandler, Builder> {
     private final Map<AsciiString, UnaryMethod<?, ?>> methods;
     private final RequestGate gate;
+    private final ReplicaSecret secret;
     private final int maxRequestBytes;
 
-    Builder(Map<AsciiString, UnaryMethod<?, ?>> methods, RequestGate gate, int maxRequestBytes) {
+    Builder(
+        Map<AsciiString, UnaryMethod<?, ?>> methods,
+        RequestGate gate,
+        ReplicaSecret secret,
+        int maxRequestBytes) {
       this.methods = methods;
       this.gate = gate;
+      this.secret = secret;
       this.maxRequestBytes = maxRequestBytes;
       // Streams share the connection's send window evenly: answers are small and unary, and
       // Netty's default (weighted fair queueing by priority) was a tenth of a call's CPU.
@@ -165,7 +175,7 @@ final class GrpcConnectionHandler extends Http2ConnectionHandler {
     protected GrpcConnectionHandler build(
         Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder, Http2Settings settings) {
       GrpcConnectionHandler handler = new GrpcConnectionHandler(decoder, encoder, settings);
-      UnaryStreams streams = new UnaryStreams(handler, methods, gate, maxRequestBytes);
+      UnaryStreams streams = new UnaryStreams(handler, methods, gate, secret, maxRequestBytes);
       decoder.frameListener(streams);
       handler.connection().addListener(streams);
       return handler;

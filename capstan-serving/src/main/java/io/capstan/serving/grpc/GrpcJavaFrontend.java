@@ -2,11 +2,18 @@ package io.capstan.serving.grpc;
 
 import io.capstan.serving.ModelService;
 import io.capstan.serving.NettyTransport;
+import io.capstan.serving.ReplicaSecret;
 import io.capstan.serving.RequestGate;
 import io.capstan.serving.grpc.v2.GRPCInferenceServiceGrpc;
+import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
+import io.grpc.Status;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
@@ -44,7 +51,10 @@ final class GrpcJavaFrontend implements GrpcFrontend {
               .workerEventLoopGroup(workers)
               .directExecutor()
               .maxInboundMessageSize(maxRequestBytes)
-              .addService(definition(new InferenceGrpcService(service), service.gate()))
+              .addService(
+                  ServerInterceptors.intercept(
+                      definition(new InferenceGrpcService(service), service.gate()),
+                      new SecretCheck(service.secret())))
               .build()
               .start();
     } catch (IOException | RuntimeException e) {
@@ -88,6 +98,25 @@ final class GrpcJavaFrontend implements GrpcFrontend {
                 method.implementation().accept(request.message(), reply);
               }
             }));
+  }
+
+  /** Refuses a call without the replica's secret before its message is read. */
+  private record SecretCheck(ReplicaSecret secret) implements ServerInterceptor {
+    private static final Metadata.Key<String> AUTHORIZATION =
+        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
+    @Override
+    public <Q, R> ServerCall.Listener<Q> interceptCall(
+        ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+      String authorization = headers.get(AUTHORIZATION);
+      if (!secret.allows(authorization)) {
+        call.close(
+            Status.UNAUTHENTICATED.withDescription(ReplicaSecret.refusal(authorization != null)),
+            new Metadata());
+        return new ServerCall.Listener<>() {};
+      }
+      return next.startCall(call, headers);
+    }
   }
 
   @Override

@@ -39,7 +39,9 @@ final class NettyGrpcFrontend implements GrpcFrontend {
             ch -> {
               connections.add(ch);
               ch.pipeline()
-                  .addLast(GrpcConnectionHandler.create(methods, service.gate(), maxRequestBytes));
+                  .addLast(
+                      GrpcConnectionHandler.create(
+                          methods, service.gate(), service.secret(), maxRequestBytes));
               if (draining) { // accepted just before the listening socket closed
                 ch.close();
               }

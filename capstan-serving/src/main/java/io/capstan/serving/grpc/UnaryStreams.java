@@ -1,5 +1,6 @@
 package io.capstan.serving.grpc;
 
+import io.capstan.serving.ReplicaSecret;
 import io.capstan.serving.RequestGate;
 import io.grpc.Status;
 import io.netty.buffer.ByteBuf;
@@ -31,6 +32,7 @@ final class UnaryStreams extends Http2EventAdapter {
   private final GrpcConnectionHandler connection;
   private final Map<AsciiString, UnaryMethod<?, ?>> methods;
   private final RequestGate gate;
+  private final ReplicaSecret secret;
   private final int maxRequestBytes;
   private final Http2Connection.PropertyKey callKey;
 
@@ -38,10 +40,12 @@ final class UnaryStreams extends Http2EventAdapter {
       GrpcConnectionHandler connection,
       Map<AsciiString, UnaryMethod<?, ?>> methods,
       RequestGate gate,
+      ReplicaSecret secret,
       int maxRequestBytes) {
     this.connection = connection;
     this.methods = methods;
     this.gate = gate;
+    this.secret = secret;
     this.maxRequestBytes = maxRequestBytes;
     this.callKey = connection.connection().newKey();
   }
@@ -115,6 +119,14 @@ final class UnaryStreams extends Http2EventAdapter {
               "expected grpc-encoding identity (this server does not support compression),"
                   + " but was "
                   + encoding));
+      return null;
+    }
+    CharSequence authorization = headers.get(HttpHeaderNames.AUTHORIZATION);
+    if (!secret.allows(authorization)) {
+      reject(
+          streamId,
+          HttpResponseStatus.OK,
+          Status.UNAUTHENTICATED.withDescription(ReplicaSecret.refusal(authorization != null)));
       return null;
     }
     CharSequence path = headers.path();

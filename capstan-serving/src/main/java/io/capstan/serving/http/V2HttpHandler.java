@@ -47,6 +47,7 @@ final class V2HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         throw ServingException.badRequest(
             "malformed HTTP request: " + request.decoderResult().cause());
       }
+      service.requireSecret(request.headers().get(HttpHeaderNames.AUTHORIZATION));
       route(ctx, request, keepAlive, admitted);
     } catch (ServingException e) {
       send(ctx, HttpResponses.error(ctx.alloc(), e), keepAlive);

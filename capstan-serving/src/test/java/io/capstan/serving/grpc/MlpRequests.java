@@ -6,11 +6,11 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /** ModelInfer requests for the test MLP (input "input", FP32 [-1, 8]). */
-final class MlpRequests {
+public final class MlpRequests {
   private MlpRequests() {}
 
   /** A request for {@code version} ("" for the highest) with an input of {@code rows}. */
-  static ModelInferRequest.Builder request(String version, int rows) {
+  public static ModelInferRequest.Builder request(String version, int rows) {
     return ModelInferRequest.newBuilder()
         .setModelName("mlp")
         .setModelVersion(version)
@@ -23,7 +23,7 @@ final class MlpRequests {
   }
 
   /** A request of {@code rows} rows of zeros in raw_input_contents. */
-  static ModelInferRequest zeros(String id, int rows) {
+  public static ModelInferRequest zeros(String id, int rows) {
     return request("", rows).setId(id).addRawInputContents(raw(new float[rows * 8])).build();
   }
 

@@ -1,8 +1,8 @@
-package io.capstan.server.serving;
+package io.capstan.serving.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
+import io.capstan.api.gateway.GatewaySnapshot;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -10,14 +10,14 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /** Weighted choice between stable and canary, and replica choice within a track. */
-class RouteTest {
-  private final Backend stableA = backend("stable-a", 3);
-  private final Backend stableB = backend("stable-b", 3);
-  private final Backend canary = backend("canary", 4);
+class ServiceTargetTest {
+  private final Upstream stableA = backend("stable-a", 3);
+  private final Upstream stableB = backend("stable-b", 3);
+  private final Upstream canary = backend("canary", 4);
 
   @Test
   void theCanaryGetsItsShareOfRequests() {
-    Route route = new Route(20, List.of(stableA, stableB), List.of(canary));
+    ServiceTarget route = target(20, List.of(stableA, stableB), List.of(canary));
     SplittableRandom random = new SplittableRandom(7);
     int toCanary = 0;
     for (int i = 0; i < 10_000; i++) {
@@ -31,7 +31,7 @@ class RouteTest {
 
   @Test
   void atZeroPercentTheCanaryRunsButAnswersNothing() {
-    Route route = new Route(0, List.of(stableA, stableB), List.of(canary));
+    ServiceTarget route = target(0, List.of(stableA, stableB), List.of(canary));
 
     for (int i = 0; i < 1000; i++) {
       assertThat(route.track(new SplittableRandom(i))).doesNotContain(canary);
@@ -40,7 +40,7 @@ class RouteTest {
 
   @Test
   void atHundredPercentTheCanaryAnswersEverything() {
-    Route route = new Route(100, List.of(stableA, stableB), List.of(canary));
+    ServiceTarget route = target(100, List.of(stableA, stableB), List.of(canary));
 
     for (int i = 0; i < 1000; i++) {
       assertThat(route.track(new SplittableRandom(i))).containsExactly(canary);
@@ -49,7 +49,7 @@ class RouteTest {
 
   @Test
   void anEmptyTrackFallsBackToTheOther() {
-    Route route = new Route(50, List.of(stableA), List.of());
+    ServiceTarget route = target(50, List.of(stableA), List.of());
 
     for (int i = 0; i < 100; i++) {
       assertThat(route.track(new SplittableRandom(i))).containsExactly(stableA);
@@ -58,13 +58,13 @@ class RouteTest {
 
   @Test
   void picksTheLessLoadedAndNeverOneAlreadyTried() {
-    Route route = new Route(0, List.of(stableA, stableB), List.of());
+    ServiceTarget route = target(0, List.of(stableA, stableB), List.of());
     stableA.begin();
     stableA.begin();
     SplittableRandom random = new SplittableRandom(1);
 
     assertThat(route.pick(route.stable(), Set.of(), random, 0)).isSameAs(stableB);
-    Set<Backend> tried = new HashSet<>(Set.of(stableB));
+    Set<Upstream> tried = new HashSet<>(Set.of(stableB));
     assertThat(route.pick(route.stable(), tried, random, 0)).isSameAs(stableA);
     tried.add(stableA);
     assertThat(route.pick(route.stable(), tried, random, 0)).isNull();
@@ -72,20 +72,25 @@ class RouteTest {
 
   @Test
   void aReplicaThatFailedIsSkippedForAMomentUnlessItIsTheOnlyOne() {
-    Route route = new Route(0, List.of(stableA, stableB), List.of());
+    ServiceTarget route = target(0, List.of(stableA, stableB), List.of());
     stableB.markFailed(0, 1_000);
 
     for (int i = 0; i < 20; i++) {
       assertThat(route.pick(route.stable(), Set.of(), new SplittableRandom(i), 10))
           .isSameAs(stableA);
     }
-    Route alone = new Route(0, List.of(stableB), List.of());
+    ServiceTarget alone = target(0, List.of(stableB), List.of());
     assertThat(alone.pick(alone.stable(), Set.of(), new SplittableRandom(1), 10)).isSameAs(stableB);
     assertThat(route.pick(route.stable(), Set.of(stableA), new SplittableRandom(1), 2_000))
         .isSameAs(stableB);
   }
 
-  private static Backend backend(String job, int version) {
-    return new Backend(job, version, URI.create("http://127.0.0.1:1"), 2);
+  private static Upstream backend(String job, int version) {
+    return new Upstream(new GatewaySnapshot.Backend(job, version, "127.0.0.1", 1, 2, null));
+  }
+
+  private static ServiceTarget target(
+      int canaryPercent, List<Upstream> stable, List<Upstream> canary) {
+    return new ServiceTarget("p", "s", 3, canaryPercent, stable, canary);
   }
 }

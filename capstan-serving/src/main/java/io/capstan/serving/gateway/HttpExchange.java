@@ -1,0 +1,236 @@
+package io.capstan.serving.gateway;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One HTTP request on its way to a replica, all on the client connection's event loop: picks a
+ * replica, sends the request on a pooled connection (or a new one), and writes the answer back with
+ * {@code capstan-model-version}. A request no replica took (connection refused or reset, or 503
+ * while a replica drains) goes to another one, up to the attempts allowed. Counted once, whatever
+ * ended it.
+ */
+final class HttpExchange {
+  private static final CharSequence INFERENCE_HEADER_LENGTH = "Inference-Header-Content-Length";
+
+  private final GatewayContext context;
+  private final HttpProxy.Connections connections;
+  private final HttpProxyHandler handler;
+  private final ChannelHandlerContext client;
+  private final FullHttpRequest request;
+  private final ServiceTarget target;
+  private final String upstreamUri;
+  private final boolean keepAlive;
+  private final long started = System.nanoTime();
+  private final Set<Upstream> tried = new HashSet<>(4);
+  private List<Upstream> track;
+  private ScheduledFuture<?> timeout;
+  private Upstream current;
+  private Channel upstream;
+  private int attempts;
+  private boolean done;
+
+  HttpExchange(
+      GatewayContext context,
+      HttpProxy.Connections connections,
+      HttpProxyHandler handler,
+      ChannelHandlerContext client,
+      FullHttpRequest request,
+      ServiceTarget target,
+      String upstreamUri,
+      boolean keepAlive) {
+    this.context = context;
+    this.connections = connections;
+    this.handler = handler;
+    this.client = client;
+    this.request = request;
+    this.target = target;
+    this.upstreamUri = upstreamUri;
+    this.keepAlive = keepAlive;
+  }
+
+  void start() {
+    if (target.isEmpty()) {
+      fail(
+          HttpResponseStatus.SERVICE_UNAVAILABLE,
+          "Service '"
+              + target.service()
+              + "' has no replica ready yet; see 'capstan serve get "
+              + target.service()
+              + "'",
+          target.stableVersion());
+      return;
+    }
+    track = target.track(ThreadLocalRandom.current());
+    timeout =
+        client
+            .executor()
+            .schedule(this::timedOut, context.requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    next("no replica answered");
+  }
+
+  private void next(String lastFailure) {
+    Upstream picked =
+        attempts < context.attempts()
+            ? target.pick(track, tried, ThreadLocalRandom.current(), System.nanoTime())
+            : null;
+    if (picked == null) {
+      int version = current == null ? target.stableVersion() : current.version();
+      fail(
+          HttpResponseStatus.BAD_GATEWAY,
+          "Service '" + target.service() + "' did not answer: " + lastFailure,
+          version);
+      return;
+    }
+    attempts++;
+    tried.add(picked);
+    current = picked;
+    picked.begin();
+    Channel pooled = connections.pooled(picked.http());
+    if (pooled != null) {
+      send(pooled);
+      return;
+    }
+    ChannelFuture opening = connections.open(client.channel().eventLoop(), picked.http());
+    opening.addListener(
+        f -> {
+          if (done || current != picked) {
+            opening.channel().close();
+          } else if (f.isSuccess()) {
+            send(opening.channel());
+          } else {
+            refused(picked, picked + " could not be reached: " + f.cause().getMessage());
+          }
+        });
+  }
+
+  private void send(Channel ch) {
+    upstream = ch;
+    ch.pipeline().get(HttpProxy.UpstreamHandler.class).use(this);
+    DefaultFullHttpRequest forwarded =
+        new DefaultFullHttpRequest(
+            HttpVersion.HTTP_1_1,
+            request.method(),
+            upstreamUri,
+            request.content().retainedDuplicate());
+    HttpHeaders in = request.headers();
+    HttpHeaders out = forwarded.headers();
+    out.set(HttpHeaderNames.HOST, current.httpHost());
+    copy(in, out, HttpHeaderNames.CONTENT_TYPE);
+    copy(in, out, INFERENCE_HEADER_LENGTH);
+    out.setInt(HttpHeaderNames.CONTENT_LENGTH, request.content().readableBytes());
+    if (current.authorization() != null) {
+      out.set(HttpHeaderNames.AUTHORIZATION, current.authorization());
+    }
+    ch.writeAndFlush(forwarded, ch.voidPromise());
+  }
+
+  private static void copy(HttpHeaders in, HttpHeaders out, CharSequence name) {
+    String value = in.get(name);
+    if (value != null) {
+      out.set(name, value);
+    }
+  }
+
+  /** The replica's answer, on the event loop. */
+  void answered(Channel ch, FullHttpResponse response) {
+    if (done || ch != upstream) {
+      response.release();
+      ch.close();
+      return;
+    }
+    Upstream answering = current;
+    answering.end();
+    upstream = null;
+    if (HttpUtil.isKeepAlive(response)) {
+      connections.release(answering.http(), ch);
+    } else {
+      ch.close();
+    }
+    if (response.status().code() == 503 && attempts < context.attempts()) {
+      response.release();
+      next(answering + " answered 503");
+      return;
+    }
+    finish();
+    boolean error = response.status().code() >= 400;
+    context
+        .stats()
+        .record(
+            target.project(),
+            target.service(),
+            answering.version(),
+            System.nanoTime() - started,
+            error);
+    response.headers().remove(HttpHeaderNames.CONNECTION);
+    response.headers().set(HttpProxyHandler.VERSION_HEADER, Integer.toString(answering.version()));
+    handler.respond(client, response, keepAlive);
+  }
+
+  /** The connection ended before an answer. */
+  void failed(Channel ch, String why) {
+    if (done || ch != upstream) {
+      return;
+    }
+    upstream = null;
+    refused(current, current + ": " + why);
+  }
+
+  private void refused(Upstream upstreamReplica, String why) {
+    upstreamReplica.end();
+    upstreamReplica.markFailed(System.nanoTime(), context.failedPause().toNanos());
+    next(why);
+  }
+
+  private void timedOut() {
+    if (done) {
+      return;
+    }
+    Channel ch = upstream;
+    if (current != null && ch != null) {
+      upstream = null;
+      current.end();
+      ch.close();
+    }
+    int version = current == null ? target.stableVersion() : current.version();
+    fail(
+        HttpResponseStatus.GATEWAY_TIMEOUT,
+        "Service '"
+            + target.service()
+            + "' did not answer within "
+            + context.requestTimeout().toMillis()
+            + " ms",
+        version);
+  }
+
+  private void fail(HttpResponseStatus status, String message, int version) {
+    finish();
+    context
+        .stats()
+        .record(target.project(), target.service(), version, System.nanoTime() - started, true);
+    handler.respond(client, HttpProxyHandler.error(client.alloc(), status, message), keepAlive);
+  }
+
+  private void finish() {
+    done = true;
+    if (timeout != null) {
+      timeout.cancel(false);
+    }
+    request.release();
+  }
+}
