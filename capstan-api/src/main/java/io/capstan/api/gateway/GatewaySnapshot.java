@@ -27,7 +27,7 @@ public record GatewaySnapshot(String version, List<Service> services, List<Grant
    *
    * @param stableVersion the model version errors without a replica are counted against; null until
    *     one is resolved
-   * @param canaryPercent share of requests for the canary, 0 to 99
+   * @param canaryPercent share of requests for the canary, 0 to 100
    * @param stable ready replicas answering stable traffic (with, during a rollout, those of the
    *     version being replaced)
    * @param canary ready replicas of the canary
