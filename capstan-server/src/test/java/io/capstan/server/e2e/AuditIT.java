@@ -143,12 +143,16 @@ class AuditIT {
     assertThat(http.get(alice, "/api/v1/audit?project=beta").status()).isEqualTo(404);
     assertThat(http.get(vic, "/api/v1/projects/alpha/audit").status()).isEqualTo(403);
 
-    // Token creation is recorded by name; no secret is in the log.
+    // Token creation is recorded as USER/ID (as its deletion is) with its name; no secret is in
+    // the log.
     TestingHttp.Answer everything = http.get(admin, "/api/v1/audit?limit=1000");
     assertThat(everything.body()).doesNotContain(alice, bob, vic, "cap_not_a_real_token");
-    assertThat(events(admin, "/api/v1/audit?kind=token"))
-        .extracting(e -> e.get("objectName").asString())
-        .contains("alice/test", "bob/test", "vic/test");
+    List<JsonNode> tokenEvents = events(admin, "/api/v1/audit?kind=token");
+    assertThat(tokenEvents)
+        .extracting(e -> e.get("objectName").asString().replaceAll("/[0-9a-f]+$", "/ID"))
+        .contains("alice/ID", "bob/ID", "vic/ID");
+    assertThat(tokenEvents)
+        .allSatisfy(e -> assertThat(e.get("after").get("name").asString()).isEqualTo("test"));
 
     // The same through the CLI.
     TestingCli cli = new TestingCli("http://127.0.0.1:" + port, admin);
