@@ -40,7 +40,10 @@ final class Supervisor {
       }
       # Whether the sandbox's init traps TERM yet (bit 15 of SigCgt): before, pid 1 ignores it.
       ready() {
-        pid=$(target)
+        pid=
+        for found in $(target); do
+          pid=$found
+        done
         [ -n "$pid" ] || return 1
         caught=$(sed -n 's/^SigCgt:[[:space:]]*//p' "/proc/$pid/status" 2>/dev/null)
         digit=${caught%???}

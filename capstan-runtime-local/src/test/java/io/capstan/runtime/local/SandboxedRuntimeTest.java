@@ -125,6 +125,10 @@ class SandboxedRuntimeTest {
     ReplicaFixture replica = replica(dir, "job-a", "worker-0").command("sleep", "3218");
 
     runtime.launch(replica.build());
+    // launch() returns once the sandbox's init traps TERM, which the supervisor records in
+    // child.pid: not after giving up on waiting for it.
+    assertThat(dir.resolve("state/replicas").resolve(replica.id().key()).resolve("child.pid"))
+        .exists();
     runtime.terminate(replica.id(), Duration.ofSeconds(20));
 
     assertThat(awaitFinished(runtime, replica.id()).phase()).isEqualTo(ReplicaPhase.FAILED);
