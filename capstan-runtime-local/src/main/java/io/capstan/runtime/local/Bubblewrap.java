@@ -53,12 +53,19 @@ final class Bubblewrap {
   // Why: pid 1 of a PID namespace receives from outside only the signals it has a handler for,
   // so a plain command as pid 1 would ignore the supervisor's SIGTERM. This init forwards TERM and
   // INT to every process of the sandbox (kill -1 from pid 1 reaches all but itself), waits until
-  // the command is really gone and exits with its status; the kernel then kills what is left.
+  // the command is really gone and exits with its status; the kernel then kills what is left. A
+  // TERM that came before its trap was set left the supervisor's stop file (see Supervisor).
   static final String INIT =
       """
-      trap 'kill -s TERM -- -1 2>/dev/null' TERM INT
+      trap 'stopping=1; kill -s TERM -- -1 2>/dev/null' TERM INT
+      if [ -e %s/%s ]; then
+        exit 143
+      fi
       "$@" &
       child=$!
+      if [ -n "$stopping" ]; then
+        kill -s TERM "$child" 2>/dev/null
+      fi
       wait "$child"
       status=$?
       while kill -0 "$child" 2>/dev/null; do
@@ -66,7 +73,8 @@ final class Bubblewrap {
         status=$?
       done
       exit "$status"
-      """;
+      """
+          .formatted(ReplicaLaunch.WORK_DIR, Supervisor.STOP_FILE);
 
   private final boolean root;
   private final List<Path> hidden;

@@ -74,6 +74,8 @@ final class ReplicaStarter {
     try {
       Files.createDirectories(dir.path());
       Files.createDirectories(launch.workDir());
+      // A stop asked of an earlier attempt must not stop this one.
+      Files.deleteIfExists(launch.workDir().resolve(Supervisor.STOP_FILE));
       if (launch.logFile().getParent() != null) {
         Files.createDirectories(launch.logFile().getParent());
       }

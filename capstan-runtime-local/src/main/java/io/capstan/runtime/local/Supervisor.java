@@ -18,10 +18,15 @@ final class Supervisor {
   // early, so it loops while the child still exists (a zombie counts: the next `wait` reaps it and
   // returns its status). `record` ignores TERM and INT (and so does `mv`, which inherits that), so
   // that a late signal to the group cannot kill it between the status and its record.
+  /** The file in a sandboxed replica's work directory that asks its init to stop. */
+  static final String STOP_FILE = ".capstan-stop";
+
   // Why, for a sandboxed command: its first process is the outer bwrap, which dies on SIGTERM and
   // takes the sandbox down with SIGKILL (--die-with-parent), so TERM goes to the sandbox's pid 1
-  // (bwrap's one child), whose init forwards it to every process inside. The supervisor waits until
-  // that pid 1 traps TERM before it writes child.pid, so a TERM right after launch is not lost.
+  // (bwrap's one child), whose init forwards it to every process inside. Pid 1 ignores a TERM that
+  // comes before its trap is set, so the supervisor first leaves a stop file in the work directory
+  // (its own working directory, the sandbox's /capstan/work), which the init reads after setting
+  // its trap: whichever comes first, the command is stopped, and nothing polls.
   private static final String SCRIPT =
       """
       #!/bin/sh
@@ -31,34 +36,18 @@ final class Supervisor {
       shift 2
       child=
       stopping=
-      target() {
-        if [ "$mode" = sandbox ]; then
-          cat "/proc/$child/task/$child/children" 2>/dev/null
-        else
-          echo "$child"
-        fi
-      }
-      # Whether the sandbox's init traps TERM yet (bit 15 of SigCgt): before, pid 1 ignores it.
-      ready() {
-        pid=
-        for found in $(target); do
-          pid=$found
-        done
-        [ -n "$pid" ] || return 1
-        caught=$(sed -n 's/^SigCgt:[[:space:]]*//p' "/proc/$pid/status" 2>/dev/null)
-        digit=${caught%???}
-        digit=${digit#"${digit%?}"}
-        case $digit in
-          [4567cdefCDEF]) return 0 ;;
-          *) return 1 ;;
-        esac
-      }
       forward() {
         stopping=1
-        if [ -n "$child" ]; then
-          for pid in $(target); do
+        if [ -z "$child" ]; then
+          return
+        fi
+        if [ "$mode" = sandbox ]; then
+          : > "$PWD/%s"
+          for pid in $(cat "/proc/$child/task/$child/children" 2>/dev/null); do
             kill -s TERM "$pid" 2>/dev/null
           done
+        else
+          kill -s TERM "$child" 2>/dev/null
         fi
       }
       record() {
@@ -80,17 +69,10 @@ final class Supervisor {
       fi
       "$@" &
       child=$!
-      if [ "$mode" = sandbox ]; then
-        tries=0
-        while ! ready && kill -0 "$child" 2>/dev/null && [ "$tries" -lt 2000 ]; do
-          sleep 0.005
-          tries=$((tries + 1))
-        done
-        if [ -n "$stopping" ]; then
-          forward
-        fi
-      fi
       echo "$child" > "$dir/child.pid"
+      if [ -n "$stopping" ]; then
+        forward
+      fi
       wait "$child"
       status=$?
       while kill -0 "$child" 2>/dev/null; do
@@ -98,7 +80,8 @@ final class Supervisor {
         status=$?
       done
       record "$status"
-      """;
+      """
+          .formatted(STOP_FILE);
 
   private final Path script;
 
