@@ -7,6 +7,9 @@ import io.capstan.serving.NettyTransport;
 import io.capstan.serving.ServingException;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -65,8 +68,11 @@ public final class HttpFrontend implements AutoCloseable {
           new ServingException(
               ErrorKind.TOO_LARGE,
               "the request body is larger than the limit of " + maxRequestBytes + " bytes");
-      ctx.writeAndFlush(HttpResponses.error(ctx.alloc(), error))
-          .addListener(ChannelFutureListener.CLOSE);
+      // The rest of the body is not read, so the connection ends here: say so, or a client that
+      // pools connections sends its next request into the closing one.
+      FullHttpResponse response = HttpResponses.error(ctx.alloc(), error);
+      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }
   }
 }
