@@ -350,7 +350,7 @@ class ServingIT {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void deletingTheServiceLeavesNoReplicaJob() {
     assertThat(http.delete(alice, SERVICE).status()).isEqualTo(204);
 
