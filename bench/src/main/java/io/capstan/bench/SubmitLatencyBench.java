@@ -118,7 +118,9 @@ public final class SubmitLatencyBench {
                   "--port",
                   Integer.toString(port),
                   "--data-dir",
-                  data.toString()));
+                  data.toString(),
+                  // No serving here: a gateway process would outlive the server.
+                  "--capstan.serving.gateway.launch=off"));
       command.addAll(extraArgs);
       Process server =
           new ProcessBuilder(command)
