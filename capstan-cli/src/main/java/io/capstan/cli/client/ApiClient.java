@@ -138,8 +138,17 @@ public final class ApiClient {
                 HttpRequest.BodyPublishers.ofString(codec.toJson(body), StandardCharsets.UTF_8)));
   }
 
-  public void delete(String path) {
-    send(request(path).DELETE());
+  /**
+   * DELETEs {@code path}; returns false when the server accepted the deletion but is still carrying
+   * it out (202 Accepted: e.g. a job's replicas are still stopping).
+   */
+  public boolean delete(String path) {
+    HttpResponse<String> response =
+        checked(
+            exchange(
+                request(path).DELETE().build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)));
+    return response.statusCode() != 202;
   }
 
   /**
@@ -190,12 +199,16 @@ public final class ApiClient {
   }
 
   private String send(HttpRequest.Builder request) {
-    HttpResponse<String> response =
-        exchange(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    return checked(
+            exchange(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)))
+        .body();
+  }
+
+  private HttpResponse<String> checked(HttpResponse<String> response) {
     if (response.statusCode() >= 300) {
       throw error(response.statusCode(), response.body());
     }
-    return response.body();
+    return response;
   }
 
   private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> handler) {

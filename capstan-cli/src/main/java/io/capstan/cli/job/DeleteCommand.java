@@ -25,8 +25,14 @@ public final class DeleteCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     ApiClient client = context.client();
-    client.delete(ApiPaths.expand(ApiPaths.JOB, client.connection().project(), name));
-    context.out().println("Deleted job " + name);
+    if (client.delete(ApiPaths.expand(ApiPaths.JOB, client.connection().project(), name))) {
+      context.out().println("Deleted job " + name);
+    } else {
+      context
+          .out()
+          .println(
+              "Deleting job " + name + ": its replicas are still stopping; it goes on its own");
+    }
     return ExitCodes.OK;
   }
 }

@@ -19,8 +19,7 @@ public final class ControlLoop implements SmartLifecycle {
   private final Runnable pass;
   private final Duration interval;
   private final Semaphore wakeups = new Semaphore(0);
-  private volatile boolean running;
-  private Thread thread;
+  private final LoopThread thread;
 
   /**
    * @param name the thread's name, e.g. {@code capstan-job-controller}
@@ -31,6 +30,7 @@ public final class ControlLoop implements SmartLifecycle {
     this.name = name;
     this.pass = pass;
     this.interval = interval;
+    this.thread = new LoopThread(name);
   }
 
   /** Asks for a pass now. */
@@ -40,33 +40,21 @@ public final class ControlLoop implements SmartLifecycle {
 
   @Override
   public void start() {
-    running = true;
-    thread = new Thread(this::loop, name);
-    thread.setDaemon(true);
-    thread.start();
+    thread.start(this::loop);
   }
 
   @Override
   public void stop() {
-    running = false;
-    Thread current = thread;
-    if (current != null) {
-      current.interrupt();
-      try {
-        current.join(5_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    thread.stop();
   }
 
   @Override
   public boolean isRunning() {
-    return running;
+    return thread.running();
   }
 
   private void loop() {
-    while (running) {
+    while (thread.running()) {
       try {
         pass.run();
       } catch (RuntimeException e) {

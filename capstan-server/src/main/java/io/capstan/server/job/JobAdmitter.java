@@ -12,6 +12,7 @@ import io.capstan.scheduler.QueueSpec;
 import io.capstan.scheduler.Scheduler;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,10 +51,18 @@ final class JobAdmitter {
     this.clock = clock;
   }
 
-  /** One cycle; returns the uids of jobs it preempted, whose replicas the caller stops. */
-  List<String> admit(List<JobRecord> live) {
+  /** The jobs a cycle started and the ones it preempted: the controller looks at them next. */
+  record Outcome(List<String> started, List<String> preempted) {
+    static final Outcome NOTHING = new Outcome(List.of(), List.of());
+  }
+
+  /**
+   * One cycle over the live jobs. A job being deleted was cancelled first, so it is never admitted
+   * or preempted; what it holds counts until its replicas are gone.
+   */
+  Outcome admit(List<JobRecord> live) {
     if (live.stream().noneMatch(j -> j.phase() == JobPhase.QUEUED && !j.holdsResources())) {
-      return List.of();
+      return Outcome.NOTHING;
     }
     List<Node> nodes = runtime.nodes();
     Instant now = clock.instant();
@@ -61,8 +70,11 @@ final class JobAdmitter {
         scheduler.runOnce(JobScheduling.state(nodes, live, queues.get(), now), now);
     Map<String, JobRecord> byUid = new LinkedHashMap<>();
     live.forEach(job -> byUid.put(job.uid(), job));
+    List<String> started = new ArrayList<>();
     for (Admission admission : result.admitted()) {
-      start(byUid.get(admission.workloadId()), admission, nodes);
+      if (start(byUid.get(admission.workloadId()), admission, nodes)) {
+        started.add(admission.workloadId());
+      }
     }
     List<String> preempted =
         result.preemptions().stream()
@@ -76,13 +88,13 @@ final class JobAdmitter {
               JobRecord job = byUid.get(uid);
               String readable = JobNames.inReason(reason, byUid);
               if (job != null && !Objects.equals(job.message(), readable)) {
-                store.update(job.explain("Pending", readable), JobPhase.QUEUED, null);
+                store.update(job.explain("Pending", readable), null);
               }
             });
-    return preempted;
+    return new Outcome(started, preempted);
   }
 
-  private void start(JobRecord job, Admission admission, List<Node> nodes) {
+  private boolean start(JobRecord job, Admission admission, List<Node> nodes) {
     Placement placement =
         new Placement(JobScheduling.placement(job, admission.allocations(), nodes));
     boolean resumed = job.attempt() > 0;
@@ -106,8 +118,7 @@ final class JobAdmitter {
             + (admission.borrowing() ? ", borrowing unused quota of other projects" : "")
             + "; launching";
     JobRecord starting = admitted.transition(JobPhase.STARTING, "Admitted", message, now);
-    store.update(
-        starting, JobPhase.QUEUED, new JobEvent(now, JobPhase.STARTING, "Admitted", message));
+    return store.update(starting, new JobEvent(now, JobPhase.STARTING, "Admitted", message));
   }
 
   private boolean preempt(JobRecord job, Preemption preemption, Map<String, JobRecord> byUid) {
@@ -122,8 +133,7 @@ final class JobAdmitter {
     JobRecord queued =
         job.transition(JobPhase.QUEUED, "Preempted", message, now)
             .withRuns(job.runs().preempted(now, gpuMilli));
-    boolean saved =
-        store.update(queued, job.phase(), new JobEvent(now, JobPhase.QUEUED, "Preempted", message));
+    boolean saved = store.update(queued, new JobEvent(now, JobPhase.QUEUED, "Preempted", message));
     if (saved) {
       log.info("Job {}/{} preempted: {}", job.project(), job.name(), message);
     }

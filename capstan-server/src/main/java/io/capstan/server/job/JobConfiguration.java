@@ -4,9 +4,11 @@ import io.capstan.jobspec.JobSpecParser;
 import io.capstan.runtime.WorkloadRuntime;
 import io.capstan.scheduler.Scheduler;
 import io.capstan.server.ServerConfig;
+import io.capstan.server.control.WorkQueue;
 import io.capstan.server.logs.LogStore;
 import io.capstan.server.queue.QuotaStore;
 import java.time.Clock;
+import java.time.Duration;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -17,6 +19,15 @@ import tools.jackson.databind.json.JsonMapper;
 /** Wiring of the training-job feature: store, controller loop, service. */
 @Configuration(proxyBeanMethods = false)
 class JobConfiguration {
+  /** A job's first retry after a failed reconcile; doubled per failure in a row. */
+  private static final Duration RETRY_FIRST = Duration.ofMillis(100);
+
+  /** The longest wait between retries of a job that keeps failing. */
+  private static final Duration RETRY_MAX = Duration.ofSeconds(30);
+
+  /** How much longer than the stop grace period a delete waits for the job to be gone. */
+  private static final Duration DELETE_WAIT_MARGIN = Duration.ofSeconds(5);
+
   @Bean
   JobStore jobStore(JdbcClient jdbc, TransactionTemplate tx, JsonMapper json) {
     return new JobStore(jdbc, tx, json);
@@ -54,6 +65,7 @@ class JobConfiguration {
       Clock clock,
       ServerConfig config,
       ObjectProvider<SucceededJobListener> listeners) {
+    WorkQueue<String> queue = new WorkQueue<>(clock, RETRY_FIRST, RETRY_MAX);
     JobAdmitter admitter = new JobAdmitter(store, runtime, scheduler, quotas::all, launcher, clock);
     JobReconciler reconciler =
         new JobReconciler(
@@ -64,8 +76,9 @@ class JobConfiguration {
             janitor,
             clock,
             config.stopGracePeriod(),
-            listeners.orderedStream().toList());
-    return new JobControlLoop(reconciler, runtime, config.reconcileInterval());
+            listeners.orderedStream().toList(),
+            queue);
+    return new JobControlLoop(reconciler, queue, config.reconcileInterval(), clock);
   }
 
   @Bean
@@ -76,9 +89,17 @@ class JobConfiguration {
       WorkloadRuntime runtime,
       JobDirectories dirs,
       JobControlLoop loop,
-      JobJanitor janitor,
-      Clock clock) {
+      Clock clock,
+      ServerConfig config) {
     return new JobService(
-        store, new JobSpecParser(), scheduler, quotas::all, runtime, dirs, loop, janitor, clock);
+        store,
+        new JobSpecParser(),
+        scheduler,
+        quotas::all,
+        runtime,
+        dirs,
+        loop,
+        clock,
+        config.stopGracePeriod().plus(DELETE_WAIT_MARGIN));
   }
 }

@@ -1,51 +1,68 @@
 package io.capstan.server.job;
 
-import io.capstan.runtime.WorkloadRuntime;
-import io.capstan.server.control.ControlLoop;
+import io.capstan.server.control.KeyedController;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Drives {@link JobReconciler#runOnce()} on one thread: every interval, and at once when woken by a
- * submission or cancellation.
+ * Drives the {@link JobReconciler} on one thread of its own, key by key ({@link KeyedController}):
+ * a job's uid when it was submitted, cancelled or deleted, the scheduler cycle when something
+ * waits, and every live job once per resync interval.
  */
 public final class JobControlLoop implements SmartLifecycle {
   private final JobReconciler reconciler;
-  private final WorkloadRuntime runtime;
-  private final ControlLoop loop;
+  private final KeyedController<String> controller;
 
-  JobControlLoop(JobReconciler reconciler, WorkloadRuntime runtime, Duration interval) {
+  JobControlLoop(
+      JobReconciler reconciler,
+      io.capstan.server.control.WorkQueue<String> queue,
+      Duration interval,
+      Clock clock) {
     this.reconciler = reconciler;
-    this.runtime = runtime;
-    this.loop = new ControlLoop("capstan-job-controller", reconciler::runOnce, interval);
+    this.controller =
+        new KeyedController<>(
+            "capstan-job-controller",
+            queue,
+            reconciler::reconcile,
+            reconciler::resyncKeys,
+            interval,
+            clock);
   }
 
-  /** Asks for a reconcile pass now. */
-  public void wake() {
-    loop.wake();
+  /** Asks for a scheduler cycle now (after a submission). */
+  public void admit() {
+    controller.enqueue(JobReconciler.ADMISSION);
   }
 
-  void stopReplicas(String uid) {
-    reconciler.stop(uid);
+  /** Asks for a look at the job {@code uid} now (after a cancel or a delete was recorded). */
+  void enqueue(String uid) {
+    controller.enqueue(uid);
   }
 
-  /** Stops and forgets a job's replicas (for delete). */
-  void release(String uid) {
-    runtime.release(uid);
+  /** Completes once the job {@code uid}, asked to be deleted, is gone. */
+  CompletableFuture<Void> deleted(String uid) {
+    return reconciler.deleted(uid);
+  }
+
+  /** Reconciles whatever is due now on the caller's thread (tests on a controllable clock). */
+  int runDue() {
+    return controller.runDue();
   }
 
   @Override
   public void start() {
-    loop.start();
+    controller.start();
   }
 
   @Override
   public void stop() {
-    loop.stop();
+    controller.stop();
   }
 
   @Override
   public boolean isRunning() {
-    return loop.isRunning();
+    return controller.isRunning();
   }
 }

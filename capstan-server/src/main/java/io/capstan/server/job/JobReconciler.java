@@ -4,28 +4,36 @@ import io.capstan.api.error.CapstanException;
 import io.capstan.api.job.JobEvent;
 import io.capstan.api.job.JobPhase;
 import io.capstan.api.job.ReplicaStatus;
-import io.capstan.runtime.ReplicaId;
 import io.capstan.runtime.ReplicaObservation;
 import io.capstan.runtime.WorkloadRuntime;
+import io.capstan.server.control.WorkQueue;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The job controller: for every live job, observe its replicas in the runtime, decide by the
- * lifecycle and restart policy, act (launch, stop, release) and record status. Level-triggered and
- * idempotent; all state is in the store and the runtime, so a restarted server picks up where the
- * last one stopped. Admission of queued jobs is delegated to {@link JobAdmitter}.
+ * The job controller, one key at a time: for a job's uid, observe its replicas in the runtime,
+ * decide by the lifecycle and restart policy, act (launch, stop, release, delete) and record
+ * status; for {@link #ADMISSION}, run a scheduler cycle over the live jobs ({@link JobAdmitter})
+ * and expire finished jobs. Level-triggered and idempotent; all state is in the store and the
+ * runtime, so a restarted server picks up where the last one stopped. It is the only caller of the
+ * runtime for jobs: API threads record intent (cancel, delete) in the store and enqueue the job.
  */
 public final class JobReconciler {
   private static final Logger log = LoggerFactory.getLogger(JobReconciler.class);
+
+  /** The key of the scheduler cycle; job uids are DNS labels, so no job has it. */
+  static final String ADMISSION = "@admission";
 
   private final JobStore store;
   private final WorkloadRuntime runtime;
@@ -35,6 +43,8 @@ public final class JobReconciler {
   private final Clock clock;
   private final Duration stopGrace;
   private final List<SucceededJobListener> listeners;
+  private final WorkQueue<String> queue;
+  private final Map<String, CompletableFuture<Void>> deletions = new ConcurrentHashMap<>();
   private final Set<String> stopping = ConcurrentHashMap.newKeySet();
   private final Map<String, List<ReplicaStatus>> recorded = new ConcurrentHashMap<>();
 
@@ -46,7 +56,8 @@ public final class JobReconciler {
       JobJanitor janitor,
       Clock clock,
       Duration stopGrace,
-      List<SucceededJobListener> listeners) {
+      List<SucceededJobListener> listeners,
+      WorkQueue<String> queue) {
     this.store = store;
     this.runtime = runtime;
     this.launcher = launcher;
@@ -55,28 +66,56 @@ public final class JobReconciler {
     this.clock = clock;
     this.stopGrace = stopGrace;
     this.listeners = List.copyOf(listeners);
+    this.queue = queue;
   }
 
-  /** One pass over every live job: admit, reconcile, release, expire. */
-  public synchronized void runOnce() {
-    List<JobRecord> live = store.listLive();
-    admitter.admit(live).forEach(this::stop);
-    for (JobRecord job : store.listLive()) {
-      try {
-        reconcile(job);
-      } catch (RuntimeException e) {
-        log.error("Reconciling job {} ({}) failed; will retry", job.name(), job.uid(), e);
-      }
+  /** Reconciles one key: a job's uid, or {@link #ADMISSION}. */
+  Optional<Duration> reconcile(String key) {
+    if (ADMISSION.equals(key)) {
+      admit();
+    } else {
+      store.findByUid(key).ifPresentOrElse(this::reconcile, () -> finishDeletion(key));
     }
+    return Optional.empty();
+  }
+
+  /** What a resync looks at: the scheduler cycle and every live job. */
+  List<String> resyncKeys() {
+    List<String> keys = new ArrayList<>();
+    keys.add(ADMISSION);
+    store.listLive().forEach(job -> keys.add(job.uid()));
+    return keys;
+  }
+
+  /** Completes once the job {@code uid}, asked to be deleted, is gone. */
+  CompletableFuture<Void> deleted(String uid) {
+    CompletableFuture<Void> done = deletions.computeIfAbsent(uid, key -> new CompletableFuture<>());
+    if (store.findByUid(uid).isEmpty()) {
+      finishDeletion(uid);
+    }
+    return done;
+  }
+
+  private void admit() {
+    JobAdmitter.Outcome outcome = admitter.admit(store.listLive());
+    outcome.started().forEach(queue::add);
+    outcome.preempted().forEach(queue::add);
     janitor.expire();
   }
 
   private void reconcile(JobRecord job) {
+    if (job.deleting()) {
+      delete(job);
+      return;
+    }
     if (job.phase() == JobPhase.QUEUED) {
       if (JobScheduling.preemptedAndStopping(job)) {
         drainPreempted(job);
       }
       return;
+    }
+    if (job.phase().isTerminal() && job.released()) {
+      return; // Nothing left to do until its TTL or a delete.
     }
     Map<String, ReplicaObservation> observed = observe(job);
     if (job.phase().isTerminal()) {
@@ -218,9 +257,9 @@ public final class JobReconciler {
       return;
     }
     runtime.release(job.uid());
-    store.update(
-        job.launched(job.attempt(), job.restarts(), Placement.NONE), JobPhase.QUEUED, null);
+    save(job.launched(job.attempt(), job.restarts(), Placement.NONE), null);
     stopping.removeIf(key -> key.startsWith(job.uid() + "."));
+    queue.add(ADMISSION); // What it held is free for the preemptor.
   }
 
   /** Stops what still runs of a finished job, then lets the runtime forget it. */
@@ -234,9 +273,38 @@ public final class JobReconciler {
       listeners.forEach(listener -> listener.jobSucceeded(job));
     }
     runtime.release(job.uid());
-    store.update(job.markReleased(), job.phase(), null);
-    recorded.remove(job.uid());
-    stopping.removeIf(key -> key.startsWith(job.uid() + "."));
+    save(job.markReleased(), null);
+    forget(job.uid());
+    queue.add(ADMISSION); // What it held is free for the queue.
+  }
+
+  /**
+   * Carries out a deletion asked for through the API or by another controller: stops the replicas,
+   * lets the runtime forget them, then removes the job with its logs and files.
+   */
+  private void delete(JobRecord job) {
+    recordReplicas(job, observe(job));
+    if (stopAll(job, observe(job))) {
+      return;
+    }
+    runtime.release(job.uid());
+    janitor.delete(job);
+    forget(job.uid());
+    finishDeletion(job.uid());
+    queue.add(ADMISSION);
+    log.info("Job {}/{} deleted", job.project(), job.name());
+  }
+
+  private void finishDeletion(String uid) {
+    CompletableFuture<Void> waiting = deletions.remove(uid);
+    if (waiting != null) {
+      waiting.complete(null);
+    }
+  }
+
+  private void forget(String uid) {
+    recorded.remove(uid);
+    stopping.removeIf(key -> key.startsWith(uid + "."));
   }
 
   /** Asks the runtime to stop every live replica once; true while some are still alive. */
@@ -274,7 +342,7 @@ public final class JobReconciler {
   private void transition(JobRecord job, JobPhase next, String reason, String message) {
     Instant now = clock.instant();
     JobRecord updated = job.transition(next, reason, message, now);
-    if (store.update(updated, job.phase(), new JobEvent(now, next, reason, message))) {
+    if (save(updated, new JobEvent(now, next, reason, message))) {
       log.info(
           "Job {}/{} {} -> {}: {}",
           job.project(),
@@ -303,12 +371,15 @@ public final class JobReconciler {
     return o.message() == null ? text : text + " (" + o.message() + ")";
   }
 
-  /** Stops a job's replicas now (cancel, delete); the controller finishes the rest. */
-  void stop(String uid) {
-    for (ReplicaObservation o : runtime.observe(uid)) {
-      if (!o.phase().isFinished() && stopping.add(o.id().key() + "#" + o.attempt())) {
-        runtime.terminate(new ReplicaId(uid, o.id().replica()), stopGrace);
-      }
+  /**
+   * Saves {@code next} over the version it was read at; when another writer (a cancel, a delete)
+   * saved the job first, looks at the job again at once instead.
+   */
+  private boolean save(JobRecord next, JobEvent event) {
+    if (store.update(next, event)) {
+      return true;
     }
+    queue.add(next.uid());
+    return false;
   }
 }

@@ -9,12 +9,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A job as stored: spec, phase and what the controller acted on.
+ * A job as stored: spec, phase and what the controller acted on. Build one with {@link #queued} or
+ * {@link #toBuilder()}; the store saves a record only over the {@link #version} it was read at.
  *
  * @param attempt the launched attempt (0 while queued); replicas are launched once per attempt
  * @param placement nodes, GPUs and endpoints of the current attempt
  * @param released whether the runtime has forgotten the replicas of a finished job
  * @param runs its service across runs, for the scheduler
+ * @param deleting someone asked to delete it: the controller stops its replicas, then removes it
+ *     with its logs and files
+ * @param version the stored row's version, raised by every save (optimistic concurrency)
  */
 public record JobRecord(
     String uid,
@@ -31,7 +35,9 @@ public record JobRecord(
     int attempt,
     Placement placement,
     boolean released,
-    JobRuns runs) {
+    JobRuns runs,
+    boolean deleting,
+    long version) {
   public JobRecord {
     requireNonNull(uid, "uid is null");
     requireNonNull(project, "project is null");
@@ -43,24 +49,23 @@ public record JobRecord(
     runs = runs == null ? JobRuns.NONE : runs;
   }
 
+  /** A job just submitted: Queued, waiting for admission, not yet stored. */
+  public static JobRecord queued(String uid, String project, JobSpec spec, Instant now) {
+    return new Builder(uid, project, spec.name(), spec, now)
+        .phase(JobPhase.QUEUED)
+        .reason("Queued")
+        .message("waiting for admission")
+        .build();
+  }
+
+  /** A builder holding this record's values. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
   /** The same job with {@code next} service across runs. */
   public JobRecord withRuns(JobRuns next) {
-    return new JobRecord(
-        uid,
-        project,
-        name,
-        spec,
-        phase,
-        reason,
-        message,
-        createdAt,
-        startedAt,
-        finishedAt,
-        restarts,
-        attempt,
-        placement,
-        released,
-        next);
+    return toBuilder().runs(next).build();
   }
 
   /**
@@ -91,79 +96,157 @@ public record JobRecord(
   /** This job moved to {@code next} for {@code reason}; stamps start and finish times. */
   public JobRecord transition(JobPhase next, String newReason, String newMessage, Instant now) {
     JobLifecycle.check(name, phase, next);
-    return new JobRecord(
-        uid,
-        project,
-        name,
-        spec,
-        next,
-        newReason,
-        newMessage,
-        createdAt,
-        startedAt == null && next == JobPhase.STARTING ? now : startedAt,
-        next.isTerminal() ? now : null,
-        restarts,
-        attempt,
-        placement,
-        released,
-        runs);
+    return toBuilder()
+        .phase(next)
+        .reason(newReason)
+        .message(newMessage)
+        .startedAt(startedAt == null && next == JobPhase.STARTING ? now : startedAt)
+        .finishedAt(next.isTerminal() ? now : null)
+        .build();
   }
 
   /** The same phase with a new explanation (e.g. why it still waits). */
   public JobRecord explain(String newReason, String newMessage) {
-    return new JobRecord(
-        uid,
-        project,
-        name,
-        spec,
-        phase,
-        newReason,
-        newMessage,
-        createdAt,
-        startedAt,
-        finishedAt,
-        restarts,
-        attempt,
-        placement,
-        released,
-        runs);
+    return toBuilder().reason(newReason).message(newMessage).build();
   }
 
   public JobRecord launched(int newAttempt, int newRestarts, Placement newPlacement) {
-    return new JobRecord(
-        uid,
-        project,
-        name,
-        spec,
-        phase,
-        reason,
-        message,
-        createdAt,
-        startedAt,
-        finishedAt,
-        newRestarts,
-        newAttempt,
-        newPlacement,
-        released,
-        runs);
+    return toBuilder().attempt(newAttempt).restarts(newRestarts).placement(newPlacement).build();
   }
 
   public JobRecord markReleased() {
-    return new JobRecord(
-        uid,
-        project,
-        name,
-        spec,
-        phase,
-        reason,
-        message,
-        createdAt,
-        startedAt,
-        finishedAt,
-        restarts,
-        attempt,
-        placement,
-        true,
-        runs);
+    return toBuilder().released(true).build();
+  }
+
+  /** This job with a deletion asked for. */
+  public JobRecord markDeleting() {
+    return toBuilder().deleting(true).build();
+  }
+
+  /** Builds a {@link JobRecord}; every value not set keeps its default or the source's value. */
+  public static final class Builder {
+    private final String uid;
+    private final String project;
+    private final String name;
+    private final JobSpec spec;
+    private final Instant createdAt;
+    private JobPhase phase = JobPhase.QUEUED;
+    private String reason;
+    private String message;
+    private Instant startedAt;
+    private Instant finishedAt;
+    private int restarts;
+    private int attempt;
+    private Placement placement = Placement.NONE;
+    private boolean released;
+    private JobRuns runs = JobRuns.NONE;
+    private boolean deleting;
+    private long version;
+
+    /** A builder for a job with these fixed values. */
+    public Builder(String uid, String project, String name, JobSpec spec, Instant createdAt) {
+      this.uid = uid;
+      this.project = project;
+      this.name = name;
+      this.spec = spec;
+      this.createdAt = createdAt;
+    }
+
+    private Builder(JobRecord source) {
+      this(source.uid, source.project, source.name, source.spec, source.createdAt);
+      phase = source.phase;
+      reason = source.reason;
+      message = source.message;
+      startedAt = source.startedAt;
+      finishedAt = source.finishedAt;
+      restarts = source.restarts;
+      attempt = source.attempt;
+      placement = source.placement;
+      released = source.released;
+      runs = source.runs;
+      deleting = source.deleting;
+      version = source.version;
+    }
+
+    public Builder phase(JobPhase value) {
+      phase = value;
+      return this;
+    }
+
+    public Builder reason(String value) {
+      reason = value;
+      return this;
+    }
+
+    public Builder message(String value) {
+      message = value;
+      return this;
+    }
+
+    public Builder startedAt(Instant value) {
+      startedAt = value;
+      return this;
+    }
+
+    public Builder finishedAt(Instant value) {
+      finishedAt = value;
+      return this;
+    }
+
+    public Builder restarts(int value) {
+      restarts = value;
+      return this;
+    }
+
+    public Builder attempt(int value) {
+      attempt = value;
+      return this;
+    }
+
+    public Builder placement(Placement value) {
+      placement = value;
+      return this;
+    }
+
+    public Builder released(boolean value) {
+      released = value;
+      return this;
+    }
+
+    public Builder runs(JobRuns value) {
+      runs = value;
+      return this;
+    }
+
+    public Builder deleting(boolean value) {
+      deleting = value;
+      return this;
+    }
+
+    public Builder version(long value) {
+      version = value;
+      return this;
+    }
+
+    public JobRecord build() {
+      return new JobRecord(
+          uid,
+          project,
+          name,
+          spec,
+          phase,
+          reason,
+          message,
+          createdAt,
+          startedAt,
+          finishedAt,
+          restarts,
+          attempt,
+          placement,
+          released,
+          runs,
+          deleting,
+          version);
+    }
   }
 }

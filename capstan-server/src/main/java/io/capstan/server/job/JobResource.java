@@ -109,8 +109,11 @@ public class JobResource {
   public ResponseEntity<Void> delete(
       Caller caller, @PathVariable String project, @PathVariable String job) {
     access.requireProject(caller, project, ProjectRole.EDITOR);
-    jobs.delete(project, job);
-    return ResponseEntity.noContent().build();
+    if (jobs.delete(project, job, caller.user())) {
+      return ResponseEntity.noContent().build();
+    }
+    // Its replicas are still stopping; the job controller removes it once they have.
+    return ResponseEntity.accepted().build();
   }
 
   /**

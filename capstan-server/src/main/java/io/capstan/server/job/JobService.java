@@ -15,12 +15,17 @@ import io.capstan.runtime.WorkloadRuntime;
 import io.capstan.scheduler.QueueSpec;
 import io.capstan.scheduler.Scheduler;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.springframework.dao.DuplicateKeyException;
 
@@ -33,8 +38,8 @@ public final class JobService {
   private final WorkloadRuntime runtime;
   private final JobDirectories dirs;
   private final JobControlLoop controller;
-  private final JobJanitor janitor;
   private final Clock clock;
+  private final Duration deleteWait;
 
   JobService(
       JobStore store,
@@ -44,8 +49,8 @@ public final class JobService {
       WorkloadRuntime runtime,
       JobDirectories dirs,
       JobControlLoop controller,
-      JobJanitor janitor,
-      Clock clock) {
+      Clock clock,
+      Duration deleteWait) {
     this.store = store;
     this.parser = parser;
     this.scheduler = scheduler;
@@ -53,8 +58,8 @@ public final class JobService {
     this.runtime = runtime;
     this.dirs = dirs;
     this.controller = controller;
-    this.janitor = janitor;
     this.clock = clock;
+    this.deleteWait = deleteWait;
   }
 
   /** Validates and stores a job as Queued; a rejected spec stores nothing. */
@@ -70,23 +75,7 @@ public final class JobService {
     String uid =
         spec.name() + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
     Instant now = clock.instant();
-    JobRecord candidate =
-        new JobRecord(
-            uid,
-            project,
-            spec.name(),
-            spec,
-            JobPhase.QUEUED,
-            null,
-            null,
-            now,
-            null,
-            null,
-            0,
-            0,
-            Placement.NONE,
-            false,
-            null);
+    JobRecord candidate = JobRecord.queued(uid, project, spec, now);
     scheduler
         .neverFits(
             JobScheduling.workload(candidate),
@@ -99,23 +88,7 @@ public final class JobService {
                   "spec.replicas",
                   "Job '" + spec.name() + "' can never start: " + why);
             });
-    JobRecord job =
-        new JobRecord(
-            uid,
-            project,
-            spec.name(),
-            spec,
-            JobPhase.QUEUED,
-            "Queued",
-            "waiting for admission",
-            now,
-            null,
-            null,
-            0,
-            0,
-            Placement.NONE,
-            false,
-            null);
+    JobRecord job = candidate;
     try {
       store.insert(
           job,
@@ -142,7 +115,7 @@ public final class JobService {
               + "'; delete it first or choose another name",
           e);
     }
-    controller.wake();
+    controller.admit();
     return new SubmitResponse(spec.name(), project, uid, JobPhase.QUEUED);
   }
 
@@ -181,34 +154,87 @@ public final class JobService {
                     "Job '" + name + "' not found in project '" + project + "'"));
   }
 
-  /** Cancels a job that has not finished; its replicas get SIGTERM, then SIGKILL. */
+  /**
+   * Cancels a job that has not finished: records the cancellation; the job controller stops its
+   * replicas (SIGTERM, then SIGKILL after the grace period).
+   */
   public JobView cancel(String project, String name, String user) {
+    JobRecord job =
+        change(
+            project,
+            name,
+            current -> {
+              if (current.phase().isTerminal()) {
+                throw new CapstanException(
+                    ErrorCode.INVALID_STATE,
+                    "Job '" + name + "' already finished as " + current.phase().wireName());
+              }
+              return cancelled(current, "Cancelled by " + user);
+            });
+    controller.enqueue(job.uid());
+    return get(project, name);
+  }
+
+  /**
+   * Deletes a job with its logs and files and waits until the job controller has stopped its
+   * replicas and removed it, at most the stop grace period and a little more. Returns whether it is
+   * gone; if not, the deletion goes on in the background.
+   */
+  public boolean delete(String project, String name, String user) {
+    JobRecord job = requestDelete(project, name, user);
+    try {
+      controller.deleted(job.uid()).get(deleteWait.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (TimeoutException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+
+  /**
+   * Records that a job is to be deleted (cancelling it if it runs) and returns at once; the job
+   * controller stops its replicas and removes it. For controllers that own jobs.
+   */
+  public JobRecord requestDelete(String project, String name, String user) {
+    JobRecord job =
+        change(
+            project,
+            name,
+            current -> {
+              Change next =
+                  current.phase().isTerminal()
+                      ? new Change(current, null)
+                      : cancelled(current, "Cancelled by " + user + " to delete it");
+              return new Change(next.record().markDeleting(), next.event());
+            });
+    controller.enqueue(job.uid());
+    return job;
+  }
+
+  /** A job's next state and the event that says why, if any. */
+  private record Change(JobRecord record, JobEvent event) {}
+
+  private Change cancelled(JobRecord job, String message) {
+    Instant now = clock.instant();
+    return new Change(
+        job.transition(JobPhase.CANCELLED, "Cancelled", message, now),
+        new JobEvent(now, JobPhase.CANCELLED, "Cancelled", message));
+  }
+
+  /** Saves what {@code decide} makes of the stored job, again over a fresh read if it changed. */
+  private JobRecord change(String project, String name, Function<JobRecord, Change> decide) {
     for (int attempt = 0; attempt < 5; attempt++) {
-      JobRecord job = find(project, name);
-      if (job.phase().isTerminal()) {
-        throw new CapstanException(
-            ErrorCode.INVALID_STATE,
-            "Job '" + name + "' already finished as " + job.phase().wireName());
-      }
-      Instant now = clock.instant();
-      String message = "Cancelled by " + user;
-      JobRecord cancelled = job.transition(JobPhase.CANCELLED, "Cancelled", message, now);
-      if (store.update(
-          cancelled, job.phase(), new JobEvent(now, JobPhase.CANCELLED, "Cancelled", message))) {
-        controller.stopReplicas(job.uid());
-        controller.wake();
-        return get(project, name);
+      Change change = decide.apply(find(project, name));
+      if (store.update(change.record(), change.event())) {
+        return change.record();
       }
     }
     throw new CapstanException(
-        ErrorCode.UNAVAILABLE, "Job '" + name + "' kept changing while being cancelled; try again");
-  }
-
-  /** Deletes a job with its logs and files, stopping its replicas first. */
-  public void delete(String project, String name) {
-    JobRecord job = find(project, name);
-    controller.release(job.uid());
-    janitor.delete(job);
+        ErrorCode.UNAVAILABLE, "Job '" + name + "' kept changing; try again");
   }
 
   public JobView view(JobRecord job, boolean withEvents) {

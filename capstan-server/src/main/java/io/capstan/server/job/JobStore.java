@@ -21,7 +21,7 @@ public final class JobStore {
   private static final String COLUMNS =
       "uid, project, name, spec_json, phase, reason, message, created_at, started_at,"
           + " finished_at, restarts, attempt, placement_json, released, run_started_at,"
-          + " attained_gpu_seconds, waiting_since";
+          + " attained_gpu_seconds, waiting_since, deleting, version";
 
   private final JdbcClient jdbc;
   private final TransactionTemplate tx;
@@ -42,7 +42,7 @@ public final class JobStore {
                       + COLUMNS
                       + ") values (:uid, :project, :name, :spec, :phase, :reason, :message,"
                       + " :created, :started, :finished, :restarts, :attempt, :placement,"
-                      + " :released, :runStarted, :attained, :waitingSince)")
+                      + " :released, :runStarted, :attained, :waitingSince, :deleting, 0)")
               .params(rowParams(job))
               .update();
           writeReplicas(job.uid(), replicas);
@@ -78,13 +78,16 @@ public final class JobStore {
         .list();
   }
 
-  /** Jobs the controller still has work on: not finished, or finished but not released. */
+  /**
+   * Jobs the controller still has work on: not finished, finished but not released, or being
+   * deleted.
+   */
   public List<JobRecord> listLive() {
     return jdbc.sql(
             "select "
                 + COLUMNS
                 + " from jobs where phase not in ('SUCCEEDED', 'FAILED', 'CANCELLED')"
-                + " or released = false order by created_at, uid")
+                + " or released = false or deleting = true order by created_at, uid")
         .query(this::mapJob)
         .list();
   }
@@ -101,10 +104,11 @@ public final class JobStore {
   }
 
   /**
-   * Saves {@code next} if the stored phase is still {@code expected}; records {@code event} when
-   * given. Returns false when someone else changed the job first (the caller re-reads).
+   * Saves {@code next} if the stored row is still at {@code next.version()} (nobody saved it since
+   * it was read), raising the version; records {@code event} when given. Returns false when someone
+   * else changed the job first: the caller re-reads and decides again.
    */
-  public boolean update(JobRecord next, JobPhase expected, JobEvent event) {
+  public boolean update(JobRecord next, JobEvent event) {
     Boolean saved =
         tx.execute(
             status -> {
@@ -114,10 +118,11 @@ public final class JobStore {
                               + " started_at = :started, finished_at = :finished, restarts ="
                               + " :restarts, attempt = :attempt, placement_json = :placement,"
                               + " released = :released, run_started_at = :runStarted,"
-                              + " attained_gpu_seconds = :attained, waiting_since = :waitingSince"
-                              + " where uid = :uid and phase = :expected")
+                              + " attained_gpu_seconds = :attained, waiting_since = :waitingSince,"
+                              + " deleting = :deleting, version = :version + 1"
+                              + " where uid = :uid and version = :version")
                       .params(rowParams(next))
-                      .param("expected", expected.name())
+                      .param("version", next.version())
                       .update();
               if (rows == 1 && event != null) {
                 appendEvent(next.uid(), event);
@@ -223,6 +228,7 @@ public final class JobStore {
     params.put("runStarted", millis(job.runs().runStartedAt()));
     params.put("attained", job.runs().attainedGpuSeconds());
     params.put("waitingSince", millis(job.runs().waitingSince()));
+    params.put("deleting", job.deleting());
     return params;
   }
 
@@ -247,7 +253,9 @@ public final class JobStore {
         new JobRuns(
             instant(rs, "run_started_at"),
             rs.getDouble("attained_gpu_seconds"),
-            instant(rs, "waiting_since")));
+            instant(rs, "waiting_since")),
+        rs.getBoolean("deleting"),
+        rs.getLong("version"));
   }
 
   private ReplicaStatus mapReplica(ResultSet rs, int row) throws SQLException {

@@ -105,10 +105,13 @@ final class ServingReconciler {
     services.forEach(service -> uids.add(service.uid()));
     for (JobRecord job : ReplicaJobs.orphans(jobs.allRecords(), uids)) {
       try {
-        jobs.delete(job.project(), job.name());
+        if (job.deleting()) {
+          continue;
+        }
+        jobs.requestDelete(job.project(), job.name(), CONTROLLER);
         forgetReplica(job.uid());
         log.info(
-            "Deleted replica job {}/{}: its service {} no longer exists",
+            "Deleting replica job {}/{}: its service {} no longer exists",
             job.project(),
             job.name(),
             job.spec().labels().get(JobLabels.SERVICE));

@@ -33,22 +33,16 @@ class JobStoreTest {
   }
 
   private static JobRecord queued(String uid, String project, String name) {
-    return new JobRecord(
-        uid,
-        project,
-        name,
-        job(name).group(ReplicaRole.WORKER, 2).label("team", "cv").build(),
-        JobPhase.QUEUED,
-        "Queued",
-        "waiting for admission",
-        T0,
-        null,
-        null,
-        0,
-        0,
-        Placement.NONE,
-        false,
-        null);
+    return new JobRecord.Builder(
+            uid,
+            project,
+            name,
+            job(name).group(ReplicaRole.WORKER, 2).label("team", "cv").build(),
+            T0)
+        .phase(JobPhase.QUEUED)
+        .reason("Queued")
+        .message("waiting for admission")
+        .build();
   }
 
   private static List<ReplicaStatus> pending(int count) {
@@ -101,11 +95,11 @@ class JobStoreTest {
 
     // Admitted at T0 + 1 min, preempted an hour later while holding 2 GPUs.
     JobRecord running = job.withRuns(job.runs().started(T0.plusSeconds(60)));
-    assertThat(store.update(running, JobPhase.QUEUED, null)).isTrue();
-    assertThat(store.findByUid("u1").orElseThrow().runs().runStartedAt())
-        .isEqualTo(T0.plusSeconds(60));
+    assertThat(store.update(running, null)).isTrue();
+    running = store.findByUid("u1").orElseThrow();
+    assertThat(running.runs().runStartedAt()).isEqualTo(T0.plusSeconds(60));
     JobRecord requeued = running.withRuns(running.runs().preempted(T0.plusSeconds(3660), 2000));
-    assertThat(store.update(requeued, JobPhase.QUEUED, null)).isTrue();
+    assertThat(store.update(requeued, null)).isTrue();
 
     JobRuns read = store.findByUid("u1").orElseThrow().runs();
     assertThat(read).isEqualTo(new JobRuns(null, 7200.0, T0.plusSeconds(3660)));
@@ -134,7 +128,7 @@ class JobStoreTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("databases")
-  void updateIsACompareAndSetOnThePhase(TestingDatabase db) {
+  void updateIsACompareAndSetOnTheVersion(TestingDatabase db) {
     JobStore store = store(db);
     JobRecord job = queued("u1", "vision", "resnet");
     store.insert(job, pending(2), event(JobPhase.QUEUED, "Submitted"));
@@ -147,12 +141,16 @@ class JobStoreTest {
         job.transition(JobPhase.STARTING, "Admitted", "all fit", T0.plusSeconds(1))
             .launched(1, 0, placement);
 
-    assertThat(store.update(starting, JobPhase.QUEUED, event(JobPhase.STARTING, "Admitted")))
-        .isTrue();
-    assertThat(store.update(starting, JobPhase.QUEUED, event(JobPhase.STARTING, "Again")))
+    assertThat(store.update(starting, event(JobPhase.STARTING, "Admitted"))).isTrue();
+    assertThat(store.update(starting, event(JobPhase.STARTING, "Again")))
+        .as("a save over the version it read, which another save raised, loses")
+        .isFalse();
+    assertThat(store.update(job.explain("Pending", "waits"), null))
+        .as("so does a stale record whose phase matches no more")
         .isFalse();
 
     JobRecord read = store.findByUid("u1").orElseThrow();
+    assertThat(read.version()).isEqualTo(1);
     assertThat(read.phase()).isEqualTo(JobPhase.STARTING);
     assertThat(read.startedAt()).isEqualTo(T0.plusSeconds(1));
     assertThat(read.attempt()).isEqualTo(1);
@@ -171,12 +169,12 @@ class JobStoreTest {
     store.insert(queued("u2", "vision", "b"), pending(1), event(JobPhase.QUEUED, "Submitted"));
     JobRecord cancelled =
         job.transition(JobPhase.CANCELLED, "Cancelled", "by admin", T0.plusSeconds(5));
-    store.update(cancelled, JobPhase.QUEUED, event(JobPhase.CANCELLED, "Cancelled"));
+    store.update(cancelled, event(JobPhase.CANCELLED, "Cancelled"));
 
     assertThat(store.listLive()).extracting(JobRecord::uid).containsExactly("u1", "u2");
     assertThat(store.listFinished()).extracting(JobRecord::uid).containsExactly("u1");
 
-    store.update(cancelled.markReleased(), JobPhase.CANCELLED, null);
+    store.update(store.findByUid("u1").orElseThrow().markReleased(), null);
     assertThat(store.listLive()).extracting(JobRecord::uid).containsExactly("u2");
   }
 

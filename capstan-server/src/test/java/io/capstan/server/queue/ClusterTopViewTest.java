@@ -99,41 +99,18 @@ class ClusterTopViewTest {
             Map.of(
                 spec.replicaGroups().get(0).replicaName(0),
                 new Placement.ReplicaPlacement(node, List.of(gpus), null)));
-    return new JobRecord(
-        project + "-" + name,
-        project,
-        name,
-        spec,
-        JobPhase.RUNNING,
-        null,
-        null,
-        NOW,
-        NOW,
-        null,
-        0,
-        1,
-        placement,
-        false,
-        null);
+    return new JobRecord.Builder(project + "-" + name, project, name, spec, NOW)
+        .phase(JobPhase.RUNNING)
+        .startedAt(NOW)
+        .attempt(1)
+        .placement(placement)
+        .build();
   }
 
   private static JobRecord queued(String project, String name) {
-    return new JobRecord(
-        project + "-" + name,
-        project,
-        name,
-        spec(name, new Resources(1_000, GI, 0)),
-        JobPhase.QUEUED,
-        null,
-        null,
-        NOW,
-        null,
-        null,
-        0,
-        0,
-        null,
-        false,
-        null);
+    return new JobRecord.Builder(
+            project + "-" + name, project, name, spec(name, new Resources(1_000, GI, 0)), NOW)
+        .build();
   }
 
   private static JobSpec spec(String name, Resources resources) {

@@ -73,40 +73,12 @@ class ReplicaJobsTest {
   }
 
   private static JobRecord job(String name, JobSpec spec) {
-    return new JobRecord(
-        "uid-" + name,
-        "vision",
-        name,
-        spec,
-        JobPhase.QUEUED,
-        null,
-        null,
-        T0,
-        null,
-        null,
-        0,
-        0,
-        null,
-        false,
-        null);
+    return new JobRecord.Builder("uid-" + name, "vision", name, spec, T0).build();
   }
 
   private static JobRecord withPhase(JobRecord job, JobPhase phase) {
-    return new JobRecord(
-        job.uid(),
-        job.project(),
-        job.name(),
-        job.spec(),
-        phase,
-        null,
-        null,
-        T0,
-        null,
-        null,
-        0,
-        0,
-        null,
-        false,
-        null);
+    return new JobRecord.Builder(job.uid(), job.project(), job.name(), job.spec(), T0)
+        .phase(phase)
+        .build();
   }
 }
