@@ -2,7 +2,6 @@ package io.capstan.jobspec;
 
 import static java.util.Objects.requireNonNull;
 
-import io.capstan.api.job.JobLabels;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -96,14 +95,6 @@ record JobMetadata(String name, Map<String, String> labels) {
     for (String key : labels.values().keySet()) {
       if (key.isEmpty()) {
         throw labels.pathOf(key).invalid("Expected label keys to be non-empty, but found ''");
-      }
-      if (key.equals(JobLabels.MODEL_FILE)) {
-        throw labels
-            .pathOf(key)
-            .invalid(
-                "Expected no label '"
-                    + key
-                    + "': Capstan sets it on its own serving replicas only");
       }
       String value = labels.optionalScalarAsString(key);
       result.put(key, value == null ? "" : value);

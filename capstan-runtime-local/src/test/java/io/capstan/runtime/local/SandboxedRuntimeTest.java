@@ -109,7 +109,8 @@ class SandboxedRuntimeTest {
             .sh("sleep 3217 & echo started > started; wait; echo never");
     runtime.launch(replica.build());
     await().until(() -> Files.exists(replica.workDir().resolve("started")));
-    assertThat(hostProcesses("sleep 3217")).hasSize(1);
+    // The background child may not have exec'd sleep yet when the shell writes the file.
+    await().until(() -> hostProcesses("sleep 3217").size() == 1);
 
     runtime.terminate(replica.id(), Duration.ofSeconds(20));
 

@@ -34,6 +34,7 @@ final class JobAdmitter {
   private final Scheduler scheduler;
   private final Supplier<Map<String, QueueSpec>> queues;
   private final JobLauncher launcher;
+  private final WorkloadKinds kinds;
   private final Clock clock;
 
   JobAdmitter(
@@ -42,12 +43,14 @@ final class JobAdmitter {
       Scheduler scheduler,
       Supplier<Map<String, QueueSpec>> queues,
       JobLauncher launcher,
+      WorkloadKinds kinds,
       Clock clock) {
     this.store = store;
     this.runtime = runtime;
     this.scheduler = scheduler;
     this.queues = queues;
     this.launcher = launcher;
+    this.kinds = kinds;
     this.clock = clock;
   }
 
@@ -67,7 +70,7 @@ final class JobAdmitter {
     List<Node> nodes = runtime.nodes();
     Instant now = clock.instant();
     CycleResult result =
-        scheduler.runOnce(JobScheduling.state(nodes, live, queues.get(), now), now);
+        scheduler.runOnce(JobScheduling.state(nodes, live, queues.get(), now, kinds), now);
     Map<String, JobRecord> byUid = new LinkedHashMap<>();
     live.forEach(job -> byUid.put(job.uid(), job));
     List<String> started = new ArrayList<>();

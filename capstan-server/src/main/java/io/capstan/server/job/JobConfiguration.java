@@ -9,6 +9,7 @@ import io.capstan.server.logs.LogStore;
 import io.capstan.server.queue.QuotaStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -44,14 +45,23 @@ class JobConfiguration {
   }
 
   @Bean
+  TrainingJobKind trainingJobKind() {
+    return new TrainingJobKind();
+  }
+
+  @Bean
+  WorkloadKinds workloadKinds(List<WorkloadKind> kinds) {
+    return new WorkloadKinds(kinds);
+  }
+
+  @Bean
   JobLauncher jobLauncher(
       WorkloadRuntime runtime,
       JsonMapper json,
       JobDirectories dirs,
       LogStore logs,
-      org.springframework.beans.factory.ObjectProvider<LaunchEnvironment> extraEnvironment) {
-    return new JobLauncher(
-        runtime, new Rendezvous(json), dirs, logs, extraEnvironment.orderedStream().toList());
+      WorkloadKinds kinds) {
+    return new JobLauncher(runtime, new Rendezvous(json), dirs, logs, kinds);
   }
 
   @Bean
@@ -64,9 +74,11 @@ class JobConfiguration {
       JobJanitor janitor,
       Clock clock,
       ServerConfig config,
+      WorkloadKinds kinds,
       ObjectProvider<SucceededJobListener> listeners) {
     WorkQueue<String> queue = new WorkQueue<>(clock, RETRY_FIRST, RETRY_MAX);
-    JobAdmitter admitter = new JobAdmitter(store, runtime, scheduler, quotas::all, launcher, clock);
+    JobAdmitter admitter =
+        new JobAdmitter(store, runtime, scheduler, quotas::all, launcher, kinds, clock);
     JobReconciler reconciler =
         new JobReconciler(
             store,
@@ -74,6 +86,7 @@ class JobConfiguration {
             launcher,
             admitter,
             janitor,
+            kinds,
             clock,
             config.stopGracePeriod(),
             listeners.orderedStream().toList(),

@@ -1,7 +1,6 @@
 package io.capstan.server.job;
 
 import io.capstan.api.job.Framework;
-import io.capstan.api.job.JobLabels;
 import io.capstan.api.job.JobSpec;
 import io.capstan.api.job.ReplicaRole;
 import io.capstan.runtime.Endpoint;
@@ -27,26 +26,23 @@ final class JobLauncher {
   /** Where every replica finds the job's output directory. */
   static final String OUTPUT_DIR = "/capstan/output";
 
-  /** A label that gives a one-replica job the host's network ({@code host}). */
-  static final String NETWORK_LABEL = "capstan.io/network";
-
   private final WorkloadRuntime runtime;
   private final Rendezvous rendezvous;
   private final JobDirectories dirs;
   private final LogStore logs;
-  private final List<LaunchEnvironment> extraEnvironment;
+  private final WorkloadKinds kinds;
 
   JobLauncher(
       WorkloadRuntime runtime,
       Rendezvous rendezvous,
       JobDirectories dirs,
       LogStore logs,
-      List<LaunchEnvironment> extraEnvironment) {
+      WorkloadKinds kinds) {
     this.runtime = runtime;
     this.rendezvous = rendezvous;
     this.dirs = dirs;
     this.logs = logs;
-    this.extraEnvironment = List.copyOf(extraEnvironment);
+    this.kinds = kinds;
   }
 
   /** The placement with a fresh endpoint reserved for every replica. */
@@ -103,41 +99,27 @@ final class JobLauncher {
     env.put("CAPSTAN_CHECKPOINT_DIR", CHECKPOINT_DIR);
     env.put("CAPSTAN_OUTPUT_DIR", OUTPUT_DIR);
     env.putIfAbsent("PYTHONUNBUFFERED", "1");
-    extraEnvironment.forEach(extra -> env.putAll(extra.forJob(job)));
     List<String> command = new ArrayList<>(replica.group().command());
     command.addAll(replica.group().args());
     Placement.ReplicaPlacement placement = job.placement().of(replica.name());
     List<Mount> mounts = new ArrayList<>();
     mounts.add(Mount.writable(dirs.checkpoints(job.uid()), CHECKPOINT_DIR));
     mounts.add(Mount.writable(dirs.output(job.uid()), OUTPUT_DIR));
-    String modelFile = spec.labels().get(JobLabels.MODEL_FILE);
-    if (modelFile != null) {
-      mounts.add(Mount.readOnly(Path.of(modelFile), JobLabels.MODEL_FILE_PATH));
-    }
-    return new ReplicaLaunch(
-        new ReplicaId(job.uid(), replica.name()),
-        job.attempt(),
-        replica.group().image(),
-        command,
-        env,
-        replica.group().resources(),
-        placement == null ? List.of() : placement.gpus(),
-        dirs.workDir(job.uid(), replica.name()),
-        logs.file(job.project(), job.uid(), replica.name()),
-        job.project(),
-        mounts,
-        needsNoNetwork(spec));
-  }
-
-  /**
-   * A job of one replica has no peers, and only serving replicas listen for others, so such a job
-   * gets a network of its own, unless it asks for the host's with {@value #NETWORK_LABEL}: {@code
-   * host}.
-   */
-  static boolean needsNoNetwork(JobSpec spec) {
-    int replicas = spec.replicaGroups().stream().mapToInt(g -> g.count()).sum();
-    return replicas == 1
-        && !spec.labels().containsKey(JobLabels.SERVICE)
-        && !"host".equals(spec.labels().get(NETWORK_LABEL));
+    WorkloadKind kind = kinds.of(job);
+    ReplicaLaunch launch =
+        new ReplicaLaunch(
+            new ReplicaId(job.uid(), replica.name()),
+            job.attempt(),
+            replica.group().image(),
+            command,
+            env,
+            replica.group().resources(),
+            placement == null ? List.of() : placement.gpus(),
+            dirs.workDir(job.uid(), replica.name()),
+            logs.file(job.project(), job.uid(), replica.name()),
+            job.project(),
+            mounts,
+            kind.needsNoNetwork(job));
+    return kind.complete(job, launch);
   }
 }

@@ -40,6 +40,7 @@ public final class JobReconciler {
   private final JobLauncher launcher;
   private final JobAdmitter admitter;
   private final JobJanitor janitor;
+  private final WorkloadKinds kinds;
   private final Clock clock;
   private final Duration stopGrace;
   private final List<SucceededJobListener> listeners;
@@ -54,6 +55,7 @@ public final class JobReconciler {
       JobLauncher launcher,
       JobAdmitter admitter,
       JobJanitor janitor,
+      WorkloadKinds kinds,
       Clock clock,
       Duration stopGrace,
       List<SucceededJobListener> listeners,
@@ -63,6 +65,7 @@ public final class JobReconciler {
     this.launcher = launcher;
     this.admitter = admitter;
     this.janitor = janitor;
+    this.kinds = kinds;
     this.clock = clock;
     this.stopGrace = stopGrace;
     this.listeners = List.copyOf(listeners);
@@ -153,12 +156,9 @@ public final class JobReconciler {
           "Job ran longer than activeDeadlineSeconds=" + deadline);
       return;
     }
-    if (SuccessPolicy.succeeded(job.spec(), observed)) {
-      transition(
-          job,
-          JobPhase.SUCCEEDED,
-          "Succeeded",
-          SuccessPolicy.message(job.spec(), observed, job.restarts()));
+    WorkloadKind kind = kinds.of(job);
+    if (kind.succeeded(job, observed)) {
+      transition(job, JobPhase.SUCCEEDED, "Succeeded", kind.successMessage(job, observed));
       return;
     }
     ReplicaObservation failed = firstFailure(observed);
@@ -187,44 +187,12 @@ public final class JobReconciler {
   }
 
   private void onFailure(JobRecord job, ReplicaObservation failed) {
-    String replica = failed.id().replica();
-    var group =
-        Rendezvous.replicas(job.spec()).stream()
-            .filter(r -> r.name().equals(replica))
-            .findFirst()
-            .orElseThrow()
-            .group();
-    String what = describeExit(failed);
-    int exitCode = failed.exitCode() == null ? 137 : failed.exitCode();
-    if (!group.restartPolicy().restarts(exitCode)) {
-      transition(
-          job,
-          JobPhase.FAILED,
-          "ReplicaFailed",
-          what + "; restartPolicy " + group.restartPolicy().wireName() + " does not restart it");
-    } else if (job.restarts() >= job.spec().backoffLimit()) {
-      transition(
-          job,
-          JobPhase.FAILED,
-          "BackoffLimitExceeded",
-          what
-              + "; the job was already restarted "
-              + job.restarts()
-              + " times (backoffLimit "
-              + job.spec().backoffLimit()
-              + ")");
-    } else {
+    WorkloadKind.Verdict verdict = kinds.of(job).onFailure(job, failed, describeExit(failed));
+    if (verdict.restart()) {
       JobRecord restarting = job.launched(job.attempt(), job.restarts() + 1, job.placement());
-      transition(
-          restarting,
-          JobPhase.RESTARTING,
-          "ReplicaFailed",
-          what
-              + "; restarting every replica (restart "
-              + (job.restarts() + 1)
-              + " of at most "
-              + job.spec().backoffLimit()
-              + "), checkpoints kept");
+      transition(restarting, JobPhase.RESTARTING, verdict.reason(), verdict.message());
+    } else {
+      transition(job, JobPhase.FAILED, verdict.reason(), verdict.message());
     }
   }
 

@@ -16,6 +16,10 @@ import java.util.List;
  * @param placement nodes, GPUs and endpoints of the current attempt
  * @param released whether the runtime has forgotten the replicas of a finished job
  * @param runs its service across runs, for the scheduler
+ * @param kind the {@link WorkloadKind}'s name, e.g. {@code TrainingJob}
+ * @param owner the uid of the object that made it and answers for it (an inference service), or
+ *     null for a workload a user submitted
+ * @param kindData what its kind records about it, as the kind's own JSON, or null
  * @param deleting someone asked to delete it: the controller stops its replicas, then removes it
  *     with its logs and files
  * @param version the stored row's version, raised by every save (optimistic concurrency)
@@ -36,6 +40,9 @@ public record JobRecord(
     Placement placement,
     boolean released,
     JobRuns runs,
+    String kind,
+    String owner,
+    String kindData,
     boolean deleting,
     long version) {
   public JobRecord {
@@ -47,11 +54,14 @@ public record JobRecord(
     requireNonNull(createdAt, "createdAt is null");
     placement = placement == null ? Placement.NONE : placement;
     runs = runs == null ? JobRuns.NONE : runs;
+    requireNonNull(kind, "kind is null");
   }
 
-  /** A job just submitted: Queued, waiting for admission, not yet stored. */
-  public static JobRecord queued(String uid, String project, JobSpec spec, Instant now) {
+  /** A workload just submitted: Queued, waiting for admission, not yet stored. */
+  public static JobRecord queued(
+      String uid, String project, JobSpec spec, Instant now, Workload workload) {
     return new Builder(uid, project, spec.name(), spec, now)
+        .kind(workload.kind(), workload.owner(), workload.data())
         .phase(JobPhase.QUEUED)
         .reason("Queued")
         .message("waiting for admission")
@@ -140,6 +150,9 @@ public record JobRecord(
     private Placement placement = Placement.NONE;
     private boolean released;
     private JobRuns runs = JobRuns.NONE;
+    private String kind = TrainingJobKind.NAME;
+    private String owner;
+    private String kindData;
     private boolean deleting;
     private long version;
 
@@ -164,6 +177,9 @@ public record JobRecord(
       placement = source.placement;
       released = source.released;
       runs = source.runs;
+      kind = source.kind;
+      owner = source.owner;
+      kindData = source.kindData;
       deleting = source.deleting;
       version = source.version;
     }
@@ -218,6 +234,14 @@ public record JobRecord(
       return this;
     }
 
+    /** The workload's kind, its owner and what the kind records about it. */
+    public Builder kind(String value, String ownerUid, String data) {
+      kind = value;
+      owner = ownerUid;
+      kindData = data;
+      return this;
+    }
+
     public Builder deleting(boolean value) {
       deleting = value;
       return this;
@@ -245,6 +269,9 @@ public record JobRecord(
           placement,
           released,
           runs,
+          kind,
+          owner,
+          kindData,
           deleting,
           version);
     }

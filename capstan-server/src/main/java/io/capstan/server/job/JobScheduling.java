@@ -2,7 +2,6 @@ package io.capstan.server.job;
 
 import static java.util.Objects.requireNonNull;
 
-import io.capstan.api.job.JobLabels;
 import io.capstan.api.job.JobPhase;
 import io.capstan.api.job.Resources;
 import io.capstan.runtime.Node;
@@ -56,8 +55,8 @@ final class JobScheduling {
    * that was recorded, its first start for its first attempt, else now (it is then not demoted by
    * least attained service, decision 24, in place of being demoted at every readmission).
    */
-  static Instant runStart(JobRecord job, Instant now) {
-    if (longRunning(job)) {
+  static Instant runStart(JobRecord job, Instant now, WorkloadKinds kinds) {
+    if (kinds.of(job).longRunning()) {
       return now;
     }
     if (job.runs().runStartedAt() != null) {
@@ -70,16 +69,16 @@ final class JobScheduling {
   }
 
   /**
-   * A workload meant to run until stopped (a serving replica, label {@value JobLabels#LONG_RUNNING}
-   * {@code "true"}): least attained service never demotes it, since its service only grows; it is
-   * still preempted by higher priority or by reclaim (decision 45).
+   * The scheduler's view of the live workloads; a long-running kind (serving replicas, notebooks)
+   * is never demoted by least attained service, since its service only grows; it is still preempted
+   * by higher priority or by reclaim (decision 45).
    */
-  static boolean longRunning(JobRecord job) {
-    return "true".equals(job.spec().labels().get(JobLabels.LONG_RUNNING));
-  }
-
   static SchedulerState state(
-      List<Node> nodes, List<JobRecord> live, Map<String, QueueSpec> queues, Instant now) {
+      List<Node> nodes,
+      List<JobRecord> live,
+      Map<String, QueueSpec> queues,
+      Instant now,
+      WorkloadKinds kinds) {
     Map<String, Node> byName = new LinkedHashMap<>();
     Map<String, NodeState> states = new LinkedHashMap<>();
     for (Node node : nodes) {
@@ -101,7 +100,7 @@ final class JobScheduling {
             new RunningWorkload(
                 workload(job),
                 allocations,
-                runStart(job, now),
+                runStart(job, now, kinds),
                 job.runs().attainedGpuSeconds(),
                 job.phase() == JobPhase.QUEUED || job.phase().isTerminal()));
       } else if (job.phase() == JobPhase.QUEUED) {

@@ -67,15 +67,20 @@ public final class JobService {
     return submit(project, parser.parse(text));
   }
 
-  /**
-   * Stores a job built by another controller (e.g. a serving replica) as Queued, with the same
-   * checks as a submitted spec.
-   */
+  /** Stores a training job as Queued, with the checks every submission gets. */
   public SubmitResponse submit(String project, JobSpec spec) {
+    return submit(project, spec, Workload.TRAINING_JOB);
+  }
+
+  /**
+   * Stores a workload built by another controller (a serving replica, a notebook) as Queued, with
+   * the same checks as a submitted spec.
+   */
+  public SubmitResponse submit(String project, JobSpec spec, Workload workload) {
     String uid =
         spec.name() + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
     Instant now = clock.instant();
-    JobRecord candidate = JobRecord.queued(uid, project, spec, now);
+    JobRecord candidate = JobRecord.queued(uid, project, spec, now, workload);
     scheduler
         .neverFits(
             JobScheduling.workload(candidate),
@@ -127,14 +132,14 @@ public final class JobService {
     return views;
   }
 
-  /** The project's jobs as stored, for controllers that own some of them. */
-  public List<JobRecord> records(String project) {
-    return store.list(project);
+  /** The workloads {@code ownerUid} made, as stored. */
+  public List<JobRecord> ownedBy(String ownerUid) {
+    return store.listOwnedBy(ownerUid);
   }
 
-  /** Every job of every project, as stored. */
-  public List<JobRecord> allRecords() {
-    return store.listAll();
+  /** Every workload of {@code kind} that has an owner, as stored (for orphan sweeps). */
+  public List<JobRecord> owned(String kind) {
+    return store.listOwned(kind);
   }
 
   public JobView get(String project, String name) {

@@ -21,7 +21,7 @@ public final class JobStore {
   private static final String COLUMNS =
       "uid, project, name, spec_json, phase, reason, message, created_at, started_at,"
           + " finished_at, restarts, attempt, placement_json, released, run_started_at,"
-          + " attained_gpu_seconds, waiting_since, deleting, version";
+          + " attained_gpu_seconds, waiting_since, kind, owner_uid, kind_json, deleting, version";
 
   private final JdbcClient jdbc;
   private final TransactionTemplate tx;
@@ -42,7 +42,8 @@ public final class JobStore {
                       + COLUMNS
                       + ") values (:uid, :project, :name, :spec, :phase, :reason, :message,"
                       + " :created, :started, :finished, :restarts, :attempt, :placement,"
-                      + " :released, :runStarted, :attained, :waitingSince, :deleting, 0)")
+                      + " :released, :runStarted, :attained, :waitingSince, :kind, :owner, :kindData,"
+                      + " :deleting, 0)")
               .params(rowParams(job))
               .update();
           writeReplicas(job.uid(), replicas);
@@ -67,6 +68,25 @@ public final class JobStore {
   public List<JobRecord> list(String project) {
     return jdbc.sql("select " + COLUMNS + " from jobs where project = ? order by created_at, uid")
         .param(project)
+        .query(this::mapJob)
+        .list();
+  }
+
+  /** The workloads that {@code ownerUid} made (an inference service's replicas). */
+  public List<JobRecord> listOwnedBy(String ownerUid) {
+    return jdbc.sql("select " + COLUMNS + " from jobs where owner_uid = ? order by created_at, uid")
+        .param(ownerUid)
+        .query(this::mapJob)
+        .list();
+  }
+
+  /** Every workload of {@code kind} that has an owner, for controllers that sweep orphans. */
+  public List<JobRecord> listOwned(String kind) {
+    return jdbc.sql(
+            "select "
+                + COLUMNS
+                + " from jobs where kind = ? and owner_uid is not null order by created_at, uid")
+        .param(kind)
         .query(this::mapJob)
         .list();
   }
@@ -228,6 +248,9 @@ public final class JobStore {
     params.put("runStarted", millis(job.runs().runStartedAt()));
     params.put("attained", job.runs().attainedGpuSeconds());
     params.put("waitingSince", millis(job.runs().waitingSince()));
+    params.put("kind", job.kind());
+    params.put("owner", job.owner());
+    params.put("kindData", job.kindData());
     params.put("deleting", job.deleting());
     return params;
   }
@@ -254,6 +277,9 @@ public final class JobStore {
             instant(rs, "run_started_at"),
             rs.getDouble("attained_gpu_seconds"),
             instant(rs, "waiting_since")),
+        rs.getString("kind"),
+        rs.getString("owner_uid"),
+        rs.getString("kind_json"),
         rs.getBoolean("deleting"),
         rs.getLong("version"));
   }

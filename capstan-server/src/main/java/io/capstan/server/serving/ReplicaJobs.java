@@ -1,7 +1,6 @@
 package io.capstan.server.serving;
 
 import io.capstan.api.job.Framework;
-import io.capstan.api.job.JobLabels;
 import io.capstan.api.job.JobSpec;
 import io.capstan.api.job.PriorityClass;
 import io.capstan.api.job.ReplicaGroupSpec;
@@ -10,6 +9,7 @@ import io.capstan.api.job.Resources;
 import io.capstan.api.job.RestartPolicy;
 import io.capstan.api.serving.BatchingSpec;
 import io.capstan.server.job.JobRecord;
+import io.capstan.server.job.Workload;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -18,9 +18,10 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * A serving replica is a one-replica job running {@code capstan model-server}, so the scheduler
- * admits it against the project's quota, the job controller starts and restarts it, and its logs
- * are kept like any job's. This class builds those jobs and reads them back.
+ * A serving replica is a one-replica workload of kind {@link ServingReplicaKind} running {@code
+ * capstan model-server}, owned by its service: the scheduler admits it against the project's quota,
+ * the workload controller starts and restarts it, and its logs are kept like any job's. This class
+ * builds those workloads and reads them back.
  */
 final class ReplicaJobs {
   /** The image of the model server; on one machine it maps {@link #JAR_DIR} to the built jar. */
@@ -38,7 +39,6 @@ final class ReplicaJobs {
   /** Source kind of serving jobs, shown by {@code capstan list}. */
   static final String KIND = "InferenceService";
 
-  private static final int BACKOFF_LIMIT = 1_000_000;
   private static final long TTL_AFTER_FINISHED_SECONDS = 600;
 
   private final String java;
@@ -62,7 +62,7 @@ final class ReplicaJobs {
     command.add("-jar");
     command.add(JAR_DIR + "/capstan-model-server.jar");
     List<String> args = new ArrayList<>();
-    args.addAll(List.of("--model", model.pinned() + "=" + JobLabels.MODEL_FILE_PATH));
+    args.addAll(List.of("--model", model.pinned() + "=" + ServingReplicaKind.MODEL_PATH));
     args.addAll(List.of("--http-port", "0", "--grpc-port", "0", "--ports-file", PORTS_FILE));
     args.addAll(List.of("--drain-timeout", "10"));
     long cores = Math.max(1, resources.cpuMillis() / 1000);
@@ -89,36 +89,32 @@ final class ReplicaJobs {
         Framework.GENERIC,
         KIND,
         List.of(group),
-        BACKOFF_LIMIT,
+        0,
         null,
         TTL_AFTER_FINISHED_SECONDS,
-        Map.of(
-            JobLabels.SERVICE, service.uid(),
-            JobLabels.MODEL_VERSION, Integer.toString(model.version()),
-            JobLabels.MODEL_FILE, model.file().toAbsolutePath().toString(),
-            JobLabels.LONG_RUNNING, "true"),
+        Map.of(),
         PriorityClass.HIGH.value());
   }
 
-  /** Whether {@code job} is a replica of {@code service}. */
-  static boolean belongsTo(JobRecord job, ServiceRecord service) {
-    return service.uid().equals(job.spec().labels().get(JobLabels.SERVICE));
+  /** The workload of a replica of {@code service} serving {@code model}: its kind and owner. */
+  static Workload workload(ServiceRecord service, ServedModel model) {
+    return new Workload(
+        ServingReplicaKind.NAME,
+        service.uid(),
+        new ServingReplica(model.version(), model.file().toAbsolutePath().toString()).toJson());
   }
 
   /**
    * The replica jobs among {@code jobs} whose service is not among {@code services}: deleted, or
    * deleted while the control plane was down or a pass was starting one more replica.
    */
-  static List<JobRecord> orphans(List<JobRecord> jobs, Set<String> services) {
-    return jobs.stream()
-        .filter(job -> job.spec().labels().containsKey(JobLabels.SERVICE))
-        .filter(job -> !services.contains(job.spec().labels().get(JobLabels.SERVICE)))
-        .toList();
+  static List<JobRecord> orphans(List<JobRecord> replicas, Set<String> services) {
+    return replicas.stream().filter(job -> !services.contains(job.owner())).toList();
   }
 
-  /** The model version a replica job serves. */
+  /** The model version a replica serves. */
   static int version(JobRecord job) {
-    return Integer.parseInt(job.spec().labels().get(JobLabels.MODEL_VERSION));
+    return ServingReplica.of(job).modelVersion();
   }
 
   /** A quarter of the replica's memory for the heap; the rest is ONNX Runtime's (off-heap). */

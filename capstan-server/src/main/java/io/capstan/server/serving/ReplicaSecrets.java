@@ -1,7 +1,5 @@
 package io.capstan.server.serving;
 
-import io.capstan.server.job.JobRecord;
-import io.capstan.server.job.LaunchEnvironment;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +10,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
-import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -23,7 +20,7 @@ import javax.crypto.spec.SecretKeySpec;
  * the model server at launch ({@code CAPSTAN_SERVING_SECRET}), to the gateway in its snapshot, and
  * sent by the readiness probe.
  */
-final class ReplicaSecrets implements LaunchEnvironment {
+final class ReplicaSecrets {
   static final String KEY_FILE = "serving.key";
 
   /** The variable the model server reads its secret from (capstan-serving's ReplicaSecret). */
@@ -71,15 +68,6 @@ final class ReplicaSecrets implements LaunchEnvironment {
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("Expected the JDK to provide HmacSHA256, but it did not", e);
     }
-  }
-
-  /** A serving replica's launch gets its secret; other jobs get nothing. */
-  @Override
-  public Map<String, String> forJob(JobRecord job) {
-    if (!job.spec().labels().containsKey(io.capstan.api.job.JobLabels.SERVICE)) {
-      return Map.of();
-    }
-    return Map.of(ENVIRONMENT, secret(job.uid()));
   }
 
   @Override

@@ -60,6 +60,11 @@ class ServingConfiguration {
   }
 
   @Bean
+  ServingReplicaKind servingReplicaKind(ReplicaSecrets secrets) {
+    return new ServingReplicaKind(secrets);
+  }
+
+  @Bean
   GatewayLoad gatewayLoad() {
     return new GatewayLoad(System::nanoTime);
   }

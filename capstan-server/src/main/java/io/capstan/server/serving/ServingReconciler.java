@@ -1,7 +1,6 @@
 package io.capstan.server.serving;
 
 import io.capstan.api.error.CapstanException;
-import io.capstan.api.job.JobLabels;
 import io.capstan.api.job.JobPhase;
 import io.capstan.api.serving.ServiceEvent;
 import io.capstan.server.job.JobDirectories;
@@ -103,7 +102,7 @@ final class ServingReconciler {
   private void deleteOrphans(List<ServiceRecord> services) {
     Set<String> uids = new HashSet<>();
     services.forEach(service -> uids.add(service.uid()));
-    for (JobRecord job : ReplicaJobs.orphans(jobs.allRecords(), uids)) {
+    for (JobRecord job : ReplicaJobs.orphans(jobs.owned(ServingReplicaKind.NAME), uids)) {
       try {
         if (job.deleting()) {
           continue;
@@ -114,7 +113,7 @@ final class ServingReconciler {
             "Deleting replica job {}/{}: its service {} no longer exists",
             job.project(),
             job.name(),
-            job.spec().labels().get(JobLabels.SERVICE));
+            job.owner());
       } catch (RuntimeException e) {
         // The next pass tries again.
         log.warn("Cannot delete replica job {}/{} yet", job.project(), job.name(), e);
@@ -320,7 +319,10 @@ final class ServingReconciler {
       return;
     }
     for (int i = 0; i < plan.start(); i++) {
-      jobs.submit(service.project(), replicaJobs.spec(service, model));
+      jobs.submit(
+          service.project(),
+          replicaJobs.spec(service, model),
+          ReplicaJobs.workload(service, model));
     }
   }
 
@@ -408,13 +410,7 @@ final class ServingReconciler {
   }
 
   private List<JobRecord> replicas(ServiceRecord service) {
-    List<JobRecord> owned = new ArrayList<>();
-    for (JobRecord job : jobs.records(service.project())) {
-      if (ReplicaJobs.belongsTo(job, service)) {
-        owned.add(job);
-      }
-    }
-    return owned;
+    return jobs.ownedBy(service.uid());
   }
 
   /** Updates where a running replica listens and whether it answers. */

@@ -353,8 +353,8 @@ final class ServingService {
 
   private ServiceView view(ServiceRecord service, boolean withEvents) {
     Map<String, List<JobRecord>> byVersion = new TreeMap<>();
-    for (JobRecord job : jobs.records(service.project())) {
-      if (ReplicaJobs.belongsTo(job, service) && !job.phase().isTerminal()) {
+    for (JobRecord job : jobs.ownedBy(service.uid())) {
+      if (!job.phase().isTerminal()) {
         byVersion
             .computeIfAbsent(
                 track(service, ReplicaJobs.version(job)) + ":" + ReplicaJobs.version(job),

@@ -6,10 +6,10 @@ import io.capstan.api.job.JobPhase;
 import io.capstan.api.job.JobSpec;
 import io.capstan.api.serving.ServiceSpec;
 import io.capstan.server.job.JobRecord;
+import io.capstan.server.job.Workload;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -29,25 +29,10 @@ class ReplicaJobsTest {
     JobRecord orphanRunning = replica(deleted, "fraud-v1-a", JobPhase.RUNNING);
     JobRecord orphanQueued = replica(deleted, "fraud-v1-b", JobPhase.QUEUED);
     JobRecord orphanRestarting = replica(deleted, "fraud-v1-c", JobPhase.RESTARTING);
-    JobSpec plain = running.spec();
-    JobRecord training =
-        job(
-            "train-1",
-            new JobSpec(
-                "train-1",
-                plain.framework(),
-                "TrainingJob",
-                plain.replicaGroups(),
-                0,
-                null,
-                null,
-                Map.of(),
-                0));
 
     List<JobRecord> orphans =
         ReplicaJobs.orphans(
-            List.of(running, orphanRunning, orphanQueued, orphanRestarting, training),
-            Set.of(kept.uid()));
+            List.of(running, orphanRunning, orphanQueued, orphanRestarting), Set.of(kept.uid()));
 
     assertThat(orphans).containsExactly(orphanRunning, orphanQueued, orphanRestarting);
   }
@@ -60,25 +45,32 @@ class ReplicaJobsTest {
     assertThat(ReplicaJobs.orphans(List.of(replica), Set.of())).containsExactly(replica);
   }
 
+  @Test
+  void aReplicaRecordsItsServiceAsOwnerAndItsModelAsTypedDataNotAsLabels() {
+    ServiceRecord service = service("uid-kept", "churn");
+    JobRecord replica = replica(service, "churn-v3-a", JobPhase.RUNNING);
+
+    assertThat(replica.kind()).isEqualTo(ServingReplicaKind.NAME);
+    assertThat(replica.owner()).isEqualTo("uid-kept");
+    assertThat(ReplicaJobs.version(replica)).isEqualTo(3);
+    assertThat(ServingReplica.of(replica).modelFile()).isEqualTo("/models/m.onnx");
+    assertThat(replica.spec().labels()).isEmpty();
+  }
+
   private JobRecord replica(ServiceRecord service, String name, JobPhase phase) {
-    JobSpec spec = replicaJobs.spec(service, new ServedModel("m", 1, Path.of("/models/m.onnx")));
-    assertThat(ReplicaJobs.belongsTo(job(name, spec), service)).isTrue();
-    return withPhase(job(name, spec), phase);
+    ServedModel model =
+        new ServedModel("m", name.contains("-v3-") ? 3 : 1, Path.of("/models/m.onnx"));
+    JobSpec spec = replicaJobs.spec(service, model);
+    Workload workload = ReplicaJobs.workload(service, model);
+    return new JobRecord.Builder("uid-" + name, "vision", name, spec, T0)
+        .kind(workload.kind(), workload.owner(), workload.data())
+        .phase(phase)
+        .build();
   }
 
   private static ServiceRecord service(String uid, String name) {
     ServiceSpec spec =
         ServiceSpecs.complete(new ServiceSpec(name, "m:1", 1, 1, null, null, null, null));
     return new ServiceRecord(uid, "vision", spec, 1, null, null, 1, 0, T0, T0);
-  }
-
-  private static JobRecord job(String name, JobSpec spec) {
-    return new JobRecord.Builder("uid-" + name, "vision", name, spec, T0).build();
-  }
-
-  private static JobRecord withPhase(JobRecord job, JobPhase phase) {
-    return new JobRecord.Builder(job.uid(), job.project(), job.name(), job.spec(), T0)
-        .phase(phase)
-        .build();
   }
 }

@@ -1,0 +1,92 @@
+package io.capstan.server.job;
+
+import io.capstan.api.job.JobSpec;
+import io.capstan.api.job.ReplicaGroupSpec;
+import io.capstan.runtime.ReplicaLaunch;
+import io.capstan.runtime.ReplicaObservation;
+import java.util.Map;
+
+/**
+ * Training jobs, as submitted by users (PyTorchJob, TFJob, MPIJob, TrainJob and Capstan's own
+ * format): they succeed by their success policy, restart every replica after a failure their
+ * restart policy allows, up to {@code backoffLimit} times, and are never long-running.
+ */
+public final class TrainingJobKind implements WorkloadKind {
+  /** The kind's name, stored with each training job. */
+  public static final String NAME = "TrainingJob";
+
+  /** A label that gives a one-replica job the host's network ({@code host}). */
+  static final String NETWORK_LABEL = "capstan.io/network";
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public boolean longRunning() {
+    return false;
+  }
+
+  @Override
+  public boolean succeeded(JobRecord job, Map<String, ReplicaObservation> observed) {
+    return SuccessPolicy.succeeded(job.spec(), observed);
+  }
+
+  @Override
+  public String successMessage(JobRecord job, Map<String, ReplicaObservation> observed) {
+    return SuccessPolicy.message(job.spec(), observed, job.restarts());
+  }
+
+  @Override
+  public Verdict onFailure(JobRecord job, ReplicaObservation failed, String what) {
+    ReplicaGroupSpec group = group(job.spec(), failed.id().replica());
+    int exitCode = failed.exitCode() == null ? 137 : failed.exitCode();
+    if (!group.restartPolicy().restarts(exitCode)) {
+      return Verdict.fail(
+          "ReplicaFailed",
+          what + "; restartPolicy " + group.restartPolicy().wireName() + " does not restart it");
+    }
+    if (job.restarts() >= job.spec().backoffLimit()) {
+      return Verdict.fail(
+          "BackoffLimitExceeded",
+          what
+              + "; the job was already restarted "
+              + job.restarts()
+              + " times (backoffLimit "
+              + job.spec().backoffLimit()
+              + ")");
+    }
+    return Verdict.restart(
+        "ReplicaFailed",
+        what
+            + "; restarting every replica (restart "
+            + (job.restarts() + 1)
+            + " of at most "
+            + job.spec().backoffLimit()
+            + "), checkpoints kept");
+  }
+
+  @Override
+  public ReplicaLaunch complete(JobRecord job, ReplicaLaunch launch) {
+    return launch;
+  }
+
+  /**
+   * A job of one replica has no peers, and nobody calls a training job, so such a job gets a
+   * network of its own, unless it asks for the host's with {@value #NETWORK_LABEL}: {@code host}.
+   */
+  @Override
+  public boolean needsNoNetwork(JobRecord job) {
+    JobSpec spec = job.spec();
+    return spec.replicaCount() == 1 && !"host".equals(spec.labels().get(NETWORK_LABEL));
+  }
+
+  private static ReplicaGroupSpec group(JobSpec spec, String replica) {
+    return Rendezvous.replicas(spec).stream()
+        .filter(r -> r.name().equals(replica))
+        .findFirst()
+        .orElseThrow()
+        .group();
+  }
+}
