@@ -21,9 +21,10 @@ class RuntimeSettingsIT {
     String output = failedStart("--capstan.runtime.kind=kubernetes");
 
     assertThat(output)
+        .contains("APPLICATION FAILED TO START")
         .contains(
-            "Expected capstan.runtime.kind to be one of the runtimes on the class path (local),"
-                + " but was 'kubernetes'");
+            "The workload runtime could not start: Expected capstan.runtime.kind to be one of the"
+                + " runtimes on the class path (local), but was 'kubernetes'");
   }
 
   @Test
