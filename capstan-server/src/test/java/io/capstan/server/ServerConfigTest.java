@@ -9,7 +9,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 /** The server's own settings: defaults, overrides, and each refused value's message. */
 class ServerConfigTest {
@@ -51,6 +54,20 @@ class ServerConfigTest {
                 Duration.ofSeconds(2),
                 Duration.ZERO,
                 true));
+  }
+
+  @Test
+  void environmentVariablesKeepTheNamesTheyHadWithValueAnnotations() {
+    ServerConfig config =
+        new Binder(
+                ConfigurationPropertySources.from(
+                    new SystemEnvironmentPropertySource(
+                        StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                        Map.of("CAPSTAN_TRUST_ALL_JOBS", "true", "CAPSTAN_HOME", "/opt/capstan"))))
+            .bindOrCreate("capstan", ServerConfig.class);
+
+    assertThat(config.trustAllJobs()).isTrue();
+    assertThat(config.home()).isEqualTo(Path.of("/opt/capstan"));
   }
 
   @Test

@@ -8,7 +8,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 /** The serving settings: defaults, every override, and each refused value's message. */
 class ServingPropertiesTest {
@@ -81,6 +84,24 @@ class ServingPropertiesTest {
                 .gateway()
                 .host())
         .isEqualTo("10.0.0.6");
+  }
+
+  @Test
+  void environmentVariablesKeepTheNamesTheyHadWithValueAnnotations() {
+    ServingProperties serving =
+        new Binder(
+                ConfigurationPropertySources.from(
+                    new SystemEnvironmentPropertySource(
+                        StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                        Map.of(
+                            "CAPSTAN_SERVING_GATEWAY_HTTP_PORT", "8080",
+                            "CAPSTAN_SERVING_GATEWAY_LAUNCH", "off",
+                            "CAPSTAN_SERVING_SCALE_DOWN_WINDOW", "1m"))))
+            .bindOrCreate("capstan.serving", ServingProperties.class);
+
+    assertThat(serving.gateway().httpPort()).isEqualTo(8080);
+    assertThat(serving.gateway().launches()).isFalse();
+    assertThat(serving.scaleDownWindow()).isEqualTo(Duration.ofMinutes(1));
   }
 
   @Test
