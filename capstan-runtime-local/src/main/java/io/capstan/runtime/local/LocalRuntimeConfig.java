@@ -166,7 +166,7 @@ public record LocalRuntimeConfig(
         newSandbox);
   }
 
-  private static Optional<List<Integer>> parseGpus(String gpus) {
+  static Optional<List<Integer>> parseGpus(String gpus) {
     String value = gpus.trim();
     if (value.equals(AUTO)) {
       return Optional.empty();

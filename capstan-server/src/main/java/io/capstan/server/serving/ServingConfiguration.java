@@ -6,11 +6,8 @@ import io.capstan.server.job.JobDirectories;
 import io.capstan.server.job.JobService;
 import io.capstan.server.model.ModelRegistry;
 import java.net.http.HttpClient;
-import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -46,11 +43,10 @@ class ServingConfiguration {
   }
 
   @Bean
-  HttpClient servingHttpClient(
-      @Value("${capstan.serving.connect-timeout:2s}") Duration connectTimeout) {
+  HttpClient servingHttpClient(ServingProperties properties) {
     return HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(connectTimeout)
+        .connectTimeout(properties.connectTimeout())
         .build();
   }
 
@@ -80,26 +76,24 @@ class ServingConfiguration {
       ReplicaSecrets secrets,
       GatewayLoad load,
       Clock clock,
-      @Value("${capstan.serving.java:}") String java,
-      @Value("${capstan.serving.scale-down-window:5m}") Duration scaleDownWindow) {
+      ServingProperties properties) {
     return new ServingReconciler(
         store,
         jobs,
         dirs,
         models,
-        new ReplicaJobs(java(java)),
-        new ReadinessProbe(servingHttpClient, Duration.ofMillis(500), secrets),
+        new ReplicaJobs(properties.java()),
+        new ReadinessProbe(servingHttpClient, properties.probeTimeout(), secrets),
         routes,
-        new Autoscaler(scaleDownWindow),
+        new Autoscaler(properties.scaleDownWindow()),
         load,
         clock);
   }
 
   @Bean
-  ControlLoop servingControlLoop(
-      ServingReconciler reconciler,
-      @Value("${capstan.serving.reconcile-interval:1s}") Duration interval) {
-    return new ControlLoop("capstan-serving-controller", reconciler::runOnce, interval);
+  ControlLoop servingControlLoop(ServingReconciler reconciler, ServingProperties properties) {
+    return new ControlLoop(
+        "capstan-serving-controller", reconciler::runOnce, properties.reconcileInterval());
   }
 
   @Bean
@@ -109,38 +103,26 @@ class ServingConfiguration {
   }
 
   @Bean
-  ControlLoop gatewaySnapshotLoop(
-      GatewaySnapshots snapshots,
-      @Value("${capstan.serving.gateway.refresh-interval:500ms}") Duration interval) {
-    return new ControlLoop("capstan-gateway-snapshots", snapshots::refresh, interval);
+  ControlLoop gatewaySnapshotLoop(GatewaySnapshots snapshots, ServingProperties properties) {
+    return new ControlLoop(
+        "capstan-gateway-snapshots", snapshots::refresh, properties.gateway().refreshInterval());
   }
 
   @Bean
-  GatewayProcess gatewayProcess(
-      ServerConfig config,
-      @Value("${capstan.home:}") String home,
-      @Value("${capstan.serving.java:}") String java,
-      @Value("${capstan.serving.gateway.launch:auto}") String launch,
-      @Value("${capstan.serving.gateway.stop-with-server:false}") boolean stopWithServer,
-      @Value("${capstan.serving.gateway.host:${capstan.serving.grpc-host:127.0.0.1}}") String host,
-      @Value("${capstan.serving.gateway.http-port:7072}") int httpPort,
-      @Value("${capstan.serving.grpc-port:7071}") int grpcPort,
-      @Value("${capstan.serving.max-request-bytes:67108864}") int maxRequestBytes,
-      @Value("${capstan.serving.request-timeout:60s}") Duration requestTimeout) {
-    Path capstanHome =
-        home.isBlank() ? Path.of("").toAbsolutePath() : Path.of(home).toAbsolutePath();
+  GatewayProcess gatewayProcess(ServerConfig config, ServingProperties properties) {
+    ServingProperties.Gateway gateway = properties.gateway();
     return new GatewayProcess(
         new GatewayProcess.Settings(
             config.dataDir(),
-            launchSetting(launch),
-            stopWithServer,
-            java(java),
-            capstanHome.resolve("capstan-serving/target/capstan-model-server.jar"),
-            host,
-            httpPort,
-            grpcPort,
-            maxRequestBytes,
-            requestTimeout));
+            gateway.launches(),
+            gateway.stopWithServer(),
+            properties.java(),
+            config.home().resolve("capstan-serving/target/capstan-model-server.jar"),
+            gateway.host(),
+            gateway.httpPort(),
+            properties.grpcPort(),
+            properties.maxRequestBytes(),
+            properties.requestTimeout()));
   }
 
   @Bean
@@ -163,29 +145,5 @@ class ServingConfiguration {
         gateway::httpBase,
         gateway::grpcTarget,
         clock);
-  }
-
-  private static boolean launchSetting(String value) {
-    return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
-      case "auto" -> true;
-      case "off" -> false;
-      default ->
-          throw new IllegalArgumentException(
-              "Expected capstan.serving.gateway.launch to be 'auto' or 'off', but was '"
-                  + value
-                  + "'");
-    };
-  }
-
-  private static String java(String configured) {
-    return configured.isBlank() ? currentJava() : configured;
-  }
-
-  /** The java command of this control plane, so replicas run on the same JDK. */
-  private static String currentJava() {
-    return ProcessHandle.current()
-        .info()
-        .command()
-        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
   }
 }
