@@ -6,7 +6,12 @@ import io.capstan.api.error.CapstanException;
 import io.capstan.api.error.ErrorCode;
 import io.capstan.api.job.Resources;
 import io.capstan.runtime.Endpoint;
+import io.capstan.runtime.EnvExpansion;
+import io.capstan.runtime.LogSource;
+import io.capstan.runtime.Mount;
 import io.capstan.runtime.Node;
+import io.capstan.runtime.PortSpec;
+import io.capstan.runtime.ReadinessSpec;
 import io.capstan.runtime.ReplicaId;
 import io.capstan.runtime.ReplicaLaunch;
 import io.capstan.runtime.ReplicaObservation;
@@ -20,6 +25,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -52,11 +58,14 @@ public final class LocalRuntime implements WorkloadRuntime {
   private final List<String> isolationNotes;
   private final PortReservations ports = new PortReservations(8192);
   private final ScheduledExecutorService killer;
+  private final ReadinessProber prober = new ReadinessProber();
+  private final LocalLogSource logs;
   private boolean closed;
 
   public LocalRuntime(LocalRuntimeConfig config) {
     this.config = requireNonNull(config, "config is null");
     this.replicasDir = config.stateDir().resolve("replicas");
+    this.logs = new LocalLogSource(replicasDir);
     this.cgroups =
         Cgroups.detect(config.cgroups(), config.cgroupRoot(), namespace(config.stateDir()));
     this.gpus =
@@ -109,6 +118,7 @@ public final class LocalRuntime implements WorkloadRuntime {
               return thread;
             });
     resumeTerminations();
+    resumeProbes();
     log.info("Local runtime over {}: {}; {}", config.stateDir(), cgroups.notes(), isolationNotes);
   }
 
@@ -141,6 +151,15 @@ public final class LocalRuntime implements WorkloadRuntime {
     return replicas.stream().map(replica -> new Endpoint("127.0.0.1", ports.reserve())).toList();
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Locally: each declared port gets a free host port (replicas share the host's network),
+   * announced as {@code CAPSTAN_PORT_<NAME>} and recorded in the state directory, so a restarted
+   * control plane still sees the endpoints; {@code $(VAR)} in the command is expanded; the files
+   * are written under the replica's state directory and mounted read-only (see {@link
+   * ReplicaFiles}); a readiness probe starts on the runtime's prober.
+   */
   @Override
   public synchronized void launch(ReplicaLaunch launch) {
     requireNonNull(launch, "launch is null");
@@ -150,9 +169,25 @@ public final class LocalRuntime implements WorkloadRuntime {
     if (existing.isPresent() && existing.get().attempt() == launch.attempt()) {
       return;
     }
+    Map<String, Integer> hostPorts = new LinkedHashMap<>();
+    Map<String, String> env = new LinkedHashMap<>(launch.env());
+    for (PortSpec port : launch.ports()) {
+      int hostPort = ports.reserve();
+      hostPorts.put(port.name(), hostPort);
+      env.put(port.envName(), Integer.toString(hostPort));
+    }
+    List<Mount> mounts = new ArrayList<>(launch.mounts());
+    mounts.addAll(ReplicaFiles.mounts(dir, launch.files()));
+    ReplicaLaunch prepared =
+        launch.toBuilder()
+            .command(EnvExpansion.expand(launch.command(), env))
+            .env(env)
+            .mounts(mounts)
+            .files(List.of())
+            .build();
     ImageEnvironments.Rewritten rewritten =
         environments.rewrite(
-            launch.image(), launch.command(), launch.env(), launch.mounts(), sandboxed);
+            prepared.image(), prepared.command(), prepared.env(), prepared.mounts(), sandboxed);
     if (Files.exists(dir.path())) {
       OptionalLong running = ReplicaStatus.runningPid(dir);
       if (running.isPresent()) {
@@ -171,7 +206,22 @@ public final class LocalRuntime implements WorkloadRuntime {
       }
       discard(dir);
     }
-    starter.start(dir, launch, rewritten);
+    starter.start(dir, prepared, rewritten, hostPorts, launch.files());
+    if (launch.readiness() != null) {
+      probe(dir, launch.attempt(), hostPorts.get(launch.readiness().port()), launch.readiness());
+    }
+  }
+
+  /** Probes a replica's attempt until it no longer runs. */
+  private void probe(ReplicaDirectory dir, int attempt, int hostPort, ReadinessSpec spec) {
+    prober.watch(
+        dir.id(),
+        attempt,
+        hostPort,
+        spec,
+        () ->
+            dir.launchRecord().map(LaunchRecord::attempt).orElse(0) == attempt
+                && ReplicaStatus.runningPid(dir).isPresent());
   }
 
   @Override
@@ -199,13 +249,15 @@ public final class LocalRuntime implements WorkloadRuntime {
     requireNonNull(jobUid, "jobUid is null");
     return ReplicaDirectory.list(replicasDir).stream()
         .filter(dir -> dir.id().jobUid().equals(jobUid))
-        .map(ReplicaStatus::observe)
+        .map(dir -> ReplicaStatus.observe(dir, prober))
         .toList();
   }
 
   @Override
   public synchronized List<ReplicaObservation> observeAll() {
-    return ReplicaDirectory.list(replicasDir).stream().map(ReplicaStatus::observe).toList();
+    return ReplicaDirectory.list(replicasDir).stream()
+        .map(dir -> ReplicaStatus.observe(dir, prober))
+        .toList();
   }
 
   @Override
@@ -236,6 +288,11 @@ public final class LocalRuntime implements WorkloadRuntime {
     }
   }
 
+  @Override
+  public LogSource logs() {
+    return logs;
+  }
+
   /**
    * Stops the runtime's own threads and removes its parent cgroups if they are empty; the replicas
    * keep running, to be re-adopted.
@@ -244,6 +301,7 @@ public final class LocalRuntime implements WorkloadRuntime {
   public synchronized void close() {
     closed = true;
     killer.shutdownNow();
+    prober.close();
     cgroups.removeParentsIfEmpty();
   }
 
@@ -286,6 +344,19 @@ public final class LocalRuntime implements WorkloadRuntime {
       if (deadline.isPresent() && ReplicaStatus.runningPid(dir).isPresent()) {
         scheduleKill(
             dir.id(), dir.launchRecord().map(LaunchRecord::attempt).orElse(0), deadline.get());
+      }
+    }
+  }
+
+  /** Probes the running replicas that a previous instance launched with a readiness probe. */
+  private void resumeProbes() {
+    for (ReplicaDirectory dir : ReplicaDirectory.list(replicasDir)) {
+      Optional<ReadinessRecord> readiness = dir.readinessRecord();
+      Optional<LaunchRecord> record = dir.launchRecord();
+      if (readiness.isPresent()
+          && record.isPresent()
+          && ReplicaStatus.runningPid(dir).isPresent()) {
+        probe(dir, record.get().attempt(), readiness.get().hostPort(), readiness.get().spec());
       }
     }
   }
@@ -338,7 +409,8 @@ public final class LocalRuntime implements WorkloadRuntime {
   }
 
   /** Removes a finished replica's cgroups and state; the caller has checked it is not running. */
-  private static void discard(ReplicaDirectory dir) {
+  private void discard(ReplicaDirectory dir) {
+    prober.forget(dir.id());
     List<Path> cgroupDirs = dir.cgroups();
     killCgroup(dir);
     awaitEmpty(cgroupDirs);

@@ -114,19 +114,19 @@ final class JobLauncher {
     if (modelFile != null) {
       mounts.add(Mount.readOnly(Path.of(modelFile), JobLabels.MODEL_FILE_PATH));
     }
-    return new ReplicaLaunch(
-        new ReplicaId(job.uid(), replica.name()),
-        job.attempt(),
-        replica.group().image(),
-        command,
-        env,
-        replica.group().resources(),
-        placement == null ? List.of() : placement.gpus(),
-        dirs.workDir(job.uid(), replica.name()),
-        logs.file(job.project(), job.uid(), replica.name()),
-        job.project(),
-        mounts,
-        needsNoNetwork(spec));
+    return ReplicaLaunch.builder(new ReplicaId(job.uid(), replica.name()))
+        .attempt(job.attempt())
+        .image(replica.group().image())
+        .command(command)
+        .env(env)
+        .resources(replica.group().resources())
+        .gpuIndices(placement == null ? List.of() : placement.gpus())
+        .workDir(dirs.workDir(job.uid(), replica.name()))
+        .logFile(logs.file(job.project(), job.uid(), replica.name()))
+        .tenant(job.project())
+        .mounts(mounts)
+        .privateNetwork(needsNoNetwork(spec))
+        .build();
   }
 
   /**

@@ -108,21 +108,7 @@ final class MpiHosts {
       List<Rendezvous.Replica> local = rankingOnLauncherHost();
       ReplicaLaunch adapted =
           launch.with(namingHostfile(launch.command()), env, resources(local), gpus(local));
-      List<Mount> mounts = new ArrayList<>(adapted.mounts());
-      mounts.add(Mount.readOnly(hostfile, HOSTFILE_PATH));
-      return new ReplicaLaunch(
-          adapted.id(),
-          adapted.attempt(),
-          adapted.image(),
-          adapted.command(),
-          adapted.env(),
-          adapted.resources(),
-          adapted.gpuIndices(),
-          adapted.workDir(),
-          adapted.logFile(),
-          adapted.tenant(),
-          mounts,
-          adapted.privateNetwork());
+      return adapted.toBuilder().mount(Mount.readOnly(hostfile, HOSTFILE_PATH)).build();
     }
     env.put(ROLE, "worker");
     if (onLauncherHost(replica)) {

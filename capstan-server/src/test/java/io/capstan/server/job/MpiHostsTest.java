@@ -156,19 +156,16 @@ class MpiHostsTest {
     List<String> command = new ArrayList<>(replica.group().command());
     command.addAll(replica.group().args());
     ReplicaLaunch launch =
-        new ReplicaLaunch(
-            new ReplicaId("uid", name),
-            1,
-            replica.group().image(),
-            command,
-            replica.group().env(),
-            replica.group().resources(),
-            GPUS.get(name),
-            Path.of("/data/jobs/uid/replicas", name),
-            Path.of("/data/logs", name + ".log"),
-            "default",
-            List.of(),
-            false);
+        ReplicaLaunch.builder(new ReplicaId("uid", name))
+            .image(replica.group().image())
+            .command(command)
+            .env(replica.group().env())
+            .resources(replica.group().resources())
+            .gpuIndices(GPUS.get(name))
+            .workDir(Path.of("/data/jobs/uid/replicas", name))
+            .logFile(Path.of("/data/logs", name + ".log"))
+            .tenant("default")
+            .build();
     return hosts.adapt(replica, launch, HOSTFILE);
   }
 }
