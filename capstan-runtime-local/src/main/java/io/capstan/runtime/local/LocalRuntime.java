@@ -47,6 +47,7 @@ public final class LocalRuntime implements WorkloadRuntime {
   private static final Logger log = LoggerFactory.getLogger(LocalRuntime.class);
   private static final Duration RELEASE_GRACE = Duration.ofSeconds(2);
   private static final Duration RELEASE_KILL_WAIT = Duration.ofSeconds(3);
+  private static final Duration RECORDED_EXIT_WAIT = Duration.ofSeconds(2);
 
   private final LocalRuntimeConfig config;
   private final Path replicasDir;
@@ -178,17 +179,20 @@ public final class LocalRuntime implements WorkloadRuntime {
     }
     List<Mount> mounts = new ArrayList<>(launch.mounts());
     mounts.addAll(ReplicaFiles.mounts(dir, launch.files()));
+    // The variables of the ports go to the process, not into the launch, which leaves them to us.
     ReplicaLaunch prepared =
         launch.toBuilder()
             .command(EnvExpansion.expand(launch.command(), env))
-            .env(env)
             .mounts(mounts)
             .files(List.of())
             .build();
     ImageEnvironments.Rewritten rewritten =
-        environments.rewrite(
-            prepared.image(), prepared.command(), prepared.env(), prepared.mounts(), sandboxed);
+        environments.rewrite(prepared.image(), prepared.command(), env, mounts, sandboxed);
     if (Files.exists(dir.path())) {
+      if (dir.has(ReplicaDirectory.EXIT_CODE)) {
+        // Observed as exited: its supervisor is between recording the exit and exiting itself.
+        awaitExit(List.of(dir), RECORDED_EXIT_WAIT);
+      }
       OptionalLong running = ReplicaStatus.runningPid(dir);
       if (running.isPresent()) {
         throw new CapstanException(
