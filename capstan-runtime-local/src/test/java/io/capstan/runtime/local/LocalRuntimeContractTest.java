@@ -11,7 +11,7 @@ import java.util.List;
 class LocalRuntimeContractTest extends WorkloadRuntimeContract {
   // Why a script and arguments: the contract's text goes in as an argument of its own, so the
   // runtime's $(VAR) expansion is what changes it, never the shell.
-  private static final String SERVER =
+  static final String SERVER =
       """
       import http.server, sys
       port, path, authorization = int(sys.argv[1]), sys.argv[2], sys.argv[3]
