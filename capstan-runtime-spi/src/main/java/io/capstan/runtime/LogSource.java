@@ -1,5 +1,6 @@
 package io.capstan.runtime;
 
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -24,4 +25,16 @@ public interface LogSource {
    *     released)
    */
   Optional<LogChunk> read(ReplicaId id, long offset, int maxBytes);
+
+  /** Checks the arguments of {@link #read}, as every implementation does. */
+  static void checkRead(ReplicaId id, long offset, int maxBytes) {
+    Objects.requireNonNull(id, "id is null");
+    if (offset < 0 || maxBytes < 1) {
+      throw new IllegalArgumentException(
+          "Expected a non-negative offset and a positive maxBytes, but were "
+              + offset
+              + " and "
+              + maxBytes);
+    }
+  }
 }

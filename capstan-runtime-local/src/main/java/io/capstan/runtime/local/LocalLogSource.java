@@ -27,14 +27,7 @@ final class LocalLogSource implements LogSource {
 
   @Override
   public Optional<LogChunk> read(ReplicaId id, long offset, int maxBytes) {
-    requireNonNull(id, "id is null");
-    if (offset < 0 || maxBytes < 1) {
-      throw new IllegalArgumentException(
-          "Expected a non-negative offset and a positive maxBytes, but were "
-              + offset
-              + " and "
-              + maxBytes);
-    }
+    LogSource.checkRead(id, offset, maxBytes);
     ReplicaDirectory dir = ReplicaDirectory.of(replicasDir, id);
     Optional<LaunchRecord> record = dir.launchRecord();
     if (record.isEmpty()) {

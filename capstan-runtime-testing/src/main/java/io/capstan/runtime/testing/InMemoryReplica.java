@@ -1,6 +1,7 @@
 package io.capstan.runtime.testing;
 
 import io.capstan.runtime.Endpoint;
+import io.capstan.runtime.EnvExpansion;
 import io.capstan.runtime.FileSpec;
 import io.capstan.runtime.PortSpec;
 import io.capstan.runtime.ReadinessSpec;
@@ -47,7 +48,7 @@ final class InMemoryReplica {
       withPorts.put(port.envName(), Integer.toString(port.containerPort()));
     }
     this.env = Map.copyOf(withPorts);
-    this.command = io.capstan.runtime.EnvExpansion.expand(launch.command(), withPorts);
+    this.command = EnvExpansion.expand(launch.command(), withPorts);
   }
 
   /** Runs the program's steps, if the command is a program, as the replica starts. */

@@ -277,14 +277,7 @@ public final class InMemoryRuntime implements WorkloadRuntime {
   }
 
   private synchronized Optional<LogChunk> read(ReplicaId id, long offset, int maxBytes) {
-    requireNonNull(id, "id is null");
-    if (offset < 0 || maxBytes < 1) {
-      throw new IllegalArgumentException(
-          "Expected a non-negative offset and a positive maxBytes, but were "
-              + offset
-              + " and "
-              + maxBytes);
-    }
+    LogSource.checkRead(id, offset, maxBytes);
     InMemoryReplica replica = replicas.get(id.key());
     if (replica == null) {
       return Optional.empty();

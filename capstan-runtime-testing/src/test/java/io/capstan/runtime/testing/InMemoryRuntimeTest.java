@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The scripts a controller test writes against the in-memory runtime. */
@@ -148,7 +149,7 @@ class InMemoryRuntimeTest {
             .build());
 
     assertThat(observe("server-0").endpoints())
-        .containsExactly(java.util.Map.entry("http", new Endpoint("server-0.job-1", 8080)));
+        .containsExactly(Map.entry("http", new Endpoint("server-0.job-1", 8080)));
     ScriptedReplica server = runtime.replica("job-1", "server-0");
     assertThat(server.env()).containsEntry("CAPSTAN_PORT_HTTP", "8080");
     assertThat(server.command()).containsExactly("server", "--port=8080", "$(CAPSTAN_PORT_HTTP)");
