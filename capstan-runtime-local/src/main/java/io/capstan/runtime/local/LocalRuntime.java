@@ -17,6 +17,7 @@ import io.capstan.runtime.ReplicaLaunch;
 import io.capstan.runtime.ReplicaObservation;
 import io.capstan.runtime.RuntimeCapabilities;
 import io.capstan.runtime.WorkloadRuntime;
+import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -210,19 +211,21 @@ public final class LocalRuntime implements WorkloadRuntime {
       }
       discard(dir);
     }
+    ReadinessSpec readiness = launch.readiness();
+    Optional<HttpRequest> probe =
+        Optional.ofNullable(readiness)
+            .map(spec -> ReadinessProber.request(hostPorts.get(spec.port()), spec));
     starter.start(dir, prepared, rewritten, hostPorts, launch.files());
-    if (launch.readiness() != null) {
-      probe(dir, launch.attempt(), hostPorts.get(launch.readiness().port()), launch.readiness());
-    }
+    probe.ifPresent(request -> probe(dir, launch.attempt(), request, readiness.period()));
   }
 
   /** Probes a replica's attempt until it no longer runs. */
-  private void probe(ReplicaDirectory dir, int attempt, int hostPort, ReadinessSpec spec) {
+  private void probe(ReplicaDirectory dir, int attempt, HttpRequest request, Duration period) {
     prober.watch(
         dir.id(),
         attempt,
-        hostPort,
-        spec,
+        request,
+        period,
         () ->
             dir.launchRecord().map(LaunchRecord::attempt).orElse(0) == attempt
                 && ReplicaStatus.runningPid(dir).isPresent());
@@ -360,7 +363,12 @@ public final class LocalRuntime implements WorkloadRuntime {
       if (readiness.isPresent()
           && record.isPresent()
           && ReplicaStatus.runningPid(dir).isPresent()) {
-        probe(dir, record.get().attempt(), readiness.get().hostPort(), readiness.get().spec());
+        ReadinessRecord probe = readiness.get();
+        probe(
+            dir,
+            record.get().attempt(),
+            ReadinessProber.request(probe.hostPort(), probe.spec()),
+            probe.spec().period());
       }
     }
   }

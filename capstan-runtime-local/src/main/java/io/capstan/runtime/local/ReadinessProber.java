@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -45,26 +46,42 @@ final class ReadinessProber implements AutoCloseable {
   }
 
   /**
-   * Starts probing a replica's attempt on {@code hostPort} until {@code running} says it no longer
-   * runs; replaces an earlier probe of the same replica.
+   * The request that probes {@code spec} on {@code hostPort}.
    *
-   * @throws IllegalArgumentException when the probe's request cannot be made (a header Java's
-   *     client refuses, like {@code Host})
+   * @throws IllegalArgumentException when it cannot be made (a header Java's client refuses, like
+   *     {@code Host})
    */
-  void watch(ReplicaId id, int attempt, int hostPort, ReadinessSpec spec, BooleanSupplier running) {
+  static HttpRequest request(int hostPort, ReadinessSpec spec) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hostPort + spec.path()))
             .timeout(spec.timeout())
             .GET();
-    spec.headers().forEach(request::header);
-    Probe probe = new Probe(id, attempt, request.build(), running);
+    try {
+      spec.headers().forEach(request::header);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "Expected readiness headers the local runtime can send, but "
+              + spec.headers().keySet()
+              + " holds one it cannot: "
+              + e.getMessage(),
+          e);
+    }
+    return request.build();
+  }
+
+  /**
+   * Sends {@code request} every {@code period} for a replica's attempt until {@code running} says
+   * it no longer runs; replaces an earlier probe of the same replica.
+   */
+  void watch(
+      ReplicaId id, int attempt, HttpRequest request, Duration period, BooleanSupplier running) {
+    Probe probe = new Probe(id, attempt, request, running);
     Probe earlier = probes.put(id, probe);
     if (earlier != null) {
       earlier.stop();
     }
     probe.future =
-        scheduler.scheduleAtFixedRate(
-            probe::tick, 0, spec.period().toMillis(), TimeUnit.MILLISECONDS);
+        scheduler.scheduleAtFixedRate(probe::tick, 0, period.toMillis(), TimeUnit.MILLISECONDS);
     if (probe.stopped) {
       probe.stop(); // it stopped before its future was set
     }

@@ -2,6 +2,7 @@ package io.capstan.runtime.local;
 
 import static io.capstan.runtime.local.ReplicaFixture.replica;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.capstan.runtime.Endpoint;
@@ -85,6 +86,24 @@ class LocalReadinessTest {
     assertThat(Files.readString(state.resolve("launch.properties"))).doesNotContain("s3cret");
     assertThat(Files.readString(fixture.logFile())).doesNotContain("s3cret");
     assertThat(observe(runtime, fixture.id()).ready()).isFalse();
+  }
+
+  @Test
+  void aProbeTheRuntimeCannotSendIsRefusedBeforeTheReplicaStarts() {
+    LocalRuntime runtime = open();
+    ReplicaFixture fixture = replica(dir, "svc-1", "server-0").sh("exec sleep infinity");
+    ReplicaLaunch launch =
+        fixture.build().toBuilder()
+            .port("http", 8080)
+            .readiness(ReadinessSpec.httpGet("http", "/ready").withHeader("Host", "example.com"))
+            .build();
+
+    assertThatThrownBy(() -> runtime.launch(launch))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith(
+            "Expected readiness headers the local runtime can send, but [Host] holds one it"
+                + " cannot");
+    assertThat(runtime.observe("svc-1")).isEmpty();
   }
 
   private static ReplicaObservation observe(LocalRuntime runtime, ReplicaId id) {
