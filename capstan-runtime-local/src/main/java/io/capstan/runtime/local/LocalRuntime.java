@@ -6,12 +6,8 @@ import io.capstan.api.error.CapstanException;
 import io.capstan.api.error.ErrorCode;
 import io.capstan.api.job.Resources;
 import io.capstan.runtime.Endpoint;
-import io.capstan.runtime.EnvExpansion;
 import io.capstan.runtime.LogSource;
-import io.capstan.runtime.Mount;
 import io.capstan.runtime.Node;
-import io.capstan.runtime.PortSpec;
-import io.capstan.runtime.ReadinessSpec;
 import io.capstan.runtime.ReplicaId;
 import io.capstan.runtime.ReplicaLaunch;
 import io.capstan.runtime.ReplicaObservation;
@@ -26,7 +22,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -171,24 +166,14 @@ public final class LocalRuntime implements WorkloadRuntime {
     if (existing.isPresent() && existing.get().attempt() == launch.attempt()) {
       return;
     }
-    Map<String, Integer> hostPorts = new LinkedHashMap<>();
-    Map<String, String> env = new LinkedHashMap<>(launch.env());
-    for (PortSpec port : launch.ports()) {
-      int hostPort = ports.reserve();
-      hostPorts.put(port.name(), hostPort);
-      env.put(port.envName(), Integer.toString(hostPort));
-    }
-    List<Mount> mounts = new ArrayList<>(launch.mounts());
-    mounts.addAll(ReplicaFiles.mounts(dir, launch.files()));
-    // The variables of the ports go to the process, not into the launch, which leaves them to us.
-    ReplicaLaunch prepared =
-        launch.toBuilder()
-            .command(EnvExpansion.expand(launch.command(), env))
-            .mounts(mounts)
-            .files(List.of())
-            .build();
+    PreparedLaunch prepared = PreparedLaunch.of(launch, dir, ports);
     ImageEnvironments.Rewritten rewritten =
-        environments.rewrite(prepared.image(), prepared.command(), env, mounts, sandboxed);
+        environments.rewrite(
+            launch.image(),
+            prepared.launch().command(),
+            prepared.env(),
+            prepared.launch().mounts(),
+            sandboxed);
     if (Files.exists(dir.path())) {
       if (dir.has(ReplicaDirectory.EXIT_CODE)) {
         // Observed as exited: its supervisor is between recording the exit and exiting itself.
@@ -211,12 +196,10 @@ public final class LocalRuntime implements WorkloadRuntime {
       }
       discard(dir);
     }
-    ReadinessSpec readiness = launch.readiness();
-    Optional<HttpRequest> probe =
-        Optional.ofNullable(readiness)
-            .map(spec -> ReadinessProber.request(hostPorts.get(spec.port()), spec));
-    starter.start(dir, prepared, rewritten, hostPorts, launch.files());
-    probe.ifPresent(request -> probe(dir, launch.attempt(), request, readiness.period()));
+    starter.start(dir, prepared.launch(), rewritten, prepared.hostPorts(), launch.files());
+    prepared
+        .probe()
+        .ifPresent(request -> probe(dir, launch.attempt(), request, launch.readiness().period()));
   }
 
   /** Probes a replica's attempt until it no longer runs. */
