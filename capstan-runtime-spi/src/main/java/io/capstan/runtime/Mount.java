@@ -24,16 +24,7 @@ public record Mount(Path hostPath, String containerPath, boolean readOnly) {
               + hostPath
               + "'");
     }
-    if (!containerPath.startsWith("/")
-        || containerPath.length() < 2
-        || containerPath.endsWith("/")
-        || containerPath.contains("/../")
-        || containerPath.endsWith("/..")) {
-      throw new IllegalArgumentException(
-          "Expected a mount's container path to be absolute, normalized and not '/', but was '"
-              + containerPath
-              + "'");
-    }
+    ContainerPaths.check(containerPath, "a mount's");
   }
 
   /** A directory or file the replica may write. */

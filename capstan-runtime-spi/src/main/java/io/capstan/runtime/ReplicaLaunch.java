@@ -4,31 +4,46 @@ import static java.util.Objects.requireNonNull;
 
 import io.capstan.api.job.Resources;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * Everything a runtime needs to start one replica (one pod).
+ * Everything a runtime needs to start one replica (one pod), as data: the runtime needs nothing
+ * from the control plane's disk beyond the mounts it names. Build one with {@link
+ * #builder(ReplicaId)}; {@link #toBuilder()} changes one.
  *
  * @param id the replica
  * @param attempt the job's attempt number, starting at 1; a relaunch after a restart has a new one
  * @param image container image; the local runtime maps it to a local environment
- * @param command entry point followed by its arguments
- * @param env environment, including the rendezvous variables
+ * @param command entry point followed by its arguments; {@code $(VAR)} is expanded from {@code env}
+ *     and the {@code CAPSTAN_PORT_*} variables as Kubernetes does (see {@link EnvExpansion})
+ * @param env environment, including the rendezvous variables; the runtime adds {@code
+ *     CAPSTAN_PORT_*}, which {@code env} must not set
  * @param resources requested and limited resources
  * @param gpuIndices device indices assigned by placement (locally: {@code CUDA_VISIBLE_DEVICES}); a
  *     Kubernetes runtime requests {@code resources.gpus()} devices instead
  * @param workDir the replica's own working directory on the host; a sandboxed replica sees it at
  *     {@link #WORK_DIR} and starts there
- * @param logFile the durable file the replica's stdout and stderr are appended to
+ * @param logFile the durable file the local runtime appends the replica's stdout and stderr to;
+ *     read it through {@link WorkloadRuntime#logs()}
  * @param tenant the project the replica belongs to: replicas of different tenants never share a
  *     user id, files or processes (locally: a uid per project in a sandbox per replica)
  * @param mounts host files and directories the replica sees at container paths (checkpoints,
- *     outputs, an MPI hostfile, a model file); the command and environment name container paths
+ *     outputs, a model file); the command and environment name container paths
  * @param privateNetwork the replica needs no peers and listens for nobody: it gets a network of its
- *     own (only loopback) where the runtime can give it one
+ *     own (only loopback) where the runtime can give it one; a launch that declares ports cannot
+ *     have one
+ * @param ports the named ports the replica listens on (see {@link PortSpec} for how it learns the
+ *     port it must listen on)
+ * @param files files the runtime writes before the start, read-only at their container paths (an
+ *     MPI hostfile)
+ * @param readiness how the runtime finds out that the replica takes requests, or null: it is ready
+ *     as soon as it runs
  */
 public record ReplicaLaunch(
     ReplicaId id,
@@ -42,7 +57,10 @@ public record ReplicaLaunch(
     Path logFile,
     String tenant,
     List<Mount> mounts,
-    boolean privateNetwork) {
+    boolean privateNetwork,
+    List<PortSpec> ports,
+    List<FileSpec> files,
+    ReadinessSpec readiness) {
   /** Where a sandboxed replica sees its working directory. */
   public static final String WORK_DIR = "/capstan/work";
 
@@ -59,6 +77,8 @@ public record ReplicaLaunch(
     requireNonNull(logFile, "logFile is null");
     requireNonNull(tenant, "tenant is null");
     mounts = List.copyOf(requireNonNull(mounts, "mounts is null"));
+    ports = ports == null ? List.of() : List.copyOf(ports);
+    files = files == null ? List.of() : List.copyOf(files);
     Set<String> paths = new HashSet<>();
     for (Mount mount : mounts) {
       if (!paths.add(mount.containerPath())) {
@@ -70,6 +90,94 @@ public record ReplicaLaunch(
                 + "' is mounted twice");
       }
     }
+    for (FileSpec file : files) {
+      if (!paths.add(file.containerPath())) {
+        throw new IllegalArgumentException(
+            "Expected one mount or file per container path in replica "
+                + id.key()
+                + ", but file '"
+                + file.containerPath()
+                + "' is there already");
+      }
+    }
+    checkPorts(id, ports, env, privateNetwork, readiness);
+  }
+
+  private static void checkPorts(
+      ReplicaId id,
+      List<PortSpec> ports,
+      Map<String, String> env,
+      boolean privateNetwork,
+      ReadinessSpec readiness) {
+    Set<String> names = new HashSet<>();
+    Set<Integer> numbers = new HashSet<>();
+    for (PortSpec port : ports) {
+      if (!names.add(port.name()) || !numbers.add(port.containerPort())) {
+        throw new IllegalArgumentException(
+            "Expected distinct port names and numbers in replica "
+                + id.key()
+                + ", but port '"
+                + port.name()
+                + "' ("
+                + port.containerPort()
+                + ") repeats one");
+      }
+      if (env.containsKey(port.envName())) {
+        throw new IllegalArgumentException(
+            "Expected the environment of replica "
+                + id.key()
+                + " to leave "
+                + port.envName()
+                + " to the runtime, but it sets it");
+      }
+    }
+    if (privateNetwork && !ports.isEmpty()) {
+      throw new IllegalArgumentException(
+          "Expected a replica with a private network to declare no ports (nobody could reach"
+              + " them), but "
+              + id.key()
+              + " declares "
+              + names);
+    }
+    if (readiness != null && !names.contains(readiness.port())) {
+      throw new IllegalArgumentException(
+          "Expected the readiness probe of replica "
+              + id.key()
+              + " to name a declared port "
+              + names
+              + ", but it names '"
+              + readiness.port()
+              + "'");
+    }
+  }
+
+  /** The port named {@code name}, if the launch declares it. */
+  public Optional<PortSpec> port(String name) {
+    return ports.stream().filter(port -> port.name().equals(name)).findFirst();
+  }
+
+  /** A launch of {@code id}, attempt 1, with no environment, GPUs, mounts, ports or files yet. */
+  public static Builder builder(ReplicaId id) {
+    return new Builder(id);
+  }
+
+  /** A builder that starts from this launch. */
+  public Builder toBuilder() {
+    return new Builder(id)
+        .attempt(attempt)
+        .image(image)
+        .command(command)
+        .env(env)
+        .resources(resources)
+        .gpuIndices(gpuIndices)
+        .workDir(workDir)
+        .logFile(logFile)
+        .tenant(tenant)
+        .mounts(mounts)
+        .privateNetwork(privateNetwork)
+        .ports(ports)
+        .files(files)
+        .readiness(readiness);
   }
 
   /** This launch with another command, environment, resources and GPUs (the rest unchanged). */
@@ -78,18 +186,159 @@ public record ReplicaLaunch(
       Map<String, String> newEnv,
       Resources newResources,
       List<Integer> newGpus) {
-    return new ReplicaLaunch(
-        id,
-        attempt,
-        image,
-        newCommand,
-        newEnv,
-        newResources,
-        newGpus,
-        workDir,
-        logFile,
-        tenant,
-        mounts,
-        privateNetwork);
+    return toBuilder()
+        .command(newCommand)
+        .env(newEnv)
+        .resources(newResources)
+        .gpuIndices(newGpus)
+        .build();
+  }
+
+  /**
+   * Builds a {@link ReplicaLaunch}; {@link #build()} checks it as the record does. Required: a
+   * command, resources, work directory, log file and tenant.
+   */
+  public static final class Builder {
+    private final ReplicaId id;
+    private int attempt = 1;
+    private String image;
+    private List<String> command = List.of();
+    private Map<String, String> env = new LinkedHashMap<>();
+    private Resources resources;
+    private List<Integer> gpuIndices = new ArrayList<>();
+    private Path workDir;
+    private Path logFile;
+    private String tenant;
+    private List<Mount> mounts = new ArrayList<>();
+    private boolean privateNetwork;
+    private List<PortSpec> ports = new ArrayList<>();
+    private List<FileSpec> files = new ArrayList<>();
+    private ReadinessSpec readiness;
+
+    private Builder(ReplicaId id) {
+      this.id = requireNonNull(id, "id is null");
+    }
+
+    public Builder attempt(int newAttempt) {
+      this.attempt = newAttempt;
+      return this;
+    }
+
+    public Builder image(String newImage) {
+      this.image = newImage;
+      return this;
+    }
+
+    public Builder command(List<String> newCommand) {
+      this.command = new ArrayList<>(requireNonNull(newCommand, "command is null"));
+      return this;
+    }
+
+    public Builder command(String... words) {
+      return command(List.of(words));
+    }
+
+    /** Replaces the environment. */
+    public Builder env(Map<String, String> newEnv) {
+      this.env = new LinkedHashMap<>(requireNonNull(newEnv, "env is null"));
+      return this;
+    }
+
+    /** Adds (or replaces) one variable. */
+    public Builder env(String name, String value) {
+      env.put(name, value);
+      return this;
+    }
+
+    public Builder resources(Resources newResources) {
+      this.resources = newResources;
+      return this;
+    }
+
+    public Builder gpuIndices(List<Integer> newGpuIndices) {
+      this.gpuIndices = newGpuIndices == null ? new ArrayList<>() : new ArrayList<>(newGpuIndices);
+      return this;
+    }
+
+    public Builder workDir(Path newWorkDir) {
+      this.workDir = newWorkDir;
+      return this;
+    }
+
+    public Builder logFile(Path newLogFile) {
+      this.logFile = newLogFile;
+      return this;
+    }
+
+    public Builder tenant(String newTenant) {
+      this.tenant = newTenant;
+      return this;
+    }
+
+    /** Replaces the mounts. */
+    public Builder mounts(List<Mount> newMounts) {
+      this.mounts = new ArrayList<>(requireNonNull(newMounts, "mounts is null"));
+      return this;
+    }
+
+    /** Adds a mount. */
+    public Builder mount(Mount mount) {
+      mounts.add(requireNonNull(mount, "mount is null"));
+      return this;
+    }
+
+    public Builder privateNetwork(boolean newPrivateNetwork) {
+      this.privateNetwork = newPrivateNetwork;
+      return this;
+    }
+
+    /** Replaces the ports. */
+    public Builder ports(List<PortSpec> newPorts) {
+      this.ports = new ArrayList<>(requireNonNull(newPorts, "ports is null"));
+      return this;
+    }
+
+    /** Declares one more port. */
+    public Builder port(String name, int containerPort) {
+      ports.add(new PortSpec(name, containerPort));
+      return this;
+    }
+
+    /** Replaces the files. */
+    public Builder files(List<FileSpec> newFiles) {
+      this.files = new ArrayList<>(requireNonNull(newFiles, "files is null"));
+      return this;
+    }
+
+    /** Adds one file. */
+    public Builder file(String containerPath, String content) {
+      files.add(new FileSpec(containerPath, content));
+      return this;
+    }
+
+    /** The readiness probe, or null for none. */
+    public Builder readiness(ReadinessSpec newReadiness) {
+      this.readiness = newReadiness;
+      return this;
+    }
+
+    public ReplicaLaunch build() {
+      return new ReplicaLaunch(
+          id,
+          attempt,
+          image,
+          command,
+          env,
+          resources,
+          gpuIndices,
+          workDir,
+          logFile,
+          tenant,
+          mounts,
+          privateNetwork,
+          ports,
+          files,
+          readiness);
+    }
   }
 }

@@ -12,6 +12,14 @@ import java.util.List;
  * State lives in the runtime (the process table and its state directory; the API server), not in
  * the caller's memory, so a restarted control plane sees the replicas still running ("re-adopts"
  * them) through {@link #observe}.
+ *
+ * <p>A launch carries everything its replica needs as data ({@link ReplicaLaunch}): ports, files,
+ * mounts, a readiness probe. The runtime announces each declared port to the replica ({@code
+ * CAPSTAN_PORT_<NAME>}), expands {@code $(VAR)} in its command, materializes its files, probes its
+ * readiness on threads of its own, and reports where each port is reached and whether the replica
+ * is ready in {@link ReplicaObservation}. Nobody outside the runtime reads a replica's files or
+ * dials it by a loopback address it guessed. Every runtime passes the contract test {@code
+ * io.capstan.runtime.testing.WorkloadRuntimeContract}.
  */
 public interface WorkloadRuntime extends AutoCloseable {
   /** A short name: {@code local}, {@code kubernetes}. */
@@ -35,8 +43,11 @@ public interface WorkloadRuntime extends AutoCloseable {
   List<Endpoint> reserveEndpoints(String jobUid, List<String> replicas);
 
   /**
-   * Starts a replica. If a replica with the same id and attempt already exists, does nothing.
-   * Returns once the replica was created; its output goes to {@code launch.logFile()}.
+   * Starts a replica. If a replica with the same id and attempt already exists, does nothing; a new
+   * attempt replaces an exited replica of the same id. Before the start, the runtime gives each
+   * declared port a port to listen on ({@code CAPSTAN_PORT_<NAME>} in the environment), expands
+   * {@code $(VAR)} in the command and writes the launch's files read-only at their container paths.
+   * Returns once the replica was created; its output can be read through {@link #logs()}.
    *
    * @throws io.capstan.api.error.CapstanException when it cannot be started (e.g. unknown image)
    */
@@ -48,7 +59,12 @@ public interface WorkloadRuntime extends AutoCloseable {
    */
   void terminate(ReplicaId id, Duration grace);
 
-  /** The replicas of a job, as they are now, including exited ones not yet released. */
+  /**
+   * The replicas of a job, as they are now, including exited ones not yet released: phase, exit
+   * code, the endpoint of each declared port and whether the replica is ready (the last result of
+   * its readiness probe, which the runtime runs on its own threads; never probed on the caller's
+   * thread).
+   */
   List<ReplicaObservation> observe(String jobUid);
 
   /** Every replica the runtime knows, for re-adoption and orphan clean-up after a restart. */
@@ -59,6 +75,11 @@ public interface WorkloadRuntime extends AutoCloseable {
    * first.
    */
   void release(String jobUid);
+
+  /**
+   * The replicas' output. Locally the log files the launches named; on Kubernetes the pods' logs.
+   */
+  LogSource logs();
 
   @Override
   void close();

@@ -6,12 +6,14 @@ import io.capstan.api.error.CapstanException;
 import io.capstan.api.error.ErrorCode;
 import io.capstan.api.job.Resources;
 import io.capstan.runtime.Endpoint;
+import io.capstan.runtime.LogSource;
 import io.capstan.runtime.Node;
 import io.capstan.runtime.ReplicaId;
 import io.capstan.runtime.ReplicaLaunch;
 import io.capstan.runtime.ReplicaObservation;
 import io.capstan.runtime.RuntimeCapabilities;
 import io.capstan.runtime.WorkloadRuntime;
+import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,6 +43,7 @@ public final class LocalRuntime implements WorkloadRuntime {
   private static final Logger log = LoggerFactory.getLogger(LocalRuntime.class);
   private static final Duration RELEASE_GRACE = Duration.ofSeconds(2);
   private static final Duration RELEASE_KILL_WAIT = Duration.ofSeconds(3);
+  private static final Duration RECORDED_EXIT_WAIT = Duration.ofSeconds(2);
 
   private final LocalRuntimeConfig config;
   private final Path replicasDir;
@@ -52,11 +55,14 @@ public final class LocalRuntime implements WorkloadRuntime {
   private final List<String> isolationNotes;
   private final PortReservations ports = new PortReservations(8192);
   private final ScheduledExecutorService killer;
+  private final ReadinessProber prober = new ReadinessProber();
+  private final LocalLogSource logs;
   private boolean closed;
 
   public LocalRuntime(LocalRuntimeConfig config) {
     this.config = requireNonNull(config, "config is null");
     this.replicasDir = config.stateDir().resolve("replicas");
+    this.logs = new LocalLogSource(replicasDir);
     this.cgroups =
         Cgroups.detect(config.cgroups(), config.cgroupRoot(), namespace(config.stateDir()));
     this.gpus =
@@ -109,6 +115,7 @@ public final class LocalRuntime implements WorkloadRuntime {
               return thread;
             });
     resumeTerminations();
+    resumeProbes();
     log.info("Local runtime over {}: {}; {}", config.stateDir(), cgroups.notes(), isolationNotes);
   }
 
@@ -141,6 +148,15 @@ public final class LocalRuntime implements WorkloadRuntime {
     return replicas.stream().map(replica -> new Endpoint("127.0.0.1", ports.reserve())).toList();
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Locally: each declared port gets a free host port (replicas share the host's network),
+   * announced as {@code CAPSTAN_PORT_<NAME>} and recorded in the state directory, so a restarted
+   * control plane still sees the endpoints; {@code $(VAR)} in the command is expanded; the files
+   * are written under the replica's state directory and mounted read-only (see {@link
+   * ReplicaFiles}); a readiness probe starts on the runtime's prober.
+   */
   @Override
   public synchronized void launch(ReplicaLaunch launch) {
     requireNonNull(launch, "launch is null");
@@ -150,10 +166,19 @@ public final class LocalRuntime implements WorkloadRuntime {
     if (existing.isPresent() && existing.get().attempt() == launch.attempt()) {
       return;
     }
+    PreparedLaunch prepared = PreparedLaunch.of(launch, dir, ports);
     ImageEnvironments.Rewritten rewritten =
         environments.rewrite(
-            launch.image(), launch.command(), launch.env(), launch.mounts(), sandboxed);
+            launch.image(),
+            prepared.launch().command(),
+            prepared.env(),
+            prepared.launch().mounts(),
+            sandboxed);
     if (Files.exists(dir.path())) {
+      if (dir.has(ReplicaDirectory.EXIT_CODE)) {
+        // Observed as exited: its supervisor is between recording the exit and exiting itself.
+        awaitExit(List.of(dir), RECORDED_EXIT_WAIT);
+      }
       OptionalLong running = ReplicaStatus.runningPid(dir);
       if (running.isPresent()) {
         throw new CapstanException(
@@ -171,7 +196,22 @@ public final class LocalRuntime implements WorkloadRuntime {
       }
       discard(dir);
     }
-    starter.start(dir, launch, rewritten);
+    starter.start(dir, prepared.launch(), rewritten, prepared.hostPorts(), launch.files());
+    prepared
+        .probe()
+        .ifPresent(request -> probe(dir, launch.attempt(), request, launch.readiness().period()));
+  }
+
+  /** Probes a replica's attempt until it no longer runs. */
+  private void probe(ReplicaDirectory dir, int attempt, HttpRequest request, Duration period) {
+    prober.watch(
+        dir.id(),
+        attempt,
+        request,
+        period,
+        () ->
+            dir.launchRecord().map(LaunchRecord::attempt).orElse(0) == attempt
+                && ReplicaStatus.runningPid(dir).isPresent());
   }
 
   @Override
@@ -199,13 +239,15 @@ public final class LocalRuntime implements WorkloadRuntime {
     requireNonNull(jobUid, "jobUid is null");
     return ReplicaDirectory.list(replicasDir).stream()
         .filter(dir -> dir.id().jobUid().equals(jobUid))
-        .map(ReplicaStatus::observe)
+        .map(dir -> ReplicaStatus.observe(dir, prober))
         .toList();
   }
 
   @Override
   public synchronized List<ReplicaObservation> observeAll() {
-    return ReplicaDirectory.list(replicasDir).stream().map(ReplicaStatus::observe).toList();
+    return ReplicaDirectory.list(replicasDir).stream()
+        .map(dir -> ReplicaStatus.observe(dir, prober))
+        .toList();
   }
 
   @Override
@@ -236,6 +278,11 @@ public final class LocalRuntime implements WorkloadRuntime {
     }
   }
 
+  @Override
+  public LogSource logs() {
+    return logs;
+  }
+
   /**
    * Stops the runtime's own threads and removes its parent cgroups if they are empty; the replicas
    * keep running, to be re-adopted.
@@ -244,6 +291,7 @@ public final class LocalRuntime implements WorkloadRuntime {
   public synchronized void close() {
     closed = true;
     killer.shutdownNow();
+    prober.close();
     cgroups.removeParentsIfEmpty();
   }
 
@@ -286,6 +334,24 @@ public final class LocalRuntime implements WorkloadRuntime {
       if (deadline.isPresent() && ReplicaStatus.runningPid(dir).isPresent()) {
         scheduleKill(
             dir.id(), dir.launchRecord().map(LaunchRecord::attempt).orElse(0), deadline.get());
+      }
+    }
+  }
+
+  /** Probes the running replicas that a previous instance launched with a readiness probe. */
+  private void resumeProbes() {
+    for (ReplicaDirectory dir : ReplicaDirectory.list(replicasDir)) {
+      Optional<ReadinessRecord> readiness = dir.readinessRecord();
+      Optional<LaunchRecord> record = dir.launchRecord();
+      if (readiness.isPresent()
+          && record.isPresent()
+          && ReplicaStatus.runningPid(dir).isPresent()) {
+        ReadinessRecord probe = readiness.get();
+        probe(
+            dir,
+            record.get().attempt(),
+            ReadinessProber.request(probe.hostPort(), probe.spec()),
+            probe.spec().period());
       }
     }
   }
@@ -338,7 +404,8 @@ public final class LocalRuntime implements WorkloadRuntime {
   }
 
   /** Removes a finished replica's cgroups and state; the caller has checked it is not running. */
-  private static void discard(ReplicaDirectory dir) {
+  private void discard(ReplicaDirectory dir) {
+    prober.forget(dir.id());
     List<Path> cgroupDirs = dir.cgroups();
     killCgroup(dir);
     awaitEmpty(cgroupDirs);

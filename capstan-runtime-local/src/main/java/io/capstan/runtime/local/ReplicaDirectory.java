@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -21,8 +22,8 @@ import java.util.stream.Stream;
 
 /**
  * One replica's state directory, {@code <stateDir>/replicas/<jobUid>.<replica>/}: the launch
- * record, the supervisor's pid and start time, its cgroups, and the exit code the supervisor
- * writes.
+ * record, the supervisor's pid and start time, its cgroups, the exit code the supervisor writes,
+ * its readiness probe and the files of its launch.
  */
 record ReplicaDirectory(ReplicaId id, Path path) {
   static final String LAUNCH = "launch.properties";
@@ -34,6 +35,8 @@ record ReplicaDirectory(ReplicaId id, Path path) {
   static final String FAILURE = "failure";
   static final String TERMINATE_DEADLINE = "terminate.deadline";
   static final String KILLED = "killed";
+  static final String READINESS = "readiness.properties";
+  static final String FILES = "files";
 
   ReplicaDirectory {
     requireNonNull(id, "id is null");
@@ -77,7 +80,29 @@ record ReplicaDirectory(ReplicaId id, Path path) {
 
   /** The launch record, or empty when the directory was left half-written. */
   Optional<LaunchRecord> launchRecord() {
-    Path file = path.resolve(LAUNCH);
+    return readProperties(LAUNCH).map(LaunchRecord::fromProperties);
+  }
+
+  void writeLaunchRecord(LaunchRecord record) {
+    Properties properties = record.toProperties();
+    writeAtomically(
+        LAUNCH, false, writer -> properties.store(writer, "capstan replica " + id.key()));
+  }
+
+  /** The readiness probe, or empty when the replica has none. */
+  Optional<ReadinessRecord> readinessRecord() {
+    return readProperties(READINESS).map(ReadinessRecord::fromProperties);
+  }
+
+  /** Writes the readiness probe readable by its owner only: its headers may be secrets. */
+  void writeReadinessRecord(ReadinessRecord record) {
+    Properties properties = record.toProperties();
+    writeAtomically(
+        READINESS, true, writer -> properties.store(writer, "capstan replica " + id.key()));
+  }
+
+  private Optional<Properties> readProperties(String name) {
+    Path file = path.resolve(name);
     Properties properties = new Properties();
     try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       properties.load(reader);
@@ -86,12 +111,7 @@ record ReplicaDirectory(ReplicaId id, Path path) {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read " + file, e);
     }
-    return Optional.of(LaunchRecord.fromProperties(properties));
-  }
-
-  void writeLaunchRecord(LaunchRecord record) {
-    Properties properties = record.toProperties();
-    writeAtomically(LAUNCH, writer -> properties.store(writer, "capstan replica " + id.key()));
+    return Optional.of(properties);
   }
 
   Optional<Long> readLong(String name) {
@@ -124,7 +144,7 @@ record ReplicaDirectory(ReplicaId id, Path path) {
   }
 
   void writeString(String name, String content) {
-    writeAtomically(name, writer -> writer.write(content));
+    writeAtomically(name, false, writer -> writer.write(content));
   }
 
   List<Path> cgroups() {
@@ -147,11 +167,17 @@ record ReplicaDirectory(ReplicaId id, Path path) {
     }
   }
 
-  private void writeAtomically(String name, WriterAction action) {
+  private void writeAtomically(String name, boolean ownerOnly, WriterAction action) {
     Path target = path.resolve(name);
     try {
       Files.createDirectories(path);
       Path temporary = path.resolve(name + ".tmp");
+      if (ownerOnly) {
+        Files.deleteIfExists(temporary);
+        Files.createFile(
+            temporary,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      }
       try (Writer writer = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8)) {
         action.write(writer);
       }

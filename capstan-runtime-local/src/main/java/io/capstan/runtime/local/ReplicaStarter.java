@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.capstan.api.error.CapstanException;
 import io.capstan.api.error.ErrorCode;
+import io.capstan.runtime.FileSpec;
 import io.capstan.runtime.Mount;
 import io.capstan.runtime.ReplicaLaunch;
 import java.io.File;
@@ -68,11 +69,23 @@ final class ReplicaStarter {
     this.pidsMax = pidsMax;
   }
 
-  void start(ReplicaDirectory dir, ReplicaLaunch launch, ImageEnvironments.Rewritten rewritten) {
+  /**
+   * Starts a prepared launch (its ports announced, its command expanded, its files among its
+   * mounts; see {@link LocalRuntime#launch}).
+   *
+   * @param hostPorts the host port of each declared port, by name
+   */
+  void start(
+      ReplicaDirectory dir,
+      ReplicaLaunch launch,
+      ImageEnvironments.Rewritten rewritten,
+      Map<String, Integer> hostPorts,
+      List<FileSpec> files) {
     Instant startedAt = Instant.now();
     List<Path> cgroupDirs = List.of();
     try {
       Files.createDirectories(dir.path());
+      ReplicaFiles.write(dir, files);
       Files.createDirectories(launch.workDir());
       // A stop asked of an earlier attempt must not stop this one.
       Files.deleteIfExists(launch.workDir().resolve(Supervisor.STOP_FILE));
@@ -89,8 +102,18 @@ final class ReplicaStarter {
             ReplicaDirectory.CGROUPS,
             cgroupDirs.stream().map(Path::toString).collect(Collectors.joining("\n", "", "\n")));
       }
+      if (launch.readiness() != null) {
+        dir.writeReadinessRecord(
+            new ReadinessRecord(hostPorts.get(launch.readiness().port()), launch.readiness()));
+      }
       dir.writeLaunchRecord(
-          new LaunchRecord(launch.attempt(), launch.image(), startedAt, launch.logFile()));
+          new LaunchRecord(
+              launch.attempt(),
+              launch.image(),
+              startedAt,
+              launch.logFile(),
+              hostPorts,
+              launch.readiness() != null));
       appendMarker(launch, startedAt);
       Process process = processBuilder(dir, launch, rewritten, command).start();
       long pid = process.pid();

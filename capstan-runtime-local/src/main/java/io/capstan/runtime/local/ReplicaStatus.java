@@ -7,17 +7,23 @@ import static io.capstan.runtime.local.ReplicaDirectory.KILLED;
 import static io.capstan.runtime.local.ReplicaDirectory.PID;
 import static io.capstan.runtime.local.ReplicaDirectory.PID_START_TIME;
 
+import io.capstan.runtime.Endpoint;
 import io.capstan.runtime.ReplicaObservation;
 import io.capstan.runtime.ReplicaPhase;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.TreeMap;
 
 /**
  * Reads a replica's phase from its state directory and the process table alone, so that a restarted
  * control plane sees what the previous one started.
  */
 final class ReplicaStatus {
+  /** Where the control plane reaches a local replica's ports: the host's loopback. */
+  static final String LOOPBACK = "127.0.0.1";
+
   private ReplicaStatus() {}
 
   /** The supervisor's pid when it still runs (same pid and start time, not a zombie). */
@@ -32,8 +38,36 @@ final class ReplicaStatus {
     return OptionalLong.empty();
   }
 
-  static ReplicaObservation observe(ReplicaDirectory dir) {
+  /**
+   * The replica as it is now: its phase from the process table and its state directory, the
+   * endpoint of each declared port, and, while it runs, whether {@code prober}'s last probe passed
+   * (a replica without a probe is ready while it runs).
+   */
+  static ReplicaObservation observe(ReplicaDirectory dir, ReadinessProber prober) {
     Optional<LaunchRecord> record = dir.launchRecord();
+    ReplicaObservation seen = phaseOf(dir, record);
+    Map<String, Endpoint> endpoints = new TreeMap<>();
+    record.ifPresent(
+        r ->
+            r.hostPorts()
+                .forEach((name, port) -> endpoints.put(name, new Endpoint(LOOPBACK, port))));
+    boolean ready =
+        seen.phase() == ReplicaPhase.RUNNING
+            && (record.map(r -> !r.probed()).orElse(true)
+                || prober.ready(dir.id(), seen.attempt()));
+    return new ReplicaObservation(
+        seen.id(),
+        seen.attempt(),
+        seen.phase(),
+        seen.exitCode(),
+        seen.startedAt(),
+        seen.finishedAt(),
+        seen.message(),
+        endpoints,
+        ready);
+  }
+
+  private static ReplicaObservation phaseOf(ReplicaDirectory dir, Optional<LaunchRecord> record) {
     int attempt = record.map(LaunchRecord::attempt).orElse(0);
     Instant startedAt = record.map(LaunchRecord::startedAt).orElse(null);
     Optional<ReplicaObservation> finished = finished(dir, attempt, startedAt);

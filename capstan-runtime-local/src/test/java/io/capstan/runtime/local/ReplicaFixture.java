@@ -99,18 +99,18 @@ final class ReplicaFixture {
   }
 
   ReplicaLaunch build() {
-    return new ReplicaLaunch(
-        id,
-        attempt,
-        image,
-        command,
-        env,
-        resources,
-        gpus,
-        workDir(),
-        logFile(),
-        tenant,
-        mounts,
-        privateNetwork);
+    return ReplicaLaunch.builder(id)
+        .attempt(attempt)
+        .image(image)
+        .command(command)
+        .env(env)
+        .resources(resources)
+        .gpuIndices(gpus)
+        .workDir(workDir())
+        .logFile(logFile())
+        .tenant(tenant)
+        .mounts(mounts)
+        .privateNetwork(privateNetwork)
+        .build();
   }
 }

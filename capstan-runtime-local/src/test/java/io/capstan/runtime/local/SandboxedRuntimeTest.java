@@ -55,7 +55,8 @@ class SandboxedRuntimeTest {
             .sh(
                 "echo uid=$(id -u) user=$(id -un) home=$HOME cwd=$(pwd);"
                     + " grep -E '^(CapEff|CapBnd|NoNewPrivs)' /proc/self/status;"
-                    + " echo pid=$$ procs=$(ls /proc | grep -c '^[0-9]');"
+                    // $$$$: a command's $$ is a literal $ since $(VAR) expansion (decision 64).
+                    + " echo pid=$$$$ procs=$(ls /proc | grep -c '^[0-9]');"
                     + " echo written > here.txt; touch /usr/evil 2>/dev/null || echo host-read-only");
 
     runtime.launch(replica.build());

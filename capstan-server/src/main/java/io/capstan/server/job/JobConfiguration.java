@@ -45,6 +45,11 @@ class JobConfiguration {
   }
 
   @Bean
+  ReplicaObservations replicaObservations() {
+    return new ReplicaObservations();
+  }
+
+  @Bean
   TrainingJobKind trainingJobKind() {
     return new TrainingJobKind();
   }
@@ -75,6 +80,7 @@ class JobConfiguration {
       Clock clock,
       ServerConfig config,
       WorkloadKinds kinds,
+      ReplicaObservations observations,
       ObjectProvider<SucceededJobListener> listeners) {
     WorkQueue<String> queue = new WorkQueue<>(clock, RETRY_FIRST, RETRY_MAX);
     JobAdmitter admitter =
@@ -90,7 +96,8 @@ class JobConfiguration {
             clock,
             config.stopGracePeriod(),
             listeners.orderedStream().toList(),
-            queue);
+            queue,
+            observations);
     return new JobControlLoop(reconciler, queue, config.reconcileInterval(), clock);
   }
 

@@ -29,11 +29,6 @@ public final class JobDirectories {
     return root.resolve(uid).resolve("replicas").resolve(replica);
   }
 
-  /** The hostfile of an MPI job's launcher (see {@link MpiHosts}). */
-  public Path mpiHostfile(String uid) {
-    return root.resolve(uid).resolve("mpi").resolve("hostfile");
-  }
-
   /** Creates the shared directories of a job (kept across restarts of the job). */
   public void create(String uid) {
     try {

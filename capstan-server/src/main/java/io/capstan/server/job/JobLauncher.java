@@ -2,14 +2,12 @@ package io.capstan.server.job;
 
 import io.capstan.api.job.Framework;
 import io.capstan.api.job.JobSpec;
-import io.capstan.api.job.ReplicaRole;
 import io.capstan.runtime.Endpoint;
 import io.capstan.runtime.Mount;
 import io.capstan.runtime.ReplicaId;
 import io.capstan.runtime.ReplicaLaunch;
 import io.capstan.runtime.WorkloadRuntime;
 import io.capstan.server.logs.LogStore;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,11 +69,7 @@ final class JobLauncher {
       if (!present.contains(replica.name())) {
         ReplicaLaunch launch = launch(job, replica, endpoints);
         if (mpi != null) {
-          Path hostfile = dirs.mpiHostfile(job.uid());
-          if (replica.role() == ReplicaRole.LAUNCHER) {
-            mpi.writeHostfile(hostfile);
-          }
-          launch = mpi.adapt(replica, launch, hostfile);
+          launch = mpi.adapt(replica, launch);
         }
         runtime.launch(launch);
         launched++;
@@ -107,19 +101,19 @@ final class JobLauncher {
     mounts.add(Mount.writable(dirs.output(job.uid()), OUTPUT_DIR));
     WorkloadKind kind = kinds.of(job);
     ReplicaLaunch launch =
-        new ReplicaLaunch(
-            new ReplicaId(job.uid(), replica.name()),
-            job.attempt(),
-            replica.group().image(),
-            command,
-            env,
-            replica.group().resources(),
-            placement == null ? List.of() : placement.gpus(),
-            dirs.workDir(job.uid(), replica.name()),
-            logs.file(job.project(), job.uid(), replica.name()),
-            job.project(),
-            mounts,
-            kind.needsNoNetwork(job));
+        ReplicaLaunch.builder(new ReplicaId(job.uid(), replica.name()))
+            .attempt(job.attempt())
+            .image(replica.group().image())
+            .command(command)
+            .env(env)
+            .resources(replica.group().resources())
+            .gpuIndices(placement == null ? List.of() : placement.gpus())
+            .workDir(dirs.workDir(job.uid(), replica.name()))
+            .logFile(logs.file(job.project(), job.uid(), replica.name()))
+            .tenant(job.project())
+            .mounts(mounts)
+            .privateNetwork(kind.needsNoNetwork(job))
+            .build();
     return kind.complete(job, launch);
   }
 }

@@ -45,6 +45,7 @@ public final class JobReconciler {
   private final Duration stopGrace;
   private final List<SucceededJobListener> listeners;
   private final WorkQueue<String> queue;
+  private final ReplicaObservations observations;
   private final Map<String, CompletableFuture<Void>> deletions = new ConcurrentHashMap<>();
   private final Set<String> stopping = ConcurrentHashMap.newKeySet();
   private final Map<String, List<ReplicaStatus>> recorded = new ConcurrentHashMap<>();
@@ -59,7 +60,8 @@ public final class JobReconciler {
       Clock clock,
       Duration stopGrace,
       List<SucceededJobListener> listeners,
-      WorkQueue<String> queue) {
+      WorkQueue<String> queue,
+      ReplicaObservations observations) {
     this.store = store;
     this.runtime = runtime;
     this.launcher = launcher;
@@ -70,6 +72,7 @@ public final class JobReconciler {
     this.stopGrace = stopGrace;
     this.listeners = List.copyOf(listeners);
     this.queue = queue;
+    this.observations = observations;
   }
 
   /** Reconciles one key: a job's uid, or {@link #ADMISSION}. */
@@ -272,6 +275,7 @@ public final class JobReconciler {
 
   private void forget(String uid) {
     recorded.remove(uid);
+    observations.forget(uid);
     stopping.removeIf(key -> key.startsWith(uid + "."));
   }
 
@@ -296,6 +300,7 @@ public final class JobReconciler {
         current.put(o.id().replica(), o);
       }
     }
+    observations.put(job.uid(), current);
     return current;
   }
 

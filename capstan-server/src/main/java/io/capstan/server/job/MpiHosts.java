@@ -6,12 +6,7 @@ import io.capstan.api.job.JobLabels;
 import io.capstan.api.job.JobSpec;
 import io.capstan.api.job.ReplicaRole;
 import io.capstan.api.job.Resources;
-import io.capstan.runtime.Mount;
 import io.capstan.runtime.ReplicaLaunch;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -87,18 +82,11 @@ final class MpiHosts {
     return text.toString();
   }
 
-  /** Writes {@link #hostfile()} to {@code file}. */
-  void writeHostfile(Path file) {
-    try {
-      Files.createDirectories(file.getParent());
-      Files.writeString(file, hostfile());
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write the MPI hostfile " + file, e);
-    }
-  }
-
-  /** The launch of {@code replica} as this job's MPI layout needs it; {@code hostfile} is where. */
-  ReplicaLaunch adapt(Rendezvous.Replica replica, ReplicaLaunch launch, Path hostfile) {
+  /**
+   * The launch of {@code replica} as this job's MPI layout needs it; the launcher's carries the
+   * hostfile as a file for the runtime to materialize.
+   */
+  ReplicaLaunch adapt(Rendezvous.Replica replica, ReplicaLaunch launch) {
     Map<String, String> env = new LinkedHashMap<>(launch.env());
     if (replica.role() == ReplicaRole.LAUNCHER) {
       env.put(ROLE, "launcher");
@@ -108,21 +96,7 @@ final class MpiHosts {
       List<Rendezvous.Replica> local = rankingOnLauncherHost();
       ReplicaLaunch adapted =
           launch.with(namingHostfile(launch.command()), env, resources(local), gpus(local));
-      List<Mount> mounts = new ArrayList<>(adapted.mounts());
-      mounts.add(Mount.readOnly(hostfile, HOSTFILE_PATH));
-      return new ReplicaLaunch(
-          adapted.id(),
-          adapted.attempt(),
-          adapted.image(),
-          adapted.command(),
-          adapted.env(),
-          adapted.resources(),
-          adapted.gpuIndices(),
-          adapted.workDir(),
-          adapted.logFile(),
-          adapted.tenant(),
-          mounts,
-          adapted.privateNetwork());
+      return adapted.toBuilder().file(HOSTFILE_PATH, hostfile()).build();
     }
     env.put(ROLE, "worker");
     if (onLauncherHost(replica)) {

@@ -30,9 +30,6 @@ final class ReplicaJobs {
   /** Where the model server's jar lies in its image. */
   static final String JAR_DIR = "/opt/capstan";
 
-  /** The file, in the replica's working directory, where the model server writes its ports. */
-  static final String PORTS_FILE = "ports";
-
   /** The one replica of a serving job. */
   static final String REPLICA = "worker-0";
 
@@ -63,7 +60,12 @@ final class ReplicaJobs {
     command.add(JAR_DIR + "/capstan-model-server.jar");
     List<String> args = new ArrayList<>();
     args.addAll(List.of("--model", model.pinned() + "=" + ServingReplicaKind.MODEL_PATH));
-    args.addAll(List.of("--http-port", "0", "--grpc-port", "0", "--ports-file", PORTS_FILE));
+    args.addAll(
+        List.of(
+            "--http-port",
+            "$(" + ServingReplicaKind.HTTP.envName() + ")",
+            "--grpc-port",
+            "$(" + ServingReplicaKind.GRPC.envName() + ")"));
     args.addAll(List.of("--drain-timeout", "10"));
     long cores = Math.max(1, resources.cpuMillis() / 1000);
     args.addAll(List.of("--intra-op-threads", Long.toString(cores)));
@@ -101,7 +103,8 @@ final class ReplicaJobs {
     return new Workload(
         ServingReplicaKind.NAME,
         service.uid(),
-        new ServingReplica(model.version(), model.file().toAbsolutePath().toString()).toJson());
+        new ServingReplica(model.name(), model.version(), model.file().toAbsolutePath().toString())
+            .toJson());
   }
 
   /**

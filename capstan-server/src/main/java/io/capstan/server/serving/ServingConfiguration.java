@@ -2,8 +2,8 @@ package io.capstan.server.serving;
 
 import io.capstan.server.ServerConfig;
 import io.capstan.server.control.ControlLoop;
-import io.capstan.server.job.JobDirectories;
 import io.capstan.server.job.JobService;
+import io.capstan.server.job.ReplicaObservations;
 import io.capstan.server.model.ModelRegistry;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -56,8 +56,9 @@ class ServingConfiguration {
   }
 
   @Bean
-  ServingReplicaKind servingReplicaKind(ReplicaSecrets secrets) {
-    return new ServingReplicaKind(secrets);
+  ServingReplicaKind servingReplicaKind(ReplicaSecrets secrets, ServingProperties properties) {
+    return new ServingReplicaKind(
+        secrets, properties.reconcileInterval().dividedBy(2), properties.probeTimeout());
   }
 
   @Bean
@@ -69,21 +70,18 @@ class ServingConfiguration {
   ServingReconciler servingReconciler(
       ServiceStore store,
       JobService jobs,
-      JobDirectories dirs,
+      ReplicaObservations observations,
       ModelLookup models,
       ServingRoutes routes,
-      HttpClient servingHttpClient,
-      ReplicaSecrets secrets,
       GatewayLoad load,
       Clock clock,
       ServingProperties properties) {
     return new ServingReconciler(
         store,
         jobs,
-        dirs,
+        observations,
         models,
         new ReplicaJobs(properties.java()),
-        new ReadinessProbe(servingHttpClient, properties.probeTimeout(), secrets),
         routes,
         new Autoscaler(properties.scaleDownWindow()),
         load,

@@ -3,9 +3,11 @@ package io.capstan.server.serving;
 import io.capstan.api.error.CapstanException;
 import io.capstan.api.job.JobPhase;
 import io.capstan.api.serving.ServiceEvent;
-import io.capstan.server.job.JobDirectories;
+import io.capstan.runtime.Endpoint;
+import io.capstan.runtime.ReplicaObservation;
 import io.capstan.server.job.JobRecord;
 import io.capstan.server.job.JobService;
+import io.capstan.server.job.ReplicaObservations;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
@@ -33,10 +35,9 @@ final class ServingReconciler {
 
   private final ServiceStore store;
   private final JobService jobs;
-  private final JobDirectories dirs;
+  private final ReplicaObservations observations;
   private final ModelLookup models;
   private final ReplicaJobs replicaJobs;
-  private final ReadinessProbe probe;
   private final ServingRoutes routes;
   private final Autoscaler autoscaler;
   private final GatewayLoad load;
@@ -51,20 +52,18 @@ final class ServingReconciler {
   ServingReconciler(
       ServiceStore store,
       JobService jobs,
-      JobDirectories dirs,
+      ReplicaObservations observations,
       ModelLookup models,
       ReplicaJobs replicaJobs,
-      ReadinessProbe probe,
       ServingRoutes routes,
       Autoscaler autoscaler,
       GatewayLoad load,
       Clock clock) {
     this.store = store;
     this.jobs = jobs;
-    this.dirs = dirs;
+    this.observations = observations;
     this.models = models;
     this.replicaJobs = replicaJobs;
-    this.probe = probe;
     this.routes = routes;
     this.autoscaler = autoscaler;
     this.load = load;
@@ -413,37 +412,27 @@ final class ServingReconciler {
     return jobs.ownedBy(service.uid());
   }
 
-  /** Updates where a running replica listens and whether it answers. */
+  /**
+   * Updates where a running replica listens and whether it answers, from what the job controller
+   * last observed: the runtime reports each replica's endpoints and probes its readiness.
+   */
   private void probe(JobRecord job) {
-    if (job.phase() != JobPhase.RUNNING) {
+    ReplicaObservation observed = observations.of(job.uid()).get(ReplicaJobs.REPLICA);
+    Endpoint http =
+        observed == null ? null : observed.endpoints().get(ServingReplicaKind.HTTP.name());
+    Endpoint grpc =
+        observed == null ? null : observed.endpoints().get(ServingReplicaKind.GRPC.name());
+    if (job.phase() != JobPhase.RUNNING || http == null || grpc == null) {
       ready.gone(job.uid());
       return;
     }
-    Optional<ReadinessProbe.Ports> ports =
-        probe.ports(dirs.workDir(job.uid(), ReplicaJobs.REPLICA).resolve(ReplicaJobs.PORTS_FILE));
-    if (ports.isEmpty()) {
-      ready.gone(job.uid());
-      return;
-    }
-    URI http = URI.create("http://127.0.0.1:" + ports.get().http());
+    URI base = URI.create("http://" + http);
     Backend backend = backends.get(job.uid());
-    if (backend == null
-        || !backend.http().equals(http)
-        || backend.grpcPort() != ports.get().grpc()) {
-      backend =
-          new Backend(job.uid(), job.name(), ReplicaJobs.version(job), http, ports.get().grpc());
+    if (backend == null || !backend.http().equals(base) || backend.grpcPort() != grpc.port()) {
+      backend = new Backend(job.uid(), job.name(), ReplicaJobs.version(job), base, grpc.port());
       backends.put(job.uid(), backend);
     }
-    String model = modelOf(job);
-    ready.probed(job.uid(), probe.ready(http, model, backend.version(), job.uid()));
-  }
-
-  /** The model name a replica serves, from its {@code --model NAME:VERSION=PATH} argument. */
-  private static String modelOf(JobRecord job) {
-    List<String> args = job.spec().replicaGroups().get(0).args();
-    int index = args.indexOf("--model");
-    String value = args.get(index + 1);
-    return value.substring(0, value.indexOf(':'));
+    ready.probed(job.uid(), observed.ready());
   }
 
   /** Requests in flight to the replica, as the gateway last reported them. */

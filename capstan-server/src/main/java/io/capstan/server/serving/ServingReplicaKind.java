@@ -1,14 +1,14 @@
 package io.capstan.server.serving;
 
 import io.capstan.runtime.Mount;
+import io.capstan.runtime.PortSpec;
+import io.capstan.runtime.ReadinessSpec;
 import io.capstan.runtime.ReplicaLaunch;
 import io.capstan.runtime.ReplicaObservation;
 import io.capstan.server.job.JobRecord;
 import io.capstan.server.job.WorkloadKind;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -24,10 +24,25 @@ final class ServingReplicaKind implements WorkloadKind {
   /** Where a serving replica reads its model file. */
   static final String MODEL_PATH = "/capstan/model/model.onnx";
 
-  private final ReplicaSecrets secrets;
+  /** The model server's HTTP port (KServe's default container port). */
+  static final PortSpec HTTP = new PortSpec("http", 8080);
 
-  ServingReplicaKind(ReplicaSecrets secrets) {
+  /** The model server's gRPC port (Triton's default). */
+  static final PortSpec GRPC = new PortSpec("grpc", 8001);
+
+  private final ReplicaSecrets secrets;
+  private final Duration probePeriod;
+  private final Duration probeTimeout;
+
+  /**
+   * @param secrets the replicas' secrets
+   * @param probePeriod how often the runtime asks a replica whether it is ready
+   * @param probeTimeout how long one such question may take
+   */
+  ServingReplicaKind(ReplicaSecrets secrets, Duration probePeriod, Duration probeTimeout) {
     this.secrets = secrets;
+    this.probePeriod = probePeriod;
+    this.probeTimeout = probeTimeout;
   }
 
   @Override
@@ -60,26 +75,33 @@ final class ServingReplicaKind implements WorkloadKind {
             + "): a serving replica runs until its service retires it");
   }
 
+  /**
+   * Adds the model file (read-only), the replica's secret, its two ports and a readiness probe that
+   * asks whether the exact model version it should serve is ready, so a replica of another version
+   * or run never counts.
+   */
   @Override
   public ReplicaLaunch complete(JobRecord job, ReplicaLaunch launch) {
     ServingReplica replica = ServingReplica.of(job);
-    List<Mount> mounts = new ArrayList<>(launch.mounts());
-    mounts.add(Mount.readOnly(Path.of(replica.modelFile()), MODEL_PATH));
-    Map<String, String> env = new LinkedHashMap<>(launch.env());
-    env.put(ReplicaSecrets.ENVIRONMENT, secrets.secret(job.uid()));
-    return new ReplicaLaunch(
-        launch.id(),
-        launch.attempt(),
-        launch.image(),
-        launch.command(),
-        env,
-        launch.resources(),
-        launch.gpuIndices(),
-        launch.workDir(),
-        launch.logFile(),
-        launch.tenant(),
-        mounts,
-        launch.privateNetwork());
+    String secret = secrets.secret(job.uid());
+    ReadinessSpec readiness =
+        ReadinessSpec.httpGet(
+                HTTP.name(),
+                "/v2/models/"
+                    + replica.modelName()
+                    + "/versions/"
+                    + replica.modelVersion()
+                    + "/ready")
+            .withHeader("Authorization", "Bearer " + secret)
+            .withPeriod(probePeriod)
+            .withTimeout(probeTimeout);
+    return launch.toBuilder()
+        .mount(Mount.readOnly(Path.of(replica.modelFile()), MODEL_PATH))
+        .env(ReplicaSecrets.ENVIRONMENT, secret)
+        .port(HTTP.name(), HTTP.containerPort())
+        .port(GRPC.name(), GRPC.containerPort())
+        .readiness(readiness)
+        .build();
   }
 
   /** The gateway and the control plane call it. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.capstan.api.job.JobSpec;
 import io.capstan.api.job.Resources;
 import io.capstan.jobspec.JobSpecParser;
+import io.capstan.runtime.FileSpec;
 import io.capstan.runtime.ReplicaId;
 import io.capstan.runtime.ReplicaLaunch;
 import java.nio.file.Path;
@@ -16,7 +17,6 @@ import org.junit.jupiter.api.Test;
 
 /** What an MPIJob's launcher and workers run, and the hostfile the launcher's mpirun reads. */
 class MpiHostsTest {
-  private static final Path HOSTFILE = Path.of("/data/jobs/uid/mpi/hostfile");
   private static final Map<String, List<Integer>> GPUS =
       Map.of("launcher-0", List.of(0), "worker-0", List.of(1, 2), "worker-1", List.of(3, 4));
 
@@ -79,8 +79,8 @@ class MpiHostsTest {
         .containsEntry("OMPI_MCA_orte_default_hostfile", MpiHosts.HOSTFILE_PATH)
         .containsEntry("OMPI_MCA_orte_keep_fqdn_hostnames", "true")
         .containsEntry("OMPI_MCA_orte_set_default_slots", "2");
-    assertThat(launcher.mounts())
-        .contains(io.capstan.runtime.Mount.readOnly(HOSTFILE, MpiHosts.HOSTFILE_PATH));
+    assertThat(launcher.files())
+        .containsExactly(new FileSpec(MpiHosts.HOSTFILE_PATH, hosts.hostfile()));
     assertThat(launcher.gpuIndices())
         .as("the workers' GPUs, not the launcher's own: it runs no ranks")
         .containsExactly(1, 2, 3, 4);
@@ -156,19 +156,16 @@ class MpiHostsTest {
     List<String> command = new ArrayList<>(replica.group().command());
     command.addAll(replica.group().args());
     ReplicaLaunch launch =
-        new ReplicaLaunch(
-            new ReplicaId("uid", name),
-            1,
-            replica.group().image(),
-            command,
-            replica.group().env(),
-            replica.group().resources(),
-            GPUS.get(name),
-            Path.of("/data/jobs/uid/replicas", name),
-            Path.of("/data/logs", name + ".log"),
-            "default",
-            List.of(),
-            false);
-    return hosts.adapt(replica, launch, HOSTFILE);
+        ReplicaLaunch.builder(new ReplicaId("uid", name))
+            .image(replica.group().image())
+            .command(command)
+            .env(replica.group().env())
+            .resources(replica.group().resources())
+            .gpuIndices(GPUS.get(name))
+            .workDir(Path.of("/data/jobs/uid/replicas", name))
+            .logFile(Path.of("/data/logs", name + ".log"))
+            .tenant("default")
+            .build();
+    return hosts.adapt(replica, launch);
   }
 }

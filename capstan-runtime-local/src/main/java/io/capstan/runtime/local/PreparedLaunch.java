@@ -1,0 +1,64 @@
+package io.capstan.runtime.local;
+
+import static java.util.Objects.requireNonNull;
+
+import io.capstan.runtime.EnvExpansion;
+import io.capstan.runtime.Mount;
+import io.capstan.runtime.PortSpec;
+import io.capstan.runtime.ReplicaLaunch;
+import java.net.http.HttpRequest;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A launch as the local runtime starts it: a free host port for each declared port, announced in
+ * {@code CAPSTAN_PORT_<NAME>}; the command with {@code $(VAR)} expanded; the files as read-only
+ * mounts of where {@link ReplicaFiles} writes them; and the request of its readiness probe.
+ *
+ * @param launch the launch with its command expanded and its files among its mounts
+ * @param env its environment with the port variables (which the launch itself leaves to us)
+ * @param hostPorts the host port of each declared port, by name
+ * @param probe the readiness probe's request, if it has one
+ */
+record PreparedLaunch(
+    ReplicaLaunch launch,
+    Map<String, String> env,
+    Map<String, Integer> hostPorts,
+    Optional<HttpRequest> probe) {
+  PreparedLaunch {
+    requireNonNull(launch, "launch is null");
+    env = Map.copyOf(env);
+    hostPorts = Map.copyOf(hostPorts);
+    requireNonNull(probe, "probe is null");
+  }
+
+  /**
+   * Prepares {@code launch} of the replica whose state is in {@code dir}.
+   *
+   * @throws IllegalArgumentException when its readiness probe cannot be sent
+   */
+  static PreparedLaunch of(ReplicaLaunch launch, ReplicaDirectory dir, PortReservations ports) {
+    Map<String, Integer> hostPorts = new LinkedHashMap<>();
+    Map<String, String> env = new LinkedHashMap<>(launch.env());
+    for (PortSpec port : launch.ports()) {
+      int hostPort = ports.reserve();
+      hostPorts.put(port.name(), hostPort);
+      env.put(port.envName(), Integer.toString(hostPort));
+    }
+    List<Mount> mounts = new ArrayList<>(launch.mounts());
+    mounts.addAll(ReplicaFiles.mounts(dir, launch.files()));
+    ReplicaLaunch expanded =
+        launch.toBuilder()
+            .command(EnvExpansion.expand(launch.command(), env))
+            .mounts(mounts)
+            .files(List.of())
+            .build();
+    Optional<HttpRequest> probe =
+        Optional.ofNullable(launch.readiness())
+            .map(spec -> ReadinessProber.request(hostPorts.get(spec.port()), spec));
+    return new PreparedLaunch(expanded, env, hostPorts, probe);
+  }
+}

@@ -1,0 +1,162 @@
+package io.capstan.runtime.testing;
+
+import io.capstan.runtime.Endpoint;
+import io.capstan.runtime.EnvExpansion;
+import io.capstan.runtime.FileSpec;
+import io.capstan.runtime.PortSpec;
+import io.capstan.runtime.ReadinessSpec;
+import io.capstan.runtime.ReplicaLaunch;
+import io.capstan.runtime.ReplicaObservation;
+import io.capstan.runtime.ReplicaPhase;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/** One replica of an {@link InMemoryRuntime}: its launch, phase, readiness and log. */
+final class InMemoryReplica {
+  final ReplicaLaunch launch;
+  final Map<String, String> env;
+  final List<String> command;
+  final ByteArrayOutputStream log;
+  ReplicaPhase phase;
+  Integer exitCode;
+  Instant startedAt;
+  Instant finishedAt;
+  String message;
+
+  /** The program's exit code, applied at the observation after one that showed it running. */
+  Integer programExit;
+
+  boolean seenRunning;
+  Boolean readyOverride;
+  Integer terminationExit = 143;
+
+  /** {@code port path authorization} of each {@code serve-http} step. */
+  final Set<String> served = new HashSet<>();
+
+  InMemoryReplica(ReplicaLaunch launch, ByteArrayOutputStream log) {
+    this.launch = launch;
+    this.log = log;
+    Map<String, String> withPorts = new LinkedHashMap<>(launch.env());
+    for (PortSpec port : launch.ports()) {
+      withPorts.put(port.envName(), Integer.toString(port.containerPort()));
+    }
+    this.env = Map.copyOf(withPorts);
+    this.command = EnvExpansion.expand(launch.command(), withPorts);
+  }
+
+  /** Runs the program's steps, if the command is a program, as the replica starts. */
+  void runProgram() {
+    if (!command.get(0).equals(InMemoryProgram.NAME)) {
+      return;
+    }
+    for (int i = 1; i < command.size(); i++) {
+      String step = command.get(i);
+      switch (step) {
+        case InMemoryProgram.PRINT -> print(argument(++i));
+        case InMemoryProgram.PRINT_ENV -> print(env.getOrDefault(argument(++i), ""));
+        case InMemoryProgram.PRINT_FILE -> printFile(argument(++i));
+        case InMemoryProgram.SERVE_HTTP -> {
+          served.add(argument(i + 1) + " " + argument(i + 2) + " " + argument(i + 3));
+          i += 3;
+        }
+        case InMemoryProgram.EXIT -> programExit = Integer.valueOf(argument(++i));
+        case InMemoryProgram.RUN -> programExit = null;
+        default ->
+            throw new IllegalArgumentException(
+                "Expected an in-memory program step (print, print-env, print-file, serve-http,"
+                    + " exit, run), but found '"
+                    + step
+                    + "' in "
+                    + command);
+      }
+    }
+  }
+
+  private String argument(int index) {
+    if (index >= command.size()) {
+      throw new IllegalArgumentException(
+          "Expected an argument after '" + command.get(index - 1) + "' in " + command);
+    }
+    return command.get(index);
+  }
+
+  private void printFile(String containerPath) {
+    FileSpec file =
+        launch.files().stream()
+            .filter(f -> f.containerPath().equals(containerPath))
+            .findFirst()
+            .orElse(null);
+    if (file == null) {
+      print("cat: " + containerPath + ": No such file or directory");
+      programExit = 1;
+      return;
+    }
+    log.writeBytes(file.content().getBytes(StandardCharsets.UTF_8));
+  }
+
+  void print(String line) {
+    log.writeBytes((line + "\n").getBytes(StandardCharsets.UTF_8));
+  }
+
+  void finish(int code, String why, Instant now) {
+    phase = code == 0 ? ReplicaPhase.SUCCEEDED : ReplicaPhase.FAILED;
+    exitCode = code;
+    finishedAt = now;
+    message = code == 0 ? null : why != null ? why : describeExit(code);
+    programExit = null;
+  }
+
+  /** What an observation shows now; a program's exit comes at the one after it was seen running. */
+  ReplicaObservation observe(Instant now) {
+    if (phase == ReplicaPhase.RUNNING && seenRunning && programExit != null) {
+      finish(programExit, null, now);
+    }
+    if (phase == ReplicaPhase.RUNNING) {
+      seenRunning = true;
+    }
+    Map<String, Endpoint> endpoints = new TreeMap<>();
+    for (PortSpec port : launch.ports()) {
+      endpoints.put(
+          port.name(), new Endpoint(InMemoryRuntime.host(launch.id()), port.containerPort()));
+    }
+    return new ReplicaObservation(
+        launch.id(),
+        launch.attempt(),
+        phase,
+        exitCode,
+        startedAt,
+        finishedAt,
+        message,
+        endpoints,
+        phase == ReplicaPhase.RUNNING && ready());
+  }
+
+  private boolean ready() {
+    if (readyOverride != null) {
+      return readyOverride;
+    }
+    ReadinessSpec probe = launch.readiness();
+    if (probe == null) {
+      return true;
+    }
+    int port = launch.port(probe.port()).orElseThrow().containerPort();
+    String sent = probe.headers().getOrDefault("Authorization", "");
+    return served.contains(port + " " + probe.path() + " " + sent)
+        || served.contains(port + " " + probe.path() + " ");
+  }
+
+  static String describeExit(int code) {
+    return switch (code) {
+      case 137 -> "killed by signal 9 (SIGKILL)";
+      case 143 -> "killed by signal 15 (SIGTERM)";
+      default -> code > 128 ? "killed by signal " + (code - 128) : "exited with code " + code;
+    };
+  }
+}

@@ -1,0 +1,28 @@
+package io.capstan.server.job;
+
+import io.capstan.runtime.ReplicaObservation;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What the job controller last observed of each workload's current replicas: their phase, endpoints
+ * and readiness. The job controller is the runtime's only caller; other controllers (the serving
+ * controller routing to replicas) read its observations here instead of asking the runtime or
+ * dialling replicas themselves. Not stored: after a restart the first pass observes again.
+ */
+public final class ReplicaObservations {
+  private final Map<String, Map<String, ReplicaObservation>> byWorkload = new ConcurrentHashMap<>();
+
+  void put(String uid, Map<String, ReplicaObservation> replicas) {
+    byWorkload.put(uid, Map.copyOf(replicas));
+  }
+
+  void forget(String uid) {
+    byWorkload.remove(uid);
+  }
+
+  /** The replicas of workload {@code uid}'s current attempt by name, as last observed. */
+  public Map<String, ReplicaObservation> of(String uid) {
+    return byWorkload.getOrDefault(uid, Map.of());
+  }
+}
