@@ -46,7 +46,10 @@ final class ServingReconciler {
   private final Map<String, Backend> backends = new ConcurrentHashMap<>();
   private final ReadyReplicas ready = new ReadyReplicas();
   private final Map<String, Instant> retiring = new ConcurrentHashMap<>();
-  private final Map<String, Health> health = new ConcurrentHashMap<>();
+
+  /** The status last written per service uid (decision 67): written again only when it changes. */
+  private final Map<String, ServiceHealth> health = new ConcurrentHashMap<>();
+
   private final Set<String> rollingOut = new HashSet<>();
 
   ServingReconciler(
@@ -72,9 +75,6 @@ final class ServingReconciler {
     this.clock = clock;
   }
 
-  /** How a service answers now, as the last pass saw it. */
-  record Health(String phase, String message) {}
-
   void runOnce() {
     List<ServiceRecord> services = store.listAll();
     for (ServiceRecord service : services) {
@@ -86,7 +86,7 @@ final class ServingReconciler {
             service.project(),
             service.name(),
             e);
-        health.put(service.uid(), new Health("Degraded", "controller error: " + e.getMessage()));
+        record(service, ServiceHealth.failed(lastHealth(service), e.getMessage(), clock.instant()));
       }
     }
     deleteOrphans(services);
@@ -119,10 +119,6 @@ final class ServingReconciler {
     }
   }
 
-  Optional<Health> health(String serviceUid) {
-    return Optional.ofNullable(health.get(serviceUid));
-  }
-
   boolean isReady(String jobUid) {
     return ready.contains(jobUid) && !retiring.containsKey(jobUid);
   }
@@ -153,7 +149,8 @@ final class ServingReconciler {
       return;
     }
     if (service.stableVersion() == null) {
-      health.put(service.uid(), new Health("Pending", String.join("; ", problems)));
+      ServiceHealth.Pass pass = ServiceHealth.Pass.unresolved(service.generation(), problems);
+      record(service, ServiceHealth.judge(pass, lastHealth(service), now));
       return;
     }
     List<JobRecord> live = new ArrayList<>();
@@ -363,32 +360,16 @@ final class ServingReconciler {
       int canaryWanted,
       List<String> problems,
       Instant now) {
-    long readyStable = stableJobs.stream().filter(job -> isReady(job.uid())).count();
-    long readyReplaced = replacedJobs.stream().filter(job -> isReady(job.uid())).count();
-    long readyCanary = canaryJobs.stream().filter(job -> isReady(job.uid())).count();
-    List<String> notes = new ArrayList<>(problems);
+    List<String> waiting = new ArrayList<>();
     for (JobRecord job : stableJobs) {
       if (job.phase() == JobPhase.QUEUED && job.message() != null) {
-        notes.add(job.name() + " is waiting: " + job.message());
+        waiting.add(job.name() + " is waiting: " + job.message());
       }
     }
     for (JobRecord job : canaryJobs) {
       if (job.phase() == JobPhase.QUEUED && job.message() != null) {
-        notes.add(job.name() + " is waiting: " + job.message());
+        waiting.add(job.name() + " is waiting: " + job.message());
       }
-    }
-    String phase;
-    if (readyStable + readyReplaced + readyCanary == 0) {
-      phase = "Pending";
-    } else if (!replacedJobs.isEmpty() || readyStable != wanted || stableJobs.size() != wanted) {
-      phase =
-          replacedJobs.isEmpty() && readyStable < Math.min(wanted, stableJobs.size())
-              ? "Degraded"
-              : "Progressing";
-    } else if (canaryWanted > 0 && readyCanary < canaryWanted) {
-      phase = "Progressing";
-    } else {
-      phase = "Ready";
     }
     boolean rolling = !replacedJobs.isEmpty();
     if (rolling) {
@@ -401,7 +382,51 @@ final class ServingReconciler {
               "Every stable replica serves version " + service.stableVersion());
       store.appendEvent(service.uid(), done);
     }
-    health.put(service.uid(), new Health(phase, String.join("; ", notes)));
+    ServiceHealth.Pass pass =
+        new ServiceHealth.Pass(
+            service.generation(),
+            problems,
+            waiting,
+            service.stableVersion(),
+            service.spec().canary() == null ? null : service.canaryVersion(),
+            wanted,
+            stableJobs.size(),
+            readyCount(stableJobs),
+            replacedJobs.size(),
+            readyCount(replacedJobs),
+            canaryWanted,
+            readyCount(canaryJobs));
+    record(service, ServiceHealth.judge(pass, lastHealth(service), now));
+  }
+
+  private int readyCount(List<JobRecord> replicas) {
+    return (int) replicas.stream().filter(job -> isReady(job.uid())).count();
+  }
+
+  /** The status last written, from the store after a restart (null before the first pass). */
+  private ServiceHealth lastHealth(ServiceRecord service) {
+    ServiceHealth last = health.get(service.uid());
+    if (last == null) {
+      last = store.health(service.uid()).orElse(null);
+      if (last != null) {
+        health.put(service.uid(), last);
+      }
+    }
+    return last;
+  }
+
+  /** Writes {@code next} when it differs from what was last written (decision 67). */
+  private void record(ServiceRecord service, ServiceHealth next) {
+    if (next.equals(lastHealth(service))) {
+      return;
+    }
+    try {
+      store.writeHealth(service.uid(), next);
+      health.put(service.uid(), next);
+    } catch (RuntimeException e) {
+      // Not cached, so the next pass writes it again.
+      log.warn("Cannot store the status of service {}/{}", service.project(), service.name(), e);
+    }
   }
 
   private List<JobRecord> replicas(ServiceRecord service) {
