@@ -1,5 +1,9 @@
 package io.capstan.api.job;
 
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
 /**
  * How many replicas of one type (Kubeflow's replica type, e.g. {@code Worker}) are in each state,
  * as Kubeflow's {@code ReplicaStatus} counts them, plus the ones Capstan stopped.
@@ -23,5 +27,17 @@ public record ReplicaTypeStatus(int active, int succeeded, int failed, int stopp
       case ReplicaStatus.STOPPED -> new ReplicaTypeStatus(active, succeeded, failed, stopped + 1);
       default -> this;
     };
+  }
+
+  /** Counts per Kubeflow replica type of {@code replicas}, in the order the types first appear. */
+  public static Map<String, ReplicaTypeStatus> byType(List<ReplicaStatus> replicas) {
+    Map<String, ReplicaTypeStatus> counts = new LinkedHashMap<>();
+    for (ReplicaStatus replica : replicas) {
+      counts.merge(
+          replica.role().replicaType(),
+          NONE.plus(replica.state()),
+          (counted, one) -> counted.plus(replica.state()));
+    }
+    return counts;
   }
 }

@@ -8,6 +8,7 @@ import io.capstan.api.job.JobSpec;
 import io.capstan.api.job.JobStatus;
 import io.capstan.api.job.JobView;
 import io.capstan.api.job.ReplicaStatus;
+import io.capstan.api.job.ReplicaTypeStatus;
 import io.capstan.api.job.SubmitResponse;
 import io.capstan.jobspec.JobSpecParser;
 import io.capstan.runtime.RuntimeCapabilities;
@@ -240,7 +241,7 @@ public final class JobService {
             dirs.checkpoints(job.uid()).toString(),
             dirs.output(job.uid()).toString(),
             JobConditions.of(events, job.phase(), job.reason(), job.message()),
-            ReplicaStatuses.byType(ordered));
+            ReplicaTypeStatus.byType(ordered));
     return new JobView(
         job.name(), job.project(), job.uid(), job.spec(), status, withEvents ? events : List.of());
   }

@@ -1,9 +1,7 @@
 package io.capstan.server.job;
 
 import io.capstan.api.job.JobPhase;
-import io.capstan.api.job.ReplicaRole;
 import io.capstan.api.job.ReplicaStatus;
-import io.capstan.api.job.ReplicaTypeStatus;
 import io.capstan.runtime.ReplicaObservation;
 import io.capstan.runtime.ReplicaPhase;
 import java.util.ArrayList;
@@ -90,19 +88,6 @@ final class ReplicaStatuses {
       }
     }
     return statuses;
-  }
-
-  /** Replica counts per Kubeflow replica type, in the order the types first appear. */
-  static Map<String, ReplicaTypeStatus> byType(List<ReplicaStatus> replicas) {
-    Map<String, ReplicaTypeStatus> counts = new LinkedHashMap<>();
-    for (ReplicaStatus replica : replicas) {
-      ReplicaRole role = replica.role();
-      counts.merge(
-          role.replicaType(),
-          ReplicaTypeStatus.NONE.plus(replica.state()),
-          (a, b) -> a.plus(replica.state()));
-    }
-    return counts;
   }
 
   /**
