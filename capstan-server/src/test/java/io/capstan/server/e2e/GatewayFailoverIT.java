@@ -3,13 +3,11 @@ package io.capstan.server.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.capstan.server.model.TestingOnnx;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -41,13 +39,7 @@ class GatewayFailoverIT {
       server.start();
       TestingHttp http = new TestingHttp(server.url());
       String token = ServerFixture.adminToken(data);
-      TestingHttp.Answer model =
-          http.postBytes(
-              token,
-              "/api/v1/projects/default/models/lin/versions",
-              "application/octet-stream",
-              Files.readAllBytes(TestingOnnx.linear()));
-      assertThat(model.status()).as(model.body()).isEqualTo(201);
+      ServerFixture.registerLinearModel(http, token, "default", "lin");
       TestingHttp.Answer created =
           http.post(
               token,

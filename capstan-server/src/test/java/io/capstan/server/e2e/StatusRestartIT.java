@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.capstan.server.CapstanServer;
-import io.capstan.server.model.TestingOnnx;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,7 +28,7 @@ class StatusRestartIT {
   private static final String SERVICES = "/api/v1/projects/default/services";
 
   @Test
-  void aNewServerShowsTheLastServiceStatusAndJobsSpeakKubeflow() throws IOException {
+  void aNewServerShowsTheLastServiceStatusAndJobsSpeakKubeflow() {
     Path data = ServerFixture.newDataDir("capstan-status-it");
     JsonNode before;
     try (Server first = Server.start(data)) {
@@ -47,13 +44,7 @@ class StatusRestartIT {
               "Running=True AllReplicasRunning");
       assertThat(running.get("replicaStatuses").get("Worker").get("active").asInt()).isEqualTo(1);
 
-      TestingHttp.Answer model =
-          http.postBytes(
-              token,
-              "/api/v1/projects/default/models/churn/versions",
-              "application/octet-stream",
-              Files.readAllBytes(TestingOnnx.linear()));
-      assertThat(model.status()).as(model.body()).isEqualTo(201);
+      ServerFixture.registerLinearModel(http, token, "default", "churn");
       TestingHttp.Answer created =
           http.post(
               token,
@@ -160,29 +151,25 @@ class StatusRestartIT {
 
   /** {@code Type=Status Reason}, as {@code capstan get} prints a condition. */
   private static List<String> compact(JsonNode conditions) {
-    List<String> compact = new ArrayList<>();
-    conditions.forEach(
-        c ->
-            compact.add(
-                c.get("type").asString()
-                    + "="
-                    + c.get("status").asString()
-                    + " "
-                    + c.get("reason").asString()));
-    return compact;
+    return written(conditions, "reason", " ");
   }
 
+  /** {@code Type=Status@lastTransitionTime}. */
   private static List<String> transitions(JsonNode conditions) {
-    List<String> transitions = new ArrayList<>();
+    return written(conditions, "lastTransitionTime", "@");
+  }
+
+  private static List<String> written(JsonNode conditions, String field, String separator) {
+    List<String> written = new ArrayList<>();
     conditions.forEach(
         c ->
-            transitions.add(
+            written.add(
                 c.get("type").asString()
                     + "="
                     + c.get("status").asString()
-                    + "@"
-                    + c.get("lastTransitionTime").asString()));
-    return transitions;
+                    + separator
+                    + c.get(field).asString()));
+    return written;
   }
 
   /** The production wiring on a random port, with one (fake) GPU and no gateway process. */

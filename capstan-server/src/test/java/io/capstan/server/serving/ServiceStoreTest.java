@@ -26,12 +26,8 @@ class ServiceStoreTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("databases")
   void servicesRoundTripWithCompareAndSetAndEvents(TestingDatabase db) {
-    db.jdbc().sql("insert into projects (name, created_at) values ('vision', 0)").update();
-    ServiceStore store =
-        new ServiceStore(db.jdbc(), db.transactions(), JsonMapper.builder().build());
-    ServiceSpec spec =
-        ServiceSpecs.complete(
-            new ServiceSpec("churn", "churn@production", 2, 4, null, null, null, null));
+    ServiceStore store = store(db);
+    ServiceSpec spec = churn();
     ServiceRecord created =
         new ServiceRecord("churn-1", "vision", spec, 3, null, null, 2, 0, T0, T0);
 
@@ -79,14 +75,9 @@ class ServiceStoreTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("databases")
   void theControllersVerdictIsStoredApartFromTheServiceAndSurvivesItsChanges(TestingDatabase db) {
-    db.jdbc().sql("insert into projects (name, created_at) values ('vision', 0)").update();
-    ServiceStore store =
-        new ServiceStore(db.jdbc(), db.transactions(), JsonMapper.builder().build());
-    ServiceSpec spec =
-        ServiceSpecs.complete(
-            new ServiceSpec("churn", "churn@production", 2, 4, null, null, null, null));
+    ServiceStore store = store(db);
     ServiceRecord created =
-        new ServiceRecord("churn-1", "vision", spec, 3, null, null, 2, 0, T0, T0);
+        new ServiceRecord("churn-1", "vision", churn(), 3, null, null, 2, 0, T0, T0);
     store.insert(created, new ServiceEvent(T0, "Created", "by alice"));
     assertThat(store.health("churn-1")).as("before the controller's first pass").isEmpty();
     ServiceHealth health =
@@ -116,5 +107,15 @@ class ServiceStoreTest {
     assertThat(store.health("churn-1").orElseThrow())
         .as("a change of the service keeps the status")
         .isEqualTo(stored);
+  }
+
+  private static ServiceStore store(TestingDatabase db) {
+    db.jdbc().sql("insert into projects (name, created_at) values ('vision', 0)").update();
+    return new ServiceStore(db.jdbc(), db.transactions(), JsonMapper.builder().build());
+  }
+
+  private static ServiceSpec churn() {
+    return ServiceSpecs.complete(
+        new ServiceSpec("churn", "churn@production", 2, 4, null, null, null, null));
   }
 }
