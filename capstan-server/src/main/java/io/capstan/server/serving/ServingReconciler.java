@@ -46,9 +46,7 @@ final class ServingReconciler {
   private final Map<String, Backend> backends = new ConcurrentHashMap<>();
   private final ReadyReplicas ready = new ReadyReplicas();
   private final Map<String, Instant> retiring = new ConcurrentHashMap<>();
-
-  /** The status last written per service uid (decision 67): written again only when it changes. */
-  private final Map<String, ServiceHealth> health = new ConcurrentHashMap<>();
+  private final ServiceHealthLog health;
 
   private final Set<String> rollingOut = new HashSet<>();
 
@@ -73,6 +71,7 @@ final class ServingReconciler {
     this.autoscaler = autoscaler;
     this.load = load;
     this.clock = clock;
+    this.health = new ServiceHealthLog(store);
   }
 
   void runOnce() {
@@ -86,7 +85,8 @@ final class ServingReconciler {
             service.project(),
             service.name(),
             e);
-        record(service, ServiceHealth.failed(lastHealth(service), e.getMessage(), clock.instant()));
+        health.record(
+            service, ServiceHealth.failed(health.last(service), e.getMessage(), clock.instant()));
       }
     }
     deleteOrphans(services);
@@ -130,7 +130,7 @@ final class ServingReconciler {
   void forget(ServiceRecord service) {
     routes.remove(service.project(), service.name());
     autoscaler.forget(service.uid());
-    health.remove(service.uid());
+    health.forget(service.uid());
     for (JobRecord job : replicas(service)) {
       if (!job.phase().isTerminal()) {
         cancel(job);
@@ -150,7 +150,7 @@ final class ServingReconciler {
     }
     if (service.stableVersion() == null) {
       ServiceHealth.Pass pass = ServiceHealth.Pass.unresolved(service.generation(), problems);
-      record(service, ServiceHealth.judge(pass, lastHealth(service), now));
+      health.record(service, ServiceHealth.judge(pass, health.last(service), now));
       return;
     }
     List<JobRecord> live = new ArrayList<>();
@@ -396,37 +396,11 @@ final class ServingReconciler {
             readyCount(replacedJobs),
             canaryWanted,
             readyCount(canaryJobs));
-    record(service, ServiceHealth.judge(pass, lastHealth(service), now));
+    health.record(service, ServiceHealth.judge(pass, health.last(service), now));
   }
 
   private int readyCount(List<JobRecord> replicas) {
     return (int) replicas.stream().filter(job -> isReady(job.uid())).count();
-  }
-
-  /** The status last written, from the store after a restart (null before the first pass). */
-  private ServiceHealth lastHealth(ServiceRecord service) {
-    ServiceHealth last = health.get(service.uid());
-    if (last == null) {
-      last = store.health(service.uid()).orElse(null);
-      if (last != null) {
-        health.put(service.uid(), last);
-      }
-    }
-    return last;
-  }
-
-  /** Writes {@code next} when it differs from what was last written (decision 67). */
-  private void record(ServiceRecord service, ServiceHealth next) {
-    if (next.equals(lastHealth(service))) {
-      return;
-    }
-    try {
-      store.writeHealth(service.uid(), next);
-      health.put(service.uid(), next);
-    } catch (RuntimeException e) {
-      // Not cached, so the next pass writes it again.
-      log.warn("Cannot store the status of service {}/{}", service.project(), service.name(), e);
-    }
   }
 
   private List<JobRecord> replicas(ServiceRecord service) {
