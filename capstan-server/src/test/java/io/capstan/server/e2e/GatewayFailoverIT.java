@@ -59,6 +59,7 @@ class GatewayFailoverIT {
                   .asString()
               + "/v2/models/lin/infer";
       long gatewayPid = server.gateway().orElseThrow().pid();
+      String readySince = readySince(http, token);
 
       try (SteadyClient client = new SteadyClient(url, token)) {
         await().atMost(Duration.ofSeconds(30)).until(() -> client.answered() >= 20);
@@ -80,6 +81,10 @@ class GatewayFailoverIT {
             .atMost(Duration.ofMinutes(1))
             .pollInterval(Duration.ofMillis(500))
             .until(() -> phase(http, token).equals("Ready"));
+        assertThat(readySince(http, token))
+            .as(
+                "the status the first control plane stored, transition times included (decision 67)")
+            .isEqualTo(readySince);
         int afterRestart = client.answered();
         await().atMost(Duration.ofSeconds(30)).until(() -> client.answered() >= afterRestart + 50);
         client.stop();
@@ -93,6 +98,18 @@ class GatewayFailoverIT {
   private static String phase(TestingHttp http, String token) {
     JsonNode service = JSON.readTree(http.get(token, SERVICES + "/lin").body());
     return service.get("status").get("phase").asString();
+  }
+
+  /** When the service's Ready condition last turned True. */
+  private static String readySince(TestingHttp http, String token) {
+    JsonNode service = JSON.readTree(http.get(token, SERVICES + "/lin").body());
+    for (JsonNode condition : service.get("status").get("conditions")) {
+      if (condition.get("type").asString().equals("Ready")) {
+        assertThat(condition.get("status").asString()).isEqualTo("True");
+        return condition.get("lastTransitionTime").asString();
+      }
+    }
+    throw new AssertionError("no Ready condition in " + service);
   }
 
   /** One request every 20 ms on one keep-alive connection, each failure kept. */
