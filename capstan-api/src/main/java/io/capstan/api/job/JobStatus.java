@@ -1,7 +1,11 @@
 package io.capstan.api.job;
 
+import io.capstan.api.status.Condition;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The observed status of a job.
@@ -17,6 +21,10 @@ import java.util.List;
  * @param warnings conditions the user should know, e.g. resource limits that cannot be enforced
  * @param checkpointDir the directory kept across restarts ({@code CAPSTAN_CHECKPOINT_DIR})
  * @param outputDir the job's output directory ({@code CAPSTAN_OUTPUT_DIR})
+ * @param conditions Kubeflow's job conditions ({@code Created}, {@code Suspended}, {@code Running},
+ *     {@code Restarting}, {@code Succeeded}, {@code Failed}), derived from the event history
+ * @param replicaStatuses replica counts per Kubeflow replica type (e.g. {@code Worker}, {@code
+ *     PS}), in the order of the spec's replica groups
  */
 public record JobStatus(
     JobPhase phase,
@@ -29,9 +37,17 @@ public record JobStatus(
     List<ReplicaStatus> replicas,
     List<String> warnings,
     String checkpointDir,
-    String outputDir) {
+    String outputDir,
+    List<Condition> conditions,
+    Map<String, ReplicaTypeStatus> replicaStatuses) {
   public JobStatus {
     replicas = replicas == null ? List.of() : List.copyOf(replicas);
     warnings = warnings == null ? List.of() : List.copyOf(warnings);
+    conditions = conditions == null ? List.of() : List.copyOf(conditions);
+    // Ordered as given (the spec's groups), which Map.copyOf would not keep.
+    replicaStatuses =
+        replicaStatuses == null
+            ? Map.of()
+            : Collections.unmodifiableMap(new LinkedHashMap<>(replicaStatuses));
   }
 }

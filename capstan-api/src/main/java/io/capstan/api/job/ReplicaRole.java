@@ -6,12 +6,26 @@ import java.util.Locale;
 
 /** The role of a replica group in a distributed job. */
 public enum ReplicaRole {
-  MASTER,
-  WORKER,
-  PS,
-  CHIEF,
-  EVALUATOR,
-  LAUNCHER;
+  MASTER("Master"),
+  WORKER("Worker"),
+  PS("PS"),
+  CHIEF("Chief"),
+  EVALUATOR("Evaluator"),
+  LAUNCHER("Launcher");
+
+  private final String replicaType;
+
+  ReplicaRole(String replicaType) {
+    this.replicaType = replicaType;
+  }
+
+  /**
+   * Kubeflow's name of the replica type, e.g. {@code Worker} or {@code PS}: the key of {@code
+   * replicaStatuses}.
+   */
+  public String replicaType() {
+    return replicaType;
+  }
 
   @JsonValue
   public String wireName() {

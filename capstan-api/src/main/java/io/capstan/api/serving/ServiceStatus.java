@@ -1,10 +1,13 @@
 package io.capstan.api.serving;
 
+import io.capstan.api.status.Condition;
 import java.time.Instant;
 import java.util.List;
 
 /**
- * How a service runs now.
+ * How a service runs now. Phase, message, conditions and observed generation are the serving
+ * controller's last verdict, persisted, so a restarted control plane shows them until its first
+ * pass replaces them.
  *
  * @param phase {@code Pending} (no replica answers yet), {@code Ready} (every wanted replica
  *     answers), {@code Progressing} (a rollout or scaling is under way) or {@code Degraded} (some
@@ -23,6 +26,11 @@ import java.util.List;
  * @param versions one row per (track, version) with its replicas and request figures
  * @param createdAt when it was created
  * @param updatedAt when its spec or traffic last changed
+ * @param observedGeneration the service's {@code generation} the controller last acted on, or null
+ *     before its first pass; smaller than the view's {@code generation} while a change is not yet
+ *     acted on
+ * @param conditions KServe's {@code Ready}, {@code PredictorReady} and {@code
+ *     LatestDeploymentReady}, and Capstan's {@code ModelResolved}
  */
 public record ServiceStatus(
     String phase,
@@ -36,8 +44,11 @@ public record ServiceStatus(
     String grpcTarget,
     List<VersionStatus> versions,
     Instant createdAt,
-    Instant updatedAt) {
+    Instant updatedAt,
+    Long observedGeneration,
+    List<Condition> conditions) {
   public ServiceStatus {
     versions = versions == null ? List.of() : List.copyOf(versions);
+    conditions = conditions == null ? List.of() : List.copyOf(conditions);
   }
 }

@@ -7,6 +7,8 @@ import java.util.List;
  *
  * @param name the service
  * @param project its project
+ * @param generation bumped by every change of the service (spec, traffic, resolved versions,
+ *     replica count); compare with {@code status.observedGeneration}
  * @param spec what was asked for, defaults filled in
  * @param status what is running and how it answers
  * @param events what happened, oldest first (only on a single get)
@@ -14,6 +16,7 @@ import java.util.List;
 public record ServiceView(
     String name,
     String project,
+    long generation,
     ServiceSpec spec,
     ServiceStatus status,
     List<ServiceEvent> events) {

@@ -71,6 +71,12 @@ public final class GetCommand implements Callable<Integer> {
       }
       fields.row("Checkpoint dir:", JobText.orDash(status.checkpointDir()));
       fields.row("Output dir:", JobText.orDash(status.outputDir()));
+      if (!status.conditions().isEmpty()) {
+        fields.row("Conditions:", JobText.conditions(status.conditions()));
+      }
+      if (!status.replicaStatuses().isEmpty()) {
+        fields.row("Replica types:", JobText.replicaTypes(status.replicaStatuses()));
+      }
     }
     fields.print(out);
     if (status == null) {
@@ -98,7 +104,9 @@ public final class GetCommand implements Callable<Integer> {
     for (ReplicaStatus replica : replicas) {
       table.row(
           replica.name(),
-          replica.state(),
+          replica.reason() == null
+              ? replica.state()
+              : replica.state() + " (" + replica.reason() + ")",
           replica.exitCode(),
           replica.attempt(),
           JobText.gpus(replica),

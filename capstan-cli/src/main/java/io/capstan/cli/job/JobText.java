@@ -3,11 +3,16 @@ package io.capstan.cli.job;
 import io.capstan.api.job.JobStatus;
 import io.capstan.api.job.JobView;
 import io.capstan.api.job.ReplicaStatus;
+import io.capstan.api.job.ReplicaTypeStatus;
+import io.capstan.api.status.Condition;
 import io.capstan.cli.Durations;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /** Short human forms of a job's fields, shared by the list and the detailed view. */
 final class JobText {
@@ -48,6 +53,29 @@ final class JobText {
     return replica.gpus().isEmpty()
         ? "-"
         : String.join(",", replica.gpus().stream().map(String::valueOf).toList());
+  }
+
+  /** {@code Created=True Submitted, Running=True AllReplicasRunning}. */
+  static String conditions(List<Condition> conditions) {
+    return conditions.stream().map(Condition::compact).collect(Collectors.joining(", "));
+  }
+
+  /** {@code Worker: 2 active, 0 succeeded, 0 failed, 0 stopped; PS: ...}. */
+  static String replicaTypes(Map<String, ReplicaTypeStatus> counts) {
+    return counts.entrySet().stream()
+        .map(
+            e ->
+                e.getKey()
+                    + ": "
+                    + e.getValue().active()
+                    + " active, "
+                    + e.getValue().succeeded()
+                    + " succeeded, "
+                    + e.getValue().failed()
+                    + " failed, "
+                    + e.getValue().stopped()
+                    + " stopped")
+        .collect(Collectors.joining("; "));
   }
 
   static String orDash(Object value) {

@@ -13,6 +13,7 @@ import io.capstan.api.serving.ServiceUpdate;
 import io.capstan.api.serving.ServiceView;
 import io.capstan.api.serving.TrafficRequest;
 import io.capstan.api.serving.VersionStatus;
+import io.capstan.api.status.Condition;
 import io.capstan.cli.CliContext;
 import io.capstan.cli.ExitCodes;
 import io.capstan.cli.OutputFormat;
@@ -288,6 +289,12 @@ public final class ServeCommand implements Callable<Integer> {
     if (status.message() != null && !status.message().isBlank()) {
       fields.row("Message:", status.message());
     }
+    if (!status.conditions().isEmpty()) {
+      fields.row(
+          "Conditions:",
+          String.join(", ", status.conditions().stream().map(Condition::compact).toList()));
+    }
+    fields.row("Generation:", generation(service));
     fields.row("Model:", spec.model() + " (stable version " + status.stableVersion() + ")");
     if (status.canaryVersion() != null) {
       fields.row(
@@ -340,6 +347,18 @@ public final class ServeCommand implements Callable<Integer> {
       }
       events.print(context.out());
     }
+  }
+
+  /** {@code 4 (acted on)} or {@code 5 (the controller last acted on 4)}. */
+  private static String generation(ServiceView service) {
+    Long observed = service.status().observedGeneration();
+    if (observed == null) {
+      return service.generation() + " (not yet acted on by the serving controller)";
+    }
+    return service.generation()
+        + (observed == service.generation()
+            ? " (acted on)"
+            : " (the serving controller last acted on " + observed + ")");
   }
 
   private static String millis(Double value) {

@@ -9,8 +9,11 @@ import io.capstan.api.job.JobView;
 import io.capstan.api.job.ReplicaGroupSpec;
 import io.capstan.api.job.ReplicaRole;
 import io.capstan.api.job.ReplicaStatus;
+import io.capstan.api.job.ReplicaTypeStatus;
 import io.capstan.api.job.Resources;
 import io.capstan.api.job.RestartPolicy;
+import io.capstan.api.status.Condition;
+import io.capstan.api.status.ConditionStatus;
 import io.capstan.cli.TestingCli;
 import io.capstan.cli.client.WireCodec;
 import java.time.Duration;
@@ -33,6 +36,7 @@ final class JobFixture {
   private final List<ReplicaStatus> replicas = new ArrayList<>();
   private final List<JobEvent> events = new ArrayList<>();
   private final List<String> warnings = new ArrayList<>();
+  private final List<Condition> conditions = new ArrayList<>();
 
   private JobFixture(String name) {
     this.name = name;
@@ -85,6 +89,31 @@ final class JobFixture {
     return this;
   }
 
+  /** A replica in {@code state} with a {@code reason}, e.g. Stopped because the job finished. */
+  JobFixture replica(String replica, ReplicaRole role, String state, Integer exitCode, String why) {
+    replicas.add(
+        new ReplicaStatus(
+            replica,
+            role,
+            replicas.size(),
+            state,
+            exitCode,
+            1 + restarts,
+            List.of(),
+            created(),
+            exitCode == null ? null : TestingCli.NOW,
+            null,
+            why));
+    return this;
+  }
+
+  JobFixture condition(String type, boolean holds, String conditionReason) {
+    conditions.add(
+        new Condition(
+            type, ConditionStatus.of(holds), conditionReason, null, TestingCli.NOW.minus(age)));
+    return this;
+  }
+
   JobFixture event(Duration ago, JobPhase eventPhase, String eventReason, String eventMessage) {
     events.add(new JobEvent(TestingCli.NOW.minus(ago), eventPhase, eventReason, eventMessage));
     return this;
@@ -127,7 +156,9 @@ final class JobFixture {
             replicas,
             warnings,
             "/data/jobs/" + name + "/checkpoints",
-            "/data/jobs/" + name + "/output");
+            "/data/jobs/" + name + "/output",
+            conditions,
+            ReplicaTypeStatus.byType(replicas));
     return new JobView(name, "default", "uid-" + name, spec, status, events);
   }
 

@@ -4,6 +4,7 @@ import static io.capstan.cli.job.JobFixture.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.capstan.api.job.JobPhase;
+import io.capstan.api.job.ReplicaRole;
 import io.capstan.cli.ExitCodes;
 import io.capstan.cli.TestingApiServer;
 import io.capstan.cli.TestingCli;
@@ -131,6 +132,9 @@ class JobViewCommandsTest {
             .age(Duration.ofMinutes(3))
             .replica("worker-0", "Running", null, 0)
             .replica("worker-1", "Failed", 137, 1)
+            .condition("Created", true, "Submitted")
+            .condition("Suspended", false, "Admitted")
+            .condition("Running", true, "AllReplicasRunning")
             .warning("memory limits are not enforced on this machine")
             .event(Duration.ofMinutes(3), JobPhase.QUEUED, "Submitted", "job submitted")
             .event(Duration.ofMinutes(2), JobPhase.RUNNING, "Started", "2 replicas started")
@@ -153,6 +157,8 @@ class JobViewCommandsTest {
             Restarts:         0 (of 3 allowed)
             Checkpoint dir:   /data/jobs/train-a/checkpoints
             Output dir:       /data/jobs/train-a/output
+            Conditions:       Created=True Submitted, Suspended=False Admitted, Running=True AllReplicasRunning
+            Replica types:    Worker: 1 active, 0 succeeded, 1 failed, 0 stopped
 
             Warnings:
               - memory limits are not enforced on this machine
@@ -166,6 +172,42 @@ class JobViewCommandsTest {
             3m    Queued    Submitted   job submitted
             2m    Running   Started     2 replicas started
             """);
+  }
+
+  @Test
+  void getShowsHelperReplicasOfAFinishedJobAsStoppedNotFailed() {
+    server.respond(
+        "GET",
+        JOBS + "/tf",
+        200,
+        job("tf")
+            .phase(JobPhase.SUCCEEDED)
+            .replica("ps-0", ReplicaRole.PS, "Stopped", 143, "JobFinished")
+            .replica("worker-0", ReplicaRole.WORKER, "Succeeded", 0, null)
+            .replica("worker-1", ReplicaRole.WORKER, "Succeeded", 0, null)
+            .replica("evaluator-0", ReplicaRole.EVALUATOR, "Stopped", 143, "JobFinished")
+            .condition("Created", true, "Submitted")
+            .condition("Running", false, "Succeeded")
+            .condition("Succeeded", true, "Succeeded")
+            .json());
+
+    Result result = cli.run("get", "tf");
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.out())
+        .contains(
+            "Conditions:       Created=True Submitted, Running=False Succeeded, Succeeded=True"
+                + " Succeeded\n"
+                + "Replica types:    PS: 0 active, 0 succeeded, 0 failed, 1 stopped; Worker: 0"
+                + " active, 2 succeeded, 0 failed, 0 stopped; Evaluator: 0 active, 0 succeeded, 0"
+                + " failed, 1 stopped\n")
+        .contains("ps-0          Stopped (JobFinished)   143")
+        .contains("worker-0      Succeeded               0")
+        .doesNotContain("Failed");
+    assertThat(cli.run("get", "tf", "-o", "json").out())
+        .contains("\"replicaStatuses\" : {\n      \"PS\" : {")
+        .contains("\"type\" : \"Succeeded\",\n      \"status\" : \"True\"")
+        .contains("\"reason\" : \"JobFinished\"");
   }
 
   @Test

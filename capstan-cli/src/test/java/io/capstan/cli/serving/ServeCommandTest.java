@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ServeCommandTest {
   private static final String SERVICES = "/api/v1/projects/default/services";
   private static final String CHURN =
-      "{\"name\":\"churn\",\"project\":\"default\",\"spec\":{\"name\":\"churn\",\"model\":"
+      "{\"name\":\"churn\",\"project\":\"default\",\"generation\":6,\"spec\":{\"name\":\"churn\",\"model\":"
           + "\"churn@production\",\"minReplicas\":2,\"maxReplicas\":2,\"resources\":{\"cpu\":"
           + "\"500m\",\"memory\":\"1Gi\",\"gpu\":\"0\"},\"batching\":{},\"canary\":{\"model\":"
           + "\"churn:4\",\"percent\":20},\"targetInFlight\":8},\"status\":{\"phase\":\"Ready\","
@@ -26,7 +26,12 @@ class ServeCommandTest {
           + "\"requests\":20,\"errors\":1,\"p50Millis\":1.5,\"p99Millis\":4.25},{\"track\":"
           + "\"stable\",\"version\":3,\"replicas\":2,\"readyReplicas\":2,\"replicaJobs\":[],"
           + "\"requests\":80,\"errors\":0,\"p50Millis\":1.25,\"p99Millis\":3.0}],\"createdAt\":"
-          + "\"2026-11-25T10:00:00Z\",\"updatedAt\":\"2026-11-25T10:05:00Z\"},\"events\":[{\"time\":"
+          + "\"2026-11-25T10:00:00Z\",\"updatedAt\":\"2026-11-25T10:05:00Z\","
+          + "\"observedGeneration\":5,\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\","
+          + "\"reason\":\"Ready\",\"lastTransitionTime\":\"2026-11-25T10:02:00Z\"},{\"type\":"
+          + "\"LatestDeploymentReady\",\"status\":\"True\",\"reason\":\"UpToDate\","
+          + "\"message\":\"every replica serves version 3\",\"lastTransitionTime\":"
+          + "\"2026-11-25T10:02:00Z\"}]},\"events\":[{\"time\":"
           + "\"2026-11-25T10:05:00Z\",\"reason\":\"TrafficChanged\",\"message\":\"Canary set\"}]}";
 
   @TempDir Path temp;
@@ -84,6 +89,21 @@ class ServeCommandTest {
         .contains("canary", "1/1", "4.25")
         .contains("churn-v4-aaaaa Ready")
         .contains("TrafficChanged");
+  }
+
+  @Test
+  void getShowsTheControllersConditionsAndWhetherItActedOnTheLatestChange() {
+    server.respond("GET", SERVICES + "/churn", 200, CHURN);
+
+    Result result = cli.run("serve", "get", "churn");
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    assertThat(result.out())
+        .contains("Conditions:   Ready=True Ready, LatestDeploymentReady=True UpToDate\n")
+        .contains("Generation:   6 (the serving controller last acted on 5)\n");
+    assertThat(cli.run("serve", "get", "churn", "-o", "json").out())
+        .contains(
+            "\"observedGeneration\" : 5", "\"lastTransitionTime\" : \"2026-11-25T10:02:00Z\"");
   }
 
   @Test

@@ -305,8 +305,10 @@ public final class JobReconciler {
   }
 
   private void recordReplicas(JobRecord job, Map<String, ReplicaObservation> observed) {
-    List<ReplicaStatus> statuses = ReplicaStatuses.of(job, observed);
-    if (!statuses.equals(recorded.get(job.uid()))) {
+    // After a restart, what the last server recorded: it tells the replicas Capstan stopped.
+    List<ReplicaStatus> previous = recorded.computeIfAbsent(job.uid(), store::replicas);
+    List<ReplicaStatus> statuses = ReplicaStatuses.of(job, observed, previous);
+    if (!statuses.equals(previous)) {
       store.replaceReplicas(job.uid(), statuses);
       recorded.put(job.uid(), statuses);
     }

@@ -8,6 +8,7 @@ import io.capstan.api.job.JobSpec;
 import io.capstan.api.job.JobStatus;
 import io.capstan.api.job.JobView;
 import io.capstan.api.job.ReplicaStatus;
+import io.capstan.api.job.ReplicaTypeStatus;
 import io.capstan.api.job.SubmitResponse;
 import io.capstan.jobspec.JobSpecParser;
 import io.capstan.runtime.RuntimeCapabilities;
@@ -126,8 +127,9 @@ public final class JobService {
 
   public List<JobView> list(String project) {
     List<JobView> views = new ArrayList<>();
+    Map<String, List<JobEvent>> events = store.eventsOfProject(project);
     for (JobRecord job : store.list(project)) {
-      views.add(view(job, false));
+      views.add(view(job, events.getOrDefault(job.uid(), List.of()), false));
     }
     return views;
   }
@@ -243,6 +245,11 @@ public final class JobService {
   }
 
   public JobView view(JobRecord job, boolean withEvents) {
+    return view(job, store.events(job.uid()), withEvents);
+  }
+
+  /** The view of {@code job} with its {@code events}, shown only {@code withEvents}. */
+  private JobView view(JobRecord job, List<JobEvent> events, boolean withEvents) {
     List<ReplicaStatus> replicas = store.replicas(job.uid());
     List<ReplicaStatus> ordered = new ArrayList<>();
     for (Rendezvous.Replica replica : Rendezvous.replicas(job.spec())) {
@@ -263,14 +270,11 @@ public final class JobService {
             ordered,
             warnings(job.spec()),
             dirs.checkpoints(job.uid()).toString(),
-            dirs.output(job.uid()).toString());
+            dirs.output(job.uid()).toString(),
+            JobConditions.of(events, job.phase(), job.reason(), job.message()),
+            ReplicaTypeStatus.byType(ordered));
     return new JobView(
-        job.name(),
-        job.project(),
-        job.uid(),
-        job.spec(),
-        status,
-        withEvents ? store.events(job.uid()) : List.of());
+        job.name(), job.project(), job.uid(), job.spec(), status, withEvents ? events : List.of());
   }
 
   private List<String> warnings(JobSpec spec) {

@@ -8,8 +8,11 @@ import io.capstan.api.job.ReplicaStatus;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -163,7 +166,7 @@ public final class JobStore {
   public List<ReplicaStatus> replicas(String uid) {
     return jdbc.sql(
             "select name, role, idx, state, exit_code, attempt, gpus, started_at, finished_at,"
-                + " message from job_replicas where job_uid = ? order by role, idx")
+                + " message, reason from job_replicas where job_uid = ? order by role, idx")
         .param(uid)
         .query(this::mapReplica)
         .list();
@@ -173,14 +176,32 @@ public final class JobStore {
     return jdbc.sql(
             "select at, phase, reason, message from job_events where job_uid = ? order by id")
         .param(uid)
-        .query(
-            (rs, row) ->
-                new JobEvent(
-                    Instant.ofEpochMilli(rs.getLong("at")),
-                    JobPhase.valueOf(rs.getString("phase")),
-                    rs.getString("reason"),
-                    rs.getString("message")))
+        .query((rs, row) -> mapEvent(rs))
         .list();
+  }
+
+  /** The events of every job of a project, by job uid, each oldest first: one query for a list. */
+  public Map<String, List<JobEvent>> eventsOfProject(String project) {
+    Map<String, List<JobEvent>> events = new HashMap<>();
+    jdbc.sql(
+            "select e.job_uid, e.at, e.phase, e.reason, e.message from job_events e join jobs j on"
+                + " j.uid = e.job_uid where j.project = ? order by e.id")
+        .param(project)
+        .query(
+            rs -> {
+              events
+                  .computeIfAbsent(rs.getString("job_uid"), uid -> new ArrayList<>())
+                  .add(mapEvent(rs));
+            });
+    return events;
+  }
+
+  private static JobEvent mapEvent(ResultSet rs) throws SQLException {
+    return new JobEvent(
+        Instant.ofEpochMilli(rs.getLong("at")),
+        JobPhase.valueOf(rs.getString("phase")),
+        rs.getString("reason"),
+        rs.getString("message"));
   }
 
   /** Records an event without changing the job (e.g. the model registered from its output). */
@@ -212,7 +233,8 @@ public final class JobStore {
     for (ReplicaStatus r : replicas) {
       jdbc.sql(
               "insert into job_replicas (job_uid, name, role, idx, state, exit_code, attempt, gpus,"
-                  + " started_at, finished_at, message) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                  + " started_at, finished_at, message, reason) values (?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                  + " ?, ?, ?)")
           .params(
               uid,
               r.name(),
@@ -224,7 +246,8 @@ public final class JobStore {
               r.gpus().stream().map(String::valueOf).collect(Collectors.joining(",")),
               millis(r.startedAt()),
               millis(r.finishedAt()),
-              truncate(r.message(), 1000))
+              truncate(r.message(), 1000),
+              r.reason())
           .update();
     }
   }
@@ -298,7 +321,8 @@ public final class JobStore {
         gpus.isEmpty() ? List.of() : Arrays.stream(gpus.split(",")).map(Integer::valueOf).toList(),
         instant(rs, "started_at"),
         instant(rs, "finished_at"),
-        rs.getString("message"));
+        rs.getString("message"),
+        rs.getString("reason"));
   }
 
   private static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -2,6 +2,7 @@ package io.capstan.server.serving;
 
 import io.capstan.api.serving.ServiceEvent;
 import io.capstan.api.serving.ServiceSpec;
+import io.capstan.api.status.Condition;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -12,6 +13,7 @@ import java.util.Optional;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Inference services and their events in the database (H2 or PostgreSQL). */
@@ -20,6 +22,7 @@ final class ServiceStore {
       "uid, project, spec_json, stable_version, canary_version, previous_version,"
           + " desired_replicas, generation, created_at, updated_at";
   private static final int MAX_MESSAGE = 4000;
+  private static final TypeReference<List<Condition>> CONDITIONS = new TypeReference<>() {};
 
   private final JdbcClient jdbc;
   private final TransactionTemplate tx;
@@ -102,6 +105,39 @@ final class ServiceStore {
     return Boolean.TRUE.equals(saved);
   }
 
+  /**
+   * Stores the controller's verdict on a service (decision 67). Touches neither the generation nor
+   * {@code updatedAt}: status is not a change of the service.
+   */
+  void writeHealth(String uid, ServiceHealth health) {
+    jdbc.sql(
+            "update inference_services set status_phase = ?, status_message = ?,"
+                + " status_conditions = ?, observed_generation = ? where uid = ?")
+        .params(
+            health.phase(),
+            truncate(health.message()),
+            json.writeValueAsString(health.conditions()),
+            health.observedGeneration(),
+            uid)
+        .update();
+  }
+
+  /** The verdict last stored, empty before the controller's first pass over the service. */
+  Optional<ServiceHealth> health(String uid) {
+    return jdbc.sql(
+            "select status_phase, status_message, status_conditions, observed_generation from"
+                + " inference_services where uid = ? and status_phase is not null")
+        .param(uid)
+        .query(
+            (rs, row) ->
+                new ServiceHealth(
+                    rs.getString("status_phase"),
+                    rs.getString("status_message"),
+                    json.readValue(rs.getString("status_conditions"), CONDITIONS),
+                    longOrNull(rs, "observed_generation")))
+        .optional();
+  }
+
   /** Deletes the service and its events; its replica jobs are the caller's to stop. */
   void delete(String uid) {
     tx.executeWithoutResult(
@@ -117,14 +153,12 @@ final class ServiceStore {
     jdbc.sql(
             "insert into inference_service_events (service_uid, at, reason, message) values (?, ?,"
                 + " ?, ?)")
-        .params(
-            uid,
-            event.time().toEpochMilli(),
-            event.reason(),
-            event.message() == null
-                ? null
-                : event.message().substring(0, Math.min(MAX_MESSAGE, event.message().length())))
+        .params(uid, event.time().toEpochMilli(), event.reason(), truncate(event.message()))
         .update();
+  }
+
+  private static String truncate(String message) {
+    return message == null ? null : message.substring(0, Math.min(MAX_MESSAGE, message.length()));
   }
 
   List<ServiceEvent> events(String uid) {
@@ -169,6 +203,11 @@ final class ServiceStore {
         rs.getLong("generation"),
         Instant.ofEpochMilli(rs.getLong("created_at")),
         Instant.ofEpochMilli(rs.getLong("updated_at")));
+  }
+
+  private static Long longOrNull(ResultSet rs, String column) throws SQLException {
+    long value = rs.getLong(column);
+    return rs.wasNull() ? null : value;
   }
 
   private static Integer integer(ResultSet rs, String column) throws SQLException {

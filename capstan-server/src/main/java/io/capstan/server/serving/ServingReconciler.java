@@ -46,7 +46,8 @@ final class ServingReconciler {
   private final Map<String, Backend> backends = new ConcurrentHashMap<>();
   private final ReadyReplicas ready = new ReadyReplicas();
   private final Map<String, Instant> retiring = new ConcurrentHashMap<>();
-  private final Map<String, Health> health = new ConcurrentHashMap<>();
+  private final ServiceHealthLog health;
+
   private final Set<String> rollingOut = new HashSet<>();
 
   ServingReconciler(
@@ -68,10 +69,8 @@ final class ServingReconciler {
     this.autoscaler = autoscaler;
     this.load = load;
     this.clock = clock;
+    this.health = new ServiceHealthLog(store);
   }
-
-  /** How a service answers now, as the last pass saw it. */
-  record Health(String phase, String message) {}
 
   void runOnce() {
     List<ServiceRecord> services = store.listAll();
@@ -84,7 +83,8 @@ final class ServingReconciler {
             service.project(),
             service.name(),
             e);
-        health.put(service.uid(), new Health("Degraded", "controller error: " + e.getMessage()));
+        health.record(
+            service, ServiceHealth.failed(health.last(service), e.getMessage(), clock.instant()));
       }
     }
     deleteOrphans(services);
@@ -120,10 +120,6 @@ final class ServingReconciler {
     }
   }
 
-  Optional<Health> health(String serviceUid) {
-    return Optional.ofNullable(health.get(serviceUid));
-  }
-
   boolean isReady(String jobUid) {
     return ready.contains(jobUid) && !retiring.containsKey(jobUid);
   }
@@ -135,7 +131,7 @@ final class ServingReconciler {
   void forget(ServiceRecord service) {
     routes.remove(service.project(), service.name());
     autoscaler.forget(service.uid());
-    health.remove(service.uid());
+    health.forget(service.uid());
     for (JobRecord job : replicas(service)) {
       if (!job.phase().isTerminal()) {
         cancel(job);
@@ -154,7 +150,8 @@ final class ServingReconciler {
       return;
     }
     if (service.stableVersion() == null) {
-      health.put(service.uid(), new Health("Pending", String.join("; ", problems)));
+      ServiceHealth.Pass pass = ServiceHealth.Pass.unresolved(service.generation(), problems);
+      health.record(service, ServiceHealth.judge(pass, health.last(service), now));
       return;
     }
     List<JobRecord> live = new ArrayList<>();
@@ -367,32 +364,16 @@ final class ServingReconciler {
       int canaryWanted,
       List<String> problems,
       Instant now) {
-    long readyStable = stableJobs.stream().filter(job -> isReady(job.uid())).count();
-    long readyReplaced = replacedJobs.stream().filter(job -> isReady(job.uid())).count();
-    long readyCanary = canaryJobs.stream().filter(job -> isReady(job.uid())).count();
-    List<String> notes = new ArrayList<>(problems);
+    List<String> waiting = new ArrayList<>();
     for (JobRecord job : stableJobs) {
       if (job.phase() == JobPhase.QUEUED && job.message() != null) {
-        notes.add(job.name() + " is waiting: " + job.message());
+        waiting.add(job.name() + " is waiting: " + job.message());
       }
     }
     for (JobRecord job : canaryJobs) {
       if (job.phase() == JobPhase.QUEUED && job.message() != null) {
-        notes.add(job.name() + " is waiting: " + job.message());
+        waiting.add(job.name() + " is waiting: " + job.message());
       }
-    }
-    String phase;
-    if (readyStable + readyReplaced + readyCanary == 0) {
-      phase = "Pending";
-    } else if (!replacedJobs.isEmpty() || readyStable != wanted || stableJobs.size() != wanted) {
-      phase =
-          replacedJobs.isEmpty() && readyStable < Math.min(wanted, stableJobs.size())
-              ? "Degraded"
-              : "Progressing";
-    } else if (canaryWanted > 0 && readyCanary < canaryWanted) {
-      phase = "Progressing";
-    } else {
-      phase = "Ready";
     }
     boolean rolling = !replacedJobs.isEmpty();
     if (rolling) {
@@ -405,7 +386,25 @@ final class ServingReconciler {
               "Every stable replica serves version " + service.stableVersion());
       store.appendEvent(service.uid(), done);
     }
-    health.put(service.uid(), new Health(phase, String.join("; ", notes)));
+    ServiceHealth.Pass pass =
+        new ServiceHealth.Pass(
+            service.generation(),
+            problems,
+            waiting,
+            service.stableVersion(),
+            service.spec().canary() == null ? null : service.canaryVersion(),
+            wanted,
+            stableJobs.size(),
+            readyCount(stableJobs),
+            replacedJobs.size(),
+            readyCount(replacedJobs),
+            canaryWanted,
+            readyCount(canaryJobs));
+    health.record(service, ServiceHealth.judge(pass, health.last(service), now));
+  }
+
+  private int readyCount(List<JobRecord> replicas) {
+    return (int) replicas.stream().filter(job -> isReady(job.uid())).count();
   }
 
   private List<JobRecord> replicas(ServiceRecord service) {

@@ -398,10 +398,8 @@ final class ServingService {
               snapshot.p50Millis(),
               snapshot.p99Millis()));
     }
-    ServingReconciler.Health health =
-        reconciler
-            .health(service.uid())
-            .orElse(new ServingReconciler.Health("Pending", "waiting for the serving controller"));
+    // The controller's last verdict, persisted: a restarted server shows it until its first pass.
+    ServiceHealth health = store.health(service.uid()).orElse(ServiceHealth.NOT_YET);
     ServiceStatus status =
         new ServiceStatus(
             health.phase(),
@@ -415,10 +413,13 @@ final class ServingService {
             grpcTarget.get(),
             versions,
             service.createdAt(),
-            service.updatedAt());
+            service.updatedAt(),
+            health.observedGeneration(),
+            health.conditions());
     return new ServiceView(
         service.name(),
         service.project(),
+        service.generation(),
         service.spec(),
         status,
         withEvents ? store.events(service.uid()) : List.of());

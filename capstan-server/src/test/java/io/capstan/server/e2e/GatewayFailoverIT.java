@@ -3,13 +3,11 @@ package io.capstan.server.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.capstan.server.model.TestingOnnx;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -41,13 +39,7 @@ class GatewayFailoverIT {
       server.start();
       TestingHttp http = new TestingHttp(server.url());
       String token = ServerFixture.adminToken(data);
-      TestingHttp.Answer model =
-          http.postBytes(
-              token,
-              "/api/v1/projects/default/models/lin/versions",
-              "application/octet-stream",
-              Files.readAllBytes(TestingOnnx.linear()));
-      assertThat(model.status()).as(model.body()).isEqualTo(201);
+      ServerFixture.registerLinearModel(http, token, "default", "lin");
       TestingHttp.Answer created =
           http.post(
               token,
@@ -67,6 +59,7 @@ class GatewayFailoverIT {
                   .asString()
               + "/v2/models/lin/infer";
       long gatewayPid = server.gateway().orElseThrow().pid();
+      String readySince = readySince(http, token);
 
       try (SteadyClient client = new SteadyClient(url, token)) {
         await().atMost(Duration.ofSeconds(30)).until(() -> client.answered() >= 20);
@@ -88,6 +81,10 @@ class GatewayFailoverIT {
             .atMost(Duration.ofMinutes(1))
             .pollInterval(Duration.ofMillis(500))
             .until(() -> phase(http, token).equals("Ready"));
+        assertThat(readySince(http, token))
+            .as(
+                "the status the first control plane stored, transition times included (decision 67)")
+            .isEqualTo(readySince);
         int afterRestart = client.answered();
         await().atMost(Duration.ofSeconds(30)).until(() -> client.answered() >= afterRestart + 50);
         client.stop();
@@ -101,6 +98,18 @@ class GatewayFailoverIT {
   private static String phase(TestingHttp http, String token) {
     JsonNode service = JSON.readTree(http.get(token, SERVICES + "/lin").body());
     return service.get("status").get("phase").asString();
+  }
+
+  /** When the service's Ready condition last turned True. */
+  private static String readySince(TestingHttp http, String token) {
+    JsonNode service = JSON.readTree(http.get(token, SERVICES + "/lin").body());
+    for (JsonNode condition : service.get("status").get("conditions")) {
+      if (condition.get("type").asString().equals("Ready")) {
+        assertThat(condition.get("status").asString()).isEqualTo("True");
+        return condition.get("lastTransitionTime").asString();
+      }
+    }
+    throw new AssertionError("no Ready condition in " + service);
   }
 
   /** One request every 20 ms on one keep-alive connection, each failure kept. */

@@ -2,6 +2,7 @@ package io.capstan.server.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.capstan.server.model.TestingOnnx;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -43,6 +44,21 @@ final class ServerFixture {
             "{\"name\":\"" + project + "\",\"description\":\"team\"}");
     assertThat(made.status()).as(made.body()).isEqualTo(201);
     return secret;
+  }
+
+  /** Registers version 1 of {@code model} in {@code project}: a tiny real ONNX file. */
+  static void registerLinearModel(TestingHttp http, String token, String project, String model) {
+    try {
+      TestingHttp.Answer answer =
+          http.postBytes(
+              token,
+              "/api/v1/projects/" + project + "/models/" + model + "/versions",
+              "application/octet-stream",
+              Files.readAllBytes(TestingOnnx.linear()));
+      assertThat(answer.status()).as(answer.body()).isEqualTo(201);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   static Path newDataDir(String prefix) {

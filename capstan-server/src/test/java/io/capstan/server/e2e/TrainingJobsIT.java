@@ -178,7 +178,12 @@ class TrainingJobsIT {
         .untilAsserted(
             () ->
                 assertThat(replica(job(name), "worker-0").get("state").asString())
-                    .isNotEqualTo("Running"));
+                    .as("an MPI host the job no longer needs is stopped, which is no failure")
+                    .isEqualTo("Stopped"));
+    assertThat(replica(job(name), "worker-0").get("reason").asString()).isEqualTo("JobFinished");
+    assertThat(job(name).get("status").get("conditions").toString())
+        .contains("\"type\":\"Succeeded\",\"status\":\"True\"")
+        .contains("\"type\":\"Running\",\"status\":\"False\"");
   }
 
   @Test
@@ -216,7 +221,13 @@ class TrainingJobsIT {
         .untilAsserted(
             () ->
                 assertThat(replica(job(name), "ps-0").get("state").asString())
-                    .isNotEqualTo("Running"));
+                    .as("exited on its own, or stopped because the job ended: no failure")
+                    .isIn("Succeeded", "Stopped"));
+    JsonNode counts = job(name).get("status").get("replicaStatuses");
+    assertThat(counts.get("PS").get("active").asInt() + counts.get("PS").get("failed").asInt())
+        .isZero();
+    assertThat(counts.get("Worker").get("failed").asInt()).isZero();
+    assertThat(counts.get("Worker").get("succeeded").asInt()).isPositive();
   }
 
   @Test
@@ -299,6 +310,14 @@ class TrainingJobsIT {
               assertThat(ServerFixture.replicaProcess(uid, "worker-1", "sleep")).isEqualTo(-1);
             });
     assertThat(cli.run("cancel", sleeper).exitCode()).isEqualTo(1);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(cli.run("get", sleeper).out())
+                    .contains("Failed=True Cancelled")
+                    .contains("Worker: 0 active, 0 succeeded, 0 failed, 2 stopped")
+                    .containsPattern("worker-1 +Stopped \\(JobFinished\\)"));
   }
 
   private String submit(String spec) {

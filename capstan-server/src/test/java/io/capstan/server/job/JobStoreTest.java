@@ -196,12 +196,43 @@ class JobStoreTest {
             T0.plusSeconds(3),
             "killed by signal 9");
 
-    store.replaceReplicas("u1", List.of(failed));
+    ReplicaStatus stopped =
+        new ReplicaStatus(
+            "worker-0",
+            ReplicaRole.WORKER,
+            0,
+            "Stopped",
+            143,
+            2,
+            List.of(0),
+            T0,
+            T0.plusSeconds(4),
+            "stopped because the job failed",
+            "JobFinished");
+    store.replaceReplicas("u1", List.of(failed, stopped));
 
-    assertThat(store.replicas("u1")).containsExactly(failed);
+    assertThat(store.replicas("u1")).containsExactlyInAnyOrder(failed, stopped);
     store.delete("u1");
     assertThat(store.findByUid("u1")).isEmpty();
     assertThat(store.replicas("u1")).isEmpty();
     assertThat(store.events("u1")).isEmpty();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("databases")
+  void eventsOfAProjectAreReadInOneQueryByJobOldestFirst(TestingDatabase db) {
+    JobStore store = store(db);
+    store.insert(queued("u1", "vision", "a"), pending(1), event(JobPhase.QUEUED, "Submitted"));
+    store.insert(queued("u2", "vision", "b"), pending(1), event(JobPhase.QUEUED, "Submitted"));
+    store.insert(queued("u3", "nlp", "c"), pending(1), event(JobPhase.QUEUED, "Submitted"));
+    store.addEvent("u1", event(JobPhase.QUEUED, "Preempted"));
+
+    Map<String, List<JobEvent>> events = store.eventsOfProject("vision");
+
+    assertThat(events).containsOnlyKeys("u1", "u2");
+    assertThat(events.get("u1"))
+        .extracting(JobEvent::reason)
+        .containsExactly("Submitted", "Preempted");
+    assertThat(events.get("u2")).isEqualTo(store.events("u2"));
   }
 }

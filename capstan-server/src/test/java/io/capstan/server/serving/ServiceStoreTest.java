@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.capstan.api.serving.CanarySpec;
 import io.capstan.api.serving.ServiceEvent;
 import io.capstan.api.serving.ServiceSpec;
+import io.capstan.api.status.Condition;
+import io.capstan.api.status.ConditionStatus;
 import io.capstan.server.store.TestingDatabase;
 import java.time.Instant;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -23,12 +26,8 @@ class ServiceStoreTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("databases")
   void servicesRoundTripWithCompareAndSetAndEvents(TestingDatabase db) {
-    db.jdbc().sql("insert into projects (name, created_at) values ('vision', 0)").update();
-    ServiceStore store =
-        new ServiceStore(db.jdbc(), db.transactions(), JsonMapper.builder().build());
-    ServiceSpec spec =
-        ServiceSpecs.complete(
-            new ServiceSpec("churn", "churn@production", 2, 4, null, null, null, null));
+    ServiceStore store = store(db);
+    ServiceSpec spec = churn();
     ServiceRecord created =
         new ServiceRecord("churn-1", "vision", spec, 3, null, null, 2, 0, T0, T0);
 
@@ -71,5 +70,52 @@ class ServiceStoreTest {
     store.delete(updated.uid());
     assertThat(store.find("vision", "churn")).isEmpty();
     assertThat(store.events(updated.uid())).isEmpty();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("databases")
+  void theControllersVerdictIsStoredApartFromTheServiceAndSurvivesItsChanges(TestingDatabase db) {
+    ServiceStore store = store(db);
+    ServiceRecord created =
+        new ServiceRecord("churn-1", "vision", churn(), 3, null, null, 2, 0, T0, T0);
+    store.insert(created, new ServiceEvent(T0, "Created", "by alice"));
+    assertThat(store.health("churn-1")).as("before the controller's first pass").isEmpty();
+    ServiceHealth health =
+        new ServiceHealth(
+            "Degraded",
+            "churn-v3-ab is waiting: " + "x".repeat(5000),
+            List.of(
+                new Condition(
+                    "Ready", ConditionStatus.FALSE, "Degraded", "1 of 2 answer", T0.plusSeconds(1)),
+                new Condition(
+                    "PredictorReady",
+                    ConditionStatus.FALSE,
+                    "ReplicasNotReady",
+                    null,
+                    T0.plusSeconds(2))),
+            0L);
+
+    store.writeHealth("churn-1", health);
+
+    ServiceHealth stored = store.health("churn-1").orElseThrow();
+    assertThat(stored.conditions()).isEqualTo(health.conditions());
+    assertThat(stored.observedGeneration()).isZero();
+    assertThat(stored.message()).hasSize(4000).startsWith("churn-v3-ab is waiting: ");
+    ServiceRecord unchanged = store.find("vision", "churn").orElseThrow();
+    assertThat(unchanged).as("status is not a change of the service").isEqualTo(created);
+    assertThat(store.update(unchanged.withDesiredReplicas(3), unchanged, null)).isTrue();
+    assertThat(store.health("churn-1").orElseThrow())
+        .as("a change of the service keeps the status")
+        .isEqualTo(stored);
+  }
+
+  private static ServiceStore store(TestingDatabase db) {
+    db.jdbc().sql("insert into projects (name, created_at) values ('vision', 0)").update();
+    return new ServiceStore(db.jdbc(), db.transactions(), JsonMapper.builder().build());
+  }
+
+  private static ServiceSpec churn() {
+    return ServiceSpecs.complete(
+        new ServiceSpec("churn", "churn@production", 2, 4, null, null, null, null));
   }
 }
