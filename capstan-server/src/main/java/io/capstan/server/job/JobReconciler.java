@@ -318,6 +318,7 @@ public final class JobReconciler {
     Instant now = clock.instant();
     JobRecord updated = job.transition(next, reason, message, now);
     if (save(updated, new JobEvent(now, next, reason, message))) {
+      queue.add(job.uid()); // The next step (stop, release, relaunch) need not wait for a resync.
       log.info(
           "Job {}/{} {} -> {}: {}",
           job.project(),

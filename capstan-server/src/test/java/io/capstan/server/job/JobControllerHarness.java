@@ -1,0 +1,102 @@
+package io.capstan.server.job;
+
+import io.capstan.jobspec.JobSpecParser;
+import io.capstan.runtime.testing.InMemoryRuntime;
+import io.capstan.scheduler.QueueSpec;
+import io.capstan.scheduler.Scheduler;
+import io.capstan.scheduler.SchedulerConfig;
+import io.capstan.scheduler.placement.BestFitPlacer;
+import io.capstan.server.control.ManualClock;
+import io.capstan.server.control.WorkQueue;
+import io.capstan.server.logs.LogStore;
+import io.capstan.server.queue.QuotaStore;
+import io.capstan.server.store.TestingDatabase;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The job controller wired as the server wires it, over an H2 database, the in-memory runtime and a
+ * clock that moves only when the test says so; {@link #pass()} runs whatever is due on the test's
+ * thread. {@link #restart()} builds a new controller over the same store and runtime, as a
+ * restarted control plane does.
+ */
+final class JobControllerHarness {
+  static final Duration INTERVAL = Duration.ofMillis(500);
+  static final Duration GRACE = Duration.ofSeconds(10);
+
+  final ManualClock clock = new ManualClock(Instant.parse("2026-12-06T10:00:00Z"));
+  final InMemoryRuntime runtime = new InMemoryRuntime(clock);
+  final JobStore store;
+  private final Path dataDir;
+  private final List<SucceededJobListener> listeners;
+  private final Map<String, QueueSpec> queues = Map.of("vision", QuotaStore.defaultQueue("vision"));
+  private JobControlLoop loop;
+  private JobService service;
+
+  JobControllerHarness(Path dataDir, SucceededJobListener... listeners) {
+    this.dataDir = dataDir;
+    this.listeners = List.of(listeners);
+    TestingDatabase db = TestingDatabase.h2();
+    db.jdbc().sql("insert into projects (name, created_at) values ('vision', 0)").update();
+    store = new JobStore(db.jdbc(), db.transactions(), JsonMapper.builder().build());
+    restart();
+  }
+
+  /** A new controller and service over the same store and runtime; nothing kept in memory. */
+  void restart() {
+    JobDirectories dirs = new JobDirectories(dataDir);
+    LogStore logs = new LogStore(dataDir);
+    WorkloadKinds kinds = new WorkloadKinds(List.of(new TrainingJobKind()));
+    JobLauncher launcher =
+        new JobLauncher(runtime, new Rendezvous(JsonMapper.builder().build()), dirs, logs, kinds);
+    Scheduler scheduler = new Scheduler(SchedulerConfig.defaults(new BestFitPlacer()));
+    WorkQueue<String> queue = new WorkQueue<>(clock, Duration.ofMillis(100), Duration.ofSeconds(5));
+    JobJanitor janitor = new JobJanitor(store, logs, dirs, clock);
+    JobAdmitter admitter =
+        new JobAdmitter(store, runtime, scheduler, () -> queues, launcher, kinds, clock);
+    JobReconciler reconciler =
+        new JobReconciler(
+            store,
+            runtime,
+            launcher,
+            admitter,
+            janitor,
+            kinds,
+            clock,
+            GRACE,
+            listeners,
+            queue,
+            new ReplicaObservations());
+    loop = new JobControlLoop(reconciler, queue, INTERVAL, clock);
+    service =
+        new JobService(
+            store, new JobSpecParser(), scheduler, () -> queues, runtime, dirs, loop, clock, GRACE);
+  }
+
+  JobService jobs() {
+    return service;
+  }
+
+  /** Runs every reconcile that is due now; returns how many ran. */
+  int pass() {
+    return loop.runDue();
+  }
+
+  /** Lets one resync interval pass, then runs what is due. */
+  void tick() {
+    clock.advance(INTERVAL);
+    pass();
+  }
+
+  JobRecord job(String name) {
+    return store.find("vision", name).orElseThrow();
+  }
+
+  String uid(String name) {
+    return job(name).uid();
+  }
+}
