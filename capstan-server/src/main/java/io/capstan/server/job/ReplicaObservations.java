@@ -21,6 +21,11 @@ public final class ReplicaObservations {
     byWorkload.remove(uid);
   }
 
+  /** Whether the job controller has observed workload {@code uid} since this server started. */
+  public boolean observed(String uid) {
+    return byWorkload.containsKey(uid);
+  }
+
   /** The replicas of workload {@code uid}'s current attempt by name, as last observed. */
   public Map<String, ReplicaObservation> of(String uid) {
     return byWorkload.getOrDefault(uid, Map.of());

@@ -5,7 +5,6 @@ import io.capstan.server.control.ControlLoop;
 import io.capstan.server.job.JobService;
 import io.capstan.server.job.ReplicaObservations;
 import io.capstan.server.model.ModelRegistry;
-import java.net.http.HttpClient;
 import java.time.Clock;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
@@ -40,14 +39,6 @@ class ServingConfiguration {
   @Bean
   RequestStats requestStats() {
     return new RequestStats();
-  }
-
-  @Bean
-  HttpClient servingHttpClient(ServingProperties properties) {
-    return HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(properties.connectTimeout())
-        .build();
   }
 
   @Bean

@@ -74,9 +74,10 @@ final class ServingReconciler {
 
   void runOnce() {
     List<ServiceRecord> services = store.listAll();
+    boolean complete = true;
     for (ServiceRecord service : services) {
       try {
-        reconcile(service);
+        complete &= reconcile(service);
       } catch (RuntimeException e) {
         log.warn(
             "Serving controller pass failed for service {}/{}",
@@ -88,7 +89,9 @@ final class ServingReconciler {
       }
     }
     deleteOrphans(services);
-    routes.passed();
+    if (complete) {
+      routes.passed();
+    }
   }
 
   /**
@@ -142,22 +145,27 @@ final class ServingReconciler {
     }
   }
 
-  private void reconcile(ServiceRecord service) {
+  /** One pass over one service; false when it had to wait for its replicas to be observed. */
+  private boolean reconcile(ServiceRecord service) {
     Instant now = clock.instant();
     List<String> problems = new ArrayList<>();
     service = resolveVersions(service, problems, now);
     if (service == null) {
-      return;
+      return true;
     }
     if (service.stableVersion() == null) {
       ServiceHealth.Pass pass = ServiceHealth.Pass.unresolved(service.generation(), problems);
       health.record(service, ServiceHealth.judge(pass, health.last(service), now));
-      return;
+      return true;
     }
     List<JobRecord> live = new ArrayList<>();
     for (JobRecord job : replicas(service)) {
       if (job.phase().isTerminal()) {
         forgetReplica(job.uid());
+      } else if (job.phase() == JobPhase.RUNNING && !observations.observed(job.uid())) {
+        // A control plane just started: the job controller has not looked at this replica yet.
+        // Judging now would empty the service's route and flip its status for nothing.
+        return false;
       } else {
         live.add(job);
         probe(job);
@@ -207,6 +215,7 @@ final class ServingReconciler {
     publish(service, stableJobs, replacedJobs, canaryJobs);
     recordHealth(
         service, stableJobs, replacedJobs, canaryJobs, wanted, canaryWanted, problems, now);
+    return true;
   }
 
   /** Resolves the references; stores a changed version with its event. Null when it was deleted. */

@@ -6,6 +6,7 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
+import io.capstan.server.job.JobDirectories;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.stereotype.Controller;
@@ -39,6 +40,42 @@ class ServerArchitectureTest {
             .should()
             .dependOnClassesThat()
             .resideInAPackage("io.capstan.runtime.local.."));
+  }
+
+  /**
+   * The control plane never dials a replica: the runtime probes readiness and reports endpoints
+   * (decision 72), and the gateway carries requests. Only the OpenID client speaks HTTP itself.
+   */
+  @Test
+  void noServerClassButTheOpenIdClientSpeaksHttpItself() {
+    check(
+        noClasses()
+            .that()
+            .resideInAPackage("io.capstan.server..")
+            .and()
+            .resideOutsideOfPackage("io.capstan.server.identity.oidc..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("java.net.http..")
+            .orShould()
+            .dependOnClassesThat()
+            .belongToAnyOf(java.net.Socket.class, java.net.URLConnection.class));
+  }
+
+  /**
+   * A replica's working directory is the runtime's business: the launcher names it in the launch,
+   * and nothing else in the control plane reads from it (no ports file, no hostfile written there).
+   */
+  @Test
+  void onlyTheLauncherNamesAReplicasWorkingDirectory() {
+    check(
+        noClasses()
+            .that()
+            .resideInAPackage("io.capstan.server..")
+            .and()
+            .doNotHaveSimpleName("JobLauncher")
+            .should()
+            .callMethod(JobDirectories.class, "workDir", String.class, String.class));
   }
 
   /** The shared web layer (errors, health) knows no feature's store or controller. */

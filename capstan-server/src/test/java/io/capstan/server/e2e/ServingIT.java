@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.capstan.server.CapstanServer;
+import io.capstan.server.job.ReplicaObservations;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -72,6 +74,8 @@ class ServingIT {
     registry.add("capstan.serving.gateway.launch", () -> "auto");
     registry.add("capstan.serving.gateway.stop-with-server", () -> "true");
   }
+
+  @Autowired private ReplicaObservations observations;
 
   @Value("${local.server.port}")
   int port;
@@ -205,19 +209,15 @@ class ServingIT {
         JSON.readTree(http.get(alice, "/api/v1/projects/" + PROJECT + "/jobs/" + replica).body())
             .get("uid")
             .asString();
-    java.util.Map<String, Integer> ports = new java.util.HashMap<>();
-    for (String line :
-        Files.readAllLines(DATA.resolve("jobs").resolve(uid).resolve("replicas/worker-0/ports"))) {
-      String[] pair = line.split("=", 2);
-      ports.put(pair[0], Integer.parseInt(pair[1].trim()));
-    }
-    TestingHttp direct = new TestingHttp("http://127.0.0.1:" + ports.get("http"));
+    // Where the runtime says the replica listens, as the serving controller routes to it.
+    var endpoints = observations.of(uid).get("worker-0").endpoints();
+    TestingHttp direct = new TestingHttp("http://" + endpoints.get("http"));
     for (String path : List.of("/v2/models/churn", "/v2/health/ready", "/metrics")) {
       TestingHttp.Answer refused = direct.get(null, path);
       assertThat(refused.status()).as(path).isEqualTo(401);
       assertThat(direct.get(alice, path).status()).as(path + " with a user's token").isEqualTo(401);
     }
-    assertThat(GrpcInference.statusWithoutToken("127.0.0.1:" + ports.get("grpc"), PROJECT, "churn"))
+    assertThat(GrpcInference.statusWithoutToken(endpoints.get("grpc").toString(), PROJECT, "churn"))
         .isEqualTo("UNAUTHENTICATED");
     assertThat(infer(first.input()).get("model_version").asString()).isEqualTo("1");
   }
