@@ -25,7 +25,9 @@ import tools.jackson.databind.json.JsonMapper;
  * a real server process, each next to a baseline measured in the same run: spawning the same 4
  * processes directly (the floor for latency) and {@code GET /health} (the HTTP floor for
  * throughput). The latency is measured twice: with every replica in its bubblewrap sandbox (the
- * default) and on a second server without the sandbox ({@code --trust-all-jobs}).
+ * default) and on a second server without the sandbox ({@code --trust-all-jobs}). With {@code
+ * --baseline-jar JAR} (the server jar of an earlier commit) the sandboxed latency and the
+ * submissions per second are measured on that server too, in the same run, for a before/after.
  *
  * <p>Run: {@code ./mvnw -q -DskipTests package && java -cp bench/target/capstan-bench.jar:...}; see
  * docs/benchmarks.md for the exact command.
@@ -48,6 +50,16 @@ public final class SubmitLatencyBench {
     Path jar =
         Path.of(
             CommandLine.value(args, "--server-jar", "capstan-server/target/capstan-server.jar"));
+    String baselineJar = CommandLine.value(args, "--baseline-jar", "");
+    List<Double> before = null;
+    double submitsBefore = 0;
+    if (!baselineJar.isEmpty()) {
+      try (RunningServer server = RunningServer.start(Path.of(baselineJar), List.of())) {
+        SubmitLatencyBench bench = new SubmitLatencyBench(server.url(), server.token());
+        before = bench.submitToRunning(jobs);
+        submitsBefore = bench.throughput(submissions, concurrency, true);
+      }
+    }
     List<Double> floor;
     List<Double> latency;
     List<Double> unsandboxed;
@@ -94,6 +106,33 @@ public final class SubmitLatencyBench {
         Locale.ROOT, "| %-44s | %9.0f |%n", "capstan: POST job (validated, stored)", submits);
     System.out.printf(
         Locale.ROOT, "| %-44s | %9.2f |%n", "ratio submit / health", submits / health);
+    if (before != null) {
+      System.out.printf(
+          Locale.ROOT, "%nThis build against %s, sandboxed, same run%n", Path.of(baselineJar));
+      System.out.printf(
+          Locale.ROOT, "| %-44s | %9s | %9s | %9s |%n", "what", "p50 ms", "p99 ms", "submit/s");
+      System.out.printf(
+          Locale.ROOT,
+          "| %-44s | %9.1f | %9.1f | %9.0f |%n",
+          "baseline jar: submit -> 4 Running",
+          pct(before, 50),
+          pct(before, 99),
+          submitsBefore);
+      System.out.printf(
+          Locale.ROOT,
+          "| %-44s | %9.1f | %9.1f | %9.0f |%n",
+          "this build: submit -> 4 Running",
+          pct(latency, 50),
+          pct(latency, 99),
+          submits);
+      System.out.printf(
+          Locale.ROOT,
+          "| %-44s | %9.2f | %9.2f | %9.2f |%n",
+          "ratio this build / baseline",
+          pct(latency, 50) / pct(before, 50),
+          pct(latency, 99) / pct(before, 99),
+          submits / submitsBefore);
+    }
   }
 
   private static void row(String what, List<Double> samples) {

@@ -24,33 +24,52 @@ import tools.jackson.databind.json.JsonMapper;
  * thread. {@link #restart()} builds a new controller over the same store and runtime, as a
  * restarted control plane does.
  */
-final class JobControllerHarness {
-  static final Duration INTERVAL = Duration.ofMillis(500);
+public final class JobControllerHarness {
+  public static final Duration INTERVAL = Duration.ofMillis(500);
   static final Duration GRACE = Duration.ofSeconds(10);
 
-  final ManualClock clock = new ManualClock(Instant.parse("2026-12-06T10:00:00Z"));
-  final InMemoryRuntime runtime = new InMemoryRuntime(clock);
+  public final ManualClock clock = new ManualClock(Instant.parse("2026-12-06T10:00:00Z"));
+  public final InMemoryRuntime runtime = new InMemoryRuntime(clock);
+  public final TestingDatabase db = TestingDatabase.h2();
   final JobStore store;
   private final Path dataDir;
   private final List<SucceededJobListener> listeners;
-  private final Map<String, QueueSpec> queues = Map.of("vision", QuotaStore.defaultQueue("vision"));
+  private final List<WorkloadKind> otherKinds;
+  private ReplicaObservations observations;
+  private final Map<String, QueueSpec> queues =
+      Map.of("vision", QuotaStore.defaultQueue("vision"), "ml", QuotaStore.defaultQueue("ml"));
   private JobControlLoop loop;
   private JobService service;
 
   JobControllerHarness(Path dataDir, SucceededJobListener... listeners) {
+    this(dataDir, List.of(), List.of(listeners));
+  }
+
+  /** A harness whose controller also runs {@code otherKinds} (a serving replica, a notebook). */
+  public JobControllerHarness(Path dataDir, List<WorkloadKind> otherKinds) {
+    this(dataDir, otherKinds, List.of());
+  }
+
+  private JobControllerHarness(
+      Path dataDir, List<WorkloadKind> otherKinds, List<SucceededJobListener> listeners) {
     this.dataDir = dataDir;
-    this.listeners = List.of(listeners);
-    TestingDatabase db = TestingDatabase.h2();
-    db.jdbc().sql("insert into projects (name, created_at) values ('vision', 0)").update();
+    this.listeners = listeners;
+    this.otherKinds = otherKinds;
+    db.jdbc()
+        .sql("insert into projects (name, created_at) values ('vision', 0), ('ml', 0)")
+        .update();
     store = new JobStore(db.jdbc(), db.transactions(), JsonMapper.builder().build());
     restart();
   }
 
   /** A new controller and service over the same store and runtime; nothing kept in memory. */
-  void restart() {
+  public void restart() {
     JobDirectories dirs = new JobDirectories(dataDir);
     LogStore logs = new LogStore(dataDir);
-    WorkloadKinds kinds = new WorkloadKinds(List.of(new TrainingJobKind()));
+    List<WorkloadKind> all = new java.util.ArrayList<>(otherKinds);
+    all.add(new TrainingJobKind());
+    WorkloadKinds kinds = new WorkloadKinds(all);
+    observations = new ReplicaObservations();
     JobLauncher launcher =
         new JobLauncher(runtime, new Rendezvous(JsonMapper.builder().build()), dirs, logs, kinds);
     Scheduler scheduler = new Scheduler(SchedulerConfig.defaults(new BestFitPlacer()));
@@ -70,29 +89,34 @@ final class JobControllerHarness {
             GRACE,
             listeners,
             queue,
-            new ReplicaObservations());
+            observations);
     loop = new JobControlLoop(reconciler, queue, INTERVAL, clock);
     service =
         new JobService(
             store, new JobSpecParser(), scheduler, () -> queues, runtime, dirs, loop, clock, GRACE);
   }
 
-  JobService jobs() {
+  public JobService jobs() {
     return service;
   }
 
+  /** What the current controller last observed of each workload's replicas. */
+  public ReplicaObservations observations() {
+    return observations;
+  }
+
   /** Runs every reconcile that is due now; returns how many ran. */
-  int pass() {
+  public int pass() {
     return loop.runDue();
   }
 
   /** Lets one resync interval pass, then runs what is due. */
-  void tick() {
+  public void tick() {
     clock.advance(INTERVAL);
     pass();
   }
 
-  JobRecord job(String name) {
+  public JobRecord job(String name) {
     return store.find("vision", name).orElseThrow();
   }
 
