@@ -78,18 +78,16 @@ final class CapstanTrainingJobFormat implements SpecFormat {
     List<ReplicaGroupSpec> groups = groups(spec, jobRestartPolicy);
     Long backoffLimit = spec.optionalLong("backoffLimit", 0, Integer.MAX_VALUE);
     Framework framework = framework(spec);
-    return new JobSpec(
-        metadata.name(),
-        framework,
-        KIND,
-        groups,
-        backoffLimit == null ? DEFAULT_BACKOFF_LIMIT : backoffLimit.intValue(),
-        spec.optionalLong("activeDeadlineSeconds", 1, Long.MAX_VALUE),
-        spec.optionalLong("ttlSecondsAfterFinished", 0, Long.MAX_VALUE),
-        metadata.labels(),
-        JobPriority.read(spec),
-        DeclaredModelOutput.fromTrainingJob(root, spec),
-        processesPerNode(spec, framework));
+    return JobSpec.builder(metadata.name(), framework, KIND)
+        .replicaGroups(groups)
+        .backoffLimit(backoffLimit == null ? DEFAULT_BACKOFF_LIMIT : backoffLimit.intValue())
+        .activeDeadlineSeconds(spec.optionalLong("activeDeadlineSeconds", 1, Long.MAX_VALUE))
+        .ttlSecondsAfterFinished(spec.optionalLong("ttlSecondsAfterFinished", 0, Long.MAX_VALUE))
+        .labels(metadata.labels())
+        .priority(JobPriority.read(spec))
+        .registerModel(DeclaredModelOutput.fromTrainingJob(root, spec))
+        .processesPerNode(processesPerNode(spec, framework))
+        .build();
   }
 
   /** Processes torchrun starts per replica: PyTorch jobs only, whose commands start torchrun. */

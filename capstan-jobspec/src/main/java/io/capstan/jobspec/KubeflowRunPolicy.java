@@ -40,17 +40,15 @@ record KubeflowRunPolicy(
       KueueSuspend.check(declared, labels);
     }
     KubeflowRunPolicy runPolicy = read(spec);
-    return new JobSpec(
-        name,
-        framework,
-        kind,
-        groups,
-        runPolicy.backoffLimit(),
-        runPolicy.activeDeadlineSeconds(),
-        runPolicy.ttlSecondsAfterFinished(),
-        labels,
-        JobPriority.readKubeflow(spec),
-        DeclaredModelOutput.fromAnnotations(root));
+    return JobSpec.builder(name, framework, kind)
+        .replicaGroups(groups)
+        .backoffLimit(runPolicy.backoffLimit())
+        .activeDeadlineSeconds(runPolicy.activeDeadlineSeconds())
+        .ttlSecondsAfterFinished(runPolicy.ttlSecondsAfterFinished())
+        .labels(labels)
+        .priority(JobPriority.readKubeflow(spec))
+        .registerModel(DeclaredModelOutput.fromAnnotations(root))
+        .build();
   }
 
   static KubeflowRunPolicy read(SpecMap spec) {

@@ -3,12 +3,11 @@ package io.capstan.jobspec;
 import static java.util.Objects.requireNonNull;
 
 import io.capstan.api.job.Framework;
-import io.capstan.api.job.JobLabels;
 import io.capstan.api.job.JobSpec;
+import io.capstan.api.job.MpiLayout;
 import io.capstan.api.job.ReplicaGroupSpec;
 import io.capstan.api.job.ReplicaRole;
 import io.capstan.api.job.RestartPolicy;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.random.RandomGenerator;
@@ -16,12 +15,12 @@ import java.util.random.RandomGenerator;
 /**
  * The MPI Operator's {@code kubeflow.org/v2beta1 MPIJob}, accepted as it is applied to a cluster:
  * one {@code Launcher} (rank order first; its {@code mpirun} starts every MPI rank) and {@code
- * Worker}s, the MPI hosts, each with {@code slotsPerWorker} slots (default 1), which go to the
- * server as the label {@value JobLabels#MPI_SLOTS_PER_WORKER} ({@code runLauncherAsWorker: true} as
- * {@value JobLabels#MPI_LAUNCHER_AS_WORKER}). The first container of each pod runs, as in the
- * operator; a worker container with neither command nor args runs {@code /usr/sbin/sshd -De}, the
- * operator's default. Restart policy defaults: {@code OnFailure} for the launcher, {@code Never}
- * for workers, as the operator's. The job succeeds when the launcher has, as in the operator.
+ * Worker}s, the MPI hosts, each with {@code slotsPerWorker} slots (default 1), which go to the job
+ * as its {@link MpiLayout} (with {@code runLauncherAsWorker}). The first container of each pod
+ * runs, as in the operator; a worker container with neither command nor args runs {@code
+ * /usr/sbin/sshd -De}, the operator's default. Restart policy defaults: {@code OnFailure} for the
+ * launcher, {@code Never} for workers, as the operator's. The job succeeds when the launcher has,
+ * as in the operator.
  *
  * <p>Refused, because ignoring them would change what the job does: an {@code mpiImplementation}
  * other than {@code OpenMPI} (the local runtime sets up Open MPI's {@code mpirun} only); {@code
@@ -94,14 +93,11 @@ final class MpiJobFormat implements SpecFormat {
     boolean launcherAsWorker = Boolean.TRUE.equals(spec.optionalBoolean("runLauncherAsWorker"));
     List<ReplicaGroupSpec> groups = REPLICA_SPECS.read(spec);
     checkHosts(spec.requiredMap("mpiReplicaSpecs"), groups, launcherAsWorker);
-    Map<String, String> labels = new LinkedHashMap<>(metadata.labels());
-    labels.put(JobLabels.MPI_SLOTS_PER_WORKER, Long.toString(slots == null ? 1 : slots));
-    if (launcherAsWorker) {
-      labels.put(JobLabels.MPI_LAUNCHER_AS_WORKER, "true");
-    } else {
-      labels.remove(JobLabels.MPI_LAUNCHER_AS_WORKER);
-    }
-    return KubeflowRunPolicy.job(root, spec, metadata.name(), Framework.MPI, KIND, groups, labels);
+    return KubeflowRunPolicy.job(
+            root, spec, metadata.name(), Framework.MPI, KIND, groups, metadata.labels())
+        .toBuilder()
+        .mpi(new MpiLayout(slots == null ? 1 : slots.intValue(), launcherAsWorker))
+        .build();
   }
 
   private static void checkRunPolicy(SpecMap runPolicy) {

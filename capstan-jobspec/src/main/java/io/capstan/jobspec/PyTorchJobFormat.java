@@ -64,6 +64,8 @@ final class PyTorchJobFormat implements SpecFormat {
     List<ReplicaGroupSpec> groups = REPLICA_SPECS.read(spec);
     return KubeflowRunPolicy.job(
             root, spec, metadata.name(), Framework.PYTORCH, KIND, groups, metadata.labels())
-        .withProcessesPerNode(processes);
+        .toBuilder()
+        .processesPerNode(processes)
+        .build();
   }
 }

@@ -4,10 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import io.capstan.api.job.Framework;
 import io.capstan.api.job.JobSpec;
+import io.capstan.api.job.JobSuccessPolicy;
 import io.capstan.api.job.ReplicaGroupSpec;
 import io.capstan.api.job.ReplicaRole;
 import io.capstan.api.job.RestartPolicy;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.random.RandomGenerator;
@@ -17,12 +17,10 @@ import java.util.random.RandomGenerator;
  * {@code Chief} (or the older {@code Master}), {@code PS}, {@code Worker} and {@code Evaluator},
  * the container named {@code tensorflow} (else the first).
  *
- * <p>{@code spec.successPolicy: AllWorkers} has no field in {@link JobSpec}, so it becomes the
- * label {@value #SUCCESS_POLICY_LABEL}.
+ * <p>{@code spec.successPolicy: AllWorkers} becomes {@link JobSuccessPolicy#ALL_WORKERS}.
  */
 final class TFJobFormat implements SpecFormat {
   static final String KIND = "TFJob";
-  static final String SUCCESS_POLICY_LABEL = "capstan.io/success-policy";
   static final String ALL_WORKERS = "AllWorkers";
 
   private static final KubeflowReplicaSpecs REPLICA_SPECS =
@@ -59,12 +57,12 @@ final class TFJobFormat implements SpecFormat {
     JobMetadata metadata = JobMetadata.read(root, false, random);
     SpecMap spec = root.requiredMap("spec");
     List<ReplicaGroupSpec> groups = REPLICA_SPECS.read(spec);
-    Map<String, String> labels = new LinkedHashMap<>(metadata.labels());
-    if (allWorkersMustSucceed(spec)) {
-      labels.put(SUCCESS_POLICY_LABEL, ALL_WORKERS);
-    }
     return KubeflowRunPolicy.job(
-        root, spec, metadata.name(), Framework.TENSORFLOW, KIND, groups, labels);
+            root, spec, metadata.name(), Framework.TENSORFLOW, KIND, groups, metadata.labels())
+        .toBuilder()
+        .successPolicy(
+            allWorkersMustSucceed(spec) ? JobSuccessPolicy.ALL_WORKERS : JobSuccessPolicy.DEFAULT)
+        .build();
   }
 
   private static boolean allWorkersMustSucceed(SpecMap spec) {

@@ -83,18 +83,15 @@ final class TrainJobFormat implements SpecFormat {
     spec.optionalOneOf("managedBy", MANAGERS, "");
     SpecMap trainer = spec.requiredMap("trainer");
     ReplicaGroupSpec nodes = nodes(trainer);
-    return new JobSpec(
-        metadata.name(),
-        Framework.PYTORCH,
-        KIND,
-        List.of(nodes),
-        CapstanTrainingJobFormat.DEFAULT_BACKOFF_LIMIT,
-        spec.optionalLong("activeDeadlineSeconds", 1, Long.MAX_VALUE),
-        null,
-        metadata.labels(),
-        JobPriority.ofClusterClass(metadata.labels().get(KUEUE_PRIORITY_LABEL)),
-        DeclaredModelOutput.fromAnnotations(root),
-        ProcessesPerNode.read(trainer, "numProcPerNode"));
+    return JobSpec.builder(metadata.name(), Framework.PYTORCH, KIND)
+        .replicaGroups(List.of(nodes))
+        .backoffLimit(CapstanTrainingJobFormat.DEFAULT_BACKOFF_LIMIT)
+        .activeDeadlineSeconds(spec.optionalLong("activeDeadlineSeconds", 1, Long.MAX_VALUE))
+        .labels(metadata.labels())
+        .priority(JobPriority.ofClusterClass(metadata.labels().get(KUEUE_PRIORITY_LABEL)))
+        .registerModel(DeclaredModelOutput.fromAnnotations(root))
+        .processesPerNode(ProcessesPerNode.read(trainer, "numProcPerNode"))
+        .build();
   }
 
   private static void checkRuntime(SpecMap runtimeRef) {

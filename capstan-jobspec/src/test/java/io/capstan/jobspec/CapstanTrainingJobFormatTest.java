@@ -24,34 +24,32 @@ class CapstanTrainingJobFormatTest {
   private static final String WORKER = "replicas: [{role: worker, command: [python3, train.py]}]";
 
   private static final JobSpec MNIST =
-      new JobSpec(
-          "mnist",
-          Framework.PYTORCH,
-          "TrainingJob",
-          List.of(
-              new ReplicaGroupSpec(
-                  ReplicaRole.MASTER,
-                  1,
-                  "pytorch",
-                  List.of("python3", "train.py"),
-                  List.of("--epochs", "3"),
-                  Map.of("EPOCHS", "3", "DEBUG", "true", "NAME", "mnist"),
-                  new Resources(1000, 2L << 30, 1),
-                  RestartPolicy.EXIT_CODE),
-              new ReplicaGroupSpec(
-                  ReplicaRole.WORKER,
-                  2,
-                  "host",
-                  List.of("python3", "train.py"),
-                  List.of(),
-                  Map.of("ROLE", "worker"),
-                  new Resources(500, 512L << 20, 0),
-                  RestartPolicy.ON_FAILURE)),
-          2,
-          3600L,
-          86400L,
-          Map.of("team", "vision"),
-          null);
+      JobSpec.builder("mnist", Framework.PYTORCH, "TrainingJob")
+          .replicaGroups(
+              List.of(
+                  new ReplicaGroupSpec(
+                      ReplicaRole.MASTER,
+                      1,
+                      "pytorch",
+                      List.of("python3", "train.py"),
+                      List.of("--epochs", "3"),
+                      Map.of("EPOCHS", "3", "DEBUG", "true", "NAME", "mnist"),
+                      new Resources(1000, 2L << 30, 1),
+                      RestartPolicy.EXIT_CODE),
+                  new ReplicaGroupSpec(
+                      ReplicaRole.WORKER,
+                      2,
+                      "host",
+                      List.of("python3", "train.py"),
+                      List.of(),
+                      Map.of("ROLE", "worker"),
+                      new Resources(500, 512L << 20, 0),
+                      RestartPolicy.ON_FAILURE)))
+          .backoffLimit(2)
+          .activeDeadlineSeconds(3600L)
+          .ttlSecondsAfterFinished(86400L)
+          .labels(Map.of("team", "vision"))
+          .build();
 
   @Test
   void parsesYaml() {
@@ -79,25 +77,21 @@ class CapstanTrainingJobFormatTest {
 
     assertThat(spec)
         .isEqualTo(
-            new JobSpec(
-                "mnist",
-                Framework.GENERIC,
-                "TrainingJob",
-                List.of(
-                    new ReplicaGroupSpec(
-                        ReplicaRole.WORKER,
-                        1,
-                        "host",
-                        List.of("python3", "train.py"),
-                        List.of(),
-                        Map.of(),
-                        Resources.NONE,
-                        RestartPolicy.NEVER)),
-                3,
-                null,
-                null,
-                Map.of(),
-                null));
+            JobSpec.builder("mnist", Framework.GENERIC, "TrainingJob")
+                .replicaGroups(
+                    List.of(
+                        new ReplicaGroupSpec(
+                            ReplicaRole.WORKER,
+                            1,
+                            "host",
+                            List.of("python3", "train.py"),
+                            List.of(),
+                            Map.of(),
+                            Resources.NONE,
+                            RestartPolicy.NEVER)))
+                .backoffLimit(3)
+                .labels(Map.of())
+                .build());
   }
 
   @Test

@@ -8,9 +8,9 @@ import static io.capstan.jobspec.TestingSpecs.resource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.capstan.api.job.Framework;
-import io.capstan.api.job.JobLabels;
 import io.capstan.api.job.JobSpec;
 import io.capstan.api.job.ModelOutput;
+import io.capstan.api.job.MpiLayout;
 import io.capstan.api.job.ReplicaGroupSpec;
 import io.capstan.api.job.ReplicaRole;
 import io.capstan.api.job.Resources;
@@ -51,41 +51,40 @@ class MpiJobFormatTest {
 
     assertThat(spec)
         .isEqualTo(
-            new JobSpec(
-                "pi",
-                Framework.MPI,
-                "MPIJob",
-                List.of(
-                    new ReplicaGroupSpec(
-                        ReplicaRole.LAUNCHER,
-                        1,
-                        "mpioperator/mpi-pi:openmpi",
-                        List.of("mpirun"),
-                        List.of("-n", "4", "/home/mpiuser/pi"),
-                        Map.of("OMPI_MCA_btl", "self,tcp"),
-                        new Resources(1000, 1L << 30, 0),
-                        RestartPolicy.ON_FAILURE),
-                    new ReplicaGroupSpec(
-                        ReplicaRole.WORKER,
-                        2,
-                        "mpioperator/mpi-pi:openmpi",
-                        List.of("/usr/sbin/sshd"),
-                        List.of("-De", "-f", "/home/mpiuser/.sshd_config"),
-                        Map.of(),
-                        new Resources(2000, 2L << 30, 1),
-                        RestartPolicy.NEVER)),
-                1,
-                600L,
-                60L,
-                Map.of(
-                    "training.kubeflow.org/retry-count-limit",
-                    "3",
-                    "kueue.x-k8s.io/queue-name",
-                    "hpc",
-                    JobLabels.MPI_SLOTS_PER_WORKER,
-                    "2"),
-                100,
-                new ModelOutput("pi-model", "pi.onnx")));
+            JobSpec.builder("pi", Framework.MPI, "MPIJob")
+                .replicaGroups(
+                    List.of(
+                        new ReplicaGroupSpec(
+                            ReplicaRole.LAUNCHER,
+                            1,
+                            "mpioperator/mpi-pi:openmpi",
+                            List.of("mpirun"),
+                            List.of("-n", "4", "/home/mpiuser/pi"),
+                            Map.of("OMPI_MCA_btl", "self,tcp"),
+                            new Resources(1000, 1L << 30, 0),
+                            RestartPolicy.ON_FAILURE),
+                        new ReplicaGroupSpec(
+                            ReplicaRole.WORKER,
+                            2,
+                            "mpioperator/mpi-pi:openmpi",
+                            List.of("/usr/sbin/sshd"),
+                            List.of("-De", "-f", "/home/mpiuser/.sshd_config"),
+                            Map.of(),
+                            new Resources(2000, 2L << 30, 1),
+                            RestartPolicy.NEVER)))
+                .backoffLimit(1)
+                .activeDeadlineSeconds(600L)
+                .ttlSecondsAfterFinished(60L)
+                .labels(
+                    Map.of(
+                        "training.kubeflow.org/retry-count-limit",
+                        "3",
+                        "kueue.x-k8s.io/queue-name",
+                        "hpc"))
+                .priority(100)
+                .registerModel(new ModelOutput("pi-model", "pi.onnx"))
+                .mpi(new MpiLayout(2, false))
+                .build());
   }
 
   @Test
@@ -94,7 +93,8 @@ class MpiJobFormatTest {
 
     assertThat(spec.sourceKind()).isEqualTo("MPIJob");
     assertThat(spec.framework()).isEqualTo(Framework.MPI);
-    assertThat(spec.labels()).containsExactly(Map.entry(JobLabels.MPI_SLOTS_PER_WORKER, "1"));
+    assertThat(spec.labels()).isEmpty();
+    assertThat(spec.mpi()).isEqualTo(new MpiLayout(1, false));
     assertThat(spec.replicaGroups())
         .containsExactly(
             new ReplicaGroupSpec(
@@ -139,16 +139,15 @@ class MpiJobFormatTest {
 
     JobSpec spec = parser().parse(launcherOnly);
 
-    assertThat(spec.labels()).containsEntry(JobLabels.MPI_LAUNCHER_AS_WORKER, "true");
+    assertThat(spec.mpi().launcherRunsRanks()).isTrue();
     assertThat(spec.replicaGroups())
         .extracting(ReplicaGroupSpec::role)
         .containsExactly(ReplicaRole.LAUNCHER);
-    assertThat(parser().parse(MINIMAL).labels())
-        .doesNotContainKey(JobLabels.MPI_LAUNCHER_AS_WORKER);
+    assertThat(parser().parse(MINIMAL).mpi().launcherRunsRanks()).isFalse();
   }
 
   @Test
-  void labelsOfCapstansOwnCannotBeForged() {
+  void labelsThatOnceCarriedMpiFactsChangeNothing() {
     String forged =
         replaceOnce(
             MINIMAL,
@@ -156,8 +155,9 @@ class MpiJobFormatTest {
             "metadata:\n  name: minimal\n  labels: {capstan.io/mpi-slots-per-worker: \"8\","
                 + " capstan.io/mpi-launcher-as-worker: \"true\"}");
 
-    assertThat(parser().parse(forged).labels())
-        .containsExactly(Map.entry(JobLabels.MPI_SLOTS_PER_WORKER, "1"));
+    JobSpec parsed = parser().parse(forged);
+    assertThat(parsed.mpi()).isEqualTo(new MpiLayout(1, false));
+    assertThat(parsed.labels()).isEmpty();
   }
 
   @Test

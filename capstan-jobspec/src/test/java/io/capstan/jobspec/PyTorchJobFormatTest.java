@@ -33,34 +33,32 @@ class PyTorchJobFormatTest {
 
     assertThat(spec)
         .isEqualTo(
-            new JobSpec(
-                "pytorch-mnist-ddp",
-                Framework.PYTORCH,
-                "PyTorchJob",
-                List.of(
-                    new ReplicaGroupSpec(
-                        ReplicaRole.MASTER,
-                        1,
-                        IMAGE,
-                        List.of("python3", "/opt/pytorch-mnist/mnist.py", "--epochs=1"),
-                        List.of(),
-                        Map.of(),
-                        new Resources(1000, 2L << 30, 0),
-                        RestartPolicy.EXIT_CODE),
-                    new ReplicaGroupSpec(
-                        ReplicaRole.WORKER,
-                        2,
-                        IMAGE,
-                        List.of("python3", "/opt/pytorch-mnist/mnist.py"),
-                        List.of("--epochs=1", "--backend", "nccl"),
-                        Map.of("NCCL_DEBUG", "INFO", "LOG_EVERY", "10"),
-                        new Resources(2000, 4L << 30, 1),
-                        RestartPolicy.ON_FAILURE)),
-                5,
-                7200L,
-                3600L,
-                Map.of("team", "vision", "version", "2"),
-                null));
+            JobSpec.builder("pytorch-mnist-ddp", Framework.PYTORCH, "PyTorchJob")
+                .replicaGroups(
+                    List.of(
+                        new ReplicaGroupSpec(
+                            ReplicaRole.MASTER,
+                            1,
+                            IMAGE,
+                            List.of("python3", "/opt/pytorch-mnist/mnist.py", "--epochs=1"),
+                            List.of(),
+                            Map.of(),
+                            new Resources(1000, 2L << 30, 0),
+                            RestartPolicy.EXIT_CODE),
+                        new ReplicaGroupSpec(
+                            ReplicaRole.WORKER,
+                            2,
+                            IMAGE,
+                            List.of("python3", "/opt/pytorch-mnist/mnist.py"),
+                            List.of("--epochs=1", "--backend", "nccl"),
+                            Map.of("NCCL_DEBUG", "INFO", "LOG_EVERY", "10"),
+                            new Resources(2000, 4L << 30, 1),
+                            RestartPolicy.ON_FAILURE)))
+                .backoffLimit(5)
+                .activeDeadlineSeconds(7200L)
+                .ttlSecondsAfterFinished(3600L)
+                .labels(Map.of("team", "vision", "version", "2"))
+                .build());
   }
 
   @Test

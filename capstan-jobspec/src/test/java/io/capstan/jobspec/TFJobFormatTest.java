@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.capstan.api.job.Framework;
 import io.capstan.api.job.JobSpec;
+import io.capstan.api.job.JobSuccessPolicy;
 import io.capstan.api.job.ReplicaGroupSpec;
 import io.capstan.api.job.ReplicaRole;
 import io.capstan.api.job.Resources;
@@ -31,43 +32,39 @@ class TFJobFormatTest {
 
     assertThat(spec)
         .isEqualTo(
-            new JobSpec(
-                "dist-mnist-for-e2e-test",
-                Framework.TENSORFLOW,
-                "TFJob",
-                List.of(
-                    new ReplicaGroupSpec(
-                        ReplicaRole.CHIEF,
-                        1,
-                        IMAGE,
-                        List.of("python", SCRIPT),
-                        List.of(),
-                        Map.of(),
-                        Resources.NONE,
-                        RestartPolicy.ON_FAILURE),
-                    new ReplicaGroupSpec(
-                        ReplicaRole.PS,
-                        2,
-                        IMAGE,
-                        List.of("python", SCRIPT),
-                        List.of(),
-                        Map.of("GRPC_VERBOSITY", "ERROR"),
-                        Resources.NONE,
-                        RestartPolicy.NEVER),
-                    new ReplicaGroupSpec(
-                        ReplicaRole.WORKER,
-                        3,
-                        IMAGE,
-                        List.of("python", SCRIPT, "--train_steps=100"),
-                        List.of(),
-                        Map.of(),
-                        new Resources(1500, 1_000_000_000L, 0),
-                        RestartPolicy.ON_FAILURE)),
-                3,
-                null,
-                null,
-                Map.of("capstan.io/success-policy", "AllWorkers"),
-                null));
+            JobSpec.builder("dist-mnist-for-e2e-test", Framework.TENSORFLOW, "TFJob")
+                .replicaGroups(
+                    List.of(
+                        new ReplicaGroupSpec(
+                            ReplicaRole.CHIEF,
+                            1,
+                            IMAGE,
+                            List.of("python", SCRIPT),
+                            List.of(),
+                            Map.of(),
+                            Resources.NONE,
+                            RestartPolicy.ON_FAILURE),
+                        new ReplicaGroupSpec(
+                            ReplicaRole.PS,
+                            2,
+                            IMAGE,
+                            List.of("python", SCRIPT),
+                            List.of(),
+                            Map.of("GRPC_VERBOSITY", "ERROR"),
+                            Resources.NONE,
+                            RestartPolicy.NEVER),
+                        new ReplicaGroupSpec(
+                            ReplicaRole.WORKER,
+                            3,
+                            IMAGE,
+                            List.of("python", SCRIPT, "--train_steps=100"),
+                            List.of(),
+                            Map.of(),
+                            new Resources(1500, 1_000_000_000L, 0),
+                            RestartPolicy.ON_FAILURE)))
+                .backoffLimit(3)
+                .successPolicy(JobSuccessPolicy.ALL_WORKERS)
+                .build());
   }
 
   @Test

@@ -41,29 +41,28 @@ class TrainJobFormatTest {
 
     assertThat(spec)
         .isEqualTo(
-            new JobSpec(
-                "llm-finetune",
-                Framework.PYTORCH,
-                "TrainJob",
-                List.of(
-                    new ReplicaGroupSpec(
-                        ReplicaRole.WORKER,
-                        2,
-                        "pytorch/pytorch:2.7.1-cuda12.8-cudnn9-runtime",
-                        List.of("torchrun", "/workspace/train.py"),
-                        List.of("--epochs", "3", "--lr=0.01"),
-                        Map.of("NCCL_DEBUG", "INFO", "SEED", "42"),
-                        new Resources(8000, 32L << 30, 1),
-                        RestartPolicy.ON_FAILURE)),
-                3,
-                7200L,
-                null,
-                Map.of(
-                    "kueue.x-k8s.io/queue-name", "nlp-queue",
-                    "kueue.x-k8s.io/priority-class", "high",
-                    "team", "nlp"),
-                100,
-                new ModelOutput("finetuned", "model.onnx")));
+            JobSpec.builder("llm-finetune", Framework.PYTORCH, "TrainJob")
+                .replicaGroups(
+                    List.of(
+                        new ReplicaGroupSpec(
+                            ReplicaRole.WORKER,
+                            2,
+                            "pytorch/pytorch:2.7.1-cuda12.8-cudnn9-runtime",
+                            List.of("torchrun", "/workspace/train.py"),
+                            List.of("--epochs", "3", "--lr=0.01"),
+                            Map.of("NCCL_DEBUG", "INFO", "SEED", "42"),
+                            new Resources(8000, 32L << 30, 1),
+                            RestartPolicy.ON_FAILURE)))
+                .backoffLimit(3)
+                .activeDeadlineSeconds(7200L)
+                .labels(
+                    Map.of(
+                        "kueue.x-k8s.io/queue-name", "nlp-queue",
+                        "kueue.x-k8s.io/priority-class", "high",
+                        "team", "nlp"))
+                .priority(100)
+                .registerModel(new ModelOutput("finetuned", "model.onnx"))
+                .build());
   }
 
   @Test

@@ -2,12 +2,14 @@ package io.capstan.api.job;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * A validated training job, whatever format it was written in (Capstan's own, Kubeflow's PyTorchJob
- * or TFJob, Kubeflow Trainer's TrainJob, the MPI Operator's MPIJob).
+ * or TFJob, Kubeflow Trainer's TrainJob, the MPI Operator's MPIJob). Build one with {@link
+ * #builder}; every fact Capstan acts on is a typed component, never a label.
  *
  * @param name job name, unique in its project (DNS-1123 label)
  * @param framework whose rendezvous environment is injected
@@ -22,6 +24,9 @@ import java.util.Map;
  * @param registerModel the output to register as a model version on success, or null
  * @param processesPerNode processes each PyTorch replica's torchrun starts (Kubeflow's {@code
  *     nprocPerNode}; null means 1): the replica is one node of {@code processesPerNode} ranks
+ * @param successPolicy when the job has succeeded (TFJob's {@code successPolicy}; null means {@link
+ *     JobSuccessPolicy#DEFAULT})
+ * @param mpi an MPI job's layout of ranks over hosts, null for other jobs
  */
 public record JobSpec(
     String name,
@@ -34,16 +39,24 @@ public record JobSpec(
     Map<String, String> labels,
     Integer priority,
     ModelOutput registerModel,
-    Integer processesPerNode) {
+    Integer processesPerNode,
+    JobSuccessPolicy successPolicy,
+    MpiLayout mpi) {
   /** The most processes one replica may start. */
   public static final int MAX_PROCESSES_PER_NODE = 64;
+
+  /** Labels that carried typed facts before version 0.1's workload core; read, then dropped. */
+  private static final String LEGACY_SUCCESS_POLICY = "capstan.io/success-policy";
+
+  private static final String LEGACY_MPI_SLOTS = "capstan.io/mpi-slots-per-worker";
+  private static final String LEGACY_MPI_LAUNCHER_RANKS = "capstan.io/mpi-launcher-as-worker";
 
   public JobSpec {
     requireNonNull(name, "name is null");
     requireNonNull(framework, "framework is null");
     requireNonNull(sourceKind, "sourceKind is null");
     replicaGroups = List.copyOf(requireNonNull(replicaGroups, "replicaGroups is null"));
-    labels = labels == null ? Map.of() : Map.copyOf(labels);
+    Map<String, String> given = labels == null ? Map.of() : labels;
     priority = priority == null ? PriorityClass.NORMAL.value() : priority;
     processesPerNode = processesPerNode == null ? 1 : processesPerNode;
     if (processesPerNode < 1 || processesPerNode > MAX_PROCESSES_PER_NODE) {
@@ -53,57 +66,44 @@ public record JobSpec(
               + ", but was "
               + processesPerNode);
     }
+    // A spec stored before these facts were typed carried them as labels.
+    if (successPolicy == null) {
+      successPolicy =
+          "AllWorkers".equals(given.get(LEGACY_SUCCESS_POLICY))
+              ? JobSuccessPolicy.ALL_WORKERS
+              : JobSuccessPolicy.DEFAULT;
+    }
+    if (mpi == null && framework == Framework.MPI) {
+      String slots = given.get(LEGACY_MPI_SLOTS);
+      mpi =
+          new MpiLayout(
+              slots == null ? 1 : Integer.parseInt(slots),
+              "true".equals(given.get(LEGACY_MPI_LAUNCHER_RANKS)));
+    }
+    Map<String, String> kept = new LinkedHashMap<>(given);
+    kept.keySet()
+        .removeAll(List.of(LEGACY_SUCCESS_POLICY, LEGACY_MPI_SLOTS, LEGACY_MPI_LAUNCHER_RANKS));
+    labels = Map.copyOf(kept);
   }
 
-  /** A spec whose replicas each run one process. */
-  public JobSpec(
-      String name,
-      Framework framework,
-      String sourceKind,
-      List<ReplicaGroupSpec> replicaGroups,
-      int backoffLimit,
-      Long activeDeadlineSeconds,
-      Long ttlSecondsAfterFinished,
-      Map<String, String> labels,
-      Integer priority,
-      ModelOutput registerModel) {
-    this(
-        name,
-        framework,
-        sourceKind,
-        replicaGroups,
-        backoffLimit,
-        activeDeadlineSeconds,
-        ttlSecondsAfterFinished,
-        labels,
-        priority,
-        registerModel,
-        1);
+  /** A builder of a spec with these required values; the rest default as documented. */
+  public static Builder builder(String name, Framework framework, String sourceKind) {
+    return new Builder(name, framework, sourceKind);
   }
 
-  /** A spec without a declared model output. */
-  public JobSpec(
-      String name,
-      Framework framework,
-      String sourceKind,
-      List<ReplicaGroupSpec> replicaGroups,
-      int backoffLimit,
-      Long activeDeadlineSeconds,
-      Long ttlSecondsAfterFinished,
-      Map<String, String> labels,
-      Integer priority) {
-    this(
-        name,
-        framework,
-        sourceKind,
-        replicaGroups,
-        backoffLimit,
-        activeDeadlineSeconds,
-        ttlSecondsAfterFinished,
-        labels,
-        priority,
-        null,
-        1);
+  /** A builder holding this spec's values. */
+  public Builder toBuilder() {
+    return new Builder(name, framework, sourceKind)
+        .replicaGroups(replicaGroups)
+        .backoffLimit(backoffLimit)
+        .activeDeadlineSeconds(activeDeadlineSeconds)
+        .ttlSecondsAfterFinished(ttlSecondsAfterFinished)
+        .labels(labels)
+        .priority(priority)
+        .registerModel(registerModel)
+        .processesPerNode(processesPerNode)
+        .successPolicy(successPolicy)
+        .mpi(mpi);
   }
 
   public int replicaCount() {
@@ -120,32 +120,109 @@ public record JobSpec(
   }
 
   public JobSpec withName(String newName) {
-    return new JobSpec(
-        newName,
-        framework,
-        sourceKind,
-        replicaGroups,
-        backoffLimit,
-        activeDeadlineSeconds,
-        ttlSecondsAfterFinished,
-        labels,
-        priority,
-        registerModel,
-        processesPerNode);
+    return new Builder(newName, framework, sourceKind).from(this).build();
   }
 
-  public JobSpec withProcessesPerNode(int processes) {
-    return new JobSpec(
-        name,
-        framework,
-        sourceKind,
-        replicaGroups,
-        backoffLimit,
-        activeDeadlineSeconds,
-        ttlSecondsAfterFinished,
-        labels,
-        priority,
-        registerModel,
-        processes);
+  /** Builds a {@link JobSpec}. */
+  public static final class Builder {
+    private final String name;
+    private final Framework framework;
+    private final String sourceKind;
+    private List<ReplicaGroupSpec> replicaGroups = List.of();
+    private int backoffLimit;
+    private Long activeDeadlineSeconds;
+    private Long ttlSecondsAfterFinished;
+    private Map<String, String> labels = Map.of();
+    private Integer priority;
+    private ModelOutput registerModel;
+    private Integer processesPerNode;
+    private JobSuccessPolicy successPolicy;
+    private MpiLayout mpi;
+
+    private Builder(String name, Framework framework, String sourceKind) {
+      this.name = name;
+      this.framework = framework;
+      this.sourceKind = sourceKind;
+    }
+
+    private Builder from(JobSpec spec) {
+      return replicaGroups(spec.replicaGroups)
+          .backoffLimit(spec.backoffLimit)
+          .activeDeadlineSeconds(spec.activeDeadlineSeconds)
+          .ttlSecondsAfterFinished(spec.ttlSecondsAfterFinished)
+          .labels(spec.labels)
+          .priority(spec.priority)
+          .registerModel(spec.registerModel)
+          .processesPerNode(spec.processesPerNode)
+          .successPolicy(spec.successPolicy)
+          .mpi(spec.mpi);
+    }
+
+    public Builder replicaGroups(List<ReplicaGroupSpec> value) {
+      replicaGroups = value;
+      return this;
+    }
+
+    public Builder backoffLimit(int value) {
+      backoffLimit = value;
+      return this;
+    }
+
+    public Builder activeDeadlineSeconds(Long value) {
+      activeDeadlineSeconds = value;
+      return this;
+    }
+
+    public Builder ttlSecondsAfterFinished(Long value) {
+      ttlSecondsAfterFinished = value;
+      return this;
+    }
+
+    public Builder labels(Map<String, String> value) {
+      labels = value;
+      return this;
+    }
+
+    public Builder priority(Integer value) {
+      priority = value;
+      return this;
+    }
+
+    public Builder registerModel(ModelOutput value) {
+      registerModel = value;
+      return this;
+    }
+
+    public Builder processesPerNode(Integer value) {
+      processesPerNode = value;
+      return this;
+    }
+
+    public Builder successPolicy(JobSuccessPolicy value) {
+      successPolicy = value;
+      return this;
+    }
+
+    public Builder mpi(MpiLayout value) {
+      mpi = value;
+      return this;
+    }
+
+    public JobSpec build() {
+      return new JobSpec(
+          name,
+          framework,
+          sourceKind,
+          replicaGroups,
+          backoffLimit,
+          activeDeadlineSeconds,
+          ttlSecondsAfterFinished,
+          labels,
+          priority,
+          registerModel,
+          processesPerNode,
+          successPolicy,
+          mpi);
+    }
   }
 }

@@ -141,9 +141,11 @@ final class JobFixture {
             new Resources(1000, 1L << 30, gpusPerWorker),
             RestartPolicy.ON_FAILURE);
     JobSpec spec =
-        new JobSpec(
-                name, Framework.PYTORCH, "TrainingJob", List.of(group), 3, null, null, null, null)
-            .withProcessesPerNode(processesPerNode);
+        JobSpec.builder(name, Framework.PYTORCH, "TrainingJob")
+            .replicaGroups(List.of(group))
+            .backoffLimit(3)
+            .processesPerNode(processesPerNode)
+            .build();
     JobStatus status =
         new JobStatus(
             phase,

@@ -2,7 +2,6 @@ package io.capstan.server.job;
 
 import static java.util.Objects.requireNonNull;
 
-import io.capstan.api.job.JobLabels;
 import io.capstan.api.job.JobSpec;
 import io.capstan.api.job.ReplicaRole;
 import io.capstan.api.job.Resources;
@@ -20,12 +19,12 @@ import java.util.function.ToLongFunction;
  * what sharing the launcher's machine changes.
  *
  * <p>The launcher's {@code mpirun} starts every rank on the hosts of a hostfile: each worker with
- * {@value JobLabels#MPI_SLOTS_PER_WORKER} slots, and the launcher first when it runs ranks too
- * ({@value JobLabels#MPI_LAUNCHER_AS_WORKER}). The launcher gets the operator's variables: {@value
- * #ROLE} ({@code launcher}; {@code worker} for workers), {@code OMPI_MCA_orte_default_hostfile},
- * {@code OMPI_MCA_orte_keep_fqdn_hostnames} and {@code OMPI_MCA_orte_set_default_slots}; a word
- * {@value #OPERATOR_HOSTFILE} (where the operator mounts the hostfile) in its command names the
- * generated file instead.
+ * the job's {@link io.capstan.api.job.MpiLayout#slotsPerWorker} slots, and the launcher first when
+ * it runs ranks too ({@link io.capstan.api.job.MpiLayout#launcherRunsRanks}). The launcher gets the
+ * operator's variables: {@value #ROLE} ({@code launcher}; {@code worker} for workers), {@code
+ * OMPI_MCA_orte_default_hostfile}, {@code OMPI_MCA_orte_keep_fqdn_hostnames} and {@code
+ * OMPI_MCA_orte_set_default_slots}; a word {@value #OPERATOR_HOSTFILE} (where the operator mounts
+ * the hostfile) in its command names the generated file instead.
  *
  * <p>A worker whose endpoint is on the launcher's host, as every worker is on the local runtime, is
  * an MPI host in name only: mpirun starts the worker's ranks as its own children, on its own host,
@@ -56,9 +55,8 @@ final class MpiHosts {
   MpiHosts(JobSpec spec, Placement placement) {
     this.spec = requireNonNull(spec, "spec is null");
     this.placement = requireNonNull(placement, "placement is null");
-    String slotsLabel = spec.labels().get(JobLabels.MPI_SLOTS_PER_WORKER);
-    this.slots = slotsLabel == null ? 1 : Integer.parseInt(slotsLabel);
-    this.launcherRunsRanks = "true".equals(spec.labels().get(JobLabels.MPI_LAUNCHER_AS_WORKER));
+    this.slots = spec.mpi() == null ? 1 : spec.mpi().slotsPerWorker();
+    this.launcherRunsRanks = spec.mpi() != null && spec.mpi().launcherRunsRanks();
     this.launcher =
         Rendezvous.replicas(spec).stream()
             .filter(replica -> replica.role() == ReplicaRole.LAUNCHER)

@@ -2,6 +2,7 @@ package io.capstan.server.job;
 
 import io.capstan.api.job.Framework;
 import io.capstan.api.job.JobSpec;
+import io.capstan.api.job.JobSuccessPolicy;
 import io.capstan.api.job.ReplicaGroupSpec;
 import io.capstan.api.job.ReplicaRole;
 import io.capstan.runtime.ReplicaObservation;
@@ -18,7 +19,6 @@ import java.util.Set;
  * frameworks need every replica except parameter servers and evaluators, which are then stopped.
  */
 final class SuccessPolicy {
-  static final String SUCCESS_POLICY_LABEL = "capstan.io/success-policy";
   private static final Set<ReplicaRole> LEADERS =
       EnumSet.of(ReplicaRole.MASTER, ReplicaRole.CHIEF, ReplicaRole.LAUNCHER);
   private static final Set<ReplicaRole> SERVICES =
@@ -61,7 +61,7 @@ final class SuccessPolicy {
         return group.replicaName(0);
       }
     }
-    boolean allWorkers = "AllWorkers".equals(spec.labels().get(SUCCESS_POLICY_LABEL));
+    boolean allWorkers = spec.successPolicy() == JobSuccessPolicy.ALL_WORKERS;
     if (spec.framework() == Framework.TENSORFLOW && !allWorkers) {
       return ReplicaRole.WORKER.wireName() + "-0";
     }

@@ -86,16 +86,11 @@ final class ReplicaJobs {
             Map.of(),
             resources,
             RestartPolicy.ON_FAILURE);
-    return new JobSpec(
-        name,
-        Framework.GENERIC,
-        KIND,
-        List.of(group),
-        0,
-        null,
-        TTL_AFTER_FINISHED_SECONDS,
-        Map.of(),
-        PriorityClass.HIGH.value());
+    return JobSpec.builder(name, Framework.GENERIC, KIND)
+        .replicaGroups(List.of(group))
+        .ttlSecondsAfterFinished(TTL_AFTER_FINISHED_SECONDS)
+        .priority(PriorityClass.HIGH.value())
+        .build();
   }
 
   /** The workload of a replica of {@code service} serving {@code model}: its kind and owner. */

@@ -68,7 +68,11 @@ final class JobFixture {
   }
 
   JobSpec build() {
-    return new JobSpec(
-        name, framework, "TrainingJob", groups, backoffLimit, null, null, labels, priority);
+    return JobSpec.builder(name, framework, "TrainingJob")
+        .replicaGroups(groups)
+        .backoffLimit(backoffLimit)
+        .labels(labels)
+        .priority(priority)
+        .build();
   }
 }

@@ -301,28 +301,10 @@ class JobReconcilerTest {
   }
 
   private static io.capstan.api.job.JobSpec withDeadline(io.capstan.api.job.JobSpec spec, long s) {
-    return new io.capstan.api.job.JobSpec(
-        spec.name(),
-        spec.framework(),
-        spec.sourceKind(),
-        spec.replicaGroups(),
-        spec.backoffLimit(),
-        s,
-        spec.ttlSecondsAfterFinished(),
-        spec.labels(),
-        spec.priority());
+    return spec.toBuilder().activeDeadlineSeconds(s).build();
   }
 
   private static io.capstan.api.job.JobSpec withTtl(io.capstan.api.job.JobSpec spec, long s) {
-    return new io.capstan.api.job.JobSpec(
-        spec.name(),
-        spec.framework(),
-        spec.sourceKind(),
-        spec.replicaGroups(),
-        spec.backoffLimit(),
-        spec.activeDeadlineSeconds(),
-        s,
-        spec.labels(),
-        spec.priority());
+    return spec.toBuilder().ttlSecondsAfterFinished(s).build();
   }
 }

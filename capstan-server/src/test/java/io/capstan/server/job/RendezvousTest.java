@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.capstan.api.job.Framework;
 import io.capstan.api.job.JobSpec;
+import io.capstan.api.job.JobSuccessPolicy;
 import io.capstan.api.job.ReplicaRole;
 import io.capstan.jobspec.JobSpecParser;
 import io.capstan.runtime.ReplicaId;
@@ -90,11 +91,9 @@ class RendezvousTest {
   @Test
   void severalProcessesPerNodeCountInTheWorldSizeNotInTheNodeRank() {
     JobSpec spec =
-        job("ddp")
-            .framework(Framework.PYTORCH)
-            .group(ReplicaRole.WORKER, 2)
-            .build()
-            .withProcessesPerNode(4);
+        job("ddp").framework(Framework.PYTORCH).group(ReplicaRole.WORKER, 2).build().toBuilder()
+            .processesPerNode(4)
+            .build();
 
     assertThat(env(spec, "worker-1", endpoints(spec)))
         .containsEntry("PET_NNODES", "2")
@@ -159,7 +158,9 @@ class RendezvousTest {
             .framework(Framework.TENSORFLOW)
             .group(ReplicaRole.PS, 1)
             .group(ReplicaRole.WORKER, 2)
-            .label(SuccessPolicy.SUCCESS_POLICY_LABEL, "AllWorkers")
+            .build()
+            .toBuilder()
+            .successPolicy(JobSuccessPolicy.ALL_WORKERS)
             .build();
     assertThat(SuccessPolicy.succeeded(spec, observed)).isFalse();
   }

@@ -117,8 +117,9 @@ class ClusterTopViewTest {
     ReplicaGroupSpec worker =
         new ReplicaGroupSpec(
             ReplicaRole.WORKER, 1, "host", List.of("true"), List.of(), Map.of(), resources, null);
-    return new JobSpec(
-        name, Framework.GENERIC, "TrainingJob", List.of(worker), 0, null, null, null, null);
+    return JobSpec.builder(name, Framework.GENERIC, "TrainingJob")
+        .replicaGroups(List.of(worker))
+        .build();
   }
 
   private static QueueSpec quota(String project, ResourceAmounts nominal) {
