@@ -54,6 +54,16 @@ public interface WorkloadRuntime extends AutoCloseable {
   void launch(ReplicaLaunch launch);
 
   /**
+   * Starts several replicas of one job, as {@link #launch} each, returning once all were created. A
+   * runtime may start them at the same time (the local runtime overlaps their sandboxes' start-up);
+   * by default they start one after another. If one cannot be started, the others that could are
+   * still created, and the first failure is thrown.
+   */
+  default void launchAll(List<ReplicaLaunch> launches) {
+    launches.forEach(this::launch);
+  }
+
+  /**
    * Stops a replica: SIGTERM to its whole process group, then SIGKILL after {@code grace}. Returns
    * at once; {@link #observe} shows when it has exited. Unknown replicas are ignored.
    */

@@ -159,12 +159,43 @@ public final class LocalRuntime implements WorkloadRuntime {
    */
   @Override
   public synchronized void launch(ReplicaLaunch launch) {
+    begin(launch).ifPresent(this::finish);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Locally: every supervisor is started first, then each is awaited, so the sandboxes of a
+   * job's replicas start up side by side instead of one after another.
+   */
+  @Override
+  public synchronized void launchAll(List<ReplicaLaunch> launches) {
+    List<Pending> started = new ArrayList<>();
+    RuntimeException failure = null;
+    for (ReplicaLaunch launch : launches) {
+      try {
+        begin(launch).ifPresent(started::add);
+      } catch (RuntimeException e) {
+        failure = failure == null ? e : failure;
+      }
+    }
+    started.forEach(this::finish);
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  /** A replica whose supervisor was started, with what comes after its command has started. */
+  private record Pending(ReplicaStarter.Started started, Runnable probe) {}
+
+  /** Prepares and starts a replica's supervisor; empty when this attempt exists already. */
+  private Optional<Pending> begin(ReplicaLaunch launch) {
     requireNonNull(launch, "launch is null");
     checkOpen();
     ReplicaDirectory dir = ReplicaDirectory.of(replicasDir, launch.id());
     Optional<LaunchRecord> existing = dir.launchRecord();
     if (existing.isPresent() && existing.get().attempt() == launch.attempt()) {
-      return;
+      return Optional.empty();
     }
     PreparedLaunch prepared = PreparedLaunch.of(launch, dir, ports);
     ImageEnvironments.Rewritten rewritten =
@@ -196,10 +227,22 @@ public final class LocalRuntime implements WorkloadRuntime {
       }
       discard(dir);
     }
-    starter.start(dir, prepared.launch(), rewritten, prepared.hostPorts(), launch.files());
-    prepared
-        .probe()
-        .ifPresent(request -> probe(dir, launch.attempt(), request, launch.readiness().period()));
+    ReplicaStarter.Started started =
+        starter.start(dir, prepared.launch(), rewritten, prepared.hostPorts(), launch.files());
+    return Optional.of(
+        new Pending(
+            started,
+            () ->
+                prepared
+                    .probe()
+                    .ifPresent(
+                        request ->
+                            probe(dir, launch.attempt(), request, launch.readiness().period()))));
+  }
+
+  private void finish(Pending pending) {
+    starter.awaitStarted(pending.started());
+    pending.probe().run();
   }
 
   /** Probes a replica's attempt until it no longer runs. */

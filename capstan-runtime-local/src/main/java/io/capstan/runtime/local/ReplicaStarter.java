@@ -75,7 +75,11 @@ final class ReplicaStarter {
    *
    * @param hostPorts the host port of each declared port, by name
    */
-  void start(
+  /** A replica whose supervisor was started; {@link #awaitStarted} waits for its command. */
+  record Started(
+      ReplicaDirectory dir, ReplicaLaunch launch, Process supervisor, List<String> command) {}
+
+  Started start(
       ReplicaDirectory dir,
       ReplicaLaunch launch,
       ImageEnvironments.Rewritten rewritten,
@@ -120,23 +124,7 @@ final class ReplicaStarter {
       long startTime = ProcStat.read(pid).map(ProcStat::startTime).orElse(-1L);
       dir.writeString(ReplicaDirectory.PID_START_TIME, startTime + "\n");
       dir.writeString(ReplicaDirectory.PID, pid + "\n");
-      awaitCommandStarted(dir, process);
-      // The JDK reaps its children; this only reports the supervisor's end.
-      process
-          .onExit()
-          .thenAccept(
-              exited ->
-                  log.debug(
-                      "Supervisor {} of {} exited with {}",
-                      pid,
-                      launch.id().key(),
-                      exited.exitValue()));
-      log.info(
-          "Started {} attempt {} as process group {}: {}",
-          launch.id().key(),
-          launch.attempt(),
-          pid,
-          rewritten.command());
+      return new Started(dir, launch, process, rewritten.command());
     } catch (IOException | UncheckedIOException | IllegalStateException e) {
       Cgroups.remove(cgroupDirs);
       dir.delete();
@@ -149,9 +137,32 @@ final class ReplicaStarter {
   }
 
   /**
-   * Waits until the supervisor has started the command (or already recorded its exit), so that a
-   * signal sent right after launch finds its trap in place and the command's pid on disk.
+   * Waits until a started replica's supervisor has started its command (or already recorded its
+   * exit), so that a signal sent right after launch finds its trap in place and the command's pid
+   * on disk.
    */
+  void awaitStarted(Started started) {
+    Process process = started.supervisor();
+    long pid = process.pid();
+    awaitCommandStarted(started.dir(), process);
+    // The JDK reaps its children; this only reports the supervisor's end.
+    process
+        .onExit()
+        .thenAccept(
+            exited ->
+                log.debug(
+                    "Supervisor {} of {} exited with {}",
+                    pid,
+                    started.launch().id().key(),
+                    exited.exitValue()));
+    log.info(
+        "Started {} attempt {} as process group {}: {}",
+        started.launch().id().key(),
+        started.launch().attempt(),
+        pid,
+        started.command());
+  }
+
   private static void awaitCommandStarted(ReplicaDirectory dir, Process supervisor) {
     long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
     while (!dir.has(ReplicaDirectory.CHILD_PID) && !dir.has(ReplicaDirectory.EXIT_CODE)) {

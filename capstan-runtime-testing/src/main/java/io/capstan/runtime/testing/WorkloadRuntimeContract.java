@@ -150,6 +150,25 @@ public abstract class WorkloadRuntimeContract {
   }
 
   @Test
+  void launchingAJobsReplicasTogetherStartsEachOnceAndSkipsThoseThatExist() {
+    ReplicaLaunch zero = launch("job-a", "worker-0").command(printAndRun("zero")).build();
+    ReplicaLaunch one = launch("job-a", "worker-1").command(printAndRun("one")).build();
+    ReplicaLaunch two = launch("job-a", "worker-2").command(printAndRun("two")).build();
+    runtime.launch(zero);
+    awaitPhase(zero.id(), ReplicaPhase.RUNNING);
+
+    runtime.launchAll(List.of(zero, one, two));
+
+    awaitPhase(one.id(), ReplicaPhase.RUNNING);
+    awaitPhase(two.id(), ReplicaPhase.RUNNING);
+    assertThat(runtime.observe("job-a")).hasSize(3);
+    await().until(() -> logOf(two.id()).contains("two"));
+    assertThat(logOf(zero.id()).split("zero", -1))
+        .as("the running one was not started again")
+        .hasSize(2);
+  }
+
+  @Test
   void aNewAttemptIsANewReplica() {
     ReplicaId id = id("job-a", "worker-0");
     runtime.launch(launch("job-a", "worker-0").command(printAndExit("first", 1)).build());

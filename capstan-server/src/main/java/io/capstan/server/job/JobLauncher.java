@@ -64,18 +64,17 @@ final class JobLauncher {
     job.placement().replicas().forEach((name, p) -> endpoints.put(name, p.endpoint()));
     MpiHosts mpi =
         job.spec().framework() == Framework.MPI ? new MpiHosts(job.spec(), job.placement()) : null;
-    int launched = 0;
+    List<ReplicaLaunch> missing = new ArrayList<>();
     for (Rendezvous.Replica replica : Rendezvous.replicas(job.spec())) {
       if (!present.contains(replica.name())) {
         ReplicaLaunch launch = launch(job, replica, endpoints);
-        if (mpi != null) {
-          launch = mpi.adapt(replica, launch);
-        }
-        runtime.launch(launch);
-        launched++;
+        missing.add(mpi == null ? launch : mpi.adapt(replica, launch));
       }
     }
-    return launched;
+    if (!missing.isEmpty()) {
+      runtime.launchAll(missing);
+    }
+    return missing.size();
   }
 
   private ReplicaLaunch launch(
