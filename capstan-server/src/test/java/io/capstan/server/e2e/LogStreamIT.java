@@ -109,6 +109,8 @@ class LogStreamIT {
     assertThat(ended.exitCode()).as("as a 401").isEqualTo(4);
     assertThat(http.get(alice, logsOf("vision", job)).status()).isEqualTo(401);
     assertThat(jobPhase("vision", job)).as("only the reader is cut off").isEqualTo("Running");
+    // Its replica would outlive the test's server otherwise (replicas survive their server).
+    http.post(admin, "/api/v1/projects/vision/jobs/" + job + "/cancel", null, "");
   }
 
   @Test
