@@ -16,9 +16,11 @@ import java.time.Instant;
  * @param canaryVersion the canary's version, null without a canary or until resolved
  * @param previousVersion the stable version before the last change of it; rollback returns there
  * @param desiredReplicas stable replicas wanted now, between min and max
- * @param generation bumped on every change, for compare-and-set updates
+ * @param generation raised by every change of the spec (Kubernetes' {@code metadata.generation}):
+ *     what the controller's {@code observedGeneration} is compared with
  * @param createdAt creation time
  * @param updatedAt last change of spec or traffic
+ * @param version the stored row's version, raised by every save (optimistic concurrency)
  */
 record ServiceRecord(
     String uid,
@@ -30,7 +32,8 @@ record ServiceRecord(
     int desiredReplicas,
     long generation,
     Instant createdAt,
-    Instant updatedAt) {
+    Instant updatedAt,
+    long version) {
   ServiceRecord {
     requireNonNull(uid, "uid is null");
     requireNonNull(project, "project is null");
@@ -60,7 +63,8 @@ record ServiceRecord(
         desiredReplicas,
         generation,
         createdAt,
-        now);
+        now,
+        version);
   }
 
   ServiceRecord withVersions(Integer stable, Integer canary, Integer previous) {
@@ -74,7 +78,8 @@ record ServiceRecord(
         desiredReplicas,
         generation,
         createdAt,
-        updatedAt);
+        updatedAt,
+        version);
   }
 
   ServiceRecord withDesiredReplicas(int replicas) {
@@ -88,6 +93,7 @@ record ServiceRecord(
         replicas,
         generation,
         createdAt,
-        updatedAt);
+        updatedAt,
+        version);
   }
 }

@@ -19,7 +19,7 @@ import tools.jackson.databind.json.JsonMapper;
 /** Inference services and their events in the database (H2 or PostgreSQL). */
 final class ServiceStore {
   private static final String COLUMNS =
-      "uid, project, spec_json, stable_version, canary_version, previous_version,"
+      "uid, project, spec_json, stable_version, canary_version, previous_version, version,"
           + " desired_replicas, generation, created_at, updated_at";
   private static final int MAX_MESSAGE = 4000;
   private static final TypeReference<List<Condition>> CONDITIONS = new TypeReference<>() {};
@@ -77,24 +77,25 @@ final class ServiceStore {
   }
 
   /**
-   * Saves {@code next} if nobody changed the service since {@code expected} was read (same
-   * generation), bumping the generation; records {@code event} when given. False when someone else
-   * won; the caller re-reads.
+   * Saves {@code next} if nobody saved the service since {@code expected} was read (same version),
+   * raising the version, and the generation when the spec changed; records {@code event} when
+   * given. False when someone else won; the caller re-reads.
    */
   boolean update(ServiceRecord next, ServiceRecord expected, ServiceEvent event) {
     Boolean saved =
         tx.execute(
             status -> {
               Map<String, Object> params = params(next);
-              params.put("generation", expected.generation() + 1);
-              params.put("expected", expected.generation());
+              boolean specChanged = !next.spec().equals(expected.spec());
+              params.put("generation", expected.generation() + (specChanged ? 1 : 0));
+              params.put("expected", expected.version());
               int rows =
                   jdbc.sql(
                           "update inference_services set spec_json = :spec, stable_version ="
                               + " :stable, canary_version = :canary, previous_version = :previous,"
                               + " desired_replicas = :desired, generation = :generation,"
-                              + " updated_at = :updated where uid = :uid and generation ="
-                              + " :expected")
+                              + " updated_at = :updated, version = :expected + 1"
+                              + " where uid = :uid and version = :expected")
                       .params(params)
                       .update();
               if (rows == 1 && event != null) {
@@ -202,7 +203,8 @@ final class ServiceStore {
         rs.getInt("desired_replicas"),
         rs.getLong("generation"),
         Instant.ofEpochMilli(rs.getLong("created_at")),
-        Instant.ofEpochMilli(rs.getLong("updated_at")));
+        Instant.ofEpochMilli(rs.getLong("updated_at")),
+        rs.getLong("version"));
   }
 
   private static Long longOrNull(ResultSet rs, String column) throws SQLException {

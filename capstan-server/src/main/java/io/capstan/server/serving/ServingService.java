@@ -85,7 +85,8 @@ final class ServingService {
             spec.minReplicas(),
             0,
             now,
-            now);
+            now,
+            0);
     ServiceEvent event =
         new ServiceEvent(
             now,

@@ -71,6 +71,6 @@ class ReplicaJobsTest {
   private static ServiceRecord service(String uid, String name) {
     ServiceSpec spec =
         ServiceSpecs.complete(new ServiceSpec(name, "m:1", 1, 1, null, null, null, null));
-    return new ServiceRecord(uid, "vision", spec, 1, null, null, 1, 0, T0, T0);
+    return new ServiceRecord(uid, "vision", spec, 1, null, null, 1, 0, T0, T0, 0);
   }
 }

@@ -29,12 +29,12 @@ class ServiceStoreTest {
     ServiceStore store = store(db);
     ServiceSpec spec = churn();
     ServiceRecord created =
-        new ServiceRecord("churn-1", "vision", spec, 3, null, null, 2, 0, T0, T0);
+        new ServiceRecord("churn-1", "vision", spec, 3, null, null, 2, 0, T0, T0, 0);
 
     assertThat(store.insert(created, new ServiceEvent(T0, "Created", "by alice"))).isTrue();
     assertThat(
             store.insert(
-                new ServiceRecord("churn-2", "vision", spec, 3, null, null, 2, 0, T0, T0),
+                new ServiceRecord("churn-2", "vision", spec, 3, null, null, 2, 0, T0, T0, 0),
                 new ServiceEvent(T0, "Created", "again")))
         .isFalse();
 
@@ -56,12 +56,21 @@ class ServiceStoreTest {
             store.update(
                 next, stored, new ServiceEvent(T0.plusSeconds(5), "TrafficChanged", "20%")))
         .isTrue();
-    assertThat(store.update(next, stored, null)).as("a stale generation loses").isFalse();
+    assertThat(store.update(next, stored, null)).as("a stale version loses").isFalse();
 
     ServiceRecord updated = store.find("vision", "churn").orElseThrow();
     assertThat(updated.canaryVersion()).isEqualTo(4);
     assertThat(updated.canaryPercent()).isEqualTo(20);
-    assertThat(updated.generation()).isEqualTo(1);
+    assertThat(updated.generation()).as("the spec changed").isEqualTo(1);
+    assertThat(updated.version()).isEqualTo(1);
+
+    ServiceRecord scaled = updated.withDesiredReplicas(3);
+    assertThat(store.update(scaled, updated, null)).isTrue();
+    ServiceRecord afterScaling = store.find("vision", "churn").orElseThrow();
+    assertThat(afterScaling.generation())
+        .as("the controller's own writes are no change of the spec")
+        .isEqualTo(1);
+    assertThat(afterScaling.version()).isEqualTo(2);
     assertThat(store.events(updated.uid()))
         .extracting(ServiceEvent::reason)
         .containsExactly("Created", "TrafficChanged");
@@ -77,7 +86,7 @@ class ServiceStoreTest {
   void theControllersVerdictIsStoredApartFromTheServiceAndSurvivesItsChanges(TestingDatabase db) {
     ServiceStore store = store(db);
     ServiceRecord created =
-        new ServiceRecord("churn-1", "vision", churn(), 3, null, null, 2, 0, T0, T0);
+        new ServiceRecord("churn-1", "vision", churn(), 3, null, null, 2, 0, T0, T0, 0);
     store.insert(created, new ServiceEvent(T0, "Created", "by alice"));
     assertThat(store.health("churn-1")).as("before the controller's first pass").isEmpty();
     ServiceHealth health =

@@ -196,7 +196,8 @@ class ServingControllerTest {
             min,
             0,
             h.clock.instant(),
-            h.clock.instant());
+            h.clock.instant(),
+            0);
     assertThat(services.insert(service, new ServiceEvent(h.clock.instant(), "Created", "test")))
         .isTrue();
     return service;
