@@ -275,6 +275,17 @@ class JobViewCommandsTest {
   }
 
   @Test
+  void aDeleteTheServerIsStillCarryingOutSaysSo() {
+    server.respond("DELETE", JOBS + "/train-a", 202, null);
+
+    Result result = cli.run("delete", "train-a");
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.out())
+        .isEqualTo("Deleting job train-a: its replicas are still stopping; it goes on its own\n");
+  }
+
+  @Test
   void permissionDeniedExitsWithFour() {
     server.fail(
         "DELETE",

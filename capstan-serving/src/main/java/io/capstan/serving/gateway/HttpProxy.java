@@ -2,16 +2,15 @@ package io.capstan.serving.gateway;
 
 import io.capstan.serving.NettyListener;
 import io.capstan.serving.NettyTransport;
+import io.capstan.serving.http.BodyLimit;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -43,7 +42,16 @@ final class HttpProxy implements AutoCloseable {
             ch ->
                 ch.pipeline()
                     .addLast(new HttpServerCodec())
-                    .addLast(new SizeLimit(maxRequestBytes))
+                    .addLast(
+                        new BodyLimit(
+                            maxRequestBytes,
+                            (alloc, limit) ->
+                                HttpProxyHandler.error(
+                                    alloc,
+                                    HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                                    "Expected a request of at most "
+                                        + limit
+                                        + " bytes, but it had more")))
                     .addLast(new HttpProxyHandler(context, connections)));
   }
 
@@ -54,26 +62,6 @@ final class HttpProxy implements AutoCloseable {
   @Override
   public void close() {
     listener.close();
-  }
-
-  /** Aggregates a request's body, answering 413 with the v2 error body above the limit. */
-  private static final class SizeLimit extends HttpObjectAggregator {
-    private final int maxRequestBytes;
-
-    SizeLimit(int maxRequestBytes) {
-      super(maxRequestBytes);
-      this.maxRequestBytes = maxRequestBytes;
-    }
-
-    @Override
-    protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-      ctx.writeAndFlush(
-              HttpProxyHandler.error(
-                  ctx.alloc(),
-                  HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-                  "Expected a request of at most " + maxRequestBytes + " bytes, but it had more"))
-          .addListener(ChannelFutureListener.CLOSE);
-    }
   }
 
   /**

@@ -5,13 +5,6 @@ import io.capstan.serving.ModelService;
 import io.capstan.serving.NettyListener;
 import io.capstan.serving.NettyTransport;
 import io.capstan.serving.ServingException;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpMessage;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 
 /**
@@ -35,7 +28,17 @@ public final class HttpFrontend implements AutoCloseable {
                 ch.pipeline()
                     .addLast(new HttpServerCodec())
                     .addLast(new HttpGate(service.gate()))
-                    .addLast(new SizeLimit(maxRequestBytes))
+                    .addLast(
+                        new BodyLimit(
+                            maxRequestBytes,
+                            (alloc, limit) ->
+                                HttpResponses.error(
+                                    alloc,
+                                    new ServingException(
+                                        ErrorKind.TOO_LARGE,
+                                        "the request body is larger than the limit of "
+                                            + limit
+                                            + " bytes"))))
                     .addLast(new V2HttpHandler(service)));
   }
 
@@ -51,28 +54,5 @@ public final class HttpFrontend implements AutoCloseable {
   @Override
   public void close() {
     listener.close();
-  }
-
-  /** Aggregates a request's body, answering 413 with the v2 error body above the limit. */
-  private static final class SizeLimit extends HttpObjectAggregator {
-    private final int maxRequestBytes;
-
-    SizeLimit(int maxRequestBytes) {
-      super(maxRequestBytes);
-      this.maxRequestBytes = maxRequestBytes;
-    }
-
-    @Override
-    protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-      ServingException error =
-          new ServingException(
-              ErrorKind.TOO_LARGE,
-              "the request body is larger than the limit of " + maxRequestBytes + " bytes");
-      // The rest of the body is not read, so the connection ends here: say so, or a client that
-      // pools connections sends its next request into the closing one.
-      FullHttpResponse response = HttpResponses.error(ctx.alloc(), error);
-      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-      ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
-    }
   }
 }
