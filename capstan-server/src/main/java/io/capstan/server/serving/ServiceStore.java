@@ -62,6 +62,13 @@ final class ServiceStore {
         .optional();
   }
 
+  Optional<ServiceRecord> findByUid(String uid) {
+    return jdbc.sql("select " + COLUMNS + " from inference_services where uid = ?")
+        .param(uid)
+        .query(this::map)
+        .optional();
+  }
+
   List<ServiceRecord> list(String project) {
     return jdbc.sql(
             "select " + COLUMNS + " from inference_services where project = ? order by name")

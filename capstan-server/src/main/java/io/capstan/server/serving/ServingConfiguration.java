@@ -2,11 +2,13 @@ package io.capstan.server.serving;
 
 import io.capstan.server.ServerConfig;
 import io.capstan.server.control.ControlLoop;
+import io.capstan.server.control.KeyedController;
+import io.capstan.server.control.WorkQueue;
 import io.capstan.server.job.JobService;
 import io.capstan.server.job.ReplicaObservations;
 import io.capstan.server.model.ModelRegistry;
 import java.time.Clock;
-import org.springframework.beans.factory.annotation.Qualifier;
+import java.time.Duration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -80,9 +82,15 @@ class ServingConfiguration {
   }
 
   @Bean
-  ControlLoop servingControlLoop(ServingReconciler reconciler, ServingProperties properties) {
-    return new ControlLoop(
-        "capstan-serving-controller", reconciler::runOnce, properties.reconcileInterval());
+  KeyedController<String> servingController(
+      ServingReconciler reconciler, ServingProperties properties, Clock clock) {
+    return new KeyedController<>(
+        "capstan-serving-controller",
+        new WorkQueue<>(clock, Duration.ofMillis(100), Duration.ofSeconds(30)),
+        reconciler::reconcile,
+        reconciler::resyncKeys,
+        properties.reconcileInterval(),
+        clock);
   }
 
   @Bean
@@ -120,7 +128,7 @@ class ServingConfiguration {
       ModelLookup models,
       JobService jobs,
       ServingReconciler reconciler,
-      @Qualifier("servingControlLoop") ControlLoop loop,
+      KeyedController<String> servingController,
       RequestStats stats,
       GatewayProcess gateway,
       Clock clock) {
@@ -129,7 +137,7 @@ class ServingConfiguration {
         models,
         jobs,
         reconciler,
-        loop,
+        servingController,
         stats,
         gateway::httpBase,
         gateway::grpcTarget,

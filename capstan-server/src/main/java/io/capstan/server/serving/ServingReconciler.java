@@ -10,6 +10,7 @@ import io.capstan.server.job.JobService;
 import io.capstan.server.job.ReplicaObservations;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -33,6 +34,9 @@ final class ServingReconciler {
   private static final long RETIRE_GRACE_MILLIS = 5_000;
   private static final String CONTROLLER = "the serving controller";
 
+  /** The key of the sweep of replicas whose service is gone; service uids never look like it. */
+  static final String ORPHANS = "@orphans";
+
   private final ServiceStore store;
   private final JobService jobs;
   private final ReplicaObservations observations;
@@ -49,6 +53,8 @@ final class ServingReconciler {
   private final ServiceHealthLog health;
 
   private final Set<String> rollingOut = new HashSet<>();
+  private final Map<String, ServiceRecord> known = new ConcurrentHashMap<>();
+  private final Set<String> passedSinceStart = ConcurrentHashMap.newKeySet();
 
   ServingReconciler(
       ServiceStore store,
@@ -72,24 +78,68 @@ final class ServingReconciler {
     this.health = new ServiceHealthLog(store);
   }
 
+  /** Reconciles every service and sweeps orphans now, on the caller's thread (tests). */
   void runOnce() {
-    List<ServiceRecord> services = store.listAll();
-    boolean complete = true;
-    for (ServiceRecord service : services) {
+    for (String key : resyncKeys()) {
       try {
-        complete &= reconcile(service);
+        reconcile(key);
       } catch (RuntimeException e) {
-        log.warn(
-            "Serving controller pass failed for service {}/{}",
-            service.project(),
-            service.name(),
-            e);
-        health.record(
-            service, ServiceHealth.failed(health.last(service), e.getMessage(), clock.instant()));
+        // Recorded in the service's status; the next pass tries again.
       }
     }
-    deleteOrphans(services);
-    if (complete) {
+  }
+
+  /** What a resync looks at: every service, and the sweep of orphaned replicas. */
+  List<String> resyncKeys() {
+    List<String> keys = new ArrayList<>();
+    store.listAll().forEach(service -> keys.add(service.uid()));
+    keys.add(ORPHANS);
+    return keys;
+  }
+
+  /**
+   * Reconciles one key: a service's uid, or {@link #ORPHANS}. A service that is gone is forgotten
+   * (its route removed, its replicas cancelled); a failure is recorded in the service's status and
+   * thrown, so the controller retries the service after its backoff.
+   */
+  Optional<Duration> reconcile(String key) {
+    if (ORPHANS.equals(key)) {
+      deleteOrphans(store.listAll());
+      markCompleteOnceAllPassed();
+      return Optional.empty();
+    }
+    Optional<ServiceRecord> found = store.findByUid(key);
+    if (found.isEmpty()) {
+      ServiceRecord gone = known.remove(key);
+      if (gone != null) {
+        forget(gone);
+      }
+      return Optional.empty();
+    }
+    ServiceRecord service = found.get();
+    known.put(service.uid(), service);
+    try {
+      if (reconcile(service)) {
+        passedSinceStart.add(service.uid());
+      }
+    } catch (RuntimeException e) {
+      log.warn(
+          "Serving controller pass failed for service {}/{}", service.project(), service.name(), e);
+      health.record(
+          service, ServiceHealth.failed(health.last(service), e.getMessage(), clock.instant()));
+      throw e;
+    }
+    markCompleteOnceAllPassed();
+    return Optional.empty();
+  }
+
+  /**
+   * The gateway gets routes only once every service has had a full pass since this control plane
+   * started (before, replicas are not observed yet and routes would be empty).
+   */
+  private void markCompleteOnceAllPassed() {
+    if (!routes.complete()
+        && store.listAll().stream().allMatch(s -> passedSinceStart.contains(s.uid()))) {
       routes.passed();
     }
   }

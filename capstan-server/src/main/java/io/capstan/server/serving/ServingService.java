@@ -12,7 +12,7 @@ import io.capstan.api.serving.ServiceUpdate;
 import io.capstan.api.serving.ServiceView;
 import io.capstan.api.serving.TrafficRequest;
 import io.capstan.api.serving.VersionStatus;
-import io.capstan.server.control.ControlLoop;
+import io.capstan.server.control.KeyedController;
 import io.capstan.server.job.JobRecord;
 import io.capstan.server.job.JobService;
 import java.time.Clock;
@@ -37,7 +37,7 @@ final class ServingService {
   private final ModelLookup models;
   private final JobService jobs;
   private final ServingReconciler reconciler;
-  private final ControlLoop loop;
+  private final KeyedController<String> controller;
   private final RequestStats stats;
   private final java.util.function.Supplier<String> httpBase;
   private final java.util.function.Supplier<String> grpcTarget;
@@ -48,7 +48,7 @@ final class ServingService {
       ModelLookup models,
       JobService jobs,
       ServingReconciler reconciler,
-      ControlLoop loop,
+      KeyedController<String> controller,
       RequestStats stats,
       java.util.function.Supplier<String> httpBase,
       java.util.function.Supplier<String> grpcTarget,
@@ -57,7 +57,7 @@ final class ServingService {
     this.models = models;
     this.jobs = jobs;
     this.reconciler = reconciler;
-    this.loop = loop;
+    this.controller = controller;
     this.stats = stats;
     this.httpBase = httpBase;
     this.grpcTarget = grpcTarget;
@@ -107,7 +107,7 @@ final class ServingService {
           "name",
           "Service '" + spec.name() + "' already exists in project '" + project + "'");
     }
-    loop.wake();
+    controller.enqueue(uid);
     return get(project, spec.name());
   }
 
@@ -258,9 +258,10 @@ final class ServingService {
     ServiceRecord service = find(project, name);
     // The row first: from now on every controller pass takes this service's replicas for orphans.
     store.delete(service.uid());
-    reconciler.forget(service);
     stats.forget(project, name);
-    loop.wake();
+    // The serving controller forgets it (route, replicas) and sweeps its replicas.
+    controller.enqueue(service.uid());
+    controller.enqueue(ServingReconciler.ORPHANS);
   }
 
   private ServiceView change(
@@ -273,7 +274,7 @@ final class ServingService {
       ServiceRecord service = find(project, name);
       ServiceRecord next = change.apply(service);
       if (store.update(next, service, new ServiceEvent(clock.instant(), reason, message))) {
-        loop.wake();
+        controller.enqueue(service.uid());
         return get(project, name);
       }
     }

@@ -173,8 +173,13 @@ class ServingControllerTest {
     readyAll(churn);
     List<JobRecord> replicas = h.jobs().ownedBy(churn.uid());
 
-    serving.forget(churn);
+    assertThat(routes.find("ml", "churn").stable()).hasSize(2);
+
+    // What ServingService.delete does: the row goes, the service's key and the sweep are enqueued.
     services.delete(churn.uid());
+    serving.reconcile(churn.uid());
+    serving.reconcile(ServingReconciler.ORPHANS);
+    assertThat(routes.find("ml", "churn").stable()).as("its route is gone at once").isEmpty();
     step();
     step();
 
