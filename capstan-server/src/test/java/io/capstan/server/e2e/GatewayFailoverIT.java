@@ -58,6 +58,13 @@ class GatewayFailoverIT {
                   .get("httpPath")
                   .asString()
               + "/v2/models/lin/infer";
+      // Ready in the API can precede the route's arrival at the gateway by a snapshot refresh
+      // (500 ms): the test counts failures caused by the kill, so it starts once the gateway
+      // routes the service.
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> SteadyClient.once(url, token) == 200);
       long gatewayPid = server.gateway().orElseThrow().pid();
       String readySince = readySince(http, token);
 
@@ -121,14 +128,24 @@ class GatewayFailoverIT {
     private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
 
     SteadyClient(String url, String token) {
-      HttpRequest request =
-          HttpRequest.newBuilder(URI.create(url))
-              .header("Authorization", "Bearer " + token)
-              .header("Content-Type", "application/json")
-              .timeout(Duration.ofSeconds(10))
-              .POST(HttpRequest.BodyPublishers.ofString(BODY))
-              .build();
+      HttpRequest request = request(url, token);
       timer.scheduleAtFixedRate(() -> send(request), 0, 20, TimeUnit.MILLISECONDS);
+    }
+
+    private static HttpRequest request(String url, String token) {
+      return HttpRequest.newBuilder(URI.create(url))
+          .header("Authorization", "Bearer " + token)
+          .header("Content-Type", "application/json")
+          .timeout(Duration.ofSeconds(10))
+          .POST(HttpRequest.BodyPublishers.ofString(BODY))
+          .build();
+    }
+
+    /** The status of one request on a connection of its own. */
+    static int once(String url, String token) throws Exception {
+      return HttpClient.newHttpClient()
+          .send(request(url, token), HttpResponse.BodyHandlers.discarding())
+          .statusCode();
     }
 
     private void send(HttpRequest request) {
