@@ -14,12 +14,8 @@ import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -40,12 +36,9 @@ final class GrpcExchange {
   private final CompositeByteBuf message;
   private final ServiceTarget target;
   private final long started = System.nanoTime();
-  private final Set<Upstream> tried = new HashSet<>(4);
-  private List<Upstream> track;
   private ScheduledFuture<?> timeout;
-  private Upstream current;
+  private Attempts attempts;
   private Http2StreamChannel stream;
-  private int attempts;
   private boolean done;
 
   GrpcExchange(
@@ -71,7 +64,7 @@ final class GrpcExchange {
           target.stableVersion());
       return;
     }
-    track = target.track(ThreadLocalRandom.current());
+    attempts = new Attempts(target, context.attempts());
     timeout =
         client
             .executor()
@@ -80,22 +73,15 @@ final class GrpcExchange {
   }
 
   private void next(String lastFailure) {
-    Upstream picked =
-        attempts < context.attempts()
-            ? target.pick(track, tried, ThreadLocalRandom.current(), System.nanoTime())
-            : null;
+    Upstream picked = attempts.next();
     if (picked == null) {
-      int version = current == null ? target.stableVersion() : current.version();
+      int version = attempts.version();
       fail(
           GrpcCallHandler.UNAVAILABLE,
           "Service '" + target.service() + "' did not answer: " + lastFailure,
           version);
       return;
     }
-    attempts++;
-    tried.add(picked);
-    current = picked;
-    picked.begin();
     ChannelFuture connection = connections.connection(client.channel().eventLoop(), picked.grpc());
     if (connection.isDone()) {
       connected(picked, connection);
@@ -105,7 +91,7 @@ final class GrpcExchange {
   }
 
   private void connected(Upstream picked, ChannelFuture connection) {
-    if (done || current != picked) {
+    if (done || attempts.current() != picked) {
       return;
     }
     if (!connection.isSuccess()) {
@@ -118,7 +104,7 @@ final class GrpcExchange {
         .addListener(
             f -> {
               Http2StreamChannel opened = (Http2StreamChannel) f.getNow();
-              if (done || current != picked) {
+              if (done || attempts.current() != picked) {
                 if (opened != null) {
                   opened.close();
                 }
@@ -153,7 +139,7 @@ final class GrpcExchange {
   /** The replica's whole answer: headers, message and trailers (or trailers only). */
   private void answered(
       Upstream answering, Http2Headers response, CompositeByteBuf data, Http2Headers trailers) {
-    if (done || current != answering || stream == null) {
+    if (done || attempts.current() != answering || stream == null) {
       ReferenceCountUtil.release(data);
       return;
     }
@@ -167,7 +153,7 @@ final class GrpcExchange {
         && empty
         && code != null
         && AsciiString.contentEquals(code, Integer.toString(GrpcCallHandler.UNAVAILABLE))
-        && attempts < context.attempts()) {
+        && attempts.left()) {
       ReferenceCountUtil.release(data);
       next(answering + " answered UNAVAILABLE");
       return;
@@ -196,7 +182,7 @@ final class GrpcExchange {
 
   /** The stream ended without a complete answer. */
   private void broken(Upstream answering, String why) {
-    if (done || current != answering || stream == null) {
+    if (done || attempts.current() != answering || stream == null) {
       return;
     }
     stream = null;
@@ -214,7 +200,7 @@ final class GrpcExchange {
       return;
     }
     abandon();
-    int version = current == null ? target.stableVersion() : current.version();
+    int version = attempts.version();
     fail(
         GrpcCallHandler.DEADLINE_EXCEEDED,
         "Service '"
@@ -238,7 +224,7 @@ final class GrpcExchange {
     Http2StreamChannel open = stream;
     if (open != null) {
       stream = null;
-      current.end();
+      attempts.current().end();
       open.close();
     }
   }

@@ -11,11 +11,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -37,12 +33,9 @@ final class HttpExchange {
   private final String upstreamUri;
   private final boolean keepAlive;
   private final long started = System.nanoTime();
-  private final Set<Upstream> tried = new HashSet<>(4);
-  private List<Upstream> track;
   private ScheduledFuture<?> timeout;
-  private Upstream current;
+  private Attempts attempts;
   private Channel upstream;
-  private int attempts;
   private boolean done;
 
   HttpExchange(
@@ -76,7 +69,7 @@ final class HttpExchange {
           target.stableVersion());
       return;
     }
-    track = target.track(ThreadLocalRandom.current());
+    attempts = new Attempts(target, context.attempts());
     timeout =
         client
             .executor()
@@ -85,22 +78,15 @@ final class HttpExchange {
   }
 
   private void next(String lastFailure) {
-    Upstream picked =
-        attempts < context.attempts()
-            ? target.pick(track, tried, ThreadLocalRandom.current(), System.nanoTime())
-            : null;
+    Upstream picked = attempts.next();
     if (picked == null) {
-      int version = current == null ? target.stableVersion() : current.version();
+      int version = attempts.version();
       fail(
           HttpResponseStatus.BAD_GATEWAY,
           "Service '" + target.service() + "' did not answer: " + lastFailure,
           version);
       return;
     }
-    attempts++;
-    tried.add(picked);
-    current = picked;
-    picked.begin();
     Channel pooled = connections.pooled(picked.http());
     if (pooled != null) {
       send(pooled);
@@ -109,7 +95,7 @@ final class HttpExchange {
     ChannelFuture opening = connections.open(client.channel().eventLoop(), picked.http());
     opening.addListener(
         f -> {
-          if (done || current != picked) {
+          if (done || attempts.current() != picked) {
             opening.channel().close();
           } else if (f.isSuccess()) {
             send(opening.channel());
@@ -130,12 +116,12 @@ final class HttpExchange {
             request.content().retainedDuplicate());
     HttpHeaders in = request.headers();
     HttpHeaders out = forwarded.headers();
-    out.set(HttpHeaderNames.HOST, current.httpHost());
+    out.set(HttpHeaderNames.HOST, attempts.current().httpHost());
     copy(in, out, HttpHeaderNames.CONTENT_TYPE);
     copy(in, out, INFERENCE_HEADER_LENGTH);
     out.setInt(HttpHeaderNames.CONTENT_LENGTH, request.content().readableBytes());
-    if (current.authorization() != null) {
-      out.set(HttpHeaderNames.AUTHORIZATION, current.authorization());
+    if (attempts.current().authorization() != null) {
+      out.set(HttpHeaderNames.AUTHORIZATION, attempts.current().authorization());
     }
     ch.writeAndFlush(forwarded, ch.voidPromise());
   }
@@ -154,7 +140,7 @@ final class HttpExchange {
       ch.close();
       return;
     }
-    Upstream answering = current;
+    Upstream answering = attempts.current();
     answering.end();
     upstream = null;
     if (HttpUtil.isKeepAlive(response)) {
@@ -162,7 +148,7 @@ final class HttpExchange {
     } else {
       ch.close();
     }
-    if (response.status().code() == 503 && attempts < context.attempts()) {
+    if (response.status().code() == 503 && attempts.left()) {
       response.release();
       next(answering + " answered 503");
       return;
@@ -188,7 +174,7 @@ final class HttpExchange {
       return;
     }
     upstream = null;
-    refused(current, current + ": " + why);
+    refused(attempts.current(), attempts.current() + ": " + why);
   }
 
   private void refused(Upstream upstreamReplica, String why) {
@@ -202,12 +188,12 @@ final class HttpExchange {
       return;
     }
     Channel ch = upstream;
-    if (current != null && ch != null) {
+    if (attempts.current() != null && ch != null) {
       upstream = null;
-      current.end();
+      attempts.current().end();
       ch.close();
     }
-    int version = current == null ? target.stableVersion() : current.version();
+    int version = attempts.version();
     fail(
         HttpResponseStatus.GATEWAY_TIMEOUT,
         "Service '"
