@@ -3,6 +3,7 @@ package io.capstan.serving;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,6 +19,7 @@ import tools.jackson.databind.json.JsonMapper;
 public final class TestingModels {
   private static Path dir;
   private static Reference reference;
+  private static Path graphs;
 
   private TestingModels() {}
 
@@ -63,6 +65,54 @@ public final class TestingModels {
               + "m = torch.nn.Linear(8, 1).eval()\n"
               + "torch.onnx.export(m, torch.zeros(2, 8), 'fixed.onnx', opset_version=17,\n"
               + "    input_names=['x'], output_names=['y'])\n");
+    }
+    return path;
+  }
+
+  /**
+   * One Identity per datatype the server serves besides FP32 and the integers of the MLP: input
+   * {@code x_<type>} (a vector of any length) comes back as output {@code y_<type>}, for FP16,
+   * BF16, BYTES (an ONNX string), UINT8, INT8, INT16, BOOL and FP64. Built with the onnx package.
+   */
+  public static synchronized Path identities() {
+    return graph(
+        "identities.onnx",
+        "types = {'fp16': TensorProto.FLOAT16, 'bf16': TensorProto.BFLOAT16,"
+            + " 'bytes': TensorProto.STRING, 'uint8': TensorProto.UINT8, 'int8': TensorProto.INT8,"
+            + " 'int16': TensorProto.INT16, 'bool': TensorProto.BOOL, 'fp64': TensorProto.DOUBLE}\n");
+  }
+
+  /** An Identity of a UINT32 vector: ONNX Runtime's Java API cannot pass such tensors. */
+  public static synchronized Path unsigned() {
+    return graph("unsigned.onnx", "types = {'uint32': TensorProto.UINT32}\n");
+  }
+
+  private static Path graph(String file, String types) {
+    try {
+      if (graphs == null) {
+        graphs = Files.createTempDirectory("capstan-test-graphs");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Path root = graphs;
+    Path path = root.resolve(file);
+    if (!Files.exists(path)) {
+      python(
+          root,
+          "from onnx import TensorProto, helper, save\n"
+              + types
+              + "nodes, inputs, outputs = [], [], []\n"
+              + "for name, t in types.items():\n"
+              + "    inputs.append(helper.make_tensor_value_info('x_' + name, t, ['n']))\n"
+              + "    outputs.append(helper.make_tensor_value_info('y_' + name, t, ['n']))\n"
+              + "    nodes.append(helper.make_node('Identity', ['x_' + name], ['y_' + name]))\n"
+              + "graph = helper.make_graph(nodes, 'identities', inputs, outputs)\n"
+              + "model = helper.make_model(graph, opset_imports=[helper.make_opsetid('', 17)])\n"
+              + "model.ir_version = 8\n"
+              + "save(model, '"
+              + file
+              + "')\n");
     }
     return path;
   }

@@ -1,5 +1,7 @@
 package io.capstan.serving;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.capstan.serving.grpc.v2.GRPCInferenceServiceGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
@@ -11,6 +13,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
@@ -90,6 +94,46 @@ public final class TestingServer implements AutoCloseable {
         + ",8],\"datatype\":\"FP32\",\"data\":["
         + data
         + "]}]}";
+  }
+
+  /**
+   * The MLP's "input" rows as tritonclient sends them by default: the JSON header, the raw
+   * little-endian floats after it, and the output "output" asked for as binary data. Send with
+   * {@code Inference-Header-Content-Length: jsonLength}.
+   */
+  public record BinaryBody(byte[] body, int jsonLength) {
+    public static BinaryBody of(float[] flat) {
+      ByteBuffer raw = ByteBuffer.allocate(flat.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+      for (float value : flat) {
+        raw.putFloat(value);
+      }
+      byte[] header =
+          ("{\"inputs\":[{\"name\":\"input\",\"shape\":["
+                  + flat.length / 8
+                  + ",8],\"datatype\":\"FP32\",\"parameters\":{\"binary_data_size\":"
+                  + flat.length * 4
+                  + "}}],\"outputs\":[{\"name\":\"output\",\"parameters\":{\"binary_data\":true}}]}")
+              .getBytes(StandardCharsets.UTF_8);
+      byte[] body = new byte[header.length + raw.capacity()];
+      System.arraycopy(header, 0, body, 0, header.length);
+      System.arraycopy(raw.array(), 0, body, header.length, raw.capacity());
+      return new BinaryBody(body, header.length);
+    }
+
+    /** The MLP's output floats of a binary answer, after checking its JSON says where they are. */
+    public static float[] output(HttpResponse<byte[]> response) {
+      int json =
+          Integer.parseInt(
+              response.headers().firstValue("inference-header-content-length").orElseThrow());
+      String header = new String(response.body(), 0, json, StandardCharsets.UTF_8);
+      int size = response.body().length - json;
+      assertThat(header).contains("\"binary_data_size\":" + size).doesNotContain("\"data\"");
+      ByteBuffer values =
+          ByteBuffer.wrap(response.body(), json, size).slice().order(ByteOrder.LITTLE_ENDIAN);
+      float[] out = new float[size / 4];
+      values.asFloatBuffer().get(out);
+      return out;
+    }
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.capstan.serving.grpc;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import io.capstan.serving.ServingException;
 import io.capstan.serving.grpc.v2.InferTensorContents;
@@ -123,6 +124,24 @@ final class ProtoTensors {
         }
         yield out;
       }
+      case BYTES -> {
+        String[] out = new String[c.getBytesContentsCount()];
+        for (int i = 0; i < out.length; i++) {
+          if (!c.getBytesContents(i).isValidUtf8()) {
+            throw RawTensors.notUtf8(name, i);
+          }
+          out[i] = c.getBytesContents(i).toStringUtf8();
+        }
+        yield out;
+      }
+      case FP16, BF16 ->
+          throw ServingException.badRequest(
+              "expected "
+                  + type
+                  + " input '"
+                  + name
+                  + "' in raw_input_contents: the v2 protocol has no typed contents for "
+                  + type);
     };
   }
 
@@ -134,8 +153,15 @@ final class ProtoTensors {
     return value;
   }
 
-  /** Adds the outputs to the response, as raw contents when the request used raw inputs. */
-  static void outputs(ModelInferResponse.Builder response, List<Tensor> outputs, boolean raw) {
+  /**
+   * Adds the outputs to the response, as raw contents when the request used raw inputs or when an
+   * output is FP16 or BF16 (which have no typed contents; raw contents are all or none).
+   */
+  static void outputs(ModelInferResponse.Builder response, List<Tensor> outputs, boolean rawAsked) {
+    boolean raw =
+        rawAsked
+            || outputs.stream()
+                .anyMatch(o -> o.datatype() == DataType.FP16 || o.datatype() == DataType.BF16);
     for (Tensor output : outputs) {
       ModelInferResponse.InferOutputTensor.Builder tensor =
           response.addOutputsBuilder().setName(output.name()).setDatatype(output.datatype().name());
@@ -194,6 +220,12 @@ final class ProtoTensors {
           c.addBoolContents(v != 0);
         }
       }
+      case BYTES -> {
+        for (String v : (String[]) data) {
+          c.addBytesContents(ByteString.copyFromUtf8(v));
+        }
+      }
+      case FP16, BF16 -> throw new IllegalStateException(tensor.datatype() + " goes out raw");
     }
   }
 }

@@ -2,6 +2,7 @@ package io.capstan.serving.http;
 
 import io.capstan.serving.ServingException;
 import io.capstan.serving.model.DataType;
+import io.capstan.serving.model.Halves;
 import io.capstan.serving.model.InferenceRequest;
 import io.capstan.serving.model.InferenceResult;
 import io.capstan.serving.model.RawTensors;
@@ -327,8 +328,7 @@ final class JsonInference {
         g.writeArray(shape, 0, shape.length);
         if (binary.test(output.name())) {
           g.writeObjectPropertyStart("parameters");
-          g.writeNumberProperty(
-              "binary_data_size", (long) output.elementCount() * output.datatype().byteSize());
+          g.writeNumberProperty("binary_data_size", RawTensors.size(output));
           g.writeEndObject();
         } else {
           g.writeName("data");
@@ -359,6 +359,20 @@ final class JsonInference {
         g.writeStartArray();
         for (short value : (short[]) data) {
           g.writeNumber(value);
+        }
+        g.writeEndArray();
+      }
+      case FP16, BF16 -> {
+        g.writeStartArray();
+        for (short bits : (short[]) data) {
+          g.writeNumber(Halves.value(tensor.datatype(), bits));
+        }
+        g.writeEndArray();
+      }
+      case BYTES -> {
+        g.writeStartArray();
+        for (String value : (String[]) data) {
+          g.writeString(value);
         }
         g.writeEndArray();
       }

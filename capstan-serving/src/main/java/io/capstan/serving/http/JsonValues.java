@@ -2,6 +2,7 @@ package io.capstan.serving.http;
 
 import io.capstan.serving.ServingException;
 import io.capstan.serving.model.DataType;
+import io.capstan.serving.model.Halves;
 import java.util.Arrays;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -17,10 +18,12 @@ final class JsonValues {
   private float[] floats;
   private double[] doubles;
   private long[] longs;
+  private String[] strings;
   private int size;
   private boolean nonInteger;
   private boolean booleans;
   private boolean numbers;
+  private boolean texts;
 
   JsonValues(String input, DataType known) {
     this.input = input;
@@ -30,6 +33,7 @@ final class JsonValues {
     } else {
       doubles = new double[16];
       longs = new long[16];
+      strings = new String[16];
     }
   }
 
@@ -58,6 +62,7 @@ final class JsonValues {
     if (size == doubles.length) {
       doubles = Arrays.copyOf(doubles, size * 2);
       longs = Arrays.copyOf(longs, size * 2);
+      strings = Arrays.copyOf(strings, size * 2);
     }
     switch (token) {
       case VALUE_NUMBER_INT -> {
@@ -76,13 +81,16 @@ final class JsonValues {
         longs[size] = token == JsonToken.VALUE_TRUE ? 1 : 0;
         doubles[size++] = longs[size - 1];
       }
+      case VALUE_STRING -> {
+        texts = true;
+        strings[size++] = p.getString();
+      }
       default -> throw notA(known == null ? "number or boolean" : known.name() + " value", token);
     }
   }
 
   private ServingException notA(String what, JsonToken token) {
-    String found =
-        token == JsonToken.VALUE_STRING ? "a string (BYTES is not supported)" : token.name();
+    String found = token == JsonToken.VALUE_STRING ? "a string" : token.name();
     return ServingException.badRequest(
         "expected the data of input '" + input + "' to hold " + what + "s, but found " + found);
   }
@@ -95,16 +103,24 @@ final class JsonValues {
       }
       return Arrays.copyOf(floats, size);
     }
-    if (type == DataType.BOOL ? numbers : booleans) {
+    if (type == DataType.BYTES) {
+      if (numbers || booleans) {
+        throw ServingException.badRequest(
+            "expected the data of input '" + input + "' to hold strings for datatype BYTES");
+      }
+      return Arrays.copyOf(strings, size);
+    }
+    if (texts || (type == DataType.BOOL ? numbers : booleans)) {
       throw ServingException.badRequest(
           "expected the data of input '"
               + input
               + "' to hold "
               + (type == DataType.BOOL ? "true/false" : "numbers")
               + " for datatype "
-              + type);
+              + type
+              + (texts ? ", but found a string" : ""));
     }
-    if (nonInteger && type != DataType.FP32 && type != DataType.FP64) {
+    if (nonInteger && !type.floatingPoint()) {
       throw ServingException.badRequest(
           "expected the data of input '" + input + "' to hold integers for datatype " + type);
     }
@@ -117,6 +133,14 @@ final class JsonValues {
         yield out;
       }
       case FP64 -> Arrays.copyOf(doubles, size);
+      case FP16, BF16 -> {
+        short[] out = new short[size];
+        for (int i = 0; i < size; i++) {
+          out[i] = Halves.bits(type, doubles[i], input);
+        }
+        yield out;
+      }
+      case BYTES -> throw new IllegalStateException("BYTES is handled above");
       case INT64 -> Arrays.copyOf(longs, size);
       case INT32 -> {
         int[] out = new int[size];

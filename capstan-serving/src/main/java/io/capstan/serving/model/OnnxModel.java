@@ -106,12 +106,9 @@ public final class OnnxModel implements AutoCloseable {
         throw new IllegalArgumentException(
             "expected '" + node.getName() + "' to be a tensor, but was " + node.getInfo());
       }
-      DataType type = DataType.of(info.type);
-      if (type == null) {
-        throw new IllegalArgumentException(
-            "'" + node.getName() + "' has type " + info.type + ", which the server cannot serve");
-      }
-      specs.add(new TensorSpec(node.getName(), type, info.getShape()));
+      specs.add(
+          new TensorSpec(
+              node.getName(), DataType.of(node.getName(), info.onnxType), info.getShape()));
     }
     return specs;
   }
@@ -169,6 +166,10 @@ public final class OnnxModel implements AutoCloseable {
       case INT64 -> OnnxTensor.createTensor(env, LongBuffer.wrap((long[]) tensor.data()), shape);
       case INT32 -> OnnxTensor.createTensor(env, IntBuffer.wrap((int[]) tensor.data()), shape);
       case INT16 -> OnnxTensor.createTensor(env, ShortBuffer.wrap((short[]) tensor.data()), shape);
+      case FP16, BF16 ->
+          OnnxTensor.createTensor(
+              env, ShortBuffer.wrap((short[]) tensor.data()), shape, tensor.datatype().onnxType());
+      case BYTES -> OnnxTensor.createTensor(env, (String[]) tensor.data(), shape);
       case BOOL, UINT8, INT8 -> {
         byte[] bytes = (byte[]) tensor.data();
         ByteBuffer direct = ByteBuffer.allocateDirect(bytes.length).order(ByteOrder.nativeOrder());
@@ -178,12 +179,13 @@ public final class OnnxModel implements AutoCloseable {
     };
   }
 
-  private static Tensor fromOnnx(String name, OnnxTensor value) {
+  private static Tensor fromOnnx(String name, OnnxTensor value) throws OrtException {
     TensorInfo info = value.getInfo();
-    DataType type = DataType.of(info.type);
-    if (type == null) {
-      throw new ServingException(
-          ErrorKind.INTERNAL, "output '" + name + "' has type " + info.type + ", not servable");
+    DataType type;
+    try {
+      type = DataType.of(name, info.onnxType);
+    } catch (IllegalArgumentException e) {
+      throw new ServingException(ErrorKind.INTERNAL, "output " + e.getMessage(), e);
     }
     long[] shape = info.getShape();
     Object data =
@@ -192,7 +194,8 @@ public final class OnnxModel implements AutoCloseable {
           case FP64 -> value.getDoubleBuffer().array();
           case INT64 -> value.getLongBuffer().array();
           case INT32 -> value.getIntBuffer().array();
-          case INT16 -> value.getShortBuffer().array();
+          case INT16, FP16, BF16 -> value.getShortBuffer().array();
+          case BYTES -> strings(value.getValue(), (int) info.getNumElements());
           case BOOL, UINT8, INT8 -> {
             ByteBuffer buffer = value.getByteBuffer();
             byte[] bytes = new byte[buffer.remaining()];
@@ -201,6 +204,24 @@ public final class OnnxModel implements AutoCloseable {
           }
         };
     return new Tensor(name, type, shape, data);
+  }
+
+  /** A string tensor's value (a String, or nested String arrays) flattened in row-major order. */
+  private static String[] strings(Object value, int count) {
+    String[] out = new String[count];
+    int[] next = {0};
+    flatten(value, out, next);
+    return out;
+  }
+
+  private static void flatten(Object value, String[] out, int[] next) {
+    if (value instanceof Object[] array) {
+      for (Object element : array) {
+        flatten(element, out, next);
+      }
+    } else {
+      out[next[0]++] = (String) value;
+    }
   }
 
   @Override

@@ -193,7 +193,11 @@ class GrpcProtocolIT {
         Status.Code.INVALID_ARGUMENT,
         "missing input 'input'");
     assertStatus(
-        () -> server.grpc().modelInfer(single("input", "FP16", 1, 8, row)),
+        () -> server.grpc().modelInfer(single("input", "FP64", 1, 8, row)),
+        Status.Code.INVALID_ARGUMENT,
+        "has 32 bytes, but its shape and datatype FP64 need 64");
+    assertStatus(
+        () -> server.grpc().modelInfer(single("input", "UINT32", 1, 8, row)),
         Status.Code.INVALID_ARGUMENT,
         "inputs[0].datatype");
   }

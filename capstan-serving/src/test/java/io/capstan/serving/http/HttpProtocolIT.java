@@ -10,8 +10,6 @@ import io.capstan.serving.model.ModelSpec;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -123,53 +121,28 @@ class HttpProtocolIT {
   @Test
   void aTritonClientsBinaryRequestGetsBinaryOutputsWithWhatPyTorchComputed() throws Exception {
     TestingModels.Reference reference = TestingModels.reference();
-    float[] input = reference.flatInput();
-    int rows = reference.outputs().size();
-    ByteBuffer raw = ByteBuffer.allocate(input.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-    for (float value : input) {
-      raw.putFloat(value);
-    }
-    byte[] header =
-        ("{\"inputs\":[{\"name\":\"input\",\"shape\":["
-                + rows
-                + ",8],\"datatype\":\"FP32\",\"parameters\":{\"binary_data_size\":"
-                + input.length * 4
-                + "}}],\"outputs\":[{\"name\":\"output\",\"parameters\":{\"binary_data\":true}}]}")
-            .getBytes(StandardCharsets.UTF_8);
-    byte[] body = new byte[header.length + raw.capacity()];
-    System.arraycopy(header, 0, body, 0, header.length);
-    System.arraycopy(raw.array(), 0, body, header.length, raw.capacity());
+    TestingServer.BinaryBody body = TestingServer.BinaryBody.of(reference.flatInput());
 
     HttpResponse<byte[]> response =
         HttpClient.newHttpClient()
             .send(
                 HttpRequest.newBuilder(server.uri("/v2/models/mlp/infer"))
                     .header("Content-Type", "application/octet-stream")
-                    .header("Inference-Header-Content-Length", Integer.toString(header.length))
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                    .header("Inference-Header-Content-Length", Integer.toString(body.jsonLength()))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body.body()))
                     .build(),
                 HttpResponse.BodyHandlers.ofByteArray());
 
     assertThat(response.statusCode())
         .as(new String(response.body(), StandardCharsets.UTF_8))
         .isEqualTo(200);
-    int jsonLength =
-        Integer.parseInt(
-            response.headers().firstValue("inference-header-content-length").orElseThrow());
-    JsonNode answer =
-        JSON.readTree(new String(response.body(), 0, jsonLength, StandardCharsets.UTF_8));
-    JsonNode output = answer.get("outputs").get(0);
-    assertThat(output.has("data")).isFalse();
-    assertThat(output.get("shape").toString()).isEqualTo("[" + rows + ",1]");
-    assertThat(output.get("parameters").get("binary_data_size").asInt()).isEqualTo(rows * 4);
-    assertThat(response.body().length).isEqualTo(jsonLength + rows * 4);
-    ByteBuffer values =
-        ByteBuffer.wrap(response.body(), jsonLength, rows * 4)
-            .slice()
-            .order(ByteOrder.LITTLE_ENDIAN);
+    assertThat(new String(response.body(), StandardCharsets.UTF_8))
+        .contains("\"shape\":[" + reference.outputs().size() + ",1]");
+    float[] values = TestingServer.BinaryBody.output(response);
     float[] expected = reference.flatOutput();
+    assertThat(values).hasSize(expected.length);
     for (int i = 0; i < expected.length; i++) {
-      assertThat(values.getFloat(i * 4)).isCloseTo(expected[i], within(1e-5f));
+      assertThat(values[i]).isCloseTo(expected[i], within(1e-5f));
     }
   }
 
@@ -265,6 +238,13 @@ class HttpProtocolIT {
         server.post(
             "/v2/models/mlp/infer",
             "{\"inputs\":[{\"name\":\"input\",\"shape\":[1,8],\"datatype\":\"FP16\","
+                + "\"data\":[1,2,3,4,5,6,7,8]}]}"),
+        400,
+        "expected input 'input' to have datatype FP32, but was FP16");
+    assertError(
+        server.post(
+            "/v2/models/mlp/infer",
+            "{\"inputs\":[{\"name\":\"input\",\"shape\":[1,8],\"datatype\":\"UINT32\","
                 + "\"data\":[1,2,3,4,5,6,7,8]}]}"),
         400,
         "inputs[0].datatype");

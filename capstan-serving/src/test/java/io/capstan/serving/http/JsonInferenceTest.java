@@ -62,6 +62,9 @@ class JsonInferenceTest {
     assertThat((byte[]) input("INT8", "[1]", "[-128]").data()).containsExactly((byte) -128);
     assertThat((byte[]) input("UINT8", "[1]", "[255]").data()).containsExactly((byte) 255);
     assertThat((byte[]) input("BOOL", "[3]", "[true,false,true]").data()).containsExactly(1, 0, 1);
+    assertThat((String[]) input("BYTES", "[2]", "[\"a\",\"\"]").data()).containsExactly("a", "");
+    assertThat((short[]) input("FP16", "[1]", "[1.5]").data()).containsExactly((short) 0x3e00);
+    assertThat((short[]) input("BF16", "[1]", "[1.5]").data()).containsExactly((short) 0x3fc0);
   }
 
   @Test
@@ -81,7 +84,9 @@ class JsonInferenceTest {
     assertBad(() -> input("INT32", "[1]", "[1.5]"), "to hold integers for datatype INT32");
     assertBad(() -> input("BOOL", "[1]", "[1]"), "true/false");
     assertBad(() -> input("FP32", "[1]", "[true]"), "to hold numbers");
-    assertBad(() -> input("BYTES", "[1]", "[\"a\"]"), "inputs[0].datatype");
+    assertBad(() -> input("UINT32", "[1]", "[1]"), "inputs[0].datatype");
+    assertBad(() -> input("BYTES", "[1]", "[1]"), "to hold strings for datatype BYTES");
+    assertBad(() -> input("FP16", "[1]", "[1e5]"), "out of range for FP16");
     assertBad(() -> read("{\"inputs\":[{\"name\":\"t\",\"shape\":[1],\"data\":[1]}]}"), "datatype");
     assertBad(() -> read("{\"inputs\":[]}"), "at least one input");
     assertBad(
