@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.capstan.api.job.JobEvent;
 import io.capstan.api.job.JobPhase;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -43,24 +45,36 @@ public final class LifecycleCoverage {
       JobLifecycle.Transition expected,
       String reason,
       Runnable cause) {
-    assertThat(h.byUid(uid).phase()).as("the phase before " + expected).isEqualTo(expected.from());
+    assertPath(h, uid, List.of(expected), List.of(reason), cause);
+  }
+
+  /**
+   * Like {@link #assertTransition}, for transitions that follow each other within one reconcile (a
+   * one-replica workload passes Restarting on its way back to Starting): the next phase changes
+   * recorded are {@code path}, in order, for {@code reasons}.
+   */
+  public static void assertPath(
+      JobControllerHarness h,
+      String uid,
+      List<JobLifecycle.Transition> path,
+      List<String> reasons,
+      Runnable cause) {
+    assertThat(h.byUid(uid).phase()).as("the phase before " + path).isEqualTo(path.get(0).from());
     int before = h.events(uid).size();
 
     cause.run();
 
-    JobEvent next =
-        h.events(uid).stream()
-            .skip(before)
-            .findFirst()
-            .orElseThrow(
-                () ->
-                    new AssertionError(
-                        "Expected "
-                            + expected
-                            + ", but no phase change was recorded; the workload is still "
-                            + h.byUid(uid).phase().wireName()));
-    assertThat(next.phase()).as("the phase after " + expected).isEqualTo(expected.to());
-    assertThat(next.reason()).as("the reason of " + expected).isEqualTo(reason);
+    List<JobEvent> next = h.events(uid).stream().skip(before).limit(path.size()).toList();
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < path.size(); i++) {
+      expected.add(path.get(i).to().wireName() + " " + reasons.get(i));
+    }
+    assertThat(next)
+        .as(
+            () ->
+                "the phase changes after the cause of " + path + "; the workload is " + now(h, uid))
+        .extracting(event -> event.phase().wireName() + " " + event.reason())
+        .containsExactlyElementsOf(expected);
   }
 
   /**
@@ -88,5 +102,11 @@ public final class LifecycleCoverage {
             "the transitions of JobLifecycle, each with a controller test or a reason it cannot"
                 + " happen")
         .containsExactlyInAnyOrderElementsOf(table);
+  }
+
+  private static String now(JobControllerHarness h, String uid) {
+    return h.events(uid).isEmpty()
+        ? "gone"
+        : h.events(uid).get(h.events(uid).size() - 1).phase().wireName();
   }
 }

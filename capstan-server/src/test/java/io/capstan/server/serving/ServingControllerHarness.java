@@ -30,6 +30,7 @@ final class ServingControllerHarness {
   final GatewayLoad load;
   final ServingReconciler serving;
   final ServingService api;
+  private final KeyedController<String> controller;
   final Map<String, ServedModel> registry = new HashMap<>();
 
   ServingControllerHarness(Path dataDir) {
@@ -63,8 +64,8 @@ final class ServingControllerHarness {
             new Autoscaler(Duration.ofMinutes(5)),
             load,
             h.clock);
-    // Never started: what the API enqueues is done by the test's next step.
-    KeyedController<String> controller =
+    // Never started: what the API enqueues runs at the test's next serve().
+    controller =
         new KeyedController<>(
             "serving-under-test",
             new WorkQueue<>(h.clock, Duration.ofMillis(100), Duration.ofSeconds(30)),
@@ -112,6 +113,11 @@ final class ServingControllerHarness {
     h.tick();
     serving.runOnce();
     h.pass();
+  }
+
+  /** Runs what the service API enqueued (and a resync when one is due), as the controller does. */
+  void serve() {
+    controller.runDue();
   }
 
   /** A step in which every replica of {@code service} that runs answers its readiness probe. */
