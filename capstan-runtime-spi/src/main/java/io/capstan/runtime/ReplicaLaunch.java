@@ -29,8 +29,6 @@ import java.util.Set;
  *     Kubernetes runtime requests {@code resources.gpus()} devices instead
  * @param workDir the replica's own working directory on the host; a sandboxed replica sees it at
  *     {@link #WORK_DIR} and starts there
- * @param logFile the durable file the local runtime appends the replica's stdout and stderr to;
- *     read it through {@link WorkloadRuntime#logs()}
  * @param tenant the project the replica belongs to: replicas of different tenants never share a
  *     user id, files or processes (locally: a uid per project in a sandbox per replica)
  * @param mounts host files and directories the replica sees at container paths (checkpoints,
@@ -54,7 +52,6 @@ public record ReplicaLaunch(
     Resources resources,
     List<Integer> gpuIndices,
     Path workDir,
-    Path logFile,
     String tenant,
     List<Mount> mounts,
     boolean privateNetwork,
@@ -74,7 +71,6 @@ public record ReplicaLaunch(
     requireNonNull(resources, "resources is null");
     gpuIndices = gpuIndices == null ? List.of() : List.copyOf(gpuIndices);
     requireNonNull(workDir, "workDir is null");
-    requireNonNull(logFile, "logFile is null");
     requireNonNull(tenant, "tenant is null");
     mounts = List.copyOf(requireNonNull(mounts, "mounts is null"));
     ports = ports == null ? List.of() : List.copyOf(ports);
@@ -171,7 +167,6 @@ public record ReplicaLaunch(
         .resources(resources)
         .gpuIndices(gpuIndices)
         .workDir(workDir)
-        .logFile(logFile)
         .tenant(tenant)
         .mounts(mounts)
         .privateNetwork(privateNetwork)
@@ -207,7 +202,6 @@ public record ReplicaLaunch(
     private Resources resources;
     private List<Integer> gpuIndices = new ArrayList<>();
     private Path workDir;
-    private Path logFile;
     private String tenant;
     private List<Mount> mounts = new ArrayList<>();
     private boolean privateNetwork;
@@ -262,11 +256,6 @@ public record ReplicaLaunch(
 
     public Builder workDir(Path newWorkDir) {
       this.workDir = newWorkDir;
-      return this;
-    }
-
-    public Builder logFile(Path newLogFile) {
-      this.logFile = newLogFile;
       return this;
     }
 
@@ -332,7 +321,6 @@ public record ReplicaLaunch(
           resources,
           gpuIndices,
           workDir,
-          logFile,
           tenant,
           mounts,
           privateNetwork,

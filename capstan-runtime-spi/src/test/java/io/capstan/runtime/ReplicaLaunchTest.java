@@ -18,7 +18,6 @@ class ReplicaLaunchTest {
         .command("server", "--http-port", "$(CAPSTAN_PORT_HTTP)")
         .resources(Resources.NONE)
         .workDir(Path.of("/data/work"))
-        .logFile(Path.of("/data/logs/server-0.log"))
         .tenant("vision");
   }
 

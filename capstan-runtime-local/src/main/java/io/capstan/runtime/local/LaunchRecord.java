@@ -14,7 +14,8 @@ import java.util.TreeMap;
  * @param attempt the attempt it was launched with
  * @param image the image it was launched with
  * @param startedAt when it was started
- * @param logFile the file its output is appended to
+ * @param logFile the file its output is appended to: {@link ReplicaDirectory#LOG} in its directory
+ *     (a replica launched by an earlier version may name a file elsewhere, which it keeps using)
  * @param hostPorts the host port chosen for each declared port, by port name
  * @param probed whether it has a readiness probe (kept apart, see {@link ReadinessRecord})
  */

@@ -15,8 +15,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 
 /**
- * Reads a replica's output from the log file its launch named, found through the replica's launch
- * record: what the runtime itself had the supervisor write there, earlier attempts included.
+ * Reads a replica's output from the log file of its launch record ({@link ReplicaDirectory#LOG}):
+ * what the supervisor of the replica's current attempt wrote there.
  */
 final class LocalLogSource implements LogSource {
   private final Path replicasDir;
@@ -26,18 +26,24 @@ final class LocalLogSource implements LogSource {
   }
 
   @Override
-  public Optional<LogChunk> read(ReplicaId id, long offset, int maxBytes) {
-    LogSource.checkRead(id, offset, maxBytes);
+  public Optional<LogChunk> read(ReplicaId id, int attempt, long offset, int maxBytes) {
+    LogSource.checkRead(id, attempt, offset, maxBytes);
     ReplicaDirectory dir = ReplicaDirectory.of(replicasDir, id);
     Optional<LaunchRecord> record = dir.launchRecord();
-    if (record.isEmpty()) {
+    if (record.isEmpty() || record.get().attempt() != attempt) {
       return Optional.empty();
     }
     // Whether it had finished is read first: what it wrote before is all in the file by then.
     boolean finished =
         dir.has(ReplicaDirectory.EXIT_CODE)
             || (dir.has(ReplicaDirectory.PID) && ReplicaStatus.runningPid(dir).isEmpty());
-    return Optional.of(read(record.get().logFile(), offset, maxBytes, finished));
+    LogChunk chunk = read(record.get().logFile(), offset, maxBytes, finished);
+    // A later attempt writes its launch record before its log: if the record still names this
+    // attempt, the file read was this attempt's, not a newer one made in the meantime.
+    if (dir.launchRecord().map(LaunchRecord::attempt).orElse(0) != attempt) {
+      return Optional.empty();
+    }
+    return Optional.of(chunk);
   }
 
   private static LogChunk read(Path file, long offset, int maxBytes, boolean finished) {

@@ -23,7 +23,7 @@ import java.util.stream.Stream;
 /**
  * One replica's state directory, {@code <stateDir>/replicas/<jobUid>.<replica>/}: the launch
  * record, the supervisor's pid and start time, its cgroups, the exit code the supervisor writes,
- * its readiness probe and the files of its launch.
+ * its readiness probe, the files of its launch and its output ({@link #LOG}).
  */
 record ReplicaDirectory(ReplicaId id, Path path) {
   static final String LAUNCH = "launch.properties";
@@ -37,6 +37,9 @@ record ReplicaDirectory(ReplicaId id, Path path) {
   static final String KILLED = "killed";
   static final String READINESS = "readiness.properties";
   static final String FILES = "files";
+
+  /** The current attempt's output, stdout and stderr together, read by {@link LocalLogSource}. */
+  static final String LOG = "output.log";
 
   ReplicaDirectory {
     requireNonNull(id, "id is null");

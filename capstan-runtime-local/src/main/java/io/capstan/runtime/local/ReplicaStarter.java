@@ -93,9 +93,6 @@ final class ReplicaStarter {
       Files.createDirectories(launch.workDir());
       // A stop asked of an earlier attempt must not stop this one.
       Files.deleteIfExists(launch.workDir().resolve(Supervisor.STOP_FILE));
-      if (launch.logFile().getParent() != null) {
-        Files.createDirectories(launch.logFile().getParent());
-      }
       List<String> command = rewritten.command();
       if (sandbox.isPresent()) {
         command = sandbox.get().commandLine(sandboxOf(dir, launch, rewritten), command);
@@ -115,10 +112,10 @@ final class ReplicaStarter {
               launch.attempt(),
               launch.image(),
               startedAt,
-              launch.logFile(),
+              dir.path().resolve(ReplicaDirectory.LOG),
               hostPorts,
               launch.readiness() != null));
-      appendMarker(launch, startedAt);
+      appendMarker(dir, launch, startedAt);
       Process process = processBuilder(dir, launch, rewritten, command).start();
       long pid = process.pid();
       long startTime = ProcStat.read(pid).map(ProcStat::startTime).orElse(-1L);
@@ -273,7 +270,8 @@ final class ReplicaStarter {
     builder.directory(launch.workDir().toFile());
     builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     builder.redirectErrorStream(true);
-    builder.redirectOutput(ProcessBuilder.Redirect.appendTo(launch.logFile().toFile()));
+    builder.redirectOutput(
+        ProcessBuilder.Redirect.appendTo(dir.path().resolve(ReplicaDirectory.LOG).toFile()));
     return builder;
   }
 
@@ -310,7 +308,8 @@ final class ReplicaStarter {
     return env;
   }
 
-  private static void appendMarker(ReplicaLaunch launch, Instant startedAt) throws IOException {
+  private static void appendMarker(ReplicaDirectory dir, ReplicaLaunch launch, Instant startedAt)
+      throws IOException {
     String marker =
         "--- capstan: "
             + launch.id().replica()
@@ -320,7 +319,7 @@ final class ReplicaStarter {
             + startedAt
             + " ---\n";
     Files.writeString(
-        launch.logFile(),
+        dir.path().resolve(ReplicaDirectory.LOG),
         marker,
         StandardCharsets.UTF_8,
         StandardOpenOption.CREATE,

@@ -67,7 +67,7 @@ class LocalReadinessTest {
     assertThat(readopted.endpoints()).containsEntry("http", http);
     await().atMost(Duration.ofSeconds(20)).until(() -> observe(second, fixture.id()).ready());
     assertThat(http.host()).isEqualTo("127.0.0.1");
-    assertThat(Files.readString(fixture.logFile())).contains("serving on " + http.port());
+    assertThat(fixture.log(second)).contains("serving on " + http.port());
   }
 
   @Test
@@ -84,7 +84,7 @@ class LocalReadinessTest {
     assertThat(Files.getPosixFilePermissions(state.resolve("readiness.properties")))
         .isEqualTo(PosixFilePermissions.fromString("rw-------"));
     assertThat(Files.readString(state.resolve("launch.properties"))).doesNotContain("s3cret");
-    assertThat(Files.readString(fixture.logFile())).doesNotContain("s3cret");
+    assertThat(fixture.log(runtime)).doesNotContain("s3cret");
     assertThat(observe(runtime, fixture.id()).ready()).isFalse();
   }
 

@@ -65,7 +65,7 @@ class LocalRuntimeTest {
     assertThat(finished.attempt()).isEqualTo(1);
     assertThat(finished.startedAt()).isNotNull();
     assertThat(finished.finishedAt()).isAfterOrEqualTo(finished.startedAt());
-    String log = Files.readString(replica.logFile());
+    String log = replica.log(runtime);
     assertThat(log)
         .startsWith("--- capstan: worker-0 attempt 1 started at ")
         .contains("hello from capstan", "CUDA_VISIBLE_DEVICES=\n", "PATH=");
@@ -224,8 +224,11 @@ class LocalRuntimeTest {
     ReplicaObservation second = awaitFinished(replica.id());
     assertThat(second.attempt()).isEqualTo(2);
     assertThat(second.phase()).isEqualTo(ReplicaPhase.SUCCEEDED);
-    assertThat(Files.readString(replica.logFile()))
-        .contains("worker-0 attempt 1 started", "worker-0 attempt 2 started", "second");
+    assertThat(replica.log(runtime))
+        .as("a new attempt's log is its own")
+        .startsWith("--- capstan: worker-0 attempt 2 started")
+        .contains("second")
+        .doesNotContain("attempt 1");
   }
 
   @Test
@@ -248,7 +251,7 @@ class LocalRuntimeTest {
     runtime.launch(replica.build());
 
     assertThat(awaitFinished(replica.id()).phase()).isEqualTo(ReplicaPhase.SUCCEEDED);
-    assertThat(Files.readString(replica.logFile()))
+    assertThat(replica.log(runtime))
         .contains(
             "exe /usr/bin/python3",
             "args ['--out=" + examples + "/out', '/examplesnot']",
@@ -282,7 +285,7 @@ class LocalRuntimeTest {
     runtime.launch(launcher.build());
 
     ReplicaObservation finished = awaitFinished(launcher.id());
-    String log = Files.readString(launcher.logFile());
+    String log = launcher.log(runtime);
     assertThat(finished.phase()).as(log).isEqualTo(ReplicaPhase.SUCCEEDED);
     assertThat(log).contains("rank 0 of 2 /usr/bin/python3", "rank 1 of 2 /usr/bin/python3");
   }
@@ -296,7 +299,7 @@ class LocalRuntimeTest {
 
     ReplicaObservation finished = awaitFinished(launcher.id());
     assertThat(finished.phase()).isEqualTo(ReplicaPhase.FAILED);
-    assertThat(Files.readString(launcher.logFile()))
+    assertThat(launcher.log(runtime))
         .contains(
             "capstan: mpirun tried to start processes on host 'worker-1'; Capstan's local runtime"
                 + " runs every MPI rank on this machine");
@@ -318,7 +321,7 @@ class LocalRuntimeTest {
               assertThat(node.labels()).containsKey("capstan.io/gpu-model");
             });
     assertThat(awaitFinished(replica.id()).phase()).isEqualTo(ReplicaPhase.SUCCEEDED);
-    assertThat(Files.readString(replica.logFile())).contains("CUDA_VISIBLE_DEVICES=0,1\n");
+    assertThat(replica.log(runtime)).contains("CUDA_VISIBLE_DEVICES=0,1\n");
   }
 
   @Test

@@ -1,14 +1,17 @@
 package io.capstan.runtime.local;
 
 import io.capstan.api.job.Resources;
+import io.capstan.runtime.LogChunk;
 import io.capstan.runtime.Mount;
 import io.capstan.runtime.ReplicaId;
 import io.capstan.runtime.ReplicaLaunch;
+import io.capstan.runtime.WorkloadRuntime;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Fluent builder of {@link ReplicaLaunch}es under a test's directory: {@code replica(dir, "j",
@@ -94,8 +97,18 @@ final class ReplicaFixture {
     return root.resolve("work").resolve(id.key());
   }
 
-  Path logFile() {
-    return root.resolve("logs").resolve(id.jobUid()).resolve(id.replica() + ".log");
+  /** Everything this attempt of the replica has printed so far, read through the runtime. */
+  String log(WorkloadRuntime runtime) {
+    StringBuilder text = new StringBuilder();
+    long offset = 0;
+    while (true) {
+      Optional<LogChunk> chunk = runtime.logs().read(id, attempt, offset, 64 * 1024);
+      if (chunk.isEmpty() || chunk.get().bytes().length == 0) {
+        return text.toString();
+      }
+      text.append(chunk.get().text());
+      offset = chunk.get().nextOffset();
+    }
   }
 
   ReplicaLaunch build() {
@@ -107,7 +120,6 @@ final class ReplicaFixture {
         .resources(resources)
         .gpuIndices(gpus)
         .workDir(workDir())
-        .logFile(logFile())
         .tenant(tenant)
         .mounts(mounts)
         .privateNetwork(privateNetwork)

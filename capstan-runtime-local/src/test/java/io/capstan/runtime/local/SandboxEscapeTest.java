@@ -103,14 +103,19 @@ class SandboxEscapeTest {
             .env("DATA", data.toString())
             .env("STATE", data.resolve("runtime").toString())
             .env("A_WORK", a.workDir().toString())
-            .env("A_LOG", a.logFile().toString())
+            .env(
+                "A_LOG",
+                data.resolve("runtime/replicas")
+                    .resolve(a.id().key())
+                    .resolve(ReplicaDirectory.LOG)
+                    .toString())
             .env("A_CKPT", checkpoints.toString())
             .env("A_PID", Long.toString(victim))
             .sh(ATTACK);
     runtime.launch(b.build());
 
     ReplicaObservation finished = awaitFinished(runtime, b.id());
-    String log = Files.readString(b.logFile());
+    String log = b.log(runtime);
     assertThat(finished.phase()).as(log).isEqualTo(ReplicaPhase.SUCCEEDED);
     assertThat(log).as("nothing leaked").doesNotContain("LEAK");
     for (String route : ROUTES) {

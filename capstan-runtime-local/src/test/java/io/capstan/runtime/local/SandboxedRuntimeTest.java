@@ -62,7 +62,7 @@ class SandboxedRuntimeTest {
     runtime.launch(replica.build());
 
     ReplicaObservation finished = awaitFinished(runtime, replica.id());
-    String log = Files.readString(replica.logFile());
+    String log = replica.log(runtime);
     assertThat(finished.phase()).as(log).isEqualTo(ReplicaPhase.SUCCEEDED);
     assertThat(log)
         .contains(
@@ -98,9 +98,9 @@ class SandboxedRuntimeTest {
     awaitFinished(reopened, again.id());
 
     int first = SandboxConfig.DEFAULT_FIRST_UID;
-    assertThat(Files.readString(a.logFile())).contains("\n" + first + "\n");
-    assertThat(Files.readString(b.logFile())).contains("\n" + (first + 1) + "\n");
-    assertThat(Files.readString(again.logFile())).contains("\n" + first + "\n");
+    assertThat(a.log(runtime)).contains("\n" + first + "\n");
+    assertThat(b.log(runtime)).contains("\n" + (first + 1) + "\n");
+    assertThat(again.log(reopened)).contains("\n" + first + "\n");
   }
 
   @Test
@@ -196,7 +196,7 @@ class SandboxedRuntimeTest {
     runtime.launch(replica.build());
 
     ReplicaObservation finished = awaitFinished(runtime, replica.id());
-    String log = Files.readString(replica.logFile());
+    String log = replica.log(runtime);
     assertThat(finished.phase()).as(log).isEqualTo(ReplicaPhase.SUCCEEDED);
     assertThat(log).contains("from the image", "weights", "model-read-only", "image-read-only");
     assertThat(Files.readString(checkpoints.resolve("step"))).isEqualTo("step-7\n");
@@ -225,8 +225,8 @@ class SandboxedRuntimeTest {
 
       awaitFinished(runtime, isolated.id());
       awaitFinished(runtime, shared.id());
-      assertThat(Files.readString(isolated.logFile())).contains("unreachable");
-      assertThat(Files.readString(shared.logFile())).contains("reached");
+      assertThat(isolated.log(runtime)).contains("unreachable");
+      assertThat(shared.log(runtime)).contains("reached");
     }
   }
 
@@ -253,7 +253,7 @@ class SandboxedRuntimeTest {
     runtime.launch(launcher.build());
 
     ReplicaObservation finished = awaitFinished(runtime, launcher.id());
-    String log = Files.readString(launcher.logFile());
+    String log = launcher.log(runtime);
     assertThat(finished.phase()).as(log).isEqualTo(ReplicaPhase.SUCCEEDED);
     assertThat(log).contains("rank 0 of 2", "rank 1 of 2");
   }

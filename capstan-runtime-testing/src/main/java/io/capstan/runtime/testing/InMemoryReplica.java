@@ -40,9 +40,18 @@ final class InMemoryReplica {
   /** {@code port path authorization} of each {@code serve-http} step. */
   final Set<String> served = new HashSet<>();
 
-  InMemoryReplica(ReplicaLaunch launch, ByteArrayOutputStream log) {
+  /** A replica of {@code launch} whose log starts with the attempt's marker, as every runtime's. */
+  InMemoryReplica(ReplicaLaunch launch, Instant launchedAt) {
     this.launch = launch;
-    this.log = log;
+    this.log = new ByteArrayOutputStream();
+    print(
+        "--- capstan: "
+            + launch.id().replica()
+            + " attempt "
+            + launch.attempt()
+            + " started at "
+            + launchedAt
+            + " ---");
     Map<String, String> withPorts = new LinkedHashMap<>(launch.env());
     for (PortSpec port : launch.ports()) {
       withPorts.put(port.envName(), Integer.toString(port.containerPort()));

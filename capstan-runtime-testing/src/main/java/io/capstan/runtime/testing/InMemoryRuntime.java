@@ -15,7 +15,6 @@ import io.capstan.runtime.ReplicaObservation;
 import io.capstan.runtime.ReplicaPhase;
 import io.capstan.runtime.RuntimeCapabilities;
 import io.capstan.runtime.WorkloadRuntime;
-import java.io.ByteArrayOutputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,7 +54,6 @@ public final class InMemoryRuntime implements WorkloadRuntime {
 
   private final Clock clock;
   private final Map<String, InMemoryReplica> replicas = new TreeMap<>();
-  private final Map<String, ByteArrayOutputStream> logs = new TreeMap<>();
   private final List<ReplicaLaunch> launches = new ArrayList<>();
   private final List<Termination> terminations = new ArrayList<>();
   private final List<String> releases = new ArrayList<>();
@@ -233,8 +231,7 @@ public final class InMemoryRuntime implements WorkloadRuntime {
               + " is launched, but it is still "
               + existing.phase);
     }
-    InMemoryReplica replica =
-        new InMemoryReplica(launch, logs.computeIfAbsent(key, k -> new ByteArrayOutputStream()));
+    InMemoryReplica replica = new InMemoryReplica(launch, clock.instant());
     replica.phase = ReplicaPhase.PENDING;
     replicas.put(key, replica);
     launches.add(launch);
@@ -275,7 +272,6 @@ public final class InMemoryRuntime implements WorkloadRuntime {
     requireNonNull(jobUid, "jobUid is null");
     releases.add(jobUid);
     replicas.values().removeIf(replica -> replica.launch.id().jobUid().equals(jobUid));
-    logs.keySet().removeIf(key -> key.startsWith(jobUid + "."));
     throwLostAnswer();
   }
 
@@ -289,10 +285,11 @@ public final class InMemoryRuntime implements WorkloadRuntime {
     closed = true;
   }
 
-  private synchronized Optional<LogChunk> read(ReplicaId id, long offset, int maxBytes) {
-    LogSource.checkRead(id, offset, maxBytes);
+  private synchronized Optional<LogChunk> read(
+      ReplicaId id, int attempt, long offset, int maxBytes) {
+    LogSource.checkRead(id, attempt, offset, maxBytes);
     InMemoryReplica replica = replicas.get(id.key());
-    if (replica == null) {
+    if (replica == null || replica.launch.attempt() != attempt) {
       return Optional.empty();
     }
     byte[] all = replica.log.toByteArray();

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 public abstract class WorkloadRuntimeContract {
   private static final Duration GRACE = Duration.ofSeconds(10);
 
-  /** Where launches put their work directories and log files. */
+  /** Where launches put their work directories. */
   @TempDir protected Path scratch;
 
   protected WorkloadRuntime runtime;
@@ -94,7 +94,6 @@ public abstract class WorkloadRuntimeContract {
         .image(image())
         .resources(Resources.NONE)
         .workDir(scratch.resolve("work").resolve(id.key()))
-        .logFile(scratch.resolve("logs").resolve(id.key() + ".log"))
         .tenant("contract");
   }
 
@@ -163,6 +162,7 @@ public abstract class WorkloadRuntimeContract {
     awaitPhase(two.id(), ReplicaPhase.RUNNING);
     assertThat(runtime.observe("job-a")).hasSize(3);
     await().until(() -> logOf(two.id()).contains("two"));
+    await().until(() -> logOf(zero.id()).contains("zero"));
     assertThat(logOf(zero.id()).split("zero", -1))
         .as("the running one was not started again")
         .hasSize(2);
@@ -181,7 +181,11 @@ public abstract class WorkloadRuntimeContract {
     assertThat(second.attempt()).isEqualTo(2);
     assertThat(second.phase()).isEqualTo(ReplicaPhase.SUCCEEDED);
     assertThat(runtime.observe("job-a")).hasSize(1);
-    assertThat(logOf(id)).contains("second");
+    assertThat(logOf(id))
+        .as("a new attempt's log starts with its own marker and holds its own output only")
+        .startsWith("--- capstan: worker-0 attempt 2 started at ")
+        .contains("second")
+        .doesNotContain("first");
   }
 
   @Test
@@ -220,7 +224,7 @@ public abstract class WorkloadRuntimeContract {
         .extracting(ReplicaObservation::id)
         .doesNotContain(id("job-a", "worker-0"), id("job-a", "worker-1"))
         .contains(id("job-b", "worker-0"));
-    assertThat(runtime.logs().read(id("job-a", "worker-0"), 0, 1024)).isEmpty();
+    assertThat(runtime.logs().read(id("job-a", "worker-0"), 1, 0, 1024)).isEmpty();
     assertThat(observe(id("job-b", "worker-0")).orElseThrow().phase())
         .isEqualTo(ReplicaPhase.RUNNING);
   }
@@ -337,17 +341,18 @@ public abstract class WorkloadRuntimeContract {
     long offset = 0;
     LogChunk chunk;
     do {
-      chunk = runtime.logs().read(id, offset, 5).orElseThrow();
+      chunk = runtime.logs().read(id, 1, offset, 5).orElseThrow();
       assertThat(chunk.bytes().length).isLessThanOrEqualTo(5);
       text.writeBytes(chunk.bytes());
       offset = chunk.nextOffset();
     } while (!chunk.complete());
 
     assertThat(text.toString(StandardCharsets.UTF_8)).contains("hello from the replica\n");
-    LogChunk end = runtime.logs().read(id, offset, 1024).orElseThrow();
+    LogChunk end = runtime.logs().read(id, 1, offset, 1024).orElseThrow();
     assertThat(end.bytes()).isEmpty();
     assertThat(end.complete()).isTrue();
-    assertThat(runtime.logs().read(id("nobody", "worker-0"), 0, 1024)).isEmpty();
+    assertThat(runtime.logs().read(id("nobody", "worker-0"), 1, 0, 1024)).isEmpty();
+    assertThat(runtime.logs().read(id, 2, 0, 1024)).as("an attempt never launched").isEmpty();
   }
 
   @Test
@@ -357,7 +362,7 @@ public abstract class WorkloadRuntimeContract {
 
     await().until(() -> logOf(id).contains("still going"));
 
-    LogChunk chunk = runtime.logs().read(id, 0, 1 << 20).orElseThrow();
+    LogChunk chunk = runtime.logs().read(id, 1, 0, 1 << 20).orElseThrow();
     assertThat(chunk.complete()).isFalse();
   }
 
@@ -370,12 +375,13 @@ public abstract class WorkloadRuntimeContract {
     return runtime.observe(id.jobUid()).stream().filter(o -> o.id().equals(id)).findFirst();
   }
 
-  /** Everything its log holds now. */
+  /** Everything the log of its current attempt holds now. */
   protected String logOf(ReplicaId id) {
+    int attempt = observe(id).map(ReplicaObservation::attempt).orElse(1);
     ByteArrayOutputStream text = new ByteArrayOutputStream();
     long offset = 0;
     while (true) {
-      Optional<LogChunk> chunk = runtime.logs().read(id, offset, 64 * 1024);
+      Optional<LogChunk> chunk = runtime.logs().read(id, attempt, offset, 64 * 1024);
       if (chunk.isEmpty() || chunk.get().bytes().length == 0) {
         return text.toString(StandardCharsets.UTF_8);
       }

@@ -34,7 +34,6 @@ class InMemoryRuntimeTest {
         .command("python", "train.py")
         .resources(Resources.NONE)
         .workDir(Path.of("/work", replica))
-        .logFile(Path.of("/logs", replica + ".log"))
         .tenant("vision");
   }
 
@@ -181,20 +180,25 @@ class InMemoryRuntimeTest {
 
     assertThat(observe("worker-0").phase()).isEqualTo(ReplicaPhase.RUNNING);
     assertThat(observe("worker-0").exitCode()).isEqualTo(2);
-    assertThat(runtime.logs().read(new ReplicaId("job-1", "worker-0"), 0, 100).orElseThrow().text())
-        .isEqualTo("step 1\n");
+    assertThat(
+            runtime.logs().read(new ReplicaId("job-1", "worker-0"), 1, 0, 200).orElseThrow().text())
+        .startsWith("--- capstan: worker-0 attempt 1 started at ")
+        .endsWith(" ---\nstep 1\n");
   }
 
   @Test
-  void aTestAppendsToTheLogAndTheLogSurvivesANewAttempt() {
+  void aTestAppendsToTheLogAndANewAttemptStartsANewLog() {
     ReplicaId id = new ReplicaId("job-1", "worker-0");
     runtime.launch(launch("worker-0").build());
     runtime.replica(id).prints("epoch 1").exits(1);
+    assertThat(runtime.logs().read(id, 1, 0, 200).orElseThrow().text()).endsWith("epoch 1\n");
     runtime.launch(launch("worker-0").attempt(2).build());
     runtime.replica(id).prints("epoch 2");
 
-    assertThat(runtime.logs().read(id, 0, 100).orElseThrow().text())
-        .isEqualTo("epoch 1\nepoch 2\n");
+    assertThat(runtime.logs().read(id, 1, 0, 200)).isEmpty();
+    assertThat(runtime.logs().read(id, 2, 0, 200).orElseThrow().text())
+        .startsWith("--- capstan: worker-0 attempt 2 started at ")
+        .endsWith(" ---\nepoch 2\n");
     assertThat(runtime.launchesOf("job-1"))
         .extracting(ReplicaLaunch::attempt)
         .containsExactly(1, 2);

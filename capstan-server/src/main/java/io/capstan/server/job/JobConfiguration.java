@@ -5,7 +5,8 @@ import io.capstan.runtime.WorkloadRuntime;
 import io.capstan.scheduler.Scheduler;
 import io.capstan.server.ServerConfig;
 import io.capstan.server.control.WorkQueue;
-import io.capstan.server.logs.LogStore;
+import io.capstan.server.logs.LogArchive;
+import io.capstan.server.logs.LogShipper;
 import io.capstan.server.queue.QuotaStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,7 +41,7 @@ class JobConfiguration {
   }
 
   @Bean
-  JobJanitor jobJanitor(JobStore store, LogStore logs, JobDirectories dirs, Clock clock) {
+  JobJanitor jobJanitor(JobStore store, LogArchive logs, JobDirectories dirs, Clock clock) {
     return new JobJanitor(store, logs, dirs, clock);
   }
 
@@ -61,12 +62,8 @@ class JobConfiguration {
 
   @Bean
   JobLauncher jobLauncher(
-      WorkloadRuntime runtime,
-      JsonMapper json,
-      JobDirectories dirs,
-      LogStore logs,
-      WorkloadKinds kinds) {
-    return new JobLauncher(runtime, new Rendezvous(json), dirs, logs, kinds);
+      WorkloadRuntime runtime, JsonMapper json, JobDirectories dirs, WorkloadKinds kinds) {
+    return new JobLauncher(runtime, new Rendezvous(json), dirs, kinds);
   }
 
   @Bean
@@ -81,6 +78,7 @@ class JobConfiguration {
       ServerConfig config,
       WorkloadKinds kinds,
       ReplicaObservations observations,
+      LogShipper logs,
       ObjectProvider<SucceededJobListener> listeners) {
     WorkQueue<String> queue = new WorkQueue<>(clock, RETRY_FIRST, RETRY_MAX);
     JobAdmitter admitter =
@@ -97,7 +95,8 @@ class JobConfiguration {
             config.stopGracePeriod(),
             listeners.orderedStream().toList(),
             queue,
-            observations);
+            observations,
+            logs);
     return new JobControlLoop(reconciler, queue, config.reconcileInterval(), clock);
   }
 

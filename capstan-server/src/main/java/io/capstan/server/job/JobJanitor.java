@@ -1,6 +1,6 @@
 package io.capstan.server.job;
 
-import io.capstan.server.logs.LogStore;
+import io.capstan.server.logs.LogArchive;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,12 +10,12 @@ final class JobJanitor {
   private static final Duration SWEEP_EVERY = Duration.ofSeconds(5);
 
   private final JobStore store;
-  private final LogStore logs;
+  private final LogArchive logs;
   private final JobDirectories dirs;
   private final Clock clock;
   private Instant lastSweep = Instant.EPOCH;
 
-  JobJanitor(JobStore store, LogStore logs, JobDirectories dirs, Clock clock) {
+  JobJanitor(JobStore store, LogArchive logs, JobDirectories dirs, Clock clock) {
     this.store = store;
     this.logs = logs;
     this.dirs = dirs;

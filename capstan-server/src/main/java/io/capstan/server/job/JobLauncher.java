@@ -7,7 +7,6 @@ import io.capstan.runtime.Mount;
 import io.capstan.runtime.ReplicaId;
 import io.capstan.runtime.ReplicaLaunch;
 import io.capstan.runtime.WorkloadRuntime;
-import io.capstan.server.logs.LogStore;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,19 +26,13 @@ final class JobLauncher {
   private final WorkloadRuntime runtime;
   private final Rendezvous rendezvous;
   private final JobDirectories dirs;
-  private final LogStore logs;
   private final WorkloadKinds kinds;
 
   JobLauncher(
-      WorkloadRuntime runtime,
-      Rendezvous rendezvous,
-      JobDirectories dirs,
-      LogStore logs,
-      WorkloadKinds kinds) {
+      WorkloadRuntime runtime, Rendezvous rendezvous, JobDirectories dirs, WorkloadKinds kinds) {
     this.runtime = runtime;
     this.rendezvous = rendezvous;
     this.dirs = dirs;
-    this.logs = logs;
     this.kinds = kinds;
   }
 
@@ -108,7 +101,6 @@ final class JobLauncher {
             .resources(replica.group().resources())
             .gpuIndices(placement == null ? List.of() : placement.gpus())
             .workDir(dirs.workDir(job.uid(), replica.name()))
-            .logFile(logs.file(job.project(), job.uid(), replica.name()))
             .tenant(job.project())
             .mounts(mounts)
             .privateNetwork(kind.needsNoNetwork(job))

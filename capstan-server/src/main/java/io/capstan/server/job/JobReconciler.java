@@ -7,6 +7,7 @@ import io.capstan.api.job.ReplicaStatus;
 import io.capstan.runtime.ReplicaObservation;
 import io.capstan.runtime.WorkloadRuntime;
 import io.capstan.server.control.WorkQueue;
+import io.capstan.server.logs.LogShipper;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,6 +47,7 @@ public final class JobReconciler {
   private final List<SucceededJobListener> listeners;
   private final WorkQueue<String> queue;
   private final ReplicaObservations observations;
+  private final LogShipper logs;
   private final Map<String, CompletableFuture<Void>> deletions = new ConcurrentHashMap<>();
   private final Set<String> stopping = ConcurrentHashMap.newKeySet();
   private final Map<String, List<ReplicaStatus>> recorded = new ConcurrentHashMap<>();
@@ -61,7 +63,8 @@ public final class JobReconciler {
       Duration stopGrace,
       List<SucceededJobListener> listeners,
       WorkQueue<String> queue,
-      ReplicaObservations observations) {
+      ReplicaObservations observations,
+      LogShipper logs) {
     this.store = store;
     this.runtime = runtime;
     this.launcher = launcher;
@@ -73,6 +76,7 @@ public final class JobReconciler {
     this.listeners = List.copyOf(listeners);
     this.queue = queue;
     this.observations = observations;
+    this.logs = logs;
   }
 
   /** Reconciles one key: a job's uid, or {@link #ADMISSION}. */
@@ -139,6 +143,10 @@ public final class JobReconciler {
   private void reconcileActive(JobRecord job, Map<String, ReplicaObservation> current) {
     Map<String, ReplicaObservation> observed = current;
     try {
+      if (observed.size() < job.spec().replicaCount()) {
+        // A relaunch replaces the earlier attempt and its log: archive that first.
+        logs.drain(runtime.observe(job.uid()));
+      }
       if (launcher.launchMissing(job, observed.keySet()) > 0) {
         observed = observe(job);
         recordReplicas(job, observed);
@@ -221,7 +229,7 @@ public final class JobReconciler {
     if (stopAll(job, observe(job))) {
       return;
     }
-    runtime.release(job.uid());
+    releaseRuntime(job);
     save(job.launched(job.attempt(), job.restarts(), Placement.NONE), null);
     stopping.removeIf(key -> key.startsWith(job.uid() + "."));
     queue.add(ADMISSION); // What it held is free for the preemptor.
@@ -237,7 +245,7 @@ public final class JobReconciler {
       // Before the release, so a crash in between makes the next server call them again.
       listeners.forEach(listener -> listener.jobSucceeded(job));
     }
-    runtime.release(job.uid());
+    releaseRuntime(job);
     save(job.markReleased(), null);
     forget(job.uid());
     queue.add(ADMISSION); // What it held is free for the queue.
@@ -258,6 +266,12 @@ public final class JobReconciler {
     finishDeletion(job.uid());
     queue.add(ADMISSION);
     log.info("Job {}/{} deleted", job.project(), job.name());
+  }
+
+  /** Archives the rest of the replicas' logs, then lets the runtime forget them. */
+  private void releaseRuntime(JobRecord job) {
+    logs.drain(runtime.observe(job.uid()));
+    runtime.release(job.uid());
   }
 
   private void finishDeletion(String uid) {

@@ -8,19 +8,20 @@ import io.capstan.api.job.JobPhase;
 import io.capstan.api.job.JobView;
 import io.capstan.api.job.LogStream;
 import io.capstan.api.job.SubmitResponse;
+import io.capstan.runtime.ReplicaId;
 import io.capstan.server.ServerConfig;
 import io.capstan.server.audit.AuditNote;
 import io.capstan.server.identity.Access;
 import io.capstan.server.identity.Authenticator;
 import io.capstan.server.identity.Caller;
 import io.capstan.server.identity.Revocations;
-import io.capstan.server.logs.LogStore;
+import io.capstan.server.logs.LogArchive;
+import io.capstan.server.logs.LogShipper;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -42,7 +43,8 @@ public class JobResource {
   private final Access access;
   private final Authenticator authenticator;
   private final Revocations revocations;
-  private final LogStore logs;
+  private final LogArchive logs;
+  private final LogShipper shipper;
   private final long maxSpecBytes;
 
   JobResource(
@@ -50,13 +52,15 @@ public class JobResource {
       Access access,
       Authenticator authenticator,
       Revocations revocations,
-      LogStore logs,
+      LogArchive logs,
+      LogShipper shipper,
       ServerConfig config) {
     this.jobs = jobs;
     this.access = access;
     this.authenticator = authenticator;
     this.revocations = revocations;
     this.logs = logs;
+    this.shipper = shipper;
     this.maxSpecBytes = config.maxSpecBytes();
   }
 
@@ -151,20 +155,21 @@ public class JobResource {
               + "'; replicas: "
               + Rendezvous.replicas(record.spec()).stream().map(r -> r.name()).toList());
     }
-    Path file = logs.file(project, record.uid(), name);
+    ReplicaId id = new ReplicaId(record.uid(), name);
     BooleanSupplier allowed = stillAllowed(request.getHeader("Authorization"), project);
     // Spring 7 hands StreamingResponseBody a stream whose flush() does nothing (unless the
     // spring.http.response.flush.enabled flag is set), which would hold a followed log back until
     // the job ends; the servlet's own stream flushes each chunk to the client.
     StreamingResponseBody body =
         ignored ->
-            logs.copy(
-                file,
-                tail == null ? -1 : tail,
-                () -> follow && stillWriting(project, job),
-                allowed,
-                LogStream.REVOKED_LINE,
-                response.getOutputStream());
+            logs.replica(project, record.uid(), name)
+                .copy(
+                    tail == null ? -1 : tail,
+                    () -> follow && stillWriting(project, job),
+                    allowed,
+                    () -> shipper.refresh(id),
+                    LogStream.REVOKED_LINE,
+                    response.getOutputStream());
     return ResponseEntity.ok()
         .contentType(new MediaType("text", "plain", StandardCharsets.UTF_8))
         .header("X-Content-Type-Options", "nosniff")

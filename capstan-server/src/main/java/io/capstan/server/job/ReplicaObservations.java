@@ -1,7 +1,11 @@
 package io.capstan.server.job;
 
+import io.capstan.runtime.ReplicaId;
 import io.capstan.runtime.ReplicaObservation;
+import io.capstan.server.logs.LiveReplicas;
+import java.util.Collection;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -10,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * controller routing to replicas) read its observations here instead of asking the runtime or
  * dialling replicas themselves. Not stored: after a restart the first pass observes again.
  */
-public final class ReplicaObservations {
+public final class ReplicaObservations implements LiveReplicas {
   private final Map<String, Map<String, ReplicaObservation>> byWorkload = new ConcurrentHashMap<>();
 
   void put(String uid, Map<String, ReplicaObservation> replicas) {
@@ -24,6 +28,16 @@ public final class ReplicaObservations {
   /** Whether the job controller has observed workload {@code uid} since this server started. */
   public boolean observed(String uid) {
     return byWorkload.containsKey(uid);
+  }
+
+  @Override
+  public Collection<ReplicaObservation> all() {
+    return byWorkload.values().stream().flatMap(replicas -> replicas.values().stream()).toList();
+  }
+
+  @Override
+  public Optional<ReplicaObservation> of(ReplicaId id) {
+    return Optional.ofNullable(of(id.jobUid()).get(id.replica()));
   }
 
   /** The replicas of workload {@code uid}'s current attempt by name, as last observed. */

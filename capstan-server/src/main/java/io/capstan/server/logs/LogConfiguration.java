@@ -1,14 +1,30 @@
 package io.capstan.server.logs;
 
+import io.capstan.runtime.WorkloadRuntime;
 import io.capstan.server.ServerConfig;
+import io.capstan.server.control.ControlLoop;
+import java.time.Duration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Wiring of the log store. */
+/** Wiring of the log archive and the shipper that fills it. */
 @Configuration(proxyBeanMethods = false)
 class LogConfiguration {
+  /** How often every live replica's new output is archived when nobody reads it. */
+  private static final Duration SHIP_EVERY = Duration.ofSeconds(1);
+
   @Bean
-  LogStore logStore(ServerConfig config) {
-    return new LogStore(config.dataDir());
+  LogArchive logArchive(ServerConfig config) {
+    return new LogArchive(config.dataDir());
+  }
+
+  @Bean
+  LogShipper logShipper(LogArchive archive, WorkloadRuntime runtime, LiveReplicas live) {
+    return new LogShipper(archive, runtime.logs(), live);
+  }
+
+  @Bean
+  ControlLoop logShipperLoop(LogShipper shipper) {
+    return new ControlLoop("capstan-log-shipper", shipper::shipAll, SHIP_EVERY);
   }
 }

@@ -17,9 +17,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * The snapshot the serving gateway serves with: every service with the routes the serving
  * controller published (and each replica's secret), and every API token's grant, read from the
  * identity tables. Rebuilt every half second by its own loop; a snapshot whose content changed gets
- * the next version and is handed at once to the gateway's waiting long-poll. So a route change
- * reaches the gateway within one controller pass, and a deleted token or removed member loses
- * access at the gateway within about half a second.
+ * the next version and is handed at once to the gateway's waiting long-poll; a change of the routes
+ * wakes the loop at once. So a route change reaches the gateway within one controller pass, and a
+ * deleted token or removed member loses access at the gateway within about half a second.
  */
 final class GatewaySnapshots {
   private final ServiceStore services;

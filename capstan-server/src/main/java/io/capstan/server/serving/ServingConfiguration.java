@@ -100,9 +100,17 @@ class ServingConfiguration {
   }
 
   @Bean
-  ControlLoop gatewaySnapshotLoop(GatewaySnapshots snapshots, ServingProperties properties) {
-    return new ControlLoop(
-        "capstan-gateway-snapshots", snapshots::refresh, properties.gateway().refreshInterval());
+  ControlLoop gatewaySnapshotLoop(
+      GatewaySnapshots snapshots, ServingRoutes routes, ServingProperties properties) {
+    ControlLoop loop =
+        new ControlLoop(
+            "capstan-gateway-snapshots",
+            snapshots::refresh,
+            properties.gateway().refreshInterval());
+    // A route change reaches the gateway at once, not at the next refresh: a service is Ready
+    // when its route is published, and a request sent then must find it.
+    routes.onChange(loop::wake);
+    return loop;
   }
 
   @Bean

@@ -10,10 +10,19 @@ import java.util.concurrent.ConcurrentHashMap;
 final class ServingRoutes {
   private final Map<String, Route> routes = new ConcurrentHashMap<>();
   private volatile boolean complete;
+  private volatile Runnable onChange = () -> {};
+
+  /** Runs {@code listener} after each change of the table (the gateway's snapshot loop wakes). */
+  void onChange(Runnable listener) {
+    this.onChange = listener;
+  }
 
   /** Called after each full pass of the serving controller. */
   void passed() {
-    complete = true;
+    if (!complete) {
+      complete = true;
+      onChange.run();
+    }
   }
 
   /**
@@ -29,11 +38,15 @@ final class ServingRoutes {
   }
 
   void put(String project, String service, Route route) {
-    routes.put(key(project, service), route);
+    if (!route.equals(routes.put(key(project, service), route))) {
+      onChange.run();
+    }
   }
 
   void remove(String project, String service) {
-    routes.remove(key(project, service));
+    if (routes.remove(key(project, service)) != null) {
+      onChange.run();
+    }
   }
 
   /** Every published route, by {@code project/service}. */

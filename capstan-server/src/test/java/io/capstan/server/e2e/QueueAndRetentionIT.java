@@ -163,7 +163,7 @@ class QueueAndRetentionIT {
     String name = submit(spec);
     String uid = job(name).get("uid").asString();
     awaitPhase(name, "Succeeded");
-    Path logs = DATA.resolve("logs").resolve("default").resolve(uid);
+    Path logs = DATA.resolve("job-logs").resolve(uid);
     Path dirs = DATA.resolve("jobs").resolve(uid);
     assertThat(logs).isDirectory();
 

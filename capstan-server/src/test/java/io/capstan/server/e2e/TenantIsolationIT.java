@@ -71,6 +71,7 @@ class TenantIsolationIT {
             "read-a-checkpoint",
             "write-a-checkpoint",
             "read-a-log",
+            "read-a-live-log",
             "read-runtime-scripts",
             "read-other-environ",
             "read-server-home")) {
@@ -96,7 +97,8 @@ class TenantIsolationIT {
         attempt list-data-dir ls -A $D
         attempt read-a-checkpoint cat $D/jobs/%s/checkpoints/step
         attempt write-a-checkpoint sh -c 'echo evil > %s && echo wrote'
-        attempt read-a-log sh -c 'cat %s/logs/team-a/*/*.log'
+        attempt read-a-log sh -c 'cat %s/job-logs/%s/*/*.log'
+        attempt read-a-live-log sh -c 'cat %s/runtime/replicas/%s.*/output.log'
         attempt read-runtime-scripts cat $D/runtime/supervisor.sh
         attempt read-other-environ sh -c 'grep -l CAPSTAN_PROJECT=team-a /proc/[0-9]*/environ'
         attempt read-server-home ls -A /root
@@ -107,7 +109,10 @@ class TenantIsolationIT {
             DATA,
             victimUid,
             DATA.resolve("jobs").resolve(victimUid).resolve("checkpoints").resolve("step"),
-            DATA);
+            DATA,
+            victimUid,
+            DATA,
+            victimUid);
   }
 
   private static void submit(

@@ -8,7 +8,8 @@ import io.capstan.scheduler.SchedulerConfig;
 import io.capstan.scheduler.placement.BestFitPlacer;
 import io.capstan.server.control.ManualClock;
 import io.capstan.server.control.WorkQueue;
-import io.capstan.server.logs.LogStore;
+import io.capstan.server.logs.LogArchive;
+import io.capstan.server.logs.LogShipper;
 import io.capstan.server.queue.QuotaStore;
 import io.capstan.server.store.TestingDatabase;
 import java.nio.file.Path;
@@ -36,6 +37,8 @@ public final class JobControllerHarness {
   private final List<SucceededJobListener> listeners;
   private final List<WorkloadKind> otherKinds;
   private ReplicaObservations observations;
+  private LogArchive logs;
+  private LogShipper shipper;
   private final Map<String, QueueSpec> queues =
       Map.of("vision", QuotaStore.defaultQueue("vision"), "ml", QuotaStore.defaultQueue("ml"));
   private JobControlLoop loop;
@@ -65,13 +68,14 @@ public final class JobControllerHarness {
   /** A new controller and service over the same store and runtime; nothing kept in memory. */
   public void restart() {
     JobDirectories dirs = new JobDirectories(dataDir);
-    LogStore logs = new LogStore(dataDir);
+    logs = new LogArchive(dataDir);
     List<WorkloadKind> all = new java.util.ArrayList<>(otherKinds);
     all.add(new TrainingJobKind());
     WorkloadKinds kinds = new WorkloadKinds(all);
     observations = new ReplicaObservations();
+    shipper = new LogShipper(logs, runtime.logs(), observations);
     JobLauncher launcher =
-        new JobLauncher(runtime, new Rendezvous(JsonMapper.builder().build()), dirs, logs, kinds);
+        new JobLauncher(runtime, new Rendezvous(JsonMapper.builder().build()), dirs, kinds);
     Scheduler scheduler = new Scheduler(SchedulerConfig.defaults(new BestFitPlacer()));
     WorkQueue<String> queue = new WorkQueue<>(clock, Duration.ofMillis(100), Duration.ofSeconds(5));
     JobJanitor janitor = new JobJanitor(store, logs, dirs, clock);
@@ -89,7 +93,8 @@ public final class JobControllerHarness {
             GRACE,
             listeners,
             queue,
-            observations);
+            observations,
+            shipper);
     loop = new JobControlLoop(reconciler, queue, INTERVAL, clock);
     service =
         new JobService(
@@ -98,6 +103,16 @@ public final class JobControllerHarness {
 
   public JobService jobs() {
     return service;
+  }
+
+  /** The replicas' logs as the control plane keeps them. */
+  public LogArchive logs() {
+    return logs;
+  }
+
+  /** The log shipper of the current controller (not started: tests call it themselves). */
+  public LogShipper shipper() {
+    return shipper;
   }
 
   /** What the current controller last observed of each workload's replicas. */

@@ -163,7 +163,6 @@ class MpiHostsTest {
             .resources(replica.group().resources())
             .gpuIndices(GPUS.get(name))
             .workDir(Path.of("/data/jobs/uid/replicas", name))
-            .logFile(Path.of("/data/logs", name + ".log"))
             .tenant("default")
             .build();
     return hosts.adapt(replica, launch);

@@ -1,6 +1,5 @@
 package io.capstan.serving.grpc;
 
-import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import io.capstan.serving.ServingException;
 import io.capstan.serving.grpc.v2.InferTensorContents;
@@ -8,9 +7,8 @@ import io.capstan.serving.grpc.v2.ModelInferRequest;
 import io.capstan.serving.grpc.v2.ModelInferResponse;
 import io.capstan.serving.model.DataType;
 import io.capstan.serving.model.InferenceRequest;
+import io.capstan.serving.model.RawTensors;
 import io.capstan.serving.model.Tensor;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -49,7 +47,13 @@ final class ProtoTensors {
           throw ServingException.badRequest(
               "input '" + name + "' has contents, but raw_input_contents is used");
         }
-        data = fromRaw(name, type, count, request.getRawInputContents(i));
+        data =
+            RawTensors.decode(
+                name,
+                type,
+                count,
+                request.getRawInputContents(i).asReadOnlyByteBuffer(),
+                "raw_input_contents");
       } else {
         data = fromContents(name, type, input.getContents());
       }
@@ -58,32 +62,6 @@ final class ProtoTensors {
     List<String> outputs = new ArrayList<>();
     request.getOutputsList().forEach(output -> outputs.add(output.getName()));
     return new InferenceRequest(request.getId(), inputs, outputs);
-  }
-
-  private static Object fromRaw(String name, DataType type, int count, ByteString bytes) {
-    long expected = (long) count * type.byteSize();
-    if (bytes.size() != expected) {
-      throw ServingException.badRequest(
-          "raw_input_contents of input '"
-              + name
-              + "' has "
-              + bytes.size()
-              + " bytes, but its shape and datatype "
-              + type
-              + " need "
-              + expected);
-    }
-    ByteBuffer buf = bytes.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-    Object data = type.newArray(count);
-    switch (type) {
-      case FP32 -> buf.asFloatBuffer().get((float[]) data);
-      case FP64 -> buf.asDoubleBuffer().get((double[]) data);
-      case INT64 -> buf.asLongBuffer().get((long[]) data);
-      case INT32 -> buf.asIntBuffer().get((int[]) data);
-      case INT16 -> buf.asShortBuffer().get((short[]) data);
-      case BOOL, UINT8, INT8 -> buf.get((byte[]) data);
-    }
-    return data;
   }
 
   private static Object fromContents(String name, DataType type, InferTensorContents c) {
@@ -165,26 +143,12 @@ final class ProtoTensors {
         tensor.addShape(dim);
       }
       if (raw) {
-        response.addRawOutputContents(toRaw(output));
+        // A fresh array nothing else holds.
+        response.addRawOutputContents(UnsafeByteOperations.unsafeWrap(RawTensors.encode(output)));
       } else {
         contents(tensor.getContentsBuilder(), output);
       }
     }
-  }
-
-  private static ByteString toRaw(Tensor tensor) {
-    ByteBuffer buf =
-        ByteBuffer.allocate(tensor.elementCount() * tensor.datatype().byteSize())
-            .order(ByteOrder.LITTLE_ENDIAN);
-    switch (tensor.datatype()) {
-      case FP32 -> buf.asFloatBuffer().put((float[]) tensor.data());
-      case FP64 -> buf.asDoubleBuffer().put((double[]) tensor.data());
-      case INT64 -> buf.asLongBuffer().put((long[]) tensor.data());
-      case INT32 -> buf.asIntBuffer().put((int[]) tensor.data());
-      case INT16 -> buf.asShortBuffer().put((short[]) tensor.data());
-      case BOOL, UINT8, INT8 -> buf.put((byte[]) tensor.data());
-    }
-    return UnsafeByteOperations.unsafeWrap(buf.array()); // a fresh array nothing else holds
   }
 
   private static void contents(InferTensorContents.Builder c, Tensor tensor) {

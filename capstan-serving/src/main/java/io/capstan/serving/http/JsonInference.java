@@ -4,10 +4,15 @@ import io.capstan.serving.ServingException;
 import io.capstan.serving.model.DataType;
 import io.capstan.serving.model.InferenceRequest;
 import io.capstan.serving.model.InferenceResult;
+import io.capstan.serving.model.RawTensors;
 import io.capstan.serving.model.Tensor;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
@@ -35,32 +40,49 @@ final class JsonInference {
    * Reads an inference request from {@code length} bytes of {@code body} at {@code offset};
    * malformed JSON or a bad field is a bad request. A parser over an array skips a stream's
    * encoding detection and buffer refills.
+   *
+   * @param jsonLength with Triton's binary tensor data extension, how many of the bytes are the
+   *     JSON header ({@code Inference-Header-Content-Length}); the rest holds the binary inputs,
+   *     one after another. Negative when the whole body is JSON.
    */
-  static InferenceRequest read(byte[] body, int offset, int length) {
-    try (JsonParser p = JSON.createParser(ObjectReadContext.empty(), body, offset, length)) {
-      return read(p);
+  static ParsedInference read(byte[] body, int offset, int length, int jsonLength) {
+    int json = jsonLength < 0 ? length : jsonLength;
+    ByteBuffer binary =
+        jsonLength < 0 ? null : ByteBuffer.wrap(body, offset + json, length - json).slice();
+    try (JsonParser p = JSON.createParser(ObjectReadContext.empty(), body, offset, json)) {
+      ParsedInference parsed = read(p, binary);
+      if (binary != null && binary.hasRemaining()) {
+        throw ServingException.badRequest(
+            "the request has "
+                + binary.remaining()
+                + " bytes of binary data after its JSON header that no input's"
+                + " parameters.binary_data_size accounts for");
+      }
+      return parsed;
     } catch (JacksonException e) {
       throw ServingException.badRequest("malformed JSON: " + e.getOriginalMessage());
     }
   }
 
-  private static InferenceRequest read(JsonParser p) {
+  private static ParsedInference read(JsonParser p, ByteBuffer binary) {
     if (p.nextToken() != JsonToken.START_OBJECT) {
       throw ServingException.badRequest("expected the request body to be a JSON object");
     }
     String id = "";
     List<Tensor> inputs = null;
-    List<String> outputs = List.of();
+    Map<String, Boolean> outputs = new LinkedHashMap<>();
+    boolean binaryOutputs = false;
     while (p.nextToken() == JsonToken.PROPERTY_NAME) {
       String field = p.currentName();
       JsonToken value = p.nextToken();
       switch (field) {
         case "id" -> id = string(p, "id");
-        case "inputs" -> inputs = inputs(p);
+        case "inputs" -> inputs = inputs(p, binary);
         case "outputs" -> outputs = outputs(p);
         case "parameters" -> {
           expect(value == JsonToken.START_OBJECT, "expected 'parameters' to be an object");
-          p.skipChildren();
+          Boolean asked = parameters(p, "parameters").binaryData();
+          binaryOutputs = asked != null && asked;
         }
         default -> p.skipChildren();
       }
@@ -71,14 +93,24 @@ final class JsonInference {
     if (inputs == null) {
       throw ServingException.badRequest("missing field 'inputs'");
     }
-    return new InferenceRequest(id, inputs, outputs);
+    Map<String, Boolean> binaryByOutput = new LinkedHashMap<>();
+    outputs.forEach(
+        (name, asked) -> {
+          if (asked != null) {
+            binaryByOutput.put(name, asked);
+          }
+        });
+    return new ParsedInference(
+        new InferenceRequest(id, inputs, List.copyOf(outputs.keySet())),
+        binaryOutputs,
+        binaryByOutput);
   }
 
-  private static List<Tensor> inputs(JsonParser p) {
+  private static List<Tensor> inputs(JsonParser p, ByteBuffer binary) {
     expect(p.currentToken() == JsonToken.START_ARRAY, "expected 'inputs' to be an array");
     List<Tensor> inputs = new ArrayList<>();
     while (p.nextToken() == JsonToken.START_OBJECT) {
-      inputs.add(input(p, inputs.size()));
+      inputs.add(input(p, inputs.size(), binary));
     }
     expect(p.currentToken() == JsonToken.END_ARRAY, "expected 'inputs' to hold objects");
     if (inputs.isEmpty()) {
@@ -87,11 +119,12 @@ final class JsonInference {
     return inputs;
   }
 
-  private static Tensor input(JsonParser p, int index) {
+  private static Tensor input(JsonParser p, int index, ByteBuffer binary) {
     String name = null;
     long[] shape = null;
     DataType datatype = null;
     JsonValues data = null;
+    Long binarySize = null;
     while (p.nextToken() == JsonToken.PROPERTY_NAME) {
       String field = p.currentName();
       p.nextToken();
@@ -103,6 +136,12 @@ final class JsonInference {
         case "data" -> {
           data = new JsonValues(name == null ? "inputs[" + index + "]" : name, datatype);
           data.read(p);
+        }
+        case "parameters" -> {
+          expect(
+              p.currentToken() == JsonToken.START_OBJECT,
+              "expected '" + where + "' to be an object");
+          binarySize = parameters(p, where).binaryDataSize();
         }
         default -> p.skipChildren();
       }
@@ -119,12 +158,87 @@ final class JsonInference {
       throw ServingException.badRequest(
           "missing field '" + label + ".datatype' of input '" + name + "'");
     }
+    int count = (int) Tensor.elementCount(shape, name);
+    if (binarySize != null) {
+      return new Tensor(
+          name,
+          datatype,
+          shape,
+          binaryData(name, label, datatype, count, binarySize, data, binary));
+    }
     if (data == null) {
       throw ServingException.badRequest(
           "missing field '" + label + ".data' of input '" + name + "'");
     }
-    Tensor.elementCount(shape, name);
     return new Tensor(name, datatype, shape, data.toArray(datatype));
+  }
+
+  /** The next {@code size} bytes of the binary section, as the input's values. */
+  private static Object binaryData(
+      String name,
+      String label,
+      DataType datatype,
+      int count,
+      long size,
+      JsonValues data,
+      ByteBuffer binary) {
+    String where = label + ".parameters.binary_data_size";
+    if (data != null) {
+      throw ServingException.badRequest(
+          "input '" + name + "' has both '" + label + ".data' and '" + where + "'; send one");
+    }
+    if (binary == null) {
+      throw ServingException.badRequest(
+          "input '"
+              + name
+              + "' has '"
+              + where
+              + "', but the request has no Inference-Header-Content-Length header to say where"
+              + " its binary data starts");
+    }
+    if (size < 0 || size > binary.remaining()) {
+      throw ServingException.badRequest(
+          "expected '"
+              + where
+              + "' of input '"
+              + name
+              + "' to be at most the "
+              + binary.remaining()
+              + " bytes of binary data left, but was "
+              + size);
+    }
+    ByteBuffer bytes = binary.slice().limit((int) size);
+    binary.position(binary.position() + (int) size);
+    return RawTensors.decode(name, datatype, count, bytes, where);
+  }
+
+  /** The parameters this server reads of an input, an output or the request. */
+  private record Parameters(Long binaryDataSize, Boolean binaryData) {}
+
+  /** Reads a {@code parameters} object: {@code binary_data_size}, {@code binary_data(_output)}. */
+  private static Parameters parameters(JsonParser p, String where) {
+    Long size = null;
+    Boolean binary = null;
+    while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+      String field = p.currentName();
+      JsonToken value = p.nextToken();
+      switch (field) {
+        case "binary_data_size" -> {
+          expect(
+              value == JsonToken.VALUE_NUMBER_INT,
+              "expected '" + where + ".binary_data_size' to be an integer");
+          size = p.getLongValue();
+        }
+        case "binary_data", "binary_data_output" -> {
+          expect(
+              value == JsonToken.VALUE_TRUE || value == JsonToken.VALUE_FALSE,
+              "expected '" + where + "." + field + "' to be true or false");
+          binary = value == JsonToken.VALUE_TRUE;
+        }
+        default -> p.skipChildren();
+      }
+    }
+    return new Parameters(size, binary);
   }
 
   private static long[] shape(JsonParser p, String where) {
@@ -142,27 +256,35 @@ final class JsonInference {
     return java.util.Arrays.copyOf(shape, size);
   }
 
-  private static List<String> outputs(JsonParser p) {
+  /** The outputs asked for, each with whether it goes back as binary data (null: the default). */
+  private static Map<String, Boolean> outputs(JsonParser p) {
     expect(p.currentToken() == JsonToken.START_ARRAY, "expected 'outputs' to be an array");
-    List<String> names = new ArrayList<>();
+    Map<String, Boolean> outputs = new LinkedHashMap<>();
     while (p.nextToken() == JsonToken.START_OBJECT) {
+      String where = "outputs[" + outputs.size() + "]";
       String name = null;
+      Boolean binary = null;
       while (p.nextToken() == JsonToken.PROPERTY_NAME) {
         String field = p.currentName();
-        p.nextToken();
-        if (field.equals("name")) {
-          name = string(p, "outputs[" + names.size() + "].name");
-        } else {
-          p.skipChildren();
+        JsonToken value = p.nextToken();
+        switch (field) {
+          case "name" -> name = string(p, where + ".name");
+          case "parameters" -> {
+            expect(
+                value == JsonToken.START_OBJECT,
+                "expected '" + where + ".parameters' to be an object");
+            binary = parameters(p, where + ".parameters").binaryData();
+          }
+          default -> p.skipChildren();
         }
       }
       if (name == null) {
-        throw ServingException.badRequest("missing field 'outputs[" + names.size() + "].name'");
+        throw ServingException.badRequest("missing field '" + where + ".name'");
       }
-      names.add(name);
+      outputs.put(name, binary);
     }
     expect(p.currentToken() == JsonToken.END_ARRAY, "expected 'outputs' to hold objects");
-    return names;
+    return outputs;
   }
 
   private static String string(JsonParser p, String where) {
@@ -176,9 +298,18 @@ final class JsonInference {
     }
   }
 
-  /** Writes the v2 inference response. */
+  /**
+   * Writes the v2 inference response's JSON; an output {@code binary} picks goes without {@code
+   * data}, with {@code parameters.binary_data_size} instead, for the caller to append its raw bytes
+   * after the JSON ({@link RawTensors#encode}).
+   */
   static void write(
-      OutputStream out, String model, long version, String id, InferenceResult result) {
+      OutputStream out,
+      String model,
+      long version,
+      String id,
+      InferenceResult result,
+      Predicate<String> binary) {
     try (JsonGenerator g = JSON.createGenerator(ObjectWriteContext.empty(), out)) {
       g.writeStartObject();
       g.writeStringProperty("model_name", model);
@@ -194,8 +325,15 @@ final class JsonInference {
         long[] shape = output.shape();
         g.writeName("shape");
         g.writeArray(shape, 0, shape.length);
-        g.writeName("data");
-        writeData(g, output);
+        if (binary.test(output.name())) {
+          g.writeObjectPropertyStart("parameters");
+          g.writeNumberProperty(
+              "binary_data_size", (long) output.elementCount() * output.datatype().byteSize());
+          g.writeEndObject();
+        } else {
+          g.writeName("data");
+          writeData(g, output);
+        }
         g.writeEndObject();
       }
       g.writeEndArray();

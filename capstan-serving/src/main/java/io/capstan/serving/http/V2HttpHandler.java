@@ -3,8 +3,10 @@ package io.capstan.serving.http;
 import io.capstan.serving.ErrorKind;
 import io.capstan.serving.ModelService;
 import io.capstan.serving.ServingException;
-import io.capstan.serving.model.InferenceRequest;
+import io.capstan.serving.model.InferenceResult;
+import io.capstan.serving.model.RawTensors;
 import io.capstan.serving.model.ServedModel;
+import io.capstan.serving.model.Tensor;
 import io.capstan.serving.model.TensorSpec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufOutputStream;
@@ -31,6 +33,12 @@ import tools.jackson.core.JsonGenerator;
  */
 final class V2HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static final String PROTOCOL = "http";
+
+  /**
+   * Triton's binary tensor data extension: the length of the JSON that starts the body, binary
+   * tensor data after it.
+   */
+  static final String INFERENCE_HEADER_LENGTH = "Inference-Header-Content-Length";
 
   private final ModelService service;
 
@@ -156,7 +164,8 @@ final class V2HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
           ErrorKind.UNAVAILABLE, "the server is draining and takes no new requests");
     }
     ByteBuf content = request.content();
-    String[] id = {""};
+    String header = request.headers().get(INFERENCE_HEADER_LENGTH);
+    ParsedInference[] parsed = {null};
     ServedModel[] used = {null};
     var answer =
         service.infer(
@@ -165,9 +174,8 @@ final class V2HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             PROTOCOL,
             model -> {
               used[0] = model;
-              var parsed = read(content);
-              id[0] = parsed.id();
-              return parsed;
+              parsed[0] = read(content, header);
+              return parsed[0].request();
             });
     ModelService.reply(
         answer,
@@ -177,32 +185,80 @@ final class V2HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
           if (error != null) {
             response = HttpResponses.error(ctx.alloc(), ModelService.error(error));
           } else {
-            ServedModel model = used[0];
-            ByteBuf buf = ctx.alloc().buffer(256);
-            JsonInference.write(
-                (java.io.OutputStream) new ByteBufOutputStream(buf),
-                model.name(),
-                model.version(),
-                id[0],
-                result);
-            response =
-                HttpResponses.response(
-                    HttpResponseStatus.OK, buf, HttpHeaderValues.APPLICATION_JSON);
+            response = answer(ctx, used[0], parsed[0], result);
           }
           send(ctx, response, keepAlive);
         });
   }
 
-  /** Parses the body from its backing array, or from a copy of a direct buffer. */
-  private static InferenceRequest read(ByteBuf content) {
+  /**
+   * The inference answer: JSON, followed by the raw bytes of the outputs asked for as binary data
+   * (with their JSON length in {@code Inference-Header-Content-Length}) when there are any.
+   */
+  private static FullHttpResponse answer(
+      ChannelHandlerContext ctx,
+      ServedModel model,
+      ParsedInference parsed,
+      InferenceResult result) {
+    ByteBuf buf = ctx.alloc().buffer(256);
+    JsonInference.write(
+        (java.io.OutputStream) new ByteBufOutputStream(buf),
+        model.name(),
+        model.version(),
+        parsed.request().id(),
+        result,
+        parsed::binary);
+    int jsonLength = buf.readableBytes();
+    boolean binary = false;
+    for (Tensor output : result.outputs()) {
+      if (parsed.binary(output.name())) {
+        buf.writeBytes(RawTensors.encode(output));
+        binary = true;
+      }
+    }
+    if (!binary) {
+      return HttpResponses.response(HttpResponseStatus.OK, buf, HttpHeaderValues.APPLICATION_JSON);
+    }
+    FullHttpResponse response =
+        HttpResponses.response(
+            HttpResponseStatus.OK, buf, HttpHeaderValues.APPLICATION_OCTET_STREAM);
+    response.headers().setInt(INFERENCE_HEADER_LENGTH, jsonLength);
+    return response;
+  }
+
+  /**
+   * Parses the body from its backing array, or from a copy of a direct buffer; {@code header} is
+   * the request's {@code Inference-Header-Content-Length}, or null.
+   */
+  private static ParsedInference read(ByteBuf content, String header) {
     int length = content.readableBytes();
+    int jsonLength = header == null ? -1 : jsonLength(header, length);
     if (content.hasArray()) {
       return JsonInference.read(
-          content.array(), content.arrayOffset() + content.readerIndex(), length);
+          content.array(), content.arrayOffset() + content.readerIndex(), length, jsonLength);
     }
     byte[] copy = new byte[length];
     content.getBytes(content.readerIndex(), copy);
-    return JsonInference.read(copy, 0, length);
+    return JsonInference.read(copy, 0, length, jsonLength);
+  }
+
+  private static int jsonLength(String header, int bodyLength) {
+    try {
+      int value = Integer.parseInt(header.trim());
+      if (value >= 0 && value <= bodyLength) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // Said below.
+    }
+    throw ServingException.badRequest(
+        "expected the "
+            + INFERENCE_HEADER_LENGTH
+            + " header to be a number of bytes from 0 to the body's "
+            + bodyLength
+            + ", but was '"
+            + header
+            + "'");
   }
 
   /** The path's non-empty segments: {@code /v2//models/m/} is {@code [v2, models, m]}. */
@@ -225,6 +281,7 @@ final class V2HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     g.writeStringProperty("name", ModelService.SERVER_NAME);
     g.writeStringProperty("version", ModelService.SERVER_VERSION);
     g.writeArrayPropertyStart("extensions");
+    g.writeString("binary_tensor_data");
     g.writeEndArray();
     g.writeEndObject();
   }

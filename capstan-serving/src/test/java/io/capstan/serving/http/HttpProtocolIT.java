@@ -7,8 +7,12 @@ import io.capstan.serving.ServerOptions;
 import io.capstan.serving.TestingModels;
 import io.capstan.serving.TestingServer;
 import io.capstan.serving.model.ModelSpec;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,7 +64,7 @@ class HttpProtocolIT {
     JsonNode body = json(response);
     assertThat(body.get("name").asString()).isEqualTo("capstan-model-server");
     assertThat(body.get("version").asString()).isNotEmpty();
-    assertThat(body.get("extensions").isArray()).isTrue();
+    assertThat(body.get("extensions").toString()).contains("\"binary_tensor_data\"");
   }
 
   @Test
@@ -110,6 +114,85 @@ class HttpProtocolIT {
     for (int i = 0; i < expected.length; i++) {
       assertThat(output.get("data").get(i).floatValue()).isCloseTo(expected[i], within(1e-5f));
     }
+  }
+
+  /**
+   * What tritonclient's HTTP client sends by default (binary tensor data extension): the JSON
+   * header, the raw little-endian input after it, and binary outputs asked for.
+   */
+  @Test
+  void aTritonClientsBinaryRequestGetsBinaryOutputsWithWhatPyTorchComputed() throws Exception {
+    TestingModels.Reference reference = TestingModels.reference();
+    float[] input = reference.flatInput();
+    int rows = reference.outputs().size();
+    ByteBuffer raw = ByteBuffer.allocate(input.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+    for (float value : input) {
+      raw.putFloat(value);
+    }
+    byte[] header =
+        ("{\"inputs\":[{\"name\":\"input\",\"shape\":["
+                + rows
+                + ",8],\"datatype\":\"FP32\",\"parameters\":{\"binary_data_size\":"
+                + input.length * 4
+                + "}}],\"outputs\":[{\"name\":\"output\",\"parameters\":{\"binary_data\":true}}]}")
+            .getBytes(StandardCharsets.UTF_8);
+    byte[] body = new byte[header.length + raw.capacity()];
+    System.arraycopy(header, 0, body, 0, header.length);
+    System.arraycopy(raw.array(), 0, body, header.length, raw.capacity());
+
+    HttpResponse<byte[]> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(server.uri("/v2/models/mlp/infer"))
+                    .header("Content-Type", "application/octet-stream")
+                    .header("Inference-Header-Content-Length", Integer.toString(header.length))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                    .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+
+    assertThat(response.statusCode())
+        .as(new String(response.body(), StandardCharsets.UTF_8))
+        .isEqualTo(200);
+    int jsonLength =
+        Integer.parseInt(
+            response.headers().firstValue("inference-header-content-length").orElseThrow());
+    JsonNode answer =
+        JSON.readTree(new String(response.body(), 0, jsonLength, StandardCharsets.UTF_8));
+    JsonNode output = answer.get("outputs").get(0);
+    assertThat(output.has("data")).isFalse();
+    assertThat(output.get("shape").toString()).isEqualTo("[" + rows + ",1]");
+    assertThat(output.get("parameters").get("binary_data_size").asInt()).isEqualTo(rows * 4);
+    assertThat(response.body().length).isEqualTo(jsonLength + rows * 4);
+    ByteBuffer values =
+        ByteBuffer.wrap(response.body(), jsonLength, rows * 4)
+            .slice()
+            .order(ByteOrder.LITTLE_ENDIAN);
+    float[] expected = reference.flatOutput();
+    for (int i = 0; i < expected.length; i++) {
+      assertThat(values.getFloat(i * 4)).isCloseTo(expected[i], within(1e-5f));
+    }
+  }
+
+  @Test
+  void binaryInputsThatDoNotMatchTheShapeAreABadRequestNamingTheField() throws Exception {
+    byte[] header =
+        "{\"inputs\":[{\"name\":\"input\",\"shape\":[1,8],\"datatype\":\"FP32\",\"parameters\":{\"binary_data_size\":16}}]}"
+            .getBytes(StandardCharsets.UTF_8);
+    byte[] body = new byte[header.length + 16];
+    System.arraycopy(header, 0, body, 0, header.length);
+
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(server.uri("/v2/models/mlp/infer"))
+                    .header("Inference-Header-Content-Length", Integer.toString(header.length))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(json(response).get("error").asString())
+        .contains("inputs[0].parameters.binary_data_size", "has 16 bytes", "need 32");
   }
 
   @Test

@@ -9,6 +9,8 @@ import io.capstan.serving.model.InferenceRequest;
 import io.capstan.serving.model.InferenceResult;
 import io.capstan.serving.model.Tensor;
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -16,7 +18,24 @@ import org.junit.jupiter.api.Test;
 class JsonInferenceTest {
   private static InferenceRequest read(String json) {
     byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-    return JsonInference.read(bytes, 0, bytes.length);
+    return JsonInference.read(bytes, 0, bytes.length, -1).request();
+  }
+
+  /** A body of Triton's binary tensor data extension: the JSON, then {@code binary}. */
+  private static ParsedInference readBinary(String json, byte[] binary) {
+    byte[] header = json.getBytes(StandardCharsets.UTF_8);
+    byte[] body = new byte[header.length + binary.length + 3];
+    System.arraycopy(header, 0, body, 3, header.length);
+    System.arraycopy(binary, 0, body, 3 + header.length, binary.length);
+    return JsonInference.read(body, 3, header.length + binary.length, header.length);
+  }
+
+  private static byte[] littleEndianFloats(float... values) {
+    ByteBuffer buffer = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+    for (float value : values) {
+      buffer.putFloat(value);
+    }
+    return buffer.array();
   }
 
   private static Tensor input(String datatype, String shape, String data) {
@@ -83,11 +102,87 @@ class JsonInferenceTest {
         new InferenceResult(
             List.of(
                 new Tensor("y", DataType.FP32, new long[] {2, 1}, new float[] {0.5f, -1}),
-                new Tensor("b", DataType.BOOL, new long[] {1}, new byte[] {1}))));
+                new Tensor("b", DataType.BOOL, new long[] {1}, new byte[] {1}))),
+        name -> false);
     assertThat(out.toString(StandardCharsets.UTF_8))
         .isEqualTo(
             "{\"model_name\":\"m\",\"model_version\":\"3\",\"id\":\"id-1\",\"outputs\":["
                 + "{\"name\":\"y\",\"datatype\":\"FP32\",\"shape\":[2,1],\"data\":[0.5,-1.0]},"
+                + "{\"name\":\"b\",\"datatype\":\"BOOL\",\"shape\":[1],\"data\":[true]}]}");
+  }
+
+  @Test
+  void readsBinaryInputsInOrderAfterTheJsonHeader() {
+    byte[] binary = new byte[12 + 2];
+    System.arraycopy(littleEndianFloats(1.5f, -2, 3), 0, binary, 0, 12);
+    binary[12] = (byte) 200;
+    binary[13] = 7;
+    ParsedInference parsed =
+        readBinary(
+            "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,3],\"datatype\":\"FP32\","
+                + "\"parameters\":{\"binary_data_size\":12}},"
+                + "{\"name\":\"j\",\"shape\":[1],\"datatype\":\"INT32\",\"data\":[5]},"
+                + "{\"name\":\"u\",\"shape\":[2],\"datatype\":\"UINT8\","
+                + "\"parameters\":{\"binary_data_size\":2}}],"
+                + "\"parameters\":{\"binary_data_output\":true},"
+                + "\"outputs\":[{\"name\":\"a\"},{\"name\":\"b\",\"parameters\":{\"binary_data\":false}}]}",
+            binary);
+
+    List<Tensor> inputs = parsed.request().inputs();
+    assertThat((float[]) inputs.get(0).data()).containsExactly(1.5f, -2, 3);
+    assertThat((int[]) inputs.get(1).data()).containsExactly(5);
+    assertThat((byte[]) inputs.get(2).data()).containsExactly((byte) 200, (byte) 7);
+    assertThat(parsed.binary("a")).isTrue();
+    assertThat(parsed.binary("b")).isFalse();
+    assertThat(parsed.binary("unnamed")).as("binary_data_output covers every output").isTrue();
+  }
+
+  @Test
+  void binaryDataThatDoesNotAddUpIsABadRequest() {
+    String oneFloat =
+        "{\"inputs\":[{\"name\":\"x\",\"shape\":[1],\"datatype\":\"FP32\","
+            + "\"parameters\":{\"binary_data_size\":4}}]}";
+    assertThat(
+            (float[]) readBinary(oneFloat, littleEndianFloats(2)).request().inputs().get(0).data())
+        .containsExactly(2f);
+    assertBad(() -> readBinary(oneFloat, new byte[3]), "to be at most the 3 bytes");
+    assertBad(() -> readBinary(oneFloat, new byte[8]), "4 bytes of binary data after its JSON");
+    assertBad(() -> read(oneFloat), "no Inference-Header-Content-Length header");
+    assertBad(
+        () ->
+            readBinary(
+                "{\"inputs\":[{\"name\":\"x\",\"shape\":[2],\"datatype\":\"FP32\","
+                    + "\"parameters\":{\"binary_data_size\":4}}]}",
+                new byte[4]),
+        "inputs[0].parameters.binary_data_size of input 'x' has 4 bytes, but its shape and"
+            + " datatype FP32 need 8");
+    assertBad(
+        () ->
+            readBinary(
+                "{\"inputs\":[{\"name\":\"x\",\"shape\":[1],\"datatype\":\"FP32\","
+                    + "\"data\":[1],\"parameters\":{\"binary_data_size\":4}}]}",
+                new byte[4]),
+        "has both 'inputs[0].data' and 'inputs[0].parameters.binary_data_size'");
+  }
+
+  @Test
+  void writesBinaryOutputsWithTheirSizeInsteadOfData() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    JsonInference.write(
+        out,
+        "m",
+        1,
+        "",
+        new InferenceResult(
+            List.of(
+                new Tensor("y", DataType.FP32, new long[] {2}, new float[] {0.5f, -1}),
+                new Tensor("b", DataType.BOOL, new long[] {1}, new byte[] {1}))),
+        name -> name.equals("y"));
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .isEqualTo(
+            "{\"model_name\":\"m\",\"model_version\":\"1\",\"outputs\":["
+                + "{\"name\":\"y\",\"datatype\":\"FP32\",\"shape\":[2],"
+                + "\"parameters\":{\"binary_data_size\":8}},"
                 + "{\"name\":\"b\",\"datatype\":\"BOOL\",\"shape\":[1],\"data\":[true]}]}");
   }
 

@@ -1,0 +1,159 @@
+package io.capstan.server.logs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.capstan.api.job.Resources;
+import io.capstan.runtime.ReplicaId;
+import io.capstan.runtime.ReplicaLaunch;
+import io.capstan.runtime.ReplicaObservation;
+import io.capstan.runtime.testing.InMemoryRuntime;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The archive copies the runtime's log exactly once, reads it back as one text, and keeps up. */
+class LogArchiveTest {
+  private static final ReplicaId ID = new ReplicaId("job-1", "worker-0");
+
+  @TempDir Path dataDir;
+  private final InMemoryRuntime runtime = new InMemoryRuntime();
+  private LogArchive archive;
+
+  @BeforeEach
+  void setUp() {
+    archive = new LogArchive(dataDir);
+  }
+
+  @Test
+  void shippingCopiesOnlyWhatIsNewAndSaysWhenTheAttemptIsDone() throws IOException {
+    runtime.launch(launch(1));
+    runtime.replica(ID).prints("one");
+
+    LogArchive.Shipped first = archive.ship(ID, 1, runtime.logs());
+    LogArchive.Shipped nothing = archive.ship(ID, 1, runtime.logs());
+    runtime.replica(ID).prints("two").exits(0);
+    runtime.observe("job-1");
+    LogArchive.Shipped last = archive.ship(ID, 1, runtime.logs());
+
+    assertThat(first.bytes()).isPositive();
+    assertThat(first.complete()).isFalse();
+    assertThat(nothing).isEqualTo(new LogArchive.Shipped(0, false));
+    assertThat(last).isEqualTo(new LogArchive.Shipped(4, true));
+    assertThat(read(-1)).startsWith("--- capstan: worker-0 attempt 1").endsWith(" ---\none\ntwo\n");
+  }
+
+  @Test
+  void anAttemptTheRuntimeNoLongerHasIsComplete() {
+    runtime.launch(launch(1));
+    runtime.replica(ID).exits(1);
+    runtime.observe("job-1");
+    runtime.launch(launch(2));
+
+    assertThat(archive.ship(ID, 1, runtime.logs())).isEqualTo(new LogArchive.Shipped(0, true));
+  }
+
+  @Test
+  void tailCountsLinesAcrossAttempts() throws IOException {
+    runtime.launch(launch(1));
+    runtime.replica(ID).prints("a1").prints("a2").exits(1);
+    runtime.observe("job-1");
+    archive.ship(ID, 1, runtime.logs());
+    runtime.launch(launch(2));
+    runtime.replica(ID).prints("b1");
+    archive.ship(ID, 2, runtime.logs());
+
+    assertThat(read(3)).startsWith("a2\n--- capstan: worker-0 attempt 2").endsWith(" ---\nb1\n");
+    assertThat(read(1)).isEqualTo("b1\n");
+    assertThat(read(0)).isEmpty();
+    assertThat(read(100)).startsWith("--- capstan: worker-0 attempt 1");
+  }
+
+  @Test
+  void aJobOfAnEarlierVersionIsReadFromItsSingleFile() throws IOException {
+    Path legacy = dataDir.resolve("logs/vision/job-1/worker-0.log");
+    Files.createDirectories(legacy.getParent());
+    Files.writeString(legacy, "old line 1\nold line 2\n");
+    LogArchive old = new LogArchive(dataDir);
+
+    assertThat(read(old, 1)).isEqualTo("old line 2\n");
+
+    old.deleteJob("vision", "job-1");
+    assertThat(legacy).doesNotExist();
+  }
+
+  @Test
+  void theShipperFollowsLiveReplicasAndARefreshReadsAtOnce() throws IOException {
+    runtime.launch(launch(1));
+    LiveReplicas live = new RuntimeReplicas(runtime);
+    LogShipper shipper = new LogShipper(archive, runtime.logs(), live);
+    runtime.replica(ID).prints("hello");
+
+    shipper.refresh(ID);
+    assertThat(read(-1)).endsWith("hello\n");
+
+    runtime.replica(ID).prints("again");
+    shipper.shipAll();
+    assertThat(read(-1)).endsWith("hello\nagain\n");
+  }
+
+  @Test
+  void followingEndsWithTheRevokedLineOnItsOwnLine() throws IOException {
+    runtime.launch(launch(1));
+    runtime.replica(ID).prints("partial");
+    archive.ship(ID, 1, runtime.logs());
+    AtomicInteger asked = new AtomicInteger();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    ReplicaLog.Ending ending =
+        archive
+            .replica("vision", "job-1", "worker-0")
+            .copy(-1, () -> true, () -> asked.incrementAndGet() < 2, () -> {}, "revoked", out);
+
+    assertThat(ending).isEqualTo(ReplicaLog.Ending.REVOKED);
+    assertThat(out.toString(StandardCharsets.UTF_8)).endsWith("partial\nrevoked\n");
+  }
+
+  private String read(int tail) throws IOException {
+    return read(archive, tail);
+  }
+
+  private static String read(LogArchive from, int tail) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    from.replica("vision", "job-1", "worker-0")
+        .copy(tail, () -> false, () -> true, () -> {}, "revoked", out);
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private static ReplicaLaunch launch(int attempt) {
+    return ReplicaLaunch.builder(ID)
+        .attempt(attempt)
+        .image("capstan/base:1")
+        .command(List.of("train"))
+        .resources(Resources.NONE)
+        .workDir(Path.of("/work"))
+        .tenant("vision")
+        .build();
+  }
+
+  /** Every replica the runtime has, as the job controller would have observed it. */
+  private record RuntimeReplicas(InMemoryRuntime runtime) implements LiveReplicas {
+    @Override
+    public Collection<ReplicaObservation> all() {
+      return runtime.observeAll();
+    }
+
+    @Override
+    public Optional<ReplicaObservation> of(ReplicaId id) {
+      return all().stream().filter(o -> o.id().equals(id)).findFirst();
+    }
+  }
+}
