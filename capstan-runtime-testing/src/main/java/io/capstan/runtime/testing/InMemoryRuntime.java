@@ -60,6 +60,7 @@ public final class InMemoryRuntime implements WorkloadRuntime {
   private final Set<String> failingImages = new HashSet<>();
   private List<Node> nodes = List.of(node("node-0", 8));
   private RuntimeException nextLaunchFailure;
+  private RuntimeException lostAnswer;
   private boolean startPending;
   private boolean closed;
 
@@ -126,6 +127,16 @@ public final class InMemoryRuntime implements WorkloadRuntime {
   /** The next launch throws {@code error} and starts nothing. */
   public synchronized InMemoryRuntime failNextLaunch(RuntimeException error) {
     this.nextLaunchFailure = requireNonNull(error, "error is null");
+    return this;
+  }
+
+  /**
+   * The next launch that starts a replica, or the next release, takes effect and then throws {@code
+   * error}: a call whose answer was lost (a timeout after the cluster acted), so the caller cannot
+   * tell that it did. A controller must find out by observing, and not act twice.
+   */
+  public synchronized InMemoryRuntime loseNextAnswer(RuntimeException error) {
+    this.lostAnswer = requireNonNull(error, "error is null");
     return this;
   }
 
@@ -227,6 +238,7 @@ public final class InMemoryRuntime implements WorkloadRuntime {
     if (!startPending) {
       run(replica);
     }
+    throwLostAnswer();
   }
 
   @Override
@@ -260,6 +272,7 @@ public final class InMemoryRuntime implements WorkloadRuntime {
     requireNonNull(jobUid, "jobUid is null");
     releases.add(jobUid);
     replicas.values().removeIf(replica -> replica.launch.id().jobUid().equals(jobUid));
+    throwLostAnswer();
   }
 
   @Override
@@ -313,6 +326,14 @@ public final class InMemoryRuntime implements WorkloadRuntime {
 
   Clock clock() {
     return clock;
+  }
+
+  private void throwLostAnswer() {
+    if (lostAnswer != null) {
+      RuntimeException error = lostAnswer;
+      lostAnswer = null;
+      throw error;
+    }
   }
 
   private void checkOpen() {

@@ -99,6 +99,23 @@ class InMemoryRuntimeTest {
   }
 
   @Test
+  void aLostAnswerThrowsAfterTheLaunchOrReleaseTookEffect() {
+    runtime.loseNextAnswer(new IllegalStateException("timed out"));
+    assertThatThrownBy(() -> runtime.launch(launch("worker-0").build())).hasMessage("timed out");
+    assertThat(runtime.observe("job-1"))
+        .extracting(o -> o.id().replica())
+        .containsExactly("worker-0");
+    runtime.launch(launch("worker-0").build());
+    assertThat(runtime.launches()).as("the same attempt again starts nothing").hasSize(1);
+
+    runtime.loseNextAnswer(new IllegalStateException("reset"));
+    assertThatThrownBy(() -> runtime.release("job-1")).hasMessage("reset");
+    assertThat(runtime.observe("job-1")).isEmpty();
+    runtime.release("job-1");
+    assertThat(runtime.releases()).containsExactly("job-1", "job-1");
+  }
+
+  @Test
   void terminationsAreRecordedAndEndWith143UnlessScriptedOtherwise() {
     runtime.launch(launch("worker-0").build());
     runtime.launch(launch("worker-1").build());

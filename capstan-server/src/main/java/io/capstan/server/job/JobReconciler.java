@@ -155,16 +155,7 @@ public final class JobReconciler {
       transition(job, JobPhase.FAILED, "LaunchFailed", e.getMessage());
       return;
     }
-    Instant now = clock.instant();
-    Long deadline = job.spec().activeDeadlineSeconds();
-    if (deadline != null
-        && job.startedAt() != null
-        && now.isAfter(job.startedAt().plusSeconds(deadline))) {
-      transition(
-          job,
-          JobPhase.FAILED,
-          "DeadlineExceeded",
-          "Job ran longer than activeDeadlineSeconds=" + deadline);
+    if (failIfPastDeadline(job)) {
       return;
     }
     WorkloadKind kind = kinds.of(job);
@@ -172,7 +163,7 @@ public final class JobReconciler {
       transition(job, JobPhase.SUCCEEDED, "Succeeded", kind.successMessage(job, observed));
       return;
     }
-    ReplicaObservation failed = firstFailure(observed);
+    ReplicaObservation failed = firstFailure(observed, kind.longRunning());
     if (failed != null) {
       onFailure(job, failed);
       return;
@@ -208,6 +199,9 @@ public final class JobReconciler {
   }
 
   private void reconcileRestarting(JobRecord job, Map<String, ReplicaObservation> observed) {
+    if (failIfPastDeadline(job)) {
+      return; // Relaunching would only start replicas that are stopped again at once.
+    }
     if (stopAll(job, observed)) {
       return; // Wait until every replica of the failed attempt has exited.
     }
@@ -343,12 +337,39 @@ public final class JobReconciler {
     }
   }
 
-  private static ReplicaObservation firstFailure(Map<String, ReplicaObservation> observed) {
+  /**
+   * Fails the job once it has been admitted for longer than its {@code activeDeadlineSeconds}. The
+   * time counts from the admission of its current run: a preemption stops the clock and a
+   * readmission starts it again, as Kubernetes resets a suspended Job's start time.
+   */
+  private boolean failIfPastDeadline(JobRecord job) {
+    Long deadline = job.spec().activeDeadlineSeconds();
+    Instant since = job.runs().runStartedAt() != null ? job.runs().runStartedAt() : job.startedAt();
+    if (deadline == null
+        || since == null
+        || !clock.instant().isAfter(since.plusSeconds(deadline))) {
+      return false;
+    }
+    transition(
+        job,
+        JobPhase.FAILED,
+        "DeadlineExceeded",
+        "Job ran longer than activeDeadlineSeconds=" + deadline);
+    return true;
+  }
+
+  /**
+   * The first replica that failed or was lost; for a long-running kind also one that exited with 0,
+   * since it should run until stopped (a Deployment's {@code restartPolicy: Always}).
+   */
+  private static ReplicaObservation firstFailure(
+      Map<String, ReplicaObservation> observed, boolean longRunning) {
     return observed.values().stream()
         .filter(
             o ->
                 o.phase() == io.capstan.runtime.ReplicaPhase.FAILED
-                    || o.phase() == io.capstan.runtime.ReplicaPhase.LOST)
+                    || o.phase() == io.capstan.runtime.ReplicaPhase.LOST
+                    || (longRunning && o.phase() == io.capstan.runtime.ReplicaPhase.SUCCEEDED))
         .findFirst()
         .orElse(null);
   }

@@ -28,7 +28,8 @@ public interface WorkloadKind {
 
   /**
    * What follows a replica's failure: a restart of every replica (keeping checkpoints) or the end
-   * of the workload.
+   * of the workload. For a {@link #longRunning} kind, a replica that exited with 0 is a failure
+   * too: such a workload never succeeds on its own.
    *
    * @param what the failure in plain words, e.g. "replica worker-1 exited with code 137"
    */

@@ -14,8 +14,9 @@ import java.util.Map;
 /**
  * Serving replicas: one model server each, made and retired by the serving controller. They run
  * until their service retires them, are never demoted by least attained service, restart after
- * every failure (a Deployment's {@code restartPolicy: Always}), read their model file read-only and
- * get their own secret, which the gateway and the control plane present to reach them.
+ * every exit, even with 0 (a Deployment's {@code restartPolicy: Always}), read their model file
+ * read-only and get their own secret, which the gateway and the control plane present to reach
+ * them.
  */
 final class ServingReplicaKind implements WorkloadKind {
   /** The kind's name, stored with each serving replica. */

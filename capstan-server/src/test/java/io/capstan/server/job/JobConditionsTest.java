@@ -46,14 +46,6 @@ class JobConditionsTest {
             List.of("Created=True Submitted@0", "Suspended=False Admitted@1")),
         new Case(
             QUEUED,
-            FAILED,
-            List.of("Queued Submitted", "Failed Unschedulable"),
-            List.of(
-                "Created=True Submitted@0",
-                "Suspended=False Unschedulable@1",
-                "Failed=True Unschedulable@1")),
-        new Case(
-            QUEUED,
             CANCELLED,
             List.of("Queued Submitted", "Cancelled Cancelled"),
             List.of(

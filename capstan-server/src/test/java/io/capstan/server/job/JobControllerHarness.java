@@ -135,6 +135,16 @@ public final class JobControllerHarness {
     return store.find("vision", name).orElseThrow();
   }
 
+  /** The workload {@code uid}, of any project and kind. */
+  public JobRecord byUid(String uid) {
+    return store.findByUid(uid).orElseThrow();
+  }
+
+  /** The events recorded for the workload {@code uid}, oldest first: one per phase change. */
+  public List<io.capstan.api.job.JobEvent> events(String uid) {
+    return store.events(uid);
+  }
+
   String uid(String name) {
     return job(name).uid();
   }

@@ -209,6 +209,44 @@ class JobReconcilerTest {
     assertThat(h.runtime.launchesOf(low).get(2).env())
         .containsEntry("CAPSTAN_CHECKPOINT_DIR", JobLauncher.CHECKPOINT_DIR)
         .containsEntry("CAPSTAN_ATTEMPT", "2");
+    assertThat(h.runtime.launchesOf(low))
+        .as("every launch of both attempts mounts the same checkpoint directory")
+        .extracting(launch -> checkpoints(launch))
+        .containsOnly(checkpoints(h.runtime.launchesOf(low).get(0)))
+        .hasSize(4);
+  }
+
+  @Test
+  void aPreemptedJobsDeadlineCountsOnlyTheTimeItWasAdmitted() {
+    h.runtime.nodes(InMemoryRuntime.node("node-0", 2));
+    h.jobs()
+        .submit("vision", withDeadline(job("low").resources(ONE_GPU).group(WORKER, 2).build(), 60));
+    h.pass();
+    h.clock.advance(Duration.ofSeconds(30));
+    h.jobs()
+        .submit("vision", job("high").priority(100).resources(ONE_GPU).group(WORKER, 2).build());
+    h.pass();
+    h.tick();
+    assertThat(h.job("low").phase()).isEqualTo(JobPhase.QUEUED);
+
+    h.clock.advance(Duration.ofSeconds(100)); // far past 60 s since it first started
+    String high = h.uid("high");
+    h.runtime.replica(high, "worker-0").exits(0);
+    h.runtime.replica(high, "worker-1").exits(0);
+    h.tick();
+    h.tick();
+    assertThat(h.job("low").phase())
+        .as(
+            "readmitted with its deadline counted from this admission, as Kubernetes resets a"
+                + " resumed Job's start time")
+        .isEqualTo(JobPhase.RUNNING);
+
+    h.clock.advance(Duration.ofSeconds(58));
+    h.tick();
+    assertThat(h.job("low").phase()).isEqualTo(JobPhase.RUNNING);
+    h.clock.advance(Duration.ofSeconds(3));
+    h.tick();
+    assertThat(h.job("low").reason()).isEqualTo("DeadlineExceeded");
   }
 
   @Test
@@ -294,6 +332,13 @@ class JobReconcilerTest {
 
     assertThat(h.runtime.launchesOf(uid)).extracting(ReplicaLaunch::attempt).containsExactly(1, 2);
     assertThat(h.job("train").phase()).isEqualTo(JobPhase.RUNNING);
+  }
+
+  private static io.capstan.runtime.Mount checkpoints(ReplicaLaunch launch) {
+    return launch.mounts().stream()
+        .filter(mount -> mount.containerPath().equals(JobLauncher.CHECKPOINT_DIR))
+        .findFirst()
+        .orElseThrow();
   }
 
   private List<String> reasons(String uid) {

@@ -2,25 +2,20 @@ package io.capstan.server.serving;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.capstan.api.error.CapstanException;
 import io.capstan.api.gateway.GatewayReport;
 import io.capstan.api.job.JobPhase;
 import io.capstan.api.serving.CanarySpec;
 import io.capstan.api.serving.ServiceEvent;
-import io.capstan.api.serving.ServiceSpec;
 import io.capstan.runtime.ReadinessSpec;
 import io.capstan.runtime.ReplicaLaunch;
 import io.capstan.server.job.JobControllerHarness;
 import io.capstan.server.job.JobRecord;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The serving controller over the job controller, the in-memory runtime and a controllable clock:
@@ -29,44 +24,23 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class ServingControllerTest {
   @TempDir Path dataDir;
+  private ServingControllerHarness s;
   private JobControllerHarness h;
   private ServiceStore services;
   private ServingRoutes routes;
   private GatewayLoad load;
   private ServingReconciler serving;
-  private final Map<String, ServedModel> registry = new HashMap<>();
+  private Map<String, ServedModel> registry;
 
   @BeforeEach
   void setUp() {
-    ReplicaSecrets secrets = ReplicaSecrets.inDataDir(dataDir);
-    h =
-        new JobControllerHarness(
-            dataDir,
-            List.of(
-                new ServingReplicaKind(secrets, Duration.ofMillis(500), Duration.ofMillis(500))));
-    services = new ServiceStore(h.db.jdbc(), h.db.transactions(), JsonMapper.builder().build());
-    routes = new ServingRoutes();
-    load = new GatewayLoad(() -> h.clock.millis() * 1_000_000);
-    registry.put("churn:1", model(1));
-    registry.put("churn:2", model(2));
-    registry.put("churn@production", model(1));
-    serving =
-        new ServingReconciler(
-            services,
-            h.jobs(),
-            h.observations(),
-            (project, reference) -> {
-              ServedModel found = registry.get(reference);
-              if (found == null) {
-                throw CapstanException.notFound("no model " + reference);
-              }
-              return found;
-            },
-            new ReplicaJobs("java"),
-            routes,
-            new Autoscaler(Duration.ofMinutes(5)),
-            load,
-            h.clock);
+    s = new ServingControllerHarness(dataDir);
+    h = s.h;
+    services = s.services;
+    routes = s.routes;
+    load = s.load;
+    serving = s.serving;
+    registry = s.registry;
   }
 
   @Test
@@ -188,55 +162,26 @@ class ServingControllerTest {
   }
 
   private ServiceRecord create(String name, String model, int min, int max, CanarySpec canary) {
-    ServiceSpec spec =
-        ServiceSpecs.complete(new ServiceSpec(name, model, min, max, null, null, canary, null));
-    ServiceRecord service =
-        new ServiceRecord(
-            "uid-" + name,
-            "ml",
-            spec,
-            null,
-            null,
-            null,
-            min,
-            0,
-            h.clock.instant(),
-            h.clock.instant(),
-            0);
-    assertThat(services.insert(service, new ServiceEvent(h.clock.instant(), "Created", "test")))
-        .isTrue();
-    return service;
+    return s.create(name, model, min, max, canary);
   }
 
-  /** One serving pass between two job-controller passes, half a second later. */
   private void step() {
-    h.tick();
-    serving.runOnce();
-    h.pass();
+    s.step();
   }
 
-  /** A step in which every replica of {@code service} that runs answers its readiness probe. */
   private void readyAll(ServiceRecord service) {
-    step();
-    for (JobRecord job : h.jobs().ownedBy(service.uid())) {
-      if (job.phase() == JobPhase.RUNNING) {
-        h.runtime.replica(job.uid(), "worker-0").becomesReady();
-      }
-    }
-    step();
+    s.readyAll(service);
   }
 
   private List<JobRecord> live(ServiceRecord service) {
-    return h.jobs().ownedBy(service.uid()).stream()
-        .filter(job -> !job.phase().isTerminal())
-        .toList();
+    return s.live(service);
   }
 
   private String phase(ServiceRecord service) {
-    return services.health(service.uid()).map(ServiceHealth::phase).orElse("none");
+    return s.phase(service);
   }
 
   private static ServedModel model(int version) {
-    return new ServedModel("churn", version, Path.of("/models/churn-" + version + ".onnx"));
+    return ServingControllerHarness.model(version);
   }
 }
