@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
@@ -114,8 +115,10 @@ class ServingConfiguration {
   }
 
   @Bean
-  GatewayProcess gatewayProcess(ServerConfig config, ServingProperties properties) {
+  GatewayProcess gatewayProcess(
+      ServerConfig config, ServingProperties properties, Environment environment) {
     ServingProperties.Gateway gateway = properties.gateway();
+    int serverPort = environment.getProperty("server.port", Integer.class, 7070);
     return new GatewayProcess(
         new GatewayProcess.Settings(
             config.dataDir(),
@@ -124,8 +127,8 @@ class ServingConfiguration {
             properties.java(),
             config.home().resolve("capstan-serving/target/capstan-model-server.jar"),
             gateway.host(),
-            gateway.httpPort(),
-            properties.grpcPort(),
+            gateway.httpPortFor(serverPort),
+            properties.grpcPortFor(serverPort),
             properties.maxRequestBytes(),
             properties.requestTimeout()));
   }

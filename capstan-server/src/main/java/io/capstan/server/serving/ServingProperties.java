@@ -11,7 +11,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *
  * @param gateway the serving gateway's process ({@code capstan.serving.gateway.*})
  * @param grpcHost the older name of {@code capstan.serving.gateway.host}, used when that is absent
- * @param grpcPort the gateway's gRPC port, 0 for a free one (default 7071)
+ * @param grpcPort the gateway's gRPC port, 0 for a free one (default: the control plane's port
+ *     {@code server.port} + 1, so 7071 by default and two servers on one host do not collide; see
+ *     {@link #grpcPortFor})
  * @param maxRequestBytes the largest inference request the gateway takes (default 64 MiB)
  * @param requestTimeout how long the gateway waits for a replica (default 60s)
  * @param reconcileInterval how often the serving controller probes replicas and applies changes
@@ -41,7 +43,6 @@ public record ServingProperties(
     if (gateway.host() == null) {
       gateway = gateway.withHost(grpcHost == null ? Gateway.DEFAULT_HOST : grpcHost);
     }
-    grpcPort = grpcPort == null ? 7071 : grpcPort;
     maxRequestBytes = maxRequestBytes == null ? 64 * 1024 * 1024 : maxRequestBytes;
     requestTimeout = requestTimeout == null ? Duration.ofSeconds(60) : requestTimeout;
     reconcileInterval = reconcileInterval == null ? Duration.ofSeconds(1) : reconcileInterval;
@@ -50,7 +51,9 @@ public record ServingProperties(
     probeTimeout = probeTimeout == null ? Duration.ofMillis(500) : probeTimeout;
     java = java == null || java.isBlank() ? currentJava() : java.trim();
     require(!gateway.host().isBlank(), "gateway.host", "an address", "blank");
-    requirePort("grpc-port", grpcPort);
+    if (grpcPort != null) {
+      requirePort("grpc-port", grpcPort);
+    }
     require(maxRequestBytes > 0, "max-request-bytes", "positive", maxRequestBytes);
     requirePositive("request-timeout", requestTimeout);
     requirePositive("reconcile-interval", reconcileInterval);
@@ -63,12 +66,36 @@ public record ServingProperties(
     requirePositive("probe-timeout", probeTimeout);
   }
 
+  /** The gateway's gRPC port: as set, else {@code serverPort} + 1 (a free one when that is 0). */
+  public int grpcPortFor(int serverPort) {
+    return grpcPort != null ? grpcPort : following(serverPort, 1, "grpc-port");
+  }
+
+  /** A port next to the control plane's: {@code serverPort + offset}, or 0 when that is 0. */
+  static int following(int serverPort, int offset, String property) {
+    if (serverPort == 0) {
+      return 0;
+    }
+    int port = serverPort + offset;
+    require(
+        port <= 65535,
+        property,
+        "set when server.port is above "
+            + (65535 - offset)
+            + " (its default is server.port + "
+            + offset
+            + ")",
+        "unset");
+    return port;
+  }
+
   /**
    * The serving gateway's process ({@code capstan.serving.gateway.*}).
    *
    * @param host the address it listens on (default: {@code capstan.serving.grpc-host}, else {@code
    *     127.0.0.1})
-   * @param httpPort its HTTP port, 0 for a free one (default 7072)
+   * @param httpPort its HTTP port, 0 for a free one (default: {@code server.port} + 2, so 7072 by
+   *     default; see {@link #httpPortFor})
    * @param launch {@code auto} (the default: start or adopt the process) or {@code off} (an
    *     operator runs it)
    * @param stopWithServer whether it stops when the control plane stops (default false)
@@ -84,17 +111,23 @@ public record ServingProperties(
 
     public Gateway {
       host = host == null ? null : host.trim();
-      httpPort = httpPort == null ? 7072 : httpPort;
       String given = launch;
       launch = launch == null ? "auto" : launch.trim().toLowerCase(Locale.ROOT);
       stopWithServer = stopWithServer != null && stopWithServer;
       refreshInterval = refreshInterval == null ? Duration.ofMillis(500) : refreshInterval;
-      requirePort("gateway.http-port", httpPort);
+      if (httpPort != null) {
+        requirePort("gateway.http-port", httpPort);
+      }
       if (!launch.equals("auto") && !launch.equals("off")) {
         throw new IllegalArgumentException(
             "Expected " + PREFIX + "gateway.launch to be 'auto' or 'off', but was '" + given + "'");
       }
       requirePositive("gateway.refresh-interval", refreshInterval);
+    }
+
+    /** Its HTTP port: as set, else {@code serverPort} + 2 (a free one when that is 0). */
+    public int httpPortFor(int serverPort) {
+      return httpPort != null ? httpPort : following(serverPort, 2, "gateway.http-port");
     }
 
     /** Whether the control plane starts (or adopts) the gateway's process. */

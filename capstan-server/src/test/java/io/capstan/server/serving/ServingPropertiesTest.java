@@ -25,11 +25,11 @@ class ServingPropertiesTest {
     ServingProperties serving = bind(Map.of());
 
     assertThat(serving.gateway().host()).isEqualTo("127.0.0.1");
-    assertThat(serving.gateway().httpPort()).isEqualTo(7072);
+    assertThat(serving.gateway().httpPortFor(7070)).isEqualTo(7072);
     assertThat(serving.gateway().launches()).isTrue();
     assertThat(serving.gateway().stopWithServer()).isFalse();
     assertThat(serving.gateway().refreshInterval()).isEqualTo(Duration.ofMillis(500));
-    assertThat(serving.grpcPort()).isEqualTo(7071);
+    assertThat(serving.grpcPortFor(7070)).isEqualTo(7071);
     assertThat(serving.maxRequestBytes()).isEqualTo(67_108_864);
     assertThat(serving.requestTimeout()).isEqualTo(Duration.ofSeconds(60));
     assertThat(serving.reconcileInterval()).isEqualTo(Duration.ofSeconds(1));
@@ -39,6 +39,19 @@ class ServingPropertiesTest {
     assertThat(serving.java()).isEqualTo(ServingProperties.currentJava());
     assertThat(bind(Map.of("capstan.serving.java", " ")).java())
         .isEqualTo(ServingProperties.currentJava());
+  }
+
+  @Test
+  void theGatewaysPortsFollowTheControlPlanesPortUnlessSet() {
+    ServingProperties serving = bind(Map.of());
+
+    assertThat(serving.grpcPortFor(8000)).isEqualTo(8001);
+    assertThat(serving.gateway().httpPortFor(8000)).isEqualTo(8002);
+    assertThat(serving.grpcPortFor(0)).as("a free port follows a free port").isZero();
+    assertThat(serving.gateway().httpPortFor(0)).isZero();
+    assertThatThrownBy(() -> serving.gateway().httpPortFor(65534))
+        .hasMessageContaining("capstan.serving.gateway.http-port")
+        .hasMessageContaining("server.port + 2");
   }
 
   @Test
@@ -63,7 +76,8 @@ class ServingPropertiesTest {
     assertThat(serving.gateway())
         .isEqualTo(new ServingProperties.Gateway("0.0.0.0", 0, "off", true, Duration.ofSeconds(2)));
     assertThat(serving.gateway().launches()).isFalse();
-    assertThat(serving.grpcPort()).isEqualTo(9001);
+    assertThat(serving.grpcPortFor(7070)).isEqualTo(9001);
+    assertThat(serving.gateway().httpPortFor(7070)).isZero();
     assertThat(serving.maxRequestBytes()).isEqualTo(1024);
     assertThat(serving.requestTimeout()).isEqualTo(Duration.ofSeconds(5));
     assertThat(serving.reconcileInterval()).isEqualTo(Duration.ofMillis(250));
