@@ -1,8 +1,12 @@
 package io.capstan.serving.gateway;
 
+import io.capstan.serving.grpc.v2.ServerLiveResponse;
+import io.capstan.serving.grpc.v2.ServerReadyResponse;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
@@ -23,6 +27,8 @@ final class GrpcCallHandler extends ChannelInboundHandlerAdapter {
   static final AsciiString VERSION = AsciiString.cached(HttpProxyHandler.VERSION_HEADER);
   static final AsciiString GRPC_STATUS = AsciiString.cached("grpc-status");
   private static final AsciiString GRPC_MESSAGE = AsciiString.cached("grpc-message");
+  private static final String SERVER_LIVE = "/inference.GRPCInferenceService/ServerLive";
+  private static final String SERVER_READY = "/inference.GRPCInferenceService/ServerReady";
 
   /** gRPC status codes this class answers with. */
   static final int INVALID_ARGUMENT = 3;
@@ -84,6 +90,9 @@ final class GrpcCallHandler extends ChannelInboundHandlerAdapter {
   private void check(ChannelHandlerContext ctx) {
     CharSequence project = headers.get(PROJECT);
     CharSequence service = headers.get(SERVICE);
+    if (project == null && service == null && answerHealth(ctx)) {
+      return;
+    }
     if (project == null || service == null) {
       answer(
           ctx,
@@ -115,6 +124,36 @@ final class GrpcCallHandler extends ChannelInboundHandlerAdapter {
     body = null;
     exchange = new GrpcExchange(context, connections, ctx, headers, message, target);
     exchange.start();
+  }
+
+  /**
+   * Answers ServerLive and ServerReady asked of the gateway itself (no service named), as Triton's
+   * and KServe's clients do before their first call: live while it runs, ready once it has routes
+   * from the control plane (or kept ones). Returns false for every other method.
+   */
+  private boolean answerHealth(ChannelHandlerContext ctx) {
+    CharSequence path = headers.path();
+    byte[] message;
+    if (path != null && path.toString().equals(SERVER_LIVE)) {
+      message = ServerLiveResponse.newBuilder().setLive(true).build().toByteArray();
+    } else if (path != null && path.toString().equals(SERVER_READY)) {
+      boolean ready = context.tables().get() != RoutingTable.EMPTY;
+      message = ServerReadyResponse.newBuilder().setReady(ready).build().toByteArray();
+    } else {
+      return false;
+    }
+    answered = true;
+    Http2Headers response = new DefaultHttp2Headers();
+    response.status("200");
+    response.set("content-type", "application/grpc");
+    ctx.write(new DefaultHttp2HeadersFrame(response, false));
+    ByteBuf framed = ctx.alloc().buffer(5 + message.length);
+    framed.writeByte(0).writeInt(message.length).writeBytes(message);
+    ctx.write(new DefaultHttp2DataFrame(framed, false));
+    Http2Headers trailers = new DefaultHttp2Headers();
+    trailers.set(GRPC_STATUS, "0");
+    ctx.writeAndFlush(new DefaultHttp2HeadersFrame(trailers, true));
+    return true;
   }
 
   /** Answers the call with one HEADERS frame that ends it. */

@@ -14,6 +14,8 @@ import io.capstan.serving.TestingServer;
 import io.capstan.serving.grpc.MlpRequests;
 import io.capstan.serving.grpc.v2.GRPCInferenceServiceGrpc;
 import io.capstan.serving.grpc.v2.ModelInferResponse;
+import io.capstan.serving.grpc.v2.ServerLiveRequest;
+import io.capstan.serving.grpc.v2.ServerReadyRequest;
 import io.capstan.serving.model.ModelSpec;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
@@ -210,6 +212,22 @@ class GatewayIT {
   }
 
   @Test
+  void grpcHealthIsAnsweredByTheGatewayWithoutMetadataButNothingElseIs() {
+    try (Channel channel = new Channel(gateway.grpcPort())) {
+      assertThat(channel.bare().serverLive(ServerLiveRequest.getDefaultInstance()).getLive())
+          .isTrue();
+      assertThat(channel.bare().serverReady(ServerReadyRequest.getDefaultInstance()).getReady())
+          .isTrue();
+      StatusRuntimeException refused =
+          catchThrowableOfType(
+              StatusRuntimeException.class,
+              () -> channel.bare().modelInfer(MlpRequests.zeros("h", 1)));
+      assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+      assertThat(refused.getStatus().getDescription()).contains("capstan-project");
+    }
+  }
+
+  @Test
   void callersWithoutATokenOrOutsideTheProjectAreRefused() {
     assertThat(get(null, "/serving/ml/churn/v2/models/mlp").statusCode()).isEqualTo(401);
     assertThat(get("nobody", "/serving/ml/churn/v2/models/mlp").statusCode()).isEqualTo(401);
@@ -373,6 +391,12 @@ class GatewayIT {
 
     Channel(int port) {
       channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+    }
+
+    /** A stub that sends no metadata at all, as a client's health check does. */
+    GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub bare() {
+      return GRPCInferenceServiceGrpc.newBlockingStub(channel)
+          .withDeadlineAfter(30, TimeUnit.SECONDS);
     }
 
     GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub stub(
