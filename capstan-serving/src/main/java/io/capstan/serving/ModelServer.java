@@ -7,13 +7,17 @@ import io.capstan.serving.http.HttpFrontend;
 import io.capstan.serving.metrics.ServingMetrics;
 import io.capstan.serving.model.DirectExecutor;
 import io.capstan.serving.model.ModelRegistry;
+import io.capstan.serving.model.ModelRunner;
 import io.capstan.serving.model.ModelSpec;
+import io.capstan.serving.model.ModelStatistics;
 import io.capstan.serving.model.OnnxModel;
 import io.capstan.serving.model.ServedModel;
+import io.capstan.serving.model.Tensor;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongConsumer;
 
 /**
  * One serving replica, and its composition root: listens on HTTP and gRPC, loads every model
@@ -105,21 +109,37 @@ public final class ModelServer implements AutoCloseable {
     BatchingOptions batching = options.batching();
     boolean batched = batching.enabled() && ServedModel.batchable(model);
     ServingMetrics.ModelMeters meters = metrics.model(spec.name(), spec.version());
+    ModelStatistics statistics = new ModelStatistics();
+    ModelRunner timed =
+        (inputs, outputs) -> {
+          long start = System.nanoTime();
+          List<Tensor> result = model.run(inputs, outputs);
+          statistics.executed(
+              inputs.isEmpty() ? 1 : (int) inputs.get(0).rows(), System.nanoTime() - start);
+          return result;
+        };
+    LongConsumer queued =
+        nanos -> {
+          meters.queued(nanos);
+          statistics.queued(nanos);
+        };
     ServedModel served =
         new ServedModel(
             spec,
             model,
             batched,
+            batching.maxBatchSize(),
+            statistics,
             self ->
                 batched
                     ? new DynamicBatcher(
                         spec.name() + "-" + spec.version(),
-                        model::run,
+                        timed,
                         batching,
-                        meters::queued,
+                        queued,
                         meters::batch,
                         gate::inFlight)
-                    : new DirectExecutor(model::run, meters::batch));
+                    : new DirectExecutor(timed, meters::batch));
     log.printf(
         "loaded model %s version %d from %s on %s (%s threads intra-op, %s inter-op); %s%n",
         spec.name(),

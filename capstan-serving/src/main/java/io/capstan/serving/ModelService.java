@@ -4,6 +4,7 @@ import io.capstan.serving.metrics.ServingMetrics;
 import io.capstan.serving.model.InferenceRequest;
 import io.capstan.serving.model.InferenceResult;
 import io.capstan.serving.model.ModelRegistry;
+import io.capstan.serving.model.ModelStatistics;
 import io.capstan.serving.model.ServedModel;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
@@ -120,14 +121,14 @@ public final class ModelService {
     }
     String modelName = model.name();
     String modelVersion = Long.toString(model.version());
+    ModelStatistics statistics = model.statistics();
     return result.whenComplete(
-        (ok, error) ->
-            metrics.request(
-                modelName,
-                modelVersion,
-                protocol,
-                error == null ? "ok" : outcome(error),
-                System.nanoTime() - start));
+        (ok, error) -> {
+          long took = System.nanoTime() - start;
+          metrics.request(
+              modelName, modelVersion, protocol, error == null ? "ok" : outcome(error), took);
+          statistics.request(error == null, took);
+        });
   }
 
   /**

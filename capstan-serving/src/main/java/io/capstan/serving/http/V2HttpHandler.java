@@ -92,6 +92,12 @@ final class V2HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     if (!parts.get(1).equals("models") || parts.size() < 3) {
       throw notFound(path);
     }
+    if (parts.size() == 3 && parts.get(2).equals("stats")) {
+      requireMethod(request, HttpMethod.GET);
+      List<ServedModel> all = service.registry().all();
+      send(ctx, json(HttpResponseStatus.OK, g -> TritonExtensions.stats(g, all)), keepAlive);
+      return;
+    }
     String name = parts.get(2);
     String version = null;
     int next = 3;
@@ -123,6 +129,27 @@ final class V2HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                   g.writeEndObject();
                 }),
             keepAlive);
+      }
+      case "config" -> {
+        requireMethod(request, HttpMethod.GET);
+        ServedModel model = service.model(name, version);
+        send(
+            ctx,
+            json(
+                HttpResponseStatus.OK,
+                g -> TritonExtensions.config(g, model, ModelService.PLATFORM)),
+            keepAlive);
+      }
+      case "stats" -> {
+        requireMethod(request, HttpMethod.GET);
+        List<ServedModel> models =
+            version == null
+                ? service.registry().all().stream().filter(m -> m.name().equals(name)).toList()
+                : List.of(service.model(name, version));
+        if (models.isEmpty()) {
+          service.model(name, null); // the unknown model's 404
+        }
+        send(ctx, json(HttpResponseStatus.OK, g -> TritonExtensions.stats(g, models)), keepAlive);
       }
       case "infer" -> {
         requireMethod(request, HttpMethod.POST);
@@ -282,6 +309,8 @@ final class V2HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     g.writeStringProperty("version", ModelService.SERVER_VERSION);
     g.writeArrayPropertyStart("extensions");
     g.writeString("binary_tensor_data");
+    g.writeString("model_configuration");
+    g.writeString("statistics");
     g.writeEndArray();
     g.writeEndObject();
   }

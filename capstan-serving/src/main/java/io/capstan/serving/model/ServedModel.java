@@ -21,16 +21,26 @@ public final class ServedModel implements AutoCloseable {
   private final OnnxModel model;
   private final InferenceExecutor executor;
   private final boolean batched;
+  private final int maxBatchSize;
+  private final ModelStatistics statistics;
   private final List<String> outputNames;
 
+  /**
+   * @param maxBatchSize the most rows one run takes when {@code batched}, else 0
+   * @param statistics where its requests and runs are counted
+   */
   public ServedModel(
       ModelSpec spec,
       OnnxModel model,
       boolean batched,
+      int maxBatchSize,
+      ModelStatistics statistics,
       Function<ServedModel, InferenceExecutor> executorFactory) {
     this.spec = requireNonNull(spec, "spec is null");
     this.model = requireNonNull(model, "model is null");
     this.batched = batched;
+    this.maxBatchSize = batched ? maxBatchSize : 0;
+    this.statistics = requireNonNull(statistics, "statistics is null");
     this.outputNames = names(model.outputs());
     this.executor = executorFactory.apply(this);
   }
@@ -56,6 +66,15 @@ public final class ServedModel implements AutoCloseable {
   /** Whether this version's requests go through the dynamic batcher. */
   public boolean batched() {
     return batched;
+  }
+
+  /** The most rows one run takes (Triton's {@code max_batch_size}); 0 when not batched. */
+  public int maxBatchSize() {
+    return maxBatchSize;
+  }
+
+  public ModelStatistics statistics() {
+    return statistics;
   }
 
   public List<TensorSpec> inputs() {

@@ -169,6 +169,54 @@ class HttpProtocolIT {
   }
 
   @Test
+  void tritonsConfigurationAndStatisticsExtensionsDescribeTheModel() {
+    JsonNode config = json(server.get("/v2/models/mlp/versions/1/config"));
+    assertThat(config.get("platform").asString()).isEqualTo("onnxruntime_onnx");
+    assertThat(config.get("max_batch_size").asInt()).isPositive();
+    assertThat(config.get("input").toString())
+        .isEqualTo("[{\"name\":\"input\",\"data_type\":\"TYPE_FP32\",\"dims\":[8]}]");
+    assertThat(config.get("output").toString())
+        .isEqualTo("[{\"name\":\"output\",\"data_type\":\"TYPE_FP32\",\"dims\":[1]}]");
+    JsonNode fixed = json(server.get("/v2/models/fixed/config"));
+    assertThat(fixed.get("max_batch_size").asInt()).as("a fixed batch cannot grow").isZero();
+    assertThat(fixed.get("input").get(0).get("dims").toString()).isEqualTo("[2,8]");
+
+    long before =
+        stats("/v2/models/mlp/versions/1/stats")
+            .get("inference_stats")
+            .get("success")
+            .get("count")
+            .asLong();
+    TestingModels.Reference reference = TestingModels.reference();
+    assertThat(
+            server
+                .post(
+                    "/v2/models/mlp/versions/1/infer",
+                    TestingServer.inferBody("s", reference.flatInput()))
+                .statusCode())
+        .isEqualTo(200);
+    JsonNode after = stats("/v2/models/mlp/versions/1/stats");
+
+    assertThat(after.get("name").asString()).isEqualTo("mlp");
+    assertThat(after.get("version").asString()).isEqualTo("1");
+    assertThat(after.get("inference_stats").get("success").get("count").asLong())
+        .isEqualTo(before + 1);
+    assertThat(after.get("inference_stats").get("success").get("ns").asLong()).isPositive();
+    assertThat(after.get("inference_count").asLong())
+        .isGreaterThanOrEqualTo(reference.outputs().size());
+    assertThat(after.get("execution_count").asLong()).isPositive();
+    assertThat(after.get("last_inference").asLong()).isPositive();
+    assertThat(json(server.get("/v2/models/stats")).get("model_stats")).hasSize(3);
+    assertThat(server.get("/v2/models/nope/stats").statusCode()).isEqualTo(404);
+  }
+
+  private static JsonNode stats(String path) {
+    HttpResponse<String> response = server.get(path);
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return json(response).get("model_stats").get(0);
+  }
+
+  @Test
   void inferOnAGivenVersionWithNestedDataAndRequestedOutput() {
     TestingModels.Reference reference = TestingModels.reference();
     StringBuilder rows = new StringBuilder();
