@@ -48,7 +48,7 @@ class LocalVolumesTest {
     assertThat(local.hostPath()).isEqualTo(stored);
     assertThat(local.readOnly()).isTrue();
     assertThat(remote.hostPath()).hasContent("remote");
-    assertThat(remote.hostPath()).startsWith(scratch.resolve("volumes").resolve("job-1"));
+    assertThat(remote.hostPath()).startsWithRaw(scratch.resolve("volumes").resolve("job-1"));
     assertThat(opened[0]).isEqualTo(1);
     volumes.delete("job-1");
     assertThat(remote.hostPath()).doesNotExist();
@@ -74,6 +74,6 @@ class LocalVolumesTest {
         .isInstanceOf(NoSuchElementException.class);
     assertThatThrownBy(() -> volumes.list("../job-1", "output"))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThat(volumes.workDir(id)).startsWith(scratch.resolve("volumes").resolve("job-1"));
+    assertThat(volumes.workDir(id)).startsWithRaw(scratch.resolve("volumes").resolve("job-1"));
   }
 }
