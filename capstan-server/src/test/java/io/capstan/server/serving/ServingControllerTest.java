@@ -237,6 +237,6 @@ class ServingControllerTest {
   }
 
   private static ServedModel model(int version) {
-    return new ServedModel("churn", version, Path.of("/models/churn-" + version + ".onnx"));
+    return new ServedModel("churn", version, "models/vision/churn/" + version + ".onnx");
   }
 }
