@@ -37,12 +37,19 @@ public final class JobOutputs {
   private final ModelRegistry registry;
   private final JobStore jobs;
   private final ArtifactStore artifacts;
+  private final JobOutputCollector collector;
   private final JsonMapper json;
 
-  JobOutputs(ModelRegistry registry, JobStore jobs, ArtifactStore artifacts, JsonMapper json) {
+  JobOutputs(
+      ModelRegistry registry,
+      JobStore jobs,
+      ArtifactStore artifacts,
+      JobOutputCollector collector,
+      JsonMapper json) {
     this.registry = requireNonNull(registry, "registry is null");
     this.jobs = requireNonNull(jobs, "jobs is null");
     this.artifacts = requireNonNull(artifacts, "artifacts is null");
+    this.collector = requireNonNull(collector, "collector is null");
     this.json = requireNonNull(json, "json is null");
   }
 
@@ -69,6 +76,17 @@ public final class JobOutputs {
               + "' to have succeeded, but it is "
               + job.phase().wireName()
               + "; only a succeeded job's output can be registered");
+    }
+    if (!collector.view(job).collected()) {
+      throw new CapstanException(
+          ErrorCode.INVALID_STATE,
+          "job",
+          "Expected the output of job '"
+              + name
+              + "' to be collected into the artifact store, but it is still being copied; try"
+              + " again in a moment (capstan wait "
+              + name
+              + " returns once it is)");
     }
     return job;
   }

@@ -1,6 +1,7 @@
 package io.capstan.server.model;
 
 import io.capstan.server.artifact.ArtifactStore;
+import io.capstan.server.job.JobOutputCollector;
 import io.capstan.server.job.JobStore;
 import io.capstan.server.job.SucceededJobListener;
 import java.time.Clock;
@@ -35,8 +36,12 @@ class ModelConfiguration {
 
   @Bean
   JobOutputs jobOutputs(
-      ModelRegistry registry, JobStore jobs, ArtifactStore artifacts, JsonMapper json) {
-    return new JobOutputs(registry, jobs, artifacts, json);
+      ModelRegistry registry,
+      JobStore jobs,
+      ArtifactStore artifacts,
+      JobOutputCollector collector,
+      JsonMapper json) {
+    return new JobOutputs(registry, jobs, artifacts, collector, json);
   }
 
   /** After the job's outputs are collected (JobOutputCollector runs first). */
