@@ -23,6 +23,8 @@ import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -36,6 +38,8 @@ import tools.jackson.databind.json.JsonMapper;
  * through the runtime ({@link JobVolumes}), never on a disk of its own.
  */
 public final class JobOutputCollector implements SucceededJobListener {
+  private static final Logger log = LoggerFactory.getLogger(JobOutputCollector.class);
+
   /** The job event that lists what was collected. */
   static final String COLLECTED = "OutputsCollected";
 
@@ -149,6 +153,10 @@ public final class JobOutputCollector implements SucceededJobListener {
           problem = "it grew past the limit of " + limits.maxFileBytes() + " bytes per file";
         } catch (NoSuchElementException e) {
           problem = "it is no longer there";
+        } catch (UncheckedIOException e) {
+          // Left out rather than retried for ever: the job holds its resources until released.
+          log.warn("Job {}: cannot collect output {}", uid, entry.path(), e);
+          problem = "it could not be copied: " + e.getMessage();
         }
       }
       if (problem != null) {

@@ -139,6 +139,23 @@ class JobOutputCollectorTest {
   }
 
   @Test
+  void aFileWhoseCopyFailsIsLeftOutSoTheJobIsStillReleased() {
+    String uid = runningJob("train");
+    h.runtime.putFile(uid, "output", "model.onnx", "weights");
+    h.runtime.putFile(uid, "output", "notes.txt", "fine");
+    h.artifacts.failNextPutOf("model.onnx");
+
+    succeed(uid);
+
+    assertThat(h.job("train").released()).isTrue();
+    assertThat(h.jobs().outputs("vision", "train").files())
+        .extracting(JobOutputsView.File::path)
+        .containsExactly("notes.txt");
+    assertThat(event(uid, JobOutputCollector.NOT_COLLECTED))
+        .contains("'model.onnx' (it could not be copied:", "No space left on device");
+  }
+
+  @Test
   void deletingAJobDeletesItsVolumesAndCollectedOutputs() {
     String uid = runningJob("train");
     h.runtime.putFile(uid, "output", "model.onnx", "weights");
