@@ -387,9 +387,10 @@ public final class GatewayBench {
                 HttpRequest.BodyPublishers.noBody(),
                 200);
         if (service.contains("\"phase\":\"Ready\"")) {
-          try (var jobs = Files.list(dataDir.resolve("jobs"))) {
+          // The local runtime's working folder of each replica (decision 75).
+          try (var jobs = Files.list(dataDir.resolve("runtime/volumes"))) {
             for (Path job : jobs.toList()) {
-              Path ports = job.resolve("replicas/worker-0/ports");
+              Path ports = job.resolve(".work/worker-0/ports");
               if (Files.isRegularFile(ports)) {
                 return ports;
               }

@@ -71,6 +71,12 @@ public final class ApiPaths {
    */
   public static final String JOB_LOGS = JOB + "/logs";
 
+  /**
+   * GET the files a succeeded job left in its output directory, as collected into the artifact
+   * store ({@code JobOutputsView}).
+   */
+  public static final String JOB_OUTPUTS = JOB + "/outputs";
+
   /** The queues (one per project) the caller can see, with quotas and usage. GET. */
   public static final String QUEUES = BASE + "/queues";
 

@@ -20,6 +20,7 @@ import io.capstan.cli.job.DeleteCommand;
 import io.capstan.cli.job.GetCommand;
 import io.capstan.cli.job.ListCommand;
 import io.capstan.cli.job.LogsCommand;
+import io.capstan.cli.job.OutputsCommand;
 import io.capstan.cli.job.SubmitCommand;
 import io.capstan.cli.job.WaitCommand;
 import io.capstan.cli.model.ModelCommand;
@@ -133,6 +134,7 @@ public final class CapstanCli {
     cli.addSubcommand(new ListCommand(context));
     cli.addSubcommand(new GetCommand(context));
     cli.addSubcommand(new LogsCommand(context));
+    cli.addSubcommand(new OutputsCommand(context));
     cli.addSubcommand(new WaitCommand(context));
     cli.addSubcommand(new CancelCommand(context));
     cli.addSubcommand(new DeleteCommand(context));

@@ -27,12 +27,14 @@ import java.util.Set;
  * @param resources requested and limited resources
  * @param gpuIndices device indices assigned by placement (locally: {@code CUDA_VISIBLE_DEVICES}); a
  *     Kubernetes runtime requests {@code resources.gpus()} devices instead
- * @param workDir the replica's own working directory on the host; a sandboxed replica sees it at
- *     {@link #WORK_DIR} and starts there
+ * @param workDir the replica's own working directory on the host, or null (what the control plane
+ *     passes) for one the runtime chooses; a sandboxed replica sees it at {@link #WORK_DIR} and
+ *     starts there
  * @param tenant the project the replica belongs to: replicas of different tenants never share a
  *     user id, files or processes (locally: a uid per project in a sandbox per replica)
- * @param mounts host files and directories the replica sees at container paths (checkpoints,
- *     outputs, a model file); the command and environment name container paths
+ * @param mounts what the replica sees at container paths: its job's volumes (checkpoints, outputs),
+ *     artifacts (a model file), host paths (an image's code); the command and environment name
+ *     container paths
  * @param privateNetwork the replica needs no peers and listens for nobody: it gets a network of its
  *     own (only loopback) where the runtime can give it one; a launch that declares ports cannot
  *     have one
@@ -70,7 +72,6 @@ public record ReplicaLaunch(
     env = Map.copyOf(requireNonNull(env, "env is null"));
     requireNonNull(resources, "resources is null");
     gpuIndices = gpuIndices == null ? List.of() : List.copyOf(gpuIndices);
-    requireNonNull(workDir, "workDir is null");
     requireNonNull(tenant, "tenant is null");
     mounts = List.copyOf(requireNonNull(mounts, "mounts is null"));
     ports = ports == null ? List.of() : List.copyOf(ports);
@@ -191,7 +192,7 @@ public record ReplicaLaunch(
 
   /**
    * Builds a {@link ReplicaLaunch}; {@link #build()} checks it as the record does. Required: a
-   * command, resources, work directory, log file and tenant.
+   * command, resources, log file and tenant.
    */
   public static final class Builder {
     private final ReplicaId id;

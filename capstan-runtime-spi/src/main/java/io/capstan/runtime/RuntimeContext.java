@@ -14,12 +14,23 @@ import java.nio.file.Path;
  * @param trustAllJobs whether the operator trusts every job ({@code --trust-all-jobs}), so a
  *     runtime may run replicas without isolating them where it cannot isolate them
  * @param settings the runtime's own settings, {@code capstan.runtime.<kind>.*}
+ * @param artifacts the control plane's artifact store, read to materialize artifact mounts
  */
 public record RuntimeContext(
-    Path dataDir, Path home, boolean trustAllJobs, RuntimeSettings settings) {
+    Path dataDir,
+    Path home,
+    boolean trustAllJobs,
+    RuntimeSettings settings,
+    ArtifactReader artifacts) {
   public RuntimeContext {
     dataDir = requireNonNull(dataDir, "dataDir is null").toAbsolutePath().normalize();
     home = requireNonNull(home, "home is null").toAbsolutePath().normalize();
     requireNonNull(settings, "settings is null");
+    requireNonNull(artifacts, "artifacts is null");
+  }
+
+  /** A context without an artifact store ({@link ArtifactReader#NONE}). */
+  public RuntimeContext(Path dataDir, Path home, boolean trustAllJobs, RuntimeSettings settings) {
+    this(dataDir, home, trustAllJobs, settings, ArtifactReader.NONE);
   }
 }

@@ -82,7 +82,8 @@ public interface WorkloadRuntime extends AutoCloseable {
 
   /**
    * Forgets a job's exited replicas (deletes the pods). Replicas still running are terminated
-   * first.
+   * first. The job's volumes stay, for its next attempt or for the control plane to read, until
+   * {@link JobVolumes#delete}.
    */
   void release(String jobUid);
 
@@ -90,6 +91,12 @@ public interface WorkloadRuntime extends AutoCloseable {
    * The replicas' output. Locally the log files the launches named; on Kubernetes the pods' logs.
    */
   LogSource logs();
+
+  /**
+   * The jobs' volumes ({@link MountSource.JobVolume}): their files, read by the control plane, and
+   * their deletion with the job.
+   */
+  JobVolumes volumes();
 
   @Override
   void close();

@@ -19,8 +19,12 @@ import java.util.Map;
  * @param restarts how many times the job was restarted after a replica failure
  * @param replicas per-replica status
  * @param warnings conditions the user should know, e.g. resource limits that cannot be enforced
- * @param checkpointDir the directory kept across restarts ({@code CAPSTAN_CHECKPOINT_DIR})
- * @param outputDir the job's output directory ({@code CAPSTAN_OUTPUT_DIR})
+ * @param checkpointDir where each replica sees the job's checkpoint volume, kept across restarts
+ *     and preemptions ({@code CAPSTAN_CHECKPOINT_DIR}, {@code /capstan/checkpoints}): a path inside
+ *     the replica, not on the server
+ * @param outputDir where each replica sees the job's output volume ({@code CAPSTAN_OUTPUT_DIR},
+ *     {@code /capstan/output}); once the job succeeds, its files are collected into the artifact
+ *     store and listed by {@code GET .../jobs/NAME/outputs}
  * @param conditions Kubeflow's job conditions ({@code Created}, {@code Suspended}, {@code Running},
  *     {@code Restarting}, {@code Succeeded}, {@code Failed}), derived from the event history
  * @param replicaStatuses replica counts per Kubeflow replica type (e.g. {@code Worker}, {@code

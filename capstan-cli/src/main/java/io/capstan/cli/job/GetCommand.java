@@ -53,6 +53,11 @@ public final class GetCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
+  /** A path as each replica sees it (not a path on the server), with a hint. */
+  private static String inReplica(String path, String hint) {
+    return path == null ? "-" : path + " (in each replica" + hint + ")";
+  }
+
   static void describe(JobView job, PrintStream out, Clock clock) {
     JobStatus status = job.status();
     TextTable fields = new TextTable("Name:", job.name());
@@ -69,8 +74,10 @@ public final class GetCommand implements Callable<Integer> {
         fields.row(
             "Processes:", job.spec().processesPerNode() + " per replica, started by torchrun");
       }
-      fields.row("Checkpoint dir:", JobText.orDash(status.checkpointDir()));
-      fields.row("Output dir:", JobText.orDash(status.outputDir()));
+      fields.row("Checkpoint dir:", inReplica(status.checkpointDir(), ""));
+      fields.row(
+          "Output dir:",
+          inReplica(status.outputDir(), "; collected: capstan outputs " + job.name()));
       if (!status.conditions().isEmpty()) {
         fields.row("Conditions:", JobText.conditions(status.conditions()));
       }

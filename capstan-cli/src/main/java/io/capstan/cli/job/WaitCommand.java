@@ -3,6 +3,7 @@ package io.capstan.cli.job;
 import static java.util.Objects.requireNonNull;
 
 import io.capstan.api.ApiPaths;
+import io.capstan.api.job.JobOutputsView;
 import io.capstan.api.job.JobPhase;
 import io.capstan.api.job.JobStatus;
 import io.capstan.api.job.JobView;
@@ -20,7 +21,9 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code capstan wait NAME}: polls the job until it finishes; exits 0 only when it succeeded, 1
- * when it failed or was cancelled, 124 on timeout.
+ * when it failed or was cancelled, 124 on timeout. A succeeded job is waited for until its outputs
+ * are collected into the artifact store, so that {@code capstan outputs} and {@code capstan model
+ * register --from-job} find them right after.
  */
 @Command(
     name = "wait",
@@ -57,31 +60,50 @@ public final class WaitCommand implements Callable<Integer> {
     }
     ApiClient client = context.client();
     String path = ApiPaths.expand(ApiPaths.JOB, client.connection().project(), name);
+    String outputs = ApiPaths.expand(ApiPaths.JOB_OUTPUTS, client.connection().project(), name);
     Instant deadline = timeout == null ? null : context.clock().instant().plus(timeout);
+    JobView finished = null;
     while (true) {
-      JobView job = client.get(path, JobView.class);
-      JobStatus status = job.status();
-      if (status != null && status.phase() != null && status.phase().isTerminal()) {
-        context.out().println(summary(job));
-        return status.phase() == JobPhase.SUCCEEDED ? ExitCodes.OK : ExitCodes.ERROR;
+      if (finished == null) {
+        JobView job = client.get(path, JobView.class);
+        JobStatus status = job.status();
+        if (status != null && status.phase() != null && status.phase().isTerminal()) {
+          if (status.phase() != JobPhase.SUCCEEDED) {
+            context.out().println(summary(job));
+            return ExitCodes.ERROR;
+          }
+          finished = job;
+        } else {
+          pause(deadline, "to finish; it is " + JobText.phase(job));
+          continue;
+        }
       }
-      Instant now = context.clock().instant();
-      if (deadline != null && !now.isBefore(deadline)) {
-        throw new CliException(
-            ExitCodes.TIMEOUT,
-            "Timed out after "
-                + Durations.format(timeout)
-                + " waiting for job '"
-                + name
-                + "' to finish; it is "
-                + JobText.phase(job));
+      if (client.get(outputs, JobOutputsView.class).collected()) {
+        context.out().println(summary(finished));
+        return ExitCodes.OK;
       }
-      Duration pause =
-          deadline == null || interval.compareTo(Duration.between(now, deadline)) < 0
-              ? interval
-              : Duration.between(now, deadline);
-      Thread.sleep(Math.max(1, pause.toMillis()));
+      pause(deadline, "to have its outputs collected; it succeeded");
     }
+  }
+
+  /** Sleeps one interval, or until the deadline; past it, times out saying what it waited for. */
+  private void pause(Instant deadline, String waitingFor) throws InterruptedException {
+    Instant now = context.clock().instant();
+    if (deadline != null && !now.isBefore(deadline)) {
+      throw new CliException(
+          ExitCodes.TIMEOUT,
+          "Timed out after "
+              + Durations.format(timeout)
+              + " waiting for job '"
+              + name
+              + "' "
+              + waitingFor);
+    }
+    Duration pause =
+        deadline == null || interval.compareTo(Duration.between(now, deadline)) < 0
+            ? interval
+            : Duration.between(now, deadline);
+    Thread.sleep(Math.max(1, pause.toMillis()));
   }
 
   /** {@code train-a Failed: ReplicaFailed: worker-1 exited with code 1}. */

@@ -157,8 +157,8 @@ final class JobFixture {
             restarts,
             replicas,
             warnings,
-            "/data/jobs/" + name + "/checkpoints",
-            "/data/jobs/" + name + "/output",
+            "/capstan/checkpoints",
+            "/capstan/output",
             conditions,
             ReplicaTypeStatus.byType(replicas));
     return new JobView(name, "default", "uid-" + name, spec, status, events);

@@ -155,8 +155,8 @@ class JobViewCommandsTest {
             Started:          2025-01-01T11:57:00Z (3m ago)
             Finished:         -
             Restarts:         0 (of 3 allowed)
-            Checkpoint dir:   /data/jobs/train-a/checkpoints
-            Output dir:       /data/jobs/train-a/output
+            Checkpoint dir:   /capstan/checkpoints (in each replica)
+            Output dir:       /capstan/output (in each replica; collected: capstan outputs train-a)
             Conditions:       Created=True Submitted, Suspended=False Admitted, Running=True AllReplicasRunning
             Replica types:    Worker: 1 active, 0 succeeded, 1 failed, 0 stopped
 

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class WaitCommandTest {
   private static final String JOB = "/api/v1/projects/default/jobs/train-a";
+  private static final String OUTPUTS = JOB + "/outputs";
 
   @TempDir Path temp;
 
@@ -49,13 +50,17 @@ class WaitCommandTest {
             job("train-a")
                 .phase(JobPhase.SUCCEEDED)
                 .reason("Succeeded", "all 2 replicas exited 0")
-                .json());
+                .json())
+        .respond("GET", OUTPUTS, 200, "{\"collected\": false}")
+        .respond("GET", OUTPUTS, 200, "{\"collected\": true}");
 
     Result result = cli.run("wait", "train-a", "--interval", "1ms");
 
     assertThat(result.exitCode()).isZero();
     assertThat(result.out()).isEqualTo("train-a Succeeded: all 2 replicas exited 0\n");
-    assertThat(server.requests()).hasSize(3);
+    assertThat(server.requests())
+        .as("until the job succeeded, then until its outputs were collected")
+        .hasSize(5);
   }
 
   @Test

@@ -5,7 +5,9 @@ import static java.util.Objects.requireNonNull;
 import io.capstan.api.error.CapstanException;
 import io.capstan.api.error.ErrorCode;
 import io.capstan.api.job.Resources;
+import io.capstan.runtime.ArtifactReader;
 import io.capstan.runtime.Endpoint;
+import io.capstan.runtime.JobVolumes;
 import io.capstan.runtime.LogSource;
 import io.capstan.runtime.Node;
 import io.capstan.runtime.ReplicaId;
@@ -37,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * The runtime of one machine: each replica is a process group led by a small supervisor that
  * outlives the control plane, with its own working directory, free ports, GPU indices and, where
  * the host allows, a cgroup with its CPU and memory limits. All state is in {@code
- * config.stateDir()}, so a new instance over the same directory re-adopts running replicas.
+ * config.stateDir()}, so a new instance over the same directory re-adopts running replicas; the
+ * jobs' volumes are there too ({@link LocalVolumes}).
  */
 public final class LocalRuntime implements WorkloadRuntime {
   private static final Logger log = LoggerFactory.getLogger(LocalRuntime.class);
@@ -57,11 +60,21 @@ public final class LocalRuntime implements WorkloadRuntime {
   private final ScheduledExecutorService killer;
   private final ReadinessProber prober = new ReadinessProber();
   private final LocalLogSource logs;
+  private final LocalVolumes volumes;
   private boolean closed;
 
+  /** A runtime without an artifact store: a launch that mounts an artifact fails. */
   public LocalRuntime(LocalRuntimeConfig config) {
+    this(config, ArtifactReader.NONE);
+  }
+
+  /**
+   * @param artifacts the control plane's artifacts, for artifact mounts
+   */
+  public LocalRuntime(LocalRuntimeConfig config, ArtifactReader artifacts) {
     this.config = requireNonNull(config, "config is null");
     this.replicasDir = config.stateDir().resolve("replicas");
+    this.volumes = new LocalVolumes(config.stateDir().resolve("volumes"), artifacts);
     this.logs = new LocalLogSource(replicasDir);
     this.cgroups =
         Cgroups.detect(config.cgroups(), config.cgroupRoot(), namespace(config.stateDir()));
@@ -197,7 +210,7 @@ public final class LocalRuntime implements WorkloadRuntime {
     if (existing.isPresent() && existing.get().attempt() == launch.attempt()) {
       return Optional.empty();
     }
-    PreparedLaunch prepared = PreparedLaunch.of(launch, dir, ports);
+    PreparedLaunch prepared = PreparedLaunch.of(launch, dir, ports, volumes);
     ImageEnvironments.Rewritten rewritten =
         environments.rewrite(
             launch.image(),
@@ -324,6 +337,16 @@ public final class LocalRuntime implements WorkloadRuntime {
   @Override
   public LogSource logs() {
     return logs;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Locally: folders under {@code <stateDir>/volumes/<jobUid>/}, see {@link LocalVolumes}.
+   */
+  @Override
+  public JobVolumes volumes() {
+    return volumes;
   }
 
   /**

@@ -34,7 +34,8 @@ public final class LocalRuntimeProvider implements WorkloadRuntimeProvider {
   @Override
   public WorkloadRuntime create(RuntimeContext context) {
     LocalRuntimeSettings settings = LocalRuntimeSettings.from(context.settings());
-    return new LocalRuntime(config(settings, context, LocalRuntime::sandboxProblem));
+    return new LocalRuntime(
+        config(settings, context, LocalRuntime::sandboxProblem), context.artifacts());
   }
 
   /**

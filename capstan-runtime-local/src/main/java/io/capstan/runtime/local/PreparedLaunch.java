@@ -15,10 +15,13 @@ import java.util.Optional;
 
 /**
  * A launch as the local runtime starts it: a free host port for each declared port, announced in
- * {@code CAPSTAN_PORT_<NAME>}; the command with {@code $(VAR)} expanded; the files as read-only
- * mounts of where {@link ReplicaFiles} writes them; and the request of its readiness probe.
+ * {@code CAPSTAN_PORT_<NAME>}; the command with {@code $(VAR)} expanded; its volume and artifact
+ * mounts made host paths (see {@link LocalVolumes}) and its files read-only mounts of where {@link
+ * ReplicaFiles} writes them; a working folder of the runtime's choosing when it names none; and the
+ * request of its readiness probe.
  *
- * @param launch the launch with its command expanded and its files among its mounts
+ * @param launch the launch with its command expanded, its work directory set and only host-path
+ *     mounts, its files among them
  * @param env its environment with the port variables (which the launch itself leaves to us)
  * @param hostPorts the host port of each declared port, by name
  * @param probe the readiness probe's request, if it has one
@@ -40,7 +43,8 @@ record PreparedLaunch(
    *
    * @throws IllegalArgumentException when its readiness probe cannot be sent
    */
-  static PreparedLaunch of(ReplicaLaunch launch, ReplicaDirectory dir, PortReservations ports) {
+  static PreparedLaunch of(
+      ReplicaLaunch launch, ReplicaDirectory dir, PortReservations ports, LocalVolumes volumes) {
     Map<String, Integer> hostPorts = new LinkedHashMap<>();
     Map<String, String> env = new LinkedHashMap<>(launch.env());
     for (PortSpec port : launch.ports()) {
@@ -48,13 +52,17 @@ record PreparedLaunch(
       hostPorts.put(port.name(), hostPort);
       env.put(port.envName(), Integer.toString(hostPort));
     }
-    List<Mount> mounts = new ArrayList<>(launch.mounts());
+    List<Mount> mounts = new ArrayList<>();
+    for (Mount mount : launch.mounts()) {
+      mounts.add(volumes.resolve(launch.id(), mount));
+    }
     mounts.addAll(ReplicaFiles.mounts(dir, launch.files()));
     ReplicaLaunch expanded =
         launch.toBuilder()
             .command(EnvExpansion.expand(launch.command(), env))
             .mounts(mounts)
             .files(List.of())
+            .workDir(launch.workDir() != null ? launch.workDir() : volumes.workDir(launch.id()))
             .build();
     Optional<HttpRequest> probe =
         Optional.ofNullable(launch.readiness())

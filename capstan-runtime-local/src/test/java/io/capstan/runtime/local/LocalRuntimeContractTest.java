@@ -35,7 +35,18 @@ class LocalRuntimeContractTest extends WorkloadRuntimeContract {
 
   @Override
   protected WorkloadRuntime createRuntime() {
-    return new LocalRuntime(config());
+    return new LocalRuntime(config(), artifactReader());
+  }
+
+  @Override
+  protected List<String> writeFile(String containerPath, String content) {
+    return List.of(
+        "sh",
+        "-c",
+        "mkdir -p \"${1%/*}\" && printf '%s' \"$2\" > \"$1\"",
+        "sh",
+        containerPath,
+        content);
   }
 
   /** The unsandboxed runtime; {@link SandboxedRuntimeContractTest} runs the sandboxed one. */

@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 import io.capstan.runtime.Mount;
 import io.capstan.runtime.ReplicaObservation;
 import io.capstan.runtime.ReplicaPhase;
+import io.capstan.runtime.VolumeFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,6 +37,9 @@ class SandboxEscapeTest {
           "read-a-checkpoint",
           "write-a-checkpoint",
           "read-a-work-file",
+          "read-a-volume",
+          "write-a-volume",
+          "list-volumes",
           "read-a-log",
           "read-supervisor",
           "write-supervisor",
@@ -91,8 +95,11 @@ class SandboxEscapeTest {
         replica(data, "job-a", "worker-0")
             .tenant("a")
             .mount(Mount.writable(checkpoints, "/capstan/checkpoints"))
+            .mount(Mount.volume("output", "/capstan/output"))
             .env("SECRET_OF_A", "topsecret-a")
-            .sh("echo a-was-here > mine.txt; echo a-log-line; exec sleep 3300");
+            .sh(
+                "echo a-was-here > mine.txt; echo a-model > /capstan/output/model.onnx;"
+                    + " echo a-log-line; exec sleep 3300");
     runtime.launch(a.build());
     await().until(() -> hostProcesses("sleep 3300").size() == 1);
     long victim = hostProcesses("sleep 3300").get(0);
@@ -110,6 +117,8 @@ class SandboxEscapeTest {
                     .resolve(ReplicaDirectory.LOG)
                     .toString())
             .env("A_CKPT", checkpoints.toString())
+            .env("A_VOLUME", data.resolve("runtime/volumes/job-a/output").toString())
+            .mount(Mount.volume("output", "/capstan/output"))
             .env("A_PID", Long.toString(victim))
             .sh(ATTACK);
     runtime.launch(b.build());
@@ -121,13 +130,18 @@ class SandboxEscapeTest {
     for (String route : ROUTES) {
       assertThat(log).contains("DENIED " + route + "\n");
     }
-    assertThat(log).doesNotContain("admin-secret-token", "database rows", "a-step-41", "topsecret");
+    assertThat(log)
+        .doesNotContain("admin-secret-token", "database rows", "a-step-41", "topsecret", "a-model");
     // A is untouched: still running, its files as it left them.
     assertThat(runtime.observe("job-a"))
         .extracting(ReplicaObservation::phase)
         .containsExactly(ReplicaPhase.RUNNING);
     assertThat(Files.readString(checkpoints.resolve("step"))).isEqualTo("a-step-41\n");
     assertThat(Files.readString(a.workDir().resolve("mine.txt"))).isEqualTo("a-was-here\n");
+    assertThat(runtime.volumes().list("job-a", "output"))
+        .as("A's volume, as A wrote it")
+        .containsExactly(new VolumeFile("model.onnx", 8, true));
+    assertThat(runtime.volumes().list("job-b", "output")).as("B's own volume").isEmpty();
     assertThat(Files.readString(data.resolve("runtime").resolve(Supervisor.FILE_NAME)))
         .doesNotContain("evil");
   }
@@ -155,6 +169,9 @@ class SandboxEscapeTest {
       attempt read-a-checkpoint cat "$A_CKPT/step"
       attempt write-a-checkpoint sh -c 'echo evil > "$A_CKPT/step" && echo wrote'
       attempt read-a-work-file cat "$A_WORK/mine.txt"
+      attempt read-a-volume cat "$A_VOLUME/model.onnx"
+      attempt write-a-volume sh -c 'echo evil > "$A_VOLUME/model.onnx" && echo wrote'
+      attempt list-volumes ls -A "$STATE/volumes"
       attempt read-a-log cat "$A_LOG"
       attempt read-supervisor cat "$STATE/supervisor.sh"
       attempt write-supervisor sh -c 'echo evil >> "$STATE/supervisor.sh" && echo wrote'

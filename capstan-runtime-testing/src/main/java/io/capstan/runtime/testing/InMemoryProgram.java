@@ -18,6 +18,7 @@ public final class InMemoryProgram {
   static final String PRINT = "print";
   static final String PRINT_ENV = "print-env";
   static final String PRINT_FILE = "print-file";
+  static final String WRITE_FILE = "write-file";
   static final String SERVE_HTTP = "serve-http";
   static final String EXIT = "exit";
   static final String RUN = "run";
@@ -41,9 +42,20 @@ public final class InMemoryProgram {
     return add(PRINT_ENV, name);
   }
 
-  /** Prints the content of the launch's file at {@code containerPath}; exits 1 without one. */
+  /**
+   * Prints the content of the file at {@code containerPath}: a file of the launch, or one in a
+   * volume or artifact it mounts; exits 1 without one.
+   */
   public InMemoryProgram printFile(String containerPath) {
     return add(PRINT_FILE, containerPath);
+  }
+
+  /**
+   * Writes {@code content} to the file at {@code containerPath}, which must be below a writable
+   * volume mount of the launch; exits 1 otherwise.
+   */
+  public InMemoryProgram writeFile(String containerPath, String content) {
+    return add(WRITE_FILE, containerPath, content);
   }
 
   /**

@@ -1,26 +1,39 @@
 package io.capstan.runtime.testing;
 
+import io.capstan.runtime.ArtifactReader;
 import io.capstan.runtime.Endpoint;
 import io.capstan.runtime.EnvExpansion;
 import io.capstan.runtime.FileSpec;
+import io.capstan.runtime.Mount;
+import io.capstan.runtime.MountSource;
 import io.capstan.runtime.PortSpec;
 import io.capstan.runtime.ReadinessSpec;
 import io.capstan.runtime.ReplicaLaunch;
 import io.capstan.runtime.ReplicaObservation;
 import io.capstan.runtime.ReplicaPhase;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
-/** One replica of an {@link InMemoryRuntime}: its launch, phase, readiness and log. */
+/**
+ * One replica of an {@link InMemoryRuntime}: its launch, phase, readiness and log, and its view of
+ * its job's volumes and artifacts through its mounts.
+ */
 final class InMemoryReplica {
   final ReplicaLaunch launch;
+  private final InMemoryVolumes volumes;
+  private final ArtifactReader artifacts;
   final Map<String, String> env;
   final List<String> command;
   final ByteArrayOutputStream log;
@@ -41,9 +54,12 @@ final class InMemoryReplica {
   final Set<String> served = new HashSet<>();
 
   /** A replica of {@code launch} whose log starts with the attempt's marker, as every runtime's. */
-  InMemoryReplica(ReplicaLaunch launch, Instant launchedAt) {
+  InMemoryReplica(
+      ReplicaLaunch launch, Instant launchedAt, InMemoryVolumes volumes, ArtifactReader artifacts) {
     this.launch = launch;
     this.log = new ByteArrayOutputStream();
+    this.volumes = volumes;
+    this.artifacts = artifacts;
     print(
         "--- capstan: "
             + launch.id().replica()
@@ -71,6 +87,10 @@ final class InMemoryReplica {
         case InMemoryProgram.PRINT -> print(argument(++i));
         case InMemoryProgram.PRINT_ENV -> print(env.getOrDefault(argument(++i), ""));
         case InMemoryProgram.PRINT_FILE -> printFile(argument(++i));
+        case InMemoryProgram.WRITE_FILE -> {
+          writeFile(argument(i + 1), argument(i + 2));
+          i += 2;
+        }
         case InMemoryProgram.SERVE_HTTP -> {
           served.add(argument(i + 1) + " " + argument(i + 2) + " " + argument(i + 3));
           i += 3;
@@ -79,8 +99,8 @@ final class InMemoryReplica {
         case InMemoryProgram.RUN -> programExit = null;
         default ->
             throw new IllegalArgumentException(
-                "Expected an in-memory program step (print, print-env, print-file, serve-http,"
-                    + " exit, run), but found '"
+                "Expected an in-memory program step (print, print-env, print-file, write-file,"
+                    + " serve-http, exit, run), but found '"
                     + step
                     + "' in "
                     + command);
@@ -102,12 +122,63 @@ final class InMemoryReplica {
             .filter(f -> f.containerPath().equals(containerPath))
             .findFirst()
             .orElse(null);
-    if (file == null) {
+    Optional<byte[]> content =
+        file != null
+            ? Optional.of(file.content().getBytes(StandardCharsets.UTF_8))
+            : mounted(containerPath);
+    if (content.isEmpty()) {
       print("cat: " + containerPath + ": No such file or directory");
       programExit = 1;
       return;
     }
-    log.writeBytes(file.content().getBytes(StandardCharsets.UTF_8));
+    log.writeBytes(content.get());
+  }
+
+  /** What a file under a volume or artifact mount holds, read as the replica would see it. */
+  private Optional<byte[]> mounted(String containerPath) {
+    Optional<Mount> mount = mountOf(containerPath);
+    if (mount.isEmpty()) {
+      return Optional.empty();
+    }
+    String relative = containerPath.substring(mount.get().containerPath().length());
+    if (mount.get().source() instanceof MountSource.JobVolume volume && !relative.isEmpty()) {
+      return volumes.read(launch.id().jobUid(), volume.name(), relative.substring(1));
+    }
+    if (mount.get().source() instanceof MountSource.Artifact artifact && relative.isEmpty()) {
+      try (InputStream in = artifacts.open(artifact.key())) {
+        return Optional.of(in.readAllBytes());
+      } catch (NoSuchElementException e) {
+        return Optional.empty();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private void writeFile(String containerPath, String content) {
+    Optional<Mount> mount = mountOf(containerPath);
+    if (mount.isPresent()
+        && !mount.get().readOnly()
+        && mount.get().source() instanceof MountSource.JobVolume volume
+        && containerPath.length() > mount.get().containerPath().length()) {
+      String relative = containerPath.substring(mount.get().containerPath().length() + 1);
+      volumes.put(
+          launch.id().jobUid(), volume.name(), relative, content.getBytes(StandardCharsets.UTF_8));
+      return;
+    }
+    print("sh: " + containerPath + ": Read-only file system");
+    programExit = 1;
+  }
+
+  /** The mount whose container path is {@code containerPath} or a folder above it. */
+  private Optional<Mount> mountOf(String containerPath) {
+    return launch.mounts().stream()
+        .filter(
+            m ->
+                containerPath.equals(m.containerPath())
+                    || containerPath.startsWith(m.containerPath() + "/"))
+        .max(java.util.Comparator.comparingInt(m -> m.containerPath().length()));
   }
 
   void print(String line) {

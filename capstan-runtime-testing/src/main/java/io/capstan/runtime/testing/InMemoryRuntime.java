@@ -5,9 +5,13 @@ import static java.util.Objects.requireNonNull;
 import io.capstan.api.error.CapstanException;
 import io.capstan.api.error.ErrorCode;
 import io.capstan.api.job.Resources;
+import io.capstan.runtime.ArtifactReader;
 import io.capstan.runtime.Endpoint;
+import io.capstan.runtime.JobVolumes;
 import io.capstan.runtime.LogChunk;
 import io.capstan.runtime.LogSource;
+import io.capstan.runtime.Mount;
+import io.capstan.runtime.MountSource;
 import io.capstan.runtime.Node;
 import io.capstan.runtime.ReplicaId;
 import io.capstan.runtime.ReplicaLaunch;
@@ -15,6 +19,10 @@ import io.capstan.runtime.ReplicaObservation;
 import io.capstan.runtime.ReplicaPhase;
 import io.capstan.runtime.RuntimeCapabilities;
 import io.capstan.runtime.WorkloadRuntime;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,6 +30,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -45,8 +54,12 @@ import java.util.stream.IntStream;
  * until the test ends it. {@link #terminate} ends a running replica with 143 (or what {@link
  * ScriptedReplica#onTerminationExits} says), {@link #release} forgets a job's replicas. Ports get
  * the endpoint {@code <replica>.<jobUid>:<containerPort>} and {@code CAPSTAN_PORT_<NAME>} is the
- * container port, as on Kubernetes; {@code $(VAR)} is expanded. Every change a script makes shows
- * at the next observation. Thread-safe; times come from the given clock.
+ * container port, as on Kubernetes; {@code $(VAR)} is expanded. Job volumes live in memory: a
+ * program writes to them ({@link InMemoryProgram#writeFile}), a test puts files in them ({@link
+ * #putFile}), {@link #release} keeps them and {@link JobVolumes#delete} forgets them; artifact
+ * mounts are read from the {@link ArtifactReader} given to {@link #artifacts}, if any, at launch.
+ * Every change a script makes shows at the next observation. Thread-safe; times come from the given
+ * clock.
  */
 public final class InMemoryRuntime implements WorkloadRuntime {
   /** The port {@link #reserveEndpoints} hands out, as a fixed port on Kubernetes. */
@@ -58,6 +71,8 @@ public final class InMemoryRuntime implements WorkloadRuntime {
   private final List<Termination> terminations = new ArrayList<>();
   private final List<String> releases = new ArrayList<>();
   private final Set<String> failingImages = new HashSet<>();
+  private final InMemoryVolumes volumes = new InMemoryVolumes();
+  private ArtifactReader artifacts;
   private List<Node> nodes = List.of(node("node-0", 8));
   private RuntimeException nextLaunchFailure;
   private RuntimeException lostAnswer;
@@ -140,6 +155,32 @@ public final class InMemoryRuntime implements WorkloadRuntime {
     return this;
   }
 
+  /**
+   * Artifact mounts are read from {@code reader}: a launch whose artifact it does not have fails,
+   * and a program can print the artifact. Without a reader, artifact mounts are not checked.
+   */
+  public synchronized InMemoryRuntime artifacts(ArtifactReader reader) {
+    this.artifacts = requireNonNull(reader, "reader is null");
+    return this;
+  }
+
+  /** Puts a file into a job's volume, as a replica would have written it. */
+  public InMemoryRuntime putFile(String jobUid, String volume, String path, byte[] content) {
+    volumes.put(jobUid, volume, path, requireNonNull(content, "content is null"));
+    return this;
+  }
+
+  /** Puts a UTF-8 text file into a job's volume. */
+  public InMemoryRuntime putFile(String jobUid, String volume, String path, String content) {
+    return putFile(jobUid, volume, path, content.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Puts a symbolic link into a job's volume: listed, never read. */
+  public InMemoryRuntime putLink(String jobUid, String volume, String path) {
+    volumes.put(jobUid, volume, path, null);
+    return this;
+  }
+
   /** The replica {@code replica} of job {@code jobUid}, to script; it must have been launched. */
   public ScriptedReplica replica(String jobUid, String replica) {
     return replica(new ReplicaId(jobUid, replica));
@@ -171,6 +212,11 @@ public final class InMemoryRuntime implements WorkloadRuntime {
   /** Every job uid {@link #release} was called with, in order. */
   public synchronized List<String> releases() {
     return List.copyOf(releases);
+  }
+
+  /** Every job uid whose volumes were deleted, in order. */
+  public List<String> volumeDeletions() {
+    return volumes.deletions();
   }
 
   // ---- WorkloadRuntime --------------------------------------------------------------------
@@ -231,7 +277,10 @@ public final class InMemoryRuntime implements WorkloadRuntime {
               + " is launched, but it is still "
               + existing.phase);
     }
-    InMemoryReplica replica = new InMemoryReplica(launch, clock.instant());
+    checkMounts(launch);
+    InMemoryReplica replica =
+        new InMemoryReplica(
+            launch, clock.instant(), volumes, artifacts == null ? ArtifactReader.NONE : artifacts);
     replica.phase = ReplicaPhase.PENDING;
     replicas.put(key, replica);
     launches.add(launch);
@@ -281,8 +330,40 @@ public final class InMemoryRuntime implements WorkloadRuntime {
   }
 
   @Override
+  public JobVolumes volumes() {
+    return volumes;
+  }
+
+  @Override
   public synchronized void close() {
     closed = true;
+  }
+
+  /** Makes the launch's volumes exist and, with a reader, checks its artifacts can be read. */
+  private void checkMounts(ReplicaLaunch launch) {
+    for (Mount mount : launch.mounts()) {
+      if (mount.source() instanceof MountSource.JobVolume volume) {
+        volumes.create(launch.id().jobUid(), volume.name());
+      }
+      if (mount.source() instanceof MountSource.Artifact artifact && artifacts != null) {
+        try (InputStream in = artifacts.open(artifact.key())) {
+          in.transferTo(OutputStream.nullOutputStream());
+        } catch (NoSuchElementException | IOException e) {
+          throw new CapstanException(
+              ErrorCode.INTERNAL,
+              null,
+              "Expected artifact "
+                  + artifact.key()
+                  + " for the mount at "
+                  + mount.containerPath()
+                  + " of replica "
+                  + launch.id().key()
+                  + ", but could not read it: "
+                  + e.getMessage(),
+              e);
+        }
+      }
+    }
   }
 
   private synchronized Optional<LogChunk> read(

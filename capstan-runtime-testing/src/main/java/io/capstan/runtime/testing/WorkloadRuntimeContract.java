@@ -2,24 +2,34 @@ package io.capstan.runtime.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.capstan.api.job.Resources;
+import io.capstan.runtime.ArtifactReader;
 import io.capstan.runtime.Endpoint;
 import io.capstan.runtime.LogChunk;
+import io.capstan.runtime.Mount;
 import io.capstan.runtime.ReadinessSpec;
 import io.capstan.runtime.ReplicaId;
 import io.capstan.runtime.ReplicaLaunch;
 import io.capstan.runtime.ReplicaObservation;
 import io.capstan.runtime.ReplicaPhase;
+import io.capstan.runtime.VolumeFile;
 import io.capstan.runtime.WorkloadRuntime;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,8 +51,28 @@ public abstract class WorkloadRuntimeContract {
 
   protected WorkloadRuntime runtime;
 
-  /** A new runtime over fresh state; the contract closes it after each test. */
+  /** The artifacts {@link #artifactReader()} has, by key. */
+  private final Map<String, byte[]> artifacts = new ConcurrentHashMap<>();
+
+  /**
+   * A new runtime over fresh state that reads artifacts with {@link #artifactReader()}; the
+   * contract closes it after each test.
+   */
   protected abstract WorkloadRuntime createRuntime();
+
+  /** The artifact store the runtime is given: streams only, no local files. */
+  protected ArtifactReader artifactReader() {
+    return key -> {
+      byte[] content = artifacts.get(key);
+      if (content == null) {
+        throw new NoSuchElementException("No artifact " + key);
+      }
+      return new ByteArrayInputStream(content);
+    };
+  }
+
+  /** Writes {@code content} (no line break) to the file at {@code containerPath}, exits 0. */
+  protected abstract List<String> writeFile(String containerPath, String content);
 
   /** Prints {@code text} (an argument the runtime expands) and a line break, exits with code. */
   protected abstract List<String> printAndExit(String text, int exitCode);
@@ -364,6 +394,93 @@ public abstract class WorkloadRuntimeContract {
 
     LogChunk chunk = runtime.logs().read(id, 1, 0, 1 << 20).orElseThrow();
     assertThat(chunk.complete()).isFalse();
+  }
+
+  @Test
+  void aJobVolumeKeepsItsFilesAcrossReleaseAndANewAttemptUntilItIsDeleted() throws IOException {
+    ReplicaId id = id("job-v", "worker-0");
+    Mount state = Mount.volume("state", "/capstan/state");
+    runtime.launch(
+        launch("job-v", "worker-0")
+            .mount(state)
+            .command(writeFile("/capstan/state/sub/note.txt", "kept"))
+            .build());
+    assertThat(awaitFinished(id, new ArrayList<>()).phase())
+        .as(logOf(id))
+        .isEqualTo(ReplicaPhase.SUCCEEDED);
+
+    runtime.release("job-v");
+
+    assertThat(runtime.volumes().list("job-v", "state"))
+        .containsExactly(new VolumeFile("sub/note.txt", 4, true));
+    assertThat(read("job-v", "state", "sub/note.txt")).isEqualTo("kept");
+    runtime.launch(
+        launch("job-v", "worker-0")
+            .attempt(2)
+            .mount(state)
+            .command(printFile("/capstan/state/sub/note.txt"))
+            .build());
+    assertThat(awaitFinished(id, new ArrayList<>()).phase())
+        .as(logOf(id))
+        .isEqualTo(ReplicaPhase.SUCCEEDED);
+    assertThat(logOf(id)).contains("kept");
+    assertThat(runtime.volumes().list("job-w", "state")).as("another job's volume").isEmpty();
+
+    runtime.release("job-v");
+    runtime.volumes().delete("job-v");
+
+    assertThat(runtime.volumes().list("job-v", "state")).isEmpty();
+    assertThatThrownBy(() -> runtime.volumes().open("job-v", "state", "sub/note.txt"))
+        .isInstanceOf(NoSuchElementException.class);
+    assertThatCode(() -> runtime.volumes().delete("job-v")).doesNotThrowAnyException();
+  }
+
+  @Test
+  void theReplicasOfAJobShareItsVolumeAndOpeningAMissingFileFails() {
+    Mount output = Mount.volume("output", "/capstan/output");
+    runtime.launch(
+        launch("job-v", "worker-0")
+            .mount(output)
+            .command(writeFile("/capstan/output/a", "0"))
+            .build());
+    runtime.launch(
+        launch("job-v", "worker-1")
+            .mount(output)
+            .command(writeFile("/capstan/output/b", "11"))
+            .build());
+    awaitFinished(id("job-v", "worker-0"), new ArrayList<>());
+    awaitFinished(id("job-v", "worker-1"), new ArrayList<>());
+
+    assertThat(runtime.volumes().list("job-v", "output"))
+        .containsExactly(new VolumeFile("a", 1, true), new VolumeFile("b", 2, true));
+    assertThatThrownBy(() -> runtime.volumes().open("job-v", "output", "c"))
+        .isInstanceOf(NoSuchElementException.class);
+    assertThatThrownBy(() -> runtime.volumes().open("job-v", "output", "../output/a"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(runtime.volumes().list("nobody", "output")).isEmpty();
+  }
+
+  @Test
+  void anArtifactIsReadableAtItsContainerPath() {
+    artifacts.put("models/churn/1.onnx", "weights of churn\n".getBytes(StandardCharsets.UTF_8));
+    ReplicaId id = id("job-a", "server-0");
+    runtime.launch(
+        launch("job-a", "server-0")
+            .mount(Mount.artifact("models/churn/1.onnx", "/capstan/model/model.onnx"))
+            .command(printFile("/capstan/model/model.onnx"))
+            .build());
+
+    ReplicaObservation finished = awaitFinished(id, new ArrayList<>());
+
+    assertThat(finished.phase()).as(logOf(id)).isEqualTo(ReplicaPhase.SUCCEEDED);
+    assertThat(logOf(id)).contains("weights of churn\n");
+  }
+
+  /** The whole file of a job's volume, as UTF-8. */
+  protected String read(String jobUid, String volume, String path) throws IOException {
+    try (InputStream in = runtime.volumes().open(jobUid, volume, path)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
   }
 
   protected static ReplicaId id(String jobUid, String replica) {

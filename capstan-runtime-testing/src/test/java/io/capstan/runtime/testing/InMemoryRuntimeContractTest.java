@@ -9,7 +9,12 @@ import java.util.List;
 class InMemoryRuntimeContractTest extends WorkloadRuntimeContract {
   @Override
   protected WorkloadRuntime createRuntime() {
-    return new InMemoryRuntime();
+    return new InMemoryRuntime().artifacts(artifactReader());
+  }
+
+  @Override
+  protected List<String> writeFile(String containerPath, String content) {
+    return program().writeFile(containerPath, content).exit(0);
   }
 
   @Override

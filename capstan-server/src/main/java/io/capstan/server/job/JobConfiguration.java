@@ -4,6 +4,7 @@ import io.capstan.jobspec.JobSpecParser;
 import io.capstan.runtime.WorkloadRuntime;
 import io.capstan.scheduler.Scheduler;
 import io.capstan.server.ServerConfig;
+import io.capstan.server.artifact.ArtifactStore;
 import io.capstan.server.control.WorkQueue;
 import io.capstan.server.logs.LogArchive;
 import io.capstan.server.logs.LogShipper;
@@ -14,6 +15,8 @@ import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
@@ -35,14 +38,30 @@ class JobConfiguration {
     return new JobStore(jdbc, tx, json);
   }
 
+  /**
+   * Runs first among the listeners of a succeeded job: the others (the model registry) read its
+   * outputs from the artifact store.
+   */
   @Bean
-  JobDirectories jobDirectories(ServerConfig config) {
-    return new JobDirectories(config.dataDir());
+  @Order(Ordered.HIGHEST_PRECEDENCE)
+  JobOutputCollector jobOutputCollector(
+      WorkloadRuntime runtime,
+      ArtifactStore artifacts,
+      JobStore store,
+      JsonMapper json,
+      Clock clock,
+      JobOutputsConfig limits) {
+    return new JobOutputCollector(runtime.volumes(), artifacts, store, json, clock, limits);
   }
 
   @Bean
-  JobJanitor jobJanitor(JobStore store, LogArchive logs, JobDirectories dirs, Clock clock) {
-    return new JobJanitor(store, logs, dirs, clock);
+  JobJanitor jobJanitor(
+      JobStore store,
+      LogArchive logs,
+      WorkloadRuntime runtime,
+      JobOutputCollector outputs,
+      Clock clock) {
+    return new JobJanitor(store, logs, runtime.volumes(), outputs, clock);
   }
 
   @Bean
@@ -61,9 +80,8 @@ class JobConfiguration {
   }
 
   @Bean
-  JobLauncher jobLauncher(
-      WorkloadRuntime runtime, JsonMapper json, JobDirectories dirs, WorkloadKinds kinds) {
-    return new JobLauncher(runtime, new Rendezvous(json), dirs, kinds);
+  JobLauncher jobLauncher(WorkloadRuntime runtime, JsonMapper json, WorkloadKinds kinds) {
+    return new JobLauncher(runtime, new Rendezvous(json), kinds);
   }
 
   @Bean
@@ -106,7 +124,7 @@ class JobConfiguration {
       Scheduler scheduler,
       QuotaStore quotas,
       WorkloadRuntime runtime,
-      JobDirectories dirs,
+      JobOutputCollector outputs,
       JobControlLoop loop,
       Clock clock,
       ServerConfig config) {
@@ -116,7 +134,7 @@ class JobConfiguration {
         scheduler,
         quotas::all,
         runtime,
-        dirs,
+        outputs,
         loop,
         clock,
         config.stopGracePeriod().plus(DELETE_WAIT_MARGIN));

@@ -1,24 +1,35 @@
 package io.capstan.server.job;
 
+import io.capstan.runtime.JobVolumes;
 import io.capstan.server.logs.LogArchive;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 
-/** Deletes jobs, with their logs and directories, on request or when their TTL has expired. */
+/**
+ * Deletes jobs, with their logs, their volumes in the runtime and their collected outputs in the
+ * artifact store, on request or when their TTL has expired.
+ */
 final class JobJanitor {
   private static final Duration SWEEP_EVERY = Duration.ofSeconds(5);
 
   private final JobStore store;
   private final LogArchive logs;
-  private final JobDirectories dirs;
+  private final JobVolumes volumes;
+  private final JobOutputCollector outputs;
   private final Clock clock;
   private Instant lastSweep = Instant.EPOCH;
 
-  JobJanitor(JobStore store, LogArchive logs, JobDirectories dirs, Clock clock) {
+  JobJanitor(
+      JobStore store,
+      LogArchive logs,
+      JobVolumes volumes,
+      JobOutputCollector outputs,
+      Clock clock) {
     this.store = store;
     this.logs = logs;
-    this.dirs = dirs;
+    this.volumes = volumes;
+    this.outputs = outputs;
     this.clock = clock;
   }
 
@@ -46,7 +57,8 @@ final class JobJanitor {
    */
   void delete(JobRecord job) {
     logs.deleteJob(job.project(), job.uid());
-    dirs.delete(job.uid());
+    volumes.delete(job.uid());
+    outputs.delete(job.uid());
     store.delete(job.uid());
   }
 }

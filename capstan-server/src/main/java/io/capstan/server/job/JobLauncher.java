@@ -13,8 +13,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Turns a job's spec and placement into replica launches: command, environment, directories; for an
- * MPI job also the launcher's hostfile and what each replica runs (see {@link MpiHosts}).
+ * Turns a job's spec and placement into replica launches: command, environment, the job's volumes
+ * (the runtime keeps them across attempts and chooses each replica's working folder); for an MPI
+ * job also the launcher's hostfile and what each replica runs (see {@link MpiHosts}).
  */
 final class JobLauncher {
   /** Where every replica finds the job's checkpoint directory (kept across restarts). */
@@ -23,16 +24,19 @@ final class JobLauncher {
   /** Where every replica finds the job's output directory. */
   static final String OUTPUT_DIR = "/capstan/output";
 
+  /** The job volume mounted at {@link #CHECKPOINT_DIR}. */
+  static final String CHECKPOINT_VOLUME = "checkpoints";
+
+  /** The job volume mounted at {@link #OUTPUT_DIR}, collected when the job succeeds. */
+  static final String OUTPUT_VOLUME = "output";
+
   private final WorkloadRuntime runtime;
   private final Rendezvous rendezvous;
-  private final JobDirectories dirs;
   private final WorkloadKinds kinds;
 
-  JobLauncher(
-      WorkloadRuntime runtime, Rendezvous rendezvous, JobDirectories dirs, WorkloadKinds kinds) {
+  JobLauncher(WorkloadRuntime runtime, Rendezvous rendezvous, WorkloadKinds kinds) {
     this.runtime = runtime;
     this.rendezvous = rendezvous;
-    this.dirs = dirs;
     this.kinds = kinds;
   }
 
@@ -52,7 +56,6 @@ final class JobLauncher {
    * many.
    */
   int launchMissing(JobRecord job, java.util.Set<String> present) {
-    dirs.create(job.uid());
     Map<String, String> endpoints = new LinkedHashMap<>();
     job.placement().replicas().forEach((name, p) -> endpoints.put(name, p.endpoint()));
     MpiHosts mpi =
@@ -89,8 +92,8 @@ final class JobLauncher {
     command.addAll(replica.group().args());
     Placement.ReplicaPlacement placement = job.placement().of(replica.name());
     List<Mount> mounts = new ArrayList<>();
-    mounts.add(Mount.writable(dirs.checkpoints(job.uid()), CHECKPOINT_DIR));
-    mounts.add(Mount.writable(dirs.output(job.uid()), OUTPUT_DIR));
+    mounts.add(Mount.volume(CHECKPOINT_VOLUME, CHECKPOINT_DIR));
+    mounts.add(Mount.volume(OUTPUT_VOLUME, OUTPUT_DIR));
     WorkloadKind kind = kinds.of(job);
     ReplicaLaunch launch =
         ReplicaLaunch.builder(new ReplicaId(job.uid(), replica.name()))
@@ -100,7 +103,6 @@ final class JobLauncher {
             .env(env)
             .resources(replica.group().resources())
             .gpuIndices(placement == null ? List.of() : placement.gpus())
-            .workDir(dirs.workDir(job.uid(), replica.name()))
             .tenant(job.project())
             .mounts(mounts)
             .privateNetwork(kind.needsNoNetwork(job))

@@ -4,6 +4,7 @@ import io.capstan.api.ApiPaths;
 import io.capstan.api.error.CapstanException;
 import io.capstan.api.error.ErrorCode;
 import io.capstan.api.identity.ProjectRole;
+import io.capstan.api.job.JobOutputsView;
 import io.capstan.api.job.JobPhase;
 import io.capstan.api.job.JobView;
 import io.capstan.api.job.LogStream;
@@ -97,6 +98,14 @@ public class JobResource {
   public JobView get(Caller caller, @PathVariable String project, @PathVariable String job) {
     access.requireProject(caller, project, ProjectRole.VIEWER);
     return jobs.get(project, job);
+  }
+
+  /** The files the job left in its output directory, as collected into the artifact store. */
+  @GetMapping(path = ApiPaths.JOB_OUTPUTS, produces = MediaType.APPLICATION_JSON_VALUE)
+  public JobOutputsView outputs(
+      Caller caller, @PathVariable String project, @PathVariable String job) {
+    access.requireProject(caller, project, ProjectRole.VIEWER);
+    return jobs.outputs(project, job);
   }
 
   @PostMapping(path = ApiPaths.JOB_CANCEL, produces = MediaType.APPLICATION_JSON_VALUE)

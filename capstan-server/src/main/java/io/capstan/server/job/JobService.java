@@ -3,6 +3,7 @@ package io.capstan.server.job;
 import io.capstan.api.error.CapstanException;
 import io.capstan.api.error.ErrorCode;
 import io.capstan.api.job.JobEvent;
+import io.capstan.api.job.JobOutputsView;
 import io.capstan.api.job.JobPhase;
 import io.capstan.api.job.JobSpec;
 import io.capstan.api.job.JobStatus;
@@ -37,7 +38,7 @@ public final class JobService {
   private final Scheduler scheduler;
   private final Supplier<Map<String, QueueSpec>> queues;
   private final WorkloadRuntime runtime;
-  private final JobDirectories dirs;
+  private final JobOutputCollector outputs;
   private final JobControlLoop controller;
   private final Clock clock;
   private final Duration deleteWait;
@@ -48,7 +49,7 @@ public final class JobService {
       Scheduler scheduler,
       Supplier<Map<String, QueueSpec>> queues,
       WorkloadRuntime runtime,
-      JobDirectories dirs,
+      JobOutputCollector outputs,
       JobControlLoop controller,
       Clock clock,
       Duration deleteWait) {
@@ -57,7 +58,7 @@ public final class JobService {
     this.scheduler = scheduler;
     this.queues = queues;
     this.runtime = runtime;
-    this.dirs = dirs;
+    this.outputs = outputs;
     this.controller = controller;
     this.clock = clock;
     this.deleteWait = deleteWait;
@@ -146,6 +147,11 @@ public final class JobService {
 
   public JobView get(String project, String name) {
     return view(find(project, name), true);
+  }
+
+  /** What job {@code name} left in its output directory, as collected when it succeeded. */
+  public JobOutputsView outputs(String project, String name) {
+    return outputs.view(find(project, name));
   }
 
   public java.util.Optional<JobRecord> findOptional(String project, String name) {
@@ -269,8 +275,8 @@ public final class JobService {
             job.restarts(),
             ordered,
             warnings(job.spec()),
-            dirs.checkpoints(job.uid()).toString(),
-            dirs.output(job.uid()).toString(),
+            JobLauncher.CHECKPOINT_DIR,
+            JobLauncher.OUTPUT_DIR,
             JobConditions.of(events, job.phase(), job.reason(), job.message()),
             ReplicaTypeStatus.byType(ordered));
     return new JobView(

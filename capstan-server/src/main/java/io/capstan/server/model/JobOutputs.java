@@ -8,16 +8,16 @@ import io.capstan.api.job.JobPhase;
 import io.capstan.api.job.ModelOutput;
 import io.capstan.api.model.Lineage;
 import io.capstan.api.model.ModelVersionView;
-import io.capstan.server.job.JobDirectories;
+import io.capstan.server.artifact.ArtifactStore;
+import io.capstan.server.job.JobOutputCollector;
 import io.capstan.server.job.JobRecord;
 import io.capstan.server.job.JobStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -25,8 +25,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Registers files of a succeeded job's output directory as model versions, with lineage to the job
- * and the numbers of its {@code metrics.json} (top-level numeric fields) as metrics.
+ * Registers files of a succeeded job's output as model versions, with lineage to the job and the
+ * numbers of its {@code metrics.json} (top-level numeric fields) as metrics. It reads them from the
+ * artifact store, where {@link JobOutputCollector} copied the job's output volume when the job
+ * succeeded, never from a disk of a replica.
  */
 public final class JobOutputs {
   private static final Logger log = LoggerFactory.getLogger(JobOutputs.class);
@@ -34,13 +36,20 @@ public final class JobOutputs {
 
   private final ModelRegistry registry;
   private final JobStore jobs;
-  private final JobDirectories dirs;
+  private final ArtifactStore artifacts;
+  private final JobOutputCollector collector;
   private final JsonMapper json;
 
-  JobOutputs(ModelRegistry registry, JobStore jobs, JobDirectories dirs, JsonMapper json) {
+  JobOutputs(
+      ModelRegistry registry,
+      JobStore jobs,
+      ArtifactStore artifacts,
+      JobOutputCollector collector,
+      JsonMapper json) {
     this.registry = requireNonNull(registry, "registry is null");
     this.jobs = requireNonNull(jobs, "jobs is null");
-    this.dirs = requireNonNull(dirs, "dirs is null");
+    this.artifacts = requireNonNull(artifacts, "artifacts is null");
+    this.collector = requireNonNull(collector, "collector is null");
     this.json = requireNonNull(json, "json is null");
   }
 
@@ -68,6 +77,17 @@ public final class JobOutputs {
               + job.phase().wireName()
               + "; only a succeeded job's output can be registered");
     }
+    if (!collector.view(job).collected()) {
+      throw new CapstanException(
+          ErrorCode.INVALID_STATE,
+          "job",
+          "Expected the output of job '"
+              + name
+              + "' to be collected into the artifact store, but it is still being copied; try"
+              + " again in a moment (capstan wait "
+              + name
+              + " returns once it is)");
+    }
     return job;
   }
 
@@ -75,61 +95,57 @@ public final class JobOutputs {
   ModelVersionView register(
       JobRecord job, String model, String path, VersionDetails details, String user) {
     String relative = ModelOutput.checkPath(path == null ? ModelOutput.DEFAULT_PATH : path, "path");
-    Path file = outputFile(job, relative);
+    String key = outputKey(job, relative);
     VersionDetails withMetrics = details.withDefaultMetrics(metrics(job));
     Lineage lineage =
         new Lineage(user, job.project(), job.name(), job.uid(), job.attempt(), relative);
-    try (InputStream in = Files.newInputStream(file)) {
+    try (InputStream in = artifacts.open(key)) {
       return registry.register(job.project(), model, in, "path", withMetrics, lineage);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read " + file, e);
-    }
-  }
-
-  /** The file, which must exist inside the job's output directory (symbolic links included). */
-  private Path outputFile(JobRecord job, String relative) {
-    Path output = dirs.output(job.uid()).toAbsolutePath().normalize();
-    Path file = output.resolve(relative).normalize();
-    if (!Files.isRegularFile(file)) {
+    } catch (NoSuchElementException e) {
       throw new CapstanException(
           ErrorCode.NOT_FOUND,
           "path",
-          "File '" + relative + "' not found in the output of job '" + job.name() + "'");
-    }
-    try {
-      if (!file.toRealPath().startsWith(output.toRealPath())) {
-        throw new CapstanException(
-            ErrorCode.INVALID_ARGUMENT,
-            "path",
-            "Expected path to stay inside the output of job '"
-                + job.name()
-                + "', but '"
-                + relative
-                + "' links outside it");
-      }
+          "File '"
+              + relative
+              + "' not found in the collected output of job '"
+              + job.name()
+              + "' (its events name the files that were not collected, and why)");
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot resolve " + file, e);
+      throw new UncheckedIOException("Cannot read " + key, e);
     }
-    return file;
+  }
+
+  /** The artifact key of a collected output file; INVALID_ARGUMENT naming path when none can be. */
+  private static String outputKey(JobRecord job, String relative) {
+    try {
+      return JobOutputCollector.key(job.uid(), relative);
+    } catch (IllegalArgumentException e) {
+      throw new CapstanException(
+          ErrorCode.INVALID_ARGUMENT,
+          "path",
+          "Expected path to name a collected output file (segments of letters, digits, '.', '_'"
+              + " and '-'), but '"
+              + relative
+              + "' is not one the artifact store takes, so it was not collected");
+    }
   }
 
   /** The top-level numbers of the job's metrics.json; none when it is absent or unreadable. */
   Map<String, Double> metrics(JobRecord job) {
-    Path file = dirs.output(job.uid()).resolve(METRICS_FILE);
     Map<String, Double> metrics = new LinkedHashMap<>();
-    if (!Files.isRegularFile(file)) {
-      return metrics;
-    }
-    try {
-      JsonNode tree = json.readTree(Files.readString(file));
+    String key = JobOutputCollector.key(job.uid(), METRICS_FILE);
+    try (InputStream in = artifacts.open(key)) {
+      JsonNode tree = json.readTree(in);
       for (Map.Entry<String, JsonNode> field : tree.properties()) {
         if (field.getValue().isNumber() && Double.isFinite(field.getValue().asDouble())) {
           metrics.put(field.getKey(), field.getValue().asDouble());
         }
       }
+    } catch (NoSuchElementException e) {
+      return metrics;
     } catch (IOException | JacksonException e) {
       // metrics.json is the job's own business; a broken one means no metrics, not no model.
-      log.warn("Ignoring unreadable {} of job {}/{}", file, job.project(), job.name(), e);
+      log.warn("Ignoring unreadable {} of job {}/{}", key, job.project(), job.name(), e);
       return Map.of();
     }
     return metrics;

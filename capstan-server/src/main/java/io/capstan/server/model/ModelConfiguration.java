@@ -1,7 +1,7 @@
 package io.capstan.server.model;
 
 import io.capstan.server.artifact.ArtifactStore;
-import io.capstan.server.job.JobDirectories;
+import io.capstan.server.job.JobOutputCollector;
 import io.capstan.server.job.JobStore;
 import io.capstan.server.job.SucceededJobListener;
 import java.time.Clock;
@@ -36,10 +36,15 @@ class ModelConfiguration {
 
   @Bean
   JobOutputs jobOutputs(
-      ModelRegistry registry, JobStore jobs, JobDirectories dirs, JsonMapper json) {
-    return new JobOutputs(registry, jobs, dirs, json);
+      ModelRegistry registry,
+      JobStore jobs,
+      ArtifactStore artifacts,
+      JobOutputCollector collector,
+      JsonMapper json) {
+    return new JobOutputs(registry, jobs, artifacts, collector, json);
   }
 
+  /** After the job's outputs are collected (JobOutputCollector runs first). */
   @Bean
   SucceededJobListener jobOutputRegistrar(
       JobOutputs outputs, ModelStore models, JobStore jobs, Clock clock) {

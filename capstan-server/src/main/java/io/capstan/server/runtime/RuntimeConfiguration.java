@@ -1,10 +1,15 @@
 package io.capstan.server.runtime;
 
+import io.capstan.runtime.ArtifactReader;
 import io.capstan.runtime.RuntimeContext;
 import io.capstan.runtime.RuntimeSettings;
 import io.capstan.runtime.WorkloadRuntime;
 import io.capstan.runtime.WorkloadRuntimeProvider;
 import io.capstan.server.ServerConfig;
+import io.capstan.server.artifact.ArtifactStore;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.Optional;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -15,14 +20,33 @@ import org.springframework.core.env.Environment;
  */
 @Configuration(proxyBeanMethods = false)
 class RuntimeConfiguration {
+  /** The runtime reads artifact mounts (a serving replica's model) from the artifact store. */
   @Bean(destroyMethod = "close")
   WorkloadRuntime workloadRuntime(
-      ServerConfig server, RuntimeProperties runtime, Environment environment) {
+      ServerConfig server,
+      RuntimeProperties runtime,
+      Environment environment,
+      ArtifactStore artifacts) {
     WorkloadRuntimeProvider provider =
         RuntimeProviders.load(RuntimeConfiguration.class.getClassLoader()).provider(runtime.kind());
     RuntimeSettings settings =
         RuntimeSettings.of("capstan.runtime." + provider.kind() + ".", environment::getProperty);
     return provider.create(
-        new RuntimeContext(server.dataDir(), server.home(), server.trustAllJobs(), settings));
+        new RuntimeContext(
+            server.dataDir(), server.home(), server.trustAllJobs(), settings, reader(artifacts)));
+  }
+
+  private static ArtifactReader reader(ArtifactStore artifacts) {
+    return new ArtifactReader() {
+      @Override
+      public InputStream open(String key) {
+        return artifacts.open(key);
+      }
+
+      @Override
+      public Optional<Path> localFile(String key) {
+        return artifacts.localPath(key);
+      }
+    };
   }
 }

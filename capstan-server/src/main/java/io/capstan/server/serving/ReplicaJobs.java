@@ -98,8 +98,7 @@ final class ReplicaJobs {
     return new Workload(
         ServingReplicaKind.NAME,
         service.uid(),
-        new ServingReplica(model.name(), model.version(), model.file().toAbsolutePath().toString())
-            .toJson());
+        new ServingReplica(model.name(), model.version(), model.artifactKey()).toJson());
   }
 
   /**

@@ -2,19 +2,17 @@ package io.capstan.server.serving;
 
 import static java.util.Objects.requireNonNull;
 
-import java.nio.file.Path;
-
 /**
  * A model version as a serving replica loads it.
  *
  * @param name the model's name (the {@code {model}} of the v2 paths)
  * @param version its version number
- * @param file the ONNX file the replica reads
+ * @param artifactKey the ONNX file's key in the artifact store, which the runtime mounts
  */
-record ServedModel(String name, int version, Path file) {
+record ServedModel(String name, int version, String artifactKey) {
   ServedModel {
     requireNonNull(name, "name is null");
-    requireNonNull(file, "file is null");
+    requireNonNull(artifactKey, "artifactKey is null");
   }
 
   /** {@code NAME:VERSION}, the pinned reference. */

@@ -7,16 +7,15 @@ import io.capstan.runtime.ReplicaLaunch;
 import io.capstan.runtime.ReplicaObservation;
 import io.capstan.server.job.JobRecord;
 import io.capstan.server.job.WorkloadKind;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
 /**
  * Serving replicas: one model server each, made and retired by the serving controller. They run
  * until their service retires them, are never demoted by least attained service, restart after
- * every exit, even with 0 (a Deployment's {@code restartPolicy: Always}), read their model file
- * read-only and get their own secret, which the gateway and the control plane present to reach
- * them.
+ * every exit, even with 0 (a Deployment's {@code restartPolicy: Always}), read their model
+ * version's artifact read-only (mounted by the runtime from the artifact store) and get their own
+ * secret, which the gateway and the control plane present to reach them.
  */
 final class ServingReplicaKind implements WorkloadKind {
   /** The kind's name, stored with each serving replica. */
@@ -97,7 +96,7 @@ final class ServingReplicaKind implements WorkloadKind {
             .withPeriod(probePeriod)
             .withTimeout(probeTimeout);
     return launch.toBuilder()
-        .mount(Mount.readOnly(Path.of(replica.modelFile()), MODEL_PATH))
+        .mount(Mount.artifact(replica.modelArtifact(), MODEL_PATH))
         .env(ReplicaSecrets.ENVIRONMENT, secret)
         .port(HTTP.name(), HTTP.containerPort())
         .port(GRPC.name(), GRPC.containerPort())

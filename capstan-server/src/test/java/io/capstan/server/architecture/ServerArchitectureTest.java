@@ -6,7 +6,10 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
-import io.capstan.server.job.JobDirectories;
+import io.capstan.runtime.Mount;
+import io.capstan.runtime.MountSource;
+import io.capstan.runtime.ReplicaLaunch;
+import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.stereotype.Controller;
@@ -17,6 +20,10 @@ import org.springframework.web.bind.annotation.RestController;
  * change that breaks one fails the build. Add a rule here as its own test method.
  */
 class ServerArchitectureTest {
+  private static final String[] FEATURES = {
+    "io.capstan.server.job..", "io.capstan.server.model..", "io.capstan.server.serving.."
+  };
+
   private static JavaClasses server;
 
   @BeforeAll
@@ -63,19 +70,50 @@ class ServerArchitectureTest {
   }
 
   /**
-   * A replica's working directory is the runtime's business: the launcher names it in the launch,
-   * and nothing else in the control plane reads from it (no ports file, no hostfile written there).
+   * A replica's files are the runtime's business (issue 14): the job, model and serving features
+   * name no host path in a launch (no host-path mount, no working folder: the runtime owns the
+   * job's volumes and chooses each replica's folder), and open no file of a replica's (outputs come
+   * through the runtime's {@code JobVolumes} into the artifact store, and from there).
    */
   @Test
-  void onlyTheLauncherNamesAReplicasWorkingDirectory() {
+  void noJobModelOrServingClassNamesOrOpensAReplicasHostPath() {
     check(
         noClasses()
             .that()
-            .resideInAPackage("io.capstan.server..")
-            .and()
-            .doNotHaveSimpleName("JobLauncher")
+            .resideInAnyPackage(FEATURES)
             .should()
-            .callMethod(JobDirectories.class, "workDir", String.class, String.class));
+            .callMethod(Mount.class, "writable", Path.class, String.class)
+            .orShould()
+            .callMethod(Mount.class, "readOnly", Path.class, String.class)
+            .orShould()
+            .callMethod(Mount.class, "hostPath")
+            .orShould()
+            .callConstructor(MountSource.HostPath.class, Path.class)
+            .orShould()
+            .callMethod(ReplicaLaunch.Builder.class, "workDir", Path.class));
+  }
+
+  /**
+   * The job feature and the registration of job outputs read no file at all: a replica's outputs
+   * reach the model registry through the runtime's volumes and the artifact store. (The registry
+   * itself keeps a temporary copy of an artifact for ONNX Runtime to read its signature.)
+   */
+  @Test
+  void noJobClassNorJobOutputRegistrationOpensAFile() {
+    check(
+        noClasses()
+            .that()
+            .resideInAPackage("io.capstan.server.job..")
+            .or()
+            .haveSimpleNameStartingWith("JobOutput")
+            .should()
+            .dependOnClassesThat()
+            .belongToAnyOf(
+                java.nio.file.Files.class,
+                java.io.File.class,
+                java.io.FileInputStream.class,
+                java.io.RandomAccessFile.class,
+                java.nio.channels.FileChannel.class));
   }
 
   /** The shared web layer (errors, health) knows no feature's store or controller. */

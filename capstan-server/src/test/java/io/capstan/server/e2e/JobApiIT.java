@@ -115,6 +115,8 @@ class JobApiIT {
     assertThat(http.get(bob, base).status()).isEqualTo(404);
     assertThat(http.get(bob, base + "/secret").status()).isEqualTo(404);
     assertThat(http.get(bob, base + "/secret/logs").status()).isEqualTo(404);
+    assertThat(http.get(bob, base + "/secret/outputs").status()).isEqualTo(404);
+    assertThat(http.get(alice, base + "/secret/outputs").body()).contains("\"collected\":false");
     assertThat(http.post(bob, base + "/secret/cancel", null, "").status()).isEqualTo(404);
     assertThat(http.delete(bob, base + "/secret").status()).isEqualTo(404);
     assertThat(http.post(bob, base, "application/yaml", spec).status()).isEqualTo(404);

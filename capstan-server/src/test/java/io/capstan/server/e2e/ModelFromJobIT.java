@@ -84,25 +84,47 @@ class ModelFromJobIT {
     assertThat(version.get("metrics").has("final_loss")).isTrue();
     assertThat(version.get("signature").get("inputs").get(0).get("shape").toString())
         .isEqualTo("[-1,8]");
-    Path output = Path.of(jobView.get("status").get("outputDir").asString());
+    // The job's output was collected into the artifact store when it succeeded.
+    String uid = jobView.get("uid").asString();
+    Path collected = DATA.resolve("artifacts/jobs").resolve(uid).resolve("output/model.onnx");
     assertThat(DATA.resolve("artifacts").resolve(version.get("artifact").get("key").asString()))
-        .hasSameBinaryContentAs(output.resolve("model.onnx"));
+        .hasSameBinaryContentAs(collected);
+    assertThat(jobView.get("status").get("outputDir").asString()).isEqualTo("/capstan/output");
+    TestingCli.Result outputs = cli.run("outputs", job);
+    assertThat(outputs.exitCode()).as(outputs.err()).isZero();
+    assertThat(outputs.out()).contains("model.onnx", "metrics.json", sha256(collected));
     assertThat(cli.run("model", "get", "churn:1").out()).contains("job " + job, "attempt 1");
 
-    badSourcesAreRefusedNamingTheFieldAndStoreNothing(job, output);
+    badSourcesAreRefusedNamingTheFieldAndStoreNothing(job);
   }
 
-  private void badSourcesAreRefusedNamingTheFieldAndStoreNothing(String job, Path output)
-      throws Exception {
-    Files.createSymbolicLink(output.resolve("escape.onnx"), Path.of("/etc/hostname"));
+  private void badSourcesAreRefusedNamingTheFieldAndStoreNothing(String job) throws Exception {
+    // A link and a name the artifact store cannot take are left out, and the job says so.
+    String escaping =
+        runToSuccess(
+            """
+            apiVersion: capstan.io/v1
+            kind: TrainingJob
+            metadata: {name: escaping}
+            spec:
+              replicas:
+                - role: worker
+                  count: 1
+                  command: [sh, -c, "ln -s /etc/hostname $CAPSTAN_OUTPUT_DIR/escape.onnx && echo x > \\"$CAPSTAN_OUTPUT_DIR/my model.onnx\\""]
+            """);
+    awaitEventOfSucceededJob(
+        escaping, "OutputsNotCollected", "'escape.onnx' (not a regular file", "'my model.onnx'");
     String path = MODELS + "/churn/versions/from-job";
     var before = ServerFixture.filesUnder(DATA.resolve("artifacts"));
 
     assertRefused(fromJob(path, job, "../../../admin.token"), 400, "path", "'..'");
     assertRefused(fromJob(path, job, "/etc/passwd"), 400, "path", "absolute");
     assertRefused(fromJob(path, job, "missing.onnx"), 404, "path", "not found");
-    assertRefused(fromJob(path, job, "escape.onnx"), 400, "path", "links outside");
+    assertRefused(fromJob(path, escaping, "escape.onnx"), 404, "path", "not found");
+    assertRefused(
+        fromJob(path, escaping, "my model.onnx"), 400, "path", "not one the artifact store takes");
     assertRefused(fromJob(path, job, "metrics.json"), 400, "path", "ONNX");
+
     assertRefused(fromJob(path, "no-such-job", "model.onnx"), 404, "job", "not found");
     String failed =
         submit(
@@ -211,6 +233,12 @@ class ModelFromJobIT {
     TestingCli.Result submitted = cli.runWithInput(spec, "submit", "-f", "-");
     assertThat(submitted.exitCode()).as(submitted.err()).isZero();
     return submitted.out().trim();
+  }
+
+  private static String sha256(Path file) throws Exception {
+    return java.util.HexFormat.of()
+        .formatHex(
+            java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
   }
 
   private TestingHttp.Answer fromJob(String path, String job, String file) {

@@ -147,7 +147,7 @@ class QueueAndRetentionIT {
   }
 
   @Test
-  void aFinishedJobIsRemovedWithItsLogsOnceItsTtlHasPassed() {
+  void aFinishedJobIsRemovedWithItsLogsVolumesAndOutputsOnceItsTtlHasPassed() {
     String spec =
         """
         apiVersion: capstan.io/v1
@@ -158,21 +158,24 @@ class QueueAndRetentionIT {
           replicas:
             - role: worker
               count: 1
-              command: [sh, -c, "echo bye"]
+              command: [sh, -c, "echo bye; echo bye > $CAPSTAN_OUTPUT_DIR/bye.txt"]
         """;
     String name = submit(spec);
     String uid = job(name).get("uid").asString();
     awaitPhase(name, "Succeeded");
     Path logs = DATA.resolve("job-logs").resolve(uid);
-    Path dirs = DATA.resolve("jobs").resolve(uid);
+    Path volumes = DATA.resolve("runtime").resolve("volumes").resolve(uid);
+    Path outputs = DATA.resolve("artifacts").resolve("jobs").resolve(uid);
     assertThat(logs).isDirectory();
+    assertThat(volumes).isDirectory();
 
     await()
         .atMost(Duration.ofSeconds(30))
         .until(() -> http.get(token, JOBS + "/" + name).status() == 404);
 
     assertThat(Files.exists(logs)).isFalse();
-    assertThat(Files.exists(dirs)).isFalse();
+    assertThat(Files.exists(volumes)).isFalse();
+    assertThat(Files.exists(outputs)).isFalse();
   }
 
   private static String job(String name, int count, String cpu, String script) {

@@ -415,6 +415,11 @@ class ServingIT {
     JsonNode view =
         JSON.readTree(http.get(alice, "/api/v1/projects/" + PROJECT + "/jobs/" + job).body());
     assertThat(view.get("status").get("phase").asString()).isEqualTo("Succeeded");
+    // Its outputs are copied into the artifact store before it counts as done (capstan wait).
+    String outputs = "/api/v1/projects/" + PROJECT + "/jobs/" + job + "/outputs";
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> JSON.readTree(http.get(alice, outputs).body()).get("collected").asBoolean());
     TestingHttp.Answer registered =
         http.post(
             alice,
@@ -423,7 +428,8 @@ class ServingIT {
             "{\"job\":\"" + job + "\",\"path\":\"model.onnx\"}");
     assertThat(registered.status()).as(registered.body()).isEqualTo(201);
     assertThat(JSON.readTree(registered.body()).get("version").asInt()).isEqualTo(expectedVersion);
-    Path output = Path.of(view.get("status").get("outputDir").asString());
+    Path output =
+        DATA.resolve("artifacts/jobs").resolve(view.get("uid").asString()).resolve("output");
     try {
       JsonNode reference = JSON.readTree(Files.readString(output.resolve("reference.json")));
       return new Reference(reference.get("input"), reference.get("output"));

@@ -95,7 +95,7 @@ class TenantIsolationIT {
         attempt read-admin-token cat $D/admin.token
         attempt read-database cat $D/db/capstan.mv.db
         attempt list-data-dir ls -A $D
-        attempt read-a-checkpoint cat $D/jobs/%s/checkpoints/step
+        attempt read-a-checkpoint cat $D/runtime/volumes/%s/checkpoints/step
         attempt write-a-checkpoint sh -c 'echo evil > %s && echo wrote'
         attempt read-a-log sh -c 'cat %s/job-logs/%s/*/*.log'
         attempt read-a-live-log sh -c 'cat %s/runtime/replicas/%s.*/output.log'
@@ -106,13 +106,7 @@ class TenantIsolationIT {
         echo attack-done
         """
         .formatted(
-            DATA,
-            victimUid,
-            DATA.resolve("jobs").resolve(victimUid).resolve("checkpoints").resolve("step"),
-            DATA,
-            victimUid,
-            DATA,
-            victimUid);
+            DATA, victimUid, volume(victimUid).resolve("step"), DATA, victimUid, DATA, victimUid);
   }
 
   private static void submit(
@@ -155,9 +149,14 @@ class TenantIsolationIT {
         .body();
   }
 
+  /** Where the local runtime keeps a job's checkpoint volume on the host. */
+  private static Path volume(String jobUid) {
+    return DATA.resolve("runtime").resolve("volumes").resolve(jobUid).resolve("checkpoints");
+  }
+
   private static String checkpoint(String jobUid) {
     try {
-      return Files.readString(DATA.resolve("jobs").resolve(jobUid).resolve("checkpoints/step"));
+      return Files.readString(volume(jobUid).resolve("step"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

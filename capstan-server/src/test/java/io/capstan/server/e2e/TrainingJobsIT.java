@@ -68,8 +68,8 @@ class TrainingJobsIT {
       int rank = replica.equals("worker-0") ? 0 : 1;
       assertThat(logs).contains("rank " + rank + "/2 epoch 5 loss");
     }
-    Path output = Path.of(job.get("status").get("outputDir").asString());
-    assertThat(output.resolve("model.onnx")).isNotEmptyFile();
+    assertThat(job.get("status").get("outputDir").asString()).isEqualTo("/capstan/output");
+    assertThat(collected(job, "model.onnx")).isNotEmptyFile();
     // The job sees its output directory where its sandbox mounts it.
     assertThat(cli.run("logs", name, "--replica", "worker-0").out())
         .contains("exported ONNX model to /capstan/output/model.onnx");
@@ -96,7 +96,9 @@ class TrainingJobsIT {
     await().atMost(Duration.ofSeconds(30)).until(() -> follow.outSoFar().contains("first line"));
     assertThat(follow.result()).as("still following while the job runs").isNotDone();
     Files.createFile(
-        Path.of(job(name).get("status").get("checkpointDir").asString()).resolve("go"));
+        DATA.resolve("runtime/volumes")
+            .resolve(job(name).get("uid").asString())
+            .resolve("checkpoints/go"));
     TestingCli.Result followed = follow.result().get(30, java.util.concurrent.TimeUnit.SECONDS);
     assertThat(followed.exitCode()).as(followed.err()).isZero();
     assertThat(followed.out()).containsSubsequence("first line", "last line");
@@ -114,8 +116,7 @@ class TrainingJobsIT {
     assertThat(job.get("spec").get("sourceKind").asString()).isEqualTo("PyTorchJob");
     assertThat(log(name, "master-0")).contains("rank 0/2 epoch");
     assertThat(log(name, "worker-0")).contains("rank 1/2 epoch");
-    assertThat(Path.of(job.get("status").get("outputDir").asString()).resolve("model.onnx"))
-        .isNotEmptyFile();
+    assertThat(collected(job, "model.onnx")).isNotEmptyFile();
   }
 
   @Test
@@ -133,8 +134,7 @@ class TrainingJobsIT {
     // node would train alone as rank 0/1.
     assertThat(node0).contains("rank 0/2 epoch 5 loss");
     assertThat(node1).contains("rank 1/2 epoch 5 loss");
-    Path output = Path.of(job.get("status").get("outputDir").asString());
-    assertThat(output.resolve("model.onnx")).isNotEmptyFile();
+    assertThat(collected(job, "model.onnx")).isNotEmptyFile();
     assertThat(node0).contains("exported ONNX model to /capstan/output/model.onnx");
   }
 
@@ -345,6 +345,20 @@ class TrainingJobsIT {
                   || phase.equals("Cancelled");
             });
     return job(name);
+  }
+
+  /**
+   * The file {@code path} of a succeeded job's output, once the control plane has collected it into
+   * its artifact store (the local store's file).
+   */
+  private static Path collected(JsonNode job, String path) {
+    Path file =
+        DATA.resolve("artifacts/jobs")
+            .resolve(job.get("uid").asString())
+            .resolve("output")
+            .resolve(path);
+    await().atMost(Duration.ofSeconds(30)).until(() -> Files.isRegularFile(file));
+    return file;
   }
 
   private String log(String name, String replica) {

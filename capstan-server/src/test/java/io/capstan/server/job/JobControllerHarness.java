@@ -6,6 +6,7 @@ import io.capstan.scheduler.QueueSpec;
 import io.capstan.scheduler.Scheduler;
 import io.capstan.scheduler.SchedulerConfig;
 import io.capstan.scheduler.placement.BestFitPlacer;
+import io.capstan.server.artifact.TestingArtifactStore;
 import io.capstan.server.control.ManualClock;
 import io.capstan.server.control.WorkQueue;
 import io.capstan.server.logs.LogArchive;
@@ -33,7 +34,12 @@ public final class JobControllerHarness {
   public final InMemoryRuntime runtime = new InMemoryRuntime(clock);
   public final TestingDatabase db = TestingDatabase.h2();
   final JobStore store;
+
+  /** Where the controller collects succeeded jobs' outputs: local files under the data dir. */
+  public final TestingArtifactStore artifacts;
+
   private final Path dataDir;
+  private final JobOutputsConfig limits;
   private final List<SucceededJobListener> listeners;
   private final List<WorkloadKind> otherKinds;
   private ReplicaObservations observations;
@@ -53,10 +59,25 @@ public final class JobControllerHarness {
     this(dataDir, otherKinds, List.of());
   }
 
+  /** A harness whose output collector keeps to {@code limits}. */
+  JobControllerHarness(Path dataDir, List<WorkloadKind> otherKinds, JobOutputsConfig limits) {
+    this(dataDir, otherKinds, List.of(), limits);
+  }
+
   private JobControllerHarness(
       Path dataDir, List<WorkloadKind> otherKinds, List<SucceededJobListener> listeners) {
+    this(dataDir, otherKinds, listeners, JobOutputsConfig.defaults());
+  }
+
+  private JobControllerHarness(
+      Path dataDir,
+      List<WorkloadKind> otherKinds,
+      List<SucceededJobListener> listeners,
+      JobOutputsConfig limits) {
+    this.limits = limits;
     this.dataDir = dataDir;
-    this.listeners = listeners;
+    this.listeners = new java.util.ArrayList<>(listeners);
+    this.artifacts = new TestingArtifactStore(dataDir.resolve("artifacts"));
     this.otherKinds = otherKinds;
     db.jdbc()
         .sql("insert into projects (name, created_at) values ('vision', 0), ('ml', 0)")
@@ -65,20 +86,39 @@ public final class JobControllerHarness {
     restart();
   }
 
+  /**
+   * Adds a listener of succeeded jobs, told after the output collector as in the server, and
+   * restarts the controller with it.
+   */
+  public JobControllerHarness listen(SucceededJobListener listener) {
+    listeners.add(listener);
+    restart();
+    return this;
+  }
+
+  /** The jobs as stored. */
+  public JobStore store() {
+    return store;
+  }
+
   /** A new controller and service over the same store and runtime; nothing kept in memory. */
   public void restart() {
-    JobDirectories dirs = new JobDirectories(dataDir);
     logs = new LogArchive(dataDir);
+    JobOutputCollector collector =
+        new JobOutputCollector(
+            runtime.volumes(), artifacts, store, JsonMapper.builder().build(), clock, limits);
+    List<SucceededJobListener> told = new java.util.ArrayList<>(List.of(collector));
+    told.addAll(listeners);
     List<WorkloadKind> all = new java.util.ArrayList<>(otherKinds);
     all.add(new TrainingJobKind());
     WorkloadKinds kinds = new WorkloadKinds(all);
     observations = new ReplicaObservations();
     shipper = new LogShipper(logs, runtime.logs(), observations);
     JobLauncher launcher =
-        new JobLauncher(runtime, new Rendezvous(JsonMapper.builder().build()), dirs, kinds);
+        new JobLauncher(runtime, new Rendezvous(JsonMapper.builder().build()), kinds);
     Scheduler scheduler = new Scheduler(SchedulerConfig.defaults(new BestFitPlacer()));
     WorkQueue<String> queue = new WorkQueue<>(clock, Duration.ofMillis(100), Duration.ofSeconds(5));
-    JobJanitor janitor = new JobJanitor(store, logs, dirs, clock);
+    JobJanitor janitor = new JobJanitor(store, logs, runtime.volumes(), collector, clock);
     JobAdmitter admitter =
         new JobAdmitter(store, runtime, scheduler, () -> queues, launcher, kinds, clock);
     JobReconciler reconciler =
@@ -91,14 +131,22 @@ public final class JobControllerHarness {
             kinds,
             clock,
             GRACE,
-            listeners,
+            told,
             queue,
             observations,
             shipper);
     loop = new JobControlLoop(reconciler, queue, INTERVAL, clock);
     service =
         new JobService(
-            store, new JobSpecParser(), scheduler, () -> queues, runtime, dirs, loop, clock, GRACE);
+            store,
+            new JobSpecParser(),
+            scheduler,
+            () -> queues,
+            runtime,
+            collector,
+            loop,
+            clock,
+            GRACE);
   }
 
   public JobService jobs() {

@@ -7,7 +7,6 @@ import io.capstan.api.job.JobSpec;
 import io.capstan.api.serving.ServiceSpec;
 import io.capstan.server.job.JobRecord;
 import io.capstan.server.job.Workload;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -53,13 +52,34 @@ class ReplicaJobsTest {
     assertThat(replica.kind()).isEqualTo(ServingReplicaKind.NAME);
     assertThat(replica.owner()).isEqualTo("uid-kept");
     assertThat(ReplicaJobs.version(replica)).isEqualTo(3);
-    assertThat(ServingReplica.of(replica).modelFile()).isEqualTo("/models/m.onnx");
+    assertThat(ServingReplica.of(replica).modelArtifact()).isEqualTo("models/vision/m/1.onnx");
     assertThat(replica.spec().labels()).isEmpty();
+  }
+
+  @Test
+  void aReplicaStoredByAnEarlierVersionFindsItsArtifactUnderTheFileItNamed() {
+    JobRecord old =
+        new JobRecord.Builder(
+                "uid-old",
+                "vision",
+                "churn-v1-a",
+                replica(service("s", "churn"), "churn-v1-a", JobPhase.RUNNING).spec(),
+                T0)
+            .kind(
+                ServingReplicaKind.NAME,
+                "s",
+                "{\"modelName\":\"m\",\"modelVersion\":1,"
+                    + "\"modelFile\":\"/data/artifacts/models/vision/m/1-ab.onnx\"}")
+            .phase(JobPhase.RUNNING)
+            .build();
+
+    assertThat(ServingReplica.of(old))
+        .isEqualTo(new ServingReplica("m", 1, "models/vision/m/1-ab.onnx"));
   }
 
   private JobRecord replica(ServiceRecord service, String name, JobPhase phase) {
     ServedModel model =
-        new ServedModel("m", name.contains("-v3-") ? 3 : 1, Path.of("/models/m.onnx"));
+        new ServedModel("m", name.contains("-v3-") ? 3 : 1, "models/vision/m/1.onnx");
     JobSpec spec = replicaJobs.spec(service, model);
     Workload workload = ReplicaJobs.workload(service, model);
     return new JobRecord.Builder("uid-" + name, "vision", name, spec, T0)

@@ -148,6 +148,6 @@ final class ServingControllerHarness {
   }
 
   static ServedModel model(int version) {
-    return new ServedModel("churn", version, Path.of("/models/churn-" + version + ".onnx"));
+    return new ServedModel("churn", version, "models/vision/churn/" + version + ".onnx");
   }
 }

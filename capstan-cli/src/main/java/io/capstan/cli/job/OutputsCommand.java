@@ -1,0 +1,83 @@
+package io.capstan.cli.job;
+
+import static java.util.Objects.requireNonNull;
+
+import io.capstan.api.ApiPaths;
+import io.capstan.api.job.JobOutputsView;
+import io.capstan.cli.CliContext;
+import io.capstan.cli.ExitCodes;
+import io.capstan.cli.OutputFormat;
+import io.capstan.cli.TextTable;
+import io.capstan.cli.client.ApiClient;
+import java.io.PrintStream;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code capstan outputs NAME}: the files a succeeded job left in {@code /capstan/output}, as the
+ * control plane collected them into its artifact store, and those it left out, with why.
+ */
+@Command(
+    name = "outputs",
+    description =
+        "List the files a succeeded job wrote to its output directory (collected into the"
+            + " artifact store): path, size, SHA-256.")
+public final class OutputsCommand implements Callable<Integer> {
+  @Parameters(paramLabel = "NAME", description = "The job.")
+  String name;
+
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "FORMAT",
+      description = "json or yaml: the list as the server sent it (default: a table).")
+  OutputFormat output;
+
+  private final CliContext context;
+
+  public OutputsCommand(CliContext context) {
+    this.context = requireNonNull(context, "context is null");
+  }
+
+  @Override
+  public Integer call() {
+    ApiClient client = context.client();
+    String answer =
+        client.getText(ApiPaths.expand(ApiPaths.JOB_OUTPUTS, client.connection().project(), name));
+    if (output == OutputFormat.JSON || output == OutputFormat.YAML) {
+      context.printAnswer(answer, output);
+    } else {
+      describe(name, context.codec().fromJson(answer, JobOutputsView.class), context.out());
+    }
+    return ExitCodes.OK;
+  }
+
+  static void describe(String job, JobOutputsView outputs, PrintStream out) {
+    if (!outputs.collected()) {
+      out.println(
+          "Job "
+              + job
+              + " has no collected outputs: they are collected when it succeeds (see capstan get "
+              + job
+              + ")");
+      return;
+    }
+    if (outputs.files().isEmpty()) {
+      out.println("Job " + job + " left no files in /capstan/output");
+    } else {
+      TextTable table = new TextTable("PATH", "BYTES", "SHA256");
+      for (JobOutputsView.File file : outputs.files()) {
+        table.row(file.path(), file.sizeBytes(), file.sha256());
+      }
+      table.print(out);
+    }
+    if (!outputs.notCollected().isEmpty()) {
+      out.println();
+      out.println("Not collected:");
+      for (JobOutputsView.Skipped skipped : outputs.notCollected()) {
+        out.println("  - " + skipped.path() + ": " + skipped.reason());
+      }
+    }
+  }
+}
