@@ -9,7 +9,7 @@ package io.capstan.api.queue;
  * @param pending jobs waiting
  * @param resourceVersion the quota's version: 0 while none was set, then raised by every change;
  *     send it back as {@code If-Match: "N"} on {@code PUT} to change the quota only if nobody else
- *     did since you read it (else 409 CONFLICT)
+ *     did since you read it (else 409 CONFLICT); null from a server older than decision 76
  */
 public record QueueView(
     String project,
@@ -17,4 +17,4 @@ public record QueueView(
     ResourceQuantities usage,
     int running,
     int pending,
-    long resourceVersion) {}
+    Long resourceVersion) {}
