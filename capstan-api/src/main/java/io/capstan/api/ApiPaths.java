@@ -80,7 +80,11 @@ public final class ApiPaths {
   /** The queues (one per project) the caller can see, with quotas and usage. GET. */
   public static final String QUEUES = BASE + "/queues";
 
-  /** A project's quota: GET (members), PUT (installation admins) a {@code QuotaSpec}. */
+  /**
+   * A project's quota: GET (members) a {@code QueueView}, PUT (installation admins) a {@code
+   * QuotaSpec}. An optional {@code If-Match: "N"} names the view's {@code resourceVersion} the
+   * change is based on: when the quota has changed since, 409 CONFLICT and nothing is written.
+   */
   public static final String PROJECT_QUOTA = PROJECT + "/quota";
 
   /** GET the project's inference services, POST create one ({@code ServiceSpec}). */
@@ -150,6 +154,8 @@ public final class ApiPaths {
   /**
    * PUT an {@code AliasRequest}: points the alias at a version, moving it if it exists (answers the
    * {@code AliasView}); DELETE removes it. {@code latest} cannot be assigned. Editors and admins.
+   * An optional {@code If-Match: "N"} names the alias's {@code resourceVersion} the move is based
+   * on ({@code "0"}: the alias must not exist yet): when it has changed since, 409 CONFLICT.
    */
   public static final String MODEL_ALIAS = MODEL_ALIASES + "/{alias}";
 

@@ -9,6 +9,11 @@ public enum ErrorCode {
   NOT_FOUND(ErrorFamily.USER_ERROR, 404),
   ALREADY_EXISTS(ErrorFamily.USER_ERROR, 409),
   INVALID_STATE(ErrorFamily.USER_ERROR, 409),
+  /**
+   * The object changed since the caller read it (another writer won a compare-and-set, or an {@code
+   * If-Match} named an older {@code resourceVersion}): read it again and decide again.
+   */
+  CONFLICT(ErrorFamily.USER_ERROR, 409),
   PAYLOAD_TOO_LARGE(ErrorFamily.USER_ERROR, 413),
   UNSUPPORTED_MEDIA_TYPE(ErrorFamily.USER_ERROR, 415),
   EXCEEDS_CAPACITY(ErrorFamily.INSUFFICIENT_RESOURCES, 422),

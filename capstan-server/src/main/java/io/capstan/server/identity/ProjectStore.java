@@ -187,17 +187,52 @@ public final class ProjectStore {
               if (current.get() == ProjectRole.ADMIN && role != ProjectRole.ADMIN) {
                 requireAnotherAdmin(project, user, "change the role of");
               }
-              jdbc.sql(
-                      "update memberships set role = ?, granted_by = ? where project = ? and"
-                          + " user_name = ?")
-                  .params(role.wireName(), grantedBy, project, user)
-                  .update();
+              if (!changeRole(project, user, role, grantedBy, version(project, user))) {
+                // Cannot happen while every change holds the project's lock; refused, not lost.
+                throw new CapstanException(
+                    ErrorCode.CONFLICT,
+                    "user",
+                    "Expected the membership of '"
+                        + user
+                        + "' in project '"
+                        + project
+                        + "' to stay unchanged while it was updated, but it changed"
+                        + " concurrently; try again");
+              }
               return !role.atLeast(current.get());
             });
     if (Boolean.TRUE.equals(lowered)) {
       // A lower role takes access away from whoever remembered the higher one.
       revocations.revoked();
     }
+  }
+
+  /**
+   * Sets a member's role and who gave it, if the membership is still at {@code expectedVersion},
+   * raising the version; false when it changed or went away meanwhile. Membership changes also hold
+   * the project's lock, so between them this never fails: it refuses a writer that forgot the lock
+   * instead of letting it overwrite silently.
+   */
+  boolean changeRole(
+      String project, String user, ProjectRole role, String grantedBy, long expectedVersion) {
+    return jdbc.sql(
+                "update memberships set role = ?, granted_by = ?, version = ? where project = ?"
+                    + " and user_name = ? and version = ?")
+            .params(role.wireName(), grantedBy, expectedVersion + 1, project, user, expectedVersion)
+            .update()
+        == 1;
+  }
+
+  /** The version of a membership, which every change of its role raises; NOT_FOUND without one. */
+  long version(String project, String user) {
+    return jdbc.sql("select version from memberships where project = ? and user_name = ?")
+        .params(project, user)
+        .query(Long.class)
+        .optional()
+        .orElseThrow(
+            () ->
+                CapstanException.notFound(
+                    "User '" + user + "' is not a member of project '" + project + "'"));
   }
 
   /**

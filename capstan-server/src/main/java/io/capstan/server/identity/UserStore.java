@@ -56,9 +56,31 @@ public final class UserStore {
         .list();
   }
 
-  /** Makes {@code name} an installation admin or takes that away; false when no such user. */
-  public boolean setAdmin(String name, boolean admin) {
-    return jdbc.sql("update users set admin = ? where name = ?").params(admin, name).update() > 0;
+  /** A user with the version of its row, which every change of the user raises. */
+  public record StoredUser(UserView user, long version) {
+    public StoredUser {
+      requireNonNull(user, "user is null");
+    }
+  }
+
+  /** The user with its version, or NOT_FOUND. */
+  public StoredUser stored(String name) {
+    return jdbc.sql("select name, admin, created_at, version from users where name = ?")
+        .param(name)
+        .query((rs, row) -> new StoredUser(user(rs, row), rs.getLong("version")))
+        .optional()
+        .orElseThrow(() -> CapstanException.notFound("User '" + name + "' not found"));
+  }
+
+  /**
+   * Makes {@code name} an installation admin or takes that away, if the user is still at {@code
+   * expectedVersion}, raising it; false when another writer changed (or deleted) the user first.
+   */
+  public boolean setAdmin(String name, boolean admin, long expectedVersion) {
+    return jdbc.sql("update users set admin = ?, version = ? where name = ? and version = ?")
+            .params(admin, expectedVersion + 1, name, expectedVersion)
+            .update()
+        == 1;
   }
 
   public boolean isEmpty() {

@@ -16,6 +16,7 @@ import io.capstan.runtime.RuntimeCapabilities;
 import io.capstan.runtime.WorkloadRuntime;
 import io.capstan.scheduler.QueueSpec;
 import io.capstan.scheduler.Scheduler;
+import io.capstan.server.store.Versions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -240,14 +242,14 @@ public final class JobService {
 
   /** Saves what {@code decide} makes of the stored job, again over a fresh read if it changed. */
   private JobRecord change(String project, String name, Function<JobRecord, Change> decide) {
-    for (int attempt = 0; attempt < 5; attempt++) {
-      Change change = decide.apply(find(project, name));
-      if (store.update(change.record(), change.event())) {
-        return change.record();
-      }
-    }
-    throw new CapstanException(
-        ErrorCode.UNAVAILABLE, "Job '" + name + "' kept changing; try again");
+    return Versions.retry(
+        "job '" + name + "' of project '" + project + "'",
+        () -> {
+          Change change = decide.apply(find(project, name));
+          return store.update(change.record(), change.event())
+              ? Optional.of(change.record())
+              : Optional.empty();
+        });
   }
 
   public JobView view(JobRecord job, boolean withEvents) {

@@ -15,6 +15,7 @@ import io.capstan.server.artifact.ArtifactKeys;
 import io.capstan.server.artifact.ArtifactStore;
 import io.capstan.server.artifact.ArtifactTooLargeException;
 import io.capstan.server.artifact.StoredArtifact;
+import io.capstan.server.store.Versions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -22,10 +23,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -252,8 +256,13 @@ public final class ModelRegistry {
         alias == null ? null : alias.updatedAt());
   }
 
-  /** Points {@code alias} at {@code version}, moving it when it points elsewhere. */
-  public AliasView setAlias(String project, String model, String alias, Integer version) {
+  /**
+   * Points {@code alias} at {@code version}, moving it when it points elsewhere. With {@code
+   * expected} (the client's {@code If-Match}) only while the alias is at that resourceVersion (0:
+   * only while it does not exist), else CONFLICT; without, over whatever is stored.
+   */
+  public AliasView setAlias(
+      String project, String model, String alias, Integer version, OptionalLong expected) {
     ModelRef.checkName(model, "model");
     ModelRef.checkAlias(alias, "alias", false);
     if (version == null) {
@@ -263,12 +272,29 @@ public final class ModelRegistry {
           "Expected version to be the version number the alias points at, but it is missing");
     }
     model(project, model);
-    AliasRecord set =
-        store
-            .setAlias(project, model, alias, version, clock.instant())
-            .orElseThrow(() -> versionNotFound(project, ModelRef.version(model, version)));
+    Instant now = clock.instant();
+    Optional<AliasRecord> before =
+        Versions.change(
+            "alias '" + model + "@" + alias + "' of project '" + project + "'",
+            expected,
+            () -> {
+              if (store.version(project, model, version).isEmpty()) {
+                throw versionNotFound(project, ModelRef.version(model, version));
+              }
+              return store.alias(project, model, alias);
+            },
+            current -> current.map(AliasRecord::generation).orElse(0L),
+            current ->
+                store.setAlias(
+                    project,
+                    model,
+                    alias,
+                    version,
+                    now,
+                    current.map(AliasRecord::generation).orElse(0L)));
     log.info("Alias {}/{}@{} -> version {}", project, model, alias, version);
-    return aliasView(set);
+    long generation = before.map(AliasRecord::generation).orElse(0L) + 1;
+    return aliasView(new AliasRecord(project, model, alias, version, now, generation));
   }
 
   public void deleteAlias(String project, String model, String alias) {
@@ -363,7 +389,8 @@ public final class ModelRegistry {
   }
 
   private static AliasView aliasView(AliasRecord alias) {
-    return new AliasView(alias.model(), alias.alias(), alias.version(), alias.updatedAt());
+    return new AliasView(
+        alias.model(), alias.alias(), alias.version(), alias.updatedAt(), alias.generation());
   }
 
   private static CapstanException modelNotFound(String project, String model) {

@@ -15,11 +15,13 @@ import io.capstan.server.audit.AuditNote;
 import io.capstan.server.identity.Access;
 import io.capstan.server.identity.Caller;
 import io.capstan.server.job.JobRecord;
+import io.capstan.server.store.Versions;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -29,6 +31,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -170,9 +173,10 @@ public class ModelResource {
       @PathVariable String project,
       @PathVariable String model,
       @PathVariable String alias,
+      @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
       @RequestBody AliasRequest request) {
     access.requireProject(caller, project, ProjectRole.EDITOR);
-    return registry.setAlias(project, model, alias, request.version());
+    return registry.setAlias(project, model, alias, request.version(), Versions.ifMatch(ifMatch));
   }
 
   @DeleteMapping(path = ApiPaths.MODEL_ALIAS)

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -175,40 +176,44 @@ public final class ModelStore {
   }
 
   /**
-   * Points {@code alias} at {@code version}, creating it or moving it (MLflow's semantics); each
-   * assignment bumps its generation. Returns empty when the version does not exist.
+   * Points {@code alias} at {@code version} if the alias is still at {@code expectedGeneration}
+   * (its generation is its version; 0: the alias does not exist yet), creating or moving it
+   * (MLflow's semantics) and raising the generation. False when another writer created, moved or
+   * deleted the alias first, or deleted the version: nothing was written; the caller reads again.
    */
-  public Optional<AliasRecord> setAlias(
-      String project, String model, String alias, int version, Instant now) {
-    for (int attempt = 0; attempt < 3; attempt++) {
-      try {
-        Optional<AliasRecord> set =
-            tx.execute(status -> assignAlias(project, model, alias, version, now));
-        return set;
-      } catch (DuplicateKeyException e) {
-        // Two first assignments raced; the next attempt updates the row the other one made.
+  public boolean setAlias(
+      String project,
+      String model,
+      String alias,
+      int version,
+      Instant now,
+      long expectedGeneration) {
+    try {
+      if (expectedGeneration == 0) {
+        return jdbc.sql(
+                    "insert into model_aliases (" + ALIAS_COLUMNS + ") values (?, ?, ?, ?, ?, 1)")
+                .params(project, model, alias, version, now.toEpochMilli())
+                .update()
+            == 1;
       }
+      return jdbc.sql(
+                  "update model_aliases set version = ?, updated_at = ?, generation = ?"
+                      + " where project = ? and model = ? and alias = ? and generation = ?")
+              .params(
+                  version,
+                  now.toEpochMilli(),
+                  expectedGeneration + 1,
+                  project,
+                  model,
+                  alias,
+                  expectedGeneration)
+              .update()
+          == 1;
+    } catch (DataIntegrityViolationException e) {
+      // The alias was created meanwhile (its key is taken) or the version deleted (its key is
+      // gone): both are another writer's change.
+      return false;
     }
-    throw new IllegalStateException("Alias " + model + "@" + alias + " kept changing; try again");
-  }
-
-  private Optional<AliasRecord> assignAlias(
-      String project, String model, String alias, int version, Instant now) {
-    if (version(project, model, version).isEmpty()) {
-      return Optional.empty();
-    }
-    int updated =
-        jdbc.sql(
-                "update model_aliases set version = ?, updated_at = ?, generation = generation + 1"
-                    + " where project = ? and model = ? and alias = ?")
-            .params(version, now.toEpochMilli(), project, model, alias)
-            .update();
-    if (updated == 0) {
-      jdbc.sql("insert into model_aliases (" + ALIAS_COLUMNS + ") values (?, ?, ?, ?, ?, 1)")
-          .params(project, model, alias, version, now.toEpochMilli())
-          .update();
-    }
-    return alias(project, model, alias);
   }
 
   public boolean deleteAlias(String project, String model, String alias) {

@@ -12,11 +12,14 @@ import io.capstan.server.identity.Access;
 import io.capstan.server.identity.Caller;
 import io.capstan.server.job.JobRecord;
 import io.capstan.server.job.JobStore;
+import io.capstan.server.store.Versions;
 import java.util.List;
+import org.springframework.http.HttpHeaders;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 
 /** Queues and quotas: members read their project's, installation admins set them. */
@@ -44,31 +47,41 @@ public class QueueController {
     return view(project, jobs.listLive());
   }
 
+  /**
+   * Replaces the quota. With {@code If-Match: "N"} only while it is at resourceVersion N (else 409
+   * CONFLICT); without, over whatever is stored, read again if another admin wins meanwhile.
+   */
   @PutMapping(ApiPaths.PROJECT_QUOTA)
   public QueueView put(
       Caller caller,
       AuditNote audit,
       @PathVariable String project,
+      @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
       @RequestBody QuotaSpec request) {
     access.requireAdmin(caller);
     access.requireProject(caller, project, ProjectRole.VIEWER);
     QueueSpec queue = QuotaMapping.toQueue(project, request);
-    audit.before(
-        QuotaMapping.toWire(
-            quotas.find(project).orElseGet(() -> QuotaStore.defaultQueue(project))));
-    quotas.put(queue);
+    QuotaStore.StoredQuota before =
+        Versions.change(
+            "the quota of project '" + project + "'",
+            Versions.ifMatch(ifMatch),
+            () -> quotas.read(project),
+            QuotaStore.StoredQuota::version,
+            current -> quotas.put(queue, current.version()));
+    audit.before(QuotaMapping.toWire(before.queue()));
     audit.after(QuotaMapping.toWire(queue));
     return view(project, jobs.listLive());
   }
 
   private QueueView view(String project, List<JobRecord> live) {
-    QueueSpec queue = quotas.find(project).orElseGet(() -> QuotaStore.defaultQueue(project));
+    QuotaStore.StoredQuota quota = quotas.read(project);
     QueueUsage usage = QueueUsage.of(project, live);
     return new QueueView(
         project,
-        QuotaMapping.toWire(queue),
+        QuotaMapping.toWire(quota.queue()),
         QuotaMapping.quantities(usage.used()),
         usage.running(),
-        usage.pending());
+        usage.pending(),
+        quota.version());
   }
 }

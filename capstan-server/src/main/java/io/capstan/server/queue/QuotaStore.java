@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** Project quotas in the database; a project without a row gets {@link #defaultQueue}. */
@@ -32,10 +33,29 @@ public final class QuotaStore {
         project, ResourceAmounts.ZERO, null, ResourceAmounts.ZERO, 1, OrderingPolicy.LAS);
   }
 
+  /**
+   * A project's quota with the version of its row, a compare-and-set's expectation and the API's
+   * {@code resourceVersion}: 0 when nobody set one (the default queue), 1 once set, +1 each change.
+   */
+  public record StoredQuota(QueueSpec queue, long version) {
+    public StoredQuota {
+      requireNonNull(queue, "queue is null");
+    }
+  }
+
   public Optional<QueueSpec> find(String project) {
+    return stored(project).map(StoredQuota::queue);
+  }
+
+  /** The project's quota and version; the default queue at version 0 when it has none. */
+  public StoredQuota read(String project) {
+    return stored(project).orElseGet(() -> new StoredQuota(defaultQueue(project), 0));
+  }
+
+  private Optional<StoredQuota> stored(String project) {
     return jdbc.sql("select * from project_quotas where project = ?")
         .param(project)
-        .query(QuotaStore::queue)
+        .query((rs, row) -> new StoredQuota(queue(rs, row), rs.getLong("version")))
         .optional();
   }
 
@@ -53,8 +73,12 @@ public final class QuotaStore {
     return queues;
   }
 
-  /** Sets a project's quota (the project must exist). */
-  public void put(QueueSpec queue) {
+  /**
+   * Sets a project's quota (the project must exist) if it is still at {@code expectedVersion}, the
+   * version read before (0: no quota was set), raising the version. False when another writer
+   * changed it first: nothing was written, and the caller reads again or gives up.
+   */
+  public boolean put(QueueSpec queue, long expectedVersion) {
     ResourceAmounts borrow = queue.borrowingLimit();
     ResourceAmounts lend = queue.lendingLimit();
     Object[] values = {
@@ -70,26 +94,34 @@ public final class QuotaStore {
       queue.weight(),
       queue.policy().name(),
       clock.millis(),
+      expectedVersion + 1,
       queue.name()
     };
-    int updated =
-        jdbc.sql(
+    if (expectedVersion == 0) {
+      try {
+        return jdbc.sql(
+                    "insert into project_quotas (nominal_cpu_millis, nominal_memory_bytes,"
+                        + " nominal_gpu_milli, borrow_cpu_millis, borrow_memory_bytes,"
+                        + " borrow_gpu_milli, lend_cpu_millis, lend_memory_bytes, lend_gpu_milli,"
+                        + " weight, policy, updated_at, version, project)"
+                        + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                .params(values)
+                .update()
+            == 1;
+      } catch (DuplicateKeyException e) {
+        return false; // another writer set the first quota meanwhile
+      }
+    }
+    return jdbc.sql(
                 "update project_quotas set nominal_cpu_millis = ?, nominal_memory_bytes = ?,"
                     + " nominal_gpu_milli = ?, borrow_cpu_millis = ?, borrow_memory_bytes = ?,"
                     + " borrow_gpu_milli = ?, lend_cpu_millis = ?, lend_memory_bytes = ?,"
-                    + " lend_gpu_milli = ?, weight = ?, policy = ?, updated_at = ? where project ="
-                    + " ?")
+                    + " lend_gpu_milli = ?, weight = ?, policy = ?, updated_at = ?, version = ?"
+                    + " where project = ? and version = ?")
             .params(values)
-            .update();
-    if (updated == 0) {
-      jdbc.sql(
-              "insert into project_quotas (nominal_cpu_millis, nominal_memory_bytes,"
-                  + " nominal_gpu_milli, borrow_cpu_millis, borrow_memory_bytes, borrow_gpu_milli,"
-                  + " lend_cpu_millis, lend_memory_bytes, lend_gpu_milli, weight, policy,"
-                  + " updated_at, project) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-          .params(values)
-          .update();
-    }
+            .param(expectedVersion)
+            .update()
+        == 1;
   }
 
   private static QueueSpec queue(ResultSet rs, int row) throws SQLException {

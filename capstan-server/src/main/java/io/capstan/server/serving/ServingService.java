@@ -15,12 +15,14 @@ import io.capstan.api.serving.VersionStatus;
 import io.capstan.server.control.KeyedController;
 import io.capstan.server.job.JobRecord;
 import io.capstan.server.job.JobService;
+import io.capstan.server.store.Versions;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.UnaryOperator;
@@ -31,7 +33,6 @@ import java.util.function.UnaryOperator;
  * once cannot lose one change silently.
  */
 final class ServingService {
-  private static final int ATTEMPTS = 5;
 
   private final ServiceStore store;
   private final ModelLookup models;
@@ -270,16 +271,18 @@ final class ServingService {
       UnaryOperator<ServiceRecord> change,
       String reason,
       String message) {
-    for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-      ServiceRecord service = find(project, name);
-      ServiceRecord next = change.apply(service);
-      if (store.update(next, service, new ServiceEvent(clock.instant(), reason, message))) {
-        controller.enqueue(service.uid());
-        return get(project, name);
-      }
-    }
-    throw new CapstanException(
-        ErrorCode.UNAVAILABLE, "Service '" + name + "' kept changing; try again");
+    ServiceRecord saved =
+        Versions.retry(
+            "inference service '" + name + "' of project '" + project + "'",
+            () -> {
+              ServiceRecord service = find(project, name);
+              ServiceRecord next = change.apply(service);
+              return store.update(next, service, new ServiceEvent(clock.instant(), reason, message))
+                  ? Optional.of(service)
+                  : Optional.empty();
+            });
+    controller.enqueue(saved.uid());
+    return get(project, name);
   }
 
   private ServiceRecord find(String project, String name) {

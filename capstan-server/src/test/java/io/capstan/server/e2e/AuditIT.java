@@ -205,7 +205,9 @@ class AuditIT {
     JsonNode submit = paths.get("/api/v1/projects/{project}/jobs").get("post");
     assertThat(submit.get("parameters").findValuesAsString("name")).containsExactly("project");
     JsonNode quota = paths.get("/api/v1/projects/{project}/quota").get("put");
-    assertThat(quota.get("parameters").findValuesAsString("name")).containsExactly("project");
+    assertThat(quota.get("parameters").findValuesAsString("name"))
+        .as("the AuditNote is no parameter; If-Match is a real header (decision 76)")
+        .containsExactly("project", "If-Match");
   }
 
   private List<JsonNode> events(String token, String path) {

@@ -51,6 +51,16 @@ final class TestingHttp {
             .PUT(HttpRequest.BodyPublishers.ofString(json)));
   }
 
+  /** PUTs with {@code If-Match}, the resourceVersion the caller read. */
+  Answer put(String token, String path, String json, String ifMatch) {
+    return send(
+        token,
+        HttpRequest.newBuilder(uri(path))
+            .header("Content-Type", "application/json")
+            .header("If-Match", ifMatch)
+            .PUT(HttpRequest.BodyPublishers.ofString(json)));
+  }
+
   Answer patch(String token, String path, String json) {
     return send(
         token,

@@ -98,6 +98,50 @@ class IdentityStoreTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("databases")
+  void aUserChangeOverAStaleVersionIsRefusedAndOneOverTheFreshVersionWins(TestingDatabase db) {
+    Stores stores = Stores.on(db);
+    stores.users().create("alice", false);
+    long read = stores.users().stored("alice").version();
+
+    assertThat(stores.users().setAdmin("alice", true, read)).isTrue();
+    assertThat(stores.users().setAdmin("alice", false, read))
+        .as("a writer that read alice before she became admin")
+        .isFalse();
+
+    UserStore.StoredUser now = stores.users().stored("alice");
+    assertThat(now.user().admin()).isTrue();
+    assertThat(now.version()).isEqualTo(read + 1);
+    assertThat(stores.users().setAdmin("alice", false, now.version())).isTrue();
+    assertThat(stores.users().get("alice").admin()).isFalse();
+    assertThat(stores.users().setAdmin("nobody", true, 0)).isFalse();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("databases")
+  void aRoleChangeOverAStaleVersionIsRefusedAndOneOverTheFreshVersionWins(TestingDatabase db) {
+    Stores stores = Stores.on(db);
+    stores.users().create("alice", false);
+    stores.users().create("bob", false);
+    stores.projects().create("vision", null, "alice");
+    stores.projects().putMember("vision", "bob", ProjectRole.VIEWER);
+    long read = stores.projects().version("vision", "bob");
+
+    stores.projects().putMember("vision", "bob", ProjectRole.EDITOR);
+    assertThat(stores.projects().changeRole("vision", "bob", ProjectRole.ADMIN, null, read))
+        .as("a writer that read bob as viewer")
+        .isFalse();
+    assertThat(stores.projects().role("vision", "bob")).contains(ProjectRole.EDITOR);
+
+    long fresh = stores.projects().version("vision", "bob");
+    assertThat(fresh).isEqualTo(read + 1);
+    assertThat(stores.projects().changeRole("vision", "bob", ProjectRole.ADMIN, null, fresh))
+        .isTrue();
+    assertThat(stores.projects().role("vision", "bob")).contains(ProjectRole.ADMIN);
+    assertThat(stores.projects().version("vision", "bob")).isEqualTo(fresh + 1);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("databases")
   void tokensAuthenticateByTheirSecretWhichIsNeverStored(TestingDatabase db) {
     Stores stores = Stores.on(db);
     stores.users().create("alice", false);

@@ -7,6 +7,7 @@ import io.capstan.api.model.ModelSignature;
 import io.capstan.api.model.TensorSpec;
 import io.capstan.server.artifact.StoredArtifact;
 import io.capstan.server.store.TestingDatabase;
+import io.capstan.server.store.TestingRace;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -117,9 +118,10 @@ class ModelStoreTest {
     store.insertVersion(draft("vision", "churn", "k1"));
     store.insertVersion(draft("vision", "churn", "k2"));
 
-    AliasRecord created = store.setAlias("vision", "churn", "production", 1, T0).orElseThrow();
-    AliasRecord moved =
-        store.setAlias("vision", "churn", "production", 2, T0.plusSeconds(5)).orElseThrow();
+    assertThat(store.setAlias("vision", "churn", "production", 1, T0, 0)).isTrue();
+    AliasRecord created = store.alias("vision", "churn", "production").orElseThrow();
+    assertThat(store.setAlias("vision", "churn", "production", 2, T0.plusSeconds(5), 1)).isTrue();
+    AliasRecord moved = store.alias("vision", "churn", "production").orElseThrow();
 
     assertThat(created.version()).isEqualTo(1);
     assertThat(created.generation()).isEqualTo(1);
@@ -127,8 +129,65 @@ class ModelStoreTest {
     assertThat(moved.generation()).isEqualTo(2);
     assertThat(moved.updatedAt()).isEqualTo(T0.plusSeconds(5));
     assertThat(store.aliases("vision", "churn")).containsExactly(moved);
-    assertThat(store.setAlias("vision", "churn", "canary", 7, T0)).isEmpty();
+    assertThat(store.setAlias("vision", "churn", "canary", 7, T0, 0)).as("no version 7").isFalse();
     assertThat(store.alias("vision", "churn", "canary")).isEmpty();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("databases")
+  void aMoveOverAStaleGenerationIsRefusedAndOneOverTheFreshGenerationWins(TestingDatabase db) {
+    ModelStore store = store(db);
+    store.insertVersion(draft("vision", "churn", "k1"));
+    store.insertVersion(draft("vision", "churn", "k2"));
+    store.insertVersion(draft("vision", "churn", "k3"));
+    assertThat(store.setAlias("vision", "churn", "production", 1, T0, 0)).isTrue();
+
+    assertThat(store.setAlias("vision", "churn", "production", 3, T0, 0))
+        .as("a second creator")
+        .isFalse();
+    assertThat(store.setAlias("vision", "churn", "production", 2, T0, 1)).isTrue();
+    assertThat(store.setAlias("vision", "churn", "production", 3, T0, 1))
+        .as("a writer that read generation 1")
+        .isFalse();
+    assertThat(store.alias("vision", "churn", "production").orElseThrow())
+        .extracting(AliasRecord::version, AliasRecord::generation)
+        .containsExactly(2, 2L);
+
+    assertThat(store.setAlias("vision", "churn", "production", 3, T0, 2)).isTrue();
+    assertThat(store.alias("vision", "churn", "production").orElseThrow())
+        .extracting(AliasRecord::version, AliasRecord::generation)
+        .containsExactly(3, 3L);
+    store.deleteAlias("vision", "churn", "production");
+    assertThat(store.setAlias("vision", "churn", "production", 1, T0, 3))
+        .as("a writer that read the alias before it was deleted")
+        .isFalse();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("databases")
+  void twoWritersMovingOneAliasConcurrentlyLoseNoMove(TestingDatabase db) throws Exception {
+    ModelStore store = store(db);
+    int each = 20;
+    for (int i = 0; i <= 2 * each; i++) {
+      store.insertVersion(draft("vision", "churn", "k" + i));
+    }
+    assertThat(store.setAlias("vision", "churn", "next", 1, T0, 0)).isTrue();
+
+    // Read-modify-write: each move points the alias one version further than it read.
+    TestingRace.run(
+        2,
+        each,
+        () -> {
+          AliasRecord current;
+          do {
+            current = store.alias("vision", "churn", "next").orElseThrow();
+          } while (!store.setAlias(
+              "vision", "churn", "next", current.version() + 1, T0, current.generation()));
+        });
+
+    assertThat(store.alias("vision", "churn", "next").orElseThrow())
+        .extracting(AliasRecord::version, AliasRecord::generation)
+        .containsExactly(1 + 2 * each, 1L + 2 * each);
   }
 
   @ParameterizedTest(name = "{0}")
@@ -137,8 +196,8 @@ class ModelStoreTest {
     ModelStore store = store(db);
     store.insertVersion(draft("vision", "churn", "k1"));
     store.insertVersion(draft("vision", "churn", "k2"));
-    store.setAlias("vision", "churn", "production", 2, T0);
-    store.setAlias("vision", "churn", "canary", 1, T0);
+    store.setAlias("vision", "churn", "production", 2, T0, 0);
+    store.setAlias("vision", "churn", "canary", 1, T0, 0);
 
     assertThat(store.deleteVersion("vision", "churn", 2)).isPresent();
     assertThat(store.deleteVersion("vision", "churn", 2)).isEmpty();
@@ -155,7 +214,7 @@ class ModelStoreTest {
   void deletingAModelRemovesEverythingAndReturnsTheVersions(TestingDatabase db) {
     ModelStore store = store(db);
     store.insertVersion(draft("vision", "churn", "k1"));
-    store.setAlias("vision", "churn", "production", 1, T0);
+    store.setAlias("vision", "churn", "production", 1, T0, 0);
 
     assertThat(store.deleteModel("vision", "churn"))
         .extracting(v -> v.artifact().key())

@@ -10,10 +10,12 @@ import io.capstan.server.identity.ProjectStore;
 import io.capstan.server.identity.Revocations;
 import io.capstan.server.identity.SessionStore;
 import io.capstan.server.identity.UserStore;
+import io.capstan.server.store.Versions;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
@@ -74,12 +76,16 @@ public final class SignIn {
   }
 
   private void setAdmin(String user, boolean admin) {
-    boolean was = users.get(user).admin();
-    if (was != admin) {
-      users.setAdmin(user, admin);
-      if (was) {
-        revocations.revoked();
-      }
+    UserStore.StoredUser before =
+        Versions.change(
+            "user '" + user + "'",
+            OptionalLong.empty(),
+            () -> users.stored(user),
+            UserStore.StoredUser::version,
+            current ->
+                current.user().admin() == admin || users.setAdmin(user, admin, current.version()));
+    if (before.user().admin() && !admin) {
+      revocations.revoked();
     }
   }
 
@@ -87,8 +93,12 @@ public final class SignIn {
   String user(IdToken token) {
     Optional<String> linked = linkedUser(token);
     if (linked.isPresent()) {
-      jdbc.sql("update oidc_identities set last_sign_in_at = ? where issuer = ? and subject = ?")
-          .params(clock.millis(), token.issuer(), token.subject())
+      // A timestamp, not a change of the link: the later of two racing sign-ins wins, by value.
+      long now = clock.millis();
+      jdbc.sql(
+              "update oidc_identities set last_sign_in_at = ? where issuer = ? and subject = ?"
+                  + " and last_sign_in_at < ?")
+          .params(now, token.issuer(), token.subject(), now)
           .update();
       return linked.get();
     }
