@@ -69,6 +69,30 @@ final class ServerFixture {
     }
   }
 
+  /**
+   * Kills every replica the local runtime of {@code dataDir} still runs (each supervisor and what
+   * it started): replicas outlive their control plane by design, so a test that stops its server
+   * with a service or job still up must not leave their processes behind.
+   */
+  static void killReplicas(Path dataDir) {
+    Path replicas = dataDir.resolve("runtime").resolve("replicas");
+    if (!Files.isDirectory(replicas)) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> dirs = Files.list(replicas)) {
+      for (Path pid : dirs.map(dir -> dir.resolve("pid")).filter(Files::isRegularFile).toList()) {
+        ProcessHandle.of(Long.parseLong(Files.readString(pid).trim()))
+            .ifPresent(
+                supervisor -> {
+                  supervisor.descendants().forEach(ProcessHandle::destroyForcibly);
+                  supervisor.destroyForcibly();
+                });
+      }
+    } catch (IOException | NumberFormatException e) {
+      throw new IllegalStateException("Cannot stop the replicas under " + replicas, e);
+    }
+  }
+
   /** The regular files under {@code dir}, sorted; none when it does not exist. */
   static java.util.List<Path> filesUnder(Path dir) {
     if (!Files.exists(dir)) {

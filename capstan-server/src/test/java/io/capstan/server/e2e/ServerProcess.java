@@ -104,6 +104,7 @@ final class ServerProcess implements AutoCloseable {
               gateway.destroy();
               gateway.onExit().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join();
             });
+    ServerFixture.killReplicas(dataDir);
   }
 
   private static int freePort() {

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -27,9 +28,19 @@ class StatusRestartIT {
   private static final String JOBS = "/api/v1/projects/default/jobs";
   private static final String SERVICES = "/api/v1/projects/default/services";
 
+  private Path data;
+
+  /** Replicas outlive their servers: the service's replica still runs when the test ends. */
+  @AfterEach
+  void stopReplicas() {
+    if (data != null) {
+      ServerFixture.killReplicas(data);
+    }
+  }
+
   @Test
   void aNewServerShowsTheLastServiceStatusAndJobsSpeakKubeflow() {
-    Path data = ServerFixture.newDataDir("capstan-status-it");
+    data = ServerFixture.newDataDir("capstan-status-it");
     JsonNode before;
     try (Server first = Server.start(data)) {
       TestingHttp http = first.http();
