@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import io.capstan.api.ApiPaths;
 import io.capstan.api.job.JobOutputsView;
+import io.capstan.api.job.JobPhase;
+import io.capstan.api.job.JobView;
 import io.capstan.cli.CliContext;
 import io.capstan.cli.ExitCodes;
 import io.capstan.cli.OutputFormat;
@@ -48,23 +50,45 @@ public final class OutputsCommand implements Callable<Integer> {
     if (output == OutputFormat.JSON || output == OutputFormat.YAML) {
       context.printAnswer(answer, output);
     } else {
-      describe(name, context.codec().fromJson(answer, JobOutputsView.class), context.out());
+      JobOutputsView outputs = context.codec().fromJson(answer, JobOutputsView.class);
+      if (outputs.collected()) {
+        describe(outputs, context.out());
+      } else {
+        context.out().println(notCollected(client));
+      }
     }
     return ExitCodes.OK;
   }
 
-  static void describe(String job, JobOutputsView outputs, PrintStream out) {
-    if (!outputs.collected()) {
-      out.println(
-          "Job "
-              + job
-              + " has no collected outputs: they are collected when it succeeds (see capstan get "
-              + job
-              + ")");
-      return;
+  /** Why a job has no collected outputs, in the words that fit its phase. */
+  private String notCollected(ApiClient client) {
+    JobView job =
+        context
+            .codec()
+            .fromJson(
+                client.getText(ApiPaths.expand(ApiPaths.JOB, client.connection().project(), name)),
+                JobView.class);
+    if (job.status().phase() == JobPhase.SUCCEEDED) {
+      return "Job "
+          + name
+          + " succeeded, but its outputs are not collected: they are being copied now (capstan"
+          + " wait "
+          + name
+          + " returns once they are), or it finished under a version of Capstan that did not"
+          + " collect outputs (see the upgrade notes in docs/operations.md)";
     }
+    return "Job "
+        + name
+        + " has no collected outputs: they are collected when it succeeds, and it is "
+        + job.status().phase().wireName()
+        + " (see capstan get "
+        + name
+        + ")";
+  }
+
+  static void describe(JobOutputsView outputs, PrintStream out) {
     if (outputs.files().isEmpty()) {
-      out.println("Job " + job + " left no files in /capstan/output");
+      out.println("The job left no files in /capstan/output");
     } else {
       TextTable table = new TextTable("PATH", "BYTES", "SHA256");
       for (JobOutputsView.File file : outputs.files()) {

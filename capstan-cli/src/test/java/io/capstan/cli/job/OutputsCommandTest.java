@@ -1,7 +1,9 @@
 package io.capstan.cli.job;
 
+import static io.capstan.cli.job.JobFixture.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.capstan.api.job.JobPhase;
 import io.capstan.cli.TestingApiServer;
 import io.capstan.cli.TestingCli;
 import io.capstan.cli.TestingCli.Result;
@@ -52,13 +54,37 @@ class OutputsCommandTest {
   }
 
   @Test
-  void saysWhenAJobsOutputsAreNotCollectedYet() {
+  void saysWhyAJobsOutputsAreNotCollectedByItsPhase() {
     server.respond(
         "GET", OUTPUTS, 200, "{\"collected\": false, \"files\": [], \"notCollected\": []}");
+    server.respond(
+        "GET",
+        "/api/v1/projects/default/jobs/train-a",
+        200,
+        job("train-a").phase(JobPhase.RUNNING).json());
 
-    Result result = TestingCli.against(server, temp).run("outputs", "train-a");
+    Result running = TestingCli.against(server, temp).run("outputs", "train-a");
 
-    assertThat(result.out())
-        .contains("Job train-a has no collected outputs: they are collected when it succeeds");
+    assertThat(running.out())
+        .contains(
+            "Job train-a has no collected outputs: they are collected when it succeeds, and it is"
+                + " Running");
+  }
+
+  @Test
+  void aSucceededJobWithoutCollectedOutputsIsExplained() {
+    server.respond(
+        "GET", OUTPUTS, 200, "{\"collected\": false, \"files\": [], \"notCollected\": []}");
+    server.respond(
+        "GET",
+        "/api/v1/projects/default/jobs/train-a",
+        200,
+        job("train-a").phase(JobPhase.SUCCEEDED).json());
+
+    Result succeeded = TestingCli.against(server, temp).run("outputs", "train-a");
+
+    assertThat(succeeded.out())
+        .contains("Job train-a succeeded, but its outputs are not collected")
+        .contains("upgrade notes");
   }
 }
