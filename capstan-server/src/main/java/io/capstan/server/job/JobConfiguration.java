@@ -12,6 +12,8 @@ import io.capstan.server.queue.QuotaStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -51,7 +53,15 @@ class JobConfiguration {
       JsonMapper json,
       Clock clock,
       JobOutputsConfig limits) {
-    return new JobOutputCollector(runtime.volumes(), artifacts, store, json, clock, limits);
+    // One thread of its own: the job controller never waits for a copy.
+    Executor copier =
+        Executors.newSingleThreadExecutor(
+            task -> {
+              Thread thread = new Thread(task, "capstan-output-collector");
+              thread.setDaemon(true);
+              return thread;
+            });
+    return new JobOutputCollector(runtime.volumes(), artifacts, store, json, clock, limits, copier);
   }
 
   @Bean

@@ -19,9 +19,13 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,20 +58,28 @@ public final class JobOutputCollector implements SucceededJobListener {
   private final JsonMapper json;
   private final Clock clock;
   private final JobOutputsConfig limits;
+  private final Executor copier;
+  private final Map<String, CompletableFuture<JobOutputsView>> copies = new ConcurrentHashMap<>();
 
+  /**
+   * @param copier runs the copies (a thread of their own in the server; the caller's thread in
+   *     tests, which makes {@link #jobSucceeded} finish at once)
+   */
   public JobOutputCollector(
       JobVolumes volumes,
       ArtifactStore artifacts,
       JobStore jobs,
       JsonMapper json,
       Clock clock,
-      JobOutputsConfig limits) {
+      JobOutputsConfig limits,
+      Executor copier) {
     this.volumes = requireNonNull(volumes, "volumes is null");
     this.artifacts = requireNonNull(artifacts, "artifacts is null");
     this.jobs = requireNonNull(jobs, "jobs is null");
     this.json = requireNonNull(json, "json is null");
     this.clock = requireNonNull(clock, "clock is null");
     this.limits = requireNonNull(limits, "limits is null");
+    this.copier = requireNonNull(copier, "copier is null");
   }
 
   /**
@@ -80,9 +92,30 @@ public final class JobOutputCollector implements SucceededJobListener {
     return ArtifactKeys.check(outputFolder(uid) + "/" + path);
   }
 
+  /**
+   * Copies the job's outputs on the collector's own thread: a copy of gigabytes must not hold the
+   * job controller, which serves every other job meanwhile. False until the copy has finished (and
+   * its manifest is stored); then the events are recorded and it is true.
+   */
   @Override
-  public void jobSucceeded(JobRecord job) {
-    JobOutputsView collected = manifest(job.uid()).orElseGet(() -> collect(job));
+  public boolean jobSucceeded(JobRecord job) {
+    String uid = job.uid();
+    Optional<JobOutputsView> stored = manifest(uid);
+    if (stored.isEmpty()) {
+      CompletableFuture<JobOutputsView> copy =
+          copies.computeIfAbsent(
+              uid, key -> CompletableFuture.supplyAsync(() -> collect(job), copier));
+      if (!copy.isDone()) {
+        return false;
+      }
+      copies.remove(uid, copy);
+      stored = Optional.of(copy.join()); // A copy that failed throws: the controller retries.
+    }
+    recordEvents(job, stored.get());
+    return true;
+  }
+
+  private void recordEvents(JobRecord job, JobOutputsView collected) {
     Set<String> recorded =
         jobs.events(job.uid()).stream().map(JobEvent::reason).collect(Collectors.toSet());
     if (!collected.files().isEmpty() && !recorded.contains(COLLECTED)) {

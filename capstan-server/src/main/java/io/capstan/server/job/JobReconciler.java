@@ -36,6 +36,9 @@ public final class JobReconciler {
   /** The key of the scheduler cycle; job uids are DNS labels, so no job has it. */
   static final String ADMISSION = "@admission";
 
+  /** How soon a succeeded job whose listeners are still at work is looked at again. */
+  static final Duration LISTENER_RETRY = Duration.ofMillis(250);
+
   private final JobStore store;
   private final WorkloadRuntime runtime;
   private final JobLauncher launcher;
@@ -243,7 +246,12 @@ public final class JobReconciler {
     }
     if (job.phase() == JobPhase.SUCCEEDED) {
       // Before the release, so a crash in between makes the next server call them again.
-      listeners.forEach(listener -> listener.jobSucceeded(job));
+      for (SucceededJobListener listener : listeners) {
+        if (!listener.jobSucceeded(job)) {
+          queue.addAfter(job.uid(), LISTENER_RETRY);
+          return;
+        }
+      }
     }
     releaseRuntime(job);
     save(job.markReleased(), null);

@@ -39,11 +39,11 @@ final class JobOutputRegistrar implements SucceededJobListener {
   }
 
   @Override
-  public void jobSucceeded(JobRecord job) {
+  public boolean jobSucceeded(JobRecord job) {
     ModelOutput output = job.spec().registerModel();
     if (output == null
         || models.versionFromJob(job.project(), output.model(), job.uid()).isPresent()) {
-      return; // Nothing declared, or registered on an earlier pass.
+      return true; // Nothing declared, or registered on an earlier pass.
     }
     try {
       ModelVersionView version =
@@ -80,6 +80,7 @@ final class JobOutputRegistrar implements SucceededJobListener {
               + ": "
               + e.getMessage());
     }
+    return true;
   }
 
   private void event(JobRecord job, String reason, String message) {

@@ -49,6 +49,7 @@ public final class JobControllerHarness {
       Map.of("vision", QuotaStore.defaultQueue("vision"), "ml", QuotaStore.defaultQueue("ml"));
   private JobControlLoop loop;
   private JobService service;
+  private java.util.concurrent.Executor copier = Runnable::run;
 
   JobControllerHarness(Path dataDir, SucceededJobListener... listeners) {
     this(dataDir, List.of(), List.of(listeners));
@@ -96,6 +97,16 @@ public final class JobControllerHarness {
     return this;
   }
 
+  /**
+   * Runs the output collector's copies on {@code executor} (by default at once, on the controller's
+   * thread) and restarts the controller with it.
+   */
+  JobControllerHarness copyOutputsOn(java.util.concurrent.Executor executor) {
+    copier = executor;
+    restart();
+    return this;
+  }
+
   /** The jobs as stored. */
   public JobStore store() {
     return store;
@@ -106,7 +117,13 @@ public final class JobControllerHarness {
     logs = new LogArchive(dataDir);
     JobOutputCollector collector =
         new JobOutputCollector(
-            runtime.volumes(), artifacts, store, JsonMapper.builder().build(), clock, limits);
+            runtime.volumes(),
+            artifacts,
+            store,
+            JsonMapper.builder().build(),
+            clock,
+            limits,
+            copier);
     List<SucceededJobListener> told = new java.util.ArrayList<>(List.of(collector));
     told.addAll(listeners);
     List<WorkloadKind> all = new java.util.ArrayList<>(otherKinds);

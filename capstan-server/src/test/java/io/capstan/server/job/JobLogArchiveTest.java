@@ -26,7 +26,7 @@ class JobLogArchiveTest {
 
   @BeforeEach
   void setUp() {
-    h = new JobControllerHarness(dataDir, job -> {});
+    h = new JobControllerHarness(dataDir);
   }
 
   @Test

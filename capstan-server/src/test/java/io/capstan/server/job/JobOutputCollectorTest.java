@@ -32,6 +32,33 @@ class JobOutputCollectorTest {
   }
 
   @Test
+  void theCopyRunsOffTheControllerThreadAndTheJobIsReleasedOnceItIsDone() throws Exception {
+    java.util.ArrayDeque<Runnable> copies = new java.util.ArrayDeque<>();
+    h.copyOutputsOn(copies::add);
+    String uid = runningJob("train");
+    h.runtime.putFile(uid, "output", "model.onnx", "weights");
+    h.runtime.replica(uid, "worker-0").exits(0);
+    h.tick();
+    h.tick();
+
+    assertThat(h.job("train").phase()).isEqualTo(JobPhase.SUCCEEDED);
+    assertThat(h.job("train").released()).as("kept until its outputs are copied").isFalse();
+    assertThat(copies).as("one copy started, not one per pass").hasSize(1);
+    h.jobs().submit("vision", job("next").group(WORKER, 1).build());
+    h.tick();
+    assertThat(h.job("next").phase())
+        .as("the controller goes on with other jobs meanwhile")
+        .isEqualTo(JobPhase.RUNNING);
+
+    copies.poll().run();
+    h.tick();
+
+    assertThat(h.job("train").released()).isTrue();
+    assertThat(read("jobs/" + uid + "/output/model.onnx")).isEqualTo("weights");
+    assertThat(event(uid, "OutputsCollected")).contains("model.onnx");
+  }
+
+  @Test
   void aSucceededJobsOutputsAreCollectedAndListedAndTheReplicaSeesTheVolumes() throws Exception {
     String uid = runningJob("train");
     assertThat(h.runtime.launchesOf(uid).get(0).mounts())

@@ -48,7 +48,8 @@ class JobOutputRegistrarTest {
             h.store(),
             JSON,
             h.clock,
-            JobOutputsConfig.defaults());
+            JobOutputsConfig.defaults(),
+            Runnable::run);
     outputs = new JobOutputs(registry, h.store(), h.artifacts, collector, JSON);
     h.listen(new JobOutputRegistrar(outputs, models, h.store(), h.clock));
   }
