@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
 /** {@code capstan submit tfjob}: a TensorFlow job of parameter servers and workers. */
 @Command(
     name = "tfjob",
+    aliases = "tf",
     description =
         "Build and submit a TensorFlow job: --ps parameter servers and --workers workers with"
             + " TF_CONFIG. Prints the job's name.")

@@ -98,12 +98,6 @@ final class TrainingJobOptions {
       List<Map<String, Object>> groups,
       Map<String, Object> extraSpec) {
     check();
-    Map<String, Object> metadata = new LinkedHashMap<>();
-    if (name != null) {
-      metadata.put("name", name);
-    } else {
-      metadata.put("generateName", generatePrefix);
-    }
     Map<String, Object> spec = new LinkedHashMap<>();
     spec.put("framework", framework);
     spec.put("restartPolicy", restartPolicy.wireName());
@@ -113,9 +107,59 @@ final class TrainingJobOptions {
     Map<String, Object> document = new LinkedHashMap<>();
     document.put("apiVersion", "capstan.io/v1");
     document.put("kind", "TrainingJob");
-    document.put("metadata", metadata);
+    document.put("metadata", metadata(generatePrefix));
     document.put("spec", spec);
     return document;
+  }
+
+  /** {@code metadata}: the name, or generateName with {@code generatePrefix}. */
+  Map<String, Object> metadata(String generatePrefix) {
+    Map<String, Object> metadata = new LinkedHashMap<>();
+    if (name != null) {
+      metadata.put("name", name);
+    } else {
+      metadata.put("generateName", generatePrefix);
+    }
+    return metadata;
+  }
+
+  /**
+   * A Kubernetes container as a Kubeflow pod template has it: this image, env (a list of name and
+   * value) and CPU and memory limits with {@code gpus} GPUs; {@code command} when not null.
+   */
+  Map<String, Object> container(String containerName, List<String> command, int gpus) {
+    Map<String, Object> container = new LinkedHashMap<>();
+    container.put("name", containerName);
+    if (image != null) {
+      container.put("image", image);
+    }
+    if (command != null) {
+      container.put("command", List.copyOf(command));
+    }
+    if (!env.isEmpty()) {
+      container.put(
+          "env", env.entrySet().stream().map(e -> nameAndValue(e.getKey(), e.getValue())).toList());
+    }
+    Map<String, Object> limits = new LinkedHashMap<>();
+    limits.put("cpu", cpu);
+    limits.put("memory", memory);
+    if (gpus > 0) {
+      limits.put("nvidia.com/gpu", gpus);
+    }
+    container.put("resources", Map.of("limits", limits));
+    return container;
+  }
+
+  private static Map<String, Object> nameAndValue(String name, String value) {
+    Map<String, Object> variable = new LinkedHashMap<>();
+    variable.put("name", name);
+    variable.put("value", value);
+    return variable;
+  }
+
+  /** The command every replica runs, as given. */
+  List<String> command() {
+    return List.copyOf(command);
   }
 
   /** The worker group: {@code --workers} replicas with {@code --gpus} GPUs each. */
@@ -143,7 +187,8 @@ final class TrainingJobOptions {
     return group;
   }
 
-  private void check() {
+  /** Checks the flags every builder shares; a usage error names the first bad one. */
+  void check() {
     if (workers < 1) {
       throw CliException.usage("Expected --workers to be at least 1, but was " + workers);
     }

@@ -220,7 +220,8 @@ class SubmitCommandTest {
 
     assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
     assertThat(result.err())
-        .startsWith("error: Expected -f FILE or one of the subcommands pytorchjob, tfjob, job");
+        .startsWith(
+            "error: Expected -f FILE or one of the subcommands pytorchjob, tfjob, mpijob, job");
   }
 
   @Test
