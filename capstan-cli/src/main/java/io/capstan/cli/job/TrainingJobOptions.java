@@ -16,6 +16,9 @@ import picocli.CommandLine.Parameters;
  * they describe. Resources are per replica.
  */
 final class TrainingJobOptions {
+  /** The shell that runs a one-string command, found on the replica's PATH as Arena's is. */
+  static final String SHELL = "sh";
+
   @Option(
       names = "--name",
       paramLabel = "NAME",
@@ -79,7 +82,10 @@ final class TrainingJobOptions {
   @Parameters(
       arity = "1..*",
       paramLabel = "CMD",
-      description = "The command every replica runs, after '--'.")
+      description =
+          "The command every replica runs. One quoted string is a shell command line, run as"
+              + " 'sh -c STRING' as Arena runs it (pipes, &&, $VARS work); several words, best"
+              + " after '--', run as they are, with no shell.")
   List<String> command = new ArrayList<>();
 
   /**
@@ -157,9 +163,21 @@ final class TrainingJobOptions {
     return variable;
   }
 
-  /** The command every replica runs, as given. */
+  /**
+   * The command every replica runs: a single argument is a shell command line, run as {@code sh -c
+   * ARG} (Arena's rule: it wraps its one command string the same way); several arguments are the
+   * program and its arguments, run without a shell.
+   */
   List<String> command() {
-    return List.copyOf(command);
+    if (command.size() != 1) {
+      return List.copyOf(command);
+    }
+    String line = command.get(0);
+    if (line.isBlank()) {
+      throw CliException.usage(
+          "Expected CMD to be a command line, but it is " + (line.isEmpty() ? "empty" : "blank"));
+    }
+    return List.of(SHELL, "-c", line);
   }
 
   /** The worker group: {@code --workers} replicas with {@code --gpus} GPUs each. */
@@ -179,7 +197,7 @@ final class TrainingJobOptions {
     if (image != null) {
       group.put("image", image);
     }
-    group.put("command", List.copyOf(command));
+    group.put("command", command());
     if (!env.isEmpty()) {
       group.put("env", new LinkedHashMap<>(env));
     }

@@ -135,6 +135,17 @@ class MpiJobCommandTest {
   }
 
   @Test
+  void theLauncherRunsOneCommandStringThroughSh() {
+    Result result = cli.run("submit", "mpi", "--workers", "2", "mpirun -n 2 python3 pi.py > out");
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    JobSpec parsed = new JobSpecParser().parse(server.lastRequest().body());
+    assertThat(parsed.replicaGroups().get(0).command())
+        .containsExactly("sh", "-c", "mpirun -n 2 python3 pi.py > out");
+    assertThat(parsed.replicaGroups().get(1).command()).containsExactly("/usr/sbin/sshd", "-De");
+  }
+
+  @Test
   void badSlotsAreAUsageErrorAndSendNothing() {
     Result result = cli.run("submit", "mpi", "--slots-per-worker", "0", "--", "mpirun", "x");
 
