@@ -43,7 +43,7 @@ final class MpiJobCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    return SubmitCommand.submitDocument(context, document());
+    return SubmitCommand.submitDocument(context, document(), options.dryRun);
   }
 
   Map<String, Object> document() {
@@ -66,7 +66,10 @@ final class MpiJobCommand implements Callable<Integer> {
         replicaSpec(options.workers, null, options.container("mpi-worker", null, options.gpus)));
     Map<String, Object> spec = new LinkedHashMap<>();
     spec.put("slotsPerWorker", slotsPerWorker);
-    spec.put("runPolicy", Map.of("backoffLimit", options.backoffLimit));
+    Map<String, Object> runPolicy = new LinkedHashMap<>();
+    options.policy.putRunPolicy(runPolicy);
+    options.policy.putKubeflowPriority(runPolicy, "an MPI job");
+    spec.put("runPolicy", runPolicy);
     spec.put("mpiReplicaSpecs", specs);
     Map<String, Object> document = new LinkedHashMap<>();
     document.put("apiVersion", API_VERSION);

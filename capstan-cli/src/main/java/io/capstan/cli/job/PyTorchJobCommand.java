@@ -44,6 +44,6 @@ final class PyTorchJobCommand implements Callable<Integer> {
             "pytorchjob-",
             List.of(options.workerGroup()),
             processesPerNode == 1 ? Map.of() : Map.of("processesPerNode", processesPerNode));
-    return SubmitCommand.submitDocument(context, document);
+    return SubmitCommand.submitDocument(context, document, options.dryRun);
   }
 }

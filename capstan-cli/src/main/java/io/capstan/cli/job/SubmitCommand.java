@@ -85,9 +85,17 @@ public final class SubmitCommand implements Callable<Integer> {
     }
   }
 
-  /** Submits a document built from flags; prints the job's name. */
-  static Integer submitDocument(CliContext context, Object document) {
-    return submit(context, context.codec().toJson(document), "application/json");
+  /**
+   * Submits a document built from flags and prints the job's name; with {@code dryRun}, prints the
+   * document as YAML instead and sends nothing.
+   */
+  static Integer submitDocument(CliContext context, Object document, boolean dryRun) {
+    String json = context.codec().toJson(document);
+    if (dryRun) {
+      context.out().print(context.codec().yaml(context.codec().tree(json)));
+      return ExitCodes.OK;
+    }
+    return submit(context, json, "application/json");
   }
 
   private static Integer submit(CliContext context, String text, String contentType) {

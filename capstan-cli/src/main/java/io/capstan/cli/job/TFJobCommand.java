@@ -47,6 +47,7 @@ final class TFJobCommand implements Callable<Integer> {
       groups.add(options.group("ps", ps, 0));
     }
     groups.add(options.workerGroup());
-    return SubmitCommand.submitDocument(context, options.document("tensorflow", "tfjob-", groups));
+    return SubmitCommand.submitDocument(
+        context, options.document("tensorflow", "tfjob-", groups), options.dryRun);
   }
 }

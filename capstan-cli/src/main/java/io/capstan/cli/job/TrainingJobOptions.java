@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -60,7 +61,7 @@ final class TrainingJobOptions {
   String image;
 
   @Option(
-      names = "--env",
+      names = {"-e", "--env"},
       paramLabel = "KEY=VALUE",
       description = "Environment variable of every replica; repeatable.")
   Map<String, String> env = new LinkedHashMap<>();
@@ -72,12 +73,12 @@ final class TrainingJobOptions {
       description = "Never, OnFailure or ExitCode (default: ${DEFAULT-VALUE}).")
   RestartPolicy restartPolicy;
 
+  @Mixin RunPolicyOptions policy;
+
   @Option(
-      names = "--backoff-limit",
-      paramLabel = "N",
-      defaultValue = "3",
-      description = "Restarts allowed before the job fails (default: ${DEFAULT-VALUE}).")
-  int backoffLimit;
+      names = "--dry-run",
+      description = "Print the job's YAML instead of submitting it (save it for 'submit -f').")
+  boolean dryRun;
 
   @Parameters(
       arity = "1..*",
@@ -107,7 +108,8 @@ final class TrainingJobOptions {
     Map<String, Object> spec = new LinkedHashMap<>();
     spec.put("framework", framework);
     spec.put("restartPolicy", restartPolicy.wireName());
-    spec.put("backoffLimit", backoffLimit);
+    policy.putRunPolicy(spec);
+    policy.putTrainingJobPriority(spec);
     spec.put("replicas", groups);
     spec.putAll(extraSpec);
     Map<String, Object> document = new LinkedHashMap<>();
@@ -126,6 +128,7 @@ final class TrainingJobOptions {
     } else {
       metadata.put("generateName", generatePrefix);
     }
+    policy.putMetadata(metadata);
     return metadata;
   }
 
@@ -213,10 +216,7 @@ final class TrainingJobOptions {
     if (gpus < 0) {
       throw CliException.usage("Expected --gpus to be at least 0, but was " + gpus);
     }
-    if (backoffLimit < 0) {
-      throw CliException.usage(
-          "Expected --backoff-limit to be at least 0, but was " + backoffLimit);
-    }
+    policy.check();
     try {
       Quantities.parseCpu(cpu);
       Quantities.parseMemory(memory);
