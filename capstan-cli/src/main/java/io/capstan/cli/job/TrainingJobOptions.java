@@ -13,8 +13,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * The flags of {@code submit pytorchjob|tfjob|job}, and the Capstan {@code TrainingJob} document
- * they describe. Resources are per replica.
+ * The flags of {@code submit pytorchjob|tfjob|mpijob|job} (with {@link RunPolicyOptions}), the
+ * Capstan {@code TrainingJob} document they describe and the containers of a Kubeflow one.
+ * Resources are per replica.
  */
 final class TrainingJobOptions {
   /** The shell that runs a one-string command, found on the replica's PATH as Arena's is. */
