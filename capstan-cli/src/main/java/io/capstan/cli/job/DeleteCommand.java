@@ -11,7 +11,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code capstan delete NAME}: stops a job if it runs and forgets it, logs included. */
-@Command(name = "delete", description = "Delete a job (stopping it first) and its logs.")
+@Command(
+    name = "delete",
+    aliases = {"rm", "del"},
+    description = "Delete a job (stopping it first) and its logs.")
 public final class DeleteCommand implements Callable<Integer> {
   @Parameters(paramLabel = "NAME", description = "The job.")
   String name;

@@ -26,6 +26,8 @@ final class GenericJobCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     return SubmitCommand.submitDocument(
-        context, options.document("generic", "job-", List.of(options.workerGroup())));
+        context,
+        options.document("generic", "job-", List.of(options.workerGroup())),
+        options.dryRun);
   }
 }

@@ -3,7 +3,9 @@ package io.capstan.cli.job;
 import static java.util.Objects.requireNonNull;
 
 import io.capstan.api.ApiPaths;
+import io.capstan.api.job.JobView;
 import io.capstan.api.job.LogStream;
+import io.capstan.api.job.ReplicaGroupSpec;
 import io.capstan.cli.CliContext;
 import io.capstan.cli.CliException;
 import io.capstan.cli.ExitCodes;
@@ -16,12 +18,24 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code capstan logs NAME}: a replica's output, copied to stdout as it arrives. */
-@Command(name = "logs", description = "Print a replica's log; -f streams it until the job ends.")
+/**
+ * {@code capstan logs NAME}: a replica's output, or every replica's with each line prefixed by the
+ * replica's name, copied to stdout as it arrives.
+ */
+@Command(
+    name = "logs",
+    description =
+        "Print a job's logs: with --replica that replica's, otherwise every replica's in rank order,"
+            + " each line prefixed 'REPLICA | ' (a job of one replica prints its log as it is);"
+            + " -f streams them all at once until the job ends.")
 public final class LogsCommand implements Callable<Integer> {
   private static final byte[] REVOKED =
       (LogStream.REVOKED_LINE + "\n").getBytes(StandardCharsets.UTF_8);
@@ -32,16 +46,27 @@ public final class LogsCommand implements Callable<Integer> {
   @Option(
       names = {"-r", "--replica"},
       paramLabel = "REPLICA",
-      description = "The replica, e.g. worker-1 (default: the first replica).")
+      description = "Only this replica, e.g. worker-1 (default: every replica).")
   String replica;
 
   @Option(
       names = {"-f", "--follow"},
-      description = "Keep streaming until the replica ends.")
+      description = "Keep streaming until the job ends.")
   boolean follow;
 
-  @Option(names = "--tail", paramLabel = "N", description = "Only the last N lines.")
+  @Option(names = "--tail", paramLabel = "N", description = "Only the last N lines (per replica).")
   Integer tail;
+
+  @Option(
+      names = "--since",
+      paramLabel = "DURATION",
+      description = "Not supported: refused (the log archive keeps no time per line).")
+  String since;
+
+  @Option(
+      names = "--timestamps",
+      description = "Not supported: refused (the log archive keeps no time per line).")
+  boolean timestamps;
 
   private final CliContext context;
 
@@ -51,14 +76,19 @@ public final class LogsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (tail != null && tail < 0) {
-      throw CliException.usage("Expected --tail to be at least 0, but was " + tail);
-    }
+    check();
     ApiClient client = context.client();
-    String path = ApiPaths.expand(ApiPaths.JOB_LOGS, client.connection().project(), name);
-    LastBytes out = new LastBytes(context.out(), REVOKED.length);
-    client.stream(path + query(), out);
-    if (out.endsWith(REVOKED)) {
+    String project = client.connection().project();
+    List<String> replicas =
+        replica != null
+            ? List.of()
+            : replicas(client.get(ApiPaths.expand(ApiPaths.JOB, project, name), JobView.class));
+    String path = ApiPaths.expand(ApiPaths.JOB_LOGS, project, name);
+    boolean revoked =
+        replicas.size() < 2
+            ? copy(client, path + query(replica), context.out())
+            : prefixed(client, path, replicas);
+    if (revoked) {
       // The server has already printed why; say it again where scripts look, and exit as a 401.
       throw new CliException(
           ExitCodes.UNAUTHORIZED,
@@ -67,10 +97,112 @@ public final class LogsCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
-  private String query() {
+  private void check() {
+    if (tail != null && tail < 0) {
+      throw CliException.usage("Expected --tail to be at least 0, but was " + tail);
+    }
+    // Why: the archive holds each replica's bytes as written, with no time of each line, so
+    // neither flag could be answered without making times up.
+    if (since != null) {
+      throw CliException.usage(
+          "--since is not supported: Capstan's log archive keeps each replica's output, not when"
+              + " each line was written; use --tail N for the last lines");
+    }
+    if (timestamps) {
+      throw CliException.usage(
+          "--timestamps is not supported: Capstan's log archive keeps each replica's output, not"
+              + " when each line was written; print times from the job itself");
+    }
+  }
+
+  /** The job's replica names in rank order (its replica groups' order). */
+  private static List<String> replicas(JobView job) {
+    List<String> names = new ArrayList<>();
+    if (job.spec() != null) {
+      for (ReplicaGroupSpec group : job.spec().replicaGroups()) {
+        for (int i = 0; i < group.count(); i++) {
+          names.add(group.replicaName(i));
+        }
+      }
+    }
+    return names;
+  }
+
+  /** Copies one log stream to {@code out}; whether it ended because access was revoked. */
+  private static boolean copy(ApiClient client, String path, OutputStream out) {
+    LastBytes tracked = new LastBytes(out, REVOKED.length);
+    client.stream(path, tracked);
+    return tracked.endsWith(REVOKED);
+  }
+
+  /**
+   * Every replica's log with its prefix: one after another in rank order, or, when following, all
+   * at once, one stream per replica. The first failure is thrown once every stream has ended.
+   */
+  private boolean prefixed(ApiClient client, String path, List<String> replicas) {
+    Object lock = new Object();
+    List<Callable<Boolean>> copies = new ArrayList<>();
+    for (String replicaName : replicas) {
+      copies.add(
+          () -> {
+            try (PrefixedLines out = new PrefixedLines(context.out(), lock, replicaName)) {
+              return copy(client, path + query(replicaName), out);
+            }
+          });
+    }
+    if (!follow) {
+      boolean revoked = false;
+      for (Callable<Boolean> copy : copies) {
+        revoked |= call(copy);
+      }
+      return revoked;
+    }
+    ExecutorService streams = Executors.newFixedThreadPool(replicas.size());
+    try {
+      List<Future<Boolean>> running = new ArrayList<>();
+      for (Callable<Boolean> copy : copies) {
+        running.add(streams.submit(copy));
+      }
+      boolean revoked = false;
+      RuntimeException failure = null;
+      for (Future<Boolean> stream : running) {
+        try {
+          revoked |= stream.get();
+        } catch (ExecutionException e) {
+          failure = failure == null ? unchecked(e.getCause()) : failure;
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new CliException(ExitCodes.ERROR, "Interrupted while following the logs", e);
+        }
+      }
+      if (failure != null) {
+        throw failure;
+      }
+      return revoked;
+    } finally {
+      streams.shutdownNow();
+    }
+  }
+
+  private static boolean call(Callable<Boolean> copy) {
+    try {
+      return copy.call();
+    } catch (Exception e) {
+      throw unchecked(e);
+    }
+  }
+
+  private static RuntimeException unchecked(Throwable e) {
+    if (e instanceof RuntimeException runtime) {
+      return runtime;
+    }
+    return new CliException(ExitCodes.ERROR, "Cannot print the logs: " + e, e);
+  }
+
+  private String query(String replicaName) {
     List<String> parameters = new ArrayList<>();
-    if (replica != null) {
-      parameters.add("replica=" + URLEncoder.encode(replica, StandardCharsets.UTF_8));
+    if (replicaName != null) {
+      parameters.add("replica=" + URLEncoder.encode(replicaName, StandardCharsets.UTF_8));
     }
     if (follow) {
       parameters.add("follow=true");

@@ -13,6 +13,7 @@ import picocli.CommandLine.Option;
 /** {@code capstan submit pytorchjob}: a PyTorch job of identical workers. */
 @Command(
     name = "pytorchjob",
+    aliases = "pytorch",
     description =
         "Build and submit a PyTorch job: --workers replicas with torch.distributed's environment"
             + " (MASTER_ADDR, MASTER_PORT, WORLD_SIZE, RANK) and torchrun's (PET_NNODES,"
@@ -43,6 +44,6 @@ final class PyTorchJobCommand implements Callable<Integer> {
             "pytorchjob-",
             List.of(options.workerGroup()),
             processesPerNode == 1 ? Map.of() : Map.of("processesPerNode", processesPerNode));
-    return SubmitCommand.submitDocument(context, document);
+    return SubmitCommand.submitDocument(context, document, options.dryRun);
   }
 }

@@ -26,8 +26,8 @@ import picocli.CommandLine.Spec;
     name = "submit",
     description =
         "Submit a job spec (Capstan TrainingJob, Kubeflow PyTorchJob or TFJob, Kubeflow Trainer"
-            + " TrainJob, MPI Operator MPIJob; YAML or JSON), or build one with pytorchjob, tfjob"
-            + " or job. Prints the job's name.")
+            + " TrainJob, MPI Operator MPIJob; YAML or JSON), or build one with pytorchjob"
+            + " (pytorch), tfjob (tf), mpijob (mpi) or job. Prints the job's name.")
 public final class SubmitCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -43,11 +43,15 @@ public final class SubmitCommand implements Callable<Integer> {
     this.context = requireNonNull(context, "context is null");
   }
 
-  /** {@code submit} with its {@code pytorchjob}, {@code tfjob} and {@code job} subcommands. */
+  /**
+   * {@code submit} with its {@code pytorchjob}, {@code tfjob}, {@code mpijob} and {@code job}
+   * subcommands.
+   */
   public static CommandLine commandLine(CliContext context) {
     CommandLine submit = new CommandLine(new SubmitCommand(context));
     submit.addSubcommand(new PyTorchJobCommand(context));
     submit.addSubcommand(new TFJobCommand(context));
+    submit.addSubcommand(new MpiJobCommand(context));
     submit.addSubcommand(new GenericJobCommand(context));
     return submit;
   }
@@ -56,7 +60,8 @@ public final class SubmitCommand implements Callable<Integer> {
   public Integer call() {
     if (file == null) {
       throw new ParameterException(
-          spec.commandLine(), "Expected -f FILE or one of the subcommands pytorchjob, tfjob, job");
+          spec.commandLine(),
+          "Expected -f FILE or one of the subcommands pytorchjob, tfjob, mpijob, job");
     }
     String text = read(file);
     String contentType =
@@ -80,9 +85,17 @@ public final class SubmitCommand implements Callable<Integer> {
     }
   }
 
-  /** Submits a document built from flags; prints the job's name. */
-  static Integer submitDocument(CliContext context, Object document) {
-    return submit(context, context.codec().toJson(document), "application/json");
+  /**
+   * Submits a document built from flags and prints the job's name; with {@code dryRun}, prints the
+   * document as YAML instead and sends nothing.
+   */
+  static Integer submitDocument(CliContext context, Object document, boolean dryRun) {
+    String json = context.codec().toJson(document);
+    if (dryRun) {
+      context.out().print(context.codec().yaml(context.codec().tree(json)));
+      return ExitCodes.OK;
+    }
+    return submit(context, json, "application/json");
   }
 
   private static Integer submit(CliContext context, String text, String contentType) {

@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
 /** {@code capstan submit tfjob}: a TensorFlow job of parameter servers and workers. */
 @Command(
     name = "tfjob",
+    aliases = "tf",
     description =
         "Build and submit a TensorFlow job: --ps parameter servers and --workers workers with"
             + " TF_CONFIG. Prints the job's name.")
@@ -46,6 +47,7 @@ final class TFJobCommand implements Callable<Integer> {
       groups.add(options.group("ps", ps, 0));
     }
     groups.add(options.workerGroup());
-    return SubmitCommand.submitDocument(context, options.document("tensorflow", "tfjob-", groups));
+    return SubmitCommand.submitDocument(
+        context, options.document("tensorflow", "tfjob-", groups), options.dryRun);
   }
 }

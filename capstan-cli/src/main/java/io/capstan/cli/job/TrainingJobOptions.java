@@ -8,14 +8,19 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * The flags of {@code submit pytorchjob|tfjob|job}, and the Capstan {@code TrainingJob} document
- * they describe. Resources are per replica.
+ * The flags of {@code submit pytorchjob|tfjob|mpijob|job} (with {@link RunPolicyOptions}), the
+ * Capstan {@code TrainingJob} document they describe and the containers of a Kubeflow one.
+ * Resources are per replica.
  */
 final class TrainingJobOptions {
+  /** The shell that runs a one-string command, found on the replica's PATH as Arena's is. */
+  static final String SHELL = "sh";
+
   @Option(
       names = "--name",
       paramLabel = "NAME",
@@ -57,7 +62,7 @@ final class TrainingJobOptions {
   String image;
 
   @Option(
-      names = "--env",
+      names = {"-e", "--env"},
       paramLabel = "KEY=VALUE",
       description = "Environment variable of every replica; repeatable.")
   Map<String, String> env = new LinkedHashMap<>();
@@ -69,17 +74,20 @@ final class TrainingJobOptions {
       description = "Never, OnFailure or ExitCode (default: ${DEFAULT-VALUE}).")
   RestartPolicy restartPolicy;
 
+  @Mixin RunPolicyOptions policy;
+
   @Option(
-      names = "--backoff-limit",
-      paramLabel = "N",
-      defaultValue = "3",
-      description = "Restarts allowed before the job fails (default: ${DEFAULT-VALUE}).")
-  int backoffLimit;
+      names = "--dry-run",
+      description = "Print the job's YAML instead of submitting it (save it for 'submit -f').")
+  boolean dryRun;
 
   @Parameters(
       arity = "1..*",
       paramLabel = "CMD",
-      description = "The command every replica runs, after '--'.")
+      description =
+          "The command every replica runs. One quoted string is a shell command line, run as"
+              + " 'sh -c STRING' as Arena runs it (pipes, &&, $VARS work); several words, best"
+              + " after '--', run as they are, with no shell.")
   List<String> command = new ArrayList<>();
 
   /**
@@ -98,24 +106,82 @@ final class TrainingJobOptions {
       List<Map<String, Object>> groups,
       Map<String, Object> extraSpec) {
     check();
+    Map<String, Object> spec = new LinkedHashMap<>();
+    spec.put("framework", framework);
+    spec.put("restartPolicy", restartPolicy.wireName());
+    policy.putRunPolicy(spec);
+    policy.putTrainingJobPriority(spec);
+    spec.put("replicas", groups);
+    spec.putAll(extraSpec);
+    Map<String, Object> document = new LinkedHashMap<>();
+    document.put("apiVersion", "capstan.io/v1");
+    document.put("kind", "TrainingJob");
+    document.put("metadata", metadata(generatePrefix));
+    document.put("spec", spec);
+    return document;
+  }
+
+  /** {@code metadata}: the name, or generateName with {@code generatePrefix}. */
+  Map<String, Object> metadata(String generatePrefix) {
     Map<String, Object> metadata = new LinkedHashMap<>();
     if (name != null) {
       metadata.put("name", name);
     } else {
       metadata.put("generateName", generatePrefix);
     }
-    Map<String, Object> spec = new LinkedHashMap<>();
-    spec.put("framework", framework);
-    spec.put("restartPolicy", restartPolicy.wireName());
-    spec.put("backoffLimit", backoffLimit);
-    spec.put("replicas", groups);
-    spec.putAll(extraSpec);
-    Map<String, Object> document = new LinkedHashMap<>();
-    document.put("apiVersion", "capstan.io/v1");
-    document.put("kind", "TrainingJob");
-    document.put("metadata", metadata);
-    document.put("spec", spec);
-    return document;
+    policy.putMetadata(metadata);
+    return metadata;
+  }
+
+  /**
+   * A Kubernetes container as a Kubeflow pod template has it: this image, env (a list of name and
+   * value) and CPU and memory limits with {@code gpus} GPUs; {@code command} when not null.
+   */
+  Map<String, Object> container(String containerName, List<String> command, int gpus) {
+    Map<String, Object> container = new LinkedHashMap<>();
+    container.put("name", containerName);
+    if (image != null) {
+      container.put("image", image);
+    }
+    if (command != null) {
+      container.put("command", List.copyOf(command));
+    }
+    if (!env.isEmpty()) {
+      container.put(
+          "env", env.entrySet().stream().map(e -> nameAndValue(e.getKey(), e.getValue())).toList());
+    }
+    Map<String, Object> limits = new LinkedHashMap<>();
+    limits.put("cpu", cpu);
+    limits.put("memory", memory);
+    if (gpus > 0) {
+      limits.put("nvidia.com/gpu", gpus);
+    }
+    container.put("resources", Map.of("limits", limits));
+    return container;
+  }
+
+  private static Map<String, Object> nameAndValue(String name, String value) {
+    Map<String, Object> variable = new LinkedHashMap<>();
+    variable.put("name", name);
+    variable.put("value", value);
+    return variable;
+  }
+
+  /**
+   * The command every replica runs: a single argument is a shell command line, run as {@code sh -c
+   * ARG} (Arena's rule: it wraps its one command string the same way); several arguments are the
+   * program and its arguments, run without a shell.
+   */
+  List<String> command() {
+    if (command.size() != 1) {
+      return List.copyOf(command);
+    }
+    String line = command.get(0);
+    if (line.isBlank()) {
+      throw CliException.usage(
+          "Expected CMD to be a command line, but it is " + (line.isEmpty() ? "empty" : "blank"));
+    }
+    return List.of(SHELL, "-c", line);
   }
 
   /** The worker group: {@code --workers} replicas with {@code --gpus} GPUs each. */
@@ -135,7 +201,7 @@ final class TrainingJobOptions {
     if (image != null) {
       group.put("image", image);
     }
-    group.put("command", List.copyOf(command));
+    group.put("command", command());
     if (!env.isEmpty()) {
       group.put("env", new LinkedHashMap<>(env));
     }
@@ -143,17 +209,15 @@ final class TrainingJobOptions {
     return group;
   }
 
-  private void check() {
+  /** Checks the flags every builder shares; a usage error names the first bad one. */
+  void check() {
     if (workers < 1) {
       throw CliException.usage("Expected --workers to be at least 1, but was " + workers);
     }
     if (gpus < 0) {
       throw CliException.usage("Expected --gpus to be at least 0, but was " + gpus);
     }
-    if (backoffLimit < 0) {
-      throw CliException.usage(
-          "Expected --backoff-limit to be at least 0, but was " + backoffLimit);
-    }
+    policy.check();
     try {
       Quantities.parseCpu(cpu);
       Quantities.parseMemory(memory);

@@ -32,6 +32,7 @@ final class JobFixture {
   private int gpusPerWorker;
   private int restarts;
   private int processesPerNode = 1;
+  private boolean launcher;
   private Duration age = Duration.ofMinutes(3);
   private final List<ReplicaStatus> replicas = new ArrayList<>();
   private final List<JobEvent> events = new ArrayList<>();
@@ -124,6 +125,12 @@ final class JobFixture {
     return this;
   }
 
+  /** An MPI job: a launcher, then the workers. */
+  JobFixture launcher() {
+    this.launcher = true;
+    return this;
+  }
+
   JobFixture processesPerNode(int value) {
     this.processesPerNode = value;
     return this;
@@ -140,9 +147,23 @@ final class JobFixture {
             null,
             new Resources(1000, 1L << 30, gpusPerWorker),
             RestartPolicy.ON_FAILURE);
+    List<ReplicaGroupSpec> groups = new ArrayList<>();
+    if (launcher) {
+      groups.add(
+          new ReplicaGroupSpec(
+              ReplicaRole.LAUNCHER,
+              1,
+              "host",
+              List.of("mpirun", "python", "train.py"),
+              List.of(),
+              null,
+              new Resources(1000, 1L << 30, 0),
+              RestartPolicy.ON_FAILURE));
+    }
+    groups.add(group);
     JobSpec spec =
-        JobSpec.builder(name, Framework.PYTORCH, "TrainingJob")
-            .replicaGroups(List.of(group))
+        JobSpec.builder(name, launcher ? Framework.MPI : Framework.PYTORCH, "TrainingJob")
+            .replicaGroups(groups)
             .backoffLimit(3)
             .processesPerNode(processesPerNode)
             .build();

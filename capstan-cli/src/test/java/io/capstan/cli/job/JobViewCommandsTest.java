@@ -275,6 +275,20 @@ class JobViewCommandsTest {
   }
 
   @Test
+  void rmAndDelAreNamesOfDelete() {
+    server.respond("DELETE", JOBS + "/train-a", 204, null);
+
+    for (String verb : new String[] {"rm", "del"}) {
+      Result result = cli.run(verb, "train-a");
+
+      assertThat(result.exitCode()).as(verb).isZero();
+      assertThat(result.out()).isEqualTo("Deleted job train-a\n");
+      assertThat(server.lastRequest().method()).isEqualTo("DELETE");
+      assertThat(server.lastRequest().path()).isEqualTo(JOBS + "/train-a");
+    }
+  }
+
+  @Test
   void aDeleteTheServerIsStillCarryingOutSaysSo() {
     server.respond("DELETE", JOBS + "/train-a", 202, null);
 

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class LogsCommandTest {
-  private static final String LOGS = "/api/v1/projects/default/jobs/train-a/logs";
+  private static final String JOB = "/api/v1/projects/default/jobs/train-a";
+  private static final String LOGS = JOB + "/logs";
 
   @TempDir Path temp;
 
@@ -53,6 +54,7 @@ class LogsCommandTest {
 
   @Test
   void aFollowEndedByRevocationExitsAsUnauthorized() {
+    server.respond("GET", JOB, 200, JobFixture.job("train-a").json());
     server.handle(
         "GET",
         LOGS,
@@ -69,7 +71,8 @@ class LogsCommandTest {
   }
 
   @Test
-  void withoutOptionsSendsNoQuery() {
+  void aJobOfOneReplicaPrintsItsLogUnprefixedWithNoQuery() {
+    server.respond("GET", JOB, 200, JobFixture.job("train-a").json());
     server.handle("GET", LOGS, exchange -> TestingApiServer.send(exchange, 200, "text/plain", ""));
 
     Result result = TestingCli.against(server, temp).run("logs", "train-a");
@@ -80,6 +83,7 @@ class LogsCommandTest {
 
   @Test
   void copiesBytesAsTheyArrive() {
+    server.respond("GET", JOB, 200, JobFixture.job("train-a").json());
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     server.handle(
         "GET",
@@ -109,6 +113,109 @@ class LogsCommandTest {
 
     assertThat(exitCode).isZero();
     assertThat(captured.toString(StandardCharsets.UTF_8)).isEqualTo("first line\nsecond line\n");
+  }
+
+  @Test
+  void withoutAReplicaPrintsEveryReplicaInRankOrderEachLinePrefixed() {
+    server.respond("GET", JOB, 200, JobFixture.job("train-a").launcher().workers(2, 0).json());
+    Map<String, String> logs =
+        Map.of(
+            "launcher-0", "mpirun started\n",
+            "worker-0", "rank 0 epoch 1\nrank 0 done\n",
+            "worker-1", "rank 1 epoch 1\nno newline at the end");
+    server.handle(
+        "GET",
+        LOGS,
+        exchange -> {
+          String replica =
+              exchange.getRequestURI().getQuery().replaceAll(".*replica=([^&]*).*", "$1");
+          TestingApiServer.send(exchange, 200, "text/plain", logs.get(replica));
+        });
+
+    Result result = TestingCli.against(server, temp).run("logs", "train-a", "--tail", "5");
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    assertThat(result.out())
+        .isEqualTo(
+            "launcher-0 | mpirun started\n"
+                + "worker-0 | rank 0 epoch 1\n"
+                + "worker-0 | rank 0 done\n"
+                + "worker-1 | rank 1 epoch 1\n"
+                + "worker-1 | no newline at the end\n");
+    assertThat(server.requests().stream().map(TestingApiServer.RecordedRequest::query))
+        .containsExactly(
+            null,
+            "replica=launcher-0&tail=5",
+            "replica=worker-0&tail=5",
+            "replica=worker-1&tail=5");
+  }
+
+  @Test
+  void followStreamsEveryReplicaAtOnce() {
+    server.respond("GET", JOB, 200, JobFixture.job("train-a").workers(2, 0).json());
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    // Each replica's second line waits for the other's first: one stream after the other would
+    // never end, so the lines can only come out of two streams open at once.
+    server.handle(
+        "GET",
+        LOGS,
+        exchange -> {
+          boolean first = exchange.getRequestURI().getQuery().contains("replica=worker-0");
+          String me = first ? "worker-0" : "worker-1";
+          String other = first ? "worker-1" : "worker-0";
+          exchange.getResponseHeaders().add("Content-Type", "text/plain");
+          exchange.sendResponseHeaders(200, 0); // chunked
+          try (OutputStream body = exchange.getResponseBody()) {
+            body.write(("hello from " + me + "\n").getBytes(StandardCharsets.UTF_8));
+            body.flush();
+            await()
+                .atMost(Duration.ofSeconds(10))
+                .until(
+                    () ->
+                        captured
+                            .toString(StandardCharsets.UTF_8)
+                            .contains(other + " | hello from " + other + "\n"));
+            body.write(("bye from " + me + "\n").getBytes(StandardCharsets.UTF_8));
+          }
+        });
+
+    int exitCode =
+        new CapstanCli(
+                Map.of("CAPSTAN_URL", server.url(), "CAPSTAN_TOKEN", "t"),
+                temp.resolve("config.json"),
+                new PrintStream(captured, false, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
+            .run("logs", "train-a", "-f");
+
+    assertThat(exitCode).isZero();
+    assertThat(captured.toString(StandardCharsets.UTF_8).lines())
+        .containsExactlyInAnyOrder(
+            "worker-0 | hello from worker-0",
+            "worker-1 | hello from worker-1",
+            "worker-0 | bye from worker-0",
+            "worker-1 | bye from worker-1");
+    assertThat(server.requests().stream().map(TestingApiServer.RecordedRequest::query))
+        .contains("replica=worker-0&follow=true", "replica=worker-1&follow=true");
+  }
+
+  @Test
+  void sinceAndTimestampsAreRefusedBecauseTheArchiveKeepsNoTimes() {
+    TestingCli cli = TestingCli.against(server, temp);
+
+    Result since = cli.run("logs", "train-a", "--since", "10m");
+    Result timestamps = cli.run("logs", "train-a", "--timestamps");
+
+    assertThat(since.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(since.err())
+        .isEqualTo(
+            "error: --since is not supported: Capstan's log archive keeps each replica's output,"
+                + " not when each line was written; use --tail N for the last lines\n");
+    assertThat(timestamps.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(timestamps.err())
+        .isEqualTo(
+            "error: --timestamps is not supported: Capstan's log archive keeps each replica's"
+                + " output, not when each line was written; print times from the job itself\n");
+    assertThat(server.requests()).isEmpty();
   }
 
   @Test

@@ -102,6 +102,42 @@ class SubmitCommandTest {
   }
 
   @Test
+  void oneCommandStringRunsThroughShAsInArena() {
+    Result result =
+        cli.run(
+            "submit",
+            "pytorch",
+            "--workers",
+            "2",
+            "cd /data && python train.py --epochs 3 | tee log.txt");
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    assertThat(server.lastRequest().body())
+        .contains(
+            "\"command\":[\"sh\",\"-c\","
+                + "\"cd /data && python train.py --epochs 3 | tee log.txt\"]");
+  }
+
+  @Test
+  void severalWordsRunAsTheyAreWithoutAShell() {
+    Result result = cli.run("submit", "job", "echo", "$HOME", "&&", "ls");
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    assertThat(server.lastRequest().body())
+        .contains("\"command\":[\"echo\",\"$HOME\",\"&&\",\"ls\"]");
+  }
+
+  @Test
+  void aBlankCommandStringIsAUsageError() {
+    Result result = cli.run("submit", "pytorch", " ");
+
+    assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(result.err())
+        .isEqualTo("error: Expected CMD to be a command line, but it is blank\n");
+    assertThat(server.requests()).isEmpty();
+  }
+
+  @Test
   void pytorchjobPassesProcessesPerNodeForTorchrun() {
     Result result =
         cli.run(
@@ -220,7 +256,8 @@ class SubmitCommandTest {
 
     assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
     assertThat(result.err())
-        .startsWith("error: Expected -f FILE or one of the subcommands pytorchjob, tfjob, job");
+        .startsWith(
+            "error: Expected -f FILE or one of the subcommands pytorchjob, tfjob, mpijob, job");
   }
 
   @Test
