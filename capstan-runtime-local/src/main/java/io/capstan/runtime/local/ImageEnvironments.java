@@ -5,11 +5,14 @@ import static java.util.Objects.requireNonNull;
 import io.capstan.api.error.CapstanException;
 import io.capstan.runtime.Mount;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,22 +34,46 @@ final class ImageEnvironments {
   private static final Logger log = LoggerFactory.getLogger(ImageEnvironments.class);
   private static final String TORCH_PYTHON = "/usr/bin/python3";
 
+  /** Where a sandboxed replica finds {@code python} and {@code python3} of its environment. */
+  static final String PYTHON_BIN = "/capstan/python-bin";
+
   private final Map<String, Environment> environments;
   private final Supplier<String> defaultInterpreter;
   private final Mpirun mpirun;
+  private final Path pythonBins;
 
+  /** Environments without interpreter folders: {@code python} is rewritten only as a command. */
   ImageEnvironments(
       Map<String, Environment> environments, Supplier<String> defaultInterpreter, Mpirun mpirun) {
+    this(environments, defaultInterpreter, mpirun, null);
+  }
+
+  /**
+   * @param pythonBins where the runtime keeps, per interpreter, a folder whose {@code python} and
+   *     {@code python3} are links to it; the folder comes first on every replica's {@code PATH}, so
+   *     a {@code python} that a shell command or a script runs is the environment's too (null:
+   *     none)
+   */
+  ImageEnvironments(
+      Map<String, Environment> environments,
+      Supplier<String> defaultInterpreter,
+      Mpirun mpirun,
+      Path pythonBins) {
     this.environments = Map.copyOf(requireNonNull(environments, "environments is null"));
     this.defaultInterpreter = requireNonNull(defaultInterpreter, "defaultInterpreter is null");
     this.mpirun = requireNonNull(mpirun, "mpirun is null");
+    this.pythonBins = pythonBins;
   }
 
   /**
    * The command and environment of a replica of {@code image}, rewritten for the host, and the
    * image's folders to bind at their container paths (in a sandbox; none otherwise).
+   *
+   * @param pathPrefix a folder to put first on the replica's {@code PATH} (its environment's {@code
+   *     python}), or null
    */
-  record Rewritten(List<String> command, Map<String, String> env, List<Mount> mounts) {}
+  record Rewritten(
+      List<String> command, Map<String, String> env, List<Mount> mounts, String pathPrefix) {}
 
   /** {@link #rewrite(String, List, Map, List, boolean)} of an unsandboxed replica, no mounts. */
   Rewritten rewrite(String image, List<String> command, Map<String, String> env) {
@@ -91,7 +118,48 @@ final class ImageEnvironments {
       newCommand = Mpirun.withInterpreter(newCommand, interpreter(environment));
       mpirun.addDefaults(newEnv);
     }
-    return new Rewritten(List.copyOf(newCommand), newEnv, binds);
+    String pathPrefix = null;
+    Path bin = pythonBin(interpreter(environment));
+    if (bin != null) {
+      if (sandboxed) {
+        binds.add(Mount.readOnly(bin, PYTHON_BIN));
+        pathPrefix = PYTHON_BIN;
+      } else {
+        pathPrefix = bin.toString();
+      }
+    }
+    return new Rewritten(List.copyOf(newCommand), newEnv, binds, pathPrefix);
+  }
+
+  /**
+   * The folder whose {@code python} and {@code python3} link to {@code interpreter}, made on first
+   * use; null without {@link #pythonBins} or for an interpreter found on {@code PATH} itself.
+   */
+  private Path pythonBin(String interpreter) {
+    if (pythonBins == null || !interpreter.startsWith("/")) {
+      return null;
+    }
+    Path dir =
+        pythonBins.resolve(
+            HexFormat.of().toHexDigits(interpreter.hashCode())
+                + "-"
+                + Path.of(interpreter).getFileName());
+    try {
+      Files.createDirectories(dir);
+      for (String name : List.of("python", "python3")) {
+        Path link = dir.resolve(name);
+        if (!Files.isSymbolicLink(link)) {
+          Path temp = dir.resolve(name + ".tmp");
+          Files.deleteIfExists(temp);
+          Files.createSymbolicLink(temp, Path.of(interpreter));
+          Files.move(
+              temp, link, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot make the python folder " + dir, e);
+    }
   }
 
   /** Whether a command's first word names the interpreter that an environment replaces. */

@@ -111,7 +111,8 @@ public final class LocalRuntime implements WorkloadRuntime {
         new ImageEnvironments(
             config.environments(),
             memoize(() -> ImageEnvironments.resolveInterpreter(config.pythonInterpreter())),
-            mpirun);
+            mpirun,
+            config.stateDir().resolve("python"));
     this.starter =
         new ReplicaStarter(
             Supervisor.install(config.stateDir()),

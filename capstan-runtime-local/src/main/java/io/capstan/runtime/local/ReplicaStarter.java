@@ -295,6 +295,9 @@ final class ReplicaStarter {
       }
     }
     env.putAll(rewritten.env());
+    if (rewritten.pathPrefix() != null) {
+      env.put("PATH", rewritten.pathPrefix() + ":" + env.getOrDefault("PATH", DEFAULT_PATH));
+    }
     // An empty list hides every device from CUDA, so a replica without GPUs cannot take one. In
     // a sandbox on a host with NVIDIA devices, only the assigned GPUs' nodes exist, and CUDA
     // numbers the devices it can open from 0.

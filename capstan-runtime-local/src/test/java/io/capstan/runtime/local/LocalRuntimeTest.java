@@ -232,6 +232,31 @@ class LocalRuntimeTest {
   }
 
   @Test
+  void aShellCommandsPythonIsTheEnvironmentsInterpreter() throws IOException {
+    Path interpreter = Path.of("/usr/bin/python3").toRealPath();
+    runtime =
+        open(
+            config()
+                .withEnvironments(
+                    Map.of(
+                        "capstan/pytorch:*",
+                        new Environment(Map.of(), "/usr/bin/python3", Map.of()))));
+    ReplicaFixture replica =
+        replica(dir, "job-p", "worker-0")
+            .image("capstan/pytorch:1.13")
+            .sh(
+                "python -c 'import os, sys;"
+                    + " print(\"python is\", os.path.realpath(sys.executable))'");
+
+    runtime.launch(replica.build());
+
+    ReplicaObservation finished = awaitFinished(replica.id());
+    String log = replica.log(runtime);
+    assertThat(finished.phase()).as(log).isEqualTo(ReplicaPhase.SUCCEEDED);
+    assertThat(log).contains("python is " + interpreter);
+  }
+
+  @Test
   void imageEnvironmentReplacesPythonAndMapsMountedPaths() throws IOException {
     Path examples = Files.createDirectories(dir.resolve("host-examples"));
     Files.writeString(
