@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -17,9 +18,10 @@ import java.util.stream.Collectors;
  *
  * <p>Each replica spec is {@code {replicas, restartPolicy, template}}, and its pod template is read
  * only for the framework's container (the first, for a framework that names none): image, command,
- * args, env and resources. Every other Kubernetes field (volumes, ports, imagePullPolicy, ...) is
- * tolerated and ignored, so a job is accepted as it is applied to a cluster. Replica type keys are
- * matched ignoring case.
+ * args, env and resources. Every other Kubernetes field is accepted, so a job is submitted as it is
+ * applied to a cluster, and those that change what would run (volumes, a working directory, node
+ * selectors, a second container...) are listed by {@link #ignored}, so the job's status warns that
+ * Capstan does not act on them. Replica type keys are matched ignoring case.
  *
  * <p>Restart policies: {@code Always} is treated as {@code OnFailure} (locally a replica that exits
  * with 0 is done, not restarted); an absent policy is the framework's default, as in the Training
@@ -109,6 +111,65 @@ final class KubeflowReplicaSpecs {
     }
     ReplicaLimits.checkJob(ordered, specs.path());
     return ordered;
+  }
+
+  /** Pod spec fields with no effect on one machine, or the ones Capstan reads. */
+  private static final Set<String> POD_FIELDS_READ_OR_MOOT =
+      Set.of(
+          "containers",
+          "restartPolicy",
+          "imagePullSecrets",
+          "schedulerName",
+          "dnsPolicy",
+          "enableServiceLinks",
+          "terminationGracePeriodSeconds");
+
+  /** Container fields Capstan reads, or that have no effect on one machine. */
+  private static final Set<String> CONTAINER_FIELDS_READ_OR_MOOT =
+      Set.of(
+          "name",
+          "image",
+          "command",
+          "args",
+          "env",
+          "resources",
+          "ports",
+          "imagePullPolicy",
+          "terminationMessagePath",
+          "terminationMessagePolicy");
+
+  /**
+   * The fields of every replica spec's pod template that Capstan accepts but does not act on, by
+   * their path in the document (a second container's path says that it does not run).
+   */
+  List<String> ignored(SpecMap spec) {
+    SpecMap specs = spec.requiredMap(field);
+    List<String> ignored = new ArrayList<>();
+    for (String key : specs.values().keySet()) {
+      SpecMap template = specs.requiredMap(key).optionalMap("template");
+      SpecMap podSpec = template == null ? null : template.optionalMap("spec");
+      if (podSpec == null) {
+        continue;
+      }
+      for (String podField : podSpec.values().keySet()) {
+        if (!POD_FIELDS_READ_OR_MOOT.contains(podField)) {
+          ignored.add(podSpec.pathOf(podField).text());
+        }
+      }
+      SpecMap run = container(podSpec);
+      for (SpecMap container : podSpec.optionalMapList("containers")) {
+        if (!container.path().equals(run.path())) {
+          ignored.add(container.path().text() + " (only one container of a replica runs)");
+          continue;
+        }
+        for (String containerField : container.values().keySet()) {
+          if (!CONTAINER_FIELDS_READ_OR_MOOT.contains(containerField)) {
+            ignored.add(container.pathOf(containerField).text());
+          }
+        }
+      }
+    }
+    return ignored;
   }
 
   private ReplicaType type(SpecMap specs, String key) {

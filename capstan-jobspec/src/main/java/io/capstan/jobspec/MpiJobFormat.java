@@ -97,6 +97,7 @@ final class MpiJobFormat implements SpecFormat {
             root, spec, metadata.name(), Framework.MPI, KIND, groups, metadata.labels())
         .toBuilder()
         .mpi(new MpiLayout(slots == null ? 1 : slots.intValue(), launcherAsWorker))
+        .ignoredFields(REPLICA_SPECS.ignored(spec))
         .build();
   }
 

@@ -66,6 +66,20 @@ final class PyTorchJobFormat implements SpecFormat {
             root, spec, metadata.name(), Framework.PYTORCH, KIND, groups, metadata.labels())
         .toBuilder()
         .processesPerNode(processes)
+        .ignoredFields(ignored(spec, elasticPolicy))
         .build();
+  }
+
+  /** The pod templates' ignored fields, and an elastic policy's beyond {@code nProcPerNode}. */
+  private static List<String> ignored(SpecMap spec, SpecMap elasticPolicy) {
+    List<String> ignored = new java.util.ArrayList<>(REPLICA_SPECS.ignored(spec));
+    if (elasticPolicy != null) {
+      for (String field : elasticPolicy.values().keySet()) {
+        if (!field.equals("nProcPerNode")) {
+          ignored.add(elasticPolicy.pathOf(field).text() + " (elastic training is not supported)");
+        }
+      }
+    }
+    return ignored;
   }
 }

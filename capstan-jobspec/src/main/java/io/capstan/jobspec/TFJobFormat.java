@@ -62,6 +62,7 @@ final class TFJobFormat implements SpecFormat {
         .toBuilder()
         .successPolicy(
             allWorkersMustSucceed(spec) ? JobSuccessPolicy.ALL_WORKERS : JobSuccessPolicy.DEFAULT)
+        .ignoredFields(REPLICA_SPECS.ignored(spec))
         .build();
   }
 

@@ -33,8 +33,9 @@ import java.util.random.RandomGenerator;
  * admits the job, as Kueue would by unsuspending it); {@code managedBy} (Capstan manages the job
  * whichever controller is named); {@code podSpecOverrides}, {@code podTemplateOverrides}, {@code
  * runtimePatches} and the {@code labels} and {@code annotations} of the derived JobSet (pod and
- * object settings such as tolerations and volumes, ignored as in a PyTorchJob's pod template); any
- * other field, as Kubeflow's other formats.
+ * object settings such as tolerations and volumes: the overrides are listed in the job's {@code
+ * ignoredFields}, so its status warns of them, as of a PyTorchJob's pod template fields); any other
+ * field, as Kubeflow's other formats.
  */
 final class TrainJobFormat implements SpecFormat {
   static final String API_VERSION = "trainer.kubeflow.org/v1alpha1";
@@ -43,6 +44,8 @@ final class TrainJobFormat implements SpecFormat {
   static final String KUEUE_PRIORITY_LABEL = "kueue.x-k8s.io/priority-class";
 
   private static final String RUNTIME_API_GROUP = "trainer.kubeflow.org";
+  private static final List<String> IGNORED_OVERRIDES =
+      List.of("podSpecOverrides", "podTemplateOverrides", "runtimePatches");
   private static final String CLUSTER_RUNTIME_KIND = "ClusterTrainingRuntime";
   private static final List<String> MANAGERS =
       List.of("trainer.kubeflow.org/trainjob-controller", "kueue.x-k8s.io/multikueue");
@@ -91,7 +94,16 @@ final class TrainJobFormat implements SpecFormat {
         .priority(JobPriority.ofClusterClass(metadata.labels().get(KUEUE_PRIORITY_LABEL)))
         .registerModel(DeclaredModelOutput.fromAnnotations(root))
         .processesPerNode(ProcessesPerNode.read(trainer, "numProcPerNode"))
+        .ignoredFields(ignored(spec))
         .build();
+  }
+
+  /** The overrides of pod and object settings: accepted, not acted on, said in the status. */
+  private static List<String> ignored(SpecMap spec) {
+    return IGNORED_OVERRIDES.stream()
+        .filter(spec::has)
+        .map(field -> spec.pathOf(field).text())
+        .toList();
   }
 
   private static void checkRuntime(SpecMap runtimeRef) {

@@ -84,6 +84,10 @@ class MpiJobFormatTest {
                 .priority(100)
                 .registerModel(new ModelOutput("pi-model", "pi.onnx"))
                 .mpi(new MpiLayout(2, false))
+                .ignoredFields(
+                    List.of(
+                        "spec.mpiReplicaSpecs.Launcher.template.spec.containers[0].securityContext",
+                        "spec.mpiReplicaSpecs.Worker.template.spec.containers[0].securityContext"))
                 .build());
   }
 

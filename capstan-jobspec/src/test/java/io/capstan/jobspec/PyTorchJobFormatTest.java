@@ -58,7 +58,28 @@ class PyTorchJobFormatTest {
                 .activeDeadlineSeconds(7200L)
                 .ttlSecondsAfterFinished(3600L)
                 .labels(Map.of("team", "vision", "version", "2"))
+                .ignoredFields(spec.ignoredFields()) // listed in the test below
                 .build());
+  }
+
+  @Test
+  void fieldsThatChangeWhatRunsButAreNotActedOnAreListedNotDropped() {
+    JobSpec spec = parser().parse(mnist());
+
+    assertThat(spec.ignoredFields())
+        .containsExactly(
+            WORKER + ".template.spec.nodeSelector",
+            WORKER + ".template.spec.tolerations",
+            WORKER + ".template.spec.volumes",
+            WORKER + ".template.spec.containers[0] (only one container of a replica runs)",
+            WORKER_CONTAINER + ".workingDir",
+            WORKER_CONTAINER + ".volumeMounts");
+    assertThat(parser().parse(resource("pytorchjob-workers-only.yaml")).ignoredFields())
+        .as("image, command, args, env, resources, ports and pull policy are read or moot")
+        .containsExactly(
+            "spec.elasticPolicy.rdzvBackend (elastic training is not supported)",
+            "spec.elasticPolicy.minReplicas (elastic training is not supported)",
+            "spec.elasticPolicy.maxReplicas (elastic training is not supported)");
   }
 
   @Test

@@ -62,6 +62,7 @@ class TrainJobFormatTest {
                         "team", "nlp"))
                 .priority(100)
                 .registerModel(new ModelOutput("finetuned", "model.onnx"))
+                .ignoredFields(List.of("spec.podTemplateOverrides"))
                 .build());
   }
 
@@ -191,6 +192,23 @@ class TrainJobFormatTest {
         replaceOnce(finetune(), "suspend: true", "suspend: \"yes\""),
         "spec.suspend",
         "Expected spec.suspend to be true or false, but was the string 'yes'");
+  }
+
+  @Test
+  void podOverridesAreAcceptedAndListedAsNotActedOn() {
+    String overridden =
+        replaceOnce(
+            finetune(),
+            "managedBy: trainer.kubeflow.org/trainjob-controller",
+            "managedBy: trainer.kubeflow.org/trainjob-controller\n"
+                + "  podSpecOverrides:\n"
+                + "    - targetJobs: [{name: node}]\n"
+                + "      tolerations: [{key: nvidia.com/gpu, operator: Exists}]");
+
+    assertThat(parser().parse(finetune()).ignoredFields())
+        .containsExactly("spec.podTemplateOverrides");
+    assertThat(parser().parse(overridden).ignoredFields())
+        .containsExactly("spec.podSpecOverrides", "spec.podTemplateOverrides");
   }
 
   @Test

@@ -27,6 +27,9 @@ import java.util.Map;
  * @param successPolicy when the job has succeeded (TFJob's {@code successPolicy}; null means {@link
  *     JobSuccessPolicy#DEFAULT})
  * @param mpi an MPI job's layout of ranks over hosts, null for other jobs
+ * @param ignoredFields fields of the submitted document that Capstan accepted but does not act on
+ *     (a pod template's volumes, node selector, security context, a second container...), by their
+ *     path in the document: said to the user in the job's status warnings, never dropped silently
  */
 public record JobSpec(
     String name,
@@ -41,7 +44,8 @@ public record JobSpec(
     ModelOutput registerModel,
     Integer processesPerNode,
     JobSuccessPolicy successPolicy,
-    MpiLayout mpi) {
+    MpiLayout mpi,
+    List<String> ignoredFields) {
   /** The most processes one replica may start. */
   public static final int MAX_PROCESSES_PER_NODE = 64;
 
@@ -56,6 +60,7 @@ public record JobSpec(
     requireNonNull(framework, "framework is null");
     requireNonNull(sourceKind, "sourceKind is null");
     replicaGroups = List.copyOf(requireNonNull(replicaGroups, "replicaGroups is null"));
+    ignoredFields = ignoredFields == null ? List.of() : List.copyOf(ignoredFields);
     Map<String, String> given = labels == null ? Map.of() : labels;
     priority = priority == null ? PriorityClass.NORMAL.value() : priority;
     processesPerNode = processesPerNode == null ? 1 : processesPerNode;
@@ -138,6 +143,7 @@ public record JobSpec(
     private Integer processesPerNode;
     private JobSuccessPolicy successPolicy;
     private MpiLayout mpi;
+    private List<String> ignoredFields = List.of();
 
     private Builder(String name, Framework framework, String sourceKind) {
       this.name = name;
@@ -155,7 +161,8 @@ public record JobSpec(
           .registerModel(spec.registerModel)
           .processesPerNode(spec.processesPerNode)
           .successPolicy(spec.successPolicy)
-          .mpi(spec.mpi);
+          .mpi(spec.mpi)
+          .ignoredFields(spec.ignoredFields);
     }
 
     public Builder replicaGroups(List<ReplicaGroupSpec> value) {
@@ -208,6 +215,11 @@ public record JobSpec(
       return this;
     }
 
+    public Builder ignoredFields(List<String> value) {
+      ignoredFields = value;
+      return this;
+    }
+
     public JobSpec build() {
       return new JobSpec(
           name,
@@ -222,7 +234,8 @@ public record JobSpec(
           registerModel,
           processesPerNode,
           successPolicy,
-          mpi);
+          mpi,
+          ignoredFields);
     }
   }
 }

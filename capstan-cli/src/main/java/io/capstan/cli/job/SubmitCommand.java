@@ -103,6 +103,8 @@ public final class SubmitCommand implements Callable<Integer> {
     String path = ApiPaths.expand(ApiPaths.JOBS, client.connection().project());
     SubmitResponse response = client.postText(path, text, contentType, SubmitResponse.class);
     context.out().println(response.name());
+    // On stderr: scripts read the job's name from stdout.
+    response.warnings().forEach(warning -> context.err().println("warning: " + warning));
     return ExitCodes.OK;
   }
 }

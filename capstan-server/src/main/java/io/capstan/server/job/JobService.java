@@ -125,7 +125,7 @@ public final class JobService {
           e);
     }
     controller.admit();
-    return new SubmitResponse(spec.name(), project, uid, JobPhase.QUEUED);
+    return new SubmitResponse(spec.name(), project, uid, JobPhase.QUEUED, ignoredFields(spec));
   }
 
   public List<JobView> list(String project) {
@@ -297,6 +297,16 @@ public final class JobService {
               + "': "
               + String.join("; ", capabilities.notes()));
     }
+    warnings.addAll(ignoredFields(spec));
     return warnings;
+  }
+
+  /** What a submitter is told of the fields Capstan accepted but does not act on. */
+  static List<String> ignoredFields(JobSpec spec) {
+    return spec.ignoredFields().stream()
+        .map(
+            field ->
+                "Field " + field + " is accepted but not acted on: Capstan runs the job without it")
+        .toList();
   }
 }
