@@ -34,6 +34,10 @@ final class ImageEnvironments {
   private static final Logger log = LoggerFactory.getLogger(ImageEnvironments.class);
   private static final String TORCH_PYTHON = "/usr/bin/python3";
 
+  /** What {@code auto} resolved to in this process, or null before the first launch needs it. */
+  private static final java.util.concurrent.atomic.AtomicReference<String> AUTO_INTERPRETER =
+      new java.util.concurrent.atomic.AtomicReference<>();
+
   /** Where a sandboxed replica finds {@code python} and {@code python3} of its environment. */
   static final String PYTHON_BIN = "/capstan/python-bin";
 
@@ -245,11 +249,18 @@ final class ImageEnvironments {
     if (!configured.equals(LocalRuntimeConfig.AUTO)) {
       return configured;
     }
-    if (Files.isExecutable(Path.of(TORCH_PYTHON)) && importsTorch(TORCH_PYTHON)) {
-      return TORCH_PYTHON;
-    }
-    log.info("{} does not import torch; replicas run python3 from PATH", TORCH_PYTHON);
-    return "python3";
+    // Once per process: importing torch takes seconds, and the host does not change meanwhile.
+    return AUTO_INTERPRETER.updateAndGet(
+        known -> {
+          if (known != null) {
+            return known;
+          }
+          if (Files.isExecutable(Path.of(TORCH_PYTHON)) && importsTorch(TORCH_PYTHON)) {
+            return TORCH_PYTHON;
+          }
+          log.info("{} does not import torch; replicas run python3 from PATH", TORCH_PYTHON);
+          return "python3";
+        });
   }
 
   private static boolean importsTorch(String interpreter) {

@@ -107,12 +107,15 @@ public final class LocalRuntime implements WorkloadRuntime {
       }
     }
     this.isolationNotes = isolationNotes(sandboxed, root);
+    Supplier<String> interpreter =
+        memoize(() -> ImageEnvironments.resolveInterpreter(config.pythonInterpreter()));
+    // Found out now, beside the start-up, rather than by the first launch, which would wait for it.
+    Thread probe = new Thread(interpreter::get, "capstan-python-probe");
+    probe.setDaemon(true);
+    probe.start();
     this.environments =
         new ImageEnvironments(
-            config.environments(),
-            memoize(() -> ImageEnvironments.resolveInterpreter(config.pythonInterpreter())),
-            mpirun,
-            config.stateDir().resolve("python"));
+            config.environments(), interpreter, mpirun, config.stateDir().resolve("python"));
     this.starter =
         new ReplicaStarter(
             Supervisor.install(config.stateDir()),
