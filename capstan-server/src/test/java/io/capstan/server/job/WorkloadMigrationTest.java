@@ -2,16 +2,13 @@ package io.capstan.server.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.capstan.server.store.TestingPostgres;
+import io.capstan.server.store.MigrationDatabases;
 import java.util.Map;
-import java.util.UUID;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
  * The upgrade to workloads of a kind (migration V10, decision 70) on a database written by the
@@ -20,24 +17,20 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
  */
 class WorkloadMigrationTest {
   static Stream<DataSource> databases() {
-    TestingPostgres pg = TestingPostgres.get();
-    return Stream.of(
-        new DriverManagerDataSource(
-            "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", ""),
-        new DriverManagerDataSource(pg.newDatabase(), pg.user(), ""));
+    return MigrationDatabases.bothEngines();
   }
 
   @ParameterizedTest
   @MethodSource("databases")
   void servingReplicasOfTheEarlierVersionAreCancelledAndDeletedTrainingJobsAreKept(DataSource db) {
-    migrate(db, "9");
+    MigrationDatabases.migrate(db, "9");
     JdbcClient jdbc = JdbcClient.create(db);
     jdbc.sql("insert into projects (name, created_at) values ('ml', 0)").update();
     insertJob(jdbc, "churn-v1-a", "RUNNING", "{\"capstan.io/service\":\"svc-1\"}");
     insertJob(jdbc, "churn-v1-b", "FAILED", "{\"capstan.io/service\":\"svc-1\"}");
     insertJob(jdbc, "train", "RUNNING", "{\"team\":\"cv\"}");
 
-    migrate(db, null);
+    MigrationDatabases.migrate(db, null);
 
     Map<String, Object> replica = row(jdbc, "churn-v1-a");
     assertThat(replica)
@@ -53,14 +46,6 @@ class WorkloadMigrationTest {
         .containsEntry("DELETING", false)
         .containsEntry("PHASE", "RUNNING")
         .containsEntry("VERSION", 0L);
-  }
-
-  private static void migrate(DataSource db, String target) {
-    var config = Flyway.configure().dataSource(db).locations("classpath:db/migration");
-    if (target != null) {
-      config.target(target);
-    }
-    config.load().migrate();
   }
 
   private static void insertJob(JdbcClient jdbc, String name, String phase, String labels) {

@@ -2,14 +2,11 @@ package io.capstan.server.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.UUID;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
  * The upgrade to versioned rows (migration V12, decision 76) on a database written by the version
@@ -18,17 +15,13 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
  */
 class VersionsMigrationTest {
   static Stream<DataSource> databases() {
-    TestingPostgres pg = TestingPostgres.get();
-    return Stream.of(
-        new DriverManagerDataSource(
-            "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", ""),
-        new DriverManagerDataSource(pg.newDatabase(), pg.user(), ""));
+    return MigrationDatabases.bothEngines();
   }
 
   @ParameterizedTest
   @MethodSource("databases")
   void existingQuotasStartAtVersionOneUsersAndMembershipsAtZero(DataSource db) {
-    migrate(db, "11");
+    MigrationDatabases.migrate(db, "11");
     JdbcClient jdbc = JdbcClient.create(db);
     jdbc.sql("insert into users (name, admin, created_at) values ('alice', true, 0)").update();
     jdbc.sql("insert into projects (name, created_at) values ('vision', 0)").update();
@@ -43,7 +36,7 @@ class VersionsMigrationTest {
                 + " updated_at) values ('vision', 0, 0, 4000, 0, 0, 0, 0, 0, 4000, 1, 'LAS', 0)")
         .update();
 
-    migrate(db, null);
+    MigrationDatabases.migrate(db, null);
 
     assertThat(version(jdbc, "select version from project_quotas where project = 'vision'"))
         .isEqualTo(1);
@@ -57,13 +50,5 @@ class VersionsMigrationTest {
 
   private static long version(JdbcClient jdbc, String sql) {
     return jdbc.sql(sql).query(Long.class).single();
-  }
-
-  private static void migrate(DataSource db, String target) {
-    var config = Flyway.configure().dataSource(db).locations("classpath:db/migration");
-    if (target != null) {
-      config.target(target);
-    }
-    config.load().migrate();
   }
 }
