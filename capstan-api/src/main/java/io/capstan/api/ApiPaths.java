@@ -160,6 +160,15 @@ public final class ApiPaths {
   public static final String MODEL_ALIAS = MODEL_ALIASES + "/{alias}";
 
   /**
+   * The runtime's image map ({@code ImageEnvironmentList}): what each container image stands for on
+   * a runtime without real images (the local runtime). GET (any signed-in user; query {@code
+   * pattern} for one entry); PUT an {@code ImageEnvironment} adds or replaces the operator's entry
+   * of its pattern; DELETE with query {@code pattern} removes it (installation admins). 400 names
+   * the entry's field that is wrong; 404 on a runtime of real images (Kubernetes), which has none.
+   */
+  public static final String ENVIRONMENTS = BASE + "/environments";
+
+  /**
    * GET the audit log ({@code AuditPage}, newest first): every state-changing call, allowed or
    * refused. Installation admins see every event; other users see the events of the projects they
    * administer (403 when they administer none). Query: {@code project}, {@code user}, {@code

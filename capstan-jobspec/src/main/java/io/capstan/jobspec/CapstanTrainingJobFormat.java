@@ -153,7 +153,7 @@ final class CapstanTrainingJobFormat implements SpecFormat {
   private static ReplicaGroupSpec group(SpecMap group, RestartPolicy jobRestartPolicy) {
     group.rejectUnknownKeys(GROUP_FIELDS);
     ReplicaRole role = role(group);
-    ReplicaCommand command = ReplicaCommand.read(group, role.wireName());
+    ReplicaCommand command = ReplicaCommand.read(group);
     String image = group.optionalString("image");
     return new ReplicaGroupSpec(
         role,
@@ -163,7 +163,8 @@ final class CapstanTrainingJobFormat implements SpecFormat {
         command.args(),
         EnvVars.read(group, "env"),
         resources(group.optionalMap("resources")),
-        restartPolicy(group, jobRestartPolicy));
+        restartPolicy(group, jobRestartPolicy),
+        command.field());
   }
 
   private static ReplicaRole role(SpecMap group) {

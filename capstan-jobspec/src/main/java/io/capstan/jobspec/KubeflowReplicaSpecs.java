@@ -207,7 +207,7 @@ final class KubeflowReplicaSpecs {
             replicaSpec,
             type.restartPolicy() == null ? defaultRestartPolicy : type.restartPolicy());
     SpecMap container = container(replicaSpec.requiredMap("template").requiredMap("spec"));
-    ReplicaCommand command = ReplicaCommand.read(container, role.wireName(), type.defaultCommand());
+    ReplicaCommand command = ReplicaCommand.read(container, type.defaultCommand());
     String image = container.optionalString("image");
     return new ReplicaGroupSpec(
         role,
@@ -217,7 +217,8 @@ final class KubeflowReplicaSpecs {
         command.args(),
         EnvVars.read(container, "env"),
         ContainerResources.read(container.optionalMap("resources")),
-        restartPolicy);
+        restartPolicy,
+        command.field());
   }
 
   private SpecMap container(SpecMap podSpec) {

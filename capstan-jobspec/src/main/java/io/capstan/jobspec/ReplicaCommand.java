@@ -3,44 +3,36 @@ package io.capstan.jobspec;
 import java.util.List;
 
 /**
- * The command and args of a replica group's container.
+ * The command and args of a replica group's container, kept apart as a pod keeps them: a container
+ * with args but no command runs its image's entrypoint with those args, and one with neither runs
+ * the entrypoint with the image's default args (whether the image has an entrypoint is the
+ * runtime's to say at submission).
  *
- * <p>Capstan runs the command on the host, where there is no image entrypoint to run args with, so
- * a container with args but no command runs its args as the command.
+ * @param field the path of the container's {@code command}, to name in a refusal
  */
-record ReplicaCommand(List<String> command, List<String> args) {
+record ReplicaCommand(List<String> command, List<String> args, String field) {
   ReplicaCommand {
     command = List.copyOf(command);
     args = List.copyOf(args);
   }
 
-  /** Reads {@code command} and {@code args} of {@code container}; one of them must be set. */
-  static ReplicaCommand read(SpecMap container, String role) {
-    return read(container, role, List.of());
+  /** Reads {@code command} and {@code args} of {@code container}. */
+  static ReplicaCommand read(SpecMap container) {
+    return read(container, List.of());
   }
 
   /**
    * Reads {@code command} and {@code args} of {@code container}; with neither, {@code
-   * defaultCommand} unless it is empty.
+   * defaultCommand} (a replica type's own, such as the MPI Operator's worker running sshd) when it
+   * is not empty.
    */
-  static ReplicaCommand read(SpecMap container, String role, List<String> defaultCommand) {
+  static ReplicaCommand read(SpecMap container, List<String> defaultCommand) {
     List<String> command = container.optionalStringList("command");
     List<String> args = container.optionalStringList("args");
-    if (!command.isEmpty()) {
-      return new ReplicaCommand(command, args);
+    String field = container.pathOf("command").text();
+    if (command.isEmpty() && args.isEmpty() && !defaultCommand.isEmpty()) {
+      return new ReplicaCommand(defaultCommand, List.of(), field);
     }
-    if (!args.isEmpty()) {
-      return new ReplicaCommand(args, List.of());
-    }
-    if (!defaultCommand.isEmpty()) {
-      return new ReplicaCommand(defaultCommand, List.of());
-    }
-    throw container
-        .pathOf("command")
-        .invalid(
-            "Expected replica group '"
-                + role
-                + "' to have a command or args, but it has neither (Capstan runs the command on"
-                + " the host, without the image's entrypoint)");
+    return new ReplicaCommand(command, args, field);
   }
 }

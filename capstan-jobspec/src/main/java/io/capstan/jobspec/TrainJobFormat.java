@@ -140,7 +140,7 @@ final class TrainJobFormat implements SpecFormat {
 
   private static ReplicaGroupSpec nodes(SpecMap trainer) {
     Long numNodes = trainer.optionalLong("numNodes", 1, ReplicaLimits.MAX_PER_GROUP);
-    ReplicaCommand command = ReplicaCommand.read(trainer, ReplicaRole.WORKER.wireName());
+    ReplicaCommand command = ReplicaCommand.read(trainer);
     String image = trainer.optionalString("image");
     return new ReplicaGroupSpec(
         ReplicaRole.WORKER,
@@ -150,7 +150,8 @@ final class TrainJobFormat implements SpecFormat {
         command.args(),
         env(trainer),
         ContainerResources.read(trainer.optionalMap("resourcesPerNode")),
-        RestartPolicy.ON_FAILURE);
+        RestartPolicy.ON_FAILURE,
+        command.field());
   }
 
   private static Map<String, String> env(SpecMap trainer) {

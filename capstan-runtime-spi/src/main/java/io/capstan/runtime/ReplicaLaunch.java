@@ -20,8 +20,12 @@ import java.util.Set;
  * @param id the replica
  * @param attempt the job's attempt number, starting at 1; a relaunch after a restart has a new one
  * @param image container image; the local runtime maps it to a local environment
- * @param command entry point followed by its arguments; {@code $(VAR)} is expanded from {@code env}
- *     and the {@code CAPSTAN_PORT_*} variables as Kubernetes does (see {@link EnvExpansion})
+ * @param command the container's {@code command}: what runs, replacing the image's entrypoint;
+ *     empty to run the image's entrypoint, as a pod does. {@code $(VAR)} is expanded from {@code
+ *     env} and the {@code CAPSTAN_PORT_*} variables as Kubernetes does (see {@link EnvExpansion})
+ * @param args the container's {@code args}: appended to {@code command}, or, without a command, to
+ *     the image's entrypoint; with neither, the image's default args run. {@code $(VAR)} expanded
+ *     as in {@code command}
  * @param env environment, including the rendezvous variables; the runtime adds {@code
  *     CAPSTAN_PORT_*}, which {@code env} must not set
  * @param resources requested and limited resources
@@ -44,12 +48,16 @@ import java.util.Set;
  *     MPI hostfile)
  * @param readiness how the runtime finds out that the replica takes requests, or null: it is ready
  *     as soon as it runs
+ * @param workingDir the container path the command starts in (a pod's {@code workingDir}), or null
+ *     for the image's default; locally it must be a folder of the image, of a mount, or nothing at
+ *     all (then an empty folder of the replica's own is there)
  */
 public record ReplicaLaunch(
     ReplicaId id,
     int attempt,
     String image,
     List<String> command,
+    List<String> args,
     Map<String, String> env,
     Resources resources,
     List<Integer> gpuIndices,
@@ -59,15 +67,17 @@ public record ReplicaLaunch(
     boolean privateNetwork,
     List<PortSpec> ports,
     List<FileSpec> files,
-    ReadinessSpec readiness) {
+    ReadinessSpec readiness,
+    String workingDir) {
   /** Where a sandboxed replica sees its working directory. */
   public static final String WORK_DIR = "/capstan/work";
 
   public ReplicaLaunch {
     requireNonNull(id, "id is null");
     command = List.copyOf(requireNonNull(command, "command is null"));
-    if (command.isEmpty()) {
-      throw new IllegalArgumentException("Expected a command for replica " + id.key());
+    args = args == null ? List.of() : List.copyOf(args);
+    if (workingDir != null) {
+      ContainerPaths.check(workingDir, "the working directory's");
     }
     env = Map.copyOf(requireNonNull(env, "env is null"));
     requireNonNull(resources, "resources is null");
@@ -164,6 +174,7 @@ public record ReplicaLaunch(
         .attempt(attempt)
         .image(image)
         .command(command)
+        .args(args)
         .env(env)
         .resources(resources)
         .gpuIndices(gpuIndices)
@@ -173,10 +184,24 @@ public record ReplicaLaunch(
         .privateNetwork(privateNetwork)
         .ports(ports)
         .files(files)
-        .readiness(readiness);
+        .readiness(readiness)
+        .workingDir(workingDir);
   }
 
-  /** This launch with another command, environment, resources and GPUs (the rest unchanged). */
+  /**
+   * What runs when the image's entrypoint is not replaced: {@code command} followed by {@code
+   * args}.
+   */
+  public List<String> commandLine() {
+    List<String> line = new ArrayList<>(command);
+    line.addAll(args);
+    return List.copyOf(line);
+  }
+
+  /**
+   * This launch with another command (its args unchanged), environment, resources and GPUs (the
+   * rest unchanged).
+   */
   public ReplicaLaunch with(
       List<String> newCommand,
       Map<String, String> newEnv,
@@ -191,14 +216,15 @@ public record ReplicaLaunch(
   }
 
   /**
-   * Builds a {@link ReplicaLaunch}; {@link #build()} checks it as the record does. Required: a
-   * command, resources, log file and tenant.
+   * Builds a {@link ReplicaLaunch}; {@link #build()} checks it as the record does. Required:
+   * resources and tenant.
    */
   public static final class Builder {
     private final ReplicaId id;
     private int attempt = 1;
     private String image;
     private List<String> command = List.of();
+    private List<String> args = List.of();
     private Map<String, String> env = new LinkedHashMap<>();
     private Resources resources;
     private List<Integer> gpuIndices = new ArrayList<>();
@@ -209,6 +235,7 @@ public record ReplicaLaunch(
     private List<PortSpec> ports = new ArrayList<>();
     private List<FileSpec> files = new ArrayList<>();
     private ReadinessSpec readiness;
+    private String workingDir;
 
     private Builder(ReplicaId id) {
       this.id = requireNonNull(id, "id is null");
@@ -231,6 +258,18 @@ public record ReplicaLaunch(
 
     public Builder command(String... words) {
       return command(List.of(words));
+    }
+
+    /** The container's args (see {@link ReplicaLaunch#args()}). */
+    public Builder args(List<String> newArgs) {
+      this.args = new ArrayList<>(requireNonNull(newArgs, "args is null"));
+      return this;
+    }
+
+    /** The container path to start in, or null for the image's default. */
+    public Builder workingDir(String newWorkingDir) {
+      this.workingDir = newWorkingDir;
+      return this;
     }
 
     /** Replaces the environment. */
@@ -318,6 +357,7 @@ public record ReplicaLaunch(
           attempt,
           image,
           command,
+          args,
           env,
           resources,
           gpuIndices,
@@ -327,7 +367,8 @@ public record ReplicaLaunch(
           privateNetwork,
           ports,
           files,
-          readiness);
+          readiness,
+          workingDir);
     }
   }
 }

@@ -2,6 +2,7 @@ package io.capstan.runtime;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Runs replicas. One replica is one pod on Kubernetes and one process group on the local runtime;
@@ -30,6 +31,14 @@ public interface WorkloadRuntime extends AutoCloseable {
 
   /** What this runtime enforces. */
   RuntimeCapabilities capabilities();
+
+  /**
+   * The runtime's image map, where images are stand-ins on the host (the local runtime); empty
+   * where images are real (Kubernetes), and every image has its own entrypoint.
+   */
+  default Optional<ImageMap> images() {
+    return Optional.empty();
+  }
 
   /**
    * Reserves how each replica of a job will be reached by its peers, before any is launched, so the

@@ -11,11 +11,18 @@ import java.util.Map;
  * @param role the group's role
  * @param count number of replicas, at least 1
  * @param image container image; locally mapped to an environment
- * @param command the entry point (the container's {@code command})
- * @param args arguments appended to {@code command}
+ * @param command the container's {@code command}: replaces the image's entrypoint; empty to run the
+ *     image's entrypoint (with {@code args}, or with the image's default args when there are none),
+ *     as Kubernetes does
+ * @param args the container's {@code args}: appended to {@code command}, or to the image's
+ *     entrypoint when there is no command
  * @param env environment variables of every replica
  * @param resources per-replica resources
  * @param restartPolicy what a failure of one of these replicas does to the job
+ * @param commandField where the container's {@code command} is (or would be) in the submitted
+ *     document, such as {@code
+ *     spec.pytorchReplicaSpecs.Worker.template.spec.containers[0].command}, so a refusal of a
+ *     container without a command names it; null when not known
  */
 public record ReplicaGroupSpec(
     ReplicaRole role,
@@ -25,7 +32,8 @@ public record ReplicaGroupSpec(
     List<String> args,
     Map<String, String> env,
     Resources resources,
-    RestartPolicy restartPolicy) {
+    RestartPolicy restartPolicy,
+    String commandField) {
   public ReplicaGroupSpec {
     requireNonNull(role, "role is null");
     command = List.copyOf(requireNonNull(command, "command is null"));
@@ -33,6 +41,24 @@ public record ReplicaGroupSpec(
     env = env == null ? Map.of() : Map.copyOf(env);
     resources = resources == null ? Resources.NONE : resources;
     restartPolicy = restartPolicy == null ? RestartPolicy.NEVER : restartPolicy;
+  }
+
+  /** A group whose command's place in a document is not known. */
+  public ReplicaGroupSpec(
+      ReplicaRole role,
+      int count,
+      String image,
+      List<String> command,
+      List<String> args,
+      Map<String, String> env,
+      Resources resources,
+      RestartPolicy restartPolicy) {
+    this(role, count, image, command, args, env, resources, restartPolicy, null);
+  }
+
+  /** Whether the group runs its image's entrypoint (it has no command of its own). */
+  public boolean runsEntrypoint() {
+    return command.isEmpty();
   }
 
   /** Replica names of this group: {@code worker-0}, {@code worker-1}, ... */

@@ -91,7 +91,12 @@ final class Bubblewrap {
     this.mpiAgent = requireNonNull(mpiAgent, "mpiAgent is null");
   }
 
-  /** What one replica's sandbox is made of. */
+  /**
+   * What one replica's sandbox is made of.
+   *
+   * @param chdir the container path the command starts in ({@link ReplicaLaunch#WORK_DIR} unless
+   *     the launch or its image names a working directory)
+   */
   record Sandbox(
       int uid,
       Path workDir,
@@ -99,7 +104,8 @@ final class Bubblewrap {
       List<Integer> gpus,
       boolean privateNetwork,
       Optional<Path> passwd,
-      Optional<Path> group) {}
+      Optional<Path> group,
+      String chdir) {}
 
   /** {@code setsid bwrap ARGS -- [setpriv ...] sh -c INIT capstan-init COMMAND...}. */
   List<String> commandLine(Sandbox sandbox, List<String> command) {
@@ -141,7 +147,7 @@ final class Bubblewrap {
     for (String device : devices(sandbox.gpus())) {
       line.addAll(List.of("--dev-bind", device, device));
     }
-    line.addAll(List.of("--chdir", ReplicaLaunch.WORK_DIR, "--as-pid-1", "--"));
+    line.addAll(List.of("--chdir", sandbox.chdir(), "--as-pid-1", "--"));
     if (root) {
       line.addAll(
           List.of(

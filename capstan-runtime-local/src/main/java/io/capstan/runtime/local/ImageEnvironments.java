@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.capstan.api.error.CapstanException;
 import io.capstan.runtime.Mount;
+import io.capstan.runtime.ReplicaLaunch;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -41,7 +42,7 @@ final class ImageEnvironments {
   /** Where a sandboxed replica finds {@code python} and {@code python3} of its environment. */
   static final String PYTHON_BIN = "/capstan/python-bin";
 
-  private final Map<String, Environment> environments;
+  private final Supplier<Map<String, Environment>> environments;
   private final Supplier<String> defaultInterpreter;
   private final Mpirun mpirun;
   private final Path pythonBins;
@@ -63,39 +64,96 @@ final class ImageEnvironments {
       Supplier<String> defaultInterpreter,
       Mpirun mpirun,
       Path pythonBins) {
-    this.environments = Map.copyOf(requireNonNull(environments, "environments is null"));
+    this(fixed(environments), defaultInterpreter, mpirun, pythonBins);
+  }
+
+  /**
+   * @param environments the image map as it is now, asked at every launch (the operator's file may
+   *     change; see {@link LocalImageMap})
+   */
+  ImageEnvironments(
+      Supplier<Map<String, Environment>> environments,
+      Supplier<String> defaultInterpreter,
+      Mpirun mpirun,
+      Path pythonBins) {
+    this.environments = requireNonNull(environments, "environments is null");
     this.defaultInterpreter = requireNonNull(defaultInterpreter, "defaultInterpreter is null");
     this.mpirun = requireNonNull(mpirun, "mpirun is null");
     this.pythonBins = pythonBins;
   }
 
-  /**
-   * The command and environment of a replica of {@code image}, rewritten for the host, and the
-   * image's folders to bind at their container paths (in a sandbox; none otherwise).
-   *
-   * @param pathPrefix a folder to put first on the replica's {@code PATH} (its environment's {@code
-   *     python}), or null
-   */
-  record Rewritten(
-      List<String> command, Map<String, String> env, List<Mount> mounts, String pathPrefix) {}
-
-  /** {@link #rewrite(String, List, Map, List, boolean)} of an unsandboxed replica, no mounts. */
-  Rewritten rewrite(String image, List<String> command, Map<String, String> env) {
-    return rewrite(image, command, env, List.of(), false);
+  private static Supplier<Map<String, Environment>> fixed(Map<String, Environment> environments) {
+    Map<String, Environment> copy =
+        Map.copyOf(requireNonNull(environments, "environments is null"));
+    return () -> copy;
   }
 
   /**
-   * Rewrites a replica's command and environment. In a {@code sandboxed} replica, container paths
-   * stay as they are and the image's folders are bound there; otherwise container paths of the
-   * image and of {@code launchMounts} are rewritten to their host paths.
+   * The command and environment of a replica of {@code image}, rewritten for the host, the image's
+   * folders to bind at their container paths (in a sandbox; none otherwise), and where it starts.
+   *
+   * @param pathPrefix a folder to put first on the replica's {@code PATH} (its environment's {@code
+   *     python}), or null
+   * @param workingDir where the command starts (see {@link WorkingDirectory}), or null for the
+   *     replica's own folder
    */
-  Rewritten rewrite(
-      String image,
+  record Rewritten(
       List<String> command,
       Map<String, String> env,
-      List<Mount> launchMounts,
-      boolean sandboxed) {
+      List<Mount> mounts,
+      String pathPrefix,
+      WorkingDirectory workingDir) {}
+
+  /**
+   * {@link #rewrite(Replica, List, boolean)} of an unsandboxed replica with a command, no mounts.
+   */
+  Rewritten rewrite(String image, List<String> command, Map<String, String> env) {
+    return rewrite(new Replica(image, command, List.of(), null, env, null, null), List.of(), false);
+  }
+
+  /**
+   * What a replica asks for, as its launch says it.
+   *
+   * @param command the container's command; empty for the image's entrypoint
+   * @param args the container's args
+   * @param workingDir the container path to start in, or null for the image's
+   * @param workDir the replica's own folder on the host (seen at {@code /capstan/work}), or null
+   * @param scratch an empty folder of the replica's own, for a working directory that is nowhere
+   */
+  record Replica(
+      String image,
+      List<String> command,
+      List<String> args,
+      String workingDir,
+      Map<String, String> env,
+      Path workDir,
+      Path scratch) {}
+
+  /**
+   * Rewrites a replica's command and environment: without a command, the image's entrypoint runs
+   * its args (or the image's default args). In a {@code sandboxed} replica, container paths stay as
+   * they are and the image's folders are bound there; otherwise container paths of the image and of
+   * {@code launchMounts} are rewritten to their host paths.
+   *
+   * @throws CapstanException {@code INVALID_SPEC} when the image has no entrypoint to run a launch
+   *     without a command, or its working directory cannot be there
+   */
+  Rewritten rewrite(Replica replica, List<Mount> launchMounts, boolean sandboxed) {
+    String image = replica.image();
     Environment environment = environmentOf(image);
+    List<String> command =
+        environment
+            .commandLine(replica.command(), replica.args())
+            .orElseThrow(
+                () ->
+                    CapstanException.invalidSpec(
+                        "command",
+                        "Expected a command for a container of image '"
+                            + image
+                            + "', whose entry in the image map has no entrypoint to run "
+                            + (replica.args().isEmpty() ? "without one" : "its args with")
+                            + ", but it has none"));
+    Map<String, String> env = replica.env();
     Map<String, Path> mapped = new LinkedHashMap<>();
     List<Mount> binds = new ArrayList<>();
     if (sandboxed) {
@@ -103,6 +161,10 @@ final class ImageEnvironments {
     } else {
       mapped.putAll(environment.mounts());
       launchMounts.forEach(mount -> mapped.put(mount.containerPath(), mount.hostPath()));
+    }
+    WorkingDirectory workingDir = workingDirectory(replica, environment, launchMounts, sandboxed);
+    if (workingDir != null && workingDir.bind() != null) {
+      binds.add(workingDir.bind());
     }
     List<String> newCommand = new ArrayList<>(command.size());
     for (String token : command) {
@@ -132,7 +194,22 @@ final class ImageEnvironments {
         pathPrefix = bin.toString();
       }
     }
-    return new Rewritten(List.copyOf(newCommand), newEnv, binds, pathPrefix);
+    return new Rewritten(List.copyOf(newCommand), newEnv, binds, pathPrefix, workingDir);
+  }
+
+  /** Where the replica starts, or null for its own folder (it names no working directory). */
+  private static WorkingDirectory workingDirectory(
+      Replica replica, Environment environment, List<Mount> launchMounts, boolean sandboxed) {
+    String path = replica.workingDir() != null ? replica.workingDir() : environment.workingDir();
+    if (path == null) {
+      return null;
+    }
+    List<Mount> seen = new ArrayList<>(launchMounts);
+    environment.mounts().forEach((container, host) -> seen.add(Mount.readOnly(host, container)));
+    if (replica.workDir() != null) {
+      seen.add(Mount.writable(replica.workDir(), ReplicaLaunch.WORK_DIR));
+    }
+    return WorkingDirectory.resolve(path, seen, sandboxed, replica.scratch(), replica.image());
   }
 
   /**
@@ -179,6 +256,11 @@ final class ImageEnvironments {
 
   /** The environment of the exact image, else of the most specific matching pattern. */
   Environment environmentOf(String image) {
+    return environmentOf(environments.get(), image);
+  }
+
+  /** The environment of the exact image in {@code environments}, else of the best pattern. */
+  static Environment environmentOf(Map<String, Environment> environments, String image) {
     String name = image == null ? "" : image;
     Environment exact = environments.get(name);
     if (exact != null) {

@@ -7,6 +7,7 @@ import io.capstan.api.error.ErrorCode;
 import io.capstan.api.job.Resources;
 import io.capstan.runtime.ArtifactReader;
 import io.capstan.runtime.Endpoint;
+import io.capstan.runtime.ImageMap;
 import io.capstan.runtime.JobVolumes;
 import io.capstan.runtime.LogSource;
 import io.capstan.runtime.Node;
@@ -52,6 +53,7 @@ public final class LocalRuntime implements WorkloadRuntime {
   private final Path replicasDir;
   private final Cgroups cgroups;
   private final List<Node.Gpu> gpus;
+  private final LocalImageMap imageMap;
   private final ImageEnvironments environments;
   private final ReplicaStarter starter;
   private final boolean sandboxed;
@@ -113,9 +115,10 @@ public final class LocalRuntime implements WorkloadRuntime {
     Thread probe = new Thread(interpreter::get, "capstan-python-probe");
     probe.setDaemon(true);
     probe.start();
+    this.imageMap = new LocalImageMap(config.environments(), config.imagesFile());
     this.environments =
         new ImageEnvironments(
-            config.environments(), interpreter, mpirun, config.stateDir().resolve("python"));
+            imageMap::environments, interpreter, mpirun, config.stateDir().resolve("python"));
     this.starter =
         new ReplicaStarter(
             Supervisor.install(config.stateDir()),
@@ -157,6 +160,12 @@ public final class LocalRuntime implements WorkloadRuntime {
     List<String> notes = new ArrayList<>(cgroups.notes());
     notes.addAll(isolationNotes);
     return new RuntimeCapabilities(cgroups.enforcesCpu(), cgroups.enforcesMemory(), notes);
+  }
+
+  /** The image map: the built-in entries and the operator's file ({@link LocalImageMap}). */
+  @Override
+  public Optional<ImageMap> images() {
+    return Optional.of(imageMap);
   }
 
   @Override
@@ -217,9 +226,14 @@ public final class LocalRuntime implements WorkloadRuntime {
     PreparedLaunch prepared = PreparedLaunch.of(launch, dir, ports, volumes);
     ImageEnvironments.Rewritten rewritten =
         environments.rewrite(
-            launch.image(),
-            prepared.launch().command(),
-            prepared.env(),
+            new ImageEnvironments.Replica(
+                launch.image(),
+                prepared.launch().command(),
+                prepared.launch().args(),
+                launch.workingDir(),
+                prepared.env(),
+                prepared.launch().workDir(),
+                dir.path().resolve(ReplicaDirectory.WORKING_DIR)),
             prepared.launch().mounts(),
             sandboxed);
     if (Files.exists(dir.path())) {

@@ -27,6 +27,9 @@ import java.util.Optional;
  * @param environments image pattern ({@code *} matches any characters) to environment; the most
  *     specific match wins and an image that matches none is rejected
  * @param sandbox how replicas are isolated (bubblewrap by default)
+ * @param imagesFile the operator's image map file, whose entries win over {@code environments} of
+ *     the same pattern and which is read again when it changes (see {@link LocalImageMap}), or null
+ *     for none
  */
 public record LocalRuntimeConfig(
     Path stateDir,
@@ -38,7 +41,8 @@ public record LocalRuntimeConfig(
     Path cgroupRoot,
     String pythonInterpreter,
     Map<String, Environment> environments,
-    SandboxConfig sandbox) {
+    SandboxConfig sandbox,
+    Path imagesFile) {
   public static final String AUTO = "auto";
 
   public LocalRuntimeConfig {
@@ -50,6 +54,7 @@ public record LocalRuntimeConfig(
     requireNonNull(pythonInterpreter, "pythonInterpreter is null");
     environments = Map.copyOf(requireNonNull(environments, "environments is null"));
     requireNonNull(sandbox, "sandbox is null");
+    imagesFile = imagesFile == null ? null : imagesFile.toAbsolutePath().normalize();
     if (!nodeName.matches("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?")) {
       throw new IllegalArgumentException(
           "Expected nodeName to be a host name, but was '" + nodeName + "'");
@@ -71,6 +76,32 @@ public record LocalRuntimeConfig(
         throw new IllegalArgumentException("Expected image patterns to be non-blank");
       }
     }
+  }
+
+  /** A configuration without an image map file: the {@code environments} only. */
+  public LocalRuntimeConfig(
+      Path stateDir,
+      String nodeName,
+      String gpus,
+      long cpuMillis,
+      long memoryBytes,
+      CgroupMode cgroups,
+      Path cgroupRoot,
+      String pythonInterpreter,
+      Map<String, Environment> environments,
+      SandboxConfig sandbox) {
+    this(
+        stateDir,
+        nodeName,
+        gpus,
+        cpuMillis,
+        memoryBytes,
+        cgroups,
+        cgroupRoot,
+        pythonInterpreter,
+        environments,
+        sandbox,
+        null);
   }
 
   /**
@@ -107,7 +138,8 @@ public record LocalRuntimeConfig(
         cgroupRoot,
         pythonInterpreter,
         environments,
-        sandbox);
+        sandbox,
+        imagesFile);
   }
 
   public LocalRuntimeConfig withCgroups(CgroupMode newCgroups, Path newCgroupRoot) {
@@ -121,7 +153,8 @@ public record LocalRuntimeConfig(
         newCgroupRoot,
         pythonInterpreter,
         environments,
-        sandbox);
+        sandbox,
+        imagesFile);
   }
 
   public LocalRuntimeConfig withPythonInterpreter(String newPythonInterpreter) {
@@ -135,7 +168,8 @@ public record LocalRuntimeConfig(
         cgroupRoot,
         newPythonInterpreter,
         environments,
-        sandbox);
+        sandbox,
+        imagesFile);
   }
 
   public LocalRuntimeConfig withEnvironments(Map<String, Environment> newEnvironments) {
@@ -149,7 +183,8 @@ public record LocalRuntimeConfig(
         cgroupRoot,
         pythonInterpreter,
         newEnvironments,
-        sandbox);
+        sandbox,
+        imagesFile);
   }
 
   public LocalRuntimeConfig withSandbox(SandboxConfig newSandbox) {
@@ -163,7 +198,23 @@ public record LocalRuntimeConfig(
         cgroupRoot,
         pythonInterpreter,
         environments,
-        newSandbox);
+        newSandbox,
+        imagesFile);
+  }
+
+  public LocalRuntimeConfig withImagesFile(Path newImagesFile) {
+    return new LocalRuntimeConfig(
+        stateDir,
+        nodeName,
+        gpus,
+        cpuMillis,
+        memoryBytes,
+        cgroups,
+        cgroupRoot,
+        pythonInterpreter,
+        environments,
+        sandbox,
+        newImagesFile);
   }
 
   static Optional<List<Integer>> parseGpus(String gpus) {

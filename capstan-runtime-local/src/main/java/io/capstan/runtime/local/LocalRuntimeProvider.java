@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code capstan.runtime.kind=local} (the default): the {@link LocalRuntime} over {@code
  * <data-dir>/runtime}, with its settings from {@code capstan.runtime.local.*} ({@link
- * LocalRuntimeSettings}). Found by {@link java.util.ServiceLoader}.
+ * LocalRuntimeSettings}) and its image map from {@code <data-dir>/images.yaml} over the built-in
+ * entries of {@link #environments}. Found by {@link java.util.ServiceLoader}.
  */
 public final class LocalRuntimeProvider implements WorkloadRuntimeProvider {
   private static final Logger log = LoggerFactory.getLogger(LocalRuntimeProvider.class);
@@ -58,10 +59,14 @@ public final class LocalRuntimeProvider implements WorkloadRuntimeProvider {
         defaults.cgroupRoot(),
         settings.python(),
         environments(context.home()),
-        sandbox(settings, context.trustAllJobs(), context.dataDir(), sandboxProblem));
+        sandbox(settings, context.trustAllJobs(), context.dataDir(), sandboxProblem),
+        context.dataDir().resolve(ImageMapFile.FILE_NAME));
   }
 
-  /** The host for every image, and the bundled images' files from the installation. */
+  /**
+   * The built-in image map: the host for every image, and the bundled images' files from the
+   * installation. The operator's file overrides any of them by pattern.
+   */
   static Map<String, Environment> environments(Path home) {
     Map<String, Environment> environments = new LinkedHashMap<>();
     environments.put("*", Environment.HOST);

@@ -15,10 +15,10 @@ import java.util.Optional;
 
 /**
  * A launch as the local runtime starts it: a free host port for each declared port, announced in
- * {@code CAPSTAN_PORT_<NAME>}; the command with {@code $(VAR)} expanded; its volume and artifact
- * mounts made host paths (see {@link LocalVolumes}) and its files read-only mounts of where {@link
- * ReplicaFiles} writes them; a working folder of the runtime's choosing when it names none; and the
- * request of its readiness probe.
+ * {@code CAPSTAN_PORT_<NAME>}; the command and args with {@code $(VAR)} expanded; its volume and
+ * artifact mounts made host paths (see {@link LocalVolumes}) and its files read-only mounts of
+ * where {@link ReplicaFiles} writes them; a working folder of the runtime's choosing when it names
+ * none; and the request of its readiness probe.
  *
  * @param launch the launch with its command expanded, its work directory set and only host-path
  *     mounts, its files among them
@@ -60,6 +60,7 @@ record PreparedLaunch(
     ReplicaLaunch expanded =
         launch.toBuilder()
             .command(EnvExpansion.expand(launch.command(), env))
+            .args(EnvExpansion.expand(launch.args(), env))
             .mounts(mounts)
             .files(List.of())
             .workDir(launch.workDir() != null ? launch.workDir() : volumes.workDir(launch.id()))

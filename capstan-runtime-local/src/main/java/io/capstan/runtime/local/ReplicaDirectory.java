@@ -38,6 +38,9 @@ record ReplicaDirectory(ReplicaId id, Path path) {
   static final String READINESS = "readiness.properties";
   static final String FILES = "files";
 
+  /** The empty folder a replica starts in when its working directory is nowhere else. */
+  static final String WORKING_DIR = "working-dir";
+
   /** The current attempt's output, stdout and stderr together, read by {@link LocalLogSource}. */
   static final String LOG = "output.log";
 

@@ -93,6 +93,9 @@ final class ReplicaStarter {
       Files.createDirectories(launch.workDir());
       // A stop asked of an earlier attempt must not stop this one.
       Files.deleteIfExists(launch.workDir().resolve(Supervisor.STOP_FILE));
+      if (rewritten.workingDir() != null && rewritten.workingDir().create() != null) {
+        Files.createDirectories(rewritten.workingDir().create());
+      }
       List<String> command = rewritten.command();
       if (sandbox.isPresent()) {
         command = sandbox.get().commandLine(sandboxOf(dir, launch, rewritten), command);
@@ -196,6 +199,8 @@ final class ReplicaStarter {
     rewritten.mounts().stream()
         .filter(m -> !taken.contains(m.containerPath()))
         .forEach(mounts::add);
+    String chdir =
+        rewritten.workingDir() == null ? ReplicaLaunch.WORK_DIR : rewritten.workingDir().chdir();
     if (tenants.isEmpty()) {
       return new Bubblewrap.Sandbox(
           -1,
@@ -204,10 +209,15 @@ final class ReplicaStarter {
           launch.gpuIndices(),
           launch.privateNetwork(),
           Optional.empty(),
-          Optional.empty());
+          Optional.empty(),
+          chdir);
     }
     int uid = tenants.get().uid(launch.tenant());
     own(launch.workDir(), uid);
+    if (rewritten.workingDir() != null && rewritten.workingDir().create() != null) {
+      // Made by the runtime (root) in a writable folder of the replica's: the replica's to write.
+      own(rewritten.workingDir().create(), uid);
+    }
     for (Mount mount : launch.mounts()) {
       if (!mount.readOnly()) {
         own(mount.hostPath(), uid);
@@ -236,7 +246,8 @@ final class ReplicaStarter {
         launch.gpuIndices(),
         launch.privateNetwork(),
         Optional.of(passwd),
-        Optional.of(group));
+        Optional.of(group),
+        chdir);
   }
 
   /** Gives a directory (not what it holds, and never through a link) to {@code uid}. */
@@ -267,7 +278,12 @@ final class ReplicaStarter {
     Map<String, String> env = builder.environment();
     env.clear();
     env.putAll(environment(launch, rewritten));
-    builder.directory(launch.workDir().toFile());
+    // In a sandbox the supervisor stays in the work folder (its stop file is there) and bubblewrap
+    // changes to the working directory; without one, the command starts there.
+    builder.directory(
+        sandbox.isPresent() || rewritten.workingDir() == null
+            ? launch.workDir().toFile()
+            : new File(rewritten.workingDir().chdir()));
     builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     builder.redirectErrorStream(true);
     builder.redirectOutput(

@@ -73,12 +73,13 @@ final class InMemoryReplica {
       withPorts.put(port.envName(), Integer.toString(port.containerPort()));
     }
     this.env = Map.copyOf(withPorts);
-    this.command = EnvExpansion.expand(launch.command(), withPorts);
+    // No images here: a launch without a command runs its args as the command.
+    this.command = EnvExpansion.expand(launch.commandLine(), withPorts);
   }
 
   /** Runs the program's steps, if the command is a program, as the replica starts. */
   void runProgram() {
-    if (!command.get(0).equals(InMemoryProgram.NAME)) {
+    if (command.isEmpty() || !command.get(0).equals(InMemoryProgram.NAME)) {
       return;
     }
     for (int i = 1; i < command.size(); i++) {

@@ -30,7 +30,8 @@ record ApiTarget(String project, String kind, String name, String action, boolea
           "services", "service",
           "models", "model",
           "versions", "version",
-          "aliases", "alias");
+          "aliases", "alias",
+          "environments", "environment");
   private static final Map<String, String> VERBS =
       Map.of(
           "cancel", "cancel",

@@ -13,9 +13,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Turns a job's spec and placement into replica launches: command, environment, the job's volumes
- * (the runtime keeps them across attempts and chooses each replica's working folder); for an MPI
- * job also the launcher's hostfile and what each replica runs (see {@link MpiHosts}).
+ * Turns a job's spec and placement into replica launches: command and args (kept apart, as a pod
+ * keeps them: without a command the image's entrypoint runs the args), environment, the job's
+ * volumes (the runtime keeps them across attempts and chooses each replica's working folder); for
+ * an MPI job also the launcher's hostfile and what each replica runs (see {@link MpiHosts}).
  */
 final class JobLauncher {
   /** Where every replica finds the job's checkpoint directory (kept across restarts). */
@@ -88,8 +89,6 @@ final class JobLauncher {
     env.put("CAPSTAN_CHECKPOINT_DIR", CHECKPOINT_DIR);
     env.put("CAPSTAN_OUTPUT_DIR", OUTPUT_DIR);
     env.putIfAbsent("PYTHONUNBUFFERED", "1");
-    List<String> command = new ArrayList<>(replica.group().command());
-    command.addAll(replica.group().args());
     Placement.ReplicaPlacement placement = job.placement().of(replica.name());
     List<Mount> mounts = new ArrayList<>();
     mounts.add(Mount.volume(CHECKPOINT_VOLUME, CHECKPOINT_DIR));
@@ -99,7 +98,8 @@ final class JobLauncher {
         ReplicaLaunch.builder(new ReplicaId(job.uid(), replica.name()))
             .attempt(job.attempt())
             .image(replica.group().image())
-            .command(command)
+            .command(replica.group().command())
+            .args(replica.group().args())
             .env(env)
             .resources(replica.group().resources())
             .gpuIndices(placement == null ? List.of() : placement.gpus())

@@ -94,11 +94,18 @@ final class MpiHosts {
       List<Rendezvous.Replica> local = rankingOnLauncherHost();
       ReplicaLaunch adapted =
           launch.with(namingHostfile(launch.command()), env, resources(local), gpus(local));
-      return adapted.toBuilder().file(HOSTFILE_PATH, hostfile()).build();
+      return adapted.toBuilder()
+          .args(namingHostfile(launch.args()))
+          .file(HOSTFILE_PATH, hostfile())
+          .build();
     }
     env.put(ROLE, "worker");
     if (onLauncherHost(replica)) {
-      return launch.with(placeholder(replica, launch.command()), env, Resources.NONE, List.of());
+      return launch
+          .with(placeholder(replica, launch.commandLine()), env, Resources.NONE, List.of())
+          .toBuilder()
+          .args(List.of())
+          .build();
     }
     return launch.with(launch.command(), env, launch.resources(), launch.gpuIndices());
   }
