@@ -117,15 +117,16 @@ class CapstanTrainingJobFormatTest {
   }
 
   @Test
-  void argsWithoutCommandRunAsTheCommand() {
+  void argsWithoutCommandStayArgsOfTheImagesEntrypoint() {
     ReplicaGroupSpec group =
         parser()
             .parse(trainingJob("replicas: [{role: worker, args: [python3, train.py]}]"))
             .replicaGroups()
             .get(0);
 
-    assertThat(group.command()).containsExactly("python3", "train.py");
-    assertThat(group.args()).isEmpty();
+    assertThat(group.command()).isEmpty();
+    assertThat(group.args()).containsExactly("python3", "train.py");
+    assertThat(group.commandField()).isEqualTo("spec.replicas[0].command");
   }
 
   @Test
@@ -353,12 +354,15 @@ class CapstanTrainingJobFormatTest {
   }
 
   @Test
-  void rejectsGroupsWithoutCommand() {
-    assertInvalid(
-        trainingJob("replicas: [{role: worker, image: pytorch}]"),
-        "spec.replicas[0].command",
-        "Expected replica group 'worker' to have a command or args, but it has neither (Capstan"
-            + " runs the command on the host, without the image's entrypoint)");
+  void groupsWithoutCommandRunTheirImagesEntrypointAndABadCommandIsRefused() {
+    assertThat(
+            parser()
+                .parse(trainingJob("replicas: [{role: worker, image: pytorch}]"))
+                .replicaGroups()
+                .get(0)
+                .runsEntrypoint())
+        .as("neither command nor args: the image's entrypoint and default args run")
+        .isTrue();
     assertInvalid(
         trainingJob("replicas: [{role: worker, command: python3 train.py}]"),
         "spec.replicas[0].command",

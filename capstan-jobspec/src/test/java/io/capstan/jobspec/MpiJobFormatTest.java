@@ -215,12 +215,14 @@ class MpiJobFormatTest {
   }
 
   @Test
-  void theLauncherNeedsACommand() {
-    assertInvalid(
-        replaceOnce(MINIMAL, "- command: [mpirun, python3, pi.py]", "- image: mpi-pi"),
-        "spec.mpiReplicaSpecs.Launcher.template.spec.containers[0].command",
-        "Expected replica group 'launcher' to have a command or args, but it has neither (Capstan"
-            + " runs the command on the host, without the image's entrypoint)");
+  void aLauncherWithoutACommandRunsItsImagesEntrypoint() {
+    JobSpec spec =
+        parser()
+            .parse(replaceOnce(MINIMAL, "- command: [mpirun, python3, pi.py]", "- image: mpi-pi"));
+
+    assertThat(spec.replicaGroups().get(0).runsEntrypoint()).isTrue();
+    assertThat(spec.replicaGroups().get(0).commandField())
+        .isEqualTo("spec.mpiReplicaSpecs.Launcher.template.spec.containers[0].command");
   }
 
   @Test

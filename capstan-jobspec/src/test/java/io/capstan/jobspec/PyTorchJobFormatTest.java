@@ -93,8 +93,8 @@ class PyTorchJobFormatTest {
                 ReplicaRole.WORKER,
                 4,
                 "python:3.12",
+                List.of(), // args only: python:3.12's entrypoint runs them
                 List.of("python3", "-c", "print('hello')"),
-                List.of(),
                 Map.of(),
                 Resources.NONE,
                 RestartPolicy.ON_FAILURE)); // the Training Operator's default for PyTorchJob
@@ -230,18 +230,21 @@ class PyTorchJobFormatTest {
   }
 
   @Test
-  void rejectsAContainerWithoutCommandOrArgs() {
+  void aContainerWithoutCommandOrArgsRunsItsImagesEntrypoint() {
     String text =
         replaceOnce(
             mnist(),
             "              command: [\"python3\", \"/opt/pytorch-mnist/mnist.py\", \"--epochs=1\"]\n",
             "");
 
-    assertInvalid(
-        text,
-        "spec.pytorchReplicaSpecs.Master.template.spec.containers[0].command",
-        "Expected replica group 'master' to have a command or args, but it has neither (Capstan"
-            + " runs the command on the host, without the image's entrypoint)");
+    ReplicaGroupSpec master = parser().parse(text).replicaGroups().get(0);
+
+    assertThat(master.command()).as("the image's entrypoint runs").isEmpty();
+    assertThat(master.args()).isEmpty();
+    assertThat(master.runsEntrypoint()).isTrue();
+    assertThat(master.commandField())
+        .as("named when the runtime refuses it at submission")
+        .isEqualTo("spec.pytorchReplicaSpecs.Master.template.spec.containers[0].command");
   }
 
   @Test

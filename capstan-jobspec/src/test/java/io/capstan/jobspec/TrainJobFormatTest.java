@@ -233,11 +233,15 @@ class TrainJobFormatTest {
         replaceOnce(MINIMAL, "  trainer:\n    command: [torchrun, train.py]\n", ""),
         "spec.trainer",
         "Expected spec.trainer to be set, but it is missing");
-    assertInvalid(
-        replaceOnce(MINIMAL, "command: [torchrun, train.py]", "image: pytorch/pytorch"),
-        "spec.trainer.command",
-        "Expected replica group 'worker' to have a command or args, but it has neither (Capstan"
-            + " runs the command on the host, without the image's entrypoint)");
+    assertThat(
+            parser()
+                .parse(
+                    replaceOnce(MINIMAL, "command: [torchrun, train.py]", "image: pytorch/pytorch"))
+                .replicaGroups()
+                .get(0)
+                .commandField())
+        .as("no command: the image's entrypoint runs, or submission names this field")
+        .isEqualTo("spec.trainer.command");
     assertInvalid(
         replaceOnce(finetune(), "numNodes: 2", "numNodes: 0"),
         "spec.trainer.numNodes",

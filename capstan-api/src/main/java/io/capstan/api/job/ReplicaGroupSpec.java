@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * One group of identical replicas of a job: a Kubeflow replica spec.
@@ -54,6 +55,28 @@ public record ReplicaGroupSpec(
       Resources resources,
       RestartPolicy restartPolicy) {
     this(role, count, image, command, args, env, resources, restartPolicy, null);
+  }
+
+  /**
+   * Equal when everything that runs is equal: where the command was written ({@link #commandField})
+   * is for messages only, so a group read from a document equals one built in code.
+   */
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof ReplicaGroupSpec that
+        && role == that.role
+        && count == that.count
+        && Objects.equals(image, that.image)
+        && command.equals(that.command)
+        && args.equals(that.args)
+        && env.equals(that.env)
+        && resources.equals(that.resources)
+        && restartPolicy == that.restartPolicy;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(role, count, image, command, args, env, resources, restartPolicy);
   }
 
   /** Whether the group runs its image's entrypoint (it has no command of its own). */
