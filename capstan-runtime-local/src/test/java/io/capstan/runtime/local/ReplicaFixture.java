@@ -23,6 +23,8 @@ final class ReplicaFixture {
   private int attempt = 1;
   private String image = "capstan/base:1";
   private List<String> command = List.of("true");
+  private List<String> args = List.of();
+  private String workingDir;
   private final Map<String, String> env = new LinkedHashMap<>();
   private Resources resources = Resources.NONE;
   private final List<Integer> gpus = new ArrayList<>();
@@ -51,6 +53,24 @@ final class ReplicaFixture {
 
   ReplicaFixture command(String... tokens) {
     this.command = List.of(tokens);
+    return this;
+  }
+
+  /** The container's args: with no command, what the image's entrypoint runs. */
+  ReplicaFixture args(String... tokens) {
+    this.args = List.of(tokens);
+    return this;
+  }
+
+  /** No command of its own: the image's entrypoint runs. */
+  ReplicaFixture noCommand() {
+    this.command = List.of();
+    return this;
+  }
+
+  /** The container path the replica starts in. */
+  ReplicaFixture workingDir(String path) {
+    this.workingDir = path;
     return this;
   }
 
@@ -116,6 +136,8 @@ final class ReplicaFixture {
         .attempt(attempt)
         .image(image)
         .command(command)
+        .args(args)
+        .workingDir(workingDir)
         .env(env)
         .resources(resources)
         .gpuIndices(gpus)
