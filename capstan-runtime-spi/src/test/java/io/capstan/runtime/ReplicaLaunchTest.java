@@ -47,6 +47,24 @@ class ReplicaLaunchTest {
   }
 
   @Test
+  void commandAndArgsStayApartAndAWorkingDirectoryIsAContainerPath() {
+    ReplicaLaunch argsOnly =
+        launch().command(List.of()).args(List.of("--epochs=1")).workingDir("/opt/mnist").build();
+
+    assertThat(argsOnly.command()).as("the image's entrypoint runs").isEmpty();
+    assertThat(argsOnly.args()).containsExactly("--epochs=1");
+    assertThat(argsOnly.workingDir()).isEqualTo("/opt/mnist");
+    assertThat(argsOnly.toBuilder().build()).isEqualTo(argsOnly);
+    assertThat(launch().args(List.of("--verbose")).build().commandLine())
+        .containsExactly("server", "--http-port", "$(CAPSTAN_PORT_HTTP)", "--verbose");
+    assertThatThrownBy(() -> launch().workingDir("opt/mnist").build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "Expected the working directory's container path to be absolute, normalized and not"
+                + " '/', but was 'opt/mnist'");
+  }
+
+  @Test
   void aLaunchWithPortsAndAPrivateNetworkIsRefused() {
     assertThatThrownBy(() -> launch().port("http", 8080).privateNetwork(true).build())
         .isInstanceOf(IllegalArgumentException.class)
