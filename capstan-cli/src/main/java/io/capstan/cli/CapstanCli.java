@@ -15,6 +15,7 @@ import io.capstan.cli.identity.ProjectCommand;
 import io.capstan.cli.identity.TokenCommand;
 import io.capstan.cli.identity.UserCommand;
 import io.capstan.cli.identity.WhoAmICommand;
+import io.capstan.cli.image.EnvCommand;
 import io.capstan.cli.job.CancelCommand;
 import io.capstan.cli.job.DeleteCommand;
 import io.capstan.cli.job.GetCommand;
@@ -142,6 +143,7 @@ public final class CapstanCli {
     cli.addSubcommand(new UserCommand(context));
     cli.addSubcommand(new TokenCommand(context));
     cli.addSubcommand(new QueueCommand(context));
+    cli.addSubcommand(new EnvCommand(context));
     cli.addSubcommand(new TopCommand(context));
     cli.addSubcommand(new ServeCommand(context));
     cli.addSubcommand(new ModelCommand(context));
