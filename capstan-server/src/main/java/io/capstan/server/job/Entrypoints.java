@@ -16,11 +16,11 @@ final class Entrypoints {
   private Entrypoints() {}
 
   /**
+   * @param images the runtime's image map ({@link WorkloadRuntime#images()})
    * @throws CapstanException {@code INVALID_SPEC} naming the container's {@code command} when a
    *     group without one has an image the map gives no entrypoint
    */
-  static void check(JobSpec spec, WorkloadRuntime runtime) {
-    Optional<ImageMap> images = runtime.images();
+  static void check(JobSpec spec, Optional<ImageMap> images) {
     if (images.isEmpty()) {
       return;
     }

@@ -81,7 +81,7 @@ public final class JobService {
    * the same checks as a submitted spec.
    */
   public SubmitResponse submit(String project, JobSpec spec, Workload workload) {
-    Entrypoints.check(spec, runtime);
+    Entrypoints.check(spec, runtime.images());
     String uid =
         spec.name() + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
     Instant now = clock.instant();

@@ -9,7 +9,6 @@ import io.capstan.runtime.FileSpec;
 import io.capstan.runtime.ReplicaId;
 import io.capstan.runtime.ReplicaLaunch;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,6 +87,22 @@ class MpiHostsTest {
   }
 
   @Test
+  void aHostfileNamedInTheLaunchersArgsIsTheGeneratedOne() {
+    String text =
+        PI.replace(
+            "- command: [mpirun, --hostfile, /etc/mpi/hostfile, python3, pi.py]",
+            "- command: [mpirun]\n            args: [--hostfile, /etc/mpi/hostfile, python3,"
+                + " pi.py]");
+    MpiHosts hosts = hosts(parser.parse(text), "127.0.0.1", "127.0.0.1", "127.0.0.1");
+
+    ReplicaLaunch launcher = adapt(hosts, text, "launcher-0");
+
+    assertThat(launcher.command()).containsExactly("mpirun");
+    assertThat(launcher.args())
+        .containsExactly("--hostfile", MpiHosts.HOSTFILE_PATH, "python3", "pi.py");
+  }
+
+  @Test
   void aWorkerOnTheLaunchersMachineHoldsItsPlaceAndSaysWhy() {
     MpiHosts hosts = hosts(parser.parse(PI), "127.0.0.1", "127.0.0.1", "127.0.0.1");
 
@@ -153,12 +168,11 @@ class MpiHostsTest {
             .filter(r -> r.name().equals(name))
             .findFirst()
             .orElseThrow();
-    List<String> command = new ArrayList<>(replica.group().command());
-    command.addAll(replica.group().args());
     ReplicaLaunch launch =
         ReplicaLaunch.builder(new ReplicaId("uid", name))
             .image(replica.group().image())
-            .command(command)
+            .command(replica.group().command())
+            .args(replica.group().args())
             .env(replica.group().env())
             .resources(replica.group().resources())
             .gpuIndices(GPUS.get(name))
