@@ -68,6 +68,9 @@ class LocalRuntimeProviderTest {
         .isEqualTo(Map.of("/examples", HOME.resolve("examples")));
     assertThat(config.environments().get("capstan/model-server*").mounts())
         .isEqualTo(Map.of("/opt/capstan", HOME.resolve("capstan-serving/target")));
+    assertThat(config.imagesFile())
+        .as("the operator's image map, over the built-in entries")
+        .isEqualTo(DATA.resolve("images.yaml"));
   }
 
   @Test
