@@ -80,7 +80,7 @@ final class LocalImageMap implements ImageMap {
   public synchronized ImageEnvironment set(ImageEnvironment entry) {
     requireNonNull(entry, "entry is null");
     ImageEnvironment stored = entry.withOrigin(ImageEnvironment.FILE);
-    ImageMapFile.check(stored);
+    checkEntry(stored);
     stored
         .code()
         .forEach(
@@ -124,6 +124,36 @@ final class LocalImageMap implements ImageMap {
       return Optional.empty();
     }
     return environment.commandLine(List.of(), args);
+  }
+
+  /**
+   * {@link ImageMapFile#check}, and no code folder in the data directory (the file's folder), which
+   * a sandbox hides from replicas: it holds the server's tokens and every project's files.
+   */
+  private Environment checkEntry(ImageEnvironment entry) {
+    Environment environment = ImageMapFile.check(entry);
+    Path dataDir = file == null ? null : file.getParent();
+    environment
+        .mounts()
+        .forEach(
+            (containerPath, host) -> {
+              if (dataDir != null && host.startsWith(dataDir)) {
+                throw new CapstanException(
+                    ErrorCode.INVALID_ARGUMENT,
+                    ImageMapFile.field(entry.pattern(), "code." + containerPath),
+                    "Expected the host folder of code folder '"
+                        + containerPath
+                        + "' of image entry '"
+                        + entry.pattern()
+                        + "' to be outside the data directory "
+                        + dataDir
+                        + " (replicas never see it: it holds the server's tokens and every"
+                        + " project's files), but was '"
+                        + host
+                        + "'");
+              }
+            });
+    return environment;
   }
 
   /** The file's entries, to change; refused while the file cannot be used. */
@@ -182,7 +212,7 @@ final class LocalImageMap implements ImageMap {
     Map<String, Environment> merged = new LinkedHashMap<>(builtIn);
     try {
       parsed = ImageMapFile.parse(text);
-      parsed.forEach((pattern, entry) -> merged.put(pattern, ImageMapFile.check(entry)));
+      parsed.forEach((pattern, entry) -> merged.put(pattern, checkEntry(entry)));
     } catch (CapstanException e) {
       problem = e.getMessage() + (e.field() == null ? "" : " (field " + e.field() + ")");
       log.warn(

@@ -32,7 +32,7 @@ class LocalImageMapTest {
 
   @BeforeEach
   void setUp() throws IOException {
-    file = dir.resolve("images.yaml");
+    file = Files.createDirectories(dir.resolve("data")).resolve("images.yaml");
     code = Files.createDirectories(dir.resolve("mnist"));
   }
 
@@ -185,6 +185,11 @@ class LocalImageMapTest {
         withCode(good, Map.of("/opt/team", dir.resolve("missing").toString())),
         "images[\"team/*\"].code./opt/team",
         "to be a folder on this machine");
+    assertRefused(
+        map,
+        withCode(good, Map.of("/opt/team", file.getParent().toString())),
+        "images[\"team/*\"].code./opt/team",
+        "to be outside the data directory " + file.getParent());
     assertRefused(
         map,
         withCode(good, Map.of("/capstan/work", code.toString())),
