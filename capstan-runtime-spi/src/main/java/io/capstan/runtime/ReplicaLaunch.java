@@ -49,8 +49,9 @@ import java.util.Set;
  * @param readiness how the runtime finds out that the replica takes requests, or null: it is ready
  *     as soon as it runs
  * @param workingDir the container path the command starts in (a pod's {@code workingDir}), or null
- *     for the image's default; locally it must be a folder of the image, of a mount, or nothing at
- *     all (then an empty folder of the replica's own is there)
+ *     for the image's default. Locally: a folder of one of the image's code folders or of a mount,
+ *     a folder the host has (read-only in a sandbox), or, where there is nothing, an empty folder
+ *     of the replica's own, as a container runtime creates a missing working directory
  */
 public record ReplicaLaunch(
     ReplicaId id,

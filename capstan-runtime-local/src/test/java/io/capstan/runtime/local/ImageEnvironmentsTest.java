@@ -38,6 +38,54 @@ class ImageEnvironmentsTest {
   }
 
   @Test
+  void anEntrypointIsRewrittenAsACommandWouldBe() {
+    Environment launcher =
+        new Environment(
+            Map.of("/examples", Path.of("/srv/examples")),
+            "/opt/torch/bin/python",
+            Map.of(),
+            null,
+            List.of("torchrun", "--nproc-per-node=2"),
+            List.of("/examples/train.py"));
+    ImageEnvironments images =
+        new ImageEnvironments(
+            Map.of("*", Environment.HOST, "trainer/*", launcher),
+            () -> "/usr/bin/python3",
+            MPIRUN_AS_ROOT);
+
+    ImageEnvironments.Rewritten defaults =
+        images.rewrite(
+            new ImageEnvironments.Replica(
+                "trainer/x:1", List.of(), List.of(), null, Map.of(), null, null),
+            List.of(),
+            false);
+    ImageEnvironments.Rewritten withArgs =
+        images.rewrite(
+            new ImageEnvironments.Replica(
+                "trainer/x:1",
+                List.of(),
+                List.of("/examples/other.py"),
+                null,
+                Map.of(),
+                null,
+                null),
+            List.of(),
+            false);
+
+    assertThat(defaults.command())
+        .as("torchrun of the entrypoint runs as the image's interpreter's module")
+        .containsExactly(
+            "/opt/torch/bin/python",
+            "-m",
+            Torchrun.MODULE,
+            "--nproc-per-node=2",
+            "/srv/examples/train.py");
+    assertThat(defaults.env()).containsEntry(Torchrun.REDIRECTS, Torchrun.NO_REDIRECTION);
+    assertThat(withArgs.command()).endsWith("--nproc-per-node=2", "/srv/examples/other.py");
+    assertThat(withArgs.workingDir()).isNull();
+  }
+
+  @Test
   void pythonIsReplacedAndMountedPathsAreMapped() {
     ImageEnvironments.Rewritten rewritten =
         environments.rewrite(
