@@ -2,6 +2,7 @@ package io.capstan.api.job;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -34,7 +35,7 @@ public record ReplicaGroupSpec(
     Map<String, String> env,
     Resources resources,
     RestartPolicy restartPolicy,
-    String commandField) {
+    @JsonIgnore String commandField) {
   public ReplicaGroupSpec {
     requireNonNull(role, "role is null");
     command = List.copyOf(requireNonNull(command, "command is null"));
