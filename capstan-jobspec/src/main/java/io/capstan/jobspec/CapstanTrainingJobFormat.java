@@ -46,7 +46,19 @@ final class CapstanTrainingJobFormat implements SpecFormat {
           "registerModel",
           "processesPerNode");
   private static final List<String> GROUP_FIELDS =
-      List.of("role", "count", "image", "command", "args", "env", "resources", "restartPolicy");
+      List.of(
+          "role",
+          "count",
+          "image",
+          "command",
+          "args",
+          "env",
+          "envFrom",
+          "resources",
+          "restartPolicy",
+          "workingDir",
+          "volumes",
+          "volumeMounts");
   private static final List<String> RESOURCE_FIELDS = List.of("cpu", "memory", "gpu");
   private static final Set<Framework> SUPPORTED_FRAMEWORKS =
       EnumSet.of(Framework.PYTORCH, Framework.TENSORFLOW, Framework.GENERIC);
@@ -163,7 +175,8 @@ final class CapstanTrainingJobFormat implements SpecFormat {
         command.args(),
         EnvVars.read(group, "env"),
         resources(group.optionalMap("resources")),
-        restartPolicy(group, jobRestartPolicy));
+        restartPolicy(group, jobRestartPolicy),
+        PodTemplateDetails.read(null, group, group));
   }
 
   private static ReplicaRole role(SpecMap group) {

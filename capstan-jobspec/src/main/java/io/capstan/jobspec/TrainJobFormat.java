@@ -150,7 +150,8 @@ final class TrainJobFormat implements SpecFormat {
         command.args(),
         env(trainer),
         ContainerResources.read(trainer.optionalMap("resourcesPerNode")),
-        RestartPolicy.ON_FAILURE);
+        RestartPolicy.ON_FAILURE,
+        PodTemplateDetails.read(null, null, trainer));
   }
 
   private static Map<String, String> env(SpecMap trainer) {

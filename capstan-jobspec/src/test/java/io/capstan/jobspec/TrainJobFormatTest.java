@@ -250,7 +250,7 @@ class TrainJobFormatTest {
   }
 
   @Test
-  void rejectsTorchrunsVariablesAndValueFromInTheTrainersEnv() {
+  void rejectsTorchrunsVariablesAndABadValueFromInTheTrainersEnv() {
     assertInvalid(
         replaceOnce(finetune(), "- name: SEED", "- name: PET_MASTER_ADDR"),
         "spec.trainer.env",
@@ -260,10 +260,11 @@ class TrainJobFormatTest {
         replaceOnce(
             finetune(),
             "        value: INFO\n",
-            "        valueFrom: {secretKeyRef: {name: s, key: k}}\n"),
+            "        valueFrom: {secretKeyRef: {name: s, key: k}, fieldRef: {fieldPath: x}}\n"),
         "spec.trainer.env[0].valueFrom",
-        "Expected spec.trainer.env[0] to have a value, but it has valueFrom, which Capstan does not"
-            + " support");
+        "Expected spec.trainer.env[0].valueFrom to have exactly one of [fieldRef,"
+            + " resourceFieldRef, secretKeyRef, configMapKeyRef], but found [secretKeyRef,"
+            + " fieldRef]");
   }
 
   @Test

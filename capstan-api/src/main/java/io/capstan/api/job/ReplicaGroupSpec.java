@@ -16,6 +16,8 @@ import java.util.Map;
  * @param env environment variables of every replica
  * @param resources per-replica resources
  * @param restartPolicy what a failure of one of these replicas does to the job
+ * @param pod the rest of the pod template that Capstan acts on: working directory, volumes,
+ *     environment from elsewhere, labels and annotations
  */
 public record ReplicaGroupSpec(
     ReplicaRole role,
@@ -25,7 +27,8 @@ public record ReplicaGroupSpec(
     List<String> args,
     Map<String, String> env,
     Resources resources,
-    RestartPolicy restartPolicy) {
+    RestartPolicy restartPolicy,
+    PodDetails pod) {
   public ReplicaGroupSpec {
     requireNonNull(role, "role is null");
     command = List.copyOf(requireNonNull(command, "command is null"));
@@ -33,6 +36,26 @@ public record ReplicaGroupSpec(
     env = env == null ? Map.of() : Map.copyOf(env);
     resources = resources == null ? Resources.NONE : resources;
     restartPolicy = restartPolicy == null ? RestartPolicy.NEVER : restartPolicy;
+    pod = pod == null ? PodDetails.NONE : pod;
+  }
+
+  /** A group whose pod template has nothing beyond image, command, env and resources. */
+  public ReplicaGroupSpec(
+      ReplicaRole role,
+      int count,
+      String image,
+      List<String> command,
+      List<String> args,
+      Map<String, String> env,
+      Resources resources,
+      RestartPolicy restartPolicy) {
+    this(role, count, image, command, args, env, resources, restartPolicy, PodDetails.NONE);
+  }
+
+  /** This group with another pod template's details. */
+  public ReplicaGroupSpec withPod(PodDetails newPod) {
+    return new ReplicaGroupSpec(
+        role, count, image, command, args, env, resources, restartPolicy, newPod);
   }
 
   /** Replica names of this group: {@code worker-0}, {@code worker-1}, ... */
