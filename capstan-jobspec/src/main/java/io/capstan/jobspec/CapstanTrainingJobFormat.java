@@ -56,7 +56,6 @@ final class CapstanTrainingJobFormat implements SpecFormat {
           "envFrom",
           "resources",
           "restartPolicy",
-          "workingDir",
           "volumes",
           "volumeMounts");
   private static final List<String> RESOURCE_FIELDS = List.of("cpu", "memory", "gpu");

@@ -137,7 +137,6 @@ final class KubeflowReplicaSpecs {
           "env",
           "envFrom",
           "volumeMounts",
-          "workingDir",
           "resources",
           "ports",
           "imagePullPolicy",

@@ -26,6 +26,10 @@ final class PodTemplateDetails {
   private static final Pattern DNS_SUBDOMAIN =
       Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
   private static final Pattern KEY = Pattern.compile("[-._a-zA-Z0-9]+");
+
+  /** Where Capstan's own mounts are: no volume may be mounted there. */
+  private static final String CAPSTAN = "/capstan";
+
   private static final List<String> SOURCES =
       List.of("persistentVolumeClaim", "emptyDir", "hostPath", "secret", "configMap");
   private static final Pattern FIELD_REF =
@@ -33,13 +37,7 @@ final class PodTemplateDetails {
           "metadata\\.(name|namespace|uid)|metadata\\.(labels|annotations)\\['[^']+'\\]"
               + "|spec\\.(nodeName|serviceAccountName)|status\\.(podIP|podIPs|hostIP|hostIPs)");
   private static final Set<String> RESOURCES =
-      Set.of(
-          "limits.cpu",
-          "limits.memory",
-          "requests.cpu",
-          "requests.memory",
-          "limits.ephemeral-storage",
-          "requests.ephemeral-storage");
+      Set.of("limits.cpu", "limits.memory", "requests.cpu", "requests.memory");
 
   private PodTemplateDetails() {}
 
@@ -219,6 +217,18 @@ final class PodTemplateDetails {
       }
       String path = mount.requiredString("mountPath");
       checkAbsolute(path, mount.pathOf("mountPath"), true);
+      if (path.equals(CAPSTAN) || path.startsWith(CAPSTAN + "/")) {
+        throw mount
+            .pathOf("mountPath")
+            .invalid(
+                "Expected "
+                    + mount.pathOf("mountPath")
+                    + " to be outside "
+                    + CAPSTAN
+                    + ", where Capstan mounts a job's checkpoints and outputs, but was '"
+                    + path
+                    + "'");
+      }
       if (!paths.add(path)) {
         throw mount
             .pathOf("mountPath")

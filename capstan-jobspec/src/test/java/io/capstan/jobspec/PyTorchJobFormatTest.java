@@ -88,7 +88,8 @@ class PyTorchJobFormatTest {
         .containsExactly(
             WORKER + ".template.spec.nodeSelector",
             WORKER + ".template.spec.tolerations",
-            WORKER + ".template.spec.containers[0] (only one container of a replica runs)");
+            WORKER + ".template.spec.containers[0] (only one container of a replica runs)",
+            WORKER_CONTAINER + ".workingDir");
     assertThat(parser().parse(resource("pytorchjob-workers-only.yaml")).ignoredFields())
         .as("image, command, args, env, resources, ports and pull policy are read or moot")
         .containsExactly(

@@ -74,7 +74,12 @@ public final class LocalRuntime implements WorkloadRuntime {
   public LocalRuntime(LocalRuntimeConfig config, ArtifactReader artifacts) {
     this.config = requireNonNull(config, "config is null");
     this.replicasDir = config.stateDir().resolve("replicas");
-    this.volumes = new LocalVolumes(config.stateDir().resolve("volumes"), artifacts);
+    this.volumes =
+        new LocalVolumes(
+            config.stateDir().resolve("volumes"),
+            config.stateDir().resolve("project-volumes"),
+            artifacts,
+            config.sandbox().sandboxed());
     this.logs = new LocalLogSource(replicasDir);
     this.cgroups =
         Cgroups.detect(config.cgroups(), config.cgroupRoot(), namespace(config.stateDir()));
