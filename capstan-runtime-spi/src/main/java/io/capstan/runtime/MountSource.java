@@ -22,6 +22,31 @@ public sealed interface MountSource {
       Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
 
   /**
+   * A path of the machine the replica runs on, as Kubernetes' {@code hostPath} volume: the control
+   * plane only names it (an operator allowed it); the runtime checks it where the replica runs.
+   *
+   * @param path absolute
+   * @param type Kubernetes' check: empty (none; a missing folder is made), {@code Directory} or
+   *     {@code File} (must exist as that), {@code DirectoryOrCreate} (made when missing)
+   */
+  record NodePath(String path, String type) implements MountSource {
+    public NodePath {
+      requireNonNull(path, "path is null");
+      type = type == null ? "" : type;
+      if (!path.startsWith("/")) {
+        throw new IllegalArgumentException(
+            "Expected a node path to be absolute, but was '" + path + "'");
+      }
+      if (!java.util.List.of("", "Directory", "DirectoryOrCreate", "File").contains(type)) {
+        throw new IllegalArgumentException(
+            "Expected a node path type of '', Directory, DirectoryOrCreate or File, but was '"
+                + type
+                + "'");
+      }
+    }
+  }
+
+  /**
    * Storage of the replica's project (its tenant) that outlives every job: a Kubernetes
    * PersistentVolumeClaim of that name in the project's namespace; locally a folder per project and
    * name, made empty on first use. Replicas of other projects never see it, whatever they name.

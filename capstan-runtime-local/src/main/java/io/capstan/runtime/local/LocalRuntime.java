@@ -10,6 +10,7 @@ import io.capstan.runtime.Endpoint;
 import io.capstan.runtime.JobVolumes;
 import io.capstan.runtime.LogSource;
 import io.capstan.runtime.Node;
+import io.capstan.runtime.ProjectVolumes;
 import io.capstan.runtime.ReplicaId;
 import io.capstan.runtime.ReplicaLaunch;
 import io.capstan.runtime.ReplicaObservation;
@@ -355,6 +356,11 @@ public final class LocalRuntime implements WorkloadRuntime {
    */
   @Override
   public JobVolumes volumes() {
+    return volumes;
+  }
+
+  @Override
+  public ProjectVolumes projectVolumes() {
     return volumes;
   }
 

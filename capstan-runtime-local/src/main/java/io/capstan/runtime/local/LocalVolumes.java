@@ -8,6 +8,7 @@ import io.capstan.runtime.ArtifactReader;
 import io.capstan.runtime.JobVolumes;
 import io.capstan.runtime.Mount;
 import io.capstan.runtime.MountSource;
+import io.capstan.runtime.ProjectVolumes;
 import io.capstan.runtime.ReplicaId;
 import io.capstan.runtime.VolumeFile;
 import java.io.IOException;
@@ -40,7 +41,7 @@ import java.util.stream.Stream;
  * sees the folders above its own volumes, since the state directory is hidden from it. A memory
  * volume stays one in a sandbox (a tmpfs) and is scratch storage without one.
  */
-final class LocalVolumes implements JobVolumes {
+final class LocalVolumes implements JobVolumes, ProjectVolumes {
   private static final String WORK = ".work";
   private static final String ARTIFACTS = ".artifacts";
   private static final String SCRATCH = ".scratch";
@@ -94,6 +95,12 @@ final class LocalVolumes implements JobVolumes {
       Path folder = scratchDir(id).resolve(".memory-" + index);
       createDirectories(folder);
       return new Mount(new MountSource.HostPath(folder), mount.containerPath(), mount.readOnly());
+    }
+    if (mount.source() instanceof MountSource.NodePath node) {
+      return new Mount(
+          new MountSource.HostPath(nodePath(id, node, mount.containerPath())),
+          mount.containerPath(),
+          mount.readOnly());
     }
     if (mount.source() instanceof MountSource.Files files) {
       Path folder = jobDir(id.jobUid()).resolve(FILES).resolve(id.replica()).resolve("" + index);
@@ -178,6 +185,58 @@ final class LocalVolumes implements JobVolumes {
   }
 
   @Override
+  public List<Usage> list(String project) {
+    Path dir = projectDir(project);
+    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+      return List.of();
+    }
+    List<Usage> volumes = new ArrayList<>();
+    try (Stream<Path> claims = Files.list(dir)) {
+      for (Path claim : claims.sorted().toList()) {
+        if (Files.isDirectory(claim, LinkOption.NOFOLLOW_LINKS)) {
+          volumes.add(usage(claim));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot list the volumes of project " + project, e);
+    }
+    return volumes;
+  }
+
+  private static Usage usage(Path claim) throws IOException {
+    long bytes = 0;
+    long files = 0;
+    try (Stream<Path> walk = Files.walk(claim)) {
+      for (Path entry : walk.toList()) {
+        BasicFileAttributes attributes =
+            Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (attributes.isRegularFile()) {
+          bytes += attributes.size();
+          files++;
+        }
+      }
+    } catch (NoSuchFileException e) {
+      // written or deleted meanwhile: what was counted
+    }
+    return new Usage(claim.getFileName().toString(), bytes, files);
+  }
+
+  @Override
+  public boolean delete(String project, String claim) {
+    new MountSource.ProjectVolume(claim, null); // checks the name
+    Path folder = projectDir(project).resolve(claim);
+    if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
+      return false;
+    }
+    try {
+      deleteTree(folder);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot delete volume " + claim + " of " + project, e);
+    }
+    return true;
+  }
+
+  @Override
   public void delete(String jobUid) {
     requireNonNull(jobUid, "jobUid is null");
     try {
@@ -195,6 +254,32 @@ final class LocalVolumes implements JobVolumes {
     return replica != null
         && replica.getParent() != null
         && replica.getParent().getFileName().toString().equals(FILES);
+  }
+
+  /** A node path checked as its type says, made when it may be. */
+  private static Path nodePath(ReplicaId id, MountSource.NodePath node, String containerPath) {
+    Path path = Path.of(node.path()).normalize();
+    String type = node.type();
+    boolean wrong =
+        (type.equals("Directory") && !Files.isDirectory(path))
+            || (type.equals("File") && !Files.isRegularFile(path));
+    if (wrong) {
+      throw CapstanException.invalidSpec(
+          "hostPath",
+          "Expected host path '"
+              + path
+              + "' of the mount at "
+              + containerPath
+              + " of replica "
+              + id.key()
+              + " to be a "
+              + type
+              + ", but it is not");
+    }
+    if (!Files.exists(path)) {
+      createDirectories(path);
+    }
+    return path;
   }
 
   private Path scratchDir(ReplicaId id) {

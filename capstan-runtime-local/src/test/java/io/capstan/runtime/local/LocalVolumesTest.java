@@ -155,4 +155,27 @@ class LocalVolumesTest {
   private static byte[] bytes(String text) {
     return text.getBytes(StandardCharsets.UTF_8);
   }
+
+  @Test
+  void aNodePathIsCheckedAsItsTypeSaysAndMadeWhenMissing() {
+    LocalVolumes volumes = new LocalVolumes(scratch.resolve("volumes"), ArtifactReader.NONE);
+    String missing = scratch.resolve("missing").toString();
+
+    assertThatThrownBy(
+            () ->
+                volumes.resolve(
+                    id,
+                    "vision",
+                    new Mount(new MountSource.NodePath(missing, "Directory"), "/in", true),
+                    0))
+        .hasMessageContaining("to be a Directory, but it is not");
+    Mount made =
+        volumes.resolve(
+            id,
+            "vision",
+            new Mount(new MountSource.NodePath(missing, "DirectoryOrCreate"), "/in", true),
+            0);
+
+    assertThat(made.hostPath()).isEqualTo(Path.of(missing)).isDirectory();
+  }
 }

@@ -123,7 +123,7 @@ final class JobLauncher {
     List<Mount> mounts = new ArrayList<>();
     mounts.add(Mount.volume(CHECKPOINT_VOLUME, CHECKPOINT_DIR));
     mounts.add(Mount.volume(OUTPUT_VOLUME, OUTPUT_DIR));
-    PodVolumes.Mounted podMounts = volumes.mounts(job.project(), spec, replica.group(), true);
+    PodVolumes.Mounted podMounts = volumes.mounts(job.project(), spec, replica.group());
     mounts.addAll(podMounts.mounts());
     WorkloadKind kind = kinds.of(job);
     ReplicaLaunch launch =

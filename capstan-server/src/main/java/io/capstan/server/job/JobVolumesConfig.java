@@ -33,7 +33,7 @@ public record JobVolumesConfig(List<String> allowedHostPaths) {
 
   /** Whether {@code path} is an allowed folder or under one. */
   boolean allows(String path) {
-    Path candidate = Path.of(path).normalize();
+    Path candidate = Path.of(path).normalize(); // names a path, never reads it
     return allowedHostPaths.stream().anyMatch(allowed -> candidate.startsWith(Path.of(allowed)));
   }
 }

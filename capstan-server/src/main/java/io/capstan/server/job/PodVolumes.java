@@ -11,8 +11,6 @@ import io.capstan.runtime.FileSpec;
 import io.capstan.runtime.Mount;
 import io.capstan.runtime.MountSource;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,15 +42,12 @@ final class PodVolumes {
   /** Refuses a job whose volumes could never be mounted in {@code project}, naming the field. */
   void check(String project, JobSpec spec) {
     for (ReplicaGroupSpec group : spec.replicaGroups()) {
-      mounts(project, spec, group, false);
+      mounts(project, spec, group);
     }
   }
 
-  /**
-   * The mounts of a replica of {@code group} of a job of {@code project}; a missing host folder is
-   * made when {@code launching}.
-   */
-  Mounted mounts(String project, JobSpec spec, ReplicaGroupSpec group, boolean launching) {
+  /** The mounts of a replica of {@code group} of a job of {@code project}. */
+  Mounted mounts(String project, JobSpec spec, ReplicaGroupSpec group) {
     List<Mount> mounts = new ArrayList<>();
     List<FileSpec> files = new ArrayList<>();
     List<PodVolume> volumes = group.pod().volumes();
@@ -73,7 +68,7 @@ final class PodVolumes {
       } else if (volume.emptyDir() != null) {
         mounts.add(emptyDir(volume, mount, mountField));
       } else if (volume.hostPath() != null) {
-        mounts.add(hostPath(volume.hostPath(), mount, field + ".hostPath", launching));
+        mounts.add(hostPath(volume.hostPath(), mount, field + ".hostPath"));
       } else {
         boolean secret = volume.secret() != null;
         PodVolume.Keys keys = secret ? volume.secret() : volume.configMap();
@@ -127,8 +122,7 @@ final class PodVolumes {
         new MountSource.Memory(emptyDir.sizeLimitBytes()), mount.mountPath(), mount.readOnly());
   }
 
-  private Mount hostPath(
-      PodVolume.HostPath hostPath, VolumeMount mount, String field, boolean launching) {
+  private Mount hostPath(PodVolume.HostPath hostPath, VolumeMount mount, String field) {
     String path = hostPath.path();
     if (!config.allows(path)) {
       throw CapstanException.invalidSpec(
@@ -141,35 +135,9 @@ final class PodVolumes {
               + path
               + "'");
     }
-    Path host = Path.of(path);
-    if (mount.subPath() != null) {
-      host = host.resolve(mount.subPath());
-    }
-    String type = hostPath.type();
-    boolean wrongType =
-        (type.equals("Directory") && !Files.isDirectory(host))
-            || (type.equals("File") && !Files.isRegularFile(host));
-    if (wrongType) {
-      throw CapstanException.invalidSpec(
-          field + ".type",
-          "Expected host path '"
-              + host
-              + "' to be a "
-              + type
-              + ", as "
-              + field
-              + ".type says,"
-              + " but it is not");
-    }
-    if (launching && !Files.exists(host)) {
-      try {
-        Files.createDirectories(host);
-      } catch (java.io.IOException e) {
-        throw CapstanException.invalidSpec(
-            field + ".path", "Expected to create host folder '" + host + "', but could not: " + e);
-      }
-    }
-    return new Mount(new MountSource.HostPath(host), mount.mountPath(), mount.readOnly());
+    String full = mount.subPath() == null ? path : path + "/" + mount.subPath();
+    return new Mount(
+        new MountSource.NodePath(full, hostPath.type()), mount.mountPath(), mount.readOnly());
   }
 
   /** The files of a secret or config map volume: every key, or the listed items at their paths. */

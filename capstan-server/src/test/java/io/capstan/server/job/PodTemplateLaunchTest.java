@@ -126,7 +126,8 @@ class PodTemplateLaunchTest {
             new Mount(new MountSource.ProjectVolume("datasets", "v2"), "/data", true),
             new Mount(new MountSource.Scratch("scratch", null), "/scratch", false),
             new Mount(new MountSource.Memory(2L << 30), "/dev/shm", false),
-            Mount.writable(hostData.resolve("imagenet"), "/imagenet"),
+            new Mount(
+                new MountSource.NodePath(hostData + "/imagenet", "Directory"), "/imagenet", false),
             new Mount(
                 new MountSource.Files(
                     Map.of("token", "s3cr3t".getBytes(StandardCharsets.UTF_8)), 0400),
