@@ -49,11 +49,19 @@ final class PodTemplateDetails {
    * @param container the container that runs
    */
   static PodDetails read(SpecMap metadata, SpecMap podSpec, SpecMap container) {
+    return read(metadata, podSpec, container, container);
+  }
+
+  /**
+   * The details of a pod template whose volume mounts are in {@code mounts} (a TrainJob's override
+   * of its {@code node} container), or none when it is null.
+   */
+  static PodDetails read(SpecMap metadata, SpecMap podSpec, SpecMap container, SpecMap mounts) {
     List<PodVolume> volumes = podSpec == null ? List.of() : volumes(podSpec);
     return new PodDetails(
         workingDir(container),
         volumes,
-        mounts(container, volumes),
+        mounts == null ? List.of() : mounts(mounts, volumes),
         valueFrom(container),
         envFrom(container),
         metadata == null ? Map.of() : strings(metadata, "labels"),
