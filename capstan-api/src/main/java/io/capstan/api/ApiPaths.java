@@ -77,6 +77,15 @@ public final class ApiPaths {
    */
   public static final String JOB_OUTPUTS = JOB + "/outputs";
 
+  /**
+   * GET the project's volumes ({@code VolumeView}): what its jobs' {@code persistentVolumeClaim}s
+   * mount, kept across jobs.
+   */
+  public static final String VOLUMES = BASE + "/projects/{project}/volumes";
+
+  /** GET one volume, DELETE it and its files (refused while an unfinished job mounts it). */
+  public static final String VOLUME = VOLUMES + "/{volume}";
+
   /** The queues (one per project) the caller can see, with quotas and usage. GET. */
   public static final String QUEUES = BASE + "/queues";
 

@@ -136,6 +136,7 @@ public final class CapstanCli {
     cli.addSubcommand(new GetCommand(context));
     cli.addSubcommand(new LogsCommand(context));
     cli.addSubcommand(new OutputsCommand(context));
+    cli.addSubcommand(new io.capstan.cli.data.DataCommand(context));
     cli.addSubcommand(new WaitCommand(context));
     cli.addSubcommand(new CancelCommand(context));
     cli.addSubcommand(new DeleteCommand(context));

@@ -46,7 +46,18 @@ final class CapstanTrainingJobFormat implements SpecFormat {
           "registerModel",
           "processesPerNode");
   private static final List<String> GROUP_FIELDS =
-      List.of("role", "count", "image", "command", "args", "env", "resources", "restartPolicy");
+      List.of(
+          "role",
+          "count",
+          "image",
+          "command",
+          "args",
+          "env",
+          "envFrom",
+          "resources",
+          "restartPolicy",
+          "volumes",
+          "volumeMounts");
   private static final List<String> RESOURCE_FIELDS = List.of("cpu", "memory", "gpu");
   private static final Set<Framework> SUPPORTED_FRAMEWORKS =
       EnumSet.of(Framework.PYTORCH, Framework.TENSORFLOW, Framework.GENERIC);
@@ -164,6 +175,7 @@ final class CapstanTrainingJobFormat implements SpecFormat {
         EnvVars.read(group, "env"),
         resources(group.optionalMap("resources")),
         restartPolicy(group, jobRestartPolicy),
+        PodTemplateDetails.read(null, group, group),
         command.field());
   }
 

@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
 /**
  * Reads environment variables, written as a mapping ({@code {KEY: value}}) or as Kubernetes' list
  * ({@code [{name: KEY, value: value}]}). Numbers and booleans become strings; in the list form a
- * later entry with the same name wins, as in Kubernetes.
+ * later entry with the same name wins, as in Kubernetes. Entries with {@code valueFrom} are left to
+ * {@link PodTemplateDetails}.
  */
 final class EnvVars {
   /** Kubernetes' rule for environment variable names. */
@@ -48,16 +49,18 @@ final class EnvVars {
   private static Map<String, String> fromList(List<SpecMap> entries) {
     Map<String, String> result = new LinkedHashMap<>();
     for (SpecMap entry : entries) {
-      if (entry.has("valueFrom")) {
-        throw entry
-            .pathOf("valueFrom")
-            .invalid(
-                "Expected "
-                    + entry.path()
-                    + " to have a value, but it has valueFrom, which Capstan does not support");
-      }
       String name = entry.requiredString("name");
       checkName(name, entry.pathOf("name"));
+      if (entry.has("valueFrom")) {
+        if (entry.has("value")) {
+          throw entry
+              .pathOf("value")
+              .invalid(
+                  "Expected " + entry.path() + " to have one of value and valueFrom, but has both");
+        }
+        result.remove(name); // read by PodTemplateDetails
+        continue;
+      }
       String value = entry.optionalScalarAsString("value");
       result.remove(name);
       result.put(name, value == null ? "" : value);

@@ -17,11 +17,13 @@ import java.util.stream.Collectors;
  * tfReplicaSpecs}, ...) into replica groups in rank order.
  *
  * <p>Each replica spec is {@code {replicas, restartPolicy, template}}, and its pod template is read
- * only for the framework's container (the first, for a framework that names none): image, command,
- * args, env and resources. Every other Kubernetes field is accepted, so a job is submitted as it is
- * applied to a cluster, and those that change what would run (volumes, a working directory, node
- * selectors, a second container...) are listed by {@link #ignored}, so the job's status warns that
- * Capstan does not act on them. Replica type keys are matched ignoring case.
+ * for the framework's container (the first, for a framework that names none): image, command, args,
+ * env and resources, and by {@link PodTemplateDetails} its volumes and their mounts, working
+ * directory, {@code valueFrom} and {@code envFrom}, labels and annotations. Every other Kubernetes
+ * field is accepted, so a job is submitted as it is applied to a cluster, and those that change
+ * what would run (node selectors, a security context, a second container...) are listed by {@link
+ * #ignored}, so the job's status warns that Capstan does not act on them. Replica type keys are
+ * matched ignoring case.
  *
  * <p>Restart policies: {@code Always} is treated as {@code OnFailure} (locally a replica that exits
  * with 0 is done, not restarted); an absent policy is the framework's default, as in the Training
@@ -117,6 +119,7 @@ final class KubeflowReplicaSpecs {
   private static final Set<String> POD_FIELDS_READ_OR_MOOT =
       Set.of(
           "containers",
+          "volumes",
           "restartPolicy",
           "imagePullSecrets",
           "schedulerName",
@@ -132,6 +135,9 @@ final class KubeflowReplicaSpecs {
           "command",
           "args",
           "env",
+          "envFrom",
+          "volumeMounts",
+          "workingDir",
           "resources",
           "ports",
           "imagePullPolicy",
@@ -206,7 +212,8 @@ final class KubeflowReplicaSpecs {
         restartPolicy(
             replicaSpec,
             type.restartPolicy() == null ? defaultRestartPolicy : type.restartPolicy());
-    SpecMap container = container(replicaSpec.requiredMap("template").requiredMap("spec"));
+    SpecMap template = replicaSpec.requiredMap("template");
+    SpecMap container = container(template.requiredMap("spec"));
     ReplicaCommand command = ReplicaCommand.read(container, type.defaultCommand());
     String image = container.optionalString("image");
     return new ReplicaGroupSpec(
@@ -218,6 +225,8 @@ final class KubeflowReplicaSpecs {
         EnvVars.read(container, "env"),
         ContainerResources.read(container.optionalMap("resources")),
         restartPolicy,
+        PodTemplateDetails.read(
+            template.optionalMap("metadata"), template.requiredMap("spec"), container),
         command.field());
   }
 

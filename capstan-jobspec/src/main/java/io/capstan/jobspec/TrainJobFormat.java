@@ -31,11 +31,11 @@ import java.util.random.RandomGenerator;
  *
  * <p>Accepted and ignored: {@code suspend: true} with Kueue's queue label (Capstan's scheduler
  * admits the job, as Kueue would by unsuspending it); {@code managedBy} (Capstan manages the job
- * whichever controller is named); {@code podSpecOverrides}, {@code podTemplateOverrides}, {@code
- * runtimePatches} and the {@code labels} and {@code annotations} of the derived JobSet (pod and
- * object settings such as tolerations and volumes: the overrides are listed in the job's {@code
- * ignoredFields}, so its status warns of them, as of a PyTorchJob's pod template fields); any other
- * field, as Kubeflow's other formats.
+ * whichever controller is named); {@code runtimePatches}, the fields of {@code podSpecOverrides}
+ * and {@code podTemplateOverrides} other than the nodes' volumes and their mounts (read by {@link
+ * TrainJobOverrides}), and the {@code labels} and {@code annotations} of the derived JobSet: they
+ * are listed in the job's {@code ignoredFields}, so its status warns of them, as of a PyTorchJob's
+ * pod template fields; any other field, as Kubeflow's other formats.
  */
 final class TrainJobFormat implements SpecFormat {
   static final String API_VERSION = "trainer.kubeflow.org/v1alpha1";
@@ -44,8 +44,6 @@ final class TrainJobFormat implements SpecFormat {
   static final String KUEUE_PRIORITY_LABEL = "kueue.x-k8s.io/priority-class";
 
   private static final String RUNTIME_API_GROUP = "trainer.kubeflow.org";
-  private static final List<String> IGNORED_OVERRIDES =
-      List.of("podSpecOverrides", "podTemplateOverrides", "runtimePatches");
   private static final String CLUSTER_RUNTIME_KIND = "ClusterTrainingRuntime";
   private static final List<String> MANAGERS =
       List.of("trainer.kubeflow.org/trainjob-controller", "kueue.x-k8s.io/multikueue");
@@ -85,7 +83,8 @@ final class TrainJobFormat implements SpecFormat {
     KueueSuspend.check(spec, metadata.labels());
     spec.optionalOneOf("managedBy", MANAGERS, "");
     SpecMap trainer = spec.requiredMap("trainer");
-    ReplicaGroupSpec nodes = nodes(trainer);
+    TrainJobOverrides overrides = TrainJobOverrides.read(spec);
+    ReplicaGroupSpec nodes = nodes(trainer, overrides);
     return JobSpec.builder(metadata.name(), Framework.PYTORCH, KIND)
         .replicaGroups(List.of(nodes))
         .backoffLimit(CapstanTrainingJobFormat.DEFAULT_BACKOFF_LIMIT)
@@ -94,16 +93,8 @@ final class TrainJobFormat implements SpecFormat {
         .priority(JobPriority.ofClusterClass(metadata.labels().get(KUEUE_PRIORITY_LABEL)))
         .registerModel(DeclaredModelOutput.fromAnnotations(root))
         .processesPerNode(ProcessesPerNode.read(trainer, "numProcPerNode"))
-        .ignoredFields(ignored(spec))
+        .ignoredFields(overrides.ignored())
         .build();
-  }
-
-  /** The overrides of pod and object settings: accepted, not acted on, said in the status. */
-  private static List<String> ignored(SpecMap spec) {
-    return IGNORED_OVERRIDES.stream()
-        .filter(spec::has)
-        .map(field -> spec.pathOf(field).text())
-        .toList();
   }
 
   private static void checkRuntime(SpecMap runtimeRef) {
@@ -138,7 +129,7 @@ final class TrainJobFormat implements SpecFormat {
     }
   }
 
-  private static ReplicaGroupSpec nodes(SpecMap trainer) {
+  private static ReplicaGroupSpec nodes(SpecMap trainer, TrainJobOverrides overrides) {
     Long numNodes = trainer.optionalLong("numNodes", 1, ReplicaLimits.MAX_PER_GROUP);
     ReplicaCommand command = ReplicaCommand.read(trainer);
     String image = trainer.optionalString("image");
@@ -151,6 +142,7 @@ final class TrainJobFormat implements SpecFormat {
         env(trainer),
         ContainerResources.read(trainer.optionalMap("resourcesPerNode")),
         RestartPolicy.ON_FAILURE,
+        PodTemplateDetails.read(null, overrides.podSpec(), trainer, overrides.container()),
         command.field());
   }
 

@@ -167,7 +167,8 @@ class CapstanTrainingJobFormatTest {
         trainingJob("replicas: [{role: worker, comand: [python3]}]"),
         "spec.replicas[0].comand",
         "Expected spec.replicas[0] to have only the fields role, count, image, command, args,"
-            + " env, resources, restartPolicy, but found the unknown field 'comand'");
+            + " env, envFrom, resources, restartPolicy, volumes, volumeMounts, but"
+            + " found the unknown field 'comand'");
     assertThat(invalid(trainingJob(WORKER) + "status: {}\n").field()).isEqualTo("status");
     assertThat(
             invalid(trainingJob("replicas: [{role: worker, command: [x], resources: {gpus: 1}}]"))

@@ -9,10 +9,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.capstan.api.job.Framework;
 import io.capstan.api.job.JobSpec;
+import io.capstan.api.job.PodDetails;
+import io.capstan.api.job.PodVolume;
 import io.capstan.api.job.ReplicaGroupSpec;
 import io.capstan.api.job.ReplicaRole;
 import io.capstan.api.job.Resources;
 import io.capstan.api.job.RestartPolicy;
+import io.capstan.api.job.VolumeMount;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -53,7 +56,22 @@ class PyTorchJobFormatTest {
                             List.of("--epochs=1", "--backend", "nccl"),
                             Map.of("NCCL_DEBUG", "INFO", "LOG_EVERY", "10"),
                             new Resources(2000, 4L << 30, 1),
-                            RestartPolicy.ON_FAILURE)))
+                            RestartPolicy.ON_FAILURE,
+                            new PodDetails(
+                                "/opt/pytorch-mnist",
+                                List.of(
+                                    new PodVolume(
+                                        "dshm",
+                                        null,
+                                        new PodVolume.EmptyDir(true, null),
+                                        null,
+                                        null,
+                                        null)),
+                                List.of(new VolumeMount("dshm", "/dev/shm", null, false)),
+                                Map.of(),
+                                List.of(),
+                                Map.of(),
+                                Map.of("sidecar.istio.io/inject", "false")))))
                 .backoffLimit(5)
                 .activeDeadlineSeconds(7200L)
                 .ttlSecondsAfterFinished(3600L)
@@ -70,10 +88,7 @@ class PyTorchJobFormatTest {
         .containsExactly(
             WORKER + ".template.spec.nodeSelector",
             WORKER + ".template.spec.tolerations",
-            WORKER + ".template.spec.volumes",
-            WORKER + ".template.spec.containers[0] (only one container of a replica runs)",
-            WORKER_CONTAINER + ".workingDir",
-            WORKER_CONTAINER + ".volumeMounts");
+            WORKER + ".template.spec.containers[0] (only one container of a replica runs)");
     assertThat(parser().parse(resource("pytorchjob-workers-only.yaml")).ignoredFields())
         .as("image, command, args, env, resources, ports and pull policy are read or moot")
         .containsExactly(
@@ -331,11 +346,14 @@ class PyTorchJobFormatTest {
         replaceOnce(
             mnist(),
             "                  value: INFO\n",
-            "                  valueFrom: {fieldRef: {fieldPath: metadata.name}}\n"),
-        WORKER_CONTAINER + ".env[0].valueFrom",
+            "                  valueFrom: {fieldRef: {fieldPath: spec.nodeSelector}}\n"),
+        WORKER_CONTAINER + ".env[0].valueFrom.fieldRef.fieldPath",
         "Expected "
             + WORKER_CONTAINER
-            + ".env[0] to have a value, but it has valueFrom, which Capstan does not support");
+            + ".env[0].valueFrom.fieldRef.fieldPath to be one of metadata.name,"
+            + " metadata.namespace, metadata.uid, metadata.labels['KEY'],"
+            + " metadata.annotations['KEY'], spec.nodeName, spec.serviceAccountName,"
+            + " status.podIP, status.hostIP, but was 'spec.nodeSelector'");
     assertInvalid(
         replaceOnce(mnist(), "- name: NCCL_DEBUG", "- name: NCCL DEBUG"),
         WORKER_CONTAINER + ".env[0].name",

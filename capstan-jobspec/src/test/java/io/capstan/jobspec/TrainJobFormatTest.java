@@ -10,10 +10,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.capstan.api.job.Framework;
 import io.capstan.api.job.JobSpec;
 import io.capstan.api.job.ModelOutput;
+import io.capstan.api.job.PodDetails;
+import io.capstan.api.job.PodVolume;
 import io.capstan.api.job.ReplicaGroupSpec;
 import io.capstan.api.job.ReplicaRole;
 import io.capstan.api.job.Resources;
 import io.capstan.api.job.RestartPolicy;
+import io.capstan.api.job.VolumeMount;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -52,7 +55,22 @@ class TrainJobFormatTest {
                             List.of("--epochs", "3", "--lr=0.01"),
                             Map.of("NCCL_DEBUG", "INFO", "SEED", "42"),
                             new Resources(8000, 32L << 30, 1),
-                            RestartPolicy.ON_FAILURE)))
+                            RestartPolicy.ON_FAILURE,
+                            new PodDetails(
+                                null,
+                                List.of(
+                                    new PodVolume(
+                                        "dshm",
+                                        null,
+                                        new PodVolume.EmptyDir(true, null),
+                                        null,
+                                        null,
+                                        null)),
+                                List.of(new VolumeMount("dshm", "/dev/shm", null, false)),
+                                Map.of(),
+                                List.of(),
+                                Map.of(),
+                                Map.of()))))
                 .backoffLimit(3)
                 .activeDeadlineSeconds(7200L)
                 .labels(
@@ -62,7 +80,10 @@ class TrainJobFormatTest {
                         "team", "nlp"))
                 .priority(100)
                 .registerModel(new ModelOutput("finetuned", "model.onnx"))
-                .ignoredFields(List.of("spec.podTemplateOverrides"))
+                .ignoredFields(
+                    List.of(
+                        "spec.podTemplateOverrides[0].spec.nodeSelector",
+                        "spec.podTemplateOverrides[0].spec.tolerations"))
                 .build());
   }
 
@@ -195,7 +216,7 @@ class TrainJobFormatTest {
   }
 
   @Test
-  void podOverridesAreAcceptedAndListedAsNotActedOn() {
+  void theNodesVolumesAreReadFromOverridesAndTheRestIsListedAsNotActedOn() {
     String overridden =
         replaceOnce(
             finetune(),
@@ -203,12 +224,27 @@ class TrainJobFormatTest {
             "managedBy: trainer.kubeflow.org/trainjob-controller\n"
                 + "  podSpecOverrides:\n"
                 + "    - targetJobs: [{name: node}]\n"
-                + "      tolerations: [{key: nvidia.com/gpu, operator: Exists}]");
+                + "      tolerations: [{key: nvidia.com/gpu, operator: Exists}]\n"
+                + "    - targetJobs: [{name: launcher}]\n"
+                + "      volumes: [{name: x, emptyDir: {}}]\n"
+                + "  runtimePatches: []");
 
-    assertThat(parser().parse(finetune()).ignoredFields())
-        .containsExactly("spec.podTemplateOverrides");
     assertThat(parser().parse(overridden).ignoredFields())
-        .containsExactly("spec.podSpecOverrides", "spec.podTemplateOverrides");
+        .containsExactly(
+            "spec.podTemplateOverrides[0].spec.nodeSelector",
+            "spec.podTemplateOverrides[0].spec.tolerations",
+            "spec.podSpecOverrides[0].tolerations",
+            "spec.podSpecOverrides[1] (it targets no 'node' job)",
+            "spec.runtimePatches");
+    assertInvalid(
+        replaceOnce(
+            overridden,
+            "      tolerations: [{key: nvidia.com/gpu, operator: Exists}]\n",
+            "      volumes: [{name: y, emptyDir: {}}]\n"),
+        "spec.podSpecOverrides[0].volumes",
+        "Expected the volumes of the trainer's nodes in one override, but"
+            + " spec.podTemplateOverrides[0].spec.volumes and spec.podSpecOverrides[0].volumes"
+            + " both set them");
   }
 
   @Test
@@ -254,7 +290,7 @@ class TrainJobFormatTest {
   }
 
   @Test
-  void rejectsTorchrunsVariablesAndValueFromInTheTrainersEnv() {
+  void rejectsTorchrunsVariablesAndABadValueFromInTheTrainersEnv() {
     assertInvalid(
         replaceOnce(finetune(), "- name: SEED", "- name: PET_MASTER_ADDR"),
         "spec.trainer.env",
@@ -264,10 +300,11 @@ class TrainJobFormatTest {
         replaceOnce(
             finetune(),
             "        value: INFO\n",
-            "        valueFrom: {secretKeyRef: {name: s, key: k}}\n"),
+            "        valueFrom: {secretKeyRef: {name: s, key: k}, fieldRef: {fieldPath: x}}\n"),
         "spec.trainer.env[0].valueFrom",
-        "Expected spec.trainer.env[0] to have a value, but it has valueFrom, which Capstan does not"
-            + " support");
+        "Expected spec.trainer.env[0].valueFrom to have exactly one of [fieldRef,"
+            + " resourceFieldRef, secretKeyRef, configMapKeyRef], but found [secretKeyRef,"
+            + " fieldRef]");
   }
 
   @Test

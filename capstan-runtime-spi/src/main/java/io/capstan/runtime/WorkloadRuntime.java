@@ -107,6 +107,9 @@ public interface WorkloadRuntime extends AutoCloseable {
    */
   JobVolumes volumes();
 
+  /** The projects' volumes, which outlive jobs (see {@link MountSource.ProjectVolume}). */
+  ProjectVolumes projectVolumes();
+
   @Override
   void close();
 }

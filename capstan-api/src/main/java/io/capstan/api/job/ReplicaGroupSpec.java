@@ -21,10 +21,13 @@ import java.util.Objects;
  * @param env environment variables of every replica
  * @param resources per-replica resources
  * @param restartPolicy what a failure of one of these replicas does to the job
+ * @param pod the rest of the pod template that Capstan acts on: working directory, volumes,
+ *     environment from elsewhere, labels and annotations
  * @param commandField where the container's {@code command} is (or would be) in the submitted
  *     document, such as {@code
  *     spec.pytorchReplicaSpecs.Worker.template.spec.containers[0].command}, so a refusal of a
- *     container without a command names it; null when not known
+ *     container without a command names it; null when not known. Not on the wire nor stored: it
+ *     serves the submission's checks only
  */
 public record ReplicaGroupSpec(
     ReplicaRole role,
@@ -35,6 +38,7 @@ public record ReplicaGroupSpec(
     Map<String, String> env,
     Resources resources,
     RestartPolicy restartPolicy,
+    PodDetails pod,
     @JsonIgnore String commandField) {
   public ReplicaGroupSpec {
     requireNonNull(role, "role is null");
@@ -43,6 +47,7 @@ public record ReplicaGroupSpec(
     env = env == null ? Map.of() : Map.copyOf(env);
     resources = resources == null ? Resources.NONE : resources;
     restartPolicy = restartPolicy == null ? RestartPolicy.NEVER : restartPolicy;
+    pod = pod == null ? PodDetails.NONE : pod;
   }
 
   /** A group whose command's place in a document is not known. */
@@ -54,8 +59,28 @@ public record ReplicaGroupSpec(
       List<String> args,
       Map<String, String> env,
       Resources resources,
+      RestartPolicy restartPolicy,
+      PodDetails pod) {
+    this(role, count, image, command, args, env, resources, restartPolicy, pod, null);
+  }
+
+  /** A group whose pod template has nothing beyond image, command, env and resources. */
+  public ReplicaGroupSpec(
+      ReplicaRole role,
+      int count,
+      String image,
+      List<String> command,
+      List<String> args,
+      Map<String, String> env,
+      Resources resources,
       RestartPolicy restartPolicy) {
-    this(role, count, image, command, args, env, resources, restartPolicy, null);
+    this(role, count, image, command, args, env, resources, restartPolicy, PodDetails.NONE);
+  }
+
+  /** This group with another pod template's details. */
+  public ReplicaGroupSpec withPod(PodDetails newPod) {
+    return new ReplicaGroupSpec(
+        role, count, image, command, args, env, resources, restartPolicy, newPod, commandField);
   }
 
   /**
@@ -72,12 +97,13 @@ public record ReplicaGroupSpec(
         && args.equals(that.args)
         && env.equals(that.env)
         && resources.equals(that.resources)
-        && restartPolicy == that.restartPolicy;
+        && restartPolicy == that.restartPolicy
+        && pod.equals(that.pod);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(role, count, image, command, args, env, resources, restartPolicy);
+    return Objects.hash(role, count, image, command, args, env, resources, restartPolicy, pod);
   }
 
   /** Whether the group runs its image's entrypoint (it has no command of its own). */

@@ -3,6 +3,7 @@ package io.capstan.runtime.local;
 import static java.util.Objects.requireNonNull;
 
 import io.capstan.runtime.Mount;
+import io.capstan.runtime.MountSource;
 import io.capstan.runtime.ReplicaLaunch;
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,6 +46,8 @@ final class Bubblewrap {
   static final String USER = "capstan";
 
   /** Host directories the sandbox replaces with its own. */
+  private static final String DEV_SHM = "/dev/shm";
+
   private static final Set<String> REPLACED = Set.of("proc", "dev", "tmp", "sys", "lost+found");
 
   private static final List<String> GPU_CONTROL_DEVICES =
@@ -118,7 +121,9 @@ final class Bubblewrap {
     line.addAll(hostFileSystem(sandbox.mounts()));
     line.addAll(List.of("--proc", "/proc", "--dev", "/dev"));
     line.addAll(List.of("--perms", "1777", "--tmpfs", "/tmp"));
-    line.addAll(List.of("--perms", "1777", "--tmpfs", "/dev/shm"));
+    if (sandbox.mounts().stream().noneMatch(mount -> mount.containerPath().equals(DEV_SHM))) {
+      line.addAll(List.of("--perms", "1777", "--tmpfs", DEV_SHM));
+    }
     line.addAll(List.of("--ro-bind", "/sys", "/sys"));
     for (Path path : hidden) {
       boolean inside =
@@ -132,6 +137,13 @@ final class Bubblewrap {
     line.addAll(List.of("--bind", sandbox.workDir().toString(), ReplicaLaunch.WORK_DIR));
     for (Mount mount : sandbox.mounts()) {
       parents(mount.containerPath(), made, line);
+      if (mount.source() instanceof MountSource.Memory memory) {
+        if (memory.sizeLimitBytes() != null) {
+          line.addAll(List.of("--size", memory.sizeLimitBytes().toString()));
+        }
+        line.addAll(List.of("--perms", "1777", "--tmpfs", mount.containerPath()));
+        continue;
+      }
       line.add(mount.readOnly() ? "--ro-bind" : "--bind");
       line.add(mount.hostPath().toString());
       line.add(mount.containerPath());

@@ -11,6 +11,7 @@ import io.capstan.runtime.ImageMap;
 import io.capstan.runtime.JobVolumes;
 import io.capstan.runtime.LogSource;
 import io.capstan.runtime.Node;
+import io.capstan.runtime.ProjectVolumes;
 import io.capstan.runtime.ReplicaId;
 import io.capstan.runtime.ReplicaLaunch;
 import io.capstan.runtime.ReplicaObservation;
@@ -76,7 +77,12 @@ public final class LocalRuntime implements WorkloadRuntime {
   public LocalRuntime(LocalRuntimeConfig config, ArtifactReader artifacts) {
     this.config = requireNonNull(config, "config is null");
     this.replicasDir = config.stateDir().resolve("replicas");
-    this.volumes = new LocalVolumes(config.stateDir().resolve("volumes"), artifacts);
+    this.volumes =
+        new LocalVolumes(
+            config.stateDir().resolve("volumes"),
+            config.stateDir().resolve("project-volumes"),
+            artifacts,
+            config.sandbox().sandboxed());
     this.logs = new LocalLogSource(replicasDir);
     this.cgroups =
         Cgroups.detect(config.cgroups(), config.cgroupRoot(), namespace(config.stateDir()));
@@ -364,6 +370,11 @@ public final class LocalRuntime implements WorkloadRuntime {
    */
   @Override
   public JobVolumes volumes() {
+    return volumes;
+  }
+
+  @Override
+  public ProjectVolumes projectVolumes() {
     return volumes;
   }
 

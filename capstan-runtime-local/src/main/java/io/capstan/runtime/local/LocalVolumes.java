@@ -8,6 +8,7 @@ import io.capstan.runtime.ArtifactReader;
 import io.capstan.runtime.JobVolumes;
 import io.capstan.runtime.Mount;
 import io.capstan.runtime.MountSource;
+import io.capstan.runtime.ProjectVolumes;
 import io.capstan.runtime.ReplicaId;
 import io.capstan.runtime.VolumeFile;
 import java.io.IOException;
@@ -30,22 +31,43 @@ import java.util.stream.Stream;
 /**
  * The jobs' storage on this machine, {@code <stateDir>/volumes/<jobUid>/}: a folder per job volume
  * ({@code output/}, {@code checkpoints/}), the replicas' working folders ({@code .work/<replica>},
- * kept across attempts as the volumes are) and copies of artifacts the store has no local file for
- * ({@code .artifacts/<key>}). Volume names are DNS labels, so they never clash with the dotted
- * folders. {@link #resolve} turns a launch's volume and artifact mounts into host paths, bound into
- * the sandbox as every other mount; a sandboxed replica never sees the folder above its own
- * volumes, since the state directory is hidden from it.
+ * kept across attempts as the volumes are), their scratch volumes ({@code
+ * .scratch/<replica>/<name>}), the files of their secrets and config maps ({@code
+ * .files/<replica>/<n>}, written again at every launch) and copies of artifacts the store has no
+ * local file for ({@code .artifacts/<key>}); and the projects' volumes, {@code
+ * <stateDir>/project-volumes/<project>/<claim>}, kept until an operator deletes them. Volume names
+ * are DNS labels, so they never clash with the dotted folders. {@link #resolve} turns a launch's
+ * mounts into host paths, bound into the sandbox as every other mount; a sandboxed replica never
+ * sees the folders above its own volumes, since the state directory is hidden from it. A memory
+ * volume stays one in a sandbox (a tmpfs) and is scratch storage without one.
  */
-final class LocalVolumes implements JobVolumes {
+final class LocalVolumes implements JobVolumes, ProjectVolumes {
   private static final String WORK = ".work";
   private static final String ARTIFACTS = ".artifacts";
+  private static final String SCRATCH = ".scratch";
+  private static final String FILES = ".files";
 
   private final Path root;
+  private final Path projectRoot;
   private final ArtifactReader artifacts;
+  private final boolean sandboxed;
 
+  /** Volumes without project volumes' own root (a test's): under {@code root}'s sibling. */
   LocalVolumes(Path root, ArtifactReader artifacts) {
+    this(root, root.resolveSibling("project-volumes"), artifacts, true);
+  }
+
+  /**
+   * @param root the jobs' storage
+   * @param projectRoot the projects' volumes
+   * @param sandboxed whether replicas run in a sandbox, where a memory volume can be a tmpfs
+   */
+  LocalVolumes(Path root, Path projectRoot, ArtifactReader artifacts, boolean sandboxed) {
     this.root = requireNonNull(root, "root is null").toAbsolutePath().normalize();
+    this.projectRoot =
+        requireNonNull(projectRoot, "projectRoot is null").toAbsolutePath().normalize();
     this.artifacts = requireNonNull(artifacts, "artifacts is null");
+    this.sandboxed = sandboxed;
   }
 
   /** The working folder the runtime chooses for a replica whose launch names none. */
@@ -54,9 +76,41 @@ final class LocalVolumes implements JobVolumes {
   }
 
   /**
-   * The mount with its volume or artifact made a host path: the volume's folder (created empty on
-   * first use), the artifact's local file, or a copy of the artifact in the job's storage.
+   * The mount of a replica of project {@code tenant} with its source made a host path: a volume's
+   * folder (created empty on first use), the artifact's local file or a copy in the job's storage,
+   * the folder its files were written to; a memory volume stays one in a sandbox.
    */
+  Mount resolve(ReplicaId id, String tenant, Mount mount, int index) {
+    if (mount.source() instanceof MountSource.ProjectVolume volume) {
+      Path folder = within(projectDir(tenant).resolve(volume.claim()), volume.subPath());
+      createDirectories(folder);
+      return new Mount(new MountSource.HostPath(folder), mount.containerPath(), mount.readOnly());
+    }
+    if (mount.source() instanceof MountSource.Scratch scratch) {
+      Path folder = within(scratchDir(id).resolve(scratch.name()), scratch.subPath());
+      createDirectories(folder);
+      return new Mount(new MountSource.HostPath(folder), mount.containerPath(), mount.readOnly());
+    }
+    if (mount.source() instanceof MountSource.Memory && !sandboxed) {
+      Path folder = scratchDir(id).resolve(".memory-" + index);
+      createDirectories(folder);
+      return new Mount(new MountSource.HostPath(folder), mount.containerPath(), mount.readOnly());
+    }
+    if (mount.source() instanceof MountSource.NodePath node) {
+      return new Mount(
+          new MountSource.HostPath(nodePath(id, node, mount.containerPath())),
+          mount.containerPath(),
+          mount.readOnly());
+    }
+    if (mount.source() instanceof MountSource.Files files) {
+      Path folder = jobDir(id.jobUid()).resolve(FILES).resolve(id.replica()).resolve("" + index);
+      writeFiles(folder, files);
+      return Mount.readOnly(folder, mount.containerPath());
+    }
+    return resolve(id, mount);
+  }
+
+  /** {@link #resolve(ReplicaId, String, Mount, int)} of a job volume, artifact or host path. */
   Mount resolve(ReplicaId id, Mount mount) {
     if (mount.source() instanceof MountSource.JobVolume volume) {
       Path folder = volume(id.jobUid(), volume.name());
@@ -131,9 +185,149 @@ final class LocalVolumes implements JobVolumes {
   }
 
   @Override
+  public List<Usage> list(String project) {
+    Path dir = projectDir(project);
+    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+      return List.of();
+    }
+    List<Usage> volumes = new ArrayList<>();
+    try (Stream<Path> claims = Files.list(dir)) {
+      for (Path claim : claims.sorted().toList()) {
+        if (Files.isDirectory(claim, LinkOption.NOFOLLOW_LINKS)) {
+          volumes.add(usage(claim));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot list the volumes of project " + project, e);
+    }
+    return volumes;
+  }
+
+  private static Usage usage(Path claim) throws IOException {
+    long bytes = 0;
+    long files = 0;
+    try (Stream<Path> walk = Files.walk(claim)) {
+      for (Path entry : walk.toList()) {
+        BasicFileAttributes attributes =
+            Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (attributes.isRegularFile()) {
+          bytes += attributes.size();
+          files++;
+        }
+      }
+    } catch (NoSuchFileException e) {
+      // written or deleted meanwhile: what was counted
+    }
+    return new Usage(claim.getFileName().toString(), bytes, files);
+  }
+
+  @Override
+  public boolean delete(String project, String claim) {
+    new MountSource.ProjectVolume(claim, null); // checks the name
+    Path folder = projectDir(project).resolve(claim);
+    if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
+      return false;
+    }
+    try {
+      deleteTree(folder);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot delete volume " + claim + " of " + project, e);
+    }
+    return true;
+  }
+
+  @Override
   public void delete(String jobUid) {
     requireNonNull(jobUid, "jobUid is null");
-    Path folder = jobDir(jobUid);
+    try {
+      deleteTree(jobDir(jobUid));
+    } catch (NoSuchFileException e) {
+      // deleted meanwhile
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot delete the volumes of job " + jobUid, e);
+    }
+  }
+
+  /** Whether {@code folder} holds the files of a {@link MountSource.Files} mount. */
+  static boolean isFiles(Path folder) {
+    Path replica = folder.getParent();
+    return replica != null
+        && replica.getParent() != null
+        && replica.getParent().getFileName().toString().equals(FILES);
+  }
+
+  /** A node path checked as its type says, made when it may be. */
+  private static Path nodePath(ReplicaId id, MountSource.NodePath node, String containerPath) {
+    Path path = Path.of(node.path()).normalize();
+    String type = node.type();
+    boolean wrong =
+        (type.equals("Directory") && !Files.isDirectory(path))
+            || (type.equals("File") && !Files.isRegularFile(path));
+    if (wrong) {
+      throw CapstanException.invalidSpec(
+          "hostPath",
+          "Expected host path '"
+              + path
+              + "' of the mount at "
+              + containerPath
+              + " of replica "
+              + id.key()
+              + " to be a "
+              + type
+              + ", but it is not");
+    }
+    if (!Files.exists(path)) {
+      createDirectories(path);
+    }
+    return path;
+  }
+
+  private Path scratchDir(ReplicaId id) {
+    return jobDir(id.jobUid()).resolve(SCRATCH).resolve(id.replica());
+  }
+
+  private Path projectDir(String tenant) {
+    Path dir = projectRoot.resolve(tenant).normalize();
+    if (!dir.getParent().equals(projectRoot) || tenant.startsWith(".")) {
+      throw new IllegalArgumentException(
+          "Expected a project name that names one folder, but was '" + tenant + "'");
+    }
+    return dir;
+  }
+
+  private static Path within(Path folder, String subPath) {
+    return subPath == null ? folder : folder.resolve(subPath);
+  }
+
+  /** Writes {@code files} afresh into {@code folder}, never through a link. */
+  private static void writeFiles(Path folder, MountSource.Files files) {
+    try {
+      deleteTree(folder);
+      Files.createDirectories(folder);
+      String mode = PosixFilePermissions.toString(permissions(files.mode()));
+      for (var entry : files.files().entrySet()) {
+        Path file = folder.resolve(entry.getKey());
+        Files.createDirectories(file.getParent());
+        Files.write(file, entry.getValue());
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(mode));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write the files of " + folder, e);
+    }
+  }
+
+  private static java.util.Set<java.nio.file.attribute.PosixFilePermission> permissions(int mode) {
+    var all = java.nio.file.attribute.PosixFilePermission.values(); // OWNER_READ .. OTHERS_EXECUTE
+    var set = java.util.EnumSet.noneOf(java.nio.file.attribute.PosixFilePermission.class);
+    for (int bit = 0; bit < 9; bit++) {
+      if ((mode & (0400 >> bit)) != 0) {
+        set.add(all[bit]);
+      }
+    }
+    return set;
+  }
+
+  private static void deleteTree(Path folder) throws IOException {
     if (!Files.exists(folder, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
@@ -141,10 +335,6 @@ final class LocalVolumes implements JobVolumes {
       for (Path entry : walk.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(entry);
       }
-    } catch (NoSuchFileException e) {
-      // deleted meanwhile
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot delete the volumes of job " + jobUid, e);
     }
   }
 

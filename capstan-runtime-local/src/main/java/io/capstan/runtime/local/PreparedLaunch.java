@@ -53,8 +53,8 @@ record PreparedLaunch(
       env.put(port.envName(), Integer.toString(hostPort));
     }
     List<Mount> mounts = new ArrayList<>();
-    for (Mount mount : launch.mounts()) {
-      mounts.add(volumes.resolve(launch.id(), mount));
+    for (int i = 0; i < launch.mounts().size(); i++) {
+      mounts.add(volumes.resolve(launch.id(), launch.tenant(), launch.mounts().get(i), i));
     }
     mounts.addAll(ReplicaFiles.mounts(dir, launch.files()));
     ReplicaLaunch expanded =

@@ -6,6 +6,7 @@ import io.capstan.api.error.CapstanException;
 import io.capstan.api.error.ErrorCode;
 import io.capstan.runtime.FileSpec;
 import io.capstan.runtime.Mount;
+import io.capstan.runtime.MountSource;
 import io.capstan.runtime.ReplicaLaunch;
 import java.io.File;
 import java.io.IOException;
@@ -219,8 +220,15 @@ final class ReplicaStarter {
       own(rewritten.workingDir().create(), uid);
     }
     for (Mount mount : launch.mounts()) {
-      if (!mount.readOnly()) {
-        own(mount.hostPath(), uid);
+      if (!mount.readOnly()
+          && mount.source() instanceof MountSource.HostPath host
+          && tenants.get().mayGive(host.path())) {
+        own(host.path(), uid);
+      }
+      if (mount.source() instanceof MountSource.HostPath host
+          && LocalVolumes.isFiles(host.path())) {
+        // As fsGroup does on Kubernetes: the files' mode applies to the project's user.
+        ownTree(host.path(), uid);
       }
     }
     Path passwd = dir.path().resolve("passwd");
@@ -257,6 +265,16 @@ final class ReplicaStarter {
     }
     Files.setAttribute(path, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
     Files.setAttribute(path, "unix:gid", uid, LinkOption.NOFOLLOW_LINKS);
+  }
+
+  /** Gives a folder the runtime wrote and everything in it to {@code uid}. */
+  private static void ownTree(Path folder, int uid) throws IOException {
+    try (var walk = Files.walk(folder)) {
+      for (Path entry : walk.toList()) {
+        Files.setAttribute(entry, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
+        Files.setAttribute(entry, "unix:gid", uid, LinkOption.NOFOLLOW_LINKS);
+      }
+    }
   }
 
   private static String hostFile(String name) throws IOException {

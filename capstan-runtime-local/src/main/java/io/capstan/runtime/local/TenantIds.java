@@ -31,6 +31,16 @@ final class TenantIds {
     this.count = count;
   }
 
+  /**
+   * Whether {@code path} is storage the runtime made (under its state directory), which a tenant's
+   * replica may be given; a host path an operator allowed never is.
+   */
+  boolean mayGive(Path path) {
+    return path.toAbsolutePath()
+        .normalize()
+        .startsWith(file.getParent().toAbsolutePath().normalize());
+  }
+
   /** The uid of {@code tenant}, allocating the next free one on first use. */
   synchronized int uid(String tenant) {
     requireNonNull(tenant, "tenant is null");

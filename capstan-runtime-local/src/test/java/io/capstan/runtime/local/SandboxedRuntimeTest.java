@@ -6,12 +6,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.capstan.runtime.Mount;
+import io.capstan.runtime.MountSource;
 import io.capstan.runtime.ReplicaObservation;
 import io.capstan.runtime.ReplicaPhase;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -175,6 +178,8 @@ class SandboxedRuntimeTest {
     Path code = Files.createDirectories(dir.resolve("image-code"));
     Files.writeString(code.resolve("hello.txt"), "from the image\n");
     Path checkpoints = Files.createDirectories(dir.resolve("checkpoints"));
+    // A host path is never given to the project's user: the operator's permissions decide.
+    Files.setPosixFilePermissions(checkpoints, PosixFilePermissions.fromString("rwxrwxrwx"));
     Path model = Files.writeString(dir.resolve("model.onnx"), "weights\n");
     runtime =
         open(
@@ -201,6 +206,55 @@ class SandboxedRuntimeTest {
     assertThat(log).contains("from the image", "weights", "model-read-only", "image-read-only");
     assertThat(Files.readString(checkpoints.resolve("step"))).isEqualTo("step-7\n");
     assertThat(Files.readString(model)).isEqualTo("weights\n");
+  }
+
+  @Test
+  void podVolumesAppearAtTheirPathsAndAProjectVolumeIsItsProjectsOnly() throws IOException {
+    ReplicaFixture writer =
+        replica(dir, "job-a", "worker-0")
+            .tenant("vision")
+            .mount(new Mount(new MountSource.ProjectVolume("datasets", null), "/data", false))
+            .mount(new Mount(new MountSource.Scratch("tmp", null), "/scratch", false))
+            .mount(new Mount(new MountSource.Memory(64L << 20), "/dev/shm", false))
+            .mount(
+                new Mount(
+                    new MountSource.Files(
+                        Map.of("token", "s3cr3t".getBytes(StandardCharsets.UTF_8)), 0440),
+                    "/etc/creds",
+                    true))
+            .sh(
+                "echo kept > /data/shared.txt; echo s > /scratch/x && echo scratch-writable;"
+                    + " echo shm=$(stat -f -c %T /dev/shm) $(df -B1 --output=size /dev/shm | tail -1);"
+                    + " echo token=$(cat /etc/creds/token) mode=$(stat -c %a /etc/creds/token);"
+                    + " (echo x > /etc/creds/token) 2>/dev/null || echo creds-read-only");
+    runtime.launch(writer.build());
+    assertThat(awaitFinished(runtime, writer.id()).phase())
+        .as(writer.log(runtime))
+        .isEqualTo(ReplicaPhase.SUCCEEDED);
+    assertThat(writer.log(runtime))
+        .contains(
+            "scratch-writable",
+            "shm=tmpfs " + (64L << 20),
+            "token=s3cr3t mode=440",
+            "creds-read-only");
+
+    String read = "cat /data/shared.txt 2>/dev/null || echo absent";
+    ReplicaFixture sameProject =
+        replica(dir, "job-b", "worker-0")
+            .tenant("vision")
+            .mount(new Mount(new MountSource.ProjectVolume("datasets", null), "/data", true))
+            .sh(read);
+    ReplicaFixture otherProject =
+        replica(dir, "job-c", "worker-0")
+            .tenant("speech")
+            .mount(new Mount(new MountSource.ProjectVolume("datasets", null), "/data", false))
+            .sh(read);
+    runtime.launch(sameProject.build());
+    runtime.launch(otherProject.build());
+    awaitFinished(runtime, sameProject.id());
+    awaitFinished(runtime, otherProject.id());
+    assertThat(sameProject.log(runtime)).contains("kept");
+    assertThat(otherProject.log(runtime)).contains("absent").doesNotContain("kept");
   }
 
   @Test

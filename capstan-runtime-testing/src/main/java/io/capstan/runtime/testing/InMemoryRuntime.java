@@ -13,6 +13,7 @@ import io.capstan.runtime.LogSource;
 import io.capstan.runtime.Mount;
 import io.capstan.runtime.MountSource;
 import io.capstan.runtime.Node;
+import io.capstan.runtime.ProjectVolumes;
 import io.capstan.runtime.ReplicaId;
 import io.capstan.runtime.ReplicaLaunch;
 import io.capstan.runtime.ReplicaObservation;
@@ -72,6 +73,7 @@ public final class InMemoryRuntime implements WorkloadRuntime {
   private final List<String> releases = new ArrayList<>();
   private final Set<String> failingImages = new HashSet<>();
   private final InMemoryVolumes volumes = new InMemoryVolumes();
+  private final InMemoryProjectVolumes projectVolumes = new InMemoryProjectVolumes();
   private ArtifactReader artifacts;
   private List<Node> nodes = List.of(node("node-0", 8));
   private RuntimeException nextLaunchFailure;
@@ -335,6 +337,11 @@ public final class InMemoryRuntime implements WorkloadRuntime {
   }
 
   @Override
+  public ProjectVolumes projectVolumes() {
+    return projectVolumes;
+  }
+
+  @Override
   public synchronized void close() {
     closed = true;
   }
@@ -344,6 +351,9 @@ public final class InMemoryRuntime implements WorkloadRuntime {
     for (Mount mount : launch.mounts()) {
       if (mount.source() instanceof MountSource.JobVolume volume) {
         volumes.create(launch.id().jobUid(), volume.name());
+      }
+      if (mount.source() instanceof MountSource.ProjectVolume volume) {
+        projectVolumes.create(launch.tenant(), volume.claim());
       }
       if (mount.source() instanceof MountSource.Artifact artifact && artifacts != null) {
         try (InputStream in = artifacts.open(artifact.key())) {

@@ -10,6 +10,8 @@ import io.capstan.runtime.ArtifactReader;
 import io.capstan.runtime.Endpoint;
 import io.capstan.runtime.LogChunk;
 import io.capstan.runtime.Mount;
+import io.capstan.runtime.MountSource;
+import io.capstan.runtime.ProjectVolumes;
 import io.capstan.runtime.ReadinessSpec;
 import io.capstan.runtime.ReplicaId;
 import io.capstan.runtime.ReplicaLaunch;
@@ -433,6 +435,30 @@ public abstract class WorkloadRuntimeContract {
     assertThatThrownBy(() -> runtime.volumes().open("job-v", "state", "sub/note.txt"))
         .isInstanceOf(NoSuchElementException.class);
     assertThatCode(() -> runtime.volumes().delete("job-v")).doesNotThrowAnyException();
+  }
+
+  @Test
+  void aProjectVolumeIsListedForItsProjectOnlyUntilDeleted() {
+    ReplicaId id = id("job-p", "worker-0");
+    runtime.launch(
+        launch("job-p", "worker-0")
+            .mount(new Mount(new MountSource.ProjectVolume("datasets", null), "/data", false))
+            .command(printAndExit("mounted", 0))
+            .build());
+    assertThat(awaitFinished(id, new ArrayList<>()).phase())
+        .as(logOf(id))
+        .isEqualTo(ReplicaPhase.SUCCEEDED);
+    runtime.release("job-p");
+
+    String project = launch("job-p", "worker-0").command(printAndExit("x", 0)).build().tenant();
+    assertThat(runtime.projectVolumes().list(project))
+        .extracting(ProjectVolumes.Usage::claim)
+        .containsExactly("datasets");
+    assertThat(runtime.projectVolumes().list("another-project")).isEmpty();
+    assertThat(runtime.projectVolumes().delete("another-project", "datasets")).isFalse();
+    assertThat(runtime.projectVolumes().delete(project, "datasets")).isTrue();
+    assertThat(runtime.projectVolumes().list(project)).isEmpty();
+    assertThat(runtime.projectVolumes().delete(project, "datasets")).isFalse();
   }
 
   @Test

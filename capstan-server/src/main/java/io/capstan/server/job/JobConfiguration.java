@@ -90,8 +90,18 @@ class JobConfiguration {
   }
 
   @Bean
-  JobLauncher jobLauncher(WorkloadRuntime runtime, JsonMapper json, WorkloadKinds kinds) {
-    return new JobLauncher(runtime, new Rendezvous(json), kinds);
+  JobLauncher jobLauncher(
+      WorkloadRuntime runtime,
+      JsonMapper json,
+      WorkloadKinds kinds,
+      JobVolumesConfig volumes,
+      ObjectProvider<ProjectValues> values) {
+    return new JobLauncher(
+        runtime,
+        new Rendezvous(json),
+        kinds,
+        volumes,
+        values.getIfAvailable(() -> NoProjectValues.INSTANCE));
   }
 
   @Bean
@@ -136,11 +146,13 @@ class JobConfiguration {
       WorkloadRuntime runtime,
       JobOutputCollector outputs,
       JobControlLoop loop,
+      JobLauncher launcher,
       Clock clock,
       ServerConfig config) {
     return new JobService(
         store,
         new JobSpecParser(),
+        launcher,
         scheduler,
         quotas::all,
         runtime,

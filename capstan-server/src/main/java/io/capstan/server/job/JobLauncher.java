@@ -34,11 +34,31 @@ final class JobLauncher {
   private final WorkloadRuntime runtime;
   private final Rendezvous rendezvous;
   private final WorkloadKinds kinds;
+  private final PodVolumes volumes;
+  private final PodEnvironment environment;
 
+  /** A launcher for jobs without secrets, config maps or host paths (a test's). */
   JobLauncher(WorkloadRuntime runtime, Rendezvous rendezvous, WorkloadKinds kinds) {
+    this(runtime, rendezvous, kinds, JobVolumesConfig.defaults(), NoProjectValues.INSTANCE);
+  }
+
+  JobLauncher(
+      WorkloadRuntime runtime,
+      Rendezvous rendezvous,
+      WorkloadKinds kinds,
+      JobVolumesConfig volumes,
+      ProjectValues values) {
     this.runtime = runtime;
     this.rendezvous = rendezvous;
     this.kinds = kinds;
+    this.volumes = new PodVolumes(volumes, values);
+    this.environment = new PodEnvironment(values);
+  }
+
+  /** Refuses at submission a job whose volumes or environment could never be provided. */
+  void check(String project, JobSpec spec) {
+    volumes.check(project, spec);
+    environment.check(project, spec);
   }
 
   /** The placement with a fresh endpoint reserved for every replica. */
@@ -77,7 +97,17 @@ final class JobLauncher {
   private ReplicaLaunch launch(
       JobRecord job, Rendezvous.Replica replica, Map<String, String> endpoints) {
     JobSpec spec = job.spec();
-    Map<String, String> env = new LinkedHashMap<>(replica.group().env());
+    Placement.ReplicaPlacement placement = job.placement().of(replica.name());
+    PodEnvironment.Pod pod =
+        new PodEnvironment.Pod(
+            job.name(),
+            job.uid(),
+            job.project(),
+            replica.name(),
+            replica.index(),
+            placement == null || placement.node() == null ? "" : placement.node());
+    Map<String, String> env =
+        new LinkedHashMap<>(environment.environment(spec, replica.group(), pod));
     env.putAll(rendezvous.environment(spec, replica, endpoints));
     env.put("CAPSTAN_PROJECT", job.project());
     env.put("CAPSTAN_JOB_NAME", job.name());
@@ -89,10 +119,11 @@ final class JobLauncher {
     env.put("CAPSTAN_CHECKPOINT_DIR", CHECKPOINT_DIR);
     env.put("CAPSTAN_OUTPUT_DIR", OUTPUT_DIR);
     env.putIfAbsent("PYTHONUNBUFFERED", "1");
-    Placement.ReplicaPlacement placement = job.placement().of(replica.name());
     List<Mount> mounts = new ArrayList<>();
     mounts.add(Mount.volume(CHECKPOINT_VOLUME, CHECKPOINT_DIR));
     mounts.add(Mount.volume(OUTPUT_VOLUME, OUTPUT_DIR));
+    PodVolumes.Mounted podMounts = volumes.mounts(job.project(), spec, replica.group());
+    mounts.addAll(podMounts.mounts());
     WorkloadKind kind = kinds.of(job);
     ReplicaLaunch launch =
         ReplicaLaunch.builder(new ReplicaId(job.uid(), replica.name()))
@@ -100,11 +131,13 @@ final class JobLauncher {
             .image(replica.group().image())
             .command(replica.group().command())
             .args(replica.group().args())
+            .workingDir(replica.group().pod().workingDir())
             .env(env)
             .resources(replica.group().resources())
             .gpuIndices(placement == null ? List.of() : placement.gpus())
             .tenant(job.project())
             .mounts(mounts)
+            .files(podMounts.files())
             .privateNetwork(kind.needsNoNetwork(job))
             .build();
     return kind.complete(job, launch);

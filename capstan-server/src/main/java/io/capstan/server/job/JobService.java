@@ -37,6 +37,7 @@ import org.springframework.dao.DuplicateKeyException;
 public final class JobService {
   private final JobStore store;
   private final JobSpecParser parser;
+  private final JobLauncher launcher;
   private final Scheduler scheduler;
   private final Supplier<Map<String, QueueSpec>> queues;
   private final WorkloadRuntime runtime;
@@ -48,6 +49,7 @@ public final class JobService {
   JobService(
       JobStore store,
       JobSpecParser parser,
+      JobLauncher launcher,
       Scheduler scheduler,
       Supplier<Map<String, QueueSpec>> queues,
       WorkloadRuntime runtime,
@@ -57,6 +59,7 @@ public final class JobService {
       Duration deleteWait) {
     this.store = store;
     this.parser = parser;
+    this.launcher = launcher;
     this.scheduler = scheduler;
     this.queues = queues;
     this.runtime = runtime;
@@ -85,6 +88,7 @@ public final class JobService {
     String uid =
         spec.name() + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
     Instant now = clock.instant();
+    launcher.check(project, spec);
     JobRecord candidate = JobRecord.queued(uid, project, spec, now, workload);
     scheduler
         .neverFits(

@@ -53,6 +53,7 @@ class ImageMapIT {
                   - name: pytorch
                     image: IMAGE
                     args: ["--epochs=1", "--lr", "0.5"]
+                    workingDir: /opt/mnist-demo/src
                     resources: {limits: {cpu: 500m, memory: 256Mi}}
       """;
 
@@ -174,7 +175,7 @@ class ImageMapIT {
             "--code",
             "/opt/mnist-demo=" + CODE,
             "--workdir",
-            "/opt/mnist-demo/src",
+            "/opt/mnist-demo",
             "--entrypoint",
             "python3",
             "--entrypoint",
@@ -195,6 +196,7 @@ class ImageMapIT {
     String log = log("args-only", "worker-0");
     assertThat(job.get("status").get("phase").asString()).as(log).isEqualTo("Succeeded");
     assertThat(log)
+        .as("the spec's workingDir wins over the image's")
         .contains("cwd /opt/mnist-demo/src")
         .contains("args ['--epochs=1', '--lr', '0.5']")
         .contains("flavor mapped")

@@ -109,6 +109,88 @@ class TenantIsolationIT {
             DATA, victimUid, volume(victimUid).resolve("step"), DATA, victimUid, DATA, victimUid);
   }
 
+  @Test
+  void aClaimIsItsProjectsOwnAndAHostPathNeedsTheOperator() {
+    TestingHttp http = new TestingHttp("http://127.0.0.1:" + port);
+    String admin = ServerFixture.adminToken(DATA);
+    String carol = ServerFixture.userWithProject(http, admin, "carol", "team-c");
+    String eve = ServerFixture.userWithProject(http, admin, "eve", "team-e");
+    String claim =
+        """
+        volumeMounts: [{name: data, mountPath: /data}, {name: dshm, mountPath: /dev/shm}]
+        volumes:
+          - {name: data, persistentVolumeClaim: {claimName: datasets}}
+          - {name: dshm, emptyDir: {medium: Memory, sizeLimit: 64Mi}}
+        env:
+          - name: POD
+            valueFrom: {fieldRef: {fieldPath: metadata.name}}
+        """;
+
+    submitPod(
+        http, carol, "team-c", "writer", "echo carol-data > /data/kept.txt; echo wrote", claim);
+    awaitPhase(http, carol, "team-c", "writer", "Succeeded");
+    String read =
+        "cat /data/kept.txt 2>/dev/null || echo no-data; echo pod=$POD"
+            + " shm=$(stat -f -c %T /dev/shm) $(df -B1 --output=size /dev/shm | tail -1)";
+    submitPod(http, carol, "team-c", "reader", read, claim);
+    submitPod(http, eve, "team-e", "thief", read, claim);
+    awaitPhase(http, carol, "team-c", "reader", "Succeeded");
+    awaitPhase(http, eve, "team-e", "thief", "Succeeded");
+
+    assertThat(log(http, carol, "team-c", "reader"))
+        .contains("carol-data", "pod=reader-worker-0", "shm=tmpfs " + (64L << 20));
+    assertThat(log(http, eve, "team-e", "thief")).contains("no-data").doesNotContain("carol-data");
+
+    String hostPath =
+        """
+        volumeMounts: [{name: root, mountPath: /host}]
+        volumes: [{name: root, hostPath: {path: /}}]
+        """;
+    TestingHttp.Answer refused =
+        http.post(
+            eve,
+            "/api/v1/projects/team-e/jobs",
+            "application/yaml",
+            podSpec("escape", "cat /host/etc/shadow", hostPath));
+    assertThat(refused.status()).as(refused.body()).isEqualTo(400);
+    assertThat(refused.body())
+        .contains("spec.replicas[0].volumes[0].hostPath.path", "capstan.job-volumes");
+  }
+
+  private void awaitPhase(
+      TestingHttp http, String token, String project, String job, String phase) {
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> phase(http, token, project, job), phase::equals);
+  }
+
+  private static void submitPod(
+      TestingHttp http, String token, String project, String name, String script, String pod) {
+    TestingHttp.Answer answer =
+        http.post(
+            token,
+            "/api/v1/projects/" + project + "/jobs",
+            "application/yaml",
+            podSpec(name, script, pod));
+    assertThat(answer.status()).as(answer.body()).isEqualTo(201);
+  }
+
+  /** A one-replica job running {@code script}, with {@code pod} (group fields) added. */
+  private static String podSpec(String name, String script, String pod) {
+    return """
+        apiVersion: capstan.io/v1
+        kind: TrainingJob
+        metadata: {name: %s}
+        spec:
+          replicas:
+            - role: worker
+              count: 1
+              command: ["/bin/sh", "-c", %s]
+              resources: {cpu: "0.2", memory: 256Mi}
+        %s"""
+        .formatted(name, JSON.writeValueAsString(script), pod.indent(6));
+  }
+
   private static void submit(
       TestingHttp http, String token, String project, String name, String script) {
     String spec =

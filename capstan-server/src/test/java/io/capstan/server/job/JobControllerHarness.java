@@ -70,6 +70,9 @@ public final class JobControllerHarness {
     this(dataDir, otherKinds, listeners, JobOutputsConfig.defaults());
   }
 
+  private JobVolumesConfig volumesConfig = JobVolumesConfig.defaults();
+  private ProjectValues values = NoProjectValues.INSTANCE;
+
   private JobControllerHarness(
       Path dataDir,
       List<WorkloadKind> otherKinds,
@@ -85,6 +88,14 @@ public final class JobControllerHarness {
         .update();
     store = new JobStore(db.jdbc(), db.transactions(), JsonMapper.builder().build());
     restart();
+  }
+
+  /** Host paths the operator allows and the projects' secrets and config maps; restarts. */
+  public JobControllerHarness podSources(JobVolumesConfig newVolumes, ProjectValues newValues) {
+    volumesConfig = newVolumes;
+    values = newValues;
+    restart();
+    return this;
   }
 
   /**
@@ -132,7 +143,8 @@ public final class JobControllerHarness {
     observations = new ReplicaObservations();
     shipper = new LogShipper(logs, runtime.logs(), observations);
     JobLauncher launcher =
-        new JobLauncher(runtime, new Rendezvous(JsonMapper.builder().build()), kinds);
+        new JobLauncher(
+            runtime, new Rendezvous(JsonMapper.builder().build()), kinds, volumesConfig, values);
     Scheduler scheduler = new Scheduler(SchedulerConfig.defaults(new BestFitPlacer()));
     WorkQueue<String> queue = new WorkQueue<>(clock, Duration.ofMillis(100), Duration.ofSeconds(5));
     JobJanitor janitor = new JobJanitor(store, logs, runtime.volumes(), collector, clock);
@@ -157,6 +169,7 @@ public final class JobControllerHarness {
         new JobService(
             store,
             new JobSpecParser(),
+            launcher,
             scheduler,
             () -> queues,
             runtime,

@@ -1,0 +1,2 @@
+/** Wire records of a project's volumes. */
+package io.capstan.api.volume;
