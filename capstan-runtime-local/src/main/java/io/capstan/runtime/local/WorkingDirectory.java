@@ -2,6 +2,7 @@ package io.capstan.runtime.local;
 
 import io.capstan.api.error.CapstanException;
 import io.capstan.runtime.Mount;
+import io.capstan.runtime.MountSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -37,6 +38,10 @@ record WorkingDirectory(String chdir, Path create, Mount bind) {
       if (covers && (under == null || path.length() > under.containerPath().length())) {
         under = mount;
       }
+    }
+    if (under != null && !(under.source() instanceof MountSource.HostPath)) {
+      // A memory volume in a sandbox (a tmpfs): its folder is there once bubblewrap mounts it.
+      return new WorkingDirectory(containerPath, null, null);
     }
     if (under != null) {
       Path host =

@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.capstan.api.error.CapstanException;
 import io.capstan.api.error.ErrorCode;
+import io.capstan.runtime.Mount;
+import io.capstan.runtime.MountSource;
 import io.capstan.runtime.ReplicaObservation;
 import io.capstan.runtime.ReplicaPhase;
 import java.io.IOException;
@@ -121,6 +123,25 @@ class EntrypointAndWorkingDirTest {
       assertThat(log).contains("cwd /workspace/run");
     }
     assertThat(Path.of("/workspace/run/made.txt")).as("nothing written to the host").doesNotExist();
+  }
+
+  @ParameterizedTest(name = "sandboxed={0}")
+  @ValueSource(booleans = {true, false})
+  void aWorkingDirectoryCanBeAMemoryVolume(boolean sandboxed) throws IOException {
+    LocalRuntime runtime = open(sandboxed, List.of("python3"), List.of());
+    ReplicaFixture replica =
+        replica(dir, "job-a", "worker-0")
+            .image(IMAGE)
+            .mount(new Mount(new MountSource.Memory(null), "/dev/shm", false))
+            .sh("echo cwd $(pwd); echo fast > here.txt && cat here.txt")
+            .workingDir("/dev/shm");
+
+    String log = run(runtime, replica);
+
+    assertThat(log).contains("fast");
+    if (sandboxed) {
+      assertThat(log).contains("cwd /dev/shm");
+    }
   }
 
   @ParameterizedTest(name = "sandboxed={0}")
