@@ -113,15 +113,9 @@ class EntrypointAndWorkingDirTest {
     ReplicaFixture replica =
         replica(dir, "job-a", "worker-0")
             .image(IMAGE)
-            .sh("echo cwd $(pwd); ls -A | wc -l; echo here > made.txt && cat made.txt")
-            .workingDir("/workspace/run");
+            .sh("echo cwd $(pwd); ls -A | wc -l; echo here > made.txt && cat made.txt");
 
-    String log = run(runtime, replica);
-
-    assertThat(log).contains("here");
-    if (sandboxed) {
-      assertThat(log).contains("cwd /workspace/run");
-    }
+    assertThat(runIn(runtime, replica, sandboxed, "/workspace/run")).contains("here");
     assertThat(Path.of("/workspace/run/made.txt")).as("nothing written to the host").doesNotExist();
   }
 
@@ -133,15 +127,9 @@ class EntrypointAndWorkingDirTest {
         replica(dir, "job-a", "worker-0")
             .image(IMAGE)
             .mount(new Mount(new MountSource.Memory(null), "/dev/shm", false))
-            .sh("echo cwd $(pwd); echo fast > here.txt && cat here.txt")
-            .workingDir("/dev/shm");
+            .sh("echo cwd $(pwd); echo fast > here.txt && cat here.txt");
 
-    String log = run(runtime, replica);
-
-    assertThat(log).contains("fast");
-    if (sandboxed) {
-      assertThat(log).contains("cwd /dev/shm");
-    }
+    assertThat(runIn(runtime, replica, sandboxed, "/dev/shm")).contains("fast");
   }
 
   @ParameterizedTest(name = "sandboxed={0}")
@@ -208,6 +196,16 @@ class EntrypointAndWorkingDirTest {
                     Map.of("*", Environment.HOST, "kubeflow/pytorch-mnist:*", image)));
     runtimes.add(runtime);
     return runtime;
+  }
+
+  /** Runs the replica in {@code containerPath} and, in a sandbox, checks it started there. */
+  private static String runIn(
+      LocalRuntime runtime, ReplicaFixture replica, boolean sandboxed, String containerPath) {
+    String log = run(runtime, replica.workingDir(containerPath));
+    if (sandboxed) {
+      assertThat(log).contains("cwd " + containerPath);
+    }
+    return log;
   }
 
   private static String run(LocalRuntime runtime, ReplicaFixture replica) {
