@@ -53,7 +53,10 @@ class ServingControllerTest {
     assertThat(replicas).extracting(JobRecord::kind).containsOnly(ServingReplicaKind.NAME);
     assertThat(replicas).extracting(JobRecord::phase).containsOnly(JobPhase.RUNNING);
     ReplicaLaunch launch = h.runtime.launchesOf(replicas.get(0).uid()).get(0);
-    assertThat(launch.command()).contains("--http-port", "$(CAPSTAN_PORT_HTTP)");
+    assertThat(launch.command()).endsWith("-jar", "/opt/capstan/capstan-model-server.jar");
+    assertThat(launch.args())
+        .as("args kept apart from the command, as a pod keeps them")
+        .contains("--http-port", "$(CAPSTAN_PORT_HTTP)");
     assertThat(h.runtime.replica(replicas.get(0).uid(), "worker-0").command())
         .as("the runtime says which ports: the container ports, as on Kubernetes")
         .contains("--http-port", "8080", "--grpc-port", "8001");
