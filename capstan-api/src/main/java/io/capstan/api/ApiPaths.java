@@ -174,6 +174,27 @@ public final class ApiPaths {
    */
   public static final String PROJECT_AUDIT = PROJECT + "/audit";
 
+  /**
+   * GET the project's secrets ({@code SecretView} list: keys and sizes, never values), POST create
+   * one ({@code SecretRequest}; 409 when the name is taken). Members read, editors write.
+   */
+  public static final String SECRETS = PROJECT + "/secrets";
+
+  /**
+   * GET one secret ({@code SecretView}), PUT replace its keys and values ({@code SecretRequest}),
+   * DELETE it. An optional {@code If-Match: "N"} on PUT names the {@code resourceVersion} read:
+   * when it has changed since, 409 CONFLICT and nothing is written.
+   */
+  public static final String SECRET = SECRETS + "/{secret}";
+
+  /** GET the project's config maps ({@code ConfigMapView} list), POST create one. */
+  public static final String CONFIG_MAPS = PROJECT + "/configmaps";
+
+  /**
+   * GET one config map ({@code ConfigMapView}), PUT replace it (If-Match as secrets), DELETE it.
+   */
+  public static final String CONFIG_MAP = CONFIG_MAPS + "/{configmap}";
+
   public static String expand(String template, String... values) {
     String result = template;
     for (String value : values) {
