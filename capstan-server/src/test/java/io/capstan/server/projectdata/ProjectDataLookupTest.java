@@ -87,7 +87,9 @@ class ProjectDataLookupTest {
     Fixture f = fixture(db, SecretCipher.inDataDir(dataDir));
     f.service()
         .createConfigMap(
-            "vision", new ConfigMapRequest("settings", Map.of("mode", "fast", "conf.txt", "ü")), "a");
+            "vision",
+            new ConfigMapRequest("settings", Map.of("mode", "fast", "conf.txt", "ü")),
+            "a");
     assertThat(f.lookup().configMap("vision", "settings"))
         .contains(Map.of("mode", "fast", "conf.txt", "ü"));
 
