@@ -100,11 +100,13 @@ public final class ProjectDataService {
   }
 
   /**
-   * What the audit log keeps of a secret or config map: its name and its keys with their sizes,
-   * never a value.
+   * What the audit log keeps of a secret or config map: its name, its keys and the bytes of all its
+   * values, never a value. Keys are a list rather than a map of sizes, since the audit log redacts
+   * a field named like a credential ({@code password}) and a key is often named so.
    */
   public static Map<String, Object> auditSummary(String name, Map<String, Integer> keys) {
-    return Map.of("name", name, "keys", keys);
+    int bytes = keys.values().stream().mapToInt(Integer::intValue).sum();
+    return Map.of("name", name, "keys", List.copyOf(keys.keySet()), "bytes", bytes);
   }
 
   private DataRecord create(
