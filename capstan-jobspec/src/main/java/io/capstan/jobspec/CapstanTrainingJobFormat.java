@@ -46,7 +46,26 @@ final class CapstanTrainingJobFormat implements SpecFormat {
           "registerModel",
           "processesPerNode");
   private static final List<String> GROUP_FIELDS =
-      List.of("role", "count", "image", "command", "args", "env", "resources", "restartPolicy");
+      List.of(
+          "role",
+          "count",
+          "image",
+          "command",
+          "args",
+          "env",
+          "resources",
+          "restartPolicy",
+          "workingDir",
+          "volumes",
+          "volumeMounts");
+
+  /**
+   * A group's fields in Kubernetes' shape that {@code capstan submit --working-dir} and {@code
+   * --data} write, accepted and listed as ignored until the runtime honours them (issue 16 part 3),
+   * as a Kubeflow pod template's are.
+   */
+  private static final List<String> POD_FIELDS = List.of("workingDir", "volumes", "volumeMounts");
+
   private static final List<String> RESOURCE_FIELDS = List.of("cpu", "memory", "gpu");
   private static final Set<Framework> SUPPORTED_FRAMEWORKS =
       EnumSet.of(Framework.PYTORCH, Framework.TENSORFLOW, Framework.GENERIC);
@@ -87,7 +106,20 @@ final class CapstanTrainingJobFormat implements SpecFormat {
         .priority(JobPriority.read(spec))
         .registerModel(DeclaredModelOutput.fromTrainingJob(root, spec))
         .processesPerNode(processesPerNode(spec, framework))
+        .ignoredFields(ignored(spec))
         .build();
+  }
+
+  private static List<String> ignored(SpecMap spec) {
+    List<String> ignored = new ArrayList<>();
+    for (SpecMap group : spec.optionalMapList("replicas")) {
+      for (String field : POD_FIELDS) {
+        if (group.has(field)) {
+          ignored.add(group.pathOf(field).text());
+        }
+      }
+    }
+    return ignored;
   }
 
   /** Processes torchrun starts per replica: PyTorch jobs only, whose commands start torchrun. */

@@ -96,9 +96,25 @@ class ArenaCliIT {
             "worker-1 | --- capstan: worker-1 attempt 1 started at ",
             "worker-1 | HELLO FROM WORKER-1\nworker-1 | done\n");
 
-    TestingCli.Result refused = cli.run("submit", "pytorch", "--working-dir", "/w", "python a.py");
-    assertThat(refused.exitCode()).isEqualTo(2);
-    assertThat(refused.err()).startsWith("error: --working-dir is not supported");
+    // Accepted, and warned of until the runtime honours them (issue 16 part 3).
+    TestingCli.Result pod =
+        cli.run(
+            "submit",
+            "job",
+            "--name",
+            "arena-pod",
+            "--working-dir",
+            "/w",
+            "--data",
+            "imagenet:/data",
+            "true");
+    assertThat(pod.exitCode()).as(pod.err()).isZero();
+    assertThat(pod.err())
+        .contains(
+            "warning: spec.replicas[0].workingDir",
+            "warning: spec.replicas[0].volumes",
+            "warning: spec.replicas[0].volumeMounts");
+    assertThat(cli.run("rm", "arena-pod").exitCode()).isZero();
 
     TestingCli.Result removed = cli.run("rm", "arena-flags");
     assertThat(removed.exitCode()).as(removed.err()).isZero();

@@ -10,6 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -195,6 +196,36 @@ class ProjectDataIT {
     assertThat(http.get(carol, CONFIG_MAPS).status()).as("alpha is not carol's").isEqualTo(404);
     assertThat(http.delete(carol, path + "/settings").status()).isEqualTo(204);
     assertThat(http.delete(carol, path + "/settings").status()).isEqualTo(404);
+  }
+
+  @Test
+  void theCliCreatesASecretFromAKubernetesDocumentAndNeverPrintsItsValues(@TempDir Path temp)
+      throws Exception {
+    String dave = ServerFixture.userWithProject(http, admin, "dave", "delta");
+    TestingCli cli = new TestingCli("http://127.0.0.1:" + port, dave);
+    Path file =
+        Files.writeString(
+            temp.resolve("secret.yaml"),
+            "apiVersion: v1\nkind: Secret\nmetadata: {name: db}\nstringData:\n  password: "
+                + PASSWORD
+                + "\n");
+
+    TestingCli.Result created =
+        cli.run("secret", "create", "-f", file.toString(), "--project", "delta");
+    assertThat(created.exitCode()).as(created.err()).isZero();
+    assertThat(created.out()).contains("secret/db created (1 key, resourceVersion 1)");
+    TestingCli.Result got = cli.run("secret", "get", "db", "--project", "delta", "-o", "yaml");
+    assertThat(got.out()).contains("password: " + PASSWORD.length()).doesNotContain(PASSWORD);
+    TestingCli.Result map =
+        cli.run(
+            "configmap", "create", "settings", "--from-literal", "mode=fast", "--project", "delta");
+    assertThat(map.exitCode()).as(map.err()).isZero();
+    assertThat(cli.run("configmap", "get", "settings", "--project", "delta").out())
+        .contains("mode: fast");
+    assertThat(cli.run("secret", "list", "--project", "delta").out())
+        .containsPattern("db\\s+password");
+    assertThat(cli.run("secret", "delete", "db", "--project", "delta").exitCode()).isZero();
+    assertThat(cli.run("secret", "get", "db", "--project", "delta").exitCode()).isEqualTo(3);
   }
 
   private List<JsonNode> events(String token, String path) {
