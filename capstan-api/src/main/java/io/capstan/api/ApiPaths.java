@@ -67,7 +67,10 @@ public final class ApiPaths {
 
   /**
    * GET text/plain logs. Query: {@code replica} (default: the first replica), {@code follow}
-   * (stream until the replica ends), {@code tail} (last N lines).
+   * (stream until the replica ends), {@code tail} (last N lines), {@code sinceSeconds} (lines of
+   * the last N seconds) or {@code sinceTime} (ISO-8601 instant), {@code timestamps} (each line
+   * starts with its time, {@code 2026-01-02T03:04:05.678Z }). A line's time is when the control
+   * plane archived it, within about a second of the replica writing it (decision 85).
    */
   public static final String JOB_LOGS = JOB + "/logs";
 
