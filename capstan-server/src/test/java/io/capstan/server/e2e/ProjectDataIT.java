@@ -3,14 +3,18 @@ package io.capstan.server.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.capstan.server.CapstanServer;
+import io.capstan.server.projectdata.ProjectDataLookup;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -43,6 +47,8 @@ class ProjectDataIT {
 
   @Value("${local.server.port}")
   int port;
+
+  @Autowired ProjectDataLookup lookup;
 
   private TestingHttp http;
   private String admin;
@@ -155,6 +161,12 @@ class ProjectDataIT {
             java.nio.file.attribute.PosixFilePermission.OWNER_READ,
             java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
 
+    // What the job launcher will read: the production bean, the values as written.
+    Map<String, byte[]> values = lookup.secret("alpha", "db").orElseThrow();
+    assertThat(values.keySet()).containsExactly("token");
+    assertThat(new String(values.get("token"), StandardCharsets.UTF_8)).isEqualTo("t");
+    assertThat(lookup.secret("beta", "db")).isEmpty();
+
     assertThat(http.delete(vic, SECRETS + "/db").status()).isEqualTo(403);
     assertThat(http.delete(alice, SECRETS + "/db").status()).isEqualTo(204);
     assertThat(http.get(alice, SECRETS + "/db").status()).isEqualTo(404);
@@ -195,6 +207,7 @@ class ProjectDataIT {
     assertThat(http.put(carol, path + "/settings", "{\"data\":{\"mode\":\"slow\"}}").body())
         .contains("\"mode\":\"slow\"")
         .contains("\"resourceVersion\":2");
+    assertThat(lookup.configMap("gamma", "settings")).contains(Map.of("mode", "slow"));
     assertThat(http.get(carol, CONFIG_MAPS).status()).as("alpha is not carol's").isEqualTo(404);
     assertThat(http.delete(carol, path + "/settings").status()).isEqualTo(204);
     assertThat(http.delete(carol, path + "/settings").status()).isEqualTo(404);
