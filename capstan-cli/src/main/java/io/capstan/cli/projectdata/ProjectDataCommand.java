@@ -123,13 +123,21 @@ public final class ProjectDataCommand implements Callable<Integer> {
               arity = "0..1",
               description = "The name (default with -f: metadata.name).")
           String name,
-      @CommandLine.ArgGroup(exclusive = false, multiplicity = "1") Sources sources) {
+      @CommandLine.ArgGroup(exclusive = false, multiplicity = "1") Sources sources,
+      @Option(
+              names = "--if-match",
+              paramLabel = "N",
+              description =
+                  "Replace only if it is still at resourceVersion N (as get showed it), else fail"
+                      + " with a conflict.")
+          Long ifMatch) {
     ApiClient client = context.client();
     DataSources.Body body = body(name, sources);
     String answer =
         client.put(
             ApiPaths.expand(kind.object, client.connection().project(), body.name()),
-            body.wire(kind));
+            body.wire(kind),
+            ifMatch);
     report(answer, "replaced");
     return 0;
   }

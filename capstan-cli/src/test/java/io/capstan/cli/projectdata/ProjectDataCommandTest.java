@@ -103,9 +103,17 @@ class ProjectDataCommandTest {
 
     Result replaced =
         TestingCli.against(server, temp)
-            .run("configmap", "replace", "settings", "--from-literal", "mode=fast");
+            .run(
+                "configmap",
+                "replace",
+                "settings",
+                "--from-literal",
+                "mode=fast",
+                "--if-match",
+                "1");
     assertThat(replaced.exitCode()).as(replaced.err()).isZero();
     assertThat(server.lastRequest().method()).isEqualTo("PUT");
+    assertThat(server.lastRequest().header("If-Match")).isEqualTo("\"1\"");
     assertThat(replaced.out()).contains("configmap/settings replaced (1 key, resourceVersion 2)");
   }
 

@@ -3,6 +3,7 @@ package io.capstan.server.projectdata;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Instant;
+import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -24,7 +25,7 @@ record DataRecord(
     requireNonNull(project, "project is null");
     requireNonNull(kind, "kind is null");
     requireNonNull(name, "name is null");
-    keys = java.util.Collections.unmodifiableMap(new TreeMap<>(keys));
+    keys = Collections.unmodifiableMap(new TreeMap<>(keys));
     requireNonNull(values, "values is null");
     requireNonNull(createdAt, "createdAt is null");
     requireNonNull(updatedAt, "updatedAt is null");

@@ -1,5 +1,7 @@
 package io.capstan.server.projectdata;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import io.capstan.api.ApiPaths;
 import io.capstan.api.identity.ProjectRole;
 import io.capstan.api.projectdata.ConfigMapRequest;
@@ -11,6 +13,8 @@ import io.capstan.server.identity.Access;
 import io.capstan.server.identity.Caller;
 import io.capstan.server.store.Versions;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -146,12 +150,9 @@ public class ProjectDataResource {
     return ResponseEntity.noContent().build();
   }
 
-  private static java.util.Map<String, Integer> sizes(ConfigMapView view) {
-    java.util.Map<String, Integer> sizes = new java.util.TreeMap<>();
-    view.data()
-        .forEach(
-            (key, value) ->
-                sizes.put(key, value.getBytes(java.nio.charset.StandardCharsets.UTF_8).length));
+  private static Map<String, Integer> sizes(ConfigMapView view) {
+    Map<String, Integer> sizes = new TreeMap<>();
+    view.data().forEach((key, value) -> sizes.put(key, value.getBytes(UTF_8).length));
     return sizes;
   }
 }
