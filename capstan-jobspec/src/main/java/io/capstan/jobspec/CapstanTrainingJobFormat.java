@@ -56,8 +56,16 @@ final class CapstanTrainingJobFormat implements SpecFormat {
           "envFrom",
           "resources",
           "restartPolicy",
+          "workingDir",
           "volumes",
           "volumeMounts");
+
+  /**
+   * A group's fields in Kubernetes' shape that are accepted and listed as ignored until the runtime
+   * honours them, as a Kubeflow pod template's are.
+   */
+  private static final List<String> POD_FIELDS = List.of("workingDir");
+
   private static final List<String> RESOURCE_FIELDS = List.of("cpu", "memory", "gpu");
   private static final Set<Framework> SUPPORTED_FRAMEWORKS =
       EnumSet.of(Framework.PYTORCH, Framework.TENSORFLOW, Framework.GENERIC);
@@ -98,7 +106,20 @@ final class CapstanTrainingJobFormat implements SpecFormat {
         .priority(JobPriority.read(spec))
         .registerModel(DeclaredModelOutput.fromTrainingJob(root, spec))
         .processesPerNode(processesPerNode(spec, framework))
+        .ignoredFields(ignored(spec))
         .build();
+  }
+
+  private static List<String> ignored(SpecMap spec) {
+    List<String> ignored = new ArrayList<>();
+    for (SpecMap group : spec.optionalMapList("replicas")) {
+      for (String field : POD_FIELDS) {
+        if (group.has(field)) {
+          ignored.add(group.pathOf(field).text());
+        }
+      }
+    }
+    return ignored;
   }
 
   /** Processes torchrun starts per replica: PyTorch jobs only, whose commands start torchrun. */

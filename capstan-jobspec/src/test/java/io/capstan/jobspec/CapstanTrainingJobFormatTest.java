@@ -95,6 +95,20 @@ class CapstanTrainingJobFormatTest {
   }
 
   @Test
+  void aGroupsVolumesAreReadAndItsWorkingDirListedAsIgnored() {
+    JobSpec spec =
+        parser()
+            .parse(
+                trainingJob(
+                    "replicas: [{role: worker, command: [python3, train.py], workingDir: /work,"
+                        + " volumes: [{name: data, persistentVolumeClaim: {claimName: mnist}}],"
+                        + " volumeMounts: [{name: data, mountPath: /data}]}]"));
+
+    assertThat(spec.ignoredFields()).containsExactly("spec.replicas[0].workingDir");
+    assertThat(spec.replicaGroups().get(0).pod().volumes()).hasSize(1);
+  }
+
+  @Test
   void generatesANameFromGenerateName() {
     String text =
         trainingJob(WORKER).replace("metadata: {name: mnist}", "metadata: {generateName: mnist-}");
@@ -166,7 +180,7 @@ class CapstanTrainingJobFormatTest {
         trainingJob("replicas: [{role: worker, comand: [python3]}]"),
         "spec.replicas[0].comand",
         "Expected spec.replicas[0] to have only the fields role, count, image, command, args,"
-            + " env, envFrom, resources, restartPolicy, volumes, volumeMounts, but"
+            + " env, envFrom, resources, restartPolicy, workingDir, volumes, volumeMounts, but"
             + " found the unknown field 'comand'");
     assertThat(invalid(trainingJob(WORKER) + "status: {}\n").field()).isEqualTo("status");
     assertThat(

@@ -28,6 +28,8 @@ class ApiTargetTest {
         "POST,   /api/v1/projects/vision/models/churn/versions/from-job, vision, version, churn,           create,      false",
         "DELETE, /api/v1/projects/vision/models/churn/versions/3,      vision, version, churn/3,           delete,      false",
         "PUT,    /api/v1/projects/vision/models/churn/aliases/prod,    vision, alias,   churn/prod,        set,         false",
+        "POST,   /api/v1/projects/vision/secrets,                      vision, secret,  -,                 create,      true",
+        "PUT,    /api/v1/projects/vision/configmaps/settings,          vision, configmap, settings,        set,         false",
         "POST,   /api/v1/projects/vision/nonsense/x,                   vision, -,       -,                 create,      false",
         "POST,   /serving/vision/churn/v2/models/m/infer,              -,      -,       -,                 create,      false",
       })
