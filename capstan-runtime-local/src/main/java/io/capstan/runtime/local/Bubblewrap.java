@@ -91,7 +91,11 @@ final class Bubblewrap {
     this.mpiAgent = requireNonNull(mpiAgent, "mpiAgent is null");
   }
 
-  /** What one replica's sandbox is made of. */
+  /**
+   * What one replica's sandbox is made of.
+   *
+   * @param hostname the host name in the sandbox's UTS namespace, or empty for the host's
+   */
   record Sandbox(
       int uid,
       Path workDir,
@@ -99,7 +103,8 @@ final class Bubblewrap {
       List<Integer> gpus,
       boolean privateNetwork,
       Optional<Path> passwd,
-      Optional<Path> group) {}
+      Optional<Path> group,
+      Optional<String> hostname) {}
 
   /** {@code setsid bwrap ARGS -- [setpriv ...] sh -c INIT capstan-init COMMAND...}. */
   List<String> commandLine(Sandbox sandbox, List<String> command) {
@@ -190,6 +195,7 @@ final class Bubblewrap {
     if (sandbox.privateNetwork()) {
       args.add("--unshare-net");
     }
+    sandbox.hostname().ifPresent(name -> args.addAll(List.of("--hostname", name)));
     if (root) {
       // The first process only needs to change its uid; it keeps nothing else.
       args.addAll(
