@@ -260,6 +260,20 @@ class TrainingJobsIT {
   }
 
   @Test
+  void trainingOperatorsV1MpiJobRunsUnchanged() throws Exception {
+    String yaml = Files.readString(EXAMPLES.resolve("mpi/pi-mpijob-v1.yaml"));
+    String name = submit(yaml);
+
+    JsonNode job = awaitFinished(name, Duration.ofMinutes(2));
+
+    assertThat(job.get("status").get("phase").asString()).as(job.toString()).isEqualTo("Succeeded");
+    assertThat(job.get("spec").get("sourceKind").asString()).isEqualTo("MPIJob");
+    assertThat(log(name, "launcher-0")).contains("size 4: pi is approximately 3.14159265");
+    assertThat(log(name, "worker-0"))
+        .contains("capstan: worker-0 is an MPI host on the launcher's machine");
+  }
+
+  @Test
   void aRankThatDiesFailsTheMpiJobThroughItsLauncher() throws Exception {
     String yaml = Files.readString(EXAMPLES.resolve("mpi/pi-mpijob.yaml"));
     String name =
