@@ -27,15 +27,16 @@ import java.util.Map;
  * the submitted document, not repeated here.
  *
  * <p>Conditions: Capstan's ({@link JobConditions}), with the operator's reasons ({@code
- * PyTorchJobCreated}, {@code PyTorchJobRunning}...) and messages ({@code pytorchjob_controller.go}
- * and {@code common/job.go}); {@code Running} keeps its reason and message when it turns False, as
- * the operator's {@code filterOutCondition} does; {@code Suspended} appears only while the job
- * waits in the queue, as a job Kueue holds. Replica statuses: one entry per replica type of the
- * spec, with the counts that are not zero ({@code omitempty}) and, for a PyTorchJob, the {@code
- * selector} of its pods' labels; replicas Capstan stopped count nowhere, as deleted pods. Times are
- * whole seconds, as Kubernetes writes them; {@code lastUpdateTime} is the transition time (Capstan
- * keeps no other), but a {@code Running} turned False at the end keeps the time it turned True, as
- * the operator's does (from the events, which {@code GET} of one job includes).
+ * PyTorchJobCreated}, {@code PyTorchJobRunning}...) and messages (the PyTorchJob, TFJob and MPIJob
+ * controllers', {@code common/job.go}'s and {@code common/pod.go}'s); {@code Running} keeps its
+ * reason and message when it turns False, as the operator's {@code filterOutCondition} does; {@code
+ * Suspended} appears only while the job waits in the queue, as a job Kueue holds. Replica statuses:
+ * one entry per replica type of the spec, with the counts that are not zero ({@code omitempty})
+ * and, for a PyTorchJob, the {@code selector} of its pods' labels; replicas Capstan stopped count
+ * nowhere, as deleted pods. Times are whole seconds, as Kubernetes writes them; {@code
+ * lastUpdateTime} is the transition time (Capstan keeps no other), but a {@code Running} turned
+ * False at the end keeps the time it turned True, as the operator's does (from the events, which
+ * {@code GET} of one job includes).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record KubeflowJobView(String apiVersion, String kind, Metadata metadata, Status status) {
@@ -146,27 +147,38 @@ record KubeflowJobView(String apiVersion, String kind, Metadata metadata, Status
     return since;
   }
 
-  /** The operator's message for a condition of this type. */
+  /**
+   * The operator's message for a condition of this type: the PyTorchJob controller's (which names a
+   * job without Master with its namespace), the TFJob controller's and the v1 MPIJob controller's
+   * (which always do), and {@code common/job.go}'s for the backoff limit and deadline.
+   */
   private static String message(JobView job, Condition condition) {
     String kind = job.spec().sourceKind();
     String name = job.name();
-    boolean master =
-        job.spec().replicaGroups().stream().anyMatch(g -> g.role() == ReplicaRole.MASTER);
-    // Without a Master, the PyTorchJob controller names the job with its namespace.
-    String subject = kind + " " + (master ? name : job.project() + "/" + name);
+    String qualified = kind + " " + job.project() + "/" + name;
+    boolean pytorchMaster =
+        kind.equals("PyTorchJob")
+            && job.spec().replicaGroups().stream().anyMatch(g -> g.role() == ReplicaRole.MASTER);
+    String subject = pytorchMaster ? kind + " " + name : qualified;
     return switch (condition.type()) {
       case JobConditions.CREATED -> kind + " " + name + " is created.";
       case JobConditions.RUNNING -> subject + " is running.";
       case JobConditions.SUSPENDED -> kind + " " + name + " is suspended.";
       case JobConditions.SUCCEEDED ->
-          master ? subject + " is successfully completed." : subject + " successfully completed.";
-      case JobConditions.RESTARTING -> kind + " " + name + " is restarting" + because(job) + ".";
-      case JobConditions.FAILED -> failed(job, condition.reason());
+          pytorchMaster
+              ? subject + " is successfully completed."
+              : subject + " successfully completed.";
+      case JobConditions.RESTARTING ->
+          kind.equals("TFJob")
+              ? "job " + name + " is restarting" + because(job, false) + "."
+              : kind + " " + name + " is restarting" + because(job, true) + ".";
+      case JobConditions.FAILED -> failed(job, condition.reason(), qualified);
       default -> condition.message();
     };
   }
 
-  private static String failed(JobView job, String reason) {
+  private static String failed(JobView job, String reason, String qualified) {
+    String kind = job.spec().sourceKind();
     String name = job.name();
     if ("BackoffLimitExceeded".equals(reason)) {
       return "Job " + name + " has failed because it has reached the specified backoff limit";
@@ -175,16 +187,26 @@ record KubeflowJobView(String apiVersion, String kind, Metadata metadata, Status
       return "Job " + name + " has failed because it was active longer than specified deadline";
     }
     if ("Cancelled".equals(reason)) {
-      return job.spec().sourceKind() + " " + name + " is failed because it was cancelled.";
+      return kind + " " + name + " is failed because it was cancelled.";
     }
-    return job.spec().sourceKind() + " " + name + " is failed" + because(job) + ".";
+    return switch (kind) {
+      case "TFJob" -> qualified + " has failed" + because(job, true) + ".";
+      case "MPIJob" -> qualified + " has failed";
+      default -> kind + " " + name + " is failed" + because(job, true) + ".";
+    };
   }
 
-  /** {@code " because 1 Worker replica(s) failed"} for the first type with failures, or "". */
-  private static String because(JobView job) {
+  /**
+   * {@code " because 1 Worker replica(s) failed"} for the first type with failures ({@code
+   * counted}, else without the number, as {@code common/pod.go} writes it), or "".
+   */
+  private static String because(JobView job, boolean counted) {
     for (Map.Entry<String, ReplicaTypeStatus> type : job.status().replicaStatuses().entrySet()) {
       if (type.getValue().failed() > 0) {
-        return " because " + type.getValue().failed() + " " + type.getKey() + " replica(s) failed";
+        return " because "
+            + (counted ? type.getValue().failed() + " " : "")
+            + type.getKey()
+            + " replica(s) failed";
       }
     }
     return "";

@@ -174,6 +174,67 @@ class KubeflowJobViewTest {
   }
 
   @Test
+  void aTfJobReadsAsTheTfJobControllerWritesIt() {
+    JobSpec spec =
+        new JobSpecParser()
+            .parse(
+                """
+                apiVersion: kubeflow.org/v1
+                kind: TFJob
+                metadata: {name: dist-mnist}
+                spec:
+                  tfReplicaSpecs:
+                    PS:
+                      template: {spec: {containers: [{name: tensorflow, command: [python, m.py]}]}}
+                    Worker:
+                      replicas: 2
+                      template: {spec: {containers: [{name: tensorflow, command: [python, m.py]}]}}
+                """);
+    List<JobEvent> events =
+        List.of(
+            new JobEvent(CREATED, JobPhase.QUEUED, "Submitted", "submitted"),
+            new JobEvent(CREATED, JobPhase.STARTING, "Admitted", "admitted"),
+            new JobEvent(RUNNING, JobPhase.RUNNING, "AllReplicasRunning", "3 replicas"),
+            new JobEvent(DONE, JobPhase.FAILED, "ReplicaFailed", "worker-1 exited 1"));
+    List<ReplicaStatus> replicas =
+        List.of(
+            replica("ps-0", ReplicaRole.PS, ReplicaStatus.STOPPED),
+            replica("worker-0", ReplicaRole.WORKER, ReplicaStatus.STOPPED),
+            replica("worker-1", ReplicaRole.WORKER, ReplicaStatus.FAILED));
+    JobStatus status =
+        new JobStatus(
+            JobPhase.FAILED,
+            "ReplicaFailed",
+            "worker-1 exited 1",
+            CREATED,
+            CREATED,
+            DONE,
+            0,
+            replicas,
+            List.of(),
+            null,
+            null,
+            JobConditions.of(events, JobPhase.FAILED, "ReplicaFailed", "worker-1 exited 1"),
+            ReplicaTypeStatus.byType(replicas));
+
+    JsonNode view =
+        JSON.valueToTree(
+            KubeflowJobView.of(new JobView("dist-mnist", "team", "uid-2", spec, status, events)));
+
+    JsonNode conditions = view.get("status").get("conditions");
+    assertThat(conditions.get(0).get("message").asString())
+        .isEqualTo("TFJob dist-mnist is created.");
+    assertThat(conditions.get(1).get("message").asString())
+        .isEqualTo("TFJob team/dist-mnist is running.");
+    assertThat(conditions.get(2).get("reason").asString()).isEqualTo("TFJobFailed");
+    assertThat(conditions.get(2).get("message").asString())
+        .isEqualTo("TFJob team/dist-mnist has failed because 1 Worker replica(s) failed.");
+    assertThat(view.get("status").get("replicaStatuses").get("PS").isEmpty())
+        .as("no selector: only the PyTorchJob controller sets one")
+        .isTrue();
+  }
+
+  @Test
   void kindsTheOperatorDoesNotReportAreRefused() {
     JobSpec trainJob =
         new JobSpecParser()
