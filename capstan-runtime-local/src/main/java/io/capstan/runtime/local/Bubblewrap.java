@@ -26,8 +26,9 @@ import java.util.stream.Stream;
  * /tmp}, {@code /dev/shm} and {@code /proc} (of the replica's own PID namespace), a minimal {@code
  * /dev} plus the device nodes of the replica's GPUs, the replica's work directory at {@value
  * io.capstan.runtime.ReplicaLaunch#WORK_DIR} and its mounts at their container paths. New PID, IPC,
- * UTS and cgroup namespaces, and a network namespace when the replica needs no peers; {@code
- * no_new_privs}; the sandbox dies with its supervisor.
+ * UTS (with a host name of its own where the sandbox names one) and cgroup namespaces, and a
+ * network namespace when the replica needs no peers; {@code no_new_privs}; the sandbox dies with
+ * its supervisor.
  *
  * <p>As root, bubblewrap sets up the mounts and the replica's first process drops to the tenant's
  * uid with {@code setpriv} (no capabilities, an empty bounding set), so the replica is an
