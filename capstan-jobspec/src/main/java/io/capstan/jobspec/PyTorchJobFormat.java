@@ -67,6 +67,7 @@ final class PyTorchJobFormat implements SpecFormat {
     SpecMap spec = root.requiredMap("spec");
     SpecMap elasticPolicy = spec.optionalMap("elasticPolicy");
     SpecMap processesFrom = processesFrom(spec, elasticPolicy);
+    String key = spec.has(NPROC_PER_NODE) ? NPROC_PER_NODE : KubeflowElasticPolicy.NPROC_PER_NODE;
     List<ReplicaGroupSpec> groups = REPLICA_SPECS.read(spec);
     ElasticPolicy elastic =
         elasticPolicy == null
@@ -86,14 +87,11 @@ final class PyTorchJobFormat implements SpecFormat {
             metadata.labels(),
             JobSpec.NO_BACKOFF_LIMIT)
         .toBuilder()
-        .processesPerNode(
-            processesFrom == null ? 1 : ProcessesPerNode.read(processesFrom, processesKey(spec)))
+        .processesPerNode(processesFrom == null ? 1 : ProcessesPerNode.read(processesFrom, key))
         .nprocPerNode(
             processesFrom == null
                 ? AUTO
-                : SpecMap.scalarAsString(
-                    processesFrom.get(processesKey(spec)),
-                    processesFrom.pathOf(processesKey(spec))))
+                : SpecMap.scalarAsString(processesFrom.get(key), processesFrom.pathOf(key)))
         .elastic(elastic)
         .ignoredFields(ignored)
         .build();
@@ -116,9 +114,5 @@ final class PyTorchJobFormat implements SpecFormat {
               + " (deprecated) to be set, but both are");
     }
     return spec.has(NPROC_PER_NODE) ? spec : elastic ? elasticPolicy : null;
-  }
-
-  private static String processesKey(SpecMap spec) {
-    return spec.has(NPROC_PER_NODE) ? NPROC_PER_NODE : KubeflowElasticPolicy.NPROC_PER_NODE;
   }
 }
