@@ -341,6 +341,13 @@ final class ReplicaStarter {
             + " started at "
             + startedAt
             + " ---\n";
+    List<String> dropped = Torchrun.dropped(launch.command());
+    if (!dropped.isEmpty()) {
+      marker +=
+          "--- capstan: torchrun flags dropped (unknown to torch 1.13, moot on one machine): "
+              + String.join(" ", dropped)
+              + " ---\n";
+    }
     Files.writeString(
         dir.path().resolve(ReplicaDirectory.LOG),
         marker,

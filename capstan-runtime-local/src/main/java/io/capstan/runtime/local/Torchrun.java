@@ -32,7 +32,8 @@ import java.util.Set;
  * machine are dropped: {@code --local-addr} (the address other nodes reach this one at; every node
  * is here), {@code --local-ranks-filter} (which local ranks' output the console shows; all of it is
  * in the replica's log) and {@code --logs-specs} (a plug-in class for torchrun's log files, which
- * Capstan does not use). Other flags pass as they are.
+ * Capstan does not use); the replica's log names them ({@link #dropped}). Other flags pass as they
+ * are.
  */
 final class Torchrun {
   static final String COMMAND = "torchrun";
@@ -69,22 +70,41 @@ final class Torchrun {
    */
   static List<String> forHost(List<String> command, String interpreter) {
     List<String> module = new ArrayList<>(command.size() + 2);
-    int flags;
+    int flags = firstArgument(command);
     if (command.get(0).equals(COMMAND)) {
       module.add(interpreter);
       module.add("-m");
       module.add(MODULE);
-      flags = 1;
     } else {
-      flags = command.indexOf(MODULE) + 1;
       module.addAll(command.subList(0, flags));
     }
-    module.addAll(flagsForHost(command.subList(flags, command.size())));
+    module.addAll(flagsForHost(command.subList(flags, command.size()), new ArrayList<>()));
     return module;
   }
 
-  /** torchrun's arguments with its flags (up to the training script) spelled for torch 1.13. */
-  private static List<String> flagsForHost(List<String> arguments) {
+  /**
+   * The flags (with their values) that {@link #forHost} drops from {@code command}, as written, so
+   * the replica's log can say so; empty for a command that does not start torchrun.
+   */
+  static List<String> dropped(List<String> command) {
+    if (!launches(command)) {
+      return List.of();
+    }
+    List<String> dropped = new ArrayList<>();
+    flagsForHost(command.subList(firstArgument(command), command.size()), dropped);
+    return dropped;
+  }
+
+  /** Where torchrun's own arguments start in a command that {@link #launches} it. */
+  private static int firstArgument(List<String> command) {
+    return command.get(0).equals(COMMAND) ? 1 : command.indexOf(MODULE) + 1;
+  }
+
+  /**
+   * torchrun's arguments with its flags (up to the training script) spelled for torch 1.13; what is
+   * dropped is added to {@code dropped}.
+   */
+  private static List<String> flagsForHost(List<String> arguments, List<String> dropped) {
     List<String> result = new ArrayList<>(arguments.size());
     int i = 0;
     while (i < arguments.size() && arguments.get(i).startsWith("-")) {
@@ -92,11 +112,11 @@ final class Torchrun {
       int equals = word.indexOf('=');
       String flag = underscored(equals < 0 ? word : word.substring(0, equals));
       boolean separateValue = equals < 0 && !SWITCHES.contains(flag);
-      if (!MOOT.contains(flag)) {
-        result.add(equals < 0 ? flag : flag + word.substring(equals));
-        if (separateValue && i + 1 < arguments.size()) {
-          result.add(arguments.get(i + 1));
-        }
+      List<String> target = MOOT.contains(flag) ? dropped : result;
+      // A dropped flag is reported as written; a kept one is spelled for torch 1.13.
+      target.add(target == dropped ? word : equals < 0 ? flag : flag + word.substring(equals));
+      if (separateValue && i + 1 < arguments.size()) {
+        target.add(arguments.get(i + 1));
       }
       i = Math.min(i + (separateValue ? 2 : 1), arguments.size());
     }

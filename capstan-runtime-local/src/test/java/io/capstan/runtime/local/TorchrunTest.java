@@ -75,6 +75,21 @@ class TorchrunTest {
     assertThat(command)
         .containsExactly(
             "python", "-m", "torch.distributed.run", "--standalone", "-m", "trainer.main");
+    assertThat(
+            Torchrun.dropped(
+                List.of(
+                    "python",
+                    "-m",
+                    "torch.distributed.run",
+                    "--local-addr",
+                    "10.0.0.7",
+                    "--local-ranks-filter=0",
+                    "train.py",
+                    "--local-addr",
+                    "kept")))
+        .as("what the replica's log names, as written")
+        .containsExactly("--local-addr", "10.0.0.7", "--local-ranks-filter=0");
+    assertThat(Torchrun.dropped(List.of("python", "train.py", "--local-addr", "x"))).isEmpty();
   }
 
   @Test
