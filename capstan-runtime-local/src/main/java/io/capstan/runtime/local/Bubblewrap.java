@@ -27,8 +27,9 @@ import java.util.stream.Stream;
  * /tmp}, {@code /dev/shm} and {@code /proc} (of the replica's own PID namespace), a minimal {@code
  * /dev} plus the device nodes of the replica's GPUs, the replica's work directory at {@value
  * io.capstan.runtime.ReplicaLaunch#WORK_DIR} and its mounts at their container paths. New PID, IPC,
- * UTS and cgroup namespaces, and a network namespace when the replica needs no peers; {@code
- * no_new_privs}; the sandbox dies with its supervisor.
+ * UTS (with a host name of its own where the sandbox names one) and cgroup namespaces, and a
+ * network namespace when the replica needs no peers; {@code no_new_privs}; the sandbox dies with
+ * its supervisor.
  *
  * <p>As root, bubblewrap sets up the mounts and the replica's first process drops to the tenant's
  * uid with {@code setpriv} (no capabilities, an empty bounding set), so the replica is an
@@ -94,7 +95,11 @@ final class Bubblewrap {
     this.mpiAgent = requireNonNull(mpiAgent, "mpiAgent is null");
   }
 
-  /** What one replica's sandbox is made of. */
+  /**
+   * What one replica's sandbox is made of.
+   *
+   * @param hostname the host name in the sandbox's UTS namespace, or empty for the host's
+   */
   record Sandbox(
       int uid,
       Path workDir,
@@ -102,7 +107,8 @@ final class Bubblewrap {
       List<Integer> gpus,
       boolean privateNetwork,
       Optional<Path> passwd,
-      Optional<Path> group) {}
+      Optional<Path> group,
+      Optional<String> hostname) {}
 
   /** {@code setsid bwrap ARGS -- [setpriv ...] sh -c INIT capstan-init COMMAND...}. */
   List<String> commandLine(Sandbox sandbox, List<String> command) {
@@ -202,6 +208,7 @@ final class Bubblewrap {
     if (sandbox.privateNetwork()) {
       args.add("--unshare-net");
     }
+    sandbox.hostname().ifPresent(name -> args.addAll(List.of("--hostname", name)));
     if (root) {
       // The first process only needs to change its uid; it keeps nothing else.
       args.addAll(

@@ -116,7 +116,7 @@ final class ImageEnvironments {
     newEnv.replaceAll((name, value) -> mapPaths(mapped, value));
     if (Torchrun.launches(command)) {
       Torchrun.addDefaults(newEnv);
-      newCommand = Torchrun.asModule(newCommand, interpreter(environment));
+      newCommand = Torchrun.forHost(newCommand, interpreter(environment));
     }
     if (Mpirun.launches(command)) {
       newCommand = Mpirun.withInterpreter(newCommand, interpreter(environment));

@@ -99,10 +99,28 @@ public class JobResource {
     return all.stream().filter(j -> j.status().phase() == wanted).toList();
   }
 
+  /**
+   * A job: Capstan's view, or with {@code form=kubeflow} the Training Operator's form of a
+   * PyTorchJob, TFJob or MPIJob (its conditions and replica statuses, see {@link KubeflowJobView}).
+   */
   @GetMapping(path = ApiPaths.JOB, produces = MediaType.APPLICATION_JSON_VALUE)
-  public JobView get(Caller caller, @PathVariable String project, @PathVariable String job) {
+  public Object get(
+      Caller caller,
+      @PathVariable String project,
+      @PathVariable String job,
+      @RequestParam(required = false) String form) {
     access.requireProject(caller, project, ProjectRole.VIEWER);
-    return jobs.get(project, job);
+    JobView view = jobs.get(project, job);
+    if (form == null || form.equals("capstan")) {
+      return view;
+    }
+    if (form.equals("kubeflow")) {
+      return KubeflowJobView.of(view);
+    }
+    throw new CapstanException(
+        ErrorCode.INVALID_ARGUMENT,
+        "form",
+        "Expected form to be capstan or kubeflow, but was '" + form + "'");
   }
 
   /** The files the job left in its output directory, as collected into the artifact store. */
