@@ -78,8 +78,6 @@ def parse_tf_config(text):
     for role, addresses in raw_cluster.items():
         if role not in KNOWN_TYPES:
             raise InvalidConfig(f"expected cluster roles among {', '.join(KNOWN_TYPES)}, but found {role!r}")
-        if role == "evaluator":
-            raise InvalidConfig("expected no evaluator in cluster (an evaluator is outside the cluster)")
         if not isinstance(addresses, list) or not addresses:
             raise InvalidConfig(f"expected cluster.{role} to be a non-empty list, but was {addresses!r}")
         cluster[role] = []
@@ -102,10 +100,8 @@ def parse_tf_config(text):
         raise InvalidConfig(f"expected task.type among {', '.join(KNOWN_TYPES)}, but was {task_type!r}")
     if not isinstance(task_index, int) or isinstance(task_index, bool) or task_index < 0:
         raise InvalidConfig(f"expected task.index to be an integer >= 0, but was {task_index!r}")
-    if task_type == "evaluator":
-        if task_index != 0:
-            raise InvalidConfig(f"expected the evaluator's task.index to be 0, but was {task_index}")
-    elif task_index >= len(cluster.get(task_type, [])):
+    # The Training Operator lists every replica type in the cluster, evaluators too.
+    if task_index >= len(cluster.get(task_type, [])):
         raise InvalidConfig(
             f"task {task_type} {task_index} is not in the cluster "
             f"(cluster.{task_type} has {len(cluster.get(task_type, []))} addresses)"

@@ -67,7 +67,10 @@ public final class ApiPaths {
 
   /**
    * GET text/plain logs. Query: {@code replica} (default: the first replica), {@code follow}
-   * (stream until the replica ends), {@code tail} (last N lines).
+   * (stream until the replica ends), {@code tail} (last N lines), {@code sinceSeconds} (lines of
+   * the last N seconds) or {@code sinceTime} (ISO-8601 instant), {@code timestamps} (each line
+   * starts with its time, {@code 2026-01-02T03:04:05.678Z }). A line's time is when the control
+   * plane archived it, within about a second of the replica writing it (decision 85).
    */
   public static final String JOB_LOGS = JOB + "/logs";
 
@@ -191,6 +194,27 @@ public final class ApiPaths {
    * GET the project's audit log ({@code AuditPage}): project admins; the query of {@link #AUDIT}.
    */
   public static final String PROJECT_AUDIT = PROJECT + "/audit";
+
+  /**
+   * GET the project's secrets ({@code SecretView} list: keys and sizes, never values), POST create
+   * one ({@code SecretRequest}; 409 when the name is taken). Members read, editors write.
+   */
+  public static final String SECRETS = PROJECT + "/secrets";
+
+  /**
+   * GET one secret ({@code SecretView}), PUT replace its keys and values ({@code SecretRequest}),
+   * DELETE it. An optional {@code If-Match: "N"} on PUT names the {@code resourceVersion} read:
+   * when it has changed since, 409 CONFLICT and nothing is written.
+   */
+  public static final String SECRET = SECRETS + "/{secret}";
+
+  /** GET the project's config maps ({@code ConfigMapView} list), POST create one. */
+  public static final String CONFIG_MAPS = PROJECT + "/configmaps";
+
+  /**
+   * GET one config map ({@code ConfigMapView}), PUT replace it (If-Match as secrets), DELETE it.
+   */
+  public static final String CONFIG_MAP = CONFIG_MAPS + "/{configmap}";
 
   public static String expand(String template, String... values) {
     String result = template;

@@ -25,6 +25,7 @@ import io.capstan.cli.job.OutputsCommand;
 import io.capstan.cli.job.SubmitCommand;
 import io.capstan.cli.job.WaitCommand;
 import io.capstan.cli.model.ModelCommand;
+import io.capstan.cli.projectdata.ProjectDataCommand;
 import io.capstan.cli.queue.QueueCommand;
 import io.capstan.cli.serving.ServeCommand;
 import java.io.InputStream;
@@ -148,6 +149,8 @@ public final class CapstanCli {
     cli.addSubcommand(new TopCommand(context));
     cli.addSubcommand(new ServeCommand(context));
     cli.addSubcommand(new ModelCommand(context));
+    cli.addSubcommand(ProjectDataCommand.secrets(context));
+    cli.addSubcommand(ProjectDataCommand.configMaps(context));
     cli.addSubcommand(AuditCommand.commandLine(context));
     cli.getCommandSpec()
         .usageMessage()

@@ -56,8 +56,10 @@ final class CapstanTrainingJobFormat implements SpecFormat {
           "envFrom",
           "resources",
           "restartPolicy",
+          "workingDir",
           "volumes",
           "volumeMounts");
+
   private static final List<String> RESOURCE_FIELDS = List.of("cpu", "memory", "gpu");
   private static final Set<Framework> SUPPORTED_FRAMEWORKS =
       EnumSet.of(Framework.PYTORCH, Framework.TENSORFLOW, Framework.GENERIC);

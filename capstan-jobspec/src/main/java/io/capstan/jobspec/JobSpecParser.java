@@ -6,6 +6,7 @@ import io.capstan.api.error.CapstanException;
 import io.capstan.api.error.ErrorCode;
 import io.capstan.api.job.JobSpec;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.random.RandomGenerator;
@@ -21,9 +22,13 @@ import org.yaml.snakeyaml.representer.Representer;
 
 /**
  * Parses and validates the YAML or JSON text of a job: Capstan's {@code capstan.io/v1 TrainingJob},
- * Kubeflow's {@code kubeflow.org/v1} {@code PyTorchJob} or {@code TFJob}, Kubeflow Trainer's {@code
- * trainer.kubeflow.org/v1alpha1 TrainJob}, or the MPI Operator's {@code kubeflow.org/v2beta1
- * MPIJob}.
+ * Kubeflow's {@code kubeflow.org/v1} {@code PyTorchJob}, {@code TFJob} or {@code MPIJob}, Kubeflow
+ * Trainer's {@code trainer.kubeflow.org/v1alpha1 TrainJob}, or the MPI Operator's {@code
+ * kubeflow.org/v2beta1 MPIJob}.
+ *
+ * <p>A text of several YAML documents ({@code ---}) holds one job: empty and comment-only documents
+ * are skipped, and any other document (a Service, a ConfigMap, a second job) is refused, naming its
+ * kind, its name and its place in the file, since Capstan would not create it (decision 81).
  *
  * <p>The text is read with SnakeYAML's safe constructor (plain maps, lists and scalars; no custom
  * tags), at most {@value #MAX_CODE_POINTS} code points, {@value #MAX_ALIASES} aliases of
@@ -54,7 +59,8 @@ public final class JobSpecParser {
             new PyTorchJobFormat(random),
             new TFJobFormat(random),
             new TrainJobFormat(random),
-            new MpiJobFormat(random)));
+            new MpiJobFormat(random),
+            new MpiJobV1Format(random)));
   }
 
   JobSpecParser(List<SpecFormat> formats) {
@@ -71,7 +77,7 @@ public final class JobSpecParser {
   public JobSpec parse(String text) {
     requireNonNull(text, "text is null");
     checkSize(text);
-    Object document = load(text);
+    Object document = jobDocument(loadAll(text));
     if (document == null) {
       throw FieldPath.ROOT.invalid(
           "Expected a YAML or JSON mapping with apiVersion and kind, but the document is empty");
@@ -86,24 +92,83 @@ public final class JobSpecParser {
         .parse(root.values());
   }
 
+  /**
+   * The one job of {@code documents}, skipping empty ones: the only document when there is one,
+   * else the one whose kind is a job's; any other document is refused by its kind, name and place.
+   */
+  private Object jobDocument(List<Object> documents) {
+    List<Integer> present = new ArrayList<>();
+    for (int i = 0; i < documents.size(); i++) {
+      if (documents.get(i) != null) {
+        present.add(i);
+      }
+    }
+    if (present.isEmpty()) {
+      return null;
+    }
+    if (present.size() == 1) {
+      return documents.get(present.get(0));
+    }
+    Integer job = null;
+    for (int i : present) {
+      Object document = documents.get(i);
+      boolean isJob = document instanceof Map<?, ?> map && isJobKind(map.get("kind"));
+      if (!isJob || job != null) {
+        throw FieldPath.ROOT.invalid(
+            "Expected one job in the "
+                + documents.size()
+                + " YAML documents, but document "
+                + (i + 1)
+                + " is "
+                + (isJob ? "a second job, " : "")
+                + describeObject(document)
+                + (isJob ? ": submit each job on its own" : ", which Capstan does not create"));
+      }
+      job = i;
+    }
+    if (job == null) {
+      throw FieldPath.ROOT.invalid(
+          "Expected one job in the " + documents.size() + " YAML documents, but found none");
+    }
+    return documents.get(job);
+  }
+
+  private boolean isJobKind(Object kind) {
+    return formats.stream().anyMatch(format -> format.kind().equals(kind));
+  }
+
+  /** {@code a Service 'web'}, {@code a mapping without kind}, {@code a list}. */
+  private static String describeObject(Object document) {
+    if (!(document instanceof Map<?, ?> map)) {
+      return SpecMap.describe(document);
+    }
+    Object kind = map.get("kind");
+    Object name = map.get("metadata") instanceof Map<?, ?> metadata ? metadata.get("name") : null;
+    return (kind instanceof String text ? "a " + text : "a mapping without kind")
+        + (name instanceof String text ? " '" + text + "'" : "");
+  }
+
   private SpecFormat format(String apiVersion, String kind, SpecMap root) {
     for (SpecFormat format : formats) {
       if (format.supports(apiVersion, kind)) {
         return format;
       }
     }
-    for (SpecFormat format : formats) {
-      if (format.kind().equals(kind)) {
-        throw root.pathOf("apiVersion")
-            .invalid(
-                "Expected apiVersion '"
-                    + format.apiVersion()
-                    + "' for kind "
-                    + kind
-                    + ", but was '"
-                    + apiVersion
-                    + "'");
-      }
+    List<String> apiVersions =
+        formats.stream()
+            .filter(format -> format.kind().equals(kind))
+            .map(format -> "'" + format.apiVersion() + "'")
+            .toList();
+    if (!apiVersions.isEmpty()) {
+      throw root.pathOf("apiVersion")
+          .invalid(
+              "Expected apiVersion "
+                  + String.join(" or ", apiVersions)
+                  + " for kind "
+                  + kind
+                  + ", but was '"
+                  + apiVersion
+                  + "'");
     }
     throw root.pathOf("kind")
         .invalid(
@@ -131,7 +196,7 @@ public final class JobSpecParser {
     }
   }
 
-  private static Object load(String text) {
+  private static List<Object> loadAll(String text) {
     LoaderOptions options = new LoaderOptions();
     options.setAllowDuplicateKeys(false);
     options.setMaxAliasesForCollections(MAX_ALIASES);
@@ -143,7 +208,9 @@ public final class JobSpecParser {
         new Yaml(
             new SafeConstructor(options), new Representer(dumperOptions), dumperOptions, options);
     try {
-      return yaml.load(text);
+      List<Object> documents = new ArrayList<>();
+      yaml.loadAll(text).forEach(documents::add);
+      return documents;
     } catch (MarkedYAMLException e) {
       throw new CapstanException(ErrorCode.INVALID_SPEC, null, malformed(e), e);
     } catch (YAMLException e) {

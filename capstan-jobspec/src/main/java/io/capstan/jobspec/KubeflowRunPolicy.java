@@ -12,8 +12,9 @@ import java.util.Map;
  *
  * <p>{@code suspend: true} is refused without Kueue's queue label (see {@link KueueSuspend}): the
  * job would start at once. {@code cleanPodPolicy}, {@code managedBy} and, of {@code
- * schedulingPolicy}, all but {@code priorityClass} (see {@link JobPriority}) are ignored.
- * backoffLimit defaults to 3, not Kubeflow's 6, as for Capstan's own format.
+ * schedulingPolicy}, all but {@code priorityClass} (see {@link JobPriority}) are ignored. An absent
+ * {@code backoffLimit} is the format's default: {@link JobSpec#NO_BACKOFF_LIMIT} for the Training
+ * Operator's kinds, whose controller checks no limit when the field is nil (decision 80).
  *
  * @param backoffLimit restarts allowed before the job fails
  * @param activeDeadlineSeconds seconds the job may run, or null
@@ -25,7 +26,7 @@ record KubeflowRunPolicy(
   /**
    * The job of a Kubeflow document: {@code groups} under the run policy of {@code spec}, with its
    * priority (see {@link JobPriority#readKubeflow}) and the model output of {@code root}'s
-   * annotations.
+   * annotations; {@code defaultBackoffLimit} when the run policy sets none.
    */
   static JobSpec job(
       SpecMap root,
@@ -34,12 +35,13 @@ record KubeflowRunPolicy(
       Framework framework,
       String kind,
       List<ReplicaGroupSpec> groups,
-      Map<String, String> labels) {
+      Map<String, String> labels,
+      int defaultBackoffLimit) {
     SpecMap declared = spec.optionalMap("runPolicy");
     if (declared != null) {
       KueueSuspend.check(declared, labels);
     }
-    KubeflowRunPolicy runPolicy = read(spec);
+    KubeflowRunPolicy runPolicy = read(spec, defaultBackoffLimit);
     return JobSpec.builder(name, framework, kind)
         .replicaGroups(groups)
         .backoffLimit(runPolicy.backoffLimit())
@@ -51,13 +53,11 @@ record KubeflowRunPolicy(
         .build();
   }
 
-  static KubeflowRunPolicy read(SpecMap spec) {
+  static KubeflowRunPolicy read(SpecMap spec, int defaultBackoffLimit) {
     SpecMap runPolicy = spec.optionalMap("runPolicy");
     Long backoffLimit = field(runPolicy, spec, "backoffLimit", 0, Integer.MAX_VALUE);
     return new KubeflowRunPolicy(
-        backoffLimit == null
-            ? CapstanTrainingJobFormat.DEFAULT_BACKOFF_LIMIT
-            : backoffLimit.intValue(),
+        backoffLimit == null ? defaultBackoffLimit : backoffLimit.intValue(),
         field(runPolicy, spec, "activeDeadlineSeconds", 1, Long.MAX_VALUE),
         field(runPolicy, spec, "ttlSecondsAfterFinished", 0, Long.MAX_VALUE));
   }

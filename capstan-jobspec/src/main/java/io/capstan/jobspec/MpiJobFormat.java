@@ -92,16 +92,27 @@ final class MpiJobFormat implements SpecFormat {
     Long slots = spec.optionalLong("slotsPerWorker", 1, MAX_SLOTS_PER_WORKER);
     boolean launcherAsWorker = Boolean.TRUE.equals(spec.optionalBoolean("runLauncherAsWorker"));
     List<ReplicaGroupSpec> groups = REPLICA_SPECS.read(spec);
-    checkHosts(spec.requiredMap("mpiReplicaSpecs"), groups, launcherAsWorker);
+    checkHosts(
+        spec.requiredMap("mpiReplicaSpecs"),
+        groups,
+        launcherAsWorker,
+        "spec.runLauncherAsWorker to be true");
     return KubeflowRunPolicy.job(
-            root, spec, metadata.name(), Framework.MPI, KIND, groups, metadata.labels())
+            root,
+            spec,
+            metadata.name(),
+            Framework.MPI,
+            KIND,
+            groups,
+            metadata.labels(),
+            CapstanTrainingJobFormat.DEFAULT_BACKOFF_LIMIT)
         .toBuilder()
         .mpi(new MpiLayout(slots == null ? 1 : slots.intValue(), launcherAsWorker))
         .ignoredFields(REPLICA_SPECS.ignored(spec))
         .build();
   }
 
-  private static void checkRunPolicy(SpecMap runPolicy) {
+  static void checkRunPolicy(SpecMap runPolicy) {
     if (runPolicy == null) {
       return;
     }
@@ -110,8 +121,8 @@ final class MpiJobFormat implements SpecFormat {
   }
 
   /** A launcher, and some host for its ranks: a worker, or the launcher itself. */
-  private static void checkHosts(
-      SpecMap specs, List<ReplicaGroupSpec> groups, boolean launcherAsWorker) {
+  static void checkHosts(
+      SpecMap specs, List<ReplicaGroupSpec> groups, boolean launcherAsWorker, String alternative) {
     if (groups.stream().noneMatch(group -> group.role() == ReplicaRole.LAUNCHER)) {
       FieldPath launcher = specs.pathOf("Launcher");
       throw launcher.invalid("Expected " + launcher + " to be set, but it is missing");
@@ -121,7 +132,9 @@ final class MpiJobFormat implements SpecFormat {
       throw worker.invalid(
           "Expected "
               + worker
-              + " to be set, or spec.runLauncherAsWorker to be true, but neither is: mpirun"
+              + " to be set, or "
+              + alternative
+              + ", but neither is: mpirun"
               + " would have no host to start ranks on");
     }
   }

@@ -14,10 +14,13 @@ import java.util.random.RandomGenerator;
 
 /**
  * Kubeflow's {@code kubeflow.org/v1 TFJob}, accepted as it is applied to a cluster: replica types
- * {@code Chief} (or the older {@code Master}), {@code PS}, {@code Worker} and {@code Evaluator},
- * the container named {@code tensorflow} (else the first).
+ * {@code Chief} or the older {@code Master} (one of them, as the operator's webhook requires; a
+ * {@code Master} stays {@code master} in {@code TF_CONFIG}, as the operator writes the lowercased
+ * type), {@code PS}, {@code Worker} and {@code Evaluator}, the container named {@code tensorflow}
+ * (else the first).
  *
- * <p>{@code spec.successPolicy: AllWorkers} becomes {@link JobSuccessPolicy#ALL_WORKERS}.
+ * <p>{@code spec.successPolicy: AllWorkers} becomes {@link JobSuccessPolicy#ALL_WORKERS}. {@code
+ * runPolicy.backoffLimit} unset means no limit on restarts, as in the Training Operator.
  */
 final class TFJobFormat implements SpecFormat {
   static final String KIND = "TFJob";
@@ -29,7 +32,7 @@ final class TFJobFormat implements SpecFormat {
           "tensorflow",
           List.of(
               new KubeflowReplicaSpecs.ReplicaType("Chief", ReplicaRole.CHIEF),
-              new KubeflowReplicaSpecs.ReplicaType("Master", ReplicaRole.CHIEF),
+              new KubeflowReplicaSpecs.ReplicaType("Master", ReplicaRole.MASTER),
               new KubeflowReplicaSpecs.ReplicaType("PS", ReplicaRole.PS),
               new KubeflowReplicaSpecs.ReplicaType("Worker", ReplicaRole.WORKER),
               new KubeflowReplicaSpecs.ReplicaType("Evaluator", ReplicaRole.EVALUATOR)),
@@ -57,13 +60,43 @@ final class TFJobFormat implements SpecFormat {
     JobMetadata metadata = JobMetadata.read(root, false, random);
     SpecMap spec = root.requiredMap("spec");
     List<ReplicaGroupSpec> groups = REPLICA_SPECS.read(spec);
+    checkOneChief(spec.requiredMap("tfReplicaSpecs"));
     return KubeflowRunPolicy.job(
-            root, spec, metadata.name(), Framework.TENSORFLOW, KIND, groups, metadata.labels())
+            root,
+            spec,
+            metadata.name(),
+            Framework.TENSORFLOW,
+            KIND,
+            groups,
+            metadata.labels(),
+            JobSpec.NO_BACKOFF_LIMIT)
         .toBuilder()
         .successPolicy(
             allWorkersMustSucceed(spec) ? JobSuccessPolicy.ALL_WORKERS : JobSuccessPolicy.DEFAULT)
         .ignoredFields(REPLICA_SPECS.ignored(spec))
         .build();
+  }
+
+  /** A Chief and a Master together are refused, as by the operator's webhook. */
+  private static void checkOneChief(SpecMap specs) {
+    String chief = null;
+    for (String key : specs.values().keySet()) {
+      if (key.equalsIgnoreCase("Chief") || key.equalsIgnoreCase("Master")) {
+        if (chief != null) {
+          throw specs
+              .pathOf(key)
+              .invalid(
+                  "Expected at most one Chief or Master in "
+                      + specs.path()
+                      + ", but found both '"
+                      + chief
+                      + "' and '"
+                      + key
+                      + "'");
+        }
+        chief = key;
+      }
+    }
   }
 
   private static boolean allWorkersMustSucceed(SpecMap spec) {

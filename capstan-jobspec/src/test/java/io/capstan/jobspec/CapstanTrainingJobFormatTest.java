@@ -95,6 +95,21 @@ class CapstanTrainingJobFormatTest {
   }
 
   @Test
+  void aGroupsVolumesAndWorkingDirAreRead() {
+    JobSpec spec =
+        parser()
+            .parse(
+                trainingJob(
+                    "replicas: [{role: worker, command: [python3, train.py], workingDir: /work,"
+                        + " volumes: [{name: data, persistentVolumeClaim: {claimName: mnist}}],"
+                        + " volumeMounts: [{name: data, mountPath: /data}]}]"));
+
+    assertThat(spec.ignoredFields()).isEmpty();
+    assertThat(spec.replicaGroups().get(0).pod().workingDir()).isEqualTo("/work");
+    assertThat(spec.replicaGroups().get(0).pod().volumes()).hasSize(1);
+  }
+
+  @Test
   void generatesANameFromGenerateName() {
     String text =
         trainingJob(WORKER).replace("metadata: {name: mnist}", "metadata: {generateName: mnist-}");
@@ -167,7 +182,7 @@ class CapstanTrainingJobFormatTest {
         trainingJob("replicas: [{role: worker, comand: [python3]}]"),
         "spec.replicas[0].comand",
         "Expected spec.replicas[0] to have only the fields role, count, image, command, args,"
-            + " env, envFrom, resources, restartPolicy, volumes, volumeMounts, but"
+            + " env, envFrom, resources, restartPolicy, workingDir, volumes, volumeMounts, but"
             + " found the unknown field 'comand'");
     assertThat(invalid(trainingJob(WORKER) + "status: {}\n").field()).isEqualTo("status");
     assertThat(

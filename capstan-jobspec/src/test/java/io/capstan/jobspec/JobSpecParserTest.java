@@ -89,15 +89,16 @@ class JobSpecParserTest {
         "kind",
         "Expected one of the kinds capstan.io/v1 TrainingJob, kubeflow.org/v1 PyTorchJob,"
             + " kubeflow.org/v1 TFJob, trainer.kubeflow.org/v1alpha1 TrainJob, kubeflow.org/v2beta1"
-            + " MPIJob, but was kubeflow.org/v1 XGBoostJob");
+            + " MPIJob, kubeflow.org/v1 MPIJob, but was kubeflow.org/v1 XGBoostJob");
   }
 
   @Test
-  void mpiJobOfTheTrainingOperatorsApiVersionNamesTheMpiOperatorsVersion() {
+  void mpiJobOfAnotherApiVersionNamesBothVersions() {
     assertInvalid(
-        "apiVersion: kubeflow.org/v1\nkind: MPIJob\n",
+        "apiVersion: kubeflow.org/v1alpha2\nkind: MPIJob\n",
         "apiVersion",
-        "Expected apiVersion 'kubeflow.org/v2beta1' for kind MPIJob, but was 'kubeflow.org/v1'");
+        "Expected apiVersion 'kubeflow.org/v2beta1' or 'kubeflow.org/v1' for kind MPIJob, but was"
+            + " 'kubeflow.org/v1alpha2'");
   }
 
   @Test
@@ -201,9 +202,45 @@ class JobSpecParserTest {
   }
 
   @Test
-  void severalDocumentsAreRejected() {
-    CapstanException error = invalid("a: 1\n---\nb: 2\n");
+  void ofSeveralDocumentsTheJobIsTakenAndEmptyOrCommentOnlyOnesAreSkipped() {
+    String text =
+        "---\n# the team's header\n---\n"
+            + resource("pytorchjob-mnist.yaml")
+            + "\n---\n# nothing more\n---\n";
 
-    assertThat(error.getMessage()).startsWith("Malformed YAML at line 2");
+    assertThat(parser().parse(text)).isEqualTo(parser().parse(resource("pytorchjob-mnist.yaml")));
+  }
+
+  @Test
+  void ofSeveralDocumentsAnyOtherObjectIsRefusedByKindNameAndPlace() {
+    String service =
+        "apiVersion: v1\nkind: Service\nmetadata: {name: mnist-tensorboard}\nspec: {}\n";
+    CapstanException error =
+        invalid(resource("pytorchjob-mnist.yaml") + "\n---\n# comment\n---\n" + service);
+
+    assertThat(error.field()).isNull();
+    assertThat(error.getMessage())
+        .isEqualTo(
+            "Expected one job in the 3 YAML documents, but document 3 is a Service"
+                + " 'mnist-tensorboard', which Capstan does not create");
+    assertThat(invalid(service + "---\n" + resource("pytorchjob-mnist.yaml")).getMessage())
+        .as("before the job too")
+        .contains("document 1 is a Service 'mnist-tensorboard'");
+    assertThat(invalid("a: 1\n---\n" + resource("pytorchjob-mnist.yaml")).getMessage())
+        .contains("document 1 is a mapping without kind");
+  }
+
+  @Test
+  void ofSeveralDocumentsASecondJobIsRefused() {
+    String job = resource("pytorchjob-mnist.yaml");
+    String second = resource("tfjob-dist-mnist.yaml");
+
+    assertThat(invalid(job + "\n---\n" + second).getMessage())
+        .isEqualTo(
+            "Expected one job in the 2 YAML documents, but document 2 is a second job, a TFJob"
+                + " 'dist-mnist-for-e2e-test': submit each job on its own");
+    assertThat(invalid("# a\n---\n# b\n").getMessage())
+        .isEqualTo(
+            "Expected a YAML or JSON mapping with apiVersion and kind, but the document is empty");
   }
 }

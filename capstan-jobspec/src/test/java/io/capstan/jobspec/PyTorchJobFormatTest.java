@@ -7,6 +7,7 @@ import static io.capstan.jobspec.TestingSpecs.replaceOnce;
 import static io.capstan.jobspec.TestingSpecs.resource;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.capstan.api.job.ElasticPolicy;
 import io.capstan.api.job.Framework;
 import io.capstan.api.job.JobSpec;
 import io.capstan.api.job.PodDetails;
@@ -77,6 +78,7 @@ class PyTorchJobFormatTest {
                 .ttlSecondsAfterFinished(3600L)
                 .labels(Map.of("team", "vision", "version", "2"))
                 .ignoredFields(spec.ignoredFields()) // listed in the test below
+                .nprocPerNode("1")
                 .build());
   }
 
@@ -90,11 +92,9 @@ class PyTorchJobFormatTest {
             WORKER + ".template.spec.tolerations",
             WORKER + ".template.spec.containers[0] (only one container of a replica runs)");
     assertThat(parser().parse(resource("pytorchjob-workers-only.yaml")).ignoredFields())
-        .as("image, command, args, env, resources, ports and pull policy are read or moot")
-        .containsExactly(
-            "spec.elasticPolicy.rdzvBackend (elastic training is not supported)",
-            "spec.elasticPolicy.minReplicas (elastic training is not supported)",
-            "spec.elasticPolicy.maxReplicas (elastic training is not supported)");
+        .as("image, command, args, env, resources, ports and pull policy are read or moot;")
+        .as("the elastic policy is honoured")
+        .isEmpty();
   }
 
   @Test
@@ -156,10 +156,10 @@ class PyTorchJobFormatTest {
   }
 
   @Test
-  void defaultsBackoffLimitToThree() {
+  void backoffLimitUnsetMeansNoLimitAsInTheTrainingOperator() {
     String text = replaceOnce(mnist(), "    backoffLimit: 5\n", "");
 
-    assertThat(parser().parse(text).backoffLimit()).isEqualTo(3);
+    assertThat(parser().parse(text).backoffLimit()).isEqualTo(JobSpec.NO_BACKOFF_LIMIT);
   }
 
   @Test
@@ -369,5 +369,144 @@ class PyTorchJobFormatTest {
         "Expected metadata.name to be a DNS-1123 label (lowercase letters, digits and '-',"
             + " starting and ending with a letter or digit) of at most 50 characters, but was"
             + " 'pytorch.mnist'");
+  }
+
+  /** The Training Operator's elastic example, examples/pytorch/elastic/echo/echo.yaml (v1.8.1). */
+  private static String echo(String policyLines) {
+    return """
+        apiVersion: "kubeflow.org/v1"
+        kind: PyTorchJob
+        metadata:
+          name: elastic-example-echo
+        spec:
+          elasticPolicy:
+        %s
+          pytorchReplicaSpecs:
+            Worker:
+              replicas: 2
+              template:
+                spec:
+                  containers:
+                    - name: pytorch
+                      image: kubeflow/pytorch-elastic-example-echo:latest
+                      imagePullPolicy: IfNotPresent
+                      env:
+                      - name: LOGLEVEL
+                        value: DEBUG
+                      command:
+                        - python
+                        - -m
+                        - torch.distributed.run
+                        - --rdzv_backend=c10d
+                        - ./echo.py
+        """
+        .formatted(policyLines.indent(4).stripTrailing());
+  }
+
+  @Test
+  void elasticPolicyIsReadAsTheOperatorDefaultsIt() {
+    JobSpec spec =
+        parser().parse(echo("rdzvBackend: c10d\nminReplicas: 1\nmaxReplicas: 2\nmaxRestarts: 100"));
+
+    assertThat(spec.elastic())
+        .isEqualTo(new ElasticPolicy(1, 2, "c10d", null, Map.of(), 100, false));
+    assertThat(spec.elastic().nnodes()).isEqualTo("1:2");
+    assertThat(spec.nprocPerNode()).as("the operator's default since v1.7").isEqualTo("auto");
+    assertThat(spec.processesPerNode()).isEqualTo(1);
+    assertThat(spec.ignoredFields()).isEmpty();
+
+    ElasticPolicy defaults = parser().parse(echo("maxRestarts: 3")).elastic();
+    assertThat(defaults)
+        .as("no min or max: both the Worker replicas; backend c10d")
+        .isEqualTo(new ElasticPolicy(2, 2, "c10d", null, Map.of(), 3, false));
+    assertThat(parser().parse(echo("maxReplicas: 2")).elastic().nnodes()).isEqualTo("2:2");
+    assertThat(parser().parse(echo("minReplicas: 2")).elastic().nnodes()).isEqualTo("2:2");
+  }
+
+  @Test
+  void elasticRendezvousSettingsAreKeptInOrder() {
+    ElasticPolicy policy =
+        parser()
+            .parse(
+                echo(
+                    """
+                    rdzvId: echo-1
+                    standalone: false
+                    rdzvConf:
+                      - {key: timeout, value: "120"}
+                      - {key: join_timeout, value: 600}
+                    """))
+            .elastic();
+
+    assertThat(policy.rdzvId()).isEqualTo("echo-1");
+    assertThat(policy.rdzvConfText()).isEqualTo("timeout=120,join_timeout=600");
+    assertThat(policy.maxRestarts()).isNull();
+  }
+
+  @Test
+  void elasticFieldsCapstanCannotHonourAreWarnedOrRefused() {
+    JobSpec spec =
+        parser()
+            .parse(
+                echo(
+                    """
+                    rdzvHost: rendezvous.example.com
+                    rdzvPort: 29400
+                    metrics:
+                      - type: Resource
+                        resource: {name: cpu, target: {type: Utilization, averageUtilization: 80}}
+                    """));
+    assertThat(spec.ignoredFields())
+        .containsExactly(
+            "spec.elasticPolicy.rdzvHost (the rendezvous runs at worker 0's endpoint, which"
+                + " Capstan chooses on one machine)",
+            "spec.elasticPolicy.rdzvPort (the rendezvous runs at worker 0's endpoint, which"
+                + " Capstan chooses on one machine)",
+            "spec.elasticPolicy.metrics (no autoscaling: the job runs its declared Worker"
+                + " replicas)");
+
+    assertInvalid(
+        echo("rdzvBackend: etcd"),
+        "spec.elasticPolicy.rdzvBackend",
+        "Expected spec.elasticPolicy.rdzvBackend to be c10d (etcd and etcd-v2 need an etcd server,"
+            + " which does not run on one machine), but was 'etcd'");
+    assertInvalid(
+        echo("minReplicas: 3\nmaxReplicas: 4"),
+        "spec.elasticPolicy",
+        "Expected the job's 2 replicas to be between spec.elasticPolicy.minReplicas (3) and"
+            + " spec.elasticPolicy.maxReplicas (4): Capstan starts the declared replicas and does"
+            + " not scale them, so the rendezvous would not close");
+    assertInvalid(
+        echo("minReplicas: 2\nmaxReplicas: 1"),
+        "spec.elasticPolicy.minReplicas",
+        "Expected spec.elasticPolicy.minReplicas to be at most maxReplicas (1), but was 2");
+    assertInvalid(
+        replaceOnce(
+            echo("nProcPerNode: 2"),
+            "  elasticPolicy:\n",
+            "  nprocPerNode: \"2\"\n  elasticPolicy:\n"),
+        "spec.elasticPolicy.nProcPerNode",
+        "Expected only one of spec.nprocPerNode and spec.elasticPolicy.nProcPerNode (deprecated)"
+            + " to be set, but both are");
+    assertInvalid(
+        replaceOnce(
+            replaceOnce(echo("maxRestarts: 1"), "    Worker:", "    Master:"),
+            "replicas: 2",
+            "replicas: 1"),
+        "spec.pytorchReplicaSpecs.Worker",
+        "Expected spec.pytorchReplicaSpecs.Worker to be set for an elastic PyTorchJob (its"
+            + " rendezvous runs on worker 0), but it is missing");
+  }
+
+  @Test
+  void processesPerNodeAsTheOperatorSetsTorchrunsVariable() {
+    assertThat(parser().parse(replaceOnce(mnist(), "  nprocPerNode: \"1\"\n", "")).nprocPerNode())
+        .isEqualTo("auto");
+    assertThat(
+            parser()
+                .parse(replaceOnce(mnist(), "nprocPerNode: \"1\"", "nprocPerNode: auto"))
+                .nprocPerNode())
+        .isEqualTo("auto");
+    assertThat(parser().parse(echo("nProcPerNode: 2")).nprocPerNode()).isEqualTo("2");
   }
 }

@@ -62,16 +62,17 @@ class TFJobFormatTest {
                             Map.of(),
                             new Resources(1500, 1_000_000_000L, 0),
                             RestartPolicy.ON_FAILURE)))
-                .backoffLimit(3)
+                .backoffLimit(JobSpec.NO_BACKOFF_LIMIT) // none set: the operator sets no limit
                 .successPolicy(JobSuccessPolicy.ALL_WORKERS)
                 .build());
   }
 
   @Test
-  void readsMasterAsChief() {
+  void readsMasterAsMasterAsTheOperatorDoes() {
     JobSpec spec = parser().parse(replaceOnce(distMnist(), "    Chief:", "    Master:"));
 
-    assertThat(spec.replicaGroups().get(0).role()).isEqualTo(ReplicaRole.CHIEF);
+    assertThat(spec.replicaGroups().get(0).role()).isEqualTo(ReplicaRole.MASTER);
+    assertThat(spec.replicaGroups().get(0).replicaName(0)).isEqualTo("master-0");
   }
 
   @Test
@@ -94,8 +95,8 @@ class TFJobFormatTest {
     assertInvalid(
         text,
         "spec.tfReplicaSpecs.Chief",
-        "Expected one replica spec for role 'chief' in spec.tfReplicaSpecs, but found both"
-            + " 'Master' and 'Chief'");
+        "Expected at most one Chief or Master in spec.tfReplicaSpecs, but found both 'Master' and"
+            + " 'Chief'");
   }
 
   @Test

@@ -15,7 +15,7 @@ import java.util.Map;
  * @param framework whose rendezvous environment is injected
  * @param sourceKind the kind it was submitted as: {@code TrainingJob}, {@code PyTorchJob}, ...
  * @param replicaGroups the replica groups, in rank order
- * @param backoffLimit restarts allowed before the job fails
+ * @param backoffLimit restarts allowed before the job fails ({@link #NO_BACKOFF_LIMIT}: no limit)
  * @param activeDeadlineSeconds seconds the job may run before it fails, or null
  * @param ttlSecondsAfterFinished seconds a finished job and its logs are kept, or null for ever
  * @param labels free-form labels
@@ -30,6 +30,10 @@ import java.util.Map;
  * @param ignoredFields fields of the submitted document that Capstan accepted but does not act on
  *     (a pod template's volumes, node selector, security context, a second container...), by their
  *     path in the document: said to the user in the job's status warnings, never dropped silently
+ * @param elastic a PyTorchJob's elastic policy (its nodes meet through a torchrun rendezvous), or
+ *     null for a job of fixed size
+ * @param nprocPerNode torchrun's {@code PET_NPROC_PER_NODE} as Kubeflow sets it ({@code auto} or a
+ *     number), or null for {@code processesPerNode}
  */
 public record JobSpec(
     String name,
@@ -45,7 +49,15 @@ public record JobSpec(
     Integer processesPerNode,
     JobSuccessPolicy successPolicy,
     MpiLayout mpi,
-    List<String> ignoredFields) {
+    List<String> ignoredFields,
+    ElasticPolicy elastic,
+    String nprocPerNode) {
+  /**
+   * The {@code backoffLimit} of a Kubeflow v1 job that sets none: the Training Operator then
+   * restarts failed replicas without limit.
+   */
+  public static final int NO_BACKOFF_LIMIT = Integer.MAX_VALUE;
+
   /** The most processes one replica may start. */
   public static final int MAX_PROCESSES_PER_NODE = 64;
 
@@ -108,7 +120,9 @@ public record JobSpec(
         .registerModel(registerModel)
         .processesPerNode(processesPerNode)
         .successPolicy(successPolicy)
-        .mpi(mpi);
+        .mpi(mpi)
+        .elastic(elastic)
+        .nprocPerNode(nprocPerNode);
   }
 
   public int replicaCount() {
@@ -144,6 +158,8 @@ public record JobSpec(
     private JobSuccessPolicy successPolicy;
     private MpiLayout mpi;
     private List<String> ignoredFields = List.of();
+    private ElasticPolicy elastic;
+    private String nprocPerNode;
 
     private Builder(String name, Framework framework, String sourceKind) {
       this.name = name;
@@ -162,7 +178,9 @@ public record JobSpec(
           .processesPerNode(spec.processesPerNode)
           .successPolicy(spec.successPolicy)
           .mpi(spec.mpi)
-          .ignoredFields(spec.ignoredFields);
+          .ignoredFields(spec.ignoredFields)
+          .elastic(spec.elastic)
+          .nprocPerNode(spec.nprocPerNode);
     }
 
     public Builder replicaGroups(List<ReplicaGroupSpec> value) {
@@ -220,6 +238,16 @@ public record JobSpec(
       return this;
     }
 
+    public Builder elastic(ElasticPolicy value) {
+      elastic = value;
+      return this;
+    }
+
+    public Builder nprocPerNode(String value) {
+      nprocPerNode = value;
+      return this;
+    }
+
     public JobSpec build() {
       return new JobSpec(
           name,
@@ -235,7 +263,9 @@ public record JobSpec(
           processesPerNode,
           successPolicy,
           mpi,
-          ignoredFields);
+          ignoredFields,
+          elastic,
+          nprocPerNode);
     }
   }
 }

@@ -128,6 +128,21 @@ public final class ApiClient {
             .PUT(HttpRequest.BodyPublishers.ofString(codec.toJson(body), StandardCharsets.UTF_8)));
   }
 
+  /**
+   * PUTs {@code body} as JSON with {@code If-Match: "N"} when {@code ifMatch} is given (the
+   * resourceVersion read; the server answers 409 when the object has changed since).
+   */
+  public String put(String path, Object body, Long ifMatch) {
+    HttpRequest.Builder request =
+        request(path)
+            .header("Content-Type", JSON)
+            .PUT(HttpRequest.BodyPublishers.ofString(codec.toJson(body), StandardCharsets.UTF_8));
+    if (ifMatch != null) {
+      request.header("If-Match", "\"" + ifMatch + "\"");
+    }
+    return send(request);
+  }
+
   /** PATCHes {@code body} as JSON and returns the answer's text. */
   public String patch(String path, Object body) {
     return send(

@@ -51,6 +51,24 @@ public final class WireCodec {
     return json.writerWithDefaultPrettyPrinter().writeValueAsString(node);
   }
 
+  /**
+   * The documents of a YAML (or JSON) text, without empty or comment-only ones; throws {@link
+   * JacksonException} when it is not YAML.
+   */
+  public java.util.List<JsonNode> yamlDocuments(String text) {
+    java.util.List<JsonNode> documents = new java.util.ArrayList<>();
+    try (tools.jackson.databind.MappingIterator<JsonNode> values =
+        yaml.readerFor(JsonNode.class).readValues(text)) {
+      while (values.hasNext()) {
+        JsonNode document = values.next();
+        if (document != null && !document.isNull() && !document.isMissingNode()) {
+          documents.add(document);
+        }
+      }
+    }
+    return documents;
+  }
+
   public String yaml(JsonNode node) {
     return yaml.writeValueAsString(node);
   }

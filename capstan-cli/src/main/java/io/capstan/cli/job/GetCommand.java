@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.capstan.api.ApiPaths;
 import io.capstan.api.job.JobEvent;
+import io.capstan.api.job.JobSpec;
 import io.capstan.api.job.JobStatus;
 import io.capstan.api.job.JobView;
 import io.capstan.api.job.ReplicaStatus;
@@ -99,7 +100,12 @@ public final class GetCommand implements Callable<Integer> {
   }
 
   private static String restartLimit(JobView job) {
-    return job.spec() == null ? "" : " (of " + job.spec().backoffLimit() + " allowed)";
+    if (job.spec() == null) {
+      return "";
+    }
+    return job.spec().backoffLimit() == JobSpec.NO_BACKOFF_LIMIT
+        ? " (no backoffLimit)"
+        : " (of " + job.spec().backoffLimit() + " allowed)";
   }
 
   private static void printReplicas(List<ReplicaStatus> replicas, PrintStream out) {

@@ -8,6 +8,7 @@ import io.capstan.api.job.LogStream;
 import io.capstan.api.job.ReplicaGroupSpec;
 import io.capstan.cli.CliContext;
 import io.capstan.cli.CliException;
+import io.capstan.cli.Durations;
 import io.capstan.cli.ExitCodes;
 import io.capstan.cli.client.ApiClient;
 import java.io.FilterOutputStream;
@@ -15,6 +16,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -59,14 +63,22 @@ public final class LogsCommand implements Callable<Integer> {
 
   @Option(
       names = "--since",
-      paramLabel = "DURATION",
-      description = "Not supported: refused (the log archive keeps no time per line).")
+      paramLabel = "DURATION|TIME",
+      description =
+          "Only lines archived in the last DURATION (e.g. 10m, 2h) or since TIME (ISO-8601, e.g."
+              + " 2026-01-02T03:04:05Z). A line's time is when the server archived it, within"
+              + " about a second of its writing.")
   String since;
 
   @Option(
       names = "--timestamps",
-      description = "Not supported: refused (the log archive keeps no time per line).")
+      description =
+          "Start each line with the time the server archived it (UTC, milliseconds; within about"
+              + " a second of its writing).")
   boolean timestamps;
+
+  /** {@code --since} as the query parameter the API takes, set by {@link #check}. */
+  private String sinceParameter;
 
   private final CliContext context;
 
@@ -101,17 +113,29 @@ public final class LogsCommand implements Callable<Integer> {
     if (tail != null && tail < 0) {
       throw CliException.usage("Expected --tail to be at least 0, but was " + tail);
     }
-    // Why: the archive holds each replica's bytes as written, with no time of each line, so
-    // neither flag could be answered without making times up.
     if (since != null) {
-      throw CliException.usage(
-          "--since is not supported: Capstan's log archive keeps each replica's output, not when"
-              + " each line was written; use --tail N for the last lines");
+      sinceParameter = sinceParameter(since);
     }
-    if (timestamps) {
-      throw CliException.usage(
-          "--timestamps is not supported: Capstan's log archive keeps each replica's output, not"
-              + " when each line was written; print times from the job itself");
+  }
+
+  /** {@code sinceSeconds=N} for a duration, {@code sinceTime=INSTANT} for a time. */
+  private static String sinceParameter(String since) {
+    try {
+      Duration duration = Durations.parse(since);
+      if (duration.isNegative() || duration.toSeconds() < 1) {
+        throw CliException.usage("Expected --since to be at least 1s, but was " + since);
+      }
+      return "sinceSeconds=" + duration.toSeconds();
+    } catch (IllegalArgumentException notADuration) {
+      try {
+        return "sinceTime=" + OffsetDateTime.parse(since).toInstant();
+      } catch (DateTimeParseException e) {
+        throw CliException.usage(
+            "Expected --since to be a duration such as 10m or 2h, or a time such as"
+                + " 2026-01-02T03:04:05Z, but was '"
+                + since
+                + "'");
+      }
     }
   }
 
@@ -209,6 +233,12 @@ public final class LogsCommand implements Callable<Integer> {
     }
     if (tail != null) {
       parameters.add("tail=" + tail);
+    }
+    if (sinceParameter != null) {
+      parameters.add(URLEncoder.encode(sinceParameter, StandardCharsets.UTF_8).replace("%3D", "="));
+    }
+    if (timestamps) {
+      parameters.add("timestamps=true");
     }
     return parameters.isEmpty() ? "" : "?" + String.join("&", parameters);
   }

@@ -79,14 +79,17 @@ final class MpiJobCommand implements Callable<Integer> {
     return document;
   }
 
-  private static Map<String, Object> replicaSpec(
+  private Map<String, Object> replicaSpec(
       int replicas, String restartPolicy, Map<String, Object> container) {
     Map<String, Object> replicaSpec = new LinkedHashMap<>();
     replicaSpec.put("replicas", replicas);
     if (restartPolicy != null) {
       replicaSpec.put("restartPolicy", restartPolicy);
     }
-    replicaSpec.put("template", Map.of("spec", Map.of("containers", List.of(container))));
+    Map<String, Object> podSpec = new LinkedHashMap<>();
+    podSpec.put("containers", List.of(container));
+    options.policy.putWorkingDirAndData(container, podSpec);
+    replicaSpec.put("template", Map.of("spec", podSpec));
     return replicaSpec;
   }
 }

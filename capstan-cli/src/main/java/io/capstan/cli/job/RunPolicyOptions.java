@@ -15,9 +15,8 @@ import picocli.CommandLine.Option;
 
 /**
  * The flags of the submit builders that Arena users know, each mapped to the field a job's YAML
- * would set: retries, time to live, running timeout, priority, labels and annotations. Flags that
- * Capstan cannot honour yet ({@code --working-dir}, {@code --data}, annotations it does not read)
- * are refused by name, never dropped.
+ * would set: retries, time to live, running timeout, priority, labels and annotations, the working
+ * directory and data volumes. Annotations Capstan does not read are refused by name, never dropped.
  */
 final class RunPolicyOptions {
   /** The annotations Capstan reads from a job (see the jobspec module's DeclaredModelOutput). */
@@ -71,32 +70,26 @@ final class RunPolicyOptions {
   @Option(
       names = "--working-dir",
       paramLabel = "DIR",
-      description = "Not supported yet: refused (use \"cd DIR && ...\" as the command).")
+      description = "The directory the command starts in, inside the replica; YAML: workingDir.")
   String workingDir;
 
   @Option(
       names = "--data",
       paramLabel = "NAME:PATH",
-      description = "Not supported yet: refused (Capstan has no data volumes to mount).")
+      description =
+          "Mount the project's volume claim NAME at PATH in every replica; repeatable. YAML: a"
+              + " persistentVolumeClaim volume and a volumeMount.")
   List<String> data = new ArrayList<>();
 
   /** Checks every flag; a refusal names the flag and says why. */
   void check() {
-    if (workingDir != null) {
+    if (workingDir != null && !workingDir.startsWith("/")) {
       throw CliException.usage(
-          "--working-dir is not supported: Capstan's job spec has no working directory and each"
-              + " replica starts in its own job folder; make the command change directory instead,"
-              + " e.g. \"cd "
+          "Expected --working-dir to be an absolute path inside the replica, but was '"
               + workingDir
-              + " && python train.py\"");
+              + "'");
     }
-    if (!data.isEmpty()) {
-      throw CliException.usage(
-          "--data is not supported: Capstan has no data volumes (persistent volume claims) to"
-              + " mount at a path, but was given '"
-              + data.get(0)
-              + "'; read the data from a path on this machine instead");
-    }
+    dataMounts();
     for (String key : annotations.keySet()) {
       if (!READ_ANNOTATIONS.contains(key)) {
         throw CliException.usage(
@@ -120,6 +113,69 @@ final class RunPolicyOptions {
     if (priority != null && number(priority) == null) {
       priorityClass();
     }
+  }
+
+  /** A {@code --data NAME:PATH}: a claim and where it is mounted. */
+  record DataMount(String claim, String path) {}
+
+  /** The {@code --data} flags, checked: a DNS-1123 claim name and an absolute path, once each. */
+  List<DataMount> dataMounts() {
+    List<DataMount> mounts = new ArrayList<>();
+    Set<String> paths = new java.util.HashSet<>();
+    for (String value : data) {
+      int colon = value.indexOf(':');
+      String claim = colon < 0 ? "" : value.substring(0, colon);
+      String path = colon < 0 ? "" : value.substring(colon + 1);
+      if (!claim.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?") || claim.length() > 63) {
+        throw CliException.usage(
+            "Expected --data as NAME:PATH with NAME a volume claim's name (lowercase letters,"
+                + " digits and '-'), but was '"
+                + value
+                + "'");
+      }
+      if (!path.startsWith("/")) {
+        throw CliException.usage(
+            "Expected the PATH of --data "
+                + value
+                + " to be an absolute path, but was '"
+                + path
+                + "'");
+      }
+      if (!paths.add(path)) {
+        throw CliException.usage("Expected each --data PATH once, but " + path + " is given twice");
+      }
+      mounts.add(new DataMount(claim, path));
+    }
+    return mounts;
+  }
+
+  /**
+   * Puts {@code workingDir} and {@code volumeMounts} into {@code container}, and the claims' {@code
+   * volumes} into {@code podSpec}, in Kubernetes' shape: a Kubeflow container and its pod spec, or
+   * one Capstan replica group as both. A volume is named after its claim.
+   */
+  void putWorkingDirAndData(Map<String, Object> container, Map<String, Object> podSpec) {
+    if (workingDir != null) {
+      container.put("workingDir", workingDir);
+    }
+    List<DataMount> mounts = dataMounts();
+    if (mounts.isEmpty()) {
+      return;
+    }
+    Map<String, Object> volumes = new LinkedHashMap<>();
+    List<Map<String, Object>> volumeMounts = new ArrayList<>();
+    for (DataMount mount : mounts) {
+      Map<String, Object> volume = new LinkedHashMap<>();
+      volume.put("name", mount.claim());
+      volume.put("persistentVolumeClaim", Map.of("claimName", mount.claim()));
+      volumes.putIfAbsent(mount.claim(), volume);
+      Map<String, Object> volumeMount = new LinkedHashMap<>();
+      volumeMount.put("name", mount.claim());
+      volumeMount.put("mountPath", mount.path());
+      volumeMounts.add(volumeMount);
+    }
+    container.put("volumeMounts", volumeMounts);
+    podSpec.put("volumes", new ArrayList<>(volumes.values()));
   }
 
   /** Puts {@code labels} and {@code annotations} into {@code metadata}, when given. */

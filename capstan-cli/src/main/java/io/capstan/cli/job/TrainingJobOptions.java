@@ -206,6 +206,8 @@ final class TrainingJobOptions {
       group.put("env", new LinkedHashMap<>(env));
     }
     group.put("resources", resources);
+    // Capstan's group is its own pod template: workingDir, volumes and mounts sit in it.
+    policy.putWorkingDirAndData(group, group);
     return group;
   }
 

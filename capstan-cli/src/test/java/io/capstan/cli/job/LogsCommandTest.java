@@ -199,22 +199,36 @@ class LogsCommandTest {
   }
 
   @Test
-  void sinceAndTimestampsAreRefusedBecauseTheArchiveKeepsNoTimes() {
+  void sinceAndTimestampsBecomeTheQueryOfEveryReplicasStream() {
+    server.respond("GET", JOB, 200, JobFixture.job("train-a").json());
+    server.handle("GET", LOGS, exchange -> TestingApiServer.send(exchange, 200, "text/plain", ""));
+    server.handle("GET", LOGS, exchange -> TestingApiServer.send(exchange, 200, "text/plain", ""));
     TestingCli cli = TestingCli.against(server, temp);
 
-    Result since = cli.run("logs", "train-a", "--since", "10m");
-    Result timestamps = cli.run("logs", "train-a", "--timestamps");
+    Result duration =
+        cli.run("logs", "train-a", "-r", "worker-0", "--since", "10m", "--timestamps");
+    Result time =
+        cli.run("logs", "train-a", "-r", "worker-0", "--since", "2026-01-02T04:04:05+01:00");
 
-    assertThat(since.exitCode()).isEqualTo(ExitCodes.USAGE);
-    assertThat(since.err())
+    assertThat(duration.exitCode()).as(duration.err()).isZero();
+    assertThat(time.exitCode()).as(time.err()).isZero();
+    assertThat(server.requests().stream().map(TestingApiServer.RecordedRequest::query))
+        .containsExactly(
+            "replica=worker-0&sinceSeconds=600&timestamps=true",
+            "replica=worker-0&sinceTime=2026-01-02T03%3A04%3A05Z");
+  }
+
+  @Test
+  void aSinceThatIsNeitherADurationNorATimeIsAUsageError() {
+    Result result = TestingCli.against(server, temp).run("logs", "train-a", "--since", "yesterday");
+
+    assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(result.err())
         .isEqualTo(
-            "error: --since is not supported: Capstan's log archive keeps each replica's output,"
-                + " not when each line was written; use --tail N for the last lines\n");
-    assertThat(timestamps.exitCode()).isEqualTo(ExitCodes.USAGE);
-    assertThat(timestamps.err())
-        .isEqualTo(
-            "error: --timestamps is not supported: Capstan's log archive keeps each replica's"
-                + " output, not when each line was written; print times from the job itself\n");
+            "error: Expected --since to be a duration such as 10m or 2h, or a time such as"
+                + " 2026-01-02T03:04:05Z, but was 'yesterday'\n");
+    assertThat(TestingCli.against(server, temp).run("logs", "train-a", "--since", "500ms").err())
+        .isEqualTo("error: Expected --since to be at least 1s, but was 500ms\n");
     assertThat(server.requests()).isEmpty();
   }
 

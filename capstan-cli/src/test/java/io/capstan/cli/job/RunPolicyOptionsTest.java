@@ -169,17 +169,79 @@ class RunPolicyOptionsTest {
   }
 
   @Test
+  void workingDirAndDataBecomeAGroupsWorkingDirVolumesAndMounts() {
+    Result result =
+        cli.run(
+            "submit",
+            "pytorch",
+            "--name",
+            "a",
+            "--working-dir",
+            "/workspace",
+            "--data",
+            "imagenet:/data",
+            "--data",
+            "imagenet:/data2",
+            "--dry-run",
+            "python train.py");
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    assertThat(result.out())
+        .contains(
+            "    workingDir: /workspace\n"
+                + "    volumeMounts:\n"
+                + "    - name: imagenet\n"
+                + "      mountPath: /data\n"
+                + "    - name: imagenet\n"
+                + "      mountPath: /data2\n"
+                + "    volumes:\n"
+                + "    - name: imagenet\n"
+                + "      persistentVolumeClaim:\n"
+                + "        claimName: imagenet\n");
+    assertThat(new JobSpecParser().parse(result.out()).ignoredFields())
+        .as("volumes and the working directory honoured (decision 83)")
+        .isEmpty();
+  }
+
+  @Test
+  void anMpiJobGetsThemInEveryPodTemplate() {
+    Result result =
+        cli.run(
+            "submit",
+            "mpi",
+            "--working-dir",
+            "/w",
+            "--data",
+            "ckpt:/ckpt",
+            "--dry-run",
+            "mpirun hostname");
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    JobSpec parsed = new JobSpecParser().parse(result.out());
+    assertThat(parsed.ignoredFields()).as("the working directory is honoured").isEmpty();
+    assertThat(parsed.replicaGroups())
+        .allSatisfy(group -> assertThat(group.pod().workingDir()).isEqualTo("/w"));
+    assertThat(parsed.replicaGroups())
+        .allSatisfy(group -> assertThat(group.pod().volumeMounts()).hasSize(1));
+    assertThat(result.out()).contains("claimName: ckpt", "mountPath: /ckpt", "workingDir: /w");
+  }
+
+  @Test
   void flagsCapstanCannotHonourAreRefusedByNameAndSendNothing() {
     assertRefused(
-        new String[] {"--working-dir", "/workspace"},
-        "error: --working-dir is not supported: Capstan's job spec has no working directory and"
-            + " each replica starts in its own job folder; make the command change directory"
-            + " instead, e.g. \"cd /workspace && python train.py\"\n");
+        new String[] {"--working-dir", "workspace"},
+        "error: Expected --working-dir to be an absolute path inside the replica, but was"
+            + " 'workspace'\n");
     assertRefused(
-        new String[] {"--data", "imagenet:/data"},
-        "error: --data is not supported: Capstan has no data volumes (persistent volume claims)"
-            + " to mount at a path, but was given 'imagenet:/data'; read the data from a path on"
-            + " this machine instead\n");
+        new String[] {"--data", "/data"},
+        "error: Expected --data as NAME:PATH with NAME a volume claim's name (lowercase letters,"
+            + " digits and '-'), but was '/data'\n");
+    assertRefused(
+        new String[] {"--data", "a:data"},
+        "error: Expected the PATH of --data a:data to be an absolute path, but was 'data'\n");
+    assertRefused(
+        new String[] {"--data", "a:/d", "--data", "b:/d"},
+        "error: Expected each --data PATH once, but /d is given twice\n");
     assertRefused(
         new String[] {"--annotation", "sidecar.istio.io/inject=false"},
         "error: --annotation 'sidecar.istio.io/inject' is not supported: Capstan keeps no"

@@ -27,8 +27,9 @@ import java.util.stream.Stream;
  * /tmp}, {@code /dev/shm} and {@code /proc} (of the replica's own PID namespace), a minimal {@code
  * /dev} plus the device nodes of the replica's GPUs, the replica's work directory at {@value
  * io.capstan.runtime.ReplicaLaunch#WORK_DIR} and its mounts at their container paths. New PID, IPC,
- * UTS and cgroup namespaces, and a network namespace when the replica needs no peers; {@code
- * no_new_privs}; the sandbox dies with its supervisor.
+ * UTS (with a host name of its own where the sandbox names one) and cgroup namespaces, and a
+ * network namespace when the replica needs no peers; {@code no_new_privs}; the sandbox dies with
+ * its supervisor.
  *
  * <p>As root, bubblewrap sets up the mounts and the replica's first process drops to the tenant's
  * uid with {@code setpriv} (no capabilities, an empty bounding set), so the replica is an
@@ -97,6 +98,7 @@ final class Bubblewrap {
   /**
    * What one replica's sandbox is made of.
    *
+   * @param hostname the host name in the sandbox's UTS namespace, or empty for the host's
    * @param chdir the container path the command starts in ({@link ReplicaLaunch#WORK_DIR} unless
    *     the launch or its image names a working directory)
    */
@@ -108,6 +110,7 @@ final class Bubblewrap {
       boolean privateNetwork,
       Optional<Path> passwd,
       Optional<Path> group,
+      Optional<String> hostname,
       String chdir) {}
 
   /** {@code setsid bwrap ARGS -- [setpriv ...] sh -c INIT capstan-init COMMAND...}. */
@@ -208,6 +211,7 @@ final class Bubblewrap {
     if (sandbox.privateNetwork()) {
       args.add("--unshare-net");
     }
+    sandbox.hostname().ifPresent(name -> args.addAll(List.of("--hostname", name)));
     if (root) {
       // The first process only needs to change its uid; it keeps nothing else.
       args.addAll(

@@ -96,13 +96,16 @@ final class ImageEnvironments {
    *     python}), or null
    * @param workingDir where the command starts (see {@link WorkingDirectory}), or null for the
    *     replica's own folder
+   * @param resolved the command as the launch and the image resolve it (command and args, else the
+   *     entrypoint and args), before it is rewritten for the host
    */
   record Rewritten(
       List<String> command,
       Map<String, String> env,
       List<Mount> mounts,
       String pathPrefix,
-      WorkingDirectory workingDir) {}
+      WorkingDirectory workingDir,
+      List<String> resolved) {}
 
   /**
    * {@link #rewrite(Replica, List, boolean)} of an unsandboxed replica with a command, no mounts.
@@ -178,7 +181,7 @@ final class ImageEnvironments {
     newEnv.replaceAll((name, value) -> mapPaths(mapped, value));
     if (Torchrun.launches(command)) {
       Torchrun.addDefaults(newEnv);
-      newCommand = Torchrun.asModule(newCommand, interpreter(environment));
+      newCommand = Torchrun.forHost(newCommand, interpreter(environment));
     }
     if (Mpirun.launches(command)) {
       newCommand = Mpirun.withInterpreter(newCommand, interpreter(environment));
@@ -194,7 +197,7 @@ final class ImageEnvironments {
         pathPrefix = bin.toString();
       }
     }
-    return new Rewritten(List.copyOf(newCommand), newEnv, binds, pathPrefix, workingDir);
+    return new Rewritten(List.copyOf(newCommand), newEnv, binds, pathPrefix, workingDir, command);
   }
 
   /** Where the replica starts, or null for its own folder (it names no working directory). */

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.slf4j.Logger;
@@ -48,6 +49,7 @@ final class ReplicaStarter {
   private final Optional<Bubblewrap> sandbox;
   private final Optional<TenantIds> tenants;
   private final long pidsMax;
+  private final AtomicInteger torchrunHosts = new AtomicInteger();
 
   /**
    * @param sandbox the sandbox every replica runs in, or empty to run replicas as this process's
@@ -119,7 +121,7 @@ final class ReplicaStarter {
               dir.path().resolve(ReplicaDirectory.LOG),
               hostPorts,
               launch.readiness() != null));
-      appendMarker(dir, launch, startedAt);
+      appendMarker(dir, launch, rewritten, startedAt);
       Process process = processBuilder(dir, launch, rewritten, command).start();
       long pid = process.pid();
       long startTime = ProcStat.read(pid).map(ProcStat::startTime).orElse(-1L);
@@ -211,6 +213,7 @@ final class ReplicaStarter {
           launch.privateNetwork(),
           Optional.empty(),
           Optional.empty(),
+          hostname(rewritten),
           chdir);
     }
     int uid = tenants.get().uid(launch.tenant());
@@ -255,7 +258,24 @@ final class ReplicaStarter {
         launch.privateNetwork(),
         Optional.of(passwd),
         Optional.of(group),
+        hostname(rewritten),
         chdir);
+  }
+
+  /**
+   * A host name of its own for a replica that starts torchrun: a loopback address no other such
+   * replica of this runtime has had recently ({@code 127.1.x.y}). torchrun's rendezvous tells its
+   * nodes apart by host name and process id, which every sandbox would share (the host's name, pid
+   * 2 in each PID namespace), so two nodes of an elastic job on one machine would take each other
+   * for itself; and it hands its rank-0 node's host name to the workers as {@code MASTER_ADDR},
+   * which an address reaches from every replica without a name service.
+   */
+  private Optional<String> hostname(ImageEnvironments.Rewritten rewritten) {
+    if (!Torchrun.launches(rewritten.resolved())) {
+      return Optional.empty();
+    }
+    int n = Math.floorMod(torchrunHosts.getAndIncrement(), 256 * 254);
+    return Optional.of("127.1." + (n / 254) + "." + (n % 254 + 1));
   }
 
   /** Gives a directory (not what it holds, and never through a link) to {@code uid}. */
@@ -345,7 +365,11 @@ final class ReplicaStarter {
     return env;
   }
 
-  private static void appendMarker(ReplicaDirectory dir, ReplicaLaunch launch, Instant startedAt)
+  private static void appendMarker(
+      ReplicaDirectory dir,
+      ReplicaLaunch launch,
+      ImageEnvironments.Rewritten rewritten,
+      Instant startedAt)
       throws IOException {
     String marker =
         "--- capstan: "
@@ -355,6 +379,13 @@ final class ReplicaStarter {
             + " started at "
             + startedAt
             + " ---\n";
+    List<String> dropped = Torchrun.dropped(rewritten.resolved());
+    if (!dropped.isEmpty()) {
+      marker +=
+          "--- capstan: torchrun flags dropped (unknown to torch 1.13, moot on one machine): "
+              + String.join(" ", dropped)
+              + " ---\n";
+    }
     Files.writeString(
         dir.path().resolve(ReplicaDirectory.LOG),
         marker,

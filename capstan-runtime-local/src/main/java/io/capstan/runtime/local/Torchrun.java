@@ -3,6 +3,7 @@ package io.capstan.runtime.local;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A replica started by PyTorch's launcher, {@code torchrun} or {@code python -m
@@ -22,6 +23,17 @@ import java.util.Map;
  * which parses on every version (later PyTorch versions fixed the lookup). torch 1.13 accepts only
  * one-digit local ranks in the mapping, and its rank 9 gets no value from "0": on it, a node runs
  * at most 9 processes (a job may ask for up to 64, which later versions run).
+ *
+ * <p>torchrun's own flags (those before the training script) are spelled as torch 1.13 reads them,
+ * since commands written for torch 2 (Kubeflow Trainer's examples among them) use its spellings:
+ * torch 2 added dashed names ({@code --nproc-per-node}, {@code --no-python}, {@code
+ * --rdzv-endpoint}...) beside the underscored ones, which both versions accept, so every dashed
+ * long flag becomes its underscored twin. Of the flags torch 2 added, those with no effect on one
+ * machine are dropped: {@code --local-addr} (the address other nodes reach this one at; every node
+ * is here), {@code --local-ranks-filter} (which local ranks' output the console shows; all of it is
+ * in the replica's log) and {@code --logs-specs} (a plug-in class for torchrun's log files, which
+ * Capstan does not use); the replica's log names them ({@link #dropped}). Other flags pass as they
+ * are.
  */
 final class Torchrun {
   static final String COMMAND = "torchrun";
@@ -30,10 +42,21 @@ final class Torchrun {
   static final String TEE = "PET_TEE";
   static final String NO_REDIRECTION = "9:0";
 
+  /** Flags torch 2 added whose effect is moot on one machine (all take a value). */
+  private static final Set<String> MOOT =
+      Set.of("--local_addr", "--local_ranks_filter", "--logs_specs");
+
+  /** torchrun's flags that take no value. */
+  private static final Set<String> SWITCHES =
+      Set.of("--standalone", "-m", "--module", "--no_python", "--run_path", "-h", "--help");
+
   private Torchrun() {}
 
   /** Whether {@code command} starts torchrun, directly or as a Python module. */
   static boolean launches(List<String> command) {
+    if (command.isEmpty()) {
+      return false; // the image's entrypoint, resolved later
+    }
     String first = command.get(0);
     if (first.equals(COMMAND)) {
       return true;
@@ -44,17 +67,72 @@ final class Torchrun {
         && command.get(2).equals(MODULE);
   }
 
-  /** {@code command} with a leading {@code torchrun} run as a module of {@code interpreter}. */
-  static List<String> asModule(List<String> command, String interpreter) {
-    if (!command.get(0).equals(COMMAND)) {
-      return command;
+  /**
+   * {@code command}, a launch of torchrun, as the host's torch runs it: a leading {@code torchrun}
+   * run as a module of {@code interpreter}, and torchrun's flags spelled for torch 1.13.
+   */
+  static List<String> forHost(List<String> command, String interpreter) {
+    List<String> module = new ArrayList<>(command.size() + 2);
+    int flags = firstArgument(command);
+    if (command.get(0).equals(COMMAND)) {
+      module.add(interpreter);
+      module.add("-m");
+      module.add(MODULE);
+    } else {
+      module.addAll(command.subList(0, flags));
     }
-    List<String> result = new ArrayList<>(command.size() + 2);
-    result.add(interpreter);
-    result.add("-m");
-    result.add(MODULE);
-    result.addAll(command.subList(1, command.size()));
+    module.addAll(flagsForHost(command.subList(flags, command.size()), new ArrayList<>()));
+    return module;
+  }
+
+  /**
+   * The flags (with their values) that {@link #forHost} drops from {@code command}, as written, so
+   * the replica's log can say so; empty for a command that does not start torchrun.
+   */
+  static List<String> dropped(List<String> command) {
+    if (!launches(command)) {
+      return List.of();
+    }
+    List<String> dropped = new ArrayList<>();
+    flagsForHost(command.subList(firstArgument(command), command.size()), dropped);
+    return dropped;
+  }
+
+  /** Where torchrun's own arguments start in a command that {@link #launches} it. */
+  private static int firstArgument(List<String> command) {
+    return command.get(0).equals(COMMAND) ? 1 : command.indexOf(MODULE) + 1;
+  }
+
+  /**
+   * torchrun's arguments with its flags (up to the training script) spelled for torch 1.13; what is
+   * dropped is added to {@code dropped}.
+   */
+  private static List<String> flagsForHost(List<String> arguments, List<String> dropped) {
+    List<String> result = new ArrayList<>(arguments.size());
+    int i = 0;
+    while (i < arguments.size() && arguments.get(i).startsWith("-")) {
+      String word = arguments.get(i);
+      int equals = word.indexOf('=');
+      String flag = underscored(equals < 0 ? word : word.substring(0, equals));
+      boolean separateValue = equals < 0 && !SWITCHES.contains(flag);
+      List<String> target = MOOT.contains(flag) ? dropped : result;
+      // A dropped flag is reported as written; a kept one is spelled for torch 1.13.
+      target.add(target == dropped ? word : equals < 0 ? flag : flag + word.substring(equals));
+      if (separateValue && i + 1 < arguments.size()) {
+        target.add(arguments.get(i + 1));
+      }
+      i = Math.min(i + (separateValue ? 2 : 1), arguments.size());
+    }
+    result.addAll(arguments.subList(i, arguments.size()));
     return result;
+  }
+
+  /**
+   * {@code --nproc-per-node} as {@code --nproc_per_node}: torch 1.13 knows only the underscored
+   * long flags, and torch 2 accepts both spellings of every flag.
+   */
+  private static String underscored(String flag) {
+    return flag.startsWith("--") ? "--" + flag.substring(2).replace('-', '_') : flag;
   }
 
   /** Adds the redirection defaults that torchrun 1.13 on Python 3.11 cannot parse itself. */

@@ -78,10 +78,10 @@ class ImageEnvironmentsTest {
             "/opt/torch/bin/python",
             "-m",
             Torchrun.MODULE,
-            "--nproc-per-node=2",
+            "--nproc_per_node=2", // spelled for torch 1.13, as a command's flags are
             "/srv/examples/train.py");
     assertThat(defaults.env()).containsEntry(Torchrun.REDIRECTS, Torchrun.NO_REDIRECTION);
-    assertThat(withArgs.command()).endsWith("--nproc-per-node=2", "/srv/examples/other.py");
+    assertThat(withArgs.command()).endsWith("--nproc_per_node=2", "/srv/examples/other.py");
     assertThat(withArgs.workingDir()).isNull();
   }
 

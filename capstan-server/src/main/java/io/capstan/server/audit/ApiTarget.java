@@ -21,17 +21,19 @@ import java.util.Map;
 record ApiTarget(String project, String kind, String name, String action, boolean onCollection) {
   private static final String PREFIX = ApiPaths.BASE + "/";
   private static final Map<String, String> KINDS =
-      Map.of(
-          "users", "user",
-          "tokens", "token",
-          "projects", "project",
-          "members", "member",
-          "jobs", "job",
-          "services", "service",
-          "models", "model",
-          "versions", "version",
-          "aliases", "alias",
-          "environments", "environment");
+      Map.ofEntries(
+          Map.entry("users", "user"),
+          Map.entry("tokens", "token"),
+          Map.entry("projects", "project"),
+          Map.entry("members", "member"),
+          Map.entry("jobs", "job"),
+          Map.entry("services", "service"),
+          Map.entry("models", "model"),
+          Map.entry("versions", "version"),
+          Map.entry("aliases", "alias"),
+          Map.entry("secrets", "secret"),
+          Map.entry("configmaps", "configmap"),
+          Map.entry("environments", "environment"));
   private static final Map<String, String> VERBS =
       Map.of(
           "cancel", "cancel",

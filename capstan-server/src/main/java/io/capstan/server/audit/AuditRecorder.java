@@ -21,6 +21,8 @@ import org.springframework.web.util.ContentCachingRequestWrapper;
 final class AuditRecorder {
   private static final Logger log = LoggerFactory.getLogger(AuditRecorder.class);
   static final String ANONYMOUS = "anonymous";
+  private static final java.util.Set<String> UNKEPT_BODIES =
+      java.util.Set.of("job", "secret", "configmap");
 
   private final AuditStore store;
   private final Summaries summaries;
@@ -48,10 +50,12 @@ final class AuditRecorder {
   AuditEvent event(HttpServletRequest request, AuditNote note, int status) {
     String path = path(request);
     ApiTarget target = ApiTarget.of(request.getMethod(), path);
-    // A job spec may carry secrets in values that no field name gives away: never kept.
+    // A job spec may carry secrets in values that no field name gives away, and secrets and
+    // config maps are nothing but values: their bodies are never kept (the controllers note the
+    // keys).
     String body =
         target.kind() != null
-                && !target.kind().equals("job")
+                && !UNKEPT_BODIES.contains(target.kind())
                 && request instanceof ContentCachingRequestWrapper cached
             ? summaries.ofBody(cached.getContentAsByteArray(), whole(cached))
             : null;

@@ -17,12 +17,14 @@ import io.capstan.server.identity.Authenticator;
 import io.capstan.server.identity.Caller;
 import io.capstan.server.identity.Revocations;
 import io.capstan.server.logs.LogArchive;
+import io.capstan.server.logs.LogLines;
 import io.capstan.server.logs.LogShipper;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -47,6 +49,7 @@ public class JobResource {
   private final LogArchive logs;
   private final LogShipper shipper;
   private final long maxSpecBytes;
+  private final Clock clock;
 
   JobResource(
       JobService jobs,
@@ -55,7 +58,8 @@ public class JobResource {
       Revocations revocations,
       LogArchive logs,
       LogShipper shipper,
-      ServerConfig config) {
+      ServerConfig config,
+      Clock clock) {
     this.jobs = jobs;
     this.access = access;
     this.authenticator = authenticator;
@@ -63,6 +67,7 @@ public class JobResource {
     this.logs = logs;
     this.shipper = shipper;
     this.maxSpecBytes = config.maxSpecBytes();
+    this.clock = clock;
   }
 
   /**
@@ -94,10 +99,28 @@ public class JobResource {
     return all.stream().filter(j -> j.status().phase() == wanted).toList();
   }
 
+  /**
+   * A job: Capstan's view, or with {@code form=kubeflow} the Training Operator's form of a
+   * PyTorchJob, TFJob or MPIJob (its conditions and replica statuses, see {@link KubeflowJobView}).
+   */
   @GetMapping(path = ApiPaths.JOB, produces = MediaType.APPLICATION_JSON_VALUE)
-  public JobView get(Caller caller, @PathVariable String project, @PathVariable String job) {
+  public Object get(
+      Caller caller,
+      @PathVariable String project,
+      @PathVariable String job,
+      @RequestParam(required = false) String form) {
     access.requireProject(caller, project, ProjectRole.VIEWER);
-    return jobs.get(project, job);
+    JobView view = jobs.get(project, job);
+    if (form == null || form.equals("capstan")) {
+      return view;
+    }
+    if (form.equals("kubeflow")) {
+      return KubeflowJobView.of(view);
+    }
+    throw new CapstanException(
+        ErrorCode.INVALID_ARGUMENT,
+        "form",
+        "Expected form to be capstan or kubeflow, but was '" + form + "'");
   }
 
   /** The files the job left in its output directory, as collected into the artifact store. */
@@ -133,6 +156,8 @@ public class JobResource {
    * A replica's log, or its last {@code tail} lines; with {@code follow=true}, streamed until the
    * job has ended, or until the caller's access is taken away (its token deleted, its membership
    * removed), which ends the stream with {@link LogStream#REVOKED_LINE} within a poll (100 ms).
+   * {@code sinceSeconds}/{@code sinceTime} and {@code timestamps} filter and stamp lines by the
+   * time they reached the archive (decision 85).
    */
   @GetMapping(path = ApiPaths.JOB_LOGS)
   public ResponseEntity<StreamingResponseBody> logs(
@@ -142,6 +167,9 @@ public class JobResource {
       @RequestParam(required = false) String replica,
       @RequestParam(defaultValue = "false") boolean follow,
       @RequestParam(required = false) Integer tail,
+      @RequestParam(required = false) Long sinceSeconds,
+      @RequestParam(required = false) String sinceTime,
+      @RequestParam(defaultValue = "false") boolean timestamps,
       HttpServletRequest request,
       HttpServletResponse response) {
     access.requireProject(caller, project, ProjectRole.VIEWER);
@@ -151,6 +179,7 @@ public class JobResource {
           "tail",
           "Expected tail to be a number of lines of at least 0, but was " + tail);
     }
+    LogLines lines = LogLines.of(sinceSeconds, sinceTime, timestamps, clock);
     JobRecord record = jobs.find(project, job);
     String name = replica == null ? firstReplica(record) : replica;
     if (Rendezvous.replicas(record.spec()).stream().noneMatch(r -> r.name().equals(name))) {
@@ -174,6 +203,7 @@ public class JobResource {
             logs.replica(project, record.uid(), name)
                 .copy(
                     tail == null ? -1 : tail,
+                    lines,
                     () -> follow && stillWriting(project, job),
                     allowed,
                     () -> shipper.refresh(id),

@@ -15,8 +15,10 @@ import java.util.Set;
 
 /**
  * When a job has succeeded, following Kubeflow: the leader (master, chief or launcher) succeeded;
- * without one, TensorFlow needs worker 0 (or every worker under {@code AllWorkers}), and other
- * frameworks need every replica except parameter servers and evaluators, which are then stopped.
+ * without one, TensorFlow needs worker 0 (or every worker under {@code AllWorkers}), an elastic
+ * PyTorchJob any worker (the Training Operator's rule: its nodes finish together, or the rendezvous
+ * carried on without the others), and other frameworks need every replica except parameter servers
+ * and evaluators, which are then stopped.
  */
 final class SuccessPolicy {
   private static final Set<ReplicaRole> LEADERS =
@@ -31,7 +33,15 @@ final class SuccessPolicy {
     if (decider != null) {
       return succeeded(observed, decider);
     }
+    if (anyWorker(spec)) {
+      return required(spec).stream().anyMatch(replica -> succeeded(observed, replica));
+    }
     return required(spec).stream().allMatch(replica -> succeeded(observed, replica));
+  }
+
+  /** An elastic PyTorchJob without a master succeeds with its first worker, as in the operator. */
+  private static boolean anyWorker(JobSpec spec) {
+    return spec.elastic() != null && decider(spec) == null;
   }
 
   /**
@@ -87,6 +97,9 @@ final class SuccessPolicy {
       return decider + " exited 0";
     }
     int required = required(spec).size();
+    if (anyWorker(spec)) {
+      return "a worker of the elastic job exited 0";
+    }
     if (required == spec.replicaCount()) {
       return required == 1 ? "its replica exited 0" : "all " + required + " replicas exited 0";
     }

@@ -9,7 +9,9 @@ import java.util.Map;
 /**
  * Training jobs, as submitted by users (PyTorchJob, TFJob, MPIJob, TrainJob and Capstan's own
  * format): they succeed by their success policy, restart every replica after a failure their
- * restart policy allows, up to {@code backoffLimit} times, and are never long-running.
+ * restart policy allows, up to {@code backoffLimit} times ({@link JobSpec#NO_BACKOFF_LIMIT}: as
+ * often as they fail, as the Training Operator restarts a job without one), and are never
+ * long-running.
  */
 public final class TrainingJobKind implements WorkloadKind {
   /** The kind's name, stored with each training job. */
@@ -57,13 +59,13 @@ public final class TrainingJobKind implements WorkloadKind {
               + job.spec().backoffLimit()
               + ")");
     }
+    boolean limited = job.spec().backoffLimit() != JobSpec.NO_BACKOFF_LIMIT;
     return Verdict.restart(
         "ReplicaFailed",
         what
             + "; restarting every replica (restart "
             + (job.restarts() + 1)
-            + " of at most "
-            + job.spec().backoffLimit()
+            + (limited ? " of at most " + job.spec().backoffLimit() : "; no backoffLimit")
             + "), checkpoints kept");
   }
 

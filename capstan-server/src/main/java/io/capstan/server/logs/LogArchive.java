@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Clock;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +28,8 @@ import java.util.stream.Stream;
  * <data>/job-logs/<job-uid>/<replica>/<attempt>.log}, one file per attempt, each an exact copy of
  * the runtime's log of that attempt ({@link LogSource}), so a file's size is the offset to read on
  * from after a restart. Kept until the job's TTL expires or it is deleted; the runtime's own copy
- * goes with the replica.
+ * goes with the replica. Beside each attempt's file, {@code <attempt>.times} records when each
+ * chunk of it was archived ({@link LogTimes}), so lines can be shown and filtered by time.
  *
  * <p>Jobs of versions before the archive have a single file per replica under {@code
  * <data>/logs/<project>/<job-uid>/<replica>.log}, which the runtime wrote there itself; it is read
@@ -41,10 +43,15 @@ public final class LogArchive {
   private final Path root;
   private final Path legacyRoot;
   private final Map<String, Object> locks = new ConcurrentHashMap<>();
+  private final Clock clock;
 
-  public LogArchive(Path dataDir) {
+  /**
+   * @param clock stamps each archived chunk (decision 85: {@code N.times} beside {@code N.log})
+   */
+  public LogArchive(Path dataDir, Clock clock) {
     this.root = dataDir.resolve("job-logs");
     this.legacyRoot = dataDir.resolve("logs");
+    this.clock = clock;
   }
 
   /** What one {@link #ship} did: how many bytes it archived, and whether the attempt is done. */
@@ -71,6 +78,7 @@ public final class LogArchive {
           append(file, bytes);
           offset += bytes.length;
           shipped += bytes.length;
+          LogTimes.append(file, offset, clock.millis());
         }
         if (read.get().complete() || bytes.length == 0) {
           return new Shipped(shipped, read.get().complete());

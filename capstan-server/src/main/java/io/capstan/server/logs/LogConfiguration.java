@@ -3,6 +3,7 @@ package io.capstan.server.logs;
 import io.capstan.runtime.WorkloadRuntime;
 import io.capstan.server.ServerConfig;
 import io.capstan.server.control.ControlLoop;
+import java.time.Clock;
 import java.time.Duration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -14,8 +15,8 @@ class LogConfiguration {
   private static final Duration SHIP_EVERY = Duration.ofSeconds(1);
 
   @Bean
-  LogArchive logArchive(ServerConfig config) {
-    return new LogArchive(config.dataDir());
+  LogArchive logArchive(ServerConfig config, Clock clock) {
+    return new LogArchive(config.dataDir(), clock);
   }
 
   @Bean

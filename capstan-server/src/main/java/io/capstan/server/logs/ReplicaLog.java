@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -27,6 +29,8 @@ public final class ReplicaLog {
   private final String project;
   private final String jobUid;
   private final String replica;
+  private final Map<Path, LogTimes> times = new HashMap<>();
+  private List<Segment> copied = List.of();
 
   ReplicaLog(LogArchive archive, String project, String jobUid, String replica) {
     this.archive = archive;
@@ -49,10 +53,12 @@ public final class ReplicaLog {
    * ended and its log is archived. {@code refresh} is run before each read (it archives what the
    * runtime has that the archive lacks). {@code allowed} is asked before each copy, so at least
    * every 100 ms; once it answers false nothing more of the log is copied, and {@code revokedLine}
-   * ends the output on a line of its own.
+   * ends the output on a line of its own. {@code lines} filters and stamps lines by the time they
+   * reached the archive; {@code tail} counts lines before that filter.
    */
   public Ending copy(
       int tail,
+      LogLines lines,
       BooleanSupplier following,
       BooleanSupplier allowed,
       Runnable refresh,
@@ -62,8 +68,11 @@ public final class ReplicaLog {
     refresh.run();
     long position = tail < 0 ? 0 : tailOffset(segments(), tail);
     long start = position;
+    LogLines.Filter filter = lines.raw() ? null : lines.filter(out, position, this::millisAt);
+    OutputStream sink = filter == null ? out : filter;
     while (true) {
       if (!allowed.getAsBoolean()) {
+        finish(filter);
         String separator = position == start || endsLine(position) ? "" : "\n";
         out.write((separator + revokedLine + "\n").getBytes(StandardCharsets.UTF_8));
         out.flush();
@@ -71,12 +80,38 @@ public final class ReplicaLog {
       }
       boolean done = !following.getAsBoolean();
       refresh.run();
-      position = copyFrom(position, out);
-      out.flush();
+      position = copyFrom(position, sink);
+      sink.flush();
       if (done || !sleep()) {
+        finish(filter);
         return Ending.FINISHED;
       }
     }
+  }
+
+  private static void finish(LogLines.Filter filter) throws IOException {
+    if (filter != null) {
+      filter.finish();
+    }
+  }
+
+  /**
+   * The archive time of the byte at {@code position} of the whole text (decision 85), from the
+   * segments the last copy saw; a segment's index is read again when it may have grown.
+   */
+  private long millisAt(long position) {
+    for (Segment segment : copied) {
+      if (position < segment.end()) {
+        long local = position - segment.start();
+        LogTimes known = times.get(segment.file());
+        if (known == null || !known.covers(local)) {
+          known = LogTimes.read(segment.file());
+          times.put(segment.file(), known);
+        }
+        return known.millisAt(local);
+      }
+    }
+    return System.currentTimeMillis();
   }
 
   /** One archived file with its place in the whole text. */
@@ -99,7 +134,8 @@ public final class ReplicaLog {
 
   private long copyFrom(long position, OutputStream out) throws IOException {
     long at = position;
-    for (Segment segment : segments()) {
+    copied = segments();
+    for (Segment segment : copied) {
       if (segment.end() > at) {
         long from = Math.max(0, at - segment.start());
         LogArchive.copy(segment.file(), from, segment.size() - from, out);

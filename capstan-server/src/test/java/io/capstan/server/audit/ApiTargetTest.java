@@ -30,6 +30,8 @@ class ApiTargetTest {
         "PUT,    /api/v1/projects/vision/models/churn/aliases/prod,    vision, alias,   churn/prod,        set,         false",
         "PUT,    /api/v1/environments,                                 -,      environment, -,             set,         true",
         "DELETE, /api/v1/environments,                                 -,      environment, -,             delete,      true",
+        "POST,   /api/v1/projects/vision/secrets,                      vision, secret,  -,                 create,      true",
+        "PUT,    /api/v1/projects/vision/configmaps/settings,          vision, configmap, settings,        set,         false",
         "POST,   /api/v1/projects/vision/nonsense/x,                   vision, -,       -,                 create,      false",
         "POST,   /serving/vision/churn/v2/models/m/infer,              -,      -,       -,                 create,      false",
       })

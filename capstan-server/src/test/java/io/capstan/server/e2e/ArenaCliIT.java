@@ -96,9 +96,25 @@ class ArenaCliIT {
             "worker-1 | --- capstan: worker-1 attempt 1 started at ",
             "worker-1 | HELLO FROM WORKER-1\nworker-1 | done\n");
 
-    TestingCli.Result refused = cli.run("submit", "pytorch", "--working-dir", "/w", "python a.py");
-    assertThat(refused.exitCode()).isEqualTo(2);
-    assertThat(refused.err()).startsWith("error: --working-dir is not supported");
+    // Accepted, and warned of until the runtime honours them (issue 16 part 3).
+    TestingCli.Result pod =
+        cli.run(
+            "submit",
+            "job",
+            "--name",
+            "arena-pod",
+            "--working-dir",
+            "/w",
+            "--data",
+            "imagenet:/data",
+            "true");
+    assertThat(pod.exitCode()).as(pod.err()).isZero();
+    assertThat(pod.err())
+        .contains(
+            "warning: Field spec.replicas[0].workingDir is accepted but not acted on",
+            "warning: Field spec.replicas[0].volumes is accepted but not acted on",
+            "warning: Field spec.replicas[0].volumeMounts is accepted but not acted on");
+    assertThat(cli.run("rm", "arena-pod").exitCode()).isZero();
 
     TestingCli.Result removed = cli.run("rm", "arena-flags");
     assertThat(removed.exitCode()).as(removed.err()).isZero();
@@ -143,5 +159,36 @@ class ArenaCliIT {
                 "worker-1 | first worker-1",
                 "worker-0 | last worker-0",
                 "worker-1 | last worker-1"));
+  }
+
+  /**
+   * Times per line (decision 85): a line printed three seconds after another is stamped at least
+   * two seconds later (the shipper archives every second), and --since a line's time shows it and
+   * what followed, not what came before.
+   */
+  @Test
+  void logLinesCarryTheTimeTheyWereArchivedAndSinceFiltersByIt() {
+    TestingCli.Result submitted =
+        cli.run("submit", "job", "--name", "timed", "echo early && sleep 3 && echo late");
+    assertThat(submitted.exitCode()).as(submitted.err()).isZero();
+    TestingCli.Result waited = cli.run("wait", "timed", "--timeout", "2m");
+    assertThat(waited.exitCode()).as(waited.out() + waited.err()).isZero();
+
+    TestingCli.Result stamped = cli.run("logs", "timed", "--timestamps");
+    assertThat(stamped.exitCode()).as(stamped.err()).isZero();
+    java.util.Map<String, java.time.Instant> times = new java.util.HashMap<>();
+    for (String line : stamped.out().lines().toList()) {
+      assertThat(line).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z .*");
+      times.put(line.substring(25), java.time.Instant.parse(line.substring(0, 24)));
+    }
+    assertThat(times).containsKeys("early", "late");
+    assertThat(java.time.Duration.between(times.get("early"), times.get("late")))
+        .isBetween(java.time.Duration.ofSeconds(2), java.time.Duration.ofSeconds(5));
+
+    TestingCli.Result since = cli.run("logs", "timed", "--since", times.get("late").toString());
+    assertThat(since.exitCode()).as(since.err()).isZero();
+    assertThat(since.out()).contains("late\n").doesNotContain("early");
+    assertThat(cli.run("logs", "timed", "--since", "1h").out()).contains("early\n", "late\n");
+    assertThat(cli.run("rm", "timed").exitCode()).isZero();
   }
 }

@@ -87,6 +87,42 @@ class JobApiIT {
   }
 
   @Test
+  void aFileOfSeveralDocumentsSubmitsItsOneJobAndRefusesOtherObjectsByName() {
+    String job = spec("count: 1", "command: [\"true\"]");
+    String service = "apiVersion: v1\nkind: Service\nmetadata: {name: board}\nspec: {}\n";
+    assertRejected(
+        "# job and board\n---\n" + job + "---\n" + service,
+        400,
+        "INVALID_SPEC",
+        null,
+        "Expected one job in the 2 YAML documents, but document 2 is a Service 'board', which"
+            + " Capstan does not create");
+
+    String commented =
+        "# the team's header\n---\n" + job.replace("name: bad", "name: first") + "---\n";
+    TestingHttp.Answer answer = http.post(admin, JOBS, "application/yaml", commented);
+    assertThat(answer.status()).as(answer.body()).isEqualTo(201);
+    assertThat(JSON.readTree(answer.body()).get("name").asString()).isEqualTo("first");
+  }
+
+  @Test
+  void theKubeflowFormIsForTheTrainingOperatorsKindsAndOtherFormsAreRefused() {
+    String spec = spec("count: 1", "command: [\"true\"]").replace("name: bad", "name: own");
+    assertThat(http.post(admin, JOBS, "application/yaml", spec).status()).isEqualTo(201);
+
+    TestingHttp.Answer kubeflow = http.get(admin, JOBS + "/own?form=kubeflow");
+    assertThat(kubeflow.status()).isEqualTo(400);
+    assertThat(JSON.readTree(kubeflow.body()).get("field").asString()).isEqualTo("form");
+    assertThat(JSON.readTree(kubeflow.body()).get("message").asString())
+        .isEqualTo(
+            "Expected a PyTorchJob, TFJob or MPIJob for form=kubeflow, but job 'own' is a"
+                + " TrainingJob");
+    TestingHttp.Answer other = http.get(admin, JOBS + "/own?form=yaml");
+    assertThat(other.status()).isEqualTo(400);
+    assertThat(http.get(admin, JOBS + "/own?form=capstan").status()).isEqualTo(200);
+  }
+
+  @Test
   void duplicateNameIsAConflict() {
     String spec = spec("count: 1", "command: [\"true\"]").replace("name: bad", "name: twice");
     assertThat(http.post(admin, JOBS, "application/yaml", spec).status()).isEqualTo(201);

@@ -117,6 +117,79 @@ class TrainingJobsIT {
     assertThat(log(name, "master-0")).contains("rank 0/2 epoch");
     assertThat(log(name, "worker-0")).contains("rank 1/2 epoch");
     assertThat(collected(job, "model.onnx")).isNotEmptyFile();
+    assertReadsAsTheTrainingOperatorReportsIt(name);
+  }
+
+  /**
+   * The Kubeflow form of a succeeded Master + Worker PyTorchJob equals, field by field but for
+   * times and names, the status the Training Operator reports for its pytorch-simple example of the
+   * same shape (the fixture's {@code _source} says where it is from).
+   */
+  private void assertReadsAsTheTrainingOperatorReportsIt(String name) throws Exception {
+    TestingHttp.Answer answer =
+        http.get(token, "/api/v1/projects/default/jobs/" + name + "?form=kubeflow");
+    assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+    JsonNode actual = JSON.readTree(answer.body());
+    String expected;
+    try (var in =
+        getClass().getClassLoader().getResourceAsStream("kubeflow/pytorch-simple-succeeded.json")) {
+      expected = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    JsonNode fixture = JSON.readTree(expected.replace("pytorch-simple", name));
+    assertThat(actual.get("kind")).isEqualTo(fixture.get("kind"));
+    assertThat(withoutTimes(actual.get("status").get("conditions")))
+        .isEqualTo(withoutTimes(fixture.get("status").get("conditions")));
+    JsonNode master = actual.get("status").get("replicaStatuses").get("Master");
+    assertThat(master).isEqualTo(fixture.get("status").get("replicaStatuses").get("Master"));
+    assertThat(actual.get("status").get("replicaStatuses").get("Worker").get("selector"))
+        .isEqualTo(fixture.get("status").get("replicaStatuses").get("Worker").get("selector"));
+    assertThat(actual.get("status").get("startTime").asString()).matches(SECONDS);
+    assertThat(actual.get("status").get("completionTime").asString()).matches(SECONDS);
+  }
+
+  private static final String SECONDS = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ";
+
+  private static String withoutTimes(JsonNode conditions) {
+    StringBuilder text = new StringBuilder();
+    for (JsonNode condition : conditions) {
+      assertThat(condition.get("lastTransitionTime").asString()).matches(SECONDS);
+      assertThat(condition.get("lastUpdateTime").asString()).matches(SECONDS);
+      text.append(condition.get("type").asString())
+          .append('=')
+          .append(condition.get("status").asString())
+          .append(' ')
+          .append(condition.get("reason").asString())
+          .append(": ")
+          .append(condition.get("message").asString())
+          .append('\n');
+    }
+    return text.toString();
+  }
+
+  @Test
+  void elasticPyTorchJobRunsThroughTorchrunsRendezvousToSucceeded() throws Exception {
+    String yaml = Files.readString(EXAMPLES.resolve("pytorch-elastic/pytorchjob.yaml"));
+    String name = submit(yaml.replace("name: elastic-example-echo", "name: elastic-echo"));
+
+    JsonNode job = awaitFinished(name, Duration.ofMinutes(3));
+
+    assertThat(job.get("status").get("phase").asString()).as(job.toString()).isEqualTo("Succeeded");
+    assertThat(job.get("status").get("warnings").toString()).doesNotContain("elasticPolicy");
+    // One rendezvous of both nodes: two ranks, whichever node got which.
+    String logs = log(name, "worker-0") + log(name, "worker-1");
+    assertThat(logs).contains("elastic rank 0/2", "elastic rank 1/2");
+    assertThat(logs).contains("restart 0 of 100");
+    assertThat(log(name, "worker-0"))
+        .contains("elastic all-reduce ok: sum of ranks 1 over 2 ranks");
+    TestingHttp.Answer kubeflow =
+        http.get(token, "/api/v1/projects/default/jobs/" + name + "?form=kubeflow");
+    JsonNode conditions = JSON.readTree(kubeflow.body()).get("status").get("conditions");
+    assertThat(withoutTimes(conditions))
+        .isEqualTo(
+            "Created=True PyTorchJobCreated: PyTorchJob elastic-echo is created.\n"
+                + "Running=False PyTorchJobRunning: PyTorchJob default/elastic-echo is running.\n"
+                + "Succeeded=True PyTorchJobSucceeded: PyTorchJob default/elastic-echo successfully"
+                + " completed.\n");
   }
 
   @Test
@@ -184,6 +257,20 @@ class TrainingJobsIT {
     assertThat(job(name).get("status").get("conditions").toString())
         .contains("\"type\":\"Succeeded\",\"status\":\"True\"")
         .contains("\"type\":\"Running\",\"status\":\"False\"");
+  }
+
+  @Test
+  void trainingOperatorsV1MpiJobRunsUnchanged() throws Exception {
+    String yaml = Files.readString(EXAMPLES.resolve("mpi/pi-mpijob-v1.yaml"));
+    String name = submit(yaml);
+
+    JsonNode job = awaitFinished(name, Duration.ofMinutes(2));
+
+    assertThat(job.get("status").get("phase").asString()).as(job.toString()).isEqualTo("Succeeded");
+    assertThat(job.get("spec").get("sourceKind").asString()).isEqualTo("MPIJob");
+    assertThat(log(name, "launcher-0")).contains("size 4: pi is approximately 3.14159265");
+    assertThat(log(name, "worker-0"))
+        .contains("capstan: worker-0 is an MPI host on the launcher's machine");
   }
 
   @Test

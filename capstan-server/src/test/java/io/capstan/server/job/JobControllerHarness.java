@@ -125,7 +125,7 @@ public final class JobControllerHarness {
 
   /** A new controller and service over the same store and runtime; nothing kept in memory. */
   public void restart() {
-    logs = new LogArchive(dataDir);
+    logs = new LogArchive(dataDir, clock);
     JobOutputCollector collector =
         new JobOutputCollector(
             runtime.volumes(),

@@ -103,7 +103,14 @@ class JobLogArchiveTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     h.logs()
         .replica("vision", uid, "worker-0")
-        .copy(tail, () -> false, () -> true, () -> {}, "revoked", out);
+        .copy(
+            tail,
+            io.capstan.server.logs.LogLines.ALL,
+            () -> false,
+            () -> true,
+            () -> {},
+            "revoked",
+            out);
     return out.toString(StandardCharsets.UTF_8);
   }
 }

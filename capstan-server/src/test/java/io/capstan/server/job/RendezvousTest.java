@@ -120,7 +120,7 @@ class RendezvousTest {
   }
 
   @Test
-  void tfConfigListsClusterWithoutEvaluatorAndNamesTask() {
+  void tfConfigListsEveryReplicaTypeEvaluatorIncludedAndNamesTask() {
     JobSpec spec =
         job("tf")
             .framework(Framework.TENSORFLOW)
@@ -134,9 +134,151 @@ class RendezvousTest {
     assertThat(config.get("cluster").get("ps").get(0).asString()).isEqualTo("127.0.0.1:20000");
     assertThat(config.get("cluster").get("worker").size()).isEqualTo(2);
     assertThat(config.get("cluster").get("worker").get(1).asString()).isEqualTo("127.0.0.1:20002");
-    assertThat(config.get("cluster").has("evaluator")).isFalse();
+    assertThat(config.get("cluster").get("evaluator").get(0).asString())
+        .as("the operator's genClusterSpec lists every replica type, evaluators too")
+        .isEqualTo("127.0.0.1:20003");
     assertThat(config.get("task").get("type").asString()).isEqualTo("worker");
     assertThat(config.get("task").get("index").asInt()).isEqualTo(1);
+    JsonNode evaluator =
+        json.readTree(env(spec, "evaluator-0", endpoints(spec)).get("TF_CONFIG")).get("task");
+    assertThat(evaluator.get("type").asString()).isEqualTo("evaluator");
+  }
+
+  @Test
+  void tfJobMasterStaysMasterInTfConfig() {
+    JobSpec spec =
+        new JobSpecParser()
+            .parse(
+                """
+                apiVersion: kubeflow.org/v1
+                kind: TFJob
+                metadata: {name: tf}
+                spec:
+                  tfReplicaSpecs:
+                    Master:
+                      template: {spec: {containers: [{name: tensorflow, command: [python, m.py]}]}}
+                    Worker:
+                      replicas: 1
+                      template: {spec: {containers: [{name: tensorflow, command: [python, m.py]}]}}
+                """);
+
+    JsonNode config = json.readTree(env(spec, "master-0", endpoints(spec)).get("TF_CONFIG"));
+
+    assertThat(config.get("cluster").get("master").get(0).asString()).isEqualTo("127.0.0.1:20000");
+    assertThat(config.get("cluster").has("chief")).isFalse();
+    assertThat(config.get("task").get("type").asString()).isEqualTo("master");
+    assertThat(config.get("environment").asString()).isEqualTo("cloud");
+  }
+
+  @Test
+  void aTfJobOfOneReplicaGetsNoTfConfigAsInTheOperator() {
+    JobSpec single = job("tf").framework(Framework.TENSORFLOW).group(ReplicaRole.WORKER, 1).build();
+    JobSpec two = job("tf").framework(Framework.TENSORFLOW).group(ReplicaRole.WORKER, 2).build();
+
+    assertThat(env(single, "worker-0", endpoints(single))).doesNotContainKey("TF_CONFIG");
+    assertThat(env(two, "worker-0", endpoints(two))).containsKey("TF_CONFIG");
+  }
+
+  /** The Training Operator's examples/pytorch/elastic/echo/echo.yaml (v1.8.1), unchanged. */
+  private static final String ELASTIC_ECHO =
+      """
+      apiVersion: "kubeflow.org/v1"
+      kind: PyTorchJob
+      metadata:
+        name: elastic-example-echo
+      spec:
+        elasticPolicy:
+          rdzvBackend: c10d
+          minReplicas: 1
+          maxReplicas: 2
+          maxRestarts: 100
+        pytorchReplicaSpecs:
+          Worker:
+            replicas: 2
+            template:
+              spec:
+                containers:
+                  - name: pytorch
+                    image: kubeflow/pytorch-elastic-example-echo:latest
+                    imagePullPolicy: IfNotPresent
+                    env:
+                    - name: LOGLEVEL
+                      value: DEBUG
+                    command:
+                      - python
+                      - -m
+                      - torch.distributed.run
+                      - --rdzv_backend=c10d
+                      - ./echo.py
+      """;
+
+  @Test
+  void elasticPyTorchJobGetsTheOperatorsRendezvousVariables() {
+    JobSpec spec = new JobSpecParser().parse(ELASTIC_ECHO);
+
+    Map<String, String> worker1 = env(spec, "worker-1", endpoints(spec));
+
+    // What envvar.go and elastic.go (v1.8.1) set for this job: PET_RDZV_ENDPOINT is
+    // elastic-example-echo-worker-0:23456 there; here worker 0's endpoint.
+    assertThat(worker1)
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                "PET_RDZV_ENDPOINT", "127.0.0.1:20000",
+                "PET_RDZV_BACKEND", "c10d",
+                "PET_NNODES", "1:2",
+                "PET_MAX_RESTARTS", "100",
+                "PET_NPROC_PER_NODE", "auto"));
+    assertThat(env(spec, "worker-0", endpoints(spec))).isEqualTo(worker1);
+  }
+
+  @Test
+  void elasticRendezvousIdConfAndStandaloneArePassedOn() {
+    JobSpec spec =
+        new JobSpecParser()
+            .parse(
+                ELASTIC_ECHO.replace(
+                    "    maxRestarts: 100\n",
+                    """
+                        rdzvId: echo
+                        standalone: true
+                        nProcPerNode: 2
+                        rdzvConf:
+                          - {key: timeout, value: "120"}
+                          - {key: last_call_timeout, value: "5"}
+                    """));
+
+    assertThat(env(spec, "worker-0", endpoints(spec)))
+        .containsEntry("PET_RDZV_ID", "echo")
+        .containsEntry("PET_RDZV_CONF", "timeout=120,last_call_timeout=5")
+        .containsEntry("PET_STANDALONE", "1")
+        .containsEntry("PET_NPROC_PER_NODE", "2")
+        .doesNotContainKey("PET_MAX_RESTARTS");
+  }
+
+  @Test
+  void anElasticJobSucceedsWithAnyWorkerAsInTheOperator() {
+    JobSpec spec = new JobSpecParser().parse(ELASTIC_ECHO);
+    Map<String, ReplicaObservation> observed = new LinkedHashMap<>();
+    observed.put("worker-0", observation("worker-0", ReplicaPhase.RUNNING));
+    observed.put("worker-1", observation("worker-1", ReplicaPhase.SUCCEEDED));
+
+    assertThat(SuccessPolicy.succeeded(spec, observed)).isTrue();
+    assertThat(SuccessPolicy.message(spec, observed, 0))
+        .isEqualTo("a worker of the elastic job exited 0; the other replica is stopped");
+    observed.put("worker-1", observation("worker-1", ReplicaPhase.FAILED));
+    assertThat(SuccessPolicy.succeeded(spec, observed)).isFalse();
+  }
+
+  @Test
+  void pytorchJobsWithoutNprocPerNodeGetTheOperatorsAuto() {
+    JobSpec spec =
+        new JobSpecParser()
+            .parse(ELASTIC_ECHO.replaceAll("(?s)  elasticPolicy:.*?maxRestarts: 100\n", ""));
+
+    assertThat(env(spec, "worker-1", endpoints(spec)))
+        .containsEntry("PET_NPROC_PER_NODE", "auto")
+        .containsEntry("PET_NNODES", "2")
+        .containsEntry("WORLD_SIZE", "2");
   }
 
   @Test
