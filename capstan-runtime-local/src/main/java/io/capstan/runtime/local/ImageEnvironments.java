@@ -55,9 +55,9 @@ final class ImageEnvironments {
 
   /**
    * @param pythonBins where the runtime keeps, per interpreter, a folder whose {@code python} and
-   *     {@code python3} are links to it; the folder comes first on every replica's {@code PATH}, so
-   *     a {@code python} that a shell command or a script runs is the environment's too (null:
-   *     none)
+   *     {@code python3} are links to it and whose {@code torchrun} is {@link Torchrun#shim}; the
+   *     folder comes first on every replica's {@code PATH}, so a {@code python} or {@code torchrun}
+   *     that a shell command or a script runs is the environment's too (null: none)
    */
   ImageEnvironments(
       Map<String, Environment> environments,
@@ -240,10 +240,25 @@ final class ImageEnvironments {
               temp, link, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         }
       }
+      writeIfChanged(dir.resolve(Torchrun.COMMAND), Torchrun.shim(interpreter));
       return dir;
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot make the python folder " + dir, e);
     }
+  }
+
+  /** Writes an executable file readable by all, atomically, unless it holds {@code text}. */
+  private static void writeIfChanged(Path file, String text) throws IOException {
+    if (Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+        && Files.readString(file).equals(text)) {
+      return;
+    }
+    Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.deleteIfExists(temp);
+    Files.writeString(temp, text);
+    Files.setPosixFilePermissions(
+        temp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
   /** Whether a command's first word names the interpreter that an environment replaces. */

@@ -135,6 +135,61 @@ final class Torchrun {
     return flag.startsWith("--") ? "--" + flag.substring(2).replace('-', '_') : flag;
   }
 
+  /**
+   * A {@code torchrun} for a replica's {@code PATH}, so a torchrun that a shell command starts
+   * ({@code bash -c "cd src && torchrun --nproc-per-node=2 train.py"}) runs as a leading one does:
+   * as {@code interpreter}'s {@code torch.distributed.run}, its flags spelled for torch 1.13 as
+   * {@link #forHost} spells them (from the same tables), with the redirection defaults of {@link
+   * #addDefaults}.
+   */
+  static String shim(String interpreter) {
+    return """
+        #!%s
+        # Capstan: torchrun as the host's torch runs it (Torchrun.java in the local runtime).
+        import os
+        import runpy
+        import sys
+
+        MOOT = %s
+        SWITCHES = %s
+        os.environ.setdefault("%s", "%s")
+        os.environ.setdefault("%s", "%s")
+        args, kept, dropped, i = sys.argv[1:], [], [], 0
+        while i < len(args) and args[i].startswith("-"):
+            word = args[i]
+            name, equals, value = word.partition("=")
+            if name.startswith("--"):
+                name = "--" + name[2:].replace("-", "_")
+            separate = not equals and name not in SWITCHES
+            target = dropped if name in MOOT else kept
+            target.append(word if target is dropped else name + equals + value)
+            if separate and i + 1 < len(args):
+                target.append(args[i + 1])
+            i += 2 if separate else 1
+        if dropped:
+            print("capstan: torchrun flags with no effect on one machine dropped:", dropped,
+                  file=sys.stderr, flush=True)
+        sys.argv = ["torchrun"] + kept + args[i:]
+        runpy.run_module("%s", run_name="__main__", alter_sys=True)
+        """
+        .formatted(
+            interpreter,
+            pythonSet(MOOT),
+            pythonSet(SWITCHES),
+            REDIRECTS,
+            NO_REDIRECTION,
+            TEE,
+            NO_REDIRECTION,
+            MODULE);
+  }
+
+  private static String pythonSet(Set<String> words) {
+    return words.stream()
+        .sorted()
+        .map(word -> "\"" + word + "\"")
+        .collect(java.util.stream.Collectors.joining(", ", "{", "}"));
+  }
+
   /** Adds the redirection defaults that torchrun 1.13 on Python 3.11 cannot parse itself. */
   static void addDefaults(Map<String, String> env) {
     env.putIfAbsent(REDIRECTS, NO_REDIRECTION);

@@ -5,11 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** torchrun commands written for torch 2, as the host's torch 1.13 runs them. */
 class TorchrunTest {
@@ -115,6 +119,32 @@ class TorchrunTest {
 
     assertThat(run.exitCode()).as(run.output()).isZero();
     assertThat(run.output()).contains("rank 0 of 1");
+  }
+
+  @Test
+  void theShimRunsATorch2CommandThatAShellStarts(@TempDir Path bin) throws Exception {
+    Path shim = bin.resolve("torchrun");
+    Files.writeString(shim, Torchrun.shim(PYTHON));
+    Files.setPosixFilePermissions(shim, PosixFilePermissions.fromString("rwxr-xr-x"));
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    String line =
+        "cd / && torchrun --nnodes=1 --nproc-per-node=1 --master-port="
+            + port
+            + " --local-ranks-filter=0 --no-python /bin/sh -c 'echo rank $RANK of $WORLD_SIZE'";
+
+    ProcessBuilder builder = new ProcessBuilder("/bin/sh", "-c", line).redirectErrorStream(true);
+    // No PET_REDIRECTS here: the shim sets the default itself, as a launch's torchrun gets it.
+    builder.environment().remove(Torchrun.REDIRECTS);
+    builder.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(2, TimeUnit.MINUTES)).isTrue();
+
+    assertThat(process.exitValue()).as(output).isZero();
+    assertThat(output).contains("rank 0 of 1", "dropped: ['--local-ranks-filter=0']");
   }
 
   private record Result(int exitCode, String output) {}

@@ -205,31 +205,6 @@ class ImageMapIT {
     assertThat(CODE.resolve("src").resolve("written")).doesNotExist();
   }
 
-  @Test
-  void corpusSpecsWithoutACommandRunTheirImagesEntrypoints() throws IOException {
-    Path corpus = ServerFixture.repository().resolve("capstan-server/src/test/resources/corpus");
-    String map =
-        Files.readString(corpus.resolve("images.yaml"))
-            .replace("@CORPUS@", corpus.toAbsolutePath().toString());
-    // By hand, as an operator would: the runtime reads the file again, no restart.
-    Files.writeString(DATA.resolve("images.yaml"), map);
-
-    for (String file : List.of("01-pytorch-args-only.yaml", "03-tfjob-no-command-claim.yaml")) {
-      TestingHttp.Answer submitted =
-          http.post(
-              admin,
-              "/api/v1/projects/default/jobs",
-              "application/yaml",
-              Files.readString(corpus.resolve("specs").resolve(file)));
-      assertThat(submitted.status()).as(file + ": " + submitted.body()).isEqualTo(201);
-      String name = JSON.readTree(submitted.body()).get("name").asString();
-      JsonNode job = awaitFinished(name);
-      assertThat(job.get("status").get("phase").asString())
-          .as(file + ": " + job)
-          .isEqualTo("Succeeded");
-    }
-  }
-
   /** The image's code: {@code src/train.py} (its working directory), readable by every user. */
   private static Path imageCode() {
     try {
