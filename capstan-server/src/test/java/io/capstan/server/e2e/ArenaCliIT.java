@@ -96,7 +96,7 @@ class ArenaCliIT {
             "worker-1 | --- capstan: worker-1 attempt 1 started at ",
             "worker-1 | HELLO FROM WORKER-1\nworker-1 | done\n");
 
-    // Accepted, and warned of until the runtime honours them (issue 16 part 3).
+    // Honoured: the working directory and the project's volume (issue 16 part 3).
     TestingCli.Result pod =
         cli.run(
             "submit",
@@ -107,13 +107,13 @@ class ArenaCliIT {
             "/w",
             "--data",
             "imagenet:/data",
-            "true");
+            "echo cwd=$(pwd); echo kept > /data/kept.txt && echo data-writable");
     assertThat(pod.exitCode()).as(pod.err()).isZero();
-    assertThat(pod.err())
-        .contains(
-            "warning: Field spec.replicas[0].workingDir is accepted but not acted on",
-            "warning: Field spec.replicas[0].volumes is accepted but not acted on",
-            "warning: Field spec.replicas[0].volumeMounts is accepted but not acted on");
+    assertThat(pod.err()).doesNotContain("warning");
+    TestingCli.Result podWaited = cli.run("wait", "arena-pod", "--timeout", "90s");
+    assertThat(podWaited.exitCode()).as(podWaited.out() + podWaited.err()).isZero();
+    assertThat(cli.run("logs", "arena-pod").out()).contains("cwd=/w", "data-writable");
+    assertThat(cli.run("data", "list").out()).contains("imagenet");
     assertThat(cli.run("rm", "arena-pod").exitCode()).isZero();
 
     TestingCli.Result removed = cli.run("rm", "arena-flags");
