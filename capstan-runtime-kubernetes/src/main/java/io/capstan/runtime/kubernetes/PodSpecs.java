@@ -119,8 +119,7 @@ public final class PodSpecs {
     String jobName = launch.env().getOrDefault(JOB_NAME_VARIABLE, id.jobUid());
     labels.put(JOB_NAME_LABEL, KubernetesNames.labelValue(jobName));
     labels.put(REPLICA_TYPE_LABEL, indexed ? typed.group(1) : id.replica());
-    labels.put(
-        REPLICA_INDEX_LABEL, indexed ? Integer.toString(Integer.parseInt(typed.group(2))) : "0");
+    labels.put(REPLICA_INDEX_LABEL, indexed ? typed.group(2).replaceFirst("^0+(?=\\d)", "") : "0");
     labels.put(JOB_UID_LABEL, KubernetesNames.labelValue(id.jobUid()));
     labels.put(REPLICA_LABEL, KubernetesNames.labelValue(id.replica()));
     labels.put(ATTEMPT_LABEL, Integer.toString(launch.attempt()));

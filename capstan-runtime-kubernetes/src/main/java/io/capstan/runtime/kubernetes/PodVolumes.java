@@ -94,23 +94,26 @@ final class PodVolumes {
     MountSource source = mount.source();
     if (source instanceof MountSource.JobVolume job) {
       String volume = KubernetesNames.label("job-" + job.name());
-      if (!volumes.containsKey(volume)) {
+      String what = "job volume " + job.name();
+      if (!sharedAlready(volume, what)) {
         String claim = names.claim(launch.id().jobUid(), job.name());
         claims.add(claim(claim, job.name()));
-        volume(volume, "job volume " + job.name(), claimVolume(volume, claim));
+        volume(volume, what, claimVolume(volume, claim));
       }
       mount(volume, path, mount.readOnly(), null);
     } else if (source instanceof MountSource.ProjectVolume project) {
       String volume = KubernetesNames.label("claim-" + project.claim());
-      if (!volumes.containsKey(volume)) {
-        volume(volume, "claim " + project.claim(), claimVolume(volume, project.claim()));
+      String what = "claim " + project.claim();
+      if (!sharedAlready(volume, what)) {
+        volume(volume, what, claimVolume(volume, project.claim()));
       }
       mount(volume, path, mount.readOnly(), project.subPath());
     } else if (source instanceof MountSource.Scratch scratch) {
-      if (!volumes.containsKey(scratch.name())) {
+      String what = "scratch " + scratch.name();
+      if (!sharedAlready(scratch.name(), what)) {
         Volume volume =
             new VolumeBuilder().withName(scratch.name()).withNewEmptyDir().endEmptyDir().build();
-        volume(scratch.name(), "scratch " + scratch.name(), volume);
+        volume(scratch.name(), what, volume);
       }
       mount(scratch.name(), path, mount.readOnly(), scratch.subPath());
     } else if (source instanceof MountSource.Memory memory) {
@@ -259,6 +262,11 @@ final class PodVolumes {
         .withNamespace(owned.getNamespace())
         .withLabels(new LinkedHashMap<>(owned.getLabels()))
         .build();
+  }
+
+  /** Whether {@code what} has its pod volume {@code name} already (another mount of it). */
+  private boolean sharedAlready(String name, String what) {
+    return what.equals(volumeOwners.get(name));
   }
 
   private void volume(String name, String what, Volume volume) {

@@ -362,6 +362,38 @@ class PodSpecsTest {
   }
 
   @Test
+  void aScratchVolumeNamedLikeAJobVolumesPodVolumeIsRefusedNotShared() {
+    ReplicaLaunch launch =
+        pytorchWorker().toBuilder()
+            .mounts(
+                List.of(
+                    new Mount(new MountSource.Scratch("job-output", null), "/scratch", false),
+                    Mount.volume("output", "/capstan/output")))
+            .build();
+
+    assertThatThrownBy(() -> specs.objects(launch))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(
+            "job volume output and scratch job-output are both called 'job-output'");
+  }
+
+  @Test
+  void aCycleOfReferencesListsEveryVariableOnceStartingFromTheFirstByName() {
+    ReplicaLaunch launch =
+        pytorchWorker().toBuilder()
+            .ports(List.of())
+            .readiness(null)
+            .env(Map.of("B", "$(A)", "A", "$(B)", "C", "$$(A) $(B)"))
+            .build();
+
+    List<EnvVar> env = specs.objects(launch).pod().getSpec().getContainers().get(0).getEnv();
+
+    assertThat(env)
+        .extracting(v -> v.getName() + "=" + v.getValue())
+        .containsExactly("B=$(A)", "A=$(B)", "C=$$(A) $(B)");
+  }
+
+  @Test
   void replicaNamesWithoutAnIndexAreIndexZeroAndTheJobNameFallsBackToTheUid() {
     ReplicaLaunch launch =
         ReplicaLaunch.builder(new ReplicaId("serve-9f", "launcher"))
