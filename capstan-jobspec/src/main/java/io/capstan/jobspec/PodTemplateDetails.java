@@ -54,7 +54,8 @@ final class PodTemplateDetails {
 
   /**
    * The details of a pod template whose volume mounts are in {@code mounts} (a TrainJob's override
-   * of its {@code node} container), or none when it is null.
+   * of its {@code node} container, whose env also adds to the container's), or none when it is
+   * null.
    */
   static PodDetails read(SpecMap metadata, SpecMap podSpec, SpecMap container, SpecMap mounts) {
     List<PodVolume> volumes = podSpec == null ? List.of() : volumes(podSpec);
@@ -62,7 +63,7 @@ final class PodTemplateDetails {
         workingDir(container),
         volumes,
         mounts == null ? List.of() : mounts(mounts, volumes),
-        valueFrom(container),
+        mounts == null || mounts == container ? valueFrom(container) : valueFrom(container, mounts),
         envFrom(container),
         metadata == null ? Map.of() : strings(metadata, "labels"),
         metadata == null ? Map.of() : strings(metadata, "annotations"));
@@ -258,11 +259,18 @@ final class PodTemplateDetails {
     return mounts;
   }
 
-  private static Map<String, EnvValueFrom> valueFrom(SpecMap container) {
+  /** The {@code valueFrom} variables of {@code containers}' env, a later container's winning. */
+  private static Map<String, EnvValueFrom> valueFrom(SpecMap... containers) {
     Map<String, EnvValueFrom> result = new LinkedHashMap<>();
-    if (!(container.get("env") instanceof List)) {
-      return result;
+    for (SpecMap container : containers) {
+      if (container.get("env") instanceof List) {
+        valueFrom(container, result);
+      }
     }
+    return result;
+  }
+
+  private static void valueFrom(SpecMap container, Map<String, EnvValueFrom> result) {
     for (SpecMap entry : container.optionalMapList("env")) {
       String name = entry.optionalString("name");
       if (name == null) {
@@ -273,7 +281,6 @@ final class PodTemplateDetails {
         result.put(name, source(entry.requiredMap("valueFrom")));
       }
     }
-    return result;
   }
 
   private static EnvValueFrom source(SpecMap valueFrom) {

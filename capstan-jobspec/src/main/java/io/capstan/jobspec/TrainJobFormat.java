@@ -139,21 +139,34 @@ final class TrainJobFormat implements SpecFormat {
         image == null ? CapstanTrainingJobFormat.DEFAULT_IMAGE : image,
         command.command(),
         command.args(),
-        env(trainer),
+        env(trainer, overrides.container()),
         ContainerResources.read(trainer.optionalMap("resourcesPerNode")),
         RestartPolicy.ON_FAILURE,
         PodTemplateDetails.read(null, overrides.podSpec(), trainer, overrides.container()),
         command.field());
   }
 
-  private static Map<String, String> env(SpecMap trainer) {
-    Map<String, String> env = EnvVars.read(trainer, "env");
+  private static Map<String, String> env(SpecMap trainer, SpecMap override) {
+    Map<String, String> env = new java.util.LinkedHashMap<>(checkedEnv(trainer));
+    if (override != null) {
+      Map<String, String> added = checkedEnv(override);
+      added.keySet().forEach(env::remove); // the override's place in the order, as its value
+      env.putAll(added);
+    }
+    return env;
+  }
+
+  /** The plain variables of {@code container}'s env, none of them torchrun's. */
+  private static Map<String, String> checkedEnv(SpecMap container) {
+    Map<String, String> env = EnvVars.read(container, "env");
     for (String name : RESERVED_ENV) {
       if (env.containsKey(name)) {
-        throw trainer
+        throw container
             .pathOf("env")
             .invalid(
-                "Expected spec.trainer.env not to set "
+                "Expected "
+                    + container.pathOf("env")
+                    + " not to set "
                     + name
                     + ", which the "
                     + TORCH_DISTRIBUTED

@@ -6,8 +6,9 @@ import java.util.Set;
 
 /**
  * A TrainJob's pod overrides as far as Capstan acts on them: the {@code volumes} of an override
- * whose {@code targetJobs} name the trainer's nodes ({@code node}) and the {@code volumeMounts} of
- * its {@code node} container. Both forms of Kubeflow Trainer are read: {@code podTemplateOverrides}
+ * whose {@code targetJobs} name the trainer's nodes ({@code node}) and the {@code volumeMounts} and
+ * {@code env} of its {@code node} container (which adds to {@code spec.trainer.env}, winning over a
+ * variable of the same name). Both forms of Kubeflow Trainer are read: {@code podTemplateOverrides}
  * ({@code spec.volumes}, {@code spec.containers}) and the older {@code podSpecOverrides} (the same
  * fields at the override's top level). Every other override field is listed by {@link #ignored}, so
  * the job's status warns of it; {@code runtimePatches} is listed whole.
@@ -66,7 +67,7 @@ record TrainJobOverrides(SpecMap podSpec, SpecMap container, List<String> ignore
           }
           container = candidate;
           candidate.values().keySet().stream()
-              .filter(key -> !key.equals("name") && !key.equals("volumeMounts"))
+              .filter(key -> !List.of("name", "volumeMounts", "env").contains(key))
               .forEach(key -> ignored.add(candidate.pathOf(key).text()));
         }
       }

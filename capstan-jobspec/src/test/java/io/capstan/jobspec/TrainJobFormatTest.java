@@ -216,6 +216,31 @@ class TrainJobFormatTest {
   }
 
   @Test
+  void theNodeContainersEnvInAnOverrideAddsToTheTrainersAndWins() {
+    String overridden =
+        replaceOnce(
+            finetune(),
+            "          - name: node\n",
+            "          - name: node\n"
+                + "            env:\n"
+                + "              - {name: SEED, value: \"7\"}\n"
+                + "              - name: HF_TOKEN\n"
+                + "                valueFrom: {secretKeyRef: {name: hub, key: token}}\n");
+
+    JobSpec spec = parser().parse(overridden);
+
+    assertThat(spec.replicaGroups().get(0).env())
+        .isEqualTo(Map.of("NCCL_DEBUG", "INFO", "SEED", "7"));
+    assertThat(spec.replicaGroups().get(0).pod().valueFrom()).containsOnlyKeys("HF_TOKEN");
+    assertThat(spec.ignoredFields()).noneMatch(field -> field.contains("env"));
+    assertInvalid(
+        replaceOnce(overridden, "{name: SEED, value: \"7\"}", "{name: PET_NNODES, value: \"3\"}"),
+        "spec.podTemplateOverrides[0].spec.containers[0].env",
+        "Expected spec.podTemplateOverrides[0].spec.containers[0].env not to set PET_NNODES,"
+            + " which the torch-distributed runtime sets for torchrun, but it does");
+  }
+
+  @Test
   void theNodesVolumesAreReadFromOverridesAndTheRestIsListedAsNotActedOn() {
     String overridden =
         replaceOnce(
