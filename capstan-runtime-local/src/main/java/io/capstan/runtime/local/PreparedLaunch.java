@@ -46,7 +46,10 @@ record PreparedLaunch(
   static PreparedLaunch of(
       ReplicaLaunch launch, ReplicaDirectory dir, PortReservations ports, LocalVolumes volumes) {
     Map<String, Integer> hostPorts = new LinkedHashMap<>();
-    Map<String, String> env = new LinkedHashMap<>(launch.env());
+    Map<String, String> env =
+        new LinkedHashMap<>(
+            Torchrun.resolveAuto(
+                launch.env(), launch.resources().cpuMillis(), launch.gpuIndices().size()));
     for (PortSpec port : launch.ports()) {
       int hostPort = ports.reserve();
       hostPorts.put(port.name(), hostPort);

@@ -190,6 +190,29 @@ final class Torchrun {
         .collect(java.util.stream.Collectors.joining(", ", "{", "}"));
   }
 
+  /** torchrun's processes per node, which the control plane may leave to the runtime. */
+  static final String NPROC_PER_NODE = "PET_NPROC_PER_NODE";
+
+  /** The most processes torch 1.13's torchrun runs on a node here (see the class comment). */
+  static final int MAX_LOCAL_PROCESSES = 9;
+
+  /**
+   * {@code env} with {@code PET_NPROC_PER_NODE=auto} (the Training Operator's default) made a
+   * number for this replica: its GPUs, else its CPU limit in whole cores, at least 1 and at most
+   * {@value #MAX_LOCAL_PROCESSES}. torchrun's own {@code auto} counts every CPU of the machine,
+   * which on a shared machine oversubscribes a replica's share and, past nine, fails on torch 1.13.
+   */
+  static Map<String, String> resolveAuto(
+      Map<String, String> env, long cpuMillis, int assignedGpus) {
+    if (!"auto".equals(env.get(NPROC_PER_NODE))) {
+      return env;
+    }
+    long processes = assignedGpus > 0 ? assignedGpus : Math.max(1, (cpuMillis + 999) / 1000);
+    Map<String, String> resolved = new java.util.LinkedHashMap<>(env);
+    resolved.put(NPROC_PER_NODE, Long.toString(Math.min(processes, MAX_LOCAL_PROCESSES)));
+    return resolved;
+  }
+
   /** Adds the redirection defaults that torchrun 1.13 on Python 3.11 cannot parse itself. */
   static void addDefaults(Map<String, String> env) {
     env.putIfAbsent(REDIRECTS, NO_REDIRECTION);

@@ -147,6 +147,19 @@ class TorchrunTest {
     assertThat(output).contains("rank 0 of 1", "dropped: ['--local-ranks-filter=0']");
   }
 
+  @Test
+  void autoProcessesPerNodeAreTheReplicasGpusElseItsCoresAtMostNine() {
+    Map<String, String> auto = Map.of("PET_NPROC_PER_NODE", "auto", "OTHER", "x");
+
+    assertThat(Torchrun.resolveAuto(auto, 2500, 0)).containsEntry("PET_NPROC_PER_NODE", "3");
+    assertThat(Torchrun.resolveAuto(auto, 0, 0)).containsEntry("PET_NPROC_PER_NODE", "1");
+    assertThat(Torchrun.resolveAuto(auto, 8000, 2)).containsEntry("PET_NPROC_PER_NODE", "2");
+    assertThat(Torchrun.resolveAuto(auto, 64000, 0)).containsEntry("PET_NPROC_PER_NODE", "9");
+    assertThat(Torchrun.resolveAuto(auto, 64000, 0)).containsEntry("OTHER", "x");
+    Map<String, String> fixed = Map.of("PET_NPROC_PER_NODE", "4");
+    assertThat(Torchrun.resolveAuto(fixed, 1000, 0)).isSameAs(fixed);
+  }
+
   private record Result(int exitCode, String output) {}
 
   private static Result run(List<String> command) throws IOException, InterruptedException {
