@@ -375,7 +375,7 @@ public final class LocalRuntime implements WorkloadRuntime {
 
   @Override
   public ProjectVolumes projectVolumes() {
-    return volumes;
+    return volumes.projects();
   }
 
   /**

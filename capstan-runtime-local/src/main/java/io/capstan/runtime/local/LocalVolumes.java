@@ -8,7 +8,6 @@ import io.capstan.runtime.ArtifactReader;
 import io.capstan.runtime.JobVolumes;
 import io.capstan.runtime.Mount;
 import io.capstan.runtime.MountSource;
-import io.capstan.runtime.ProjectVolumes;
 import io.capstan.runtime.ReplicaId;
 import io.capstan.runtime.VolumeFile;
 import java.io.IOException;
@@ -41,14 +40,14 @@ import java.util.stream.Stream;
  * sees the folders above its own volumes, since the state directory is hidden from it. A memory
  * volume stays one in a sandbox (a tmpfs) and is scratch storage without one.
  */
-final class LocalVolumes implements JobVolumes, ProjectVolumes {
+final class LocalVolumes implements JobVolumes {
   private static final String WORK = ".work";
   private static final String ARTIFACTS = ".artifacts";
   private static final String SCRATCH = ".scratch";
   private static final String FILES = ".files";
 
   private final Path root;
-  private final Path projectRoot;
+  private final LocalProjectVolumes projects;
   private final ArtifactReader artifacts;
   private final boolean sandboxed;
 
@@ -64,8 +63,7 @@ final class LocalVolumes implements JobVolumes, ProjectVolumes {
    */
   LocalVolumes(Path root, Path projectRoot, ArtifactReader artifacts, boolean sandboxed) {
     this.root = requireNonNull(root, "root is null").toAbsolutePath().normalize();
-    this.projectRoot =
-        requireNonNull(projectRoot, "projectRoot is null").toAbsolutePath().normalize();
+    this.projects = new LocalProjectVolumes(projectRoot);
     this.artifacts = requireNonNull(artifacts, "artifacts is null");
     this.sandboxed = sandboxed;
   }
@@ -82,7 +80,7 @@ final class LocalVolumes implements JobVolumes, ProjectVolumes {
    */
   Mount resolve(ReplicaId id, String tenant, Mount mount, int index) {
     if (mount.source() instanceof MountSource.ProjectVolume volume) {
-      Path folder = within(projectDir(tenant).resolve(volume.claim()), volume.subPath());
+      Path folder = within(projects.folder(tenant, volume.claim()), volume.subPath());
       createDirectories(folder);
       return new Mount(new MountSource.HostPath(folder), mount.containerPath(), mount.readOnly());
     }
@@ -185,58 +183,6 @@ final class LocalVolumes implements JobVolumes, ProjectVolumes {
   }
 
   @Override
-  public List<Usage> list(String project) {
-    Path dir = projectDir(project);
-    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-      return List.of();
-    }
-    List<Usage> volumes = new ArrayList<>();
-    try (Stream<Path> claims = Files.list(dir)) {
-      for (Path claim : claims.sorted().toList()) {
-        if (Files.isDirectory(claim, LinkOption.NOFOLLOW_LINKS)) {
-          volumes.add(usage(claim));
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot list the volumes of project " + project, e);
-    }
-    return volumes;
-  }
-
-  private static Usage usage(Path claim) throws IOException {
-    long bytes = 0;
-    long files = 0;
-    try (Stream<Path> walk = Files.walk(claim)) {
-      for (Path entry : walk.toList()) {
-        BasicFileAttributes attributes =
-            Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        if (attributes.isRegularFile()) {
-          bytes += attributes.size();
-          files++;
-        }
-      }
-    } catch (NoSuchFileException e) {
-      // written or deleted meanwhile: what was counted
-    }
-    return new Usage(claim.getFileName().toString(), bytes, files);
-  }
-
-  @Override
-  public boolean delete(String project, String claim) {
-    new MountSource.ProjectVolume(claim, null); // checks the name
-    Path folder = projectDir(project).resolve(claim);
-    if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
-      return false;
-    }
-    try {
-      deleteTree(folder);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot delete volume " + claim + " of " + project, e);
-    }
-    return true;
-  }
-
-  @Override
   public void delete(String jobUid) {
     requireNonNull(jobUid, "jobUid is null");
     try {
@@ -286,17 +232,13 @@ final class LocalVolumes implements JobVolumes, ProjectVolumes {
     return jobDir(id.jobUid()).resolve(SCRATCH).resolve(id.replica());
   }
 
-  private Path projectDir(String tenant) {
-    Path dir = projectRoot.resolve(tenant).normalize();
-    if (!dir.getParent().equals(projectRoot) || tenant.startsWith(".")) {
-      throw new IllegalArgumentException(
-          "Expected a project name that names one folder, but was '" + tenant + "'");
-    }
-    return dir;
-  }
-
   private static Path within(Path folder, String subPath) {
     return subPath == null ? folder : folder.resolve(subPath);
+  }
+
+  /** The projects' volumes, which live beside the jobs'. */
+  LocalProjectVolumes projects() {
+    return projects;
   }
 
   /** Writes {@code files} afresh into {@code folder}, never through a link. */
@@ -327,7 +269,7 @@ final class LocalVolumes implements JobVolumes, ProjectVolumes {
     return set;
   }
 
-  private static void deleteTree(Path folder) throws IOException {
+  static void deleteTree(Path folder) throws IOException {
     if (!Files.exists(folder, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
