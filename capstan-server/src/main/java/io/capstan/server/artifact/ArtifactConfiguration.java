@@ -1,6 +1,7 @@
 package io.capstan.server.artifact;
 
 import io.capstan.server.ServerConfig;
+import io.capstan.server.control.Leadership;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -8,10 +9,13 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class ArtifactConfiguration {
   @Bean
-  ArtifactStore artifactStore(ServerConfig config) {
+  ArtifactStore artifactStore(ServerConfig config, Leadership leadership) {
     LocalArtifactStore store = new LocalArtifactStore(config.dataDir().resolve("artifacts"));
-    store.sweepTemporary();
-    store.sweepEmptyFolders();
+    // Another replica sharing the folder may be writing there (decision 100).
+    if (leadership.sole()) {
+      store.sweepTemporary();
+      store.sweepEmptyFolders();
+    }
     return store;
   }
 }

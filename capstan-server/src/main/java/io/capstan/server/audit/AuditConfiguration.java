@@ -1,5 +1,6 @@
 package io.capstan.server.audit;
 
+import io.capstan.server.control.Leadership;
 import java.time.Clock;
 import java.util.List;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -43,8 +44,9 @@ class AuditConfiguration implements WebMvcConfigurer {
   }
 
   @Bean
-  AuditJanitor auditJanitor(AuditStore store, AuditConfig config, Clock clock) {
-    return new AuditJanitor(store, config, clock);
+  AuditJanitor auditJanitor(
+      AuditStore store, AuditConfig config, Clock clock, Leadership leadership) {
+    return new AuditJanitor(store, config, clock, leadership);
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.capstan.server.audit;
 import static java.util.Objects.requireNonNull;
 
 import io.capstan.server.control.ControlLoop;
+import io.capstan.server.control.Leadership;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,11 +21,11 @@ final class AuditJanitor implements SmartLifecycle {
   private final Clock clock;
   private final ControlLoop loop;
 
-  AuditJanitor(AuditStore store, AuditConfig config, Clock clock) {
+  AuditJanitor(AuditStore store, AuditConfig config, Clock clock, Leadership leadership) {
     this.store = requireNonNull(store, "store is null");
     this.retention = config.retention();
     this.clock = requireNonNull(clock, "clock is null");
-    this.loop = new ControlLoop("capstan-audit-janitor", this::runOnce, INTERVAL);
+    this.loop = new ControlLoop("capstan-audit-janitor", this::runOnce, INTERVAL, leadership);
   }
 
   /** Deletes what is past the retention; returns how many events. */

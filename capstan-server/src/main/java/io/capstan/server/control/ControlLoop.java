@@ -9,8 +9,8 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * Runs a controller's pass on its own thread: every interval, and at once when woken (after a
- * submission, a cancellation, a change of a service). A pass that fails is logged and the next one
- * runs after the interval.
+ * submission, a cancellation, a change of a service), while this replica leads ({@link
+ * Leadership}). A pass that fails is logged and the next one runs after the interval.
  */
 public final class ControlLoop implements SmartLifecycle {
   private static final Logger log = LoggerFactory.getLogger(ControlLoop.class);
@@ -18,6 +18,7 @@ public final class ControlLoop implements SmartLifecycle {
   private final String name;
   private final Runnable pass;
   private final Duration interval;
+  private final Leadership leadership;
   private final Semaphore wakeups = new Semaphore(0);
   private final LoopThread thread;
 
@@ -25,11 +26,14 @@ public final class ControlLoop implements SmartLifecycle {
    * @param name the thread's name, e.g. {@code capstan-job-controller}
    * @param pass one reconcile pass
    * @param interval the time between passes when nobody wakes the loop
+   * @param leadership when passes run: {@link Leadership#ALWAYS} for work every replica does
+   *     (serving the API's views), the election's for work only the leader may do
    */
-  public ControlLoop(String name, Runnable pass, Duration interval) {
+  public ControlLoop(String name, Runnable pass, Duration interval, Leadership leadership) {
     this.name = name;
     this.pass = pass;
     this.interval = interval;
+    this.leadership = leadership;
     this.thread = new LoopThread(name);
   }
 
@@ -55,6 +59,14 @@ public final class ControlLoop implements SmartLifecycle {
 
   private void loop() {
     while (thread.running()) {
+      try {
+        if (!leadership.awaitLeading(interval)) {
+          continue;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
       try {
         pass.run();
       } catch (RuntimeException e) {

@@ -15,7 +15,8 @@ import org.springframework.context.SmartLifecycle;
  * one writer: API threads record intent in the store and {@link #enqueue} the key; the thread takes
  * keys one at a time, requeues the ones that asked for it, backs off per key after an error and,
  * every resync interval, enqueues every key the resync source names (level-triggered: nothing is
- * lost if a wake-up is).
+ * lost if a wake-up is). Keys are taken only while this replica leads ({@link Leadership}); keys
+ * enqueued meanwhile wait, and a replica that becomes leader resyncs every key at once.
  *
  * @param <K> the key, e.g. a job's uid
  */
@@ -28,6 +29,7 @@ public final class KeyedController<K> implements SmartLifecycle {
   private final Supplier<? extends Collection<K>> resyncKeys;
   private final Duration resyncInterval;
   private final Clock clock;
+  private final Leadership leadership;
   private final LoopThread thread;
   private Instant lastResync = Instant.MIN;
 
@@ -49,6 +51,7 @@ public final class KeyedController<K> implements SmartLifecycle {
    * @param resyncKeys every key that should be looked at on a resync
    * @param resyncInterval how often every key is looked at even when nobody asked
    * @param clock for the resync interval
+   * @param leadership when keys are taken
    */
   public KeyedController(
       String name,
@@ -56,13 +59,15 @@ public final class KeyedController<K> implements SmartLifecycle {
       Reconciler<K> reconciler,
       Supplier<? extends Collection<K>> resyncKeys,
       Duration resyncInterval,
-      Clock clock) {
+      Clock clock,
+      Leadership leadership) {
     this.name = name;
     this.queue = queue;
     this.reconciler = reconciler;
     this.resyncKeys = resyncKeys;
     this.resyncInterval = resyncInterval;
     this.clock = clock;
+    this.leadership = leadership;
     this.thread = new LoopThread(name);
   }
 
@@ -113,9 +118,20 @@ public final class KeyedController<K> implements SmartLifecycle {
   }
 
   private void loop() {
+    boolean led = false;
     while (thread.running()) {
-      resyncIfDue();
       try {
+        if (!leadership.leading()) {
+          led = false;
+          if (!leadership.awaitLeading(resyncInterval)) {
+            continue;
+          }
+        }
+        if (!led) {
+          led = true;
+          resync();
+        }
+        resyncIfDue();
         queue.take(resyncInterval).ifPresent(this::process);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

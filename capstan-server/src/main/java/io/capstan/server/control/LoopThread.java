@@ -4,24 +4,24 @@ package io.capstan.server.control;
  * The thread of a controller loop: started once, asked to stop by an interrupt and joined for at
  * most five seconds, so a stopping server never waits long for a pass that hangs.
  */
-final class LoopThread {
+public final class LoopThread {
   private final String name;
   private volatile boolean running;
   private Thread thread;
 
-  LoopThread(String name) {
+  public LoopThread(String name) {
     this.name = name;
   }
 
   /** Starts {@code body}, which runs until {@link #running()} turns false or it is interrupted. */
-  void start(Runnable body) {
+  public void start(Runnable body) {
     running = true;
     thread = new Thread(body, name);
     thread.setDaemon(true);
     thread.start();
   }
 
-  void stop() {
+  public void stop() {
     running = false;
     Thread current = thread;
     if (current != null) {
@@ -34,7 +34,7 @@ final class LoopThread {
     }
   }
 
-  boolean running() {
+  public boolean running() {
     return running;
   }
 }

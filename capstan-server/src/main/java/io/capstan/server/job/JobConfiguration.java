@@ -5,6 +5,7 @@ import io.capstan.runtime.WorkloadRuntime;
 import io.capstan.scheduler.Scheduler;
 import io.capstan.server.ServerConfig;
 import io.capstan.server.artifact.ArtifactStore;
+import io.capstan.server.control.Leadership;
 import io.capstan.server.control.WorkQueue;
 import io.capstan.server.logs.LogArchive;
 import io.capstan.server.logs.LogShipper;
@@ -117,7 +118,8 @@ class JobConfiguration {
       WorkloadKinds kinds,
       ReplicaObservations observations,
       LogShipper logs,
-      ObjectProvider<SucceededJobListener> listeners) {
+      ObjectProvider<SucceededJobListener> listeners,
+      Leadership leadership) {
     WorkQueue<String> queue = new WorkQueue<>(clock, RETRY_FIRST, RETRY_MAX);
     JobAdmitter admitter =
         new JobAdmitter(store, runtime, scheduler, quotas::all, launcher, kinds, clock);
@@ -135,7 +137,7 @@ class JobConfiguration {
             queue,
             observations,
             logs);
-    return new JobControlLoop(reconciler, queue, config.reconcileInterval(), clock);
+    return new JobControlLoop(reconciler, queue, config.reconcileInterval(), clock, leadership);
   }
 
   @Bean

@@ -1,6 +1,7 @@
 package io.capstan.server.job;
 
 import io.capstan.server.control.KeyedController;
+import io.capstan.server.control.Leadership;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -19,7 +20,8 @@ public final class JobControlLoop implements SmartLifecycle {
       JobReconciler reconciler,
       io.capstan.server.control.WorkQueue<String> queue,
       Duration interval,
-      Clock clock) {
+      Clock clock,
+      Leadership leadership) {
     this.reconciler = reconciler;
     this.controller =
         new KeyedController<>(
@@ -28,7 +30,8 @@ public final class JobControlLoop implements SmartLifecycle {
             reconciler::reconcile,
             reconciler::resyncKeys,
             interval,
-            clock);
+            clock,
+            leadership);
   }
 
   /** Asks for a scheduler cycle now (after a submission). */

@@ -3,6 +3,7 @@ package io.capstan.server.logs;
 import io.capstan.runtime.WorkloadRuntime;
 import io.capstan.server.ServerConfig;
 import io.capstan.server.control.ControlLoop;
+import io.capstan.server.control.Leadership;
 import java.time.Clock;
 import java.time.Duration;
 import org.springframework.context.annotation.Bean;
@@ -25,7 +26,7 @@ class LogConfiguration {
   }
 
   @Bean
-  ControlLoop logShipperLoop(LogShipper shipper) {
-    return new ControlLoop("capstan-log-shipper", shipper::shipAll, SHIP_EVERY);
+  ControlLoop logShipperLoop(LogShipper shipper, Leadership leadership) {
+    return new ControlLoop("capstan-log-shipper", shipper::shipAll, SHIP_EVERY, leadership);
   }
 }

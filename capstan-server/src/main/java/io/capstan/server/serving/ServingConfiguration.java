@@ -3,6 +3,7 @@ package io.capstan.server.serving;
 import io.capstan.server.ServerConfig;
 import io.capstan.server.control.ControlLoop;
 import io.capstan.server.control.KeyedController;
+import io.capstan.server.control.Leadership;
 import io.capstan.server.control.WorkQueue;
 import io.capstan.server.job.JobService;
 import io.capstan.server.job.ReplicaObservations;
@@ -84,14 +85,18 @@ class ServingConfiguration {
 
   @Bean
   KeyedController<String> servingController(
-      ServingReconciler reconciler, ServingProperties properties, Clock clock) {
+      ServingReconciler reconciler,
+      ServingProperties properties,
+      Clock clock,
+      Leadership leadership) {
     return new KeyedController<>(
         "capstan-serving-controller",
         new WorkQueue<>(clock, Duration.ofMillis(100), Duration.ofSeconds(30)),
         reconciler::reconcile,
         reconciler::resyncKeys,
         properties.reconcileInterval(),
-        clock);
+        clock,
+        leadership);
   }
 
   @Bean
@@ -107,7 +112,9 @@ class ServingConfiguration {
         new ControlLoop(
             "capstan-gateway-snapshots",
             snapshots::refresh,
-            properties.gateway().refreshInterval());
+            properties.gateway().refreshInterval(),
+            // Every replica answers the gateways' snapshot requests from the database.
+            Leadership.ALWAYS);
     // A route change reaches the gateway at once, not at the next refresh: a service is Ready
     // when its route is published, and a request sent then must find it.
     routes.onChange(loop::wake);

@@ -2,6 +2,7 @@ package io.capstan.server.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.capstan.server.control.Leadership;
 import io.capstan.server.store.TestingDatabase;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,7 +22,8 @@ class AuditJanitorTest {
     store.append(AuditStoreTest.event(edge, "a", "p", "job", "edge", "create", 201));
     store.append(AuditStoreTest.event(NOW, "a", "p", "job", "new", "create", 201));
     AuditJanitor janitor =
-        new AuditJanitor(store, new AuditConfig(null), Clock.fixed(NOW, ZoneOffset.UTC));
+        new AuditJanitor(
+            store, new AuditConfig(null), Clock.fixed(NOW, ZoneOffset.UTC), Leadership.ALWAYS);
 
     assertThat(janitor.runOnce()).isEqualTo(1);
     assertThat(janitor.runOnce()).isZero();

@@ -166,4 +166,15 @@ final class ServerFixture {
   static void kill9(long pid) {
     ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
   }
+
+  /** How often {@code needle} occurs in {@code text}. */
+  static int occurrences(String text, String needle) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(needle)).matcher(text);
+    int n = 0;
+    while (m.find()) {
+      n++;
+    }
+    return n;
+  }
 }

@@ -15,11 +15,23 @@ import java.util.List;
  */
 final class ServerProcess implements AutoCloseable {
   private final Path dataDir;
+  private final String logName;
+  private final List<String> systemProperties;
   private final int port;
   private Process process;
 
   ServerProcess(Path dataDir) {
+    this(dataDir, "server.log", List.of());
+  }
+
+  /**
+   * @param logName the file under the data dir that gets the server's output
+   * @param systemProperties more {@code -Dname=value} settings
+   */
+  ServerProcess(Path dataDir, String logName, List<String> systemProperties) {
     this.dataDir = dataDir;
+    this.logName = logName;
+    this.systemProperties = List.copyOf(systemProperties);
     this.port = freePort();
   }
 
@@ -34,25 +46,29 @@ final class ServerProcess implements AutoCloseable {
           "Expected the packaged server at " + jar + "; run mvn verify");
     }
     String java = ProcessHandle.current().info().command().orElse("java");
+    List<String> command = new java.util.ArrayList<>();
+    command.addAll(
+        List.of(
+            java,
+            "-Xmx512m",
+            "-Dcapstan.home=" + ServerFixture.repository(),
+            // Tests may run beside a real server: the gateway takes free ports.
+            "-Dcapstan.serving.grpc-port=0",
+            "-Dcapstan.serving.gateway.http-port=0"));
+    systemProperties.forEach(property -> command.add("-D" + property));
+    command.addAll(
+        List.of(
+            "-jar",
+            jar.toString(),
+            "--port",
+            Integer.toString(port),
+            "--data-dir",
+            dataDir.toString()));
     try {
       process =
-          new ProcessBuilder(
-                  List.of(
-                      java,
-                      "-Xmx512m",
-                      "-Dcapstan.home=" + ServerFixture.repository(),
-                      // Tests may run beside a real server: the gateway takes free ports.
-                      "-Dcapstan.serving.grpc-port=0",
-                      "-Dcapstan.serving.gateway.http-port=0",
-                      "-jar",
-                      jar.toString(),
-                      "--port",
-                      Integer.toString(port),
-                      "--data-dir",
-                      dataDir.toString()))
+          new ProcessBuilder(command)
               .redirectErrorStream(true)
-              .redirectOutput(
-                  ProcessBuilder.Redirect.appendTo(dataDir.resolve("server.log").toFile()))
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve(logName).toFile()))
               .start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -5,8 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -67,7 +65,7 @@ class ServerRestartIT {
         String log = log(http, token, replica);
         int rank = replica.endsWith("0") ? 0 : 1;
         for (int epoch = 1; epoch <= 8; epoch++) {
-          assertThat(count(log, "rank " + rank + "/2 epoch " + epoch + " loss"))
+          assertThat(ServerFixture.occurrences(log, "rank " + rank + "/2 epoch " + epoch + " loss"))
               .as(replica + " epoch " + epoch + " logged exactly once")
               .isEqualTo(1);
         }
@@ -84,14 +82,5 @@ class ServerRestartIT {
 
   private static String log(TestingHttp http, String token, String replica) {
     return http.get(token, JOBS + "/survivor/logs?replica=" + replica).body();
-  }
-
-  private static int count(String text, String needle) {
-    Matcher m = Pattern.compile(Pattern.quote(needle)).matcher(text);
-    int n = 0;
-    while (m.find()) {
-      n++;
-    }
-    return n;
   }
 }

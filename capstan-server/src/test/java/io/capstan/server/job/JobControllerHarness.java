@@ -7,6 +7,7 @@ import io.capstan.scheduler.Scheduler;
 import io.capstan.scheduler.SchedulerConfig;
 import io.capstan.scheduler.placement.BestFitPlacer;
 import io.capstan.server.artifact.TestingArtifactStore;
+import io.capstan.server.control.Leadership;
 import io.capstan.server.control.ManualClock;
 import io.capstan.server.control.WorkQueue;
 import io.capstan.server.logs.LogArchive;
@@ -164,7 +165,7 @@ public final class JobControllerHarness {
             queue,
             observations,
             shipper);
-    loop = new JobControlLoop(reconciler, queue, INTERVAL, clock);
+    loop = new JobControlLoop(reconciler, queue, INTERVAL, clock, Leadership.ALWAYS);
     service =
         new JobService(
             store,

@@ -8,6 +8,7 @@ import io.capstan.api.serving.CanarySpec;
 import io.capstan.api.serving.ServiceEvent;
 import io.capstan.api.serving.ServiceSpec;
 import io.capstan.server.control.KeyedController;
+import io.capstan.server.control.Leadership;
 import io.capstan.server.control.WorkQueue;
 import io.capstan.server.job.JobControllerHarness;
 import io.capstan.server.job.JobRecord;
@@ -72,7 +73,8 @@ final class ServingControllerHarness {
             serving::reconcile,
             serving::resyncKeys,
             Duration.ofSeconds(1),
-            h.clock);
+            h.clock,
+            Leadership.ALWAYS);
     api =
         new ServingService(
             services,
