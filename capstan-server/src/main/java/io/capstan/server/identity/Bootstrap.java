@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import io.capstan.api.error.CapstanException;
 import io.capstan.api.error.ErrorCode;
-import io.capstan.api.identity.TokenView;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +19,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * First start of an installation: with no users at all, creates the admin user {@code admin}, the
  * project {@code default} and a token for admin, written to {@code <dataDir>/admin.token} (mode
- * 0600). Idempotent: once users exist it changes nothing, even if the token file was deleted.
+ * 0600), or, when the operator gave one ({@code CAPSTAN_ADMIN_TOKEN}, as the Helm chart does from a
+ * Secret, since a pod's data dir does not outlive it), that token and no file. Idempotent: once
+ * users exist it changes nothing, even if the token file was deleted.
  */
 public final class Bootstrap {
   public static final String ADMIN = "admin";
@@ -34,18 +35,25 @@ public final class Bootstrap {
   private final TokenStore tokens;
   private final TransactionTemplate tx;
   private final Path dataDir;
+  private final String givenToken;
 
+  /**
+   * @param givenToken the first admin's token as the operator chose it, or blank to generate one
+   *     and write it to {@code <dataDir>/admin.token}
+   */
   public Bootstrap(
       UserStore users,
       ProjectStore projects,
       TokenStore tokens,
       TransactionTemplate tx,
-      Path dataDir) {
+      Path dataDir,
+      String givenToken) {
     this.users = requireNonNull(users, "users is null");
     this.projects = requireNonNull(projects, "projects is null");
     this.tokens = requireNonNull(tokens, "tokens is null");
     this.tx = requireNonNull(tx, "tx is null");
     this.dataDir = requireNonNull(dataDir, "dataDir is null");
+    this.givenToken = requireNonNull(givenToken, "givenToken is null").strip();
   }
 
   /** The file the first admin token is written to. */
@@ -74,8 +82,11 @@ public final class Bootstrap {
           status -> {
             users.create(ADMIN, true);
             projects.create(DEFAULT_PROJECT, "The default project", ADMIN);
-            TokenView token = tokens.create(ADMIN, "bootstrap");
-            writeSecret(file, token.token());
+            if (givenToken.isEmpty()) {
+              writeSecret(file, tokens.create(ADMIN, "bootstrap").token());
+            } else {
+              tokens.createGiven(ADMIN, "bootstrap", givenToken);
+            }
           });
     } catch (CapstanException e) {
       if (e.code() != ErrorCode.ALREADY_EXISTS) {
@@ -85,10 +96,10 @@ public final class Bootstrap {
       return;
     }
     log.info(
-        "Created user '{}' and project '{}'; the admin token is in {}",
+        "Created user '{}' and project '{}'; the admin token is {}",
         ADMIN,
         DEFAULT_PROJECT,
-        file);
+        givenToken.isEmpty() ? "in " + file : "the one CAPSTAN_ADMIN_TOKEN gave");
   }
 
   /** Writes the secret to a new file that only its owner can read, then moves it in place. */

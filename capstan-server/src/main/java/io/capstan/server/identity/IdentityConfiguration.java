@@ -58,8 +58,9 @@ class IdentityConfiguration implements WebMvcConfigurer {
       ProjectStore projects,
       TokenStore tokens,
       TransactionTemplate tx,
-      ServerConfig config) {
-    return new Bootstrap(users, projects, tokens, tx, config.dataDir());
+      ServerConfig config,
+      @Value("${CAPSTAN_ADMIN_TOKEN:}") String givenToken) {
+    return new Bootstrap(users, projects, tokens, tx, config.dataDir(), givenToken);
   }
 
   /** Runs after every singleton (and the migrations) exists, before the server takes requests. */

@@ -43,7 +43,26 @@ public final class TokenStore {
 
   /** Creates a token for an existing user; the answer is the only place its secret appears. */
   public TokenView create(String user, String name) {
-    String secret = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes(32));
+    return insert(
+        user, name, PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes(32)));
+  }
+
+  /**
+   * Creates a token whose secret the operator chose ({@code CAPSTAN_ADMIN_TOKEN}, for the first
+   * admin of an installation on Kubernetes); refused unless it looks like a generated one.
+   */
+  TokenView createGiven(String user, String name, String secret) {
+    if (!secret.startsWith(PREFIX) || secret.length() < PREFIX.length() + 32) {
+      throw new IllegalStateException(
+          "Expected CAPSTAN_ADMIN_TOKEN to be '"
+              + PREFIX
+              + "' and at least 32 more characters (echo cap_$(head -c 32 /dev/urandom | base64"
+              + " | tr '+/' '-_' | tr -d '=')), but it is not");
+    }
+    return insert(user, name, secret);
+  }
+
+  private TokenView insert(String user, String name, String secret) {
     String id = HexFormat.of().formatHex(bytes(8));
     long now = clock.millis();
     jdbc.sql(

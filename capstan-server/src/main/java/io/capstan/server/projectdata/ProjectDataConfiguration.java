@@ -2,6 +2,7 @@ package io.capstan.server.projectdata;
 
 import io.capstan.server.ServerConfig;
 import java.time.Clock;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -11,8 +12,13 @@ import tools.jackson.databind.json.JsonMapper;
 @Configuration(proxyBeanMethods = false)
 class ProjectDataConfiguration {
   @Bean
-  SecretCipher secretCipher(ServerConfig config) {
-    return SecretCipher.inDataDir(config.dataDir());
+  SecretCipher secretCipher(
+      ServerConfig config, @Value("${CAPSTAN_SECRETS_KEY:}") String keyFromEnvironment) {
+    // Several control-plane replicas (cluster mode) share one key from a Secret; one machine keeps
+    // it in the data dir.
+    return keyFromEnvironment.isBlank()
+        ? SecretCipher.inDataDir(config.dataDir())
+        : SecretCipher.ofEnvironment(keyFromEnvironment);
   }
 
   @Bean

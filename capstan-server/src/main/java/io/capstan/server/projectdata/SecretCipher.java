@@ -48,6 +48,23 @@ public final class SecretCipher {
   }
 
   /**
+   * The cipher of a key given as base64 in the environment variable {@code CAPSTAN_SECRETS_KEY} (on
+   * Kubernetes, from a Secret shared by every control-plane replica), refused with the variable
+   * named when it does not hold a key.
+   */
+  public static SecretCipher ofEnvironment(String base64) {
+    try {
+      return new SecretCipher(Base64.getDecoder().decode(base64.strip()));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException(
+          "Expected CAPSTAN_SECRETS_KEY to hold a base64 AES key of "
+              + KEY_BYTES
+              + " bytes (head -c 32 /dev/urandom | base64), but it does not",
+          e);
+    }
+  }
+
+  /**
    * The cipher of the key in {@code dataDir}, creating the key file (0600) when there is none.
    * Refuses a key file that others than its owner may read, or that does not hold a key.
    */
