@@ -36,6 +36,7 @@ final class JobAdmitter {
   private final JobLauncher launcher;
   private final WorkloadKinds kinds;
   private final Clock clock;
+  private final AdmissionEvents events;
 
   JobAdmitter(
       JobStore store,
@@ -44,7 +45,8 @@ final class JobAdmitter {
       Supplier<Map<String, QueueSpec>> queues,
       JobLauncher launcher,
       WorkloadKinds kinds,
-      Clock clock) {
+      Clock clock,
+      AdmissionEvents events) {
     this.store = store;
     this.runtime = runtime;
     this.scheduler = scheduler;
@@ -52,6 +54,7 @@ final class JobAdmitter {
     this.launcher = launcher;
     this.kinds = kinds;
     this.clock = clock;
+    this.events = events;
   }
 
   /** The jobs a cycle started and the ones it preempted: the controller looks at them next. */
@@ -121,7 +124,12 @@ final class JobAdmitter {
             + (admission.borrowing() ? ", borrowing unused quota of other projects" : "")
             + "; launching";
     JobRecord starting = admitted.transition(JobPhase.STARTING, "Admitted", message, now);
-    return store.update(starting, new JobEvent(now, JobPhase.STARTING, "Admitted", message));
+    boolean saved =
+        store.update(starting, new JobEvent(now, JobPhase.STARTING, "Admitted", message));
+    if (saved) {
+      events.admitted(job.project(), job.kind());
+    }
+    return saved;
   }
 
   private boolean preempt(JobRecord job, Preemption preemption, Map<String, JobRecord> byUid) {
@@ -138,6 +146,7 @@ final class JobAdmitter {
             .withRuns(job.runs().preempted(now, gpuMilli));
     boolean saved = store.update(queued, new JobEvent(now, JobPhase.QUEUED, "Preempted", message));
     if (saved) {
+      events.preempted(job.project(), job.kind());
       log.info("Job {}/{} preempted: {}", job.project(), job.name(), message);
     }
     return saved;

@@ -119,10 +119,19 @@ class JobConfiguration {
       ReplicaObservations observations,
       LogShipper logs,
       ObjectProvider<SucceededJobListener> listeners,
-      Leadership leadership) {
+      Leadership leadership,
+      ObjectProvider<AdmissionEvents> events) {
     WorkQueue<String> queue = new WorkQueue<>(clock, RETRY_FIRST, RETRY_MAX);
     JobAdmitter admitter =
-        new JobAdmitter(store, runtime, scheduler, quotas::all, launcher, kinds, clock);
+        new JobAdmitter(
+            store,
+            runtime,
+            scheduler,
+            quotas::all,
+            launcher,
+            kinds,
+            clock,
+            events.getIfAvailable(() -> AdmissionEvents.NONE));
     JobReconciler reconciler =
         new JobReconciler(
             store,

@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.LongAdder;
  * version. An error is a request that did not get a successful answer (see {@link
  * io.capstan.api.gateway.GatewayReport.VersionCounts}).
  */
-final class RequestStats {
+public final class RequestStats {
   static final int WINDOW = 4096;
 
   private final Map<String, Counters> byVersion = new ConcurrentHashMap<>();
@@ -33,6 +33,22 @@ final class RequestStats {
     return counters == null ? Snapshot.NONE : counters.snapshot();
   }
 
+  /** Every version's counts, for the metrics. */
+  public java.util.List<VersionSnapshot> all() {
+    java.util.List<VersionSnapshot> all = new java.util.ArrayList<>();
+    byVersion.forEach(
+        (key, counters) -> {
+          String[] parts = key.split("/", 3);
+          all.add(
+              new VersionSnapshot(
+                  parts[0], parts[1], Integer.parseInt(parts[2]), counters.snapshot()));
+        });
+    return all;
+  }
+
+  /** One version's counts. */
+  public record VersionSnapshot(String project, String service, int version, Snapshot snapshot) {}
+
   void forget(String project, String service) {
     String prefix = project + "/" + service + "/";
     byVersion.keySet().removeIf(key -> key.startsWith(prefix));
@@ -48,7 +64,7 @@ final class RequestStats {
    * @param p50Millis median latency, or null without requests
    * @param p99Millis 99th percentile, or null without requests
    */
-  record Snapshot(long requests, long errors, Double p50Millis, Double p99Millis) {
+  public record Snapshot(long requests, long errors, Double p50Millis, Double p99Millis) {
     static final Snapshot NONE = new Snapshot(0, 0, null, null);
   }
 

@@ -150,7 +150,8 @@ public final class JobControllerHarness {
     WorkQueue<String> queue = new WorkQueue<>(clock, Duration.ofMillis(100), Duration.ofSeconds(5));
     JobJanitor janitor = new JobJanitor(store, logs, runtime.volumes(), collector, clock);
     JobAdmitter admitter =
-        new JobAdmitter(store, runtime, scheduler, () -> queues, launcher, kinds, clock);
+        new JobAdmitter(
+            store, runtime, scheduler, () -> queues, launcher, kinds, clock, AdmissionEvents.NONE);
     JobReconciler reconciler =
         new JobReconciler(
             store,
