@@ -145,7 +145,7 @@ final class ClusterGauges {
                           "kind",
                           rs.getString(2),
                           "phase",
-                          rs.getString(3)),
+                          JobPhase.valueOf(rs.getString(3)).wireName()),
                       rs.getLong(4)));
             });
     workloads.register(phases, true);
