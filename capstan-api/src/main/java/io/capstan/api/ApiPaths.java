@@ -62,6 +62,15 @@ public final class ApiPaths {
   /** GET one job ({@code JobView}), DELETE it (stops it first). */
   public static final String JOB = BASE + "/projects/{project}/jobs/{job}";
 
+  /**
+   * GET the job's training metrics: the latest value of every series (name and replica) that its
+   * replicas printed as {@code name=value} ({@code JobMetricsView}).
+   */
+  public static final String JOB_METRICS = JOB + "/metrics";
+
+  /** GET one metric's points ({@code MetricSeriesView}); query {@code replica} to pick one. */
+  public static final String JOB_METRIC = JOB_METRICS + "/{metric}";
+
   /** POST: cancel the job. */
   public static final String JOB_CANCEL = JOB + "/cancel";
 

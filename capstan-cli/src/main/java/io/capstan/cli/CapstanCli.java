@@ -21,6 +21,7 @@ import io.capstan.cli.job.DeleteCommand;
 import io.capstan.cli.job.GetCommand;
 import io.capstan.cli.job.ListCommand;
 import io.capstan.cli.job.LogsCommand;
+import io.capstan.cli.job.MetricsCommand;
 import io.capstan.cli.job.OutputsCommand;
 import io.capstan.cli.job.SubmitCommand;
 import io.capstan.cli.job.WaitCommand;
@@ -137,6 +138,7 @@ public final class CapstanCli {
     cli.addSubcommand(new GetCommand(context));
     cli.addSubcommand(new LogsCommand(context));
     cli.addSubcommand(new OutputsCommand(context));
+    cli.addSubcommand(new MetricsCommand(context));
     cli.addSubcommand(new io.capstan.cli.data.DataCommand(context));
     cli.addSubcommand(new WaitCommand(context));
     cli.addSubcommand(new CancelCommand(context));

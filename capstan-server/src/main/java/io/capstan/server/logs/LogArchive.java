@@ -44,14 +44,24 @@ public final class LogArchive {
   private final Path legacyRoot;
   private final Map<String, Object> locks = new ConcurrentHashMap<>();
   private final Clock clock;
+  private final ArchivedBytes listener;
 
   /**
    * @param clock stamps each archived chunk (decision 85: {@code N.times} beside {@code N.log})
    */
   public LogArchive(Path dataDir, Clock clock) {
+    this(dataDir, clock, ArchivedBytes.NONE);
+  }
+
+  /**
+   * @param clock stamps each archived chunk (decision 85: {@code N.times} beside {@code N.log})
+   * @param listener told of every chunk once it is archived (the training metrics read it)
+   */
+  public LogArchive(Path dataDir, Clock clock, ArchivedBytes listener) {
     this.root = dataDir.resolve("job-logs");
     this.legacyRoot = dataDir.resolve("logs");
     this.clock = clock;
+    this.listener = listener;
   }
 
   /** What one {@link #ship} did: how many bytes it archived, and whether the attempt is done. */
@@ -79,6 +89,7 @@ public final class LogArchive {
           offset += bytes.length;
           shipped += bytes.length;
           LogTimes.append(file, offset, clock.millis());
+          listener.archived(id, attempt, bytes);
         }
         if (read.get().complete() || bytes.length == 0) {
           return new Shipped(shipped, read.get().complete());

@@ -6,6 +6,7 @@ import io.capstan.server.control.ControlLoop;
 import io.capstan.server.control.Leadership;
 import java.time.Clock;
 import java.time.Duration;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -16,8 +17,9 @@ class LogConfiguration {
   private static final Duration SHIP_EVERY = Duration.ofSeconds(1);
 
   @Bean
-  LogArchive logArchive(ServerConfig config, Clock clock) {
-    return new LogArchive(config.dataDir(), clock);
+  LogArchive logArchive(ServerConfig config, Clock clock, ObjectProvider<ArchivedBytes> listener) {
+    return new LogArchive(
+        config.dataDir(), clock, listener.getIfAvailable(() -> ArchivedBytes.NONE));
   }
 
   @Bean

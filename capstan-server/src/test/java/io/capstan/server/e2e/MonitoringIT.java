@@ -14,8 +14,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The control plane's {@code /metrics} scraped by a real Prometheus with the shipped scrape
- * configuration, and every query of the shipped Grafana dashboard run against it.
+ * A job's training metrics read from what it printed, and the control plane's {@code /metrics}
+ * scraped by a real Prometheus with the shipped scrape configuration, and every query of the
+ * shipped Grafana dashboard run against it.
  */
 class MonitoringIT {
   private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -78,6 +79,22 @@ class MonitoringIT {
                       .get("phase")
                       .asString()
                       .equals("Succeeded"));
+      JsonNode metrics =
+          JSON.readTree(http.get(member, "/api/v1/projects/vision/jobs/quick/metrics").body());
+      assertThat(metrics.get("metrics").get(0).get("name").asString()).isEqualTo("accuracy");
+      assertThat(metrics.get("metrics").get(0).get("value").asDouble()).isEqualTo(0.91);
+      assertThat(http.get(admin, "/api/v1/projects/vision/jobs/quick/metrics").status())
+          .isEqualTo(200);
+      TestingHttp.Answer series =
+          http.get(member, "/api/v1/projects/vision/jobs/quick/metrics/accuracy");
+      assertThat(JSON.readTree(series.body()).get("points").get(0).get("value").asDouble())
+          .isEqualTo(0.91);
+      assertThat(http.get(member, "/api/v1/projects/vision/jobs/quick/metrics/loss").status())
+          .isEqualTo(404);
+      TestingCli.Result cli =
+          new TestingCli(server.url(), member).run("metrics", "quick", "--project", "vision");
+      assertThat(cli.exitCode()).as(cli.err()).isZero();
+      assertThat(cli.out()).contains("NAME", "accuracy", "worker-0", "0.91");
       String text = http.get(MONITORING_TOKEN, "/metrics").body();
       assertThat(text)
           .contains(

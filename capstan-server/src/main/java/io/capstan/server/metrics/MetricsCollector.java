@@ -1,0 +1,68 @@
+package io.capstan.server.metrics;
+
+import static java.util.Objects.requireNonNull;
+
+import io.capstan.runtime.ReplicaId;
+import io.capstan.server.logs.ArchivedBytes;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the metrics of replicas' output as the log archive takes it: splits the bytes into lines
+ * (keeping a line's start until its end arrives, at most {@link #MAX_LINE} bytes of it), reads the
+ * {@code name=value} pairs of each ({@link MetricLine}) and stores them. A failure to store is
+ * logged and loses those values, never the log.
+ */
+final class MetricsCollector implements ArchivedBytes {
+  private static final Logger log = LoggerFactory.getLogger(MetricsCollector.class);
+  static final int MAX_LINE = 64 * 1024;
+
+  private final MetricsStore store;
+  private final Clock clock;
+  private final Map<String, StringBuilder> partial = new ConcurrentHashMap<>();
+
+  MetricsCollector(MetricsStore store, Clock clock) {
+    this.store = requireNonNull(store, "store is null");
+    this.clock = requireNonNull(clock, "clock is null");
+  }
+
+  @Override
+  public void archived(ReplicaId id, int attempt, byte[] bytes) {
+    String key = id.key() + "#" + attempt;
+    StringBuilder line = partial.computeIfAbsent(key, k -> new StringBuilder());
+    List<MetricLine.Value> values = new ArrayList<>();
+    String text = new String(bytes, StandardCharsets.UTF_8);
+    int start = 0;
+    for (int end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
+      append(line, text, start, end);
+      values.addAll(MetricLine.parse(line.toString()));
+      line.setLength(0);
+      start = end + 1;
+    }
+    append(line, text, start, text.length());
+    if (line.isEmpty()) {
+      partial.remove(key);
+    }
+    if (values.isEmpty()) {
+      return;
+    }
+    try {
+      store.add(id.jobUid(), id.replica(), values, clock.millis());
+    } catch (RuntimeException e) {
+      log.warn("Metrics of replica {} not stored: {}", id.key(), e.toString());
+    }
+  }
+
+  private static void append(StringBuilder line, String text, int from, int to) {
+    int room = MAX_LINE - line.length();
+    if (room > 0) {
+      line.append(text, from, Math.min(to, from + room));
+    }
+  }
+}
