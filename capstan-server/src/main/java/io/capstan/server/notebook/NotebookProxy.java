@@ -130,7 +130,7 @@ final class NotebookProxy extends HttpServlet {
       return;
     }
     try {
-      String code = request.getParameter(NotebookLogins.PARAMETER);
+      String code = loginCode(request.getQueryString());
       if (code != null) {
         login(request, response, address, code);
         return;
@@ -155,6 +155,22 @@ final class NotebookProxy extends HttpServlet {
     } catch (CapstanException e) {
       error(response, e);
     }
+  }
+
+  /**
+   * The login code in the query, read from the query string itself: {@code getParameter} would
+   * consume a form body that belongs to Jupyter.
+   */
+  private static String loginCode(String query) {
+    if (query == null) {
+      return null;
+    }
+    for (String pair : query.split("&")) {
+      if (pair.startsWith(NotebookLogins.PARAMETER + "=")) {
+        return pair.substring(NotebookLogins.PARAMETER.length() + 1);
+      }
+    }
+    return null;
   }
 
   private static Optional<Address> address(HttpServletRequest request) {

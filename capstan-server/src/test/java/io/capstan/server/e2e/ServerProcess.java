@@ -16,11 +16,20 @@ import java.util.List;
 final class ServerProcess implements AutoCloseable {
   private final Path dataDir;
   private final int port;
+  private final List<String> properties;
   private Process process;
 
   ServerProcess(Path dataDir) {
+    this(dataDir, List.of());
+  }
+
+  /**
+   * @param properties more {@code -Dname=value} options of the server's JVM (a test's settings)
+   */
+  ServerProcess(Path dataDir, List<String> properties) {
     this.dataDir = dataDir;
     this.port = freePort();
+    this.properties = List.copyOf(properties);
   }
 
   String url() {
@@ -35,21 +44,26 @@ final class ServerProcess implements AutoCloseable {
     }
     String java = ProcessHandle.current().info().command().orElse("java");
     try {
+      List<String> command = new java.util.ArrayList<>();
+      command.addAll(
+          List.of(
+              java,
+              "-Xmx512m",
+              "-Dcapstan.home=" + ServerFixture.repository(),
+              // Tests may run beside a real server: the gateway takes free ports.
+              "-Dcapstan.serving.grpc-port=0",
+              "-Dcapstan.serving.gateway.http-port=0"));
+      command.addAll(properties);
+      command.addAll(
+          List.of(
+              "-jar",
+              jar.toString(),
+              "--port",
+              Integer.toString(port),
+              "--data-dir",
+              dataDir.toString()));
       process =
-          new ProcessBuilder(
-                  List.of(
-                      java,
-                      "-Xmx512m",
-                      "-Dcapstan.home=" + ServerFixture.repository(),
-                      // Tests may run beside a real server: the gateway takes free ports.
-                      "-Dcapstan.serving.grpc-port=0",
-                      "-Dcapstan.serving.gateway.http-port=0",
-                      "-jar",
-                      jar.toString(),
-                      "--port",
-                      Integer.toString(port),
-                      "--data-dir",
-                      dataDir.toString()))
+          new ProcessBuilder(command)
               .redirectErrorStream(true)
               .redirectOutput(
                   ProcessBuilder.Redirect.appendTo(dataDir.resolve("server.log").toFile()))
