@@ -84,6 +84,8 @@ class NotebookIT {
     assertThat(tree.headers().allValues("set-cookie")).noneMatch(c -> c.startsWith("username-"));
     answers.add(tree.body());
 
+    browserSignsInOnceWithTheLinkOfNotebookOpen(alice, base);
+
     String kernel = startKernel(alice, base);
     try (TestingKernel channels =
         TestingKernel.connect(base, kernel, Map.of("Authorization", "Bearer " + alice))) {
@@ -155,6 +157,22 @@ class NotebookIT {
     }
     awaitPhase(carol, "lab", "idle", "Running");
     awaitPhase(carol, "lab", "busy", "Running");
+    TestingHttp.Answer extra =
+        http.post(
+            carol,
+            api,
+            "application/json",
+            "{\"name\":\"extra\",\"cpu\":\"500m\",\"memory\":\"1Gi\"}");
+    assertThat(extra.status()).as(extra.body()).isEqualTo(201);
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> phase(carol, "lab", "extra").equals("Pending"));
+    JsonNode pending = JSON.readTree(http.get(carol, api + "/extra").body());
+    System.out.println("A notebook beyond the quota waits: " + pending.get("message"));
+    assertThat(pending.get("message").asString()).isNotBlank();
+    assertThat(http.delete(carol, api + "/extra").status()).isIn(202, 204);
+    await().atMost(START).until(() -> http.get(carol, api + "/extra").status() == 404);
     String busyBase = server.url() + "/notebooks/lab/busy/";
     String kernel = startKernel(carol, busyBase);
     try (TestingKernel channels =
@@ -200,6 +218,53 @@ class NotebookIT {
           .atMost(Duration.ofSeconds(10))
           .until(() -> phase(carol, "lab", "busy").equals("Running"));
     }
+  }
+
+  /**
+   * {@code capstan notebook open} prints a link; a browser (cookies kept) opening it lands in
+   * Jupyter signed in, a second opening is refused, and a state-changing request of the signed-in
+   * browser without Jupyter's XSRF header is refused.
+   */
+  private static void browserSignsInOnceWithTheLinkOfNotebookOpen(String token, String base)
+      throws Exception {
+    TestingCli cli = new TestingCli(server.url(), token);
+    TestingCli.Result list = cli.run("notebook", "list", "-p", "vision");
+    assertThat(list.exitCode()).as(list.err()).isZero();
+    assertThat(list.out()).contains("lab").contains("Running").contains("1h");
+    TestingCli.Result open = cli.run("notebook", "open", "lab", "-p", "vision");
+    assertThat(open.exitCode()).as(open.err()).isZero();
+    String link = open.out().trim();
+    assertThat(link).startsWith(base + "?capstan-login=");
+    HttpClient browser =
+        HttpClient.newBuilder()
+            .cookieHandler(new java.net.CookieManager())
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .build();
+    HttpResponse<String> page =
+        browser.send(
+            HttpRequest.newBuilder(URI.create(link)).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+    assertThat(page.uri().getPath()).isEqualTo("/notebooks/vision/lab/tree");
+    answers.add(page.body());
+    HttpResponse<String> status =
+        browser.send(
+            HttpRequest.newBuilder(URI.create(base + "api/status")).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(status.statusCode()).isEqualTo(200);
+    HttpResponse<String> forged =
+        browser.send(
+            HttpRequest.newBuilder(URI.create(base + "api/kernels"))
+                .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(forged.statusCode()).isEqualTo(403);
+    HttpResponse<String> again =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(link)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(again.statusCode()).isEqualTo(401);
   }
 
   private static void awaitPhase(String token, String project, String name, String phase) {
