@@ -50,6 +50,7 @@ public final class NotebookBench {
   public static void main(String[] args) throws Exception {
     int creates = CommandLine.intValue(args, "--creates", 10);
     int executes = CommandLine.intValue(args, "--executes", 300);
+    String cpu = CommandLine.value(args, "--cpu", "2");
     Path jar =
         Path.of(
             CommandLine.value(args, "--server-jar", "capstan-server/target/capstan-server.jar"));
@@ -76,7 +77,7 @@ public final class NotebookBench {
       List<Double> capstan = new ArrayList<>();
       for (int i = 0; i < creates + 1; i++) {
         double byHand = startByHand(data.resolve("by-hand-" + i));
-        double created = bench.createToReady("lab" + i);
+        double created = bench.createToReady("lab" + i, cpu);
         if (i > 0) { // the first run warms up the JIT and the page cache
           direct.add(byHand);
           capstan.add(created);
@@ -191,7 +192,7 @@ public final class NotebookBench {
     }
   }
 
-  private double createToReady(String name) throws Exception {
+  private double createToReady(String name, String cpu) throws Exception {
     long start = System.nanoTime();
     HttpResponse<String> created =
         send(
@@ -199,7 +200,7 @@ public final class NotebookBench {
                 .header("Content-Type", "application/json")
                 .POST(
                     HttpRequest.BodyPublishers.ofString(
-                        "{\"name\":\"" + name + "\",\"cpu\":\"500m\",\"memory\":\"1Gi\"}")));
+                        "{\"name\":\"" + name + "\",\"cpu\":\"" + cpu + "\",\"memory\":\"2Gi\"}")));
     if (created.statusCode() != 201) {
       throw new IllegalStateException("create failed: " + created.body());
     }

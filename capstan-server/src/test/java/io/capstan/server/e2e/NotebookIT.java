@@ -101,6 +101,8 @@ class NotebookIT {
           .isEqualTo("4");
     }
     String firstJob = job(alice, "vision", "lab");
+    TestingHttp.Answer logs = http.get(alice, api + "/lab/logs");
+    assertThat(logs.status()).isEqualTo(307);
 
     assertThat(http.post(alice, api + "/lab/stop", null, "").status()).isEqualTo(200);
     awaitPhase(alice, "vision", "lab", "Stopped");
@@ -169,8 +171,8 @@ class NotebookIT {
         .atMost(Duration.ofSeconds(20))
         .until(() -> phase(carol, "lab", "extra").equals("Pending"));
     JsonNode pending = JSON.readTree(http.get(carol, api + "/extra").body());
-    System.out.println("A notebook beyond the quota waits: " + pending.get("message"));
-    assertThat(pending.get("message").asString()).isNotBlank();
+    // As a job's: "waiting for 0.5 CPUs: queue lab uses 1 of its 1 CPU (nominal 1, ...)".
+    assertThat(pending.get("message").asString()).contains("waiting for 0.5 CPUs");
     assertThat(http.delete(carol, api + "/extra").status()).isIn(202, 204);
     await().atMost(START).until(() -> http.get(carol, api + "/extra").status() == 404);
     String busyBase = server.url() + "/notebooks/lab/busy/";
