@@ -56,18 +56,7 @@ public final class NotebookBench {
             CommandLine.value(args, "--server-jar", "capstan-server/target/capstan-server.jar"));
     Path data = Files.createTempDirectory("capstan-notebook-bench");
     int port = freePort();
-    Process server =
-        new ProcessBuilder(
-                "java",
-                "-jar",
-                jar.toString(),
-                "--port",
-                Integer.toString(port),
-                "--data-dir",
-                data.resolve("server").toString())
-            .redirectErrorStream(true)
-            .redirectOutput(data.resolve("server.log").toFile())
-            .start();
+    Process server = ModelUploadBench.startServer(jar, port, data);
     try {
       String url = "http://127.0.0.1:" + port;
       SubmitLatencyBench.waitForHealth(url);

@@ -102,6 +102,11 @@ final class NotebookSockets {
     }
   }
 
+  /** Sends one frame on the browser's side. */
+  private interface Frame {
+    void send(jakarta.websocket.RemoteEndpoint.Basic remote) throws IOException;
+  }
+
   /** One relayed connection: the browser's side and the notebook server's side. */
   private final class Relay implements WebSocket.Listener {
     private final String uid;
@@ -119,23 +124,19 @@ final class NotebookSockets {
 
     @Override
     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-      try {
-        synchronized (this) {
-          session.getBasicRemote().sendText(data.toString(), last);
-        }
-      } catch (IOException e) {
-        webSocket.abort();
-        return null;
-      }
-      webSocket.request(1);
-      return null;
+      return toBrowser(webSocket, remote -> remote.sendText(data.toString(), last));
     }
 
     @Override
     public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+      return toBrowser(webSocket, remote -> remote.sendBinary(data, last));
+    }
+
+    /** Sends one frame to the browser, in order, then asks the server for the next. */
+    private CompletionStage<?> toBrowser(WebSocket webSocket, Frame frame) {
       try {
         synchronized (this) {
-          session.getBasicRemote().sendBinary(data, last);
+          frame.send(session.getBasicRemote());
         }
       } catch (IOException e) {
         webSocket.abort();
