@@ -51,9 +51,11 @@ class NotebookConfiguration {
     return new NotebookLogins(clock, properties.loginLifetime());
   }
 
-  /** The client of notebook servers: the proxy's, the culler's. */
-  @Bean
-  HttpClient notebookHttpClient() {
+  /**
+   * A client of notebook servers (the proxy's, the culler's): not a bean, so that no other
+   * feature's {@code HttpClient} is ever ambiguous with it.
+   */
+  private static HttpClient notebookHttpClient() {
     return HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .followRedirects(HttpClient.Redirect.NEVER)
@@ -87,12 +89,14 @@ class NotebookConfiguration {
   ControlLoop notebookController(
       NotebookService notebooks,
       JobService jobs,
-      HttpClient notebookHttpClient,
       IdleCuller culler,
       NotebookProperties properties) {
     NotebookReconciler reconciler =
         new NotebookReconciler(
-            notebooks, jobs, new JupyterKernels(notebookHttpClient, Duration.ofSeconds(5)), culler);
+            notebooks,
+            jobs,
+            new JupyterKernels(notebookHttpClient(), Duration.ofSeconds(5)),
+            culler);
     return new ControlLoop(
         "capstan-notebook-controller", reconciler::runOnce, properties.pollInterval());
   }
@@ -105,8 +109,8 @@ class NotebookConfiguration {
       Authenticator authenticator,
       SessionStore sessions,
       Access access,
-      HttpClient notebookHttpClient,
       NotebookProperties properties) {
+    HttpClient notebookHttpClient = notebookHttpClient();
     NotebookProxy proxy =
         new NotebookProxy(
             notebooks,
