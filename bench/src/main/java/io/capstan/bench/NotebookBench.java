@@ -124,6 +124,15 @@ public final class NotebookBench {
     } finally {
       server.destroy();
       server.waitFor();
+      stopGateway(data.resolve("server/gateway/gateway.pid"));
+    }
+  }
+
+  /** The serving gateway outlives its server by design; the bench's must not outlive the bench. */
+  private static void stopGateway(Path pidFile) throws java.io.IOException {
+    if (Files.isRegularFile(pidFile)) {
+      ProcessHandle.of(Long.parseLong(Files.readString(pidFile).trim()))
+          .ifPresent(ProcessHandle::destroy);
     }
   }
 
