@@ -48,18 +48,7 @@ public final class ModelUploadBench {
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
     }
-    Process server =
-        new ProcessBuilder(
-                "java",
-                "-jar",
-                jar.toString(),
-                "--port",
-                Integer.toString(port),
-                "--data-dir",
-                data.resolve("server").toString())
-            .redirectErrorStream(true)
-            .redirectOutput(data.resolve("server.log").toFile())
-            .start();
+    Process server = startServer(jar, port, data);
     try {
       String url = "http://127.0.0.1:" + port;
       SubmitLatencyBench.waitForHealth(url);
@@ -111,6 +100,24 @@ public final class ModelUploadBench {
       server.destroy();
       server.waitFor();
     }
+  }
+
+  /**
+   * The packaged server on {@code port}, its data in {@code data/server}, its log in {@code
+   * data/server.log}.
+   */
+  static Process startServer(Path jar, int port, Path data) throws IOException {
+    return new ProcessBuilder(
+            "java",
+            "-jar",
+            jar.toString(),
+            "--port",
+            Integer.toString(port),
+            "--data-dir",
+            data.resolve("server").toString())
+        .redirectErrorStream(true)
+        .redirectOutput(data.resolve("server.log").toFile())
+        .start();
   }
 
   private double register(String model, Path file) throws Exception {

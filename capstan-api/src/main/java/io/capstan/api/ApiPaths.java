@@ -108,6 +108,36 @@ public final class ApiPaths {
    */
   public static final String PROJECT_QUOTA = PROJECT + "/quota";
 
+  /**
+   * GET the project's notebooks ({@code NotebookView}), POST create one ({@code NotebookSpec}):
+   * Jupyter with resources and a workspace, reached at {@link #NOTEBOOK_PROXY}.
+   */
+  public static final String NOTEBOOKS = PROJECT + "/notebooks";
+
+  /** GET one notebook, DELETE it with its workspace. */
+  public static final String NOTEBOOK = NOTEBOOKS + "/{notebook}";
+
+  /** POST: stop its server (the workspace is kept). */
+  public static final String NOTEBOOK_STOP = NOTEBOOK + "/stop";
+
+  /** POST: start its server again. */
+  public static final String NOTEBOOK_START = NOTEBOOK + "/start";
+
+  /** GET its server's log: answered with a redirect to its current job's {@link #JOB_LOGS}. */
+  public static final String NOTEBOOK_LOGS = NOTEBOOK + "/logs";
+
+  /** POST: a one-time browser login link ({@code NotebookLogin}). */
+  public static final String NOTEBOOK_LOGIN = NOTEBOOK + "/login";
+
+  /** GET, PUT the project's notebook settings ({@code NotebookSettings}): the idle cull time. */
+  public static final String NOTEBOOK_SETTINGS = PROJECT + "/notebook-settings";
+
+  /**
+   * Jupyter of notebook {name} of {project}, behind Capstan's login (a browser session cookie or
+   * {@code Authorization: Bearer}); HTTP and WebSocket. Outside {@link #BASE}.
+   */
+  public static final String NOTEBOOK_PROXY = "/notebooks/{project}/{notebook}/";
+
   /** GET the project's inference services, POST create one ({@code ServiceSpec}). */
   public static final String SERVICES = PROJECT + "/services";
 

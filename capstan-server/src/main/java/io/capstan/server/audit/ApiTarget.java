@@ -28,6 +28,7 @@ record ApiTarget(String project, String kind, String name, String action, boolea
           Map.entry("members", "member"),
           Map.entry("jobs", "job"),
           Map.entry("services", "service"),
+          Map.entry("notebooks", "notebook"),
           Map.entry("models", "model"),
           Map.entry("versions", "version"),
           Map.entry("aliases", "alias"),
@@ -40,7 +41,10 @@ record ApiTarget(String project, String kind, String name, String action, boolea
           "promote", "promote",
           "rollback", "rollback",
           "traffic", "set-traffic",
-          "from-job", "create");
+          "from-job", "create",
+          "stop", "stop",
+          "start", "start",
+          "login", "login");
 
   static ApiTarget of(String method, String path) {
     String action =
@@ -74,6 +78,9 @@ record ApiTarget(String project, String kind, String name, String action, boolea
       if (project != null && segment.equals("quota") && next == null) {
         kind = "quota";
         i++;
+      } else if (project != null && segment.equals("notebook-settings") && next == null) {
+        kind = "notebook-settings";
+        i++;
       } else if (KINDS.containsKey(segment)) {
         kind = KINDS.get(segment);
         onCollection = next == null;
@@ -92,7 +99,10 @@ record ApiTarget(String project, String kind, String name, String action, boolea
       }
     }
     String name =
-        kind != null && (kind.equals("project") || kind.equals("quota"))
+        kind != null
+                && (kind.equals("project")
+                    || kind.equals("quota")
+                    || kind.equals("notebook-settings"))
             ? project
             : names.isEmpty() ? null : String.join("/", names);
     return new ApiTarget(project, kind, name, action, onCollection);

@@ -51,16 +51,19 @@ class ServerArchitectureTest {
 
   /**
    * The control plane never dials a replica: the runtime probes readiness and reports endpoints
-   * (decision 72), and the gateway carries requests. Only the OpenID client speaks HTTP itself.
+   * (decision 72), and the gateway carries requests. Only the OpenID client speaks HTTP itself, and
+   * the notebook proxy and idle culler, which reach a notebook's Jupyter by design (decisions 92
+   * and 93).
    */
   @Test
-  void noServerClassButTheOpenIdClientSpeaksHttpItself() {
+  void noServerClassButTheOpenIdClientAndTheNotebookProxySpeaksHttpItself() {
     check(
         noClasses()
             .that()
             .resideInAPackage("io.capstan.server..")
             .and()
-            .resideOutsideOfPackage("io.capstan.server.identity.oidc..")
+            .resideOutsideOfPackages(
+                "io.capstan.server.identity.oidc..", "io.capstan.server.notebook..")
             .should()
             .dependOnClassesThat()
             .resideInAnyPackage("java.net.http..")

@@ -32,6 +32,10 @@ class ApiTargetTest {
         "DELETE, /api/v1/environments,                                 -,      environment, -,             delete,      true",
         "POST,   /api/v1/projects/vision/secrets,                      vision, secret,  -,                 create,      true",
         "PUT,    /api/v1/projects/vision/configmaps/settings,          vision, configmap, settings,        set,         false",
+        "POST,   /api/v1/projects/vision/notebooks,                    vision, notebook, -,                create,      true",
+        "POST,   /api/v1/projects/vision/notebooks/lab/stop,           vision, notebook, lab,              stop,        false",
+        "POST,   /api/v1/projects/vision/notebooks/lab/login,          vision, notebook, lab,              login,       false",
+        "PUT,    /api/v1/projects/vision/notebook-settings,            vision, notebook-settings, vision,  set,         false",
         "POST,   /api/v1/projects/vision/nonsense/x,                   vision, -,       -,                 create,      false",
         "POST,   /serving/vision/churn/v2/models/m/infer,              -,      -,       -,                 create,      false",
       })

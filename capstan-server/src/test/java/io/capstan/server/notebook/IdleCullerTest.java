@@ -1,0 +1,97 @@
+package io.capstan.server.notebook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.capstan.server.control.ManualClock;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/** The idle culler's decisions, poll by poll, on a clock the test moves. */
+class IdleCullerTest {
+  private static final Duration HOUR = Duration.ofHours(1);
+
+  private final ManualClock clock = new ManualClock(Instant.parse("2026-12-07T00:00:00Z"));
+  private final IdleCuller culler = new IdleCuller(clock);
+
+  @Test
+  void aStartedNotebookGetsItsFullCullTimeThenIsCulledWithTheReason() {
+    culler.started("nb");
+    clock.advance(HOUR.minusSeconds(1));
+    culler.polled("nb", false);
+    assertThat(culler.cullReason("nb", HOUR)).isEmpty();
+
+    clock.advance(Duration.ofSeconds(1));
+    culler.polled("nb", false);
+
+    assertThat(culler.cullReason("nb", HOUR))
+        .hasValueSatisfying(
+            why ->
+                assertThat(why)
+                    .contains("Stopped after 1h idle")
+                    .contains("since 2026-12-07T00:00:00Z")
+                    .contains("workspace is kept"));
+  }
+
+  @Test
+  void theCullersOwnPollsAreNoActivity() {
+    culler.started("nb");
+    for (int minute = 0; minute < 60; minute++) {
+      clock.advance(Duration.ofMinutes(1));
+      culler.polled("nb", false);
+    }
+    assertThat(culler.lastActivity("nb")).contains(Instant.parse("2026-12-07T00:00:00Z"));
+    assertThat(culler.cullReason("nb", HOUR)).isPresent();
+  }
+
+  @Test
+  void aRequestThroughTheProxyPostponesCulling() {
+    culler.started("nb");
+    clock.advance(Duration.ofMinutes(50));
+    culler.touched("nb");
+    clock.advance(Duration.ofMinutes(50));
+    culler.polled("nb", false);
+    assertThat(culler.cullReason("nb", HOUR)).isEmpty();
+    clock.advance(Duration.ofMinutes(10));
+    assertThat(culler.cullReason("nb", HOUR)).isPresent();
+  }
+
+  @Test
+  void aBusyKernelIsNeverCulledHoweverLongItRuns() {
+    culler.started("nb");
+    for (int minute = 0; minute < 180; minute++) {
+      clock.advance(Duration.ofMinutes(1));
+      culler.polled("nb", true);
+      assertThat(culler.cullReason("nb", HOUR)).isEmpty();
+    }
+    clock.advance(HOUR);
+    culler.polled("nb", false);
+    assertThat(culler.cullReason("nb", HOUR)).isPresent();
+  }
+
+  @Test
+  void aCullTimeOfZeroNeverCulls() {
+    culler.started("nb");
+    clock.advance(Duration.ofDays(30));
+    culler.polled("nb", false);
+    assertThat(culler.cullReason("nb", Duration.ZERO)).isEmpty();
+  }
+
+  @Test
+  void aNotebookFoundRunningAfterARestartCountsFromTheFirstPoll() {
+    clock.advance(Duration.ofMinutes(5));
+    culler.polled("nb", false);
+    assertThat(culler.lastActivity("nb")).contains(clock.instant());
+    clock.advance(Duration.ofMinutes(59));
+    assertThat(culler.cullReason("nb", HOUR)).isEmpty();
+  }
+
+  @Test
+  void aForgottenNotebookIsNotCulledAndStartsAfresh() {
+    culler.started("nb");
+    clock.advance(Duration.ofHours(2));
+    culler.forget("nb");
+    assertThat(culler.cullReason("nb", HOUR)).isEmpty();
+    assertThat(culler.lastActivity("nb")).isEmpty();
+  }
+}
