@@ -77,7 +77,7 @@ final class LogStore implements LogSource {
   }
 
   /** Appends to the attempt's log, if it is still there. */
-  void append(ReplicaId id, int attempt, byte[] bytes) {
+  synchronized void append(ReplicaId id, int attempt, byte[] bytes) {
     try {
       Files.write(log(id, attempt), bytes, StandardOpenOption.APPEND);
     } catch (NoSuchFileException e) {
@@ -88,7 +88,7 @@ final class LogStore implements LogSource {
   }
 
   /** Marks the attempt's log complete, if it is still there. */
-  void complete(ReplicaId id, int attempt) {
+  synchronized void complete(ReplicaId id, int attempt) {
     if (has(id, attempt)) {
       try {
         Files.writeString(replicaDir(id).resolve(attempt + COMPLETE), "");
