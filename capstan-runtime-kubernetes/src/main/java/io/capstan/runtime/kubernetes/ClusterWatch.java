@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,6 +20,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
+import java.util.function.Predicate;
 
 /**
  * Capstan's pods and the cluster's nodes as the runtime knows them, kept current by two shared
@@ -105,9 +107,9 @@ final class ClusterWatch implements AutoCloseable {
     created.put(replicaKey(pod), pod);
   }
 
-  private List<Pod> withCreated(List<Pod> watched, java.util.function.Predicate<Pod> wanted) {
+  private List<Pod> withCreated(List<Pod> watched, Predicate<Pod> wanted) {
     List<Pod> result = new ArrayList<>();
-    Set<String> replicas = new java.util.HashSet<>();
+    Set<String> replicas = new HashSet<>();
     for (Pod pod : watched) {
       if (remembered(pod)) {
         result.add(pod);

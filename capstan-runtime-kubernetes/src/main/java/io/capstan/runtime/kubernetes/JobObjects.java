@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import java.net.HttpURLConnection;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -80,7 +81,7 @@ final class JobObjects {
     }
   }
 
-  /** The namespaces the job's Service was made in (by this control plane). */
+  /** The job's Service, if this control plane made it (or found it made) since it started. */
   Optional<Service> serviceOf(String jobUid) {
     return Optional.ofNullable(jobServices.get(jobUid));
   }
@@ -91,7 +92,7 @@ final class JobObjects {
   }
 
   private static List<HasMetadata> owned(ReplicaObjects objects) {
-    List<HasMetadata> owned = new java.util.ArrayList<>(objects.secrets());
+    List<HasMetadata> owned = new ArrayList<>(objects.secrets());
     objects.files().ifPresent(owned::add);
     return owned;
   }

@@ -110,6 +110,11 @@ final class KubernetesLogs implements LogSource, AutoCloseable {
     }
   }
 
+  /** Whether the attempt's log is being copied and not complete yet. */
+  boolean copying(ReplicaId id, int attempt) {
+    return store.has(id, attempt) && !store.isComplete(id, attempt);
+  }
+
   /** Stops copying the job's logs and deletes them. */
   void release(String jobUid) {
     copies

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -37,6 +38,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * else deleted before it finished is {@code LOST}, as is one on a node that left the cluster.
  */
 public final class KubernetesRuntime implements WorkloadRuntime {
+  /** How long a finished replica is shown running while the rest of its log is copied. */
+  private static final Duration LOG_CATCH_UP = Duration.ofSeconds(30);
+
   private final KubernetesClient client;
   private final KubernetesRuntimeConfig config;
   private final Clock clock;
@@ -59,7 +63,13 @@ public final class KubernetesRuntime implements WorkloadRuntime {
     this.nodes = new KubernetesNodes(config.settings());
     this.logs = new KubernetesLogs(client, config.logDir().resolve("logs"), config.logRetry());
     this.volumes = new KubernetesVolumes(client, specs.names(), objects::forgetClaims);
-    this.watch = ClusterWatch.start(client, this::podChanged);
+    try {
+      this.watch = ClusterWatch.start(client, this::podChanged);
+    } catch (RuntimeException e) {
+      logs.close();
+      client.close();
+      throw e;
+    }
     this.replacement = new PodReplacement(client, watch);
   }
 
@@ -167,7 +177,7 @@ public final class KubernetesRuntime implements WorkloadRuntime {
 
   @Override
   public void release(String jobUid) {
-    Set<String> namespaces = new java.util.TreeSet<>();
+    Set<String> namespaces = new TreeSet<>();
     for (Pod pod : watch.job(jobUid)) {
       namespaces.add(pod.getMetadata().getNamespace());
       watch.forget(pod);
@@ -236,6 +246,30 @@ public final class KubernetesRuntime implements WorkloadRuntime {
         ? PodObservations.ended(last, ReplicaPhase.FAILED, "terminated before it finished")
         : PodObservations.ended(
             last, ReplicaPhase.LOST, "its pod was deleted while " + last.phase());
+  }
+
+  /**
+   * A replica that exited is shown running (not ready) until its log copy has the rest of its
+   * output, for at most {@link #LOG_CATCH_UP}: whoever sees it end (the job controller, which
+   * archives a job's logs before it releases it) then reads all it wrote, as on the local runtime.
+   */
+  private ReplicaObservation untilLogCopied(ReplicaObservation observed) {
+    if (!observed.phase().isFinished()
+        || observed.finishedAt() == null
+        || observed.finishedAt().plus(LOG_CATCH_UP).isBefore(clock.instant())
+        || !logs.copying(observed.id(), observed.attempt())) {
+      return observed;
+    }
+    return new ReplicaObservation(
+        observed.id(),
+        observed.attempt(),
+        ReplicaPhase.RUNNING,
+        null,
+        observed.startedAt(),
+        null,
+        "exited; copying the rest of its log",
+        observed.endpoints(),
+        false);
   }
 
   private ReplicaObservation onItsNode(Pod pod, ReplicaObservation observed) {

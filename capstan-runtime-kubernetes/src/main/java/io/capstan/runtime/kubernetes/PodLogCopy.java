@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
@@ -150,7 +151,7 @@ final class PodLogCopy {
     }
     if (lastTime != null) {
       // sinceTime is whole seconds: lines of that second come again and are skipped by time.
-      String since = lastTime.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+      String since = lastTime.truncatedTo(ChronoUnit.SECONDS).toString();
       url.append("&sinceTime=").append(URLEncoder.encode(since, StandardCharsets.UTF_8));
     }
     return url.toString();

@@ -9,6 +9,7 @@ import io.capstan.runtime.Mount;
 import io.capstan.runtime.ReplicaId;
 import io.capstan.runtime.ReplicaLaunch;
 import io.capstan.runtime.ReplicaPhase;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -64,9 +65,10 @@ class ApiRequestsPerJobTest {
                         r -> r.method() + " " + r.path().replaceAll(".*/", ""),
                         TreeMap::new,
                         Collectors.counting()));
+        long baselineMillis = baseline(cluster, jobs);
         System.out.printf(
             "k8s bench: %d jobs x %d pods on %d nodes: %d requests (%.1f per job) in %d ms"
-                + " (%.1f ms per job): %s%n",
+                + " (%.1f ms per job; baseline, the same pods POSTed bare: %.1f ms per job): %s%n",
             jobs,
             PODS_PER_JOB,
             nodes,
@@ -74,6 +76,7 @@ class ApiRequestsPerJobTest {
             launching.size() / (double) jobs,
             elapsedMillis,
             elapsedMillis / (double) jobs,
+            baselineMillis / (double) jobs,
             byKind);
 
         assertThat(launching).hasSize(jobs * (1 + 2 + PODS_PER_JOB));
@@ -100,6 +103,34 @@ class ApiRequestsPerJobTest {
             .isEmpty();
       }
     }
+  }
+
+  /**
+   * The floor: as many bare pods as the jobs have, POSTed one after another by a plain client to
+   * the same mock API server, in milliseconds. They have no command the testing kubelet runs long.
+   */
+  private static long baseline(TestingCluster cluster, int jobs) {
+    long began = System.nanoTime();
+    for (int p = 0; p < jobs * PODS_PER_JOB; p++) {
+      cluster
+          .admin()
+          .resource(
+              new PodBuilder()
+                  .withNewMetadata()
+                  .withName("bare-" + p)
+                  .withNamespace("baseline")
+                  .endMetadata()
+                  .withNewSpec()
+                  .addNewContainer()
+                  .withName("replica")
+                  .withImage("busybox:1.36")
+                  .withCommand("in-memory", "exit", "0")
+                  .endContainer()
+                  .endSpec()
+                  .build())
+          .create();
+    }
+    return (System.nanoTime() - began) / 1_000_000;
   }
 
   private static List<ReplicaLaunch> job(int index, int nodes) {

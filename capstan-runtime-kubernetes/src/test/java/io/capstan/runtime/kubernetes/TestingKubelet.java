@@ -328,8 +328,11 @@ final class TestingKubelet implements AutoCloseable {
   }
 
   private static int gpus(Pod pod) {
+    var resources = pod.getSpec().getContainers().get(0).getResources();
     Quantity gpus =
-        pod.getSpec().getContainers().get(0).getResources().getLimits().get("nvidia.com/gpu");
+        resources == null || resources.getLimits() == null
+            ? null
+            : resources.getLimits().get("nvidia.com/gpu");
     return gpus == null ? 0 : Quantity.getAmountInBytes(gpus).intValue();
   }
 
