@@ -121,14 +121,27 @@ public final class KubernetesRuntime implements WorkloadRuntime {
     logs.launched(launch.id(), launch.attempt(), clock.instant());
     Optional<Pod> created = objects.create(launch, made);
     if (created.isEmpty()) {
-      // The informer had not shown it yet: made by an earlier call, or an older attempt's.
+      // A pod of that name the informer had not shown: made by an earlier call (then it is this
+      // one), an older attempt's still going away, or one gone since the conflict.
       Pod found = client.resource(made.pod()).get();
-      if (found != null && attempt(found) != launch.attempt()) {
-        replacement.replace(found);
+      if (found != null && attempt(found) == launch.attempt()) {
+        created = Optional.of(found);
+      } else {
+        if (found != null) {
+          replacement.replace(found);
+        }
         created = objects.create(launch, specs.objects(launch));
       }
     }
-    created.ifPresent(watch::created);
+    watch.created(
+        created.orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "Expected to create pod "
+                        + made.pod().getMetadata().getName()
+                        + " of replica "
+                        + launch.id().key()
+                        + " once the previous one was gone, but one of that name exists again")));
   }
 
   @Override
