@@ -52,6 +52,9 @@ import java.util.Set;
  *     for the image's default. Locally: a folder of one of the image's code folders or of a mount,
  *     a folder the host has (read-only in a sandbox), or, where there is nothing, an empty folder
  *     of the replica's own, as a container runtime creates a missing working directory
+ * @param node the node the control plane's scheduler placed the replica on, or null where the
+ *     runtime has one node (locally) or may choose; a Kubernetes runtime binds the pod there with a
+ *     required node affinity, so the whole gang lands where it was admitted
  */
 public record ReplicaLaunch(
     ReplicaId id,
@@ -69,7 +72,8 @@ public record ReplicaLaunch(
     List<PortSpec> ports,
     List<FileSpec> files,
     ReadinessSpec readiness,
-    String workingDir) {
+    String workingDir,
+    String node) {
   /** Where a sandboxed replica sees its working directory. */
   public static final String WORK_DIR = "/capstan/work";
 
@@ -186,7 +190,8 @@ public record ReplicaLaunch(
         .ports(ports)
         .files(files)
         .readiness(readiness)
-        .workingDir(workingDir);
+        .workingDir(workingDir)
+        .node(node);
   }
 
   /**
@@ -237,6 +242,7 @@ public record ReplicaLaunch(
     private List<FileSpec> files = new ArrayList<>();
     private ReadinessSpec readiness;
     private String workingDir;
+    private String node;
 
     private Builder(ReplicaId id) {
       this.id = requireNonNull(id, "id is null");
@@ -270,6 +276,12 @@ public record ReplicaLaunch(
     /** The container path to start in, or null for the image's default. */
     public Builder workingDir(String newWorkingDir) {
       this.workingDir = newWorkingDir;
+      return this;
+    }
+
+    /** The node placement chose, or null (see {@link ReplicaLaunch#node()}). */
+    public Builder node(String newNode) {
+      this.node = newNode;
       return this;
     }
 
@@ -369,7 +381,8 @@ public record ReplicaLaunch(
           ports,
           files,
           readiness,
-          workingDir);
+          workingDir,
+          node);
     }
   }
 }

@@ -33,9 +33,12 @@ class ReplicaLaunchTest {
             .port("grpc", 9090)
             .file("/capstan/mpi/hostfile", "localhost slots=2\n")
             .readiness(ReadinessSpec.httpGet("http", "/ready"))
+            .node("gpu-node-7")
             .build();
 
     assertThat(built.attempt()).isEqualTo(3);
+    assertThat(built.node()).isEqualTo("gpu-node-7");
+    assertThat(launch().build().node()).as("left to the runtime").isNull();
     assertThat(built.ports())
         .containsExactly(new PortSpec("http", 8080), new PortSpec("grpc", 9090));
     assertThat(built.files())

@@ -129,4 +129,21 @@ final class PodObservations {
   private static Instant instant(String time) {
     return time == null ? null : Instant.parse(time);
   }
+
+  /**
+   * {@code observed} as a replica that ended without finishing by itself: its pod was deleted while
+   * it ran, or its node is gone. Not ready, no exit code; {@code message} says why.
+   */
+  static ReplicaObservation ended(ReplicaObservation observed, ReplicaPhase phase, String message) {
+    return new ReplicaObservation(
+        observed.id(),
+        observed.attempt(),
+        phase,
+        null,
+        observed.startedAt(),
+        observed.finishedAt(),
+        message,
+        observed.endpoints(),
+        false);
+  }
 }

@@ -103,6 +103,7 @@ public final class PodSpecs {
             .withRestartPolicy("Never")
             // A replica works on data, not on the cluster: it gets no credentials of its own.
             .withAutomountServiceAccountToken(false)
+            .withAffinity(PodPlacement.affinity(launch.node()))
             .withContainers(container(launch, volumes))
             .withVolumes(volumes.volumes())
             .endSpec()

@@ -135,6 +135,7 @@ final class JobLauncher {
             .env(env)
             .resources(replica.group().resources())
             .gpuIndices(placement == null ? List.of() : placement.gpus())
+            .node(placement == null ? null : placement.node())
             .tenant(job.project())
             .mounts(mounts)
             .files(podMounts.files())

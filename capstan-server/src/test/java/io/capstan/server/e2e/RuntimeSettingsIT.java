@@ -18,13 +18,13 @@ import org.junit.jupiter.api.Test;
 class RuntimeSettingsIT {
   @Test
   void aRuntimeKindWithoutItsProviderStopsStartUpAndNamesTheKindsThereAre() throws Exception {
-    String output = failedStart("--capstan.runtime.kind=kubernetes");
+    String output = failedStart("--capstan.runtime.kind=slurm");
 
     assertThat(output)
         .contains("APPLICATION FAILED TO START")
         .contains(
             "The workload runtime could not start: Expected capstan.runtime.kind to be one of the"
-                + " runtimes on the class path (local), but was 'kubernetes'");
+                + " runtimes on the class path (kubernetes, local), but was 'slurm'");
   }
 
   @Test

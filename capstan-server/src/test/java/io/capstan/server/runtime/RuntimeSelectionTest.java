@@ -30,15 +30,16 @@ class RuntimeSelectionTest {
     assertThat(bind(Map.of("capstan.runtime.kind", " Local ")).kind()).isEqualTo("local");
     assertThat(bind(Map.of("capstan.runtime.kind", "kubernetes")).kind()).isEqualTo("kubernetes");
     assertThat(onTheClassPath().provider("local").kind()).isEqualTo("local");
+    assertThat(onTheClassPath().provider("kubernetes").kind()).isEqualTo("kubernetes");
   }
 
   @Test
   void aKindWithoutItsProviderNamesTheSettingAndTheKindsThereAre() {
-    assertThatThrownBy(() -> onTheClassPath().provider("kubernetes"))
+    assertThatThrownBy(() -> onTheClassPath().provider("slurm"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
-            "Expected capstan.runtime.kind to be one of the runtimes on the class path (local),"
-                + " but was 'kubernetes'");
+            "Expected capstan.runtime.kind to be one of the runtimes on the class path"
+                + " (kubernetes, local), but was 'slurm'");
     assertThatThrownBy(() -> new RuntimeProviders(List.of()).provider("local"))
         .hasMessage(
             "Expected capstan.runtime.kind to be one of the runtimes on the class path (none),"

@@ -1,0 +1,97 @@
+package io.capstan.runtime.kubernetes;
+
+import static java.util.Objects.requireNonNull;
+
+import io.capstan.runtime.RuntimeContext;
+import io.capstan.runtime.RuntimeSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The Kubernetes runtime's configuration, read from {@code capstan.runtime.kubernetes.*}: how it
+ * names and sizes objects ({@link KubernetesSettings}), which cluster it talks to, the port peers
+ * rendezvous on, and where it keeps the copies of the pods' logs.
+ *
+ * @param settings names and sizes
+ * @param kubeconfig the kubeconfig file to use ({@code kubeconfig}), or null: in a pod the service
+ *     account's, elsewhere {@code $KUBECONFIG} or {@code ~/.kube/config}, as kubectl finds them
+ * @param context the kubeconfig context to use ({@code context}), or null for the current one
+ * @param rendezvousPort the port every replica of a job is reached on by its peers ({@code
+ *     rendezvous-port}, default 23456 as the Training Operator's PyTorch jobs)
+ * @param logDir where the copies of the pods' logs are kept: {@code <data-dir>/runtime/kubernetes}
+ * @param logRetry how long a log copy waits before it reconnects to a stream that ended while its
+ *     container ran (1s; tests take less)
+ */
+public record KubernetesRuntimeConfig(
+    KubernetesSettings settings,
+    Path kubeconfig,
+    String context,
+    int rendezvousPort,
+    Path logDir,
+    Duration logRetry) {
+  static final int DEFAULT_RENDEZVOUS_PORT = 23456;
+
+  public KubernetesRuntimeConfig {
+    requireNonNull(settings, "settings is null");
+    requireNonNull(logDir, "logDir is null");
+    requireNonNull(logRetry, "logRetry is null");
+    if (rendezvousPort < 1 || rendezvousPort > 65535) {
+      throw new IllegalArgumentException(
+          "Expected capstan.runtime.kubernetes.rendezvous-port to be between 1 and 65535, but was "
+              + rendezvousPort);
+    }
+  }
+
+  /** The defaults, with the log copies under {@code logDir}. */
+  public static KubernetesRuntimeConfig defaults(Path logDir) {
+    return new KubernetesRuntimeConfig(
+        KubernetesSettings.defaults(),
+        null,
+        null,
+        DEFAULT_RENDEZVOUS_PORT,
+        logDir,
+        Duration.ofSeconds(1));
+  }
+
+  /** The configuration the operator's settings give, each checked and named when it is wrong. */
+  public static KubernetesRuntimeConfig from(RuntimeContext context) {
+    RuntimeSettings raw = context.settings();
+    KubernetesSettings defaults = KubernetesSettings.defaults();
+    KubernetesSettings settings =
+        new KubernetesSettings(
+            raw.get("namespace-prefix").orElse(defaults.namespacePrefix()),
+            raw.get("job-volume-size").orElse(defaults.jobVolumeSize()),
+            raw.get("storage-class").filter(s -> !s.isEmpty()).orElse(null),
+            raw.get("gpu-resource").orElse(defaults.gpuResource()));
+    Path kubeconfig = raw.get("kubeconfig").filter(s -> !s.isEmpty()).map(Path::of).orElse(null);
+    if (kubeconfig != null && !Files.isRegularFile(kubeconfig)) {
+      throw new IllegalArgumentException(
+          "Expected "
+              + raw.property("kubeconfig")
+              + " to name a kubeconfig file, but there is no file at '"
+              + kubeconfig
+              + "'");
+    }
+    return new KubernetesRuntimeConfig(
+        settings,
+        kubeconfig,
+        raw.get("context").filter(s -> !s.isEmpty()).orElse(null),
+        integer(raw, "rendezvous-port", DEFAULT_RENDEZVOUS_PORT),
+        context.dataDir().resolve("runtime").resolve("kubernetes"),
+        Duration.ofSeconds(1));
+  }
+
+  private static int integer(RuntimeSettings raw, String name, int fallback) {
+    String value = raw.get(name).orElse(null);
+    if (value == null) {
+      return fallback;
+    }
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "Expected " + raw.property(name) + " to be a whole number, but was '" + value + "'", e);
+    }
+  }
+}

@@ -1,0 +1,164 @@
+package io.capstan.runtime.kubernetes;
+
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A cluster for tests: fabric8's mock API server in CRUD mode on a random loopback port, a {@link
+ * TestingKubelet} that schedules and runs its pods and serves their logs, and a record of every
+ * request the runtime sent (the kubelet's own are told apart by their user agent).
+ */
+final class TestingCluster implements AutoCloseable {
+  static final String KUBELET_AGENT = "capstan-testing-kubelet";
+  private static final Pattern LOG_PATH =
+      Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/?]+)/log(\\?.*)?");
+
+  /** One request the runtime sent. */
+  record Request(String method, String path, String body) {
+    /** A list of a collection (not a watch, not one object): what steady state must not send. */
+    boolean isList() {
+      String bare = path.replaceFirst("\\?.*", "");
+      boolean collection =
+          bare.matches("/api/v1/(namespaces/[^/]+/)?[a-z]+")
+              || bare.matches("/apis/[^/]+/[^/]+/(namespaces/[^/]+/)?[a-z]+");
+      return method.equals("GET") && collection && !path.contains("watch=true");
+    }
+  }
+
+  private final List<Request> requests = new CopyOnWriteArrayList<>();
+  private final KubernetesMockServer server;
+  private final KubernetesClient admin;
+  private final TestingKubelet kubelet;
+
+  TestingCluster() {
+    Map<
+            io.fabric8.mockwebserver.ServerRequest,
+            java.util.Queue<io.fabric8.mockwebserver.ServerResponse>>
+        responses = new HashMap<>();
+    KubernetesMixedDispatcher crud = new KubernetesMixedDispatcher(responses);
+    LogsAndCrud dispatcher = new LogsAndCrud(crud);
+    this.server =
+        new KubernetesMockServer(new Context(), new MockWebServer(), responses, dispatcher, false);
+    server.init();
+    this.admin =
+        new KubernetesClientBuilder()
+            .withConfig(
+                new ConfigBuilder(server.createClient().getConfiguration())
+                    .withUserAgent(KUBELET_AGENT)
+                    .build())
+            .build();
+    this.kubelet = new TestingKubelet(admin);
+    dispatcher.kubelet = kubelet;
+  }
+
+  /** A client as the runtime has one (it closes it). */
+  KubernetesClient client() {
+    return server.createClient();
+  }
+
+  /** The client of the kubelet and of the test: it sees everything, and is not counted. */
+  KubernetesClient admin() {
+    return admin;
+  }
+
+  TestingKubelet kubelet() {
+    return kubelet;
+  }
+
+  /** Adds a Ready node with 8 CPUs, 64 GiB and {@code gpus} GPUs. */
+  TestingCluster node(String name, int gpus) {
+    admin
+        .resource(
+            new NodeBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .addToLabels("kubernetes.io/hostname", name)
+                .addToLabels("nvidia.com/gpu.product", "NVIDIA-H100-80GB-HBM3")
+                .endMetadata()
+                .withNewSpec()
+                .endSpec()
+                .withNewStatus()
+                .addToAllocatable("cpu", new Quantity("8"))
+                .addToAllocatable("memory", new Quantity("64Gi"))
+                .addToAllocatable("nvidia.com/gpu", new Quantity(Integer.toString(gpus)))
+                .addNewCondition()
+                .withType("Ready")
+                .withStatus("True")
+                .endCondition()
+                .endStatus()
+                .build())
+        .create();
+    return this;
+  }
+
+  /** The requests the runtime sent so far. */
+  List<Request> requests() {
+    return List.copyOf(requests);
+  }
+
+  @Override
+  public void close() {
+    kubelet.close();
+    admin.close();
+    try {
+      server.destroy();
+    } catch (IllegalStateException e) {
+      // Vert.x did not stop its server within its own timeout on this busy machine; the port is
+      // a loopback one of this test JVM, gone when it exits. Nothing the test checks depends on it.
+      System.err.println("mock API server: " + e.getMessage());
+    }
+  }
+
+  /** Serves pods' logs from the kubelet, everything else from the CRUD store; records requests. */
+  private final class LogsAndCrud extends Dispatcher {
+    private final Dispatcher crud;
+    private volatile TestingKubelet kubelet;
+
+    LogsAndCrud(Dispatcher crud) {
+      this.crud = crud;
+    }
+
+    @Override
+    public MockResponse dispatch(RecordedRequest request) {
+      String agent = request.getHeader("User-Agent");
+      if (agent == null || !agent.contains(KUBELET_AGENT)) {
+        // getBytes() leaves the body for the CRUD store to read (getUtf8Body() would consume it).
+        byte[] body = request.getBody() == null ? new byte[0] : request.getBody().getBytes();
+        requests.add(
+            new Request(
+                request.getMethod(),
+                request.getPath(),
+                new String(body, java.nio.charset.StandardCharsets.UTF_8)));
+      }
+      Matcher log = LOG_PATH.matcher(request.getPath());
+      if (log.matches() && kubelet != null) {
+        return kubelet
+            .log(log.group(1), log.group(2), log.group(3) == null ? "" : log.group(3))
+            .map(text -> new MockResponse().setResponseCode(200).setBody(text))
+            .orElseGet(() -> new MockResponse().setResponseCode(404).setBody("{}"));
+      }
+      return crud.dispatch(request);
+    }
+
+    @Override
+    public void shutdown() {
+      crud.shutdown();
+    }
+  }
+}
