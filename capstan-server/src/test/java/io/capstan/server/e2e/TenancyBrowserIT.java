@@ -83,6 +83,7 @@ class TenancyBrowserIT {
       if (page.equals("#/cluster")) {
         browser.await(By.cssSelector("#queues .queue"));
         browser.await(By.cssSelector("#nodes table"));
+        browser.screenshot("cluster-as-member");
       }
       assertThat(browser.driver().getPageSource()).as(page).doesNotContain("beta");
     }
@@ -90,7 +91,6 @@ class TenancyBrowserIT {
     browser.setValue(browser.await(By.id("filter-text")), "secret");
     browser.await(By.cssSelector("#jobs p.empty"));
     assertThat(browser.driver().getPageSource()).doesNotContain("beta");
-    browser.screenshot("cluster-as-member");
 
     for (String foreign :
         new String[] {

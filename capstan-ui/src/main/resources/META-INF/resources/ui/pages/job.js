@@ -131,15 +131,21 @@ export async function jobPage(ctx) {
 
   render();
   logs.start();
+  // Redrawn only when the job changed, so a button is not replaced under the pointer.
+  let last = JSON.stringify(job);
   await ctx.every(1500, async () => {
-    job = await get(jobPath, { signal: ctx.signal });
+    const next = await get(jobPath, { signal: ctx.signal });
+    const text = JSON.stringify(next);
+    if (text === last) return;
+    last = text;
+    job = next;
     render();
     logs.update(job);
   });
 }
 
 function fact(term, value) {
-  return [h('dt', {}, term), h('dd', {}, value || '—')];
+  return h('div', {}, h('dt', {}, term), h('dd', {}, value || '—'));
 }
 
 /** The log panel: a replica (or all), following, a search that filters lines, downloads. */
