@@ -58,7 +58,7 @@ export function table(columns, rows, { empty = 'Nothing here yet.', key, label }
 /** A usage bar: used of total (numbers), with a label. Over 100% shows as borrowed. */
 export function bar(label, used, total, text) {
   const share = total > 0 ? Math.min(used / total, 1) : used > 0 ? 1 : 0;
-  const over = total > 0 && used > total;
+  const over = used > total;
   return h(
     'div',
     { class: 'bar', role: 'meter', 'aria-label': label, 'aria-valuemin': 0, 'aria-valuemax': total, 'aria-valuenow': used },

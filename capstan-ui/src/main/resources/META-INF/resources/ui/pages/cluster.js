@@ -12,11 +12,16 @@ export async function clusterPage(ctx) {
   const waiting = h('section', { id: 'waiting' });
   mount(ctx.main, h('h1', {}, 'Queues & cluster'), h('h2', {}, 'Quotas and usage'), queues, h('h2', {}, 'Nodes'), nodes, h('h2', {}, 'Waiting jobs'), waiting);
   let editing = false;
+  let shown = '';
   await ctx.every(3000, async () => {
     const [qs, top] = await Promise.all([get('/api/v1/queues', { signal: ctx.signal }), get('/api/v1/top', { signal: ctx.signal })]);
-    if (!editing) renderQueues(qs);
+    // Redrawn only when they changed, and never under a quota being typed.
+    if (!editing && JSON.stringify(qs) !== shown) {
+      shown = JSON.stringify(qs);
+      renderQueues(qs);
+    }
     renderNodes(top);
-    await renderWaiting();
+    await renderWaiting(qs.map((q) => q.project));
   });
 
   function renderQueues(qs) {
@@ -51,8 +56,13 @@ export async function clusterPage(ctx) {
           e.preventDefault();
           const f = new FormData(e.target);
           const nominal = { cpu: f.get('cpu') || null, memory: f.get('memory') || null, gpu: f.get('gpu') || null };
+          const borrow = f.get('borrow-gpu');
+          const borrowingLimit = borrow === '' ? q.quota?.borrowingLimit ?? null : { gpu: borrow };
           try {
-            await api('PUT', path`/api/v1/projects/${q.project}/quota`, { body: { ...q.quota, nominal } });
+            await api('PUT', path`/api/v1/projects/${q.project}/quota`, {
+              body: { ...q.quota, nominal, borrowingLimit },
+              headers: q.resourceVersion ? { 'If-Match': `"${q.resourceVersion}"` } : {},
+            });
             editing = false;
             message.textContent = '';
           } catch (err) {
@@ -63,6 +73,7 @@ export async function clusterPage(ctx) {
       field('gpu', n.gpu),
       field('cpu', n.cpu),
       field('memory', n.memory),
+      field('borrow-gpu', quantity(q.quota?.borrowingLimit?.gpu) < 1e15 ? q.quota?.borrowingLimit?.gpu : ''),
       h('button', { type: 'submit' }, 'Set quota'),
       message,
     );
@@ -92,8 +103,7 @@ export async function clusterPage(ctx) {
     );
   }
 
-  async function renderWaiting() {
-    const projects = ctx.me.projects.map((m) => m.project);
+  async function renderWaiting(projects) {
     const lists = await Promise.all(
       projects.map((p) => get(`${path`/api/v1/projects/${p}/jobs`}?phase=Queued&order=oldest&limit=20`, { signal: ctx.signal })),
     );
@@ -128,7 +138,8 @@ function usageBars(nominal, usage, label) {
 
 function limits(quota) {
   if (!quota) return null;
-  const fmt = (q) => (q ? ['gpu', 'cpu', 'memory'].filter((k) => q[k]).map((k) => `${k} ${q[k]}`).join(', ') : '');
+  // No limit comes back as the largest quantity there is: left out.
+  const fmt = (q) => (q ? ['gpu', 'cpu', 'memory'].filter((k) => q[k] && quantity(q[k]) < 1e15).map((k) => `${k} ${q[k]}`).join(', ') : '');
   const borrow = fmt(quota.borrowingLimit);
   const lend = fmt(quota.lendingLimit);
   return borrow || lend

@@ -53,6 +53,7 @@ export async function servicePage(ctx) {
     events,
   );
   let editing = false;
+  let split = '';
   async function load() {
     const service = await get(base, { signal: ctx.signal });
     samples.push([Date.now(), Object.fromEntries(service.status.versions.map((v) => [v.track, v]))]);
@@ -62,7 +63,9 @@ export async function servicePage(ctx) {
   function render(s) {
     const st = s.status;
     mount(head, h('h1', {}, s.name, ' ', badge(st.phase)), st.message ? h('p', { class: 'message' }, st.message) : null);
-    if (!editing) {
+    const now = JSON.stringify([st.stableVersion, st.canaryVersion, st.canaryPercent, s.spec.model]);
+    if (!editing && now !== split) {
+      split = now;
       mount(
         traffic,
         h(
