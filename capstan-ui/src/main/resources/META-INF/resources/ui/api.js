@@ -62,6 +62,7 @@ export async function follow(url, signal, onLines) {
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
   let rest = '';
+  let yielded = performance.now();
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
@@ -70,6 +71,12 @@ export async function follow(url, signal, onLines) {
     if (end >= 0) {
       onLines(rest.slice(0, end).split('\n'));
       rest = rest.slice(end + 1);
+    }
+    // Chunks already received resolve read() at once, as microtasks: a fast stream would keep
+    // the page from painting or answering. Give the event loop a turn every 30 ms.
+    if (performance.now() - yielded > 30) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      yielded = performance.now();
     }
   }
   if (rest) onLines([rest]);

@@ -5,7 +5,7 @@ import { api, get, path, follow } from '../api.js';
 import { h, mount, table, time, duration, badge } from '../dom.js';
 
 const KEEP_LINES = 20000;
-const SHOW_LINES = 3000;
+const SHOW_LINES = 2000;
 
 export async function jobPage(ctx) {
   const { project, params } = ctx;
@@ -193,7 +193,8 @@ function logView(ctx, jobPath, job) {
     Promise.all(
       which.map((name) =>
         follow(`${jobPath}/logs?follow=true&replica=${encodeURIComponent(name)}`, streams.signal, (batch) => {
-          for (const text of batch) lines.push(which.length > 1 ? `[${name}] ${text}` : text);
+          const kept = batch.length > KEEP_LINES ? batch.slice(-KEEP_LINES) : batch;
+          for (const text of kept) lines.push(which.length > 1 ? `[${name}] ${text}` : text);
           if (lines.length > KEEP_LINES) lines = lines.slice(lines.length - KEEP_LINES);
           schedule();
         }),
