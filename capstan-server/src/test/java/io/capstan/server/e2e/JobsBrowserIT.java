@@ -177,6 +177,26 @@ class JobsBrowserIT {
         .doesNotContain("capstan_session");
   }
 
+  @Test
+  void theConsoleIsServedWithAPolicyThatAllowsOnlyItsOwnFiles() throws Exception {
+    java.net.http.HttpResponse<String> page =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + port + "/"))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body()).contains("<script type=\"module\" src=\"/ui/app.js\">");
+    assertThat(page.headers().firstValue("Content-Security-Policy"))
+        .hasValueSatisfying(
+            policy -> assertThat(policy).contains("default-src 'self'", "frame-ancestors 'none'"));
+    // Every page of these tests ran under that policy: a violation is an error in the console.
+    assertThat(browser.driver().manage().logs().get("browser").getAll())
+        .noneMatch(entry -> entry.getMessage().contains("Content Security Policy"));
+  }
+
   /** Submits a one-replica job that prints a line and succeeds, through the API; its name. */
   private String submitQuickJob(String name) {
     TestingHttp http = new TestingHttp("http://127.0.0.1:" + port);

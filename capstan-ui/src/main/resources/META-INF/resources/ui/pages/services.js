@@ -87,7 +87,15 @@ export async function servicePage(ctx) {
           { title: 'Requests', class: 'num', cell: (v) => String(v.requests) },
           { title: 'Errors', class: 'num', cell: (v) => String(v.errors) },
           { title: 'p50 / p99 ms', class: 'num', cell: (v) => `${fmt(v.p50Millis)} / ${fmt(v.p99Millis)}` },
-          { title: 'Replica jobs', cell: (v) => v.replicaJobs.map((j, i) => [i ? ', ' : '', h('a', { href: `#/p/${encodeURIComponent(project)}/jobs/${encodeURIComponent(j)}` }, j)]) },
+          // Each entry is the replica job's name, then its phase and, while it waits, why.
+          {
+            title: 'Replica jobs',
+            cell: (v) =>
+              v.replicaJobs.map((entry, i) => {
+                const [name, ...state] = entry.split(' ');
+                return [i ? h('br') : '', h('a', { href: `#/p/${encodeURIComponent(project)}/jobs/${encodeURIComponent(name)}` }, name), ' ', state.join(' ')];
+              }),
+          },
         ],
         st.versions,
         { key: (v) => v.track, label: 'Versions' },
