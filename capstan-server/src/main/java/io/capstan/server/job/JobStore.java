@@ -110,10 +110,11 @@ public final class JobStore {
       params.put("phase", query.phase().name());
     }
     if (query.kind() != null) {
-      // The workload's kind (ServingReplica) or the kind a user submitted it as (PyTorchJob).
+      // The kind a user submitted it as (PyTorchJob); for a workload no user submitted (a serving
+      // replica, a job from before V16), the workload's kind (ServingReplica, TrainingJob).
       where.append(
-          " and (kind = :kind or uid in (select job_uid from job_submissions where source_kind ="
-              + " :kind))");
+          " and (uid in (select job_uid from job_submissions where source_kind = :kind) or (kind ="
+              + " :kind and uid not in (select job_uid from job_submissions)))");
       params.put("kind", query.kind());
     }
     if (query.user() != null) {
