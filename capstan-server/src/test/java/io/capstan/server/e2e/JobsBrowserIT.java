@@ -157,8 +157,11 @@ class JobsBrowserIT {
         const call = (headers) => fetch('/api/v1/projects/default/jobs/nothing-here/cancel',
             {method: 'POST', credentials: 'same-origin', headers})
           .then(async (r) => ({status: r.status, body: await r.text()}));
+        const session = fetch('/api/v1/auth/session',
+            {method: 'POST', credentials: 'same-origin', headers: {'X-Capstan-CSRF': csrf}})
+          .then(async (r) => ({status: r.status, body: await r.text()}));
         Promise.all([call({}), call({'X-Capstan-CSRF': 'forged'}),
-                     call({'X-Capstan-CSRF': csrf}), call({'X-Capstan-CSRF': csrf})])
+                     call({'X-Capstan-CSRF': csrf}), session])
           .then(done, (e) => done(String(e)));
         """;
 
@@ -171,6 +174,9 @@ class JobsBrowserIT {
     assertThat(answers.get(1).get("status")).isEqualTo(403L);
     // With the header, the same call reaches the API: the job does not exist.
     assertThat(answers.get(2).get("status")).isEqualTo(404L);
+    // A session cannot start another: only an API token can.
+    assertThat(answers.get(3).get("status")).isEqualTo(401L);
+    assertThat((String) answers.get(3).get("body")).contains("\"field\":\"Authorization\"");
     // The session cookie itself is out of the page's reach.
     assertThat((String) browser.script("arguments[0](document.cookie)"))
         .contains("capstan_csrf=")
