@@ -39,6 +39,15 @@ public final class ApiPaths {
   public static final String AUTH_OIDC_TOKEN = AUTH_OIDC + "/token";
 
   /**
+   * POST with {@code Authorization: Bearer <API token>}: starts a browser session for the token's
+   * user (answers 204 and sets the HttpOnly {@code capstan_session} cookie and the readable {@code
+   * capstan_csrf} cookie, whose value every state-changing call that the cookie authenticates must
+   * send as header {@code X-Capstan-CSRF}). The web console's sign-in with a token; the token
+   * itself is never stored in the browser.
+   */
+  public static final String AUTH_SESSION = BASE + "/auth/session";
+
+  /**
    * POST: ends a sign-in session, the one of {@code Authorization: Bearer capsess_...} or of the
    * browser's cookie. Outside {@link #BASE}, beside the browser's {@code /auth/login}.
    */
@@ -54,8 +63,12 @@ public final class ApiPaths {
   public static final String PROJECT_MEMBERS = BASE + "/projects/{project}/members";
 
   /**
-   * POST a job spec (YAML with {@code Content-Type: application/yaml}, or JSON), GET list. Query
-   * {@code phase} filters the list.
+   * POST a job spec (YAML with {@code Content-Type: application/yaml}, or JSON), GET list (oldest
+   * first). Queries of the list: {@code phase} and {@code kind} (exact, e.g. {@code Running},
+   * {@code PyTorchJob}), {@code q} (a part of the name, any case), {@code user} (who submitted it),
+   * {@code order} ({@code oldest} or {@code newest}), {@code offset} and {@code limit} (1 to 1000;
+   * without it every job). The answer's header {@code X-Total-Count} is the number of jobs that
+   * match, over all pages.
    */
   public static final String JOBS = BASE + "/projects/{project}/jobs";
 
@@ -70,6 +83,13 @@ public final class ApiPaths {
 
   /** GET one metric's points ({@code MetricSeriesView}); query {@code replica} to pick one. */
   public static final String JOB_METRIC = JOB_METRICS + "/{metric}";
+
+  /**
+   * GET the spec as its user submitted it ({@code text/plain}: the YAML or JSON, comments and all);
+   * 404 for a workload a controller made (a serving replica) or one submitted before the text was
+   * kept.
+   */
+  public static final String JOB_SPEC = JOB + "/spec";
 
   /** POST: cancel the job. */
   public static final String JOB_CANCEL = JOB + "/cancel";

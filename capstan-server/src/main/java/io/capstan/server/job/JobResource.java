@@ -16,6 +16,7 @@ import io.capstan.server.identity.Access;
 import io.capstan.server.identity.Authenticator;
 import io.capstan.server.identity.Caller;
 import io.capstan.server.identity.Revocations;
+import io.capstan.server.identity.SessionCookies;
 import io.capstan.server.logs.LogArchive;
 import io.capstan.server.logs.LogLines;
 import io.capstan.server.logs.LogShipper;
@@ -42,6 +43,10 @@ import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBo
 /** The training-job endpoints of {@link ApiPaths}. */
 @RestController
 public class JobResource {
+  /** The response header of a job list: how many jobs match its filters, over all pages. */
+  public static final String TOTAL_COUNT = "X-Total-Count";
+
+  private static final int MAX_LIMIT = 1000;
   private final JobService jobs;
   private final Access access;
   private final Authenticator authenticator;
@@ -80,23 +85,55 @@ public class JobResource {
       throws IOException {
     access.requireProject(caller, project, ProjectRole.EDITOR);
     String text = readBounded(request);
-    SubmitResponse submitted = jobs.submit(project, text);
+    SubmitResponse submitted = jobs.submit(project, text, caller.user());
     audit
         .object("job", submitted.name())
         .after(Map.of("uid", submitted.uid(), "phase", submitted.phase()));
     return ResponseEntity.status(HttpStatus.CREATED).body(submitted);
   }
 
+  /** The project's jobs, filtered and paged (see {@link ApiPaths#JOBS}). */
   @GetMapping(path = ApiPaths.JOBS, produces = MediaType.APPLICATION_JSON_VALUE)
-  public List<JobView> list(
-      Caller caller, @PathVariable String project, @RequestParam(required = false) String phase) {
+  public ResponseEntity<List<JobView>> list(
+      Caller caller,
+      @PathVariable String project,
+      @RequestParam(required = false) String phase,
+      @RequestParam(required = false) String kind,
+      @RequestParam(required = false) String q,
+      @RequestParam(required = false) String user,
+      @RequestParam(required = false) String order,
+      @RequestParam(defaultValue = "0") int offset,
+      @RequestParam(required = false) Integer limit) {
     access.requireProject(caller, project, ProjectRole.VIEWER);
-    List<JobView> all = jobs.list(project);
-    if (phase == null) {
-      return all;
+    if (offset < 0) {
+      throw new CapstanException(
+          ErrorCode.INVALID_ARGUMENT,
+          "offset",
+          "Expected offset to be a number of jobs of at least 0, but was " + offset);
     }
-    JobPhase wanted = parsePhase(phase);
-    return all.stream().filter(j -> j.status().phase() == wanted).toList();
+    if (limit != null && (limit < 1 || limit > MAX_LIMIT)) {
+      throw new CapstanException(
+          ErrorCode.INVALID_ARGUMENT,
+          "limit",
+          "Expected limit to be between 1 and " + MAX_LIMIT + ", but was " + limit);
+    }
+    if (order != null && !order.equals("oldest") && !order.equals("newest")) {
+      throw new CapstanException(
+          ErrorCode.INVALID_ARGUMENT,
+          "order",
+          "Expected order to be oldest or newest, but was '" + order + "'");
+    }
+    JobQuery query =
+        new JobQuery(
+            phase == null ? null : parsePhase(phase),
+            kind,
+            q,
+            user,
+            "newest".equals(order),
+            offset,
+            limit);
+    JobService.Page page = jobs.page(project, query);
+    return ResponseEntity.ok().header(TOTAL_COUNT, Long.toString(page.total())).body(page.jobs());
   }
 
   /**
@@ -121,6 +158,17 @@ public class JobResource {
         ErrorCode.INVALID_ARGUMENT,
         "form",
         "Expected form to be capstan or kubeflow, but was '" + form + "'");
+  }
+
+  /** The spec as its user submitted it: the YAML or JSON text, comments and all. */
+  @GetMapping(path = ApiPaths.JOB_SPEC)
+  public ResponseEntity<String> submittedSpec(
+      Caller caller, @PathVariable String project, @PathVariable String job) {
+    access.requireProject(caller, project, ProjectRole.VIEWER);
+    return ResponseEntity.ok()
+        .contentType(new MediaType("text", "plain", StandardCharsets.UTF_8))
+        .header("X-Content-Type-Options", "nosniff")
+        .body(jobs.submittedText(project, job));
   }
 
   /** The files the job left in its output directory, as collected into the artifact store. */
@@ -194,7 +242,7 @@ public class JobResource {
               + Rendezvous.replicas(record.spec()).stream().map(r -> r.name()).toList());
     }
     ReplicaId id = new ReplicaId(record.uid(), name);
-    BooleanSupplier allowed = stillAllowed(request.getHeader("Authorization"), project);
+    BooleanSupplier allowed = stillAllowed(request, project);
     // Spring 7 hands StreamingResponseBody a stream whose flush() does nothing (unless the
     // spring.http.response.flush.enabled flag is set), which would hold a followed log back until
     // the job ends; the servlet's own stream flushes each chunk to the client.
@@ -219,7 +267,11 @@ public class JobResource {
    * Whether the token that opened a log stream may still read the project's logs: asked again, as a
    * new request would be, on the first call and after every revocation, and cheap in between.
    */
-  private BooleanSupplier stillAllowed(String authorization, String project) {
+  private BooleanSupplier stillAllowed(HttpServletRequest request, String project) {
+    String authorization = request.getHeader("Authorization");
+    // The browser follows a log with its session cookie, not a header.
+    String session =
+        authorization == null ? SessionCookies.value(request, SessionCookies.SESSION) : null;
     long[] checked = {Long.MIN_VALUE};
     return () -> {
       long generation = revocations.generation();
@@ -227,8 +279,11 @@ public class JobResource {
         return true;
       }
       try {
-        access.requireProject(
-            authenticator.authenticate(authorization), project, ProjectRole.VIEWER);
+        Caller again =
+            session != null
+                ? authenticator.sessionCookie(session)
+                : authenticator.authenticate(authorization);
+        access.requireProject(again, project, ProjectRole.VIEWER);
       } catch (CapstanException e) {
         return false;
       }

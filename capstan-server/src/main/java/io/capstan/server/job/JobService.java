@@ -74,6 +74,33 @@ public final class JobService {
     return submit(project, parser.parse(text));
   }
 
+  /**
+   * Validates and stores a job that {@code user} submitted as {@code text}, keeping the text (for
+   * the spec as submitted and a resubmit) and who submitted it.
+   */
+  public SubmitResponse submit(String project, String text, String user) {
+    JobSpec spec = parser.parse(text);
+    SubmitResponse submitted = submit(project, spec);
+    store.saveSubmission(submitted.uid(), user, spec.sourceKind(), text);
+    return submitted;
+  }
+
+  /** The text job {@code name} was submitted as; NOT_FOUND for a workload a controller made. */
+  public String submittedText(String project, String name) {
+    JobRecord job = find(project, name);
+    return store
+        .submission(job.uid())
+        .orElseThrow(
+            () ->
+                CapstanException.notFound(
+                    "Job '"
+                        + name
+                        + "' has no spec as submitted: it was made by "
+                        + (job.owner() == null
+                            ? "an earlier version of Capstan"
+                            : "a controller")));
+  }
+
   /** Stores a training job as Queued, with the checks every submission gets. */
   public SubmitResponse submit(String project, JobSpec spec) {
     return submit(project, spec, Workload.TRAINING_JOB);
@@ -140,6 +167,29 @@ public final class JobService {
       views.add(view(job, events.getOrDefault(job.uid(), List.of()), false));
     }
     return views;
+  }
+
+  /** One page of the jobs of {@code project} that {@code query} selects, and how many match. */
+  public Page page(String project, JobQuery query) {
+    List<JobRecord> records = store.list(project, query);
+    Map<String, List<JobEvent>> events =
+        store.eventsOf(records.stream().map(JobRecord::uid).toList());
+    List<JobView> views = new ArrayList<>();
+    for (JobRecord job : records) {
+      views.add(view(job, events.getOrDefault(job.uid(), List.of()), false));
+    }
+    long total =
+        query.offset() == 0 && (query.limit() == null || records.size() < query.limit())
+            ? records.size()
+            : store.count(project, query);
+    return new Page(views, total);
+  }
+
+  /** A page of job views and the number of jobs that match over all pages. */
+  public record Page(List<JobView> jobs, long total) {
+    public Page {
+      jobs = List.copyOf(jobs);
+    }
   }
 
   /** The workloads {@code ownerUid} made, as stored. */

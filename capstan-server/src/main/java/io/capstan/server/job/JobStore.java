@@ -75,6 +75,104 @@ public final class JobStore {
         .list();
   }
 
+  /** The jobs of {@code project} that {@code query} selects, in its order, one page. */
+  public List<JobRecord> list(String project, JobQuery query) {
+    Map<String, Object> params = new HashMap<>();
+    String sql =
+        "select "
+            + COLUMNS
+            + " from jobs"
+            + where(project, query, params)
+            + (query.newestFirst()
+                ? " order by created_at desc, uid desc"
+                : " order by created_at, uid")
+            + (query.limit() == null ? "" : " limit :limit")
+            + " offset :offset";
+    params.put("limit", query.limit());
+    params.put("offset", query.offset());
+    return jdbc.sql(sql).params(params).query(this::mapJob).list();
+  }
+
+  /** How many jobs of {@code project} {@code query} selects, over all pages. */
+  public long count(String project, JobQuery query) {
+    Map<String, Object> params = new HashMap<>();
+    return jdbc.sql("select count(*) from jobs" + where(project, query, params))
+        .params(params)
+        .query(Long.class)
+        .single();
+  }
+
+  private static String where(String project, JobQuery query, Map<String, Object> params) {
+    StringBuilder where = new StringBuilder(" where project = :project");
+    params.put("project", project);
+    if (query.phase() != null) {
+      where.append(" and phase = :phase");
+      params.put("phase", query.phase().name());
+    }
+    if (query.kind() != null) {
+      // The kind a user submitted it as (PyTorchJob); for a workload no user submitted (a serving
+      // replica, a job from before V16), the workload's kind (ServingReplica, TrainingJob).
+      where.append(
+          " and (uid in (select job_uid from job_submissions where source_kind = :kind) or (kind ="
+              + " :kind and uid not in (select job_uid from job_submissions)))");
+      params.put("kind", query.kind());
+    }
+    if (query.user() != null) {
+      where.append(" and uid in (select job_uid from job_submissions where user_name = :user)");
+      params.put("user", query.user());
+    }
+    if (query.text() != null) {
+      where.append(" and lower(name) like :text escape '\\'");
+      params.put(
+          "text",
+          "%"
+              + query
+                  .text()
+                  .toLowerCase(java.util.Locale.ROOT)
+                  .replace("\\", "\\\\")
+                  .replace("%", "\\%")
+                  .replace("_", "\\_")
+              + "%");
+    }
+    return where.toString();
+  }
+
+  /** The events of the jobs {@code uids}, by job uid, each oldest first: one query for a page. */
+  public Map<String, List<JobEvent>> eventsOf(List<String> uids) {
+    Map<String, List<JobEvent>> events = new HashMap<>();
+    if (uids.isEmpty()) {
+      return events;
+    }
+    jdbc.sql(
+            "select job_uid, at, phase, reason, message from job_events where job_uid in (:uids)"
+                + " order by id")
+        .param("uids", uids)
+        .query(
+            rs -> {
+              events
+                  .computeIfAbsent(rs.getString("job_uid"), uid -> new ArrayList<>())
+                  .add(mapEvent(rs));
+            });
+    return events;
+  }
+
+  /** Keeps the text {@code user} submitted job {@code uid} as, and its kind. */
+  public void saveSubmission(String uid, String user, String sourceKind, String text) {
+    jdbc.sql(
+            "insert into job_submissions (job_uid, user_name, source_kind, spec_text) values (?,"
+                + " ?, ?, ?)")
+        .params(uid, user, sourceKind, text)
+        .update();
+  }
+
+  /** The text job {@code uid} was submitted as, or empty for a workload a controller made. */
+  public Optional<String> submission(String uid) {
+    return jdbc.sql("select spec_text from job_submissions where job_uid = ?")
+        .param(uid)
+        .query(String.class)
+        .optional();
+  }
+
   /** The workloads that {@code ownerUid} made (an inference service's replicas). */
   public List<JobRecord> listOwnedBy(String ownerUid) {
     return jdbc.sql("select " + COLUMNS + " from jobs where owner_uid = ? order by created_at, uid")

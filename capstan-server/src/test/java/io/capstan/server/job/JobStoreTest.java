@@ -70,6 +70,53 @@ class JobStoreTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("databases")
+  void listsAPageOfTheJobsAQuerySelectsWithTheirCount(TestingDatabase db) {
+    JobStore store = store(db);
+    String[] names = {"resnet-a", "resnet_b", "bert-100%", "resnet-c", "gpt"};
+    for (int i = 0; i < names.length; i++) {
+      JobRecord job =
+          new JobRecord.Builder(
+                  "u" + i, "vision", names[i], job(names[i]).build(), T0.plusSeconds(i))
+              .phase(i % 2 == 0 ? JobPhase.SUCCEEDED : JobPhase.QUEUED)
+              .build();
+      store.insert(job, pending(1), event(job.phase(), "Submitted"));
+      store.saveSubmission(
+          job.uid(), i < 2 ? "alice" : "bob", i == 0 ? "PyTorchJob" : "TrainingJob", "kind: x");
+    }
+    store.insert(
+        queued("other", "nlp", "resnet-nlp"), pending(1), event(JobPhase.QUEUED, "Submitted"));
+
+    assertThat(names(store, new JobQuery(null, null, null, null, true, 1, 2)))
+        .containsExactly("resnet-c", "bert-100%");
+    assertThat(store.count("vision", JobQuery.ALL)).isEqualTo(5);
+    JobQuery resnets = new JobQuery(null, null, "RESNET", null, false, 0, null);
+    assertThat(names(store, resnets)).containsExactly("resnet-a", "resnet_b", "resnet-c");
+    assertThat(names(store, new JobQuery(null, null, "t_b", null, false, 0, null)))
+        .as("an underscore is a character, not a wildcard")
+        .containsExactly("resnet_b");
+    assertThat(names(store, new JobQuery(null, null, "0%", null, false, 0, null)))
+        .containsExactly("bert-100%");
+    assertThat(names(store, new JobQuery(JobPhase.SUCCEEDED, null, "resnet", null, false, 0, null)))
+        .containsExactly("resnet-a");
+    assertThat(names(store, new JobQuery(null, "PyTorchJob", null, null, false, 0, null)))
+        .containsExactly("resnet-a");
+    assertThat(names(store, new JobQuery(null, null, null, "alice", false, 0, null)))
+        .containsExactly("resnet-a", "resnet_b");
+    assertThat(names(store, new JobQuery(null, "TrainingJob", null, null, false, 0, null)))
+        .as("a job is of the kind it was submitted as, not of its workload's")
+        .containsExactly("resnet_b", "bert-100%", "resnet-c", "gpt");
+    assertThat(store.count("vision", new JobQuery(null, "TrainingJob", null, "bob", false, 0, 1)))
+        .isEqualTo(3);
+    assertThat(store.submission("u0")).hasValue("kind: x");
+    assertThat(store.submission("other")).isEmpty();
+  }
+
+  private static List<String> names(JobStore store, JobQuery query) {
+    return store.list("vision", query).stream().map(JobRecord::name).toList();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("databases")
   void storesAndReadsBackAJobWithItsSpecReplicasAndEvents(TestingDatabase db) {
     JobStore store = store(db);
     JobRecord job = queued("u1", "vision", "resnet");

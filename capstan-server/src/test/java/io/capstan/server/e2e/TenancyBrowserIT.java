@@ -1,0 +1,151 @@
+package io.capstan.server.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.capstan.server.CapstanServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Who sees what in a real Chromium: a member of project alpha never sees project beta's names on
+ * any page and gets the not-found page at beta's URLs; a viewer sees no button she cannot use.
+ */
+@SpringBootTest(
+    classes = CapstanServer.class,
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TenancyBrowserIT {
+  private static final Path DATA = ServerFixture.newDataDir("capstan-ui-tenancy-it");
+
+  @DynamicPropertySource
+  static void properties(DynamicPropertyRegistry registry) {
+    registry.add("capstan.data-dir", DATA::toString);
+    registry.add("capstan.stop-grace-period", () -> "3s");
+  }
+
+  @Value("${local.server.port}")
+  int port;
+
+  private TestingBrowser browser;
+  private String alice;
+  private String vera;
+
+  @BeforeAll
+  void setUp() {
+    TestingHttp http = new TestingHttp("http://127.0.0.1:" + port);
+    String admin = ServerFixture.adminToken(DATA);
+    alice = ServerFixture.userWithProject(http, admin, "alice", "alpha");
+    String bob = ServerFixture.userWithProject(http, admin, "bob", "beta");
+    vera = ServerFixture.userWithProject(http, admin, "vera", "vera-own");
+    TestingHttp.Answer member =
+        http.put(
+            alice, "/api/v1/projects/alpha/members", "{\"user\":\"vera\",\"role\":\"viewer\"}");
+    assertThat(member.status()).as(member.body()).isIn(200, 201, 204);
+    submit(http, alice, "alpha", "alpha-train");
+    submit(http, bob, "beta", "beta-secret-train");
+    browser = TestingBrowser.start("http://127.0.0.1:" + port);
+  }
+
+  @AfterEach
+  void signOut() {
+    browser.signOut();
+  }
+
+  @AfterAll
+  void stop() {
+    if (browser != null) {
+      browser.close();
+    }
+    ServerFixture.killReplicas(DATA);
+  }
+
+  @Test
+  void memberOfAlphaNeverSeesBetasNamesAndGetsNotFoundAtItsUrls() {
+    browser.signIn(alice);
+    for (String page : new String[] {"#/p/alpha/jobs", "#/cluster", "#/admin", "#/p/alpha/new"}) {
+      browser.open(page);
+      browser.await(By.cssSelector("main h1"));
+      if (page.endsWith("jobs")) {
+        browser.await(By.cssSelector("tr[data-key=alpha-train]"));
+      }
+      if (page.equals("#/cluster")) {
+        browser.await(By.cssSelector("#queues .queue"));
+        browser.await(By.cssSelector("#nodes table"));
+        browser.screenshot("cluster-as-member");
+      }
+      assertThat(browser.driver().getPageSource()).as(page).doesNotContain("beta");
+    }
+    browser.open("#/p/alpha/jobs");
+    browser.setValue(browser.await(By.id("filter-text")), "secret");
+    browser.await(By.cssSelector("#jobs p.empty"));
+    assertThat(browser.driver().getPageSource()).doesNotContain("beta");
+
+    for (String foreign :
+        new String[] {
+          "#/p/beta/jobs", "#/p/beta/jobs/beta-secret-train", "#/p/beta/models", "#/p/beta/new"
+        }) {
+      browser.open(foreign);
+      browser.await(By.id("not-found"));
+      assertThat(browser.driver().getPageSource()).as(foreign).doesNotContain("beta-secret");
+    }
+  }
+
+  @Test
+  void viewerSeesNoButtonsSheCannotUse() {
+    browser.signIn(vera);
+    browser.open("#/p/alpha/jobs/alpha-train");
+    browser.awaitText(By.id("phase"), "Running", Duration.ofSeconds(60));
+    assertThat(browser.driver().findElements(By.id("cancel"))).isEmpty();
+    assertThat(browser.driver().findElements(By.id("delete"))).isEmpty();
+    assertThat(browser.driver().findElements(By.id("resubmit"))).isEmpty();
+    assertThat(browser.driver().findElements(By.cssSelector("[data-nav=new]"))).isEmpty();
+    browser.open("#/p/alpha/jobs");
+    browser.await(By.cssSelector("tr[data-key=alpha-train]"));
+    assertThat(browser.driver().findElements(By.id("new-job"))).isEmpty();
+    browser.screenshot("job-as-viewer");
+    browser.signOut();
+
+    // Her project's editor sees them, and the cancel works from the page.
+    browser.signIn(alice);
+    browser.open("#/p/alpha/jobs/alpha-train");
+    WebElement cancel = browser.await(By.id("cancel"));
+    cancel.click();
+    browser.driver().switchTo().alert().accept();
+    browser.awaitText(By.id("phase"), "Cancelled", Duration.ofSeconds(30));
+  }
+
+  private static void submit(TestingHttp http, String token, String project, String name) {
+    TestingHttp.Answer answer =
+        http.post(
+            token,
+            "/api/v1/projects/" + project + "/jobs",
+            "application/yaml",
+            """
+            apiVersion: capstan.io/v1
+            kind: TrainingJob
+            metadata: {name: %s}
+            spec:
+              replicas:
+                - role: worker
+                  count: 1
+                  resources: {cpu: 100m, memory: 64Mi}
+                  command: [sh, -c, "echo started; sleep 120"]
+            """
+                .formatted(name));
+    assertThat(answer.status()).as(answer.body()).isEqualTo(201);
+    assertThat(JsonMapper.builder().build().readTree(answer.body()).get("name").asString())
+        .isEqualTo(name);
+  }
+}
