@@ -102,8 +102,8 @@ public final class DataCommand implements Callable<Integer> {
               ApiPaths.expand(ApiPaths.DATASET_IMPORTS, project, name),
               new DatasetImportRequest(fromJob, null, description));
     } else if (from.startsWith("s3://")) {
-      String accessKey = secret == null ? System.getenv("AWS_ACCESS_KEY_ID") : null;
-      String secretKey = secret == null ? System.getenv("AWS_SECRET_ACCESS_KEY") : null;
+      String accessKey = secret == null ? context.env("AWS_ACCESS_KEY_ID") : null;
+      String secretKey = secret == null ? context.env("AWS_SECRET_ACCESS_KEY") : null;
       answer =
           client.postJson(
               ApiPaths.expand(ApiPaths.DATASET_IMPORTS, project, name),

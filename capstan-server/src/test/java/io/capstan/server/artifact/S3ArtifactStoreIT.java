@@ -79,9 +79,10 @@ class S3ArtifactStoreIT {
 
           @Override
           public int read() throws IOException {
-            if (left-- == 0) {
+            if (left <= 0) {
               throw new IOException("disk gone");
             }
+            left--;
             return 1;
           }
         };

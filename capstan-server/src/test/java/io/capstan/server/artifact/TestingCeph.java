@@ -13,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
@@ -35,7 +34,7 @@ public final class TestingCeph implements AutoCloseable {
   private final Path dir;
   private final Path conf;
   private final int rgwPort;
-  private final List<Process> daemons = new ArrayList<>();
+  private final List<Process> daemons = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private TestingCeph(Path dir, int rgwPort) {
     this.dir = dir;
@@ -52,6 +51,9 @@ public final class TestingCeph implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     TestingCeph ceph = new TestingCeph(dir, freePort());
+    // A test JVM that is killed still stops its daemons (by their own processes).
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(() -> ceph.daemons.forEach(Process::destroy), "ceph-stop"));
     try {
       ceph.boot(freePort(), freePort());
       return ceph;
