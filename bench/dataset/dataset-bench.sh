@@ -2,7 +2,7 @@
 # Dataset benchmark (issue 17): upload and download throughput through Capstan against s3cmd on the
 # same Ceph RADOS Gateway, and the time to mount a large dataset into a job. Prints markdown tables.
 #
-#   bench/dataset/dataset-bench.sh            # defaults: THROUGHPUT_MIB=1024 FILES=16 MOUNT_GIB=5 RUNS=3
+#   bench/dataset/dataset-bench.sh            # defaults: THROUGHPUT_MIB=512 FILES=16 MOUNT_GIB=5 RUNS=3
 #
 # Needs: the packaged jars (./mvnw -q -DskipTests package), Debian's ceph-mon ceph-osd radosgw
 # s3cmd, bubblewrap. Starts its own one-node Ceph (memstore) and RGW, and two servers in turn: one on
@@ -10,7 +10,7 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-THROUGHPUT_MIB="${THROUGHPUT_MIB:-1024}"
+THROUGHPUT_MIB="${THROUGHPUT_MIB:-512}"
 FILES="${FILES:-16}"
 MOUNT_GIB="${MOUNT_GIB:-5}"
 RUNS="${RUNS:-3}"
@@ -150,6 +150,12 @@ for run in $(seq 0 "$RUNS"); do
   rm -rf "$WORK/get"
   empty=$(job_seconds "empty$run" "")
   filled=$(job_seconds "fill$run" "set$run@1:/datasets/big")
+  # Free the OSD's memory (memstore) for the next run: both copies go.
+  s3cmd -c "$WORK/s3cfg" del -q --recursive --force "s3://baseline/run-$run/" >/dev/null
+  for _ in $(seq 100); do # refused while the deleted job still stops
+    api -X DELETE "$CAPSTAN_URL/api/v1/projects/default/datasets/set$run" >/dev/null 2>&1 && break
+    sleep 0.2
+  done
   if [ "$run" -gt 0 ]; then # run 0 warms up
     up_base+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')")
     up_cap+=("$(awk -v a="$t1" -v b="$t2" 'BEGIN { print b - a }')")

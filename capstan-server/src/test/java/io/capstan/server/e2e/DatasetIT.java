@@ -70,8 +70,7 @@ class DatasetIT {
     byte[] image = new byte[300_000];
     new java.util.Random(3).nextBytes(image);
     Files.write(folder.resolve("train/n01/img_0001.jpg"), image);
-    TestingCli.Result created =
-        cli.run("data", "create", "imagenet-mini", "--from", folder.toString());
+    TestingCli.Result created = data(cli, "create", "imagenet-mini", "--from", folder.toString());
     assertThat(created.exitCode()).as(created.err()).isZero();
     assertThat(created.out()).startsWith("Dataset imagenet-mini version 1: 2 files, ");
 
@@ -95,9 +94,9 @@ class DatasetIT {
     assertThat(v1.get("lineage").get("createdBy").asString()).isEqualTo("alice");
 
     // The same files again: a new immutable version with the same checksum.
-    assertThat(cli.run("data", "create", "imagenet-mini", "--from", folder.toString()).out())
+    assertThat(data(cli, "create", "imagenet-mini", "--from", folder.toString()).out())
         .startsWith("Dataset imagenet-mini version 2: 2 files");
-    assertThat(cli.run("data", "versions", "imagenet-mini").out())
+    assertThat(data(cli, "versions", "imagenet-mini").out())
         .containsPattern("2\\s+2\\s+\\S+\\s+" + v1.get("sha256").asString().substring(0, 16))
         .containsPattern("1\\s+2\\s+\\S+\\s+" + v1.get("sha256").asString().substring(0, 16));
 
@@ -122,8 +121,8 @@ class DatasetIT {
                 + "\"}}");
     assertThat(secret.status()).as(secret.body()).isEqualTo(201);
     TestingCli.Result fromS3 =
-        cli.run(
-            "data",
+        data(
+            cli,
             "create",
             "corpus",
             "--from",
@@ -169,7 +168,7 @@ class DatasetIT {
     String imagenet = "/api/v1/projects/vision/datasets/imagenet-mini";
     assertThat(http.get(bob, imagenet).status()).isEqualTo(404);
     assertThat(http.get(bob, imagenet + "/versions").status()).isEqualTo(404);
-    assertThat(cli.run("data", "share", "imagenet-mini", "--with", "speech").out())
+    assertThat(data(cli, "share", "imagenet-mini", "--with", "speech").out())
         .contains("shared with speech");
     assertThat(http.get(bob, imagenet).status()).isEqualTo(200);
     assertThat(http.get(bob, imagenet + "/versions/1/manifest").body()).isEqualTo(manifest);
@@ -197,8 +196,8 @@ class DatasetIT {
     submit(http, alice, "vision", "reader", "imagenet-mini@1:/data/imagenet,corpus@1", script);
     await()
         .atMost(Duration.ofSeconds(90))
-        .until(() -> log(http, alice, "vision", "reader").contains("reader-up"));
-    String log = log(http, alice, "vision", "reader");
+        .until(() -> ServerFixture.jobLog(http, alice, "vision", "reader").contains("reader-up"));
+    String log = ServerFixture.jobLog(http, alice, "vision", "reader");
     assertThat(log)
         .contains("labels ['cat', 'dog']", "image " + sha256(image), "corpus beta")
         .contains("write-refused /data/imagenet/new.txt", "write-refused /data/imagenet/labels.txt")
@@ -214,8 +213,8 @@ class DatasetIT {
         "print(open('/datasets/imagenet-mini/labels.txt').read().split())");
     await()
         .atMost(Duration.ofSeconds(90))
-        .until(() -> phase(http, bob, "speech", "borrower").equals("Succeeded"));
-    assertThat(log(http, bob, "speech", "borrower")).contains("['cat', 'dog']");
+        .until(() -> ServerFixture.jobPhase(http, bob, "speech", "borrower").equals("Succeeded"));
+    assertThat(ServerFixture.jobLog(http, bob, "speech", "borrower")).contains("['cat', 'dog']");
     TestingHttp.Answer refused =
         post(http, carol, "other", "thief", "vision/imagenet-mini@1", "print('no')");
     assertThat(refused.status()).isEqualTo(400);
@@ -235,7 +234,7 @@ class DatasetIT {
     TestingHttp.Answer inUse = http.delete(alice, imagenet + "/versions/1");
     assertThat(inUse.status()).isEqualTo(409);
     assertThat(inUse.body()).contains("job vision/reader");
-    TestingCli.Result cliInUse = cli.run("data", "delete", "imagenet-mini");
+    TestingCli.Result cliInUse = data(cli, "delete", "imagenet-mini");
     assertThat(cliInUse.exitCode()).isNotZero();
     assertThat(cliInUse.err()).contains("job vision/reader");
     assertThat(
@@ -250,15 +249,23 @@ class DatasetIT {
         .atMost(Duration.ofSeconds(60))
         .until(() -> http.delete(alice, imagenet + "/versions/1").status() == 204);
     assertThat(http.get(alice, imagenet + "/versions/1").status()).isEqualTo(404);
-    assertThat(cli.run("data", "delete", "imagenet-mini@2").out())
+    assertThat(data(cli, "delete", "imagenet-mini@2").out())
         .contains("Dataset imagenet-mini version 2 deleted");
     assertThat(DATA.resolve("artifacts/datasets/vision/imagenet-mini")).doesNotExist();
-    assertThat(cli.run("data", "list").out()).contains("corpus").contains("No volumes");
+    assertThat(data(cli, "list").out()).contains("corpus").contains("No volumes");
     JsonNode paths = JSON.readTree(http.get(null, "/api/v1/openapi.json").body()).get("paths");
     for (String path :
         java.util.List.of("", "/{dataset}/versions", "/{dataset}/imports", "/{dataset}/shares")) {
       assertThat(paths.has("/api/v1/projects/{project}/datasets" + path)).as(path).isTrue();
     }
+  }
+
+  /** {@code capstan data ARGS -p vision}. */
+  private static TestingCli.Result data(TestingCli cli, String... args) {
+    java.util.List<String> line = new java.util.ArrayList<>(java.util.List.of("data"));
+    line.addAll(java.util.List.of(args));
+    line.addAll(java.util.List.of("-p", "vision"));
+    return cli.run(line.toArray(String[]::new));
   }
 
   private static void submit(
@@ -285,19 +292,6 @@ class DatasetIT {
         """
             .formatted(name, JSON.writeValueAsString(datasets), JSON.writeValueAsString(py));
     return http.post(token, "/api/v1/projects/" + project + "/jobs", "application/yaml", spec);
-  }
-
-  private static String phase(TestingHttp http, String token, String project, String job) {
-    return JSON.readTree(http.get(token, "/api/v1/projects/" + project + "/jobs/" + job).body())
-        .get("status")
-        .get("phase")
-        .asString();
-  }
-
-  private static String log(TestingHttp http, String token, String project, String job) {
-    return http.get(
-            token, "/api/v1/projects/" + project + "/jobs/" + job + "/logs?replica=worker-0")
-        .body();
   }
 
   private static String sha256(byte[] bytes) throws Exception {
