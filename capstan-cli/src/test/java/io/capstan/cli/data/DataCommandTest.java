@@ -98,7 +98,7 @@ class DataCommandTest {
 
     assertThat(result.exitCode()).as(result.err()).isZero();
     assertThat(result.out())
-        .startsWith("Dataset imagenet-mini version 3: 2 files, 2Ki, sha256 abab");
+        .startsWith("Dataset imagenet-mini version 3: 2 files, 2.0Ki, sha256 abab");
     TestingApiServer.RecordedRequest request = server.lastRequest();
     assertThat(request.header("Content-Type")).isEqualTo("application/x-tar");
     assertThat(request.body()).contains("labels.txt", "train/a.jpg", "pixels", "cat");
