@@ -2,7 +2,7 @@
 # Dataset benchmark (issue 17): upload and download throughput through Capstan against s3cmd on the
 # same Ceph RADOS Gateway, and the time to mount a large dataset into a job. Prints markdown tables.
 #
-#   bench/dataset/dataset-bench.sh            # defaults: THROUGHPUT_MIB=512 FILES=16 MOUNT_GIB=5 RUNS=3
+#   bench/dataset/dataset-bench.sh            # defaults: THROUGHPUT_MIB=512 FILES=16 MOUNT_GIB=5 RUNS=2
 #
 # Needs: the packaged jars (./mvnw -q -DskipTests package), Debian's ceph-mon ceph-osd radosgw
 # s3cmd, bubblewrap. Starts its own one-node Ceph (memstore) and RGW, and two servers in turn: one on
@@ -13,7 +13,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 THROUGHPUT_MIB="${THROUGHPUT_MIB:-512}"
 FILES="${FILES:-16}"
 MOUNT_GIB="${MOUNT_GIB:-5}"
-RUNS="${RUNS:-3}"
+RUNS="${RUNS:-2}"
 WORK="$(mktemp -d /tmp/capstan-dataset-bench.XXXXXX)"
 PIDS=()
 AK=bench-access
@@ -62,12 +62,14 @@ log file = $c/log/\$name.log
 mon data = $c/mon/\$name
 osd data = $c/osd/\$name
 osd objectstore = memstore
-memstore device bytes = $(( (THROUGHPUT_MIB * 3 + 1024) * 1024 * 1024 ))
+memstore device bytes = $(( (THROUGHPUT_MIB * 2 * (RUNS + 1) + 2048) * 1024 * 1024 ))
 [client.rgw]
 ms mon client mode = crc
 auth client required = none
 rgw frontends = beast endpoint=127.0.0.1:$RGW_PORT
 rgw data = $c/rgw
+rgw gc obj min wait = 0
+rgw gc processor period = 5
 CONF
   monmaptool --create --addv a "[v1:127.0.0.1:$mon]" --fsid "$fsid" "$c/monmap" >/dev/null
   ceph-mon --mkfs -i a --monmap "$c/monmap" -c "$c/ceph.conf"
