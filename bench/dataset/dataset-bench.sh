@@ -3,6 +3,7 @@
 # same Ceph RADOS Gateway, and the time to mount a large dataset into a job. Prints markdown tables.
 #
 #   bench/dataset/dataset-bench.sh            # defaults: THROUGHPUT_MIB=512 FILES=16 MOUNT_GIB=5 RUNS=2
+#   MOUNT_GIB=0 bench/dataset/dataset-bench.sh  # throughput only
 #
 # Needs: the packaged jars (./mvnw -q -DskipTests package), Debian's ceph-mon ceph-osd radosgw
 # s3cmd, bubblewrap. Starts its own one-node Ceph (memstore) and RGW, and two servers in turn: one on
@@ -179,6 +180,7 @@ echo "| baseline download: s3cmd get --recursive | $db | $(mibps "$THROUGHPUT_MI
 echo "| capstan download: first mount fills the node cache (job with - job without) | $dc | $(mibps "$THROUGHPUT_MIB" "$dc") |"
 echo "| ratio capstan / baseline (throughput) | | $(awk -v a="$db" -v b="$dc" 'BEGIN { printf "%.2f", a / b }') |"
 
+[ "$MOUNT_GIB" -gt 0 ] || exit 0
 echo "Preparing a $MOUNT_GIB GiB dataset on the local store ..." >&2
 start_server local
 mkdir -p "$WORK/big"

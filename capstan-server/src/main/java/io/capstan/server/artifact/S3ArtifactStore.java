@@ -26,6 +26,10 @@ import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,13 +55,17 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * leaves nothing), then uploads it in one request, or in parts past {@value #PART_BYTES} bytes; the
  * SHA-256 travels as the object's metadata, so {@link #stat} does not read the object. An object
  * store's writes are atomic per object already. {@link #localFolder} keeps a read-only copy of a
- * folder's objects on this machine, filled once, for the local runtime to bind.
+ * folder's objects on this machine, filled once (four objects at a time), for the local runtime to
+ * bind.
  */
 public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(S3ArtifactStore.class);
   private static final String SHA256_METADATA = "sha256";
   private static final int BUFFER = 256 * 1024;
   static final long PART_BYTES = 64L << 20;
+
+  /** Objects downloaded at once when a folder is copied here. */
+  private static final int DOWNLOADS = 4;
 
   private final S3Client client;
   private final String bucket;
@@ -299,15 +307,14 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
     }
     Path staging = temporary.resolve(UUID.randomUUID().toString());
     Files.createDirectories(staging);
+    ExecutorService downloads = Executors.newFixedThreadPool(DOWNLOADS);
     try {
+      List<Future<?>> copies = new ArrayList<>();
       for (S3Object object : objects) {
-        String relative = object.key().substring(folder.length() + 1);
-        Path file = staging.resolve(ArtifactKeys.check(relative));
-        Files.createDirectories(file.getParent());
-        try (InputStream in = client.getObject(b -> b.bucket(bucket).key(object.key()))) {
-          Files.copy(in, file);
-        }
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--r--r--"));
+        copies.add(downloads.submit(() -> download(object.key(), folder, staging)));
+      }
+      for (Future<?> copy : copies) {
+        join(copy);
       }
       Files.createDirectories(target.getParent());
       try {
@@ -318,9 +325,37 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
       log.info("Copied {} objects under {} to {}", objects.size(), folder, target);
       return Optional.of(target);
     } finally {
+      downloads.shutdownNow();
       if (Files.exists(staging)) {
         deleteTree(staging);
       }
+    }
+  }
+
+  private Void download(String key, String folder, Path staging) throws IOException {
+    Path file = staging.resolve(ArtifactKeys.check(key.substring(folder.length() + 1)));
+    Files.createDirectories(file.getParent());
+    try (InputStream in = client.getObject(b -> b.bucket(bucket).key(key))) {
+      Files.copy(in, file);
+    }
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--r--r--"));
+    return null;
+  }
+
+  private static void join(Future<?> copy) throws IOException {
+    try {
+      copy.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("Interrupted while copying", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      if (e.getCause() instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new IOException(e.getCause());
     }
   }
 
