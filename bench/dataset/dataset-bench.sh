@@ -21,6 +21,7 @@ AK=bench-access
 SK=bench-secret-key
 
 cleanup() {
+  pgrep -f -- "--state-dir $WORK/" | xargs -r kill 2>/dev/null || true
   for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
     kill "${PIDS[$i]}" 2>/dev/null || true
     wait "${PIDS[$i]}" 2>/dev/null || true
@@ -104,7 +105,11 @@ start_server() { # $1: name, then extra environment
   export CAPSTAN_URL="http://127.0.0.1:$PORT" CAPSTAN_TOKEN="$(cat "$WORK/$name/admin.token")"
 }
 
-stop_server() { kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; }
+stop_server() {
+  kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
+  # The serving gateway the server started outlives it by design: stop the one under this WORK.
+  pgrep -f -- "--state-dir $WORK/" | xargs -r kill 2>/dev/null || true
+}
 
 capstan() { java -jar "$ROOT/capstan-cli/target/capstan-cli.jar" "$@"; }
 
