@@ -118,6 +118,47 @@ public final class ApiPaths {
   /** GET one volume, DELETE it and its files (refused while an unfinished job mounts it). */
   public static final String VOLUME = VOLUMES + "/{volume}";
 
+  /**
+   * GET the datasets the project's members can read ({@code DatasetView} list): its own and those
+   * other projects share with it. Datasets are created by uploading their first version.
+   */
+  public static final String DATASETS = BASE + "/projects/{project}/datasets";
+
+  /**
+   * GET one dataset of the project ({@code DatasetView}; members of the projects it is shared with
+   * may read it too, everyone else gets 404); DELETE it with every version (editors; refused while
+   * an unfinished job mounts one of its versions, naming the jobs).
+   */
+  public static final String DATASET = DATASETS + "/{dataset}";
+
+  /**
+   * GET the dataset's versions ({@code DatasetVersionView} list, newest first); POST uploads a new
+   * version from the request body, a tar stream ({@code Content-Type: application/x-tar}), and
+   * answers 201 with the {@code DatasetVersionView}. Query {@code description}. Editors.
+   */
+  public static final String DATASET_VERSIONS = DATASET + "/versions";
+
+  /**
+   * POST a {@code DatasetImportRequest}: a new version copied from a succeeded job's output or from
+   * an S3 prefix. Answers 201 with the {@code DatasetVersionView}. Editors.
+   */
+  public static final String DATASET_IMPORTS = DATASET + "/imports";
+
+  /** GET one version ({@code DatasetVersionView}); DELETE it (refused while a job mounts it). */
+  public static final String DATASET_VERSION = DATASET_VERSIONS + "/{version}";
+
+  /**
+   * GET the version's manifest, {@code text/plain}: a line {@code SHA256<TAB>SIZE<TAB>PATH} per
+   * file, in path order; its SHA-256 is the version's checksum.
+   */
+  public static final String DATASET_MANIFEST = DATASET_VERSION + "/manifest";
+
+  /**
+   * PUT a {@code DatasetShareRequest}: the projects (besides the owner) whose members may read and
+   * mount the dataset, replacing the previous list. Answers the {@code DatasetView}. Editors.
+   */
+  public static final String DATASET_SHARES = DATASET + "/shares";
+
   /** The queues (one per project) the caller can see, with quotas and usage. GET. */
   public static final String QUEUES = BASE + "/queues";
 

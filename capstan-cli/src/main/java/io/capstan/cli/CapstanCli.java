@@ -140,6 +140,7 @@ public final class CapstanCli {
     cli.addSubcommand(new OutputsCommand(context));
     cli.addSubcommand(new MetricsCommand(context));
     cli.addSubcommand(new io.capstan.cli.data.DataCommand(context));
+    cli.addSubcommand(new io.capstan.cli.data.VolumeCommand(context));
     cli.addSubcommand(new WaitCommand(context));
     cli.addSubcommand(new CancelCommand(context));
     cli.addSubcommand(new DeleteCommand(context));

@@ -75,6 +75,11 @@ public final class CliContext {
     return flags;
   }
 
+  /** The value of the CLI's environment variable {@code name}, or null. */
+  public String env(String name) {
+    return resolver.env(name);
+  }
+
   /** Url, token and project from flags, environment, config file and defaults. */
   public Connection connection() {
     return resolver.resolve(flags);

@@ -44,7 +44,8 @@ final class CapstanTrainingJobFormat implements SpecFormat {
           "priorityClassName",
           "replicas",
           "registerModel",
-          "processesPerNode");
+          "processesPerNode",
+          "datasets");
   private static final List<String> GROUP_FIELDS =
       List.of(
           "role",
@@ -99,6 +100,7 @@ final class CapstanTrainingJobFormat implements SpecFormat {
         .labels(metadata.labels())
         .priority(JobPriority.read(spec))
         .registerModel(DeclaredModelOutput.fromTrainingJob(root, spec))
+        .datasets(DeclaredDatasets.fromTrainingJob(root, spec))
         .processesPerNode(processesPerNode(spec, framework))
         .build();
   }

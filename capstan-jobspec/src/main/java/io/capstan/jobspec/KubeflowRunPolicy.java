@@ -50,6 +50,7 @@ record KubeflowRunPolicy(
         .labels(labels)
         .priority(JobPriority.readKubeflow(spec))
         .registerModel(DeclaredModelOutput.fromAnnotations(root))
+        .datasets(DeclaredDatasets.fromAnnotations(root))
         .build();
   }
 

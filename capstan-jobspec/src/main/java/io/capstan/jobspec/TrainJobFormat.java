@@ -92,6 +92,7 @@ final class TrainJobFormat implements SpecFormat {
         .labels(metadata.labels())
         .priority(JobPriority.ofClusterClass(metadata.labels().get(KUEUE_PRIORITY_LABEL)))
         .registerModel(DeclaredModelOutput.fromAnnotations(root))
+        .datasets(DeclaredDatasets.fromAnnotations(root))
         .processesPerNode(ProcessesPerNode.read(trainer, "numProcPerNode"))
         .ignoredFields(overrides.ignored())
         .build();

@@ -158,7 +158,7 @@ class CapstanTrainingJobFormatTest {
         "spec.queue",
         "Expected spec to have only the fields framework, restartPolicy, backoffLimit,"
             + " activeDeadlineSeconds, ttlSecondsAfterFinished, priority, priorityClassName,"
-            + " replicas, registerModel, processesPerNode, but found the unknown field 'queue'");
+            + " replicas, registerModel, processesPerNode, datasets, but found the unknown field 'queue'");
   }
 
   @Test

@@ -34,6 +34,8 @@ import java.util.Map;
  *     null for a job of fixed size
  * @param nprocPerNode torchrun's {@code PET_NPROC_PER_NODE} as Kubeflow sets it ({@code auto} or a
  *     number), or null for {@code processesPerNode}
+ * @param datasets the dataset versions every replica sees read-only (the annotation {@value
+ *     DatasetMount#ANNOTATION}, or {@code spec.datasets} of a TrainingJob)
  */
 public record JobSpec(
     String name,
@@ -51,7 +53,8 @@ public record JobSpec(
     MpiLayout mpi,
     List<String> ignoredFields,
     ElasticPolicy elastic,
-    String nprocPerNode) {
+    String nprocPerNode,
+    List<DatasetMount> datasets) {
   /**
    * The {@code backoffLimit} of a Kubeflow v1 job that sets none: the Training Operator then
    * restarts failed replicas without limit.
@@ -73,6 +76,7 @@ public record JobSpec(
     requireNonNull(sourceKind, "sourceKind is null");
     replicaGroups = List.copyOf(requireNonNull(replicaGroups, "replicaGroups is null"));
     ignoredFields = ignoredFields == null ? List.of() : List.copyOf(ignoredFields);
+    datasets = datasets == null ? List.of() : List.copyOf(datasets);
     Map<String, String> given = labels == null ? Map.of() : labels;
     priority = priority == null ? PriorityClass.NORMAL.value() : priority;
     processesPerNode = processesPerNode == null ? 1 : processesPerNode;
@@ -122,7 +126,8 @@ public record JobSpec(
         .successPolicy(successPolicy)
         .mpi(mpi)
         .elastic(elastic)
-        .nprocPerNode(nprocPerNode);
+        .nprocPerNode(nprocPerNode)
+        .datasets(datasets);
   }
 
   public int replicaCount() {
@@ -160,6 +165,7 @@ public record JobSpec(
     private List<String> ignoredFields = List.of();
     private ElasticPolicy elastic;
     private String nprocPerNode;
+    private List<DatasetMount> datasets = List.of();
 
     private Builder(String name, Framework framework, String sourceKind) {
       this.name = name;
@@ -180,7 +186,8 @@ public record JobSpec(
           .mpi(spec.mpi)
           .ignoredFields(spec.ignoredFields)
           .elastic(spec.elastic)
-          .nprocPerNode(spec.nprocPerNode);
+          .nprocPerNode(spec.nprocPerNode)
+          .datasets(spec.datasets);
     }
 
     public Builder replicaGroups(List<ReplicaGroupSpec> value) {
@@ -243,6 +250,11 @@ public record JobSpec(
       return this;
     }
 
+    public Builder datasets(List<DatasetMount> value) {
+      datasets = value;
+      return this;
+    }
+
     public Builder nprocPerNode(String value) {
       nprocPerNode = value;
       return this;
@@ -265,7 +277,8 @@ public record JobSpec(
           mpi,
           ignoredFields,
           elastic,
-          nprocPerNode);
+          nprocPerNode,
+          datasets);
     }
   }
 }

@@ -115,6 +115,19 @@ public final class ApiClient {
             .POST(body));
   }
 
+  /**
+   * POSTs what {@code body} yields as {@code contentType}, streamed (chunked, never held whole),
+   * and returns the answer's text. No request timeout: a large dataset takes as long as it takes.
+   */
+  public String uploadStream(
+      String path, String contentType, java.util.function.Supplier<InputStream> body) {
+    return send(
+        baseRequest(path)
+            .header("Accept", JSON)
+            .header("Content-Type", contentType)
+            .POST(HttpRequest.BodyPublishers.ofInputStream(body)));
+  }
+
   /** POSTs without a body and returns the answer's text. */
   public String post(String path) {
     return send(request(path).POST(HttpRequest.BodyPublishers.noBody()));

@@ -34,6 +34,11 @@ public final class ConnectionResolver {
   private final ConfigFile configFile;
   private final Path home;
 
+  /** The value of environment variable {@code name}, or null. */
+  public String env(String name) {
+    return env.get(name);
+  }
+
   public ConnectionResolver(Map<String, String> env, ConfigFile configFile, Path home) {
     this.env = Map.copyOf(requireNonNull(env, "env is null"));
     this.configFile = requireNonNull(configFile, "configFile is null");

@@ -1,5 +1,7 @@
 package io.capstan.cli.job;
 
+import io.capstan.api.error.CapstanException;
+import io.capstan.api.job.DatasetMount;
 import io.capstan.api.job.PriorityClass;
 import io.capstan.cli.CliException;
 import io.capstan.cli.Durations;
@@ -21,7 +23,7 @@ import picocli.CommandLine.Option;
 final class RunPolicyOptions {
   /** The annotations Capstan reads from a job (see the jobspec module's DeclaredModelOutput). */
   static final Set<String> READ_ANNOTATIONS =
-      Set.of("capstan.io/register-model", "capstan.io/model-path");
+      Set.of("capstan.io/register-model", "capstan.io/model-path", DatasetMount.ANNOTATION);
 
   @Option(
       names = {"--retry", "--backoff-limit"},
@@ -75,10 +77,12 @@ final class RunPolicyOptions {
 
   @Option(
       names = "--data",
-      paramLabel = "NAME:PATH",
+      paramLabel = "NAME:PATH|NAME@VERSION[:PATH]",
       description =
-          "Mount the project's volume claim NAME at PATH in every replica; repeatable. YAML: a"
-              + " persistentVolumeClaim volume and a volumeMount.")
+          "Mount the project's volume claim NAME at PATH in every replica (YAML: a"
+              + " persistentVolumeClaim volume and a volumeMount), or the dataset version"
+              + " [PROJECT/]NAME@VERSION read-only at PATH (default /datasets/NAME; YAML: the"
+              + " annotation capstan.io/datasets); repeatable.")
   List<String> data = new ArrayList<>();
 
   /** Checks every flag; a refusal names the flag and says why. */
@@ -90,6 +94,7 @@ final class RunPolicyOptions {
               + "'");
     }
     dataMounts();
+    datasets();
     for (String key : annotations.keySet()) {
       if (!READ_ANNOTATIONS.contains(key)) {
         throw CliException.usage(
@@ -123,6 +128,9 @@ final class RunPolicyOptions {
     List<DataMount> mounts = new ArrayList<>();
     Set<String> paths = new java.util.HashSet<>();
     for (String value : data) {
+      if (isDataset(value)) {
+        continue;
+      }
       int colon = value.indexOf(':');
       String claim = colon < 0 ? "" : value.substring(0, colon);
       String path = colon < 0 ? "" : value.substring(colon + 1);
@@ -178,13 +186,54 @@ final class RunPolicyOptions {
     podSpec.put("volumes", new ArrayList<>(volumes.values()));
   }
 
-  /** Puts {@code labels} and {@code annotations} into {@code metadata}, when given. */
+  /** A {@code --data} value that names a dataset version: it has {@code @} before any colon. */
+  private static boolean isDataset(String value) {
+    int at = value.indexOf('@');
+    int colon = value.indexOf(':');
+    return at >= 0 && (colon < 0 || at < colon);
+  }
+
+  /** The {@code --data} flags that name datasets, checked, as the annotation writes them. */
+  List<String> datasets() {
+    List<DatasetMount> mounts = new ArrayList<>();
+    List<String> references = new ArrayList<>();
+    for (String value : data) {
+      if (isDataset(value)) {
+        try {
+          mounts.add(DatasetMount.parse(value, "--data"));
+        } catch (CapstanException e) {
+          throw CliException.usage(e.getMessage());
+        }
+        references.add(value.trim());
+      }
+    }
+    try {
+      DatasetMount.checkPaths(mounts, "--data");
+    } catch (CapstanException e) {
+      throw CliException.usage(e.getMessage());
+    }
+    return references;
+  }
+
+  /**
+   * Puts {@code labels} and {@code annotations} into {@code metadata}, when given; the datasets of
+   * {@code --data} join the annotation {@value DatasetMount#ANNOTATION}.
+   */
   void putMetadata(Map<String, Object> metadata) {
     if (!labels.isEmpty()) {
       metadata.put("labels", new LinkedHashMap<>(labels));
     }
-    if (!annotations.isEmpty()) {
-      metadata.put("annotations", new LinkedHashMap<>(annotations));
+    Map<String, String> all = new LinkedHashMap<>(annotations);
+    List<String> datasets = new ArrayList<>(datasets());
+    if (!datasets.isEmpty()) {
+      String given = all.get(DatasetMount.ANNOTATION);
+      if (given != null && !given.isBlank()) {
+        datasets.add(0, given);
+      }
+      all.put(DatasetMount.ANNOTATION, String.join(",", datasets));
+    }
+    if (!all.isEmpty()) {
+      metadata.put("annotations", all);
     }
   }
 

@@ -245,7 +245,7 @@ class RunPolicyOptionsTest {
     assertRefused(
         new String[] {"--annotation", "sidecar.istio.io/inject=false"},
         "error: --annotation 'sidecar.istio.io/inject' is not supported: Capstan keeps no"
-            + " annotations on a job and reads only capstan.io/model-path and"
+            + " annotations on a job and reads only capstan.io/datasets and capstan.io/model-path and"
             + " capstan.io/register-model; use --label to tag a job\n");
   }
 
@@ -277,6 +277,34 @@ class RunPolicyOptionsTest {
         .startsWith("error: Invalid value for option '--running-timeout'")
         .contains("Expected a duration such as 500ms, 30s, 10m, 1h or 2d, but was 'soon'");
     assertThat(server.requests()).isEmpty();
+  }
+
+  @Test
+  void dataWithAVersionMountsADatasetThroughTheAnnotation() {
+    Result result =
+        cli.run(
+            "submit",
+            "pytorch",
+            "--name",
+            "a",
+            "--data",
+            "imagenet-mini@3:/data/imagenet",
+            "--data",
+            "scratch:/scratch",
+            "--data",
+            "vision/coco@1",
+            "--dry-run",
+            "python train.py");
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    assertThat(new JobSpecParser().parse(result.out()).datasets())
+        .extracting(io.capstan.api.job.DatasetMount::reference)
+        .containsExactly("imagenet-mini@3:/data/imagenet", "vision/coco@1:/datasets/coco");
+    assertThat(result.out()).contains("claimName: scratch");
+    assertRefused(
+        new String[] {"--data", "imagenet@latest:/d"},
+        "error: Expected --data to name a version number from 1 after '@' (versions are"
+            + " immutable, so a job always names one), but 'imagenet@latest:/d' has 'latest'\n");
   }
 
   private void assertRefused(String[] flags, String err) {

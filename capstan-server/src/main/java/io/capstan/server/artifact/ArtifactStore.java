@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Where model files and other artifacts live: local files under the data dir now, an S3-compatible
- * object store later. Everything goes through streams, so an object store needs no local copy.
+ * Where model files, job outputs and datasets live: local files under the data dir ({@link
+ * LocalArtifactStore}) or an S3-compatible object store ({@link S3ArtifactStore}). Everything goes
+ * through streams, so an object store needs no local copy.
  *
  * <p>Keys are relative, slash-separated paths of segments made of letters, digits, {@code .},
  * {@code _} and {@code -} (no {@code ..}); see {@link ArtifactKeys}. Writes are atomic: a reader
@@ -51,4 +52,17 @@ public interface ArtifactStore {
   default Optional<Path> localPath(String key) {
     return Optional.empty();
   }
+
+  /**
+   * The files of every artifact under {@code folder} as one folder on this machine, laid out by
+   * key, for a runtime on this machine to bind read-only (a dataset version): the local store's own
+   * folder; an object store's cache copy, downloaded on the first call and kept (callers only ask
+   * for folders whose artifacts never change). Empty when there is no artifact under it.
+   */
+  default Optional<Path> localFolder(String folder) {
+    return Optional.empty();
+  }
+
+  /** Forgets the local copy {@link #localFolder} made of {@code folder}, if any. */
+  default void dropLocalFolder(String folder) {}
 }

@@ -194,6 +194,12 @@ public final class LocalArtifactStore implements ArtifactStore {
     return Files.isRegularFile(file) ? Optional.of(file) : Optional.empty();
   }
 
+  @Override
+  public Optional<Path> localFolder(String folder) {
+    Path dir = file(folder);
+    return Files.isDirectory(dir) ? Optional.of(dir) : Optional.empty();
+  }
+
   private Path file(String key) {
     return root.resolve(ArtifactKeys.check(key));
   }

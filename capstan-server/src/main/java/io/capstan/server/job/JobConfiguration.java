@@ -96,13 +96,15 @@ class JobConfiguration {
       JsonMapper json,
       WorkloadKinds kinds,
       JobVolumesConfig volumes,
-      ObjectProvider<ProjectValues> values) {
+      ObjectProvider<ProjectValues> values,
+      ObjectProvider<JobDatasets> datasets) {
     return new JobLauncher(
         runtime,
         new Rendezvous(json),
         kinds,
         volumes,
-        values.getIfAvailable(() -> NoProjectValues.INSTANCE));
+        values.getIfAvailable(() -> NoProjectValues.INSTANCE),
+        datasets.getIfAvailable(() -> JobDatasets.NONE));
   }
 
   @Bean

@@ -1,5 +1,6 @@
 package io.capstan.server.job;
 
+import io.capstan.api.job.DatasetMount;
 import io.capstan.api.job.Framework;
 import io.capstan.api.job.JobSpec;
 import io.capstan.runtime.Endpoint;
@@ -15,8 +16,9 @@ import java.util.Map;
 /**
  * Turns a job's spec and placement into replica launches: command and args (kept apart, as a pod
  * keeps them: without a command the image's entrypoint runs the args), environment, the job's
- * volumes (the runtime keeps them across attempts and chooses each replica's working folder); for
- * an MPI job also the launcher's hostfile and what each replica runs (see {@link MpiHosts}).
+ * volumes (the runtime keeps them across attempts and chooses each replica's working folder), the
+ * datasets it names (read-only artifact folders); for an MPI job also the launcher's hostfile and
+ * what each replica runs (see {@link MpiHosts}).
  */
 final class JobLauncher {
   /** Where every replica finds the job's checkpoint directory (kept across restarts). */
@@ -36,10 +38,17 @@ final class JobLauncher {
   private final WorkloadKinds kinds;
   private final PodVolumes volumes;
   private final PodEnvironment environment;
+  private final JobDatasets datasets;
 
   /** A launcher for jobs without secrets, config maps or host paths (a test's). */
   JobLauncher(WorkloadRuntime runtime, Rendezvous rendezvous, WorkloadKinds kinds) {
-    this(runtime, rendezvous, kinds, JobVolumesConfig.defaults(), NoProjectValues.INSTANCE);
+    this(
+        runtime,
+        rendezvous,
+        kinds,
+        JobVolumesConfig.defaults(),
+        NoProjectValues.INSTANCE,
+        JobDatasets.NONE);
   }
 
   JobLauncher(
@@ -47,8 +56,10 @@ final class JobLauncher {
       Rendezvous rendezvous,
       WorkloadKinds kinds,
       JobVolumesConfig volumes,
-      ProjectValues values) {
+      ProjectValues values,
+      JobDatasets datasets) {
     this.runtime = runtime;
+    this.datasets = datasets;
     this.rendezvous = rendezvous;
     this.kinds = kinds;
     this.volumes = new PodVolumes(volumes, values);
@@ -59,6 +70,16 @@ final class JobLauncher {
   void check(String project, JobSpec spec) {
     volumes.check(project, spec);
     environment.check(project, spec);
+    datasetMounts(project, spec);
+  }
+
+  /** The job's datasets, each its version's folder mounted read-only (decision 96). */
+  private List<Mount> datasetMounts(String project, JobSpec spec) {
+    List<Mount> mounts = new ArrayList<>();
+    for (DatasetMount dataset : spec.datasets()) {
+      mounts.add(Mount.artifact(datasets.folder(project, dataset), dataset.path()));
+    }
+    return mounts;
   }
 
   /** The placement with a fresh endpoint reserved for every replica. */
@@ -124,6 +145,7 @@ final class JobLauncher {
     mounts.add(Mount.volume(OUTPUT_VOLUME, OUTPUT_DIR));
     PodVolumes.Mounted podMounts = volumes.mounts(job.project(), spec, replica.group());
     mounts.addAll(podMounts.mounts());
+    mounts.addAll(datasetMounts(job.project(), spec));
     WorkloadKind kind = kinds.of(job);
     ReplicaLaunch launch =
         ReplicaLaunch.builder(new ReplicaId(job.uid(), replica.name()))

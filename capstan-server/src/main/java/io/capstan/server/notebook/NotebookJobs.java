@@ -121,6 +121,7 @@ final class NotebookJobs {
         .replicaGroups(List.of(group))
         .ttlSecondsAfterFinished(TTL_AFTER_FINISHED_SECONDS)
         .priority(PRIORITY)
+        .datasets(NotebookSpecs.mounts(notebook.spec().datasets()))
         .build();
   }
 

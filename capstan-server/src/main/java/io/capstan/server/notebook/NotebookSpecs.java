@@ -2,9 +2,11 @@ package io.capstan.server.notebook;
 
 import io.capstan.api.error.CapstanException;
 import io.capstan.api.error.ErrorCode;
+import io.capstan.api.job.DatasetMount;
 import io.capstan.api.job.Quantities;
 import io.capstan.api.notebook.NotebookSpec;
 import io.capstan.server.identity.Names;
+import java.util.List;
 
 /**
  * Checks a notebook spec and fills in its defaults; a refusal names the field, what was expected
@@ -34,13 +36,9 @@ final class NotebookSpecs {
               + " but was "
               + (name == null ? "none" : "'" + name + "'"));
     }
-    if (!spec.datasets().isEmpty()) {
-      throw invalid(
-          "datasets",
-          "Expected no datasets: mounting datasets into notebooks is not available yet, but the"
-              + " spec names "
-              + spec.datasets());
-    }
+    // Each reference is [PROJECT/]NAME@VERSION[:PATH]; whether the project may read it is checked
+    // when the notebook's server is launched, as for a job.
+    mounts(spec.datasets());
     int gpus = spec.gpus() == null ? 0 : spec.gpus();
     if (gpus < 0) {
       throw invalid("gpus", "Expected 0 or more GPUs, but was " + gpus);
@@ -75,5 +73,15 @@ final class NotebookSpecs {
 
   static CapstanException invalid(String field, String message) {
     return new CapstanException(ErrorCode.INVALID_ARGUMENT, field, message);
+  }
+
+  /** The dataset versions a notebook mounts read-only, from its spec's references. */
+  static List<DatasetMount> mounts(List<String> references) {
+    List<DatasetMount> mounts = new java.util.ArrayList<>();
+    for (int i = 0; i < references.size(); i++) {
+      mounts.add(DatasetMount.parse(references.get(i), "datasets[" + i + "]"));
+    }
+    DatasetMount.checkPaths(mounts, "datasets");
+    return mounts;
   }
 }

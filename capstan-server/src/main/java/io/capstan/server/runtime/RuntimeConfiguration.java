@@ -45,7 +45,8 @@ class RuntimeConfiguration {
 
       @Override
       public Optional<Path> localFile(String key) {
-        return artifacts.localPath(key);
+        // A dataset version is a folder of artifacts: bound whole, never copied per job.
+        return artifacts.localPath(key).or(() -> artifacts.localFolder(key));
       }
     };
   }

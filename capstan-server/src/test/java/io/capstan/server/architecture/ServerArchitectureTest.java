@@ -21,7 +21,10 @@ import org.springframework.web.bind.annotation.RestController;
  */
 class ServerArchitectureTest {
   private static final String[] FEATURES = {
-    "io.capstan.server.job..", "io.capstan.server.model..", "io.capstan.server.serving.."
+    "io.capstan.server.job..",
+    "io.capstan.server.model..",
+    "io.capstan.server.serving..",
+    "io.capstan.server.dataset.."
   };
 
   private static JavaClasses server;
@@ -73,10 +76,10 @@ class ServerArchitectureTest {
   }
 
   /**
-   * A replica's files are the runtime's business (issue 14): the job, model and serving features
-   * name no host path in a launch (no host-path mount, no working folder: the runtime owns the
-   * job's volumes and chooses each replica's folder), and open no file of a replica's (outputs come
-   * through the runtime's {@code JobVolumes} into the artifact store, and from there).
+   * A replica's files are the runtime's business (issue 14): the job, model, serving and dataset
+   * features name no host path in a launch (no host-path mount, no working folder: the runtime owns
+   * the job's volumes and chooses each replica's folder), and open no file of a replica's (outputs
+   * come through the runtime's {@code JobVolumes} into the artifact store, and from there).
    */
   @Test
   void noJobModelOrServingClassNamesOrOpensAReplicasHostPath() {

@@ -61,6 +61,23 @@ final class ServerFixture {
     }
   }
 
+  /** The phase of job {@code job} of {@code project}, as GET answers it. */
+  static String jobPhase(TestingHttp http, String token, String project, String job) {
+    return JsonMapper.builder()
+        .build()
+        .readTree(http.get(token, "/api/v1/projects/" + project + "/jobs/" + job).body())
+        .get("status")
+        .get("phase")
+        .asString();
+  }
+
+  /** The log of replica {@code worker-0} of job {@code job} of {@code project}. */
+  static String jobLog(TestingHttp http, String token, String project, String job) {
+    return http.get(
+            token, "/api/v1/projects/" + project + "/jobs/" + job + "/logs?replica=worker-0")
+        .body();
+  }
+
   static Path newDataDir(String prefix) {
     try {
       return Files.createTempDirectory(prefix);

@@ -52,16 +52,21 @@ class TenantIsolationIT {
         "echo a-step-41 > $CAPSTAN_CHECKPOINT_DIR/step; echo victim-up; exec sleep 600");
     await()
         .atMost(Duration.ofSeconds(60))
-        .until(() -> log(http, alice, "team-a", "victim").contains("victim-up"));
+        .until(() -> ServerFixture.jobLog(http, alice, "team-a", "victim").contains("victim-up"));
     String victimUid = field(http, alice, "team-a", "victim", "uid");
 
     submit(http, mallory, "team-b", "attack", attack(victimUid));
     await()
         .atMost(Duration.ofSeconds(90))
-        .until(() -> phase(http, mallory, "team-b", "attack").matches("Succeeded|Failed"));
+        .until(
+            () ->
+                ServerFixture.jobPhase(http, mallory, "team-b", "attack")
+                    .matches("Succeeded|Failed"));
 
-    String log = log(http, mallory, "team-b", "attack");
-    assertThat(phase(http, mallory, "team-b", "attack")).as(log).isEqualTo("Succeeded");
+    String log = ServerFixture.jobLog(http, mallory, "team-b", "attack");
+    assertThat(ServerFixture.jobPhase(http, mallory, "team-b", "attack"))
+        .as(log)
+        .isEqualTo("Succeeded");
     assertThat(log).as("nothing leaked").doesNotContain("LEAK");
     for (String route :
         List.of(
@@ -78,7 +83,7 @@ class TenantIsolationIT {
       assertThat(log).contains("DENIED " + route + "\n");
     }
     assertThat(log).doesNotContain(ServerFixture.adminToken(DATA));
-    assertThat(phase(http, alice, "team-a", "victim")).isEqualTo("Running");
+    assertThat(ServerFixture.jobPhase(http, alice, "team-a", "victim")).isEqualTo("Running");
     assertThat(checkpoint(victimUid)).isEqualTo("a-step-41\n");
     http.delete(alice, "/api/v1/projects/team-a/jobs/victim");
   }
@@ -137,9 +142,11 @@ class TenantIsolationIT {
     awaitPhase(http, carol, "team-c", "reader", "Succeeded");
     awaitPhase(http, eve, "team-e", "thief", "Succeeded");
 
-    assertThat(log(http, carol, "team-c", "reader"))
+    assertThat(ServerFixture.jobLog(http, carol, "team-c", "reader"))
         .contains("carol-data", "pod=reader-worker-0", "shm=tmpfs " + (64L << 20));
-    assertThat(log(http, eve, "team-e", "thief")).contains("no-data").doesNotContain("carol-data");
+    assertThat(ServerFixture.jobLog(http, eve, "team-e", "thief"))
+        .contains("no-data")
+        .doesNotContain("carol-data");
 
     String hostPath =
         """
@@ -161,7 +168,7 @@ class TenantIsolationIT {
       TestingHttp http, String token, String project, String job, String phase) {
     await()
         .atMost(Duration.ofSeconds(60))
-        .until(() -> phase(http, token, project, job), phase::equals);
+        .until(() -> ServerFixture.jobPhase(http, token, project, job), phase::equals);
   }
 
   private static void submitPod(
@@ -211,24 +218,11 @@ class TenantIsolationIT {
     assertThat(answer.status()).as(answer.body()).isEqualTo(201);
   }
 
-  private static String phase(TestingHttp http, String token, String project, String job) {
-    return JSON.readTree(http.get(token, "/api/v1/projects/" + project + "/jobs/" + job).body())
-        .get("status")
-        .get("phase")
-        .asString();
-  }
-
   private static String field(
       TestingHttp http, String token, String project, String job, String name) {
     return JSON.readTree(http.get(token, "/api/v1/projects/" + project + "/jobs/" + job).body())
         .get(name)
         .asString();
-  }
-
-  private static String log(TestingHttp http, String token, String project, String job) {
-    return http.get(
-            token, "/api/v1/projects/" + project + "/jobs/" + job + "/logs?replica=worker-0")
-        .body();
   }
 
   /** Where the local runtime keeps a job's checkpoint volume on the host. */

@@ -145,7 +145,12 @@ public final class JobControllerHarness {
     shipper = new LogShipper(logs, runtime.logs(), observations);
     JobLauncher launcher =
         new JobLauncher(
-            runtime, new Rendezvous(JsonMapper.builder().build()), kinds, volumesConfig, values);
+            runtime,
+            new Rendezvous(JsonMapper.builder().build()),
+            kinds,
+            volumesConfig,
+            values,
+            JobDatasets.NONE);
     Scheduler scheduler = new Scheduler(SchedulerConfig.defaults(new BestFitPlacer()));
     WorkQueue<String> queue = new WorkQueue<>(clock, Duration.ofMillis(100), Duration.ofSeconds(5));
     JobJanitor janitor = new JobJanitor(store, logs, runtime.volumes(), collector, clock);

@@ -32,17 +32,17 @@ class NotebookSpecsTest {
   }
 
   @Test
-  void datasetsAreRefusedUntilTheyAreAvailable() {
+  void datasetReferencesBecomeReadOnlyMountsAndAMalformedOneIsRefusedByIndex() {
+    assertThat(NotebookSpecs.mounts(List.of("imagenet@3:/data", "vision/coco@1")))
+        .extracting(m -> m.name() + "@" + m.version())
+        .containsExactly("imagenet@3", "coco@1");
+
     NotebookSpec spec =
-        new NotebookSpec("lab", null, null, null, null, null, List.of("imagenet@3:/data"));
+        new NotebookSpec("lab", null, null, null, null, null, List.of("imagenet@3", "coco"));
     assertThatThrownBy(() -> NotebookSpecs.normalize(spec, IMAGE))
         .isInstanceOfSatisfying(
             CapstanException.class,
-            e -> {
-              assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
-              assertThat(e.field()).isEqualTo("datasets");
-              assertThat(e.getMessage()).contains("not available yet").contains("imagenet@3");
-            });
+            e -> assertThat(e.getMessage()).contains("datasets[1]").contains("coco"));
   }
 
   private static void assertRefused(NotebookSpec spec, String field) {

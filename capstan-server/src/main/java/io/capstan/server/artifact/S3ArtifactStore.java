@@ -1,0 +1,456 @@
+package io.capstan.server.artifact;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * Artifacts as objects of one S3 bucket, addressed path-style (decision 94), tested against Ceph's
+ * RADOS Gateway. {@code put} spools the content to a temporary file while computing its size and
+ * SHA-256 (the object store needs the length before the first byte, and a refused upload then
+ * leaves nothing), then uploads it in one request, or in parts past {@value #PART_BYTES} bytes; the
+ * SHA-256 travels as the object's metadata, so {@link #stat} does not read the object. An object
+ * store's writes are atomic per object already. {@link #localFolder} keeps a read-only copy of a
+ * folder's objects on this machine, filled once (four objects at a time), for the local runtime to
+ * bind.
+ */
+public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(S3ArtifactStore.class);
+  private static final String SHA256_METADATA = "sha256";
+  private static final int BUFFER = 256 * 1024;
+  static final long PART_BYTES = 64L << 20;
+
+  /** Objects downloaded at once when a folder is copied here. */
+  private static final int DOWNLOADS = 4;
+
+  private final S3Client client;
+  private final String bucket;
+  private final Path cache;
+  private final Path temporary;
+  private final Map<String, Object> filling = new ConcurrentHashMap<>();
+
+  S3ArtifactStore(S3Client client, String bucket, Path cache) {
+    this.client = requireNonNull(client, "client is null");
+    this.bucket = requireNonNull(bucket, "bucket is null");
+    this.cache = requireNonNull(cache, "cache is null").toAbsolutePath().normalize();
+    this.temporary = this.cache.resolve(".tmp");
+  }
+
+  /** A store on the bucket {@code s3} names, caching folders under {@code cache}. */
+  public static S3ArtifactStore open(ArtifactsConfig.S3 s3, Path cache) {
+    return new S3ArtifactStore(
+        client(s3.endpoint(), s3.region(), s3.accessKey(), s3.secretKey()), s3.bucket(), cache);
+  }
+
+  /**
+   * A path-style client of {@code endpoint} that sends checksums only where S3 requires them (Ceph
+   * RGW 16 predates the SDK's default CRC trailers).
+   */
+  public static S3Client client(URI endpoint, String region, String accessKey, String secretKey) {
+    return S3Client.builder()
+        .endpointOverride(endpoint)
+        .region(Region.of(region == null ? "us-east-1" : region))
+        .forcePathStyle(true)
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)))
+        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+        .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+        .httpClient(UrlConnectionHttpClient.create())
+        .build();
+  }
+
+  /** Creates the bucket unless it exists; called once at start. */
+  public void createBucketIfMissing() {
+    try {
+      client.headBucket(b -> b.bucket(bucket));
+    } catch (NoSuchBucketException e) {
+      client.createBucket(b -> b.bucket(bucket));
+      log.info("Created artifact bucket {}", bucket);
+    } catch (S3Exception e) {
+      if (e.statusCode() != 404) {
+        throw e;
+      }
+      client.createBucket(b -> b.bucket(bucket));
+      log.info("Created artifact bucket {}", bucket);
+    }
+  }
+
+  @Override
+  public StoredArtifact put(String key, InputStream content, long maxBytes) {
+    ArtifactKeys.check(key);
+    Path spool = temporary.resolve(UUID.randomUUID() + ".part");
+    try {
+      Files.createDirectories(temporary);
+      MessageDigest sha256 = sha256();
+      long size = spool(key, content, spool, sha256, maxBytes);
+      String hex = HexFormat.of().formatHex(sha256.digest());
+      if (size > PART_BYTES) {
+        putInParts(key, spool, size, hex);
+      } else {
+        client.putObject(
+            b ->
+                b.bucket(bucket)
+                    .key(key)
+                    .contentLength(size)
+                    .metadata(Map.of(SHA256_METADATA, hex)),
+            RequestBody.fromFile(spool));
+      }
+      return new StoredArtifact(key, size, hex);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot store artifact " + key, e);
+    } catch (S3Exception e) {
+      throw new UncheckedIOException(
+          "Cannot store artifact " + key, new IOException(e.getMessage(), e));
+    } finally {
+      try {
+        Files.deleteIfExists(spool);
+      } catch (IOException e) {
+        log.warn("Cannot delete temporary file {}", spool, e);
+      }
+    }
+  }
+
+  private void putInParts(String key, Path spool, long size, String hex) throws IOException {
+    String uploadId =
+        client
+            .createMultipartUpload(
+                b -> b.bucket(bucket).key(key).metadata(Map.of(SHA256_METADATA, hex)))
+            .uploadId();
+    boolean done = false;
+    try {
+      List<CompletedPart> parts = new ArrayList<>();
+      for (int number = 1; (number - 1) * PART_BYTES < size; number++) {
+        long offset = (number - 1) * PART_BYTES;
+        long length = Math.min(PART_BYTES, size - offset);
+        int part = number;
+        String etag =
+            client
+                .uploadPart(
+                    b ->
+                        b.bucket(bucket)
+                            .key(key)
+                            .uploadId(uploadId)
+                            .partNumber(part)
+                            .contentLength(length),
+                    RequestBody.fromContentProvider(
+                        () -> slice(spool, offset, length), length, "application/octet-stream"))
+                .eTag();
+        parts.add(CompletedPart.builder().partNumber(part).eTag(etag).build());
+      }
+      client.completeMultipartUpload(
+          b -> b.bucket(bucket).key(key).uploadId(uploadId).multipartUpload(m -> m.parts(parts)));
+      done = true;
+    } finally {
+      if (!done) {
+        client.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
+      }
+    }
+  }
+
+  /**
+   * A fresh stream of {@code length} bytes of {@code file} from {@code offset}: the SDK may read a
+   * part twice.
+   */
+  private static InputStream slice(Path file, long offset, long length) {
+    try {
+      FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+      channel.position(offset);
+      return new BoundedStream(java.nio.channels.Channels.newInputStream(channel), length);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + file, e);
+    }
+  }
+
+  @Override
+  public InputStream open(String key) {
+    ArtifactKeys.check(key);
+    try {
+      return client.getObject(b -> b.bucket(bucket).key(key));
+    } catch (NoSuchKeyException e) {
+      throw new NoSuchElementException("No artifact " + key);
+    }
+  }
+
+  @Override
+  public Optional<StoredArtifact> stat(String key) {
+    ArtifactKeys.check(key);
+    HeadObjectResponse head;
+    try {
+      head = client.headObject(b -> b.bucket(bucket).key(key));
+    } catch (NoSuchKeyException e) {
+      return Optional.empty();
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+    String hex = head.metadata().get(SHA256_METADATA);
+    if (hex == null) {
+      hex = digestOf(key);
+    }
+    return Optional.of(new StoredArtifact(key, head.contentLength(), hex));
+  }
+
+  @Override
+  public boolean delete(String key) {
+    ArtifactKeys.check(key);
+    boolean existed = stat(key).isPresent();
+    client.deleteObject(b -> b.bucket(bucket).key(key));
+    return existed;
+  }
+
+  @Override
+  public List<String> keysUnder(String folder) {
+    ArtifactKeys.check(folder);
+    List<String> keys = new ArrayList<>();
+    client
+        .listObjectsV2Paginator(b -> b.bucket(bucket).prefix(folder + "/"))
+        .contents()
+        .forEach(object -> keys.add(object.key()));
+    return keys;
+  }
+
+  @Override
+  public Optional<Path> localFolder(String folder) {
+    ArtifactKeys.check(folder);
+    Path target = cache.resolve(folder);
+    if (Files.isDirectory(target)) {
+      return Optional.of(target);
+    }
+    synchronized (filling.computeIfAbsent(folder, f -> new Object())) {
+      try {
+        if (Files.isDirectory(target)) {
+          return Optional.of(target);
+        }
+        return fill(folder, target);
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot copy artifacts under " + folder + " here", e);
+      } finally {
+        filling.remove(folder);
+      }
+    }
+  }
+
+  @Override
+  public void dropLocalFolder(String folder) {
+    ArtifactKeys.check(folder);
+    Path target = cache.resolve(folder);
+    if (!Files.isDirectory(target)) {
+      return;
+    }
+    Path gone = temporary.resolve(UUID.randomUUID() + ".gone");
+    try {
+      Files.createDirectories(temporary);
+      Files.move(target, gone, StandardCopyOption.ATOMIC_MOVE);
+      deleteTree(gone);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot remove the local copy of " + folder, e);
+    }
+  }
+
+  /**
+   * Downloads every object under {@code folder} into a fresh folder, then renames it into place.
+   */
+  private Optional<Path> fill(String folder, Path target) throws IOException {
+    List<S3Object> objects = new ArrayList<>();
+    client
+        .listObjectsV2Paginator(b -> b.bucket(bucket).prefix(folder + "/"))
+        .contents()
+        .forEach(objects::add);
+    if (objects.isEmpty()) {
+      return Optional.empty();
+    }
+    Path staging = temporary.resolve(UUID.randomUUID().toString());
+    Files.createDirectories(staging);
+    ExecutorService downloads = Executors.newFixedThreadPool(DOWNLOADS);
+    try {
+      List<Future<?>> copies = new ArrayList<>();
+      for (S3Object object : objects) {
+        copies.add(downloads.submit(() -> download(object.key(), folder, staging)));
+      }
+      for (Future<?> copy : copies) {
+        join(copy);
+      }
+      Files.createDirectories(target.getParent());
+      try {
+        Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+      } catch (AtomicMoveNotSupportedException | FileAlreadyExistsException e) {
+        throw new IOException("Cannot move " + staging + " to " + target, e);
+      }
+      log.info("Copied {} objects under {} to {}", objects.size(), folder, target);
+      return Optional.of(target);
+    } finally {
+      downloads.shutdownNow();
+      if (Files.exists(staging)) {
+        deleteTree(staging);
+      }
+    }
+  }
+
+  private Void download(String key, String folder, Path staging) throws IOException {
+    Path file = staging.resolve(ArtifactKeys.check(key.substring(folder.length() + 1)));
+    Files.createDirectories(file.getParent());
+    try (InputStream in = client.getObject(b -> b.bucket(bucket).key(key))) {
+      Files.copy(in, file);
+    }
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--r--r--"));
+    return null;
+  }
+
+  private static void join(Future<?> copy) throws IOException {
+    try {
+      copy.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("Interrupted while copying", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      if (e.getCause() instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new IOException(e.getCause());
+    }
+  }
+
+  private String digestOf(String key) {
+    MessageDigest sha256 = sha256();
+    try (InputStream in = open(key)) {
+      byte[] buffer = new byte[BUFFER];
+      int n;
+      while ((n = in.read(buffer)) >= 0) {
+        sha256.update(buffer, 0, n);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read artifact " + key, e);
+    }
+    return HexFormat.of().formatHex(sha256.digest());
+  }
+
+  private static long spool(
+      String key, InputStream content, Path spool, MessageDigest sha256, long maxBytes)
+      throws IOException {
+    long size = 0;
+    try (OutputStream out =
+        Files.newOutputStream(spool, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      byte[] buffer = new byte[BUFFER];
+      int n;
+      while ((n = content.read(buffer)) >= 0) {
+        size += n;
+        if (size > maxBytes) {
+          throw new ArtifactTooLargeException(key, maxBytes);
+        }
+        sha256.update(buffer, 0, n);
+        out.write(buffer, 0, n);
+      }
+    }
+    return size;
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    try (Stream<Path> walk = Files.walk(root)) {
+      for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    }
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("Every Java platform has SHA-256", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+
+  /** At most {@code limit} bytes of a stream. */
+  private static final class BoundedStream extends InputStream {
+    private final InputStream in;
+    private long left;
+
+    BoundedStream(InputStream in, long limit) {
+      this.in = in;
+      this.left = limit;
+    }
+
+    @Override
+    public int read() throws IOException {
+      if (left <= 0) {
+        return -1;
+      }
+      int b = in.read();
+      if (b >= 0) {
+        left--;
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+      if (left <= 0) {
+        return -1;
+      }
+      int n = in.read(buffer, offset, (int) Math.min(length, left));
+      if (n > 0) {
+        left -= n;
+      }
+      return n;
+    }
+
+    @Override
+    public void close() throws IOException {
+      in.close();
+    }
+  }
+}
