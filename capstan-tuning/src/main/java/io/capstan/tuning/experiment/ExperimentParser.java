@@ -82,10 +82,7 @@ public final class ExperimentParser {
     }
     Objective objective = objective(requiredNode(spec, "objective"));
     AlgorithmSpec algorithm = algorithm(requiredNode(spec, "algorithm"));
-    String resource =
-        RESOURCE_ALGORITHMS.contains(algorithm.algorithmName())
-            ? algorithm.setting("resource_name")
-            : null;
+    String resource = resourceParameter(spec, algorithm);
     List<ParameterSpec> parameters = ParameterParser.parse(spec, resource);
     Counts counts = counts(spec);
     return new Experiment(
@@ -101,6 +98,32 @@ public final class ExperimentParser {
         ResumePolicy.of(spec.oneOf("resumePolicy", ResumePolicy.katibNames(), "Never")),
         TrialTemplateParser.parse(spec, parameters),
         MetricsCollectorParser.parse(spec));
+  }
+
+  /**
+   * The parameter Hyperband or ASHA sets (its range may be one value), checked to be among the
+   * parameters before they are read; null for other algorithms.
+   */
+  private static String resourceParameter(SpecNode spec, AlgorithmSpec algorithm) {
+    if (!RESOURCE_ALGORITHMS.contains(algorithm.algorithmName())) {
+      return null;
+    }
+    String name = algorithm.setting("resource_name");
+    List<String> names = new ArrayList<>();
+    for (SpecNode parameter : spec.nodes("parameters")) {
+      names.add(parameter.scalar("name"));
+    }
+    if (name == null || !names.contains(name)) {
+      throw invalid(
+          algorithm.settingPath("resource_name"),
+          "Expected setting resource_name of "
+              + algorithm.algorithmName()
+              + " to name an int or double parameter ("
+              + String.join(", ", names)
+              + "), but was "
+              + (name == null ? "missing" : "'" + name + "'"));
+    }
+    return name;
   }
 
   private static SpecNode requiredNode(SpecNode parent, String key) {

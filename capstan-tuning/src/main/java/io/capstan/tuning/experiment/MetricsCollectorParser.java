@@ -92,7 +92,7 @@ final class MetricsCollectorParser {
       String path = filter.pathOf("metricsFormat") + "[" + i + "]";
       String format = SpecNode.scalarText(items.get(i), path);
       try {
-        Pattern.compile(format);
+        Pattern.compile(GoRegex.toJava(format));
       } catch (PatternSyntaxException e) {
         throw invalid(
             path,

@@ -3,6 +3,7 @@ package io.capstan.tuning.experiment;
 import static java.util.Objects.requireNonNull;
 
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Where trials' metrics come from: Katib's {@code StdOut} (the default, {@code name=value} lines),
@@ -19,6 +20,13 @@ public record MetricsCollectorSpec(
   public MetricsCollectorSpec {
     requireNonNull(kind, "kind is null");
     metricsFormat = List.copyOf(metricsFormat);
+  }
+
+  /**
+   * The filters as Java patterns (Katib writes them in Go's syntax, where a lone brace is literal).
+   */
+  public List<Pattern> filters() {
+    return metricsFormat.stream().map(format -> Pattern.compile(GoRegex.toJava(format))).toList();
   }
 
   static MetricsCollectorSpec stdOut() {
