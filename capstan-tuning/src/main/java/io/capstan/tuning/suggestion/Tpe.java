@@ -19,6 +19,11 @@ import java.util.Optional;
  * counts with {@code prior_weight} pseudo-counts spread over the choices.
  */
 final class Tpe implements SuggestionAlgorithm {
+  /**
+   * Enough good trials for a sharp l(x); more would blur it with mediocre ones (Optuna caps at 25).
+   */
+  static final int MAX_BELOW = 25;
+
   private final SearchSpace space;
   private final ObjectiveType objective;
   private final TpeSettings settings;
@@ -37,7 +42,8 @@ final class Tpe implements SuggestionAlgorithm {
       return Optional.of(space.sample(random));
     }
     observed.sort(Comparator.comparingDouble(trial -> objective.loss(trial.objective())));
-    int below = Math.max(1, (int) Math.ceil(settings.gamma() * Math.sqrt(observed.size())));
+    int below =
+        Math.max(1, Math.min(MAX_BELOW, (int) Math.ceil(settings.gamma() * observed.size())));
     List<Trial> good = observed.subList(0, below);
     List<Trial> bad = observed.subList(below, observed.size());
     Map<String, String> values = new LinkedHashMap<>();
