@@ -7,6 +7,7 @@ import io.capstan.tuning.experiment.FeasibleSpace;
 import io.capstan.tuning.experiment.ParameterSpec;
 import io.capstan.tuning.experiment.ParameterType;
 import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.List;
 
 /**
@@ -16,6 +17,8 @@ import java.util.List;
  * index of its choice.
  */
 record Dimension(ParameterSpec spec, double low, double high, BigDecimal step) {
+  private static final MathContext SIGNIFICANT = new MathContext(10);
+
   Dimension {
     requireNonNull(spec, "spec is null");
   }
@@ -109,9 +112,9 @@ record Dimension(ParameterSpec spec, double low, double high, BigDecimal step) {
     double value = logScale() ? StrictMath.exp(x) : x;
     FeasibleSpace space = spec.feasibleSpace();
     if (step == null) {
-      double clamped =
-          Math.max(space.min().doubleValue(), Math.min(space.max().doubleValue(), value));
-      return Double.toString(clamped);
+      // ten significant digits: plenty for a hyperparameter, and text that parses fast
+      BigDecimal rounded = new BigDecimal(value).round(SIGNIFICANT);
+      return format(rounded.max(space.min()).min(space.max()));
     }
     long steps = Math.round((value - space.min().doubleValue()) / step.doubleValue());
     BigDecimal last = lastGridValue(space.min(), space.max(), step);
@@ -125,7 +128,6 @@ record Dimension(ParameterSpec spec, double low, double high, BigDecimal step) {
     if (spec.type() == ParameterType.INT) {
       return exact.toBigInteger().toString();
     }
-    String text = exact.stripTrailingZeros().toPlainString();
-    return text;
+    return exact.stripTrailingZeros().toPlainString();
   }
 }

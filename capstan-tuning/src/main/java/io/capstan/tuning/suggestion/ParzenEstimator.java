@@ -10,6 +10,9 @@ import java.util.Arrays;
  * interval.
  */
 final class ParzenEstimator {
+  /** Beyond this many sigmas a Gaussian's tail mass is below 1e-15. */
+  private static final double NEGLIGIBLE_Z = 8;
+
   private static final double LOG_SQRT_2PI = 0.5 * StrictMath.log(2 * StrictMath.PI);
   private final double low;
   private final double high;
@@ -17,6 +20,9 @@ final class ParzenEstimator {
   private final double[] sigmas;
   private final double[] weights;
   private final double[] logCoefficients;
+  private final double[] inverseSigmas;
+  private final int priorIndex;
+  private final double widestObservation;
 
   ParzenEstimator(double[] observations, double low, double high, double priorWeight) {
     this.low = low;
@@ -27,7 +33,7 @@ final class ParzenEstimator {
     double[] sorted = Arrays.copyOf(observations, n + 1);
     sorted[n] = prior;
     Arrays.sort(sorted);
-    int priorIndex = Arrays.binarySearch(sorted, prior);
+    priorIndex = Arrays.binarySearch(sorted, prior);
     means = sorted;
     sigmas = new double[n + 1];
     weights = new double[n + 1];
@@ -45,15 +51,29 @@ final class ParzenEstimator {
       total += weight;
     }
     logCoefficients = new double[n + 1];
+    inverseSigmas = new double[n + 1];
+    double widest = 0;
+    double logObservationWeight = StrictMath.log(1.0 / total);
     for (int i = 0; i <= n; i++) {
       weights[i] /= total;
-      double mass = cdf((high - means[i]) / sigmas[i]) - cdf((low - means[i]) / sigmas[i]);
-      logCoefficients[i] =
-          StrictMath.log(weights[i])
-              - LOG_SQRT_2PI
-              - StrictMath.log(sigmas[i])
-              - StrictMath.log(Math.max(mass, 1e-300));
+      double logWeight = i == priorIndex ? StrictMath.log(weights[i]) : logObservationWeight;
+      logCoefficients[i] = logWeight - LOG_SQRT_2PI - StrictMath.log(sigmas[i]) - logMass(i);
+      inverseSigmas[i] = 1 / sigmas[i];
+      if (i != priorIndex) {
+        widest = Math.max(widest, sigmas[i]);
+      }
     }
+    widestObservation = widest;
+  }
+
+  /** The log of the share of component i inside [low, high]; 0 when it lies well inside. */
+  private double logMass(int i) {
+    double above = (high - means[i]) / sigmas[i];
+    double below = (low - means[i]) / sigmas[i];
+    if (above > NEGLIGIBLE_Z && below < -NEGLIGIBLE_Z) {
+      return 0;
+    }
+    return StrictMath.log(Math.max(cdf(above) - cdf(below), 1e-300));
   }
 
   /** A draw from the mixture, kept inside [low, high]. */
@@ -76,18 +96,48 @@ final class ParzenEstimator {
 
   /** The log density of the mixture at {@code x}. */
   double logDensity(double x) {
+    // log-sum-exp over the components near x: one more than 9 sigmas away adds under e^-40 of
+    // the nearest one's share; the prior (widest) always counts
+    double reach = 9 * widestObservation;
+    int from = lowerBound(x - reach);
     double max = Double.NEGATIVE_INFINITY;
-    double[] terms = new double[means.length];
-    for (int i = 0; i < means.length; i++) {
-      double z = (x - means[i]) / sigmas[i];
-      terms[i] = logCoefficients[i] - 0.5 * z * z;
-      max = Math.max(max, terms[i]);
-    }
     double sum = 0;
-    for (double term : terms) {
-      sum += StrictMath.exp(term - max);
+    for (int i = from; i < means.length && means[i] <= x + reach; i++) {
+      double z = (x - means[i]) * inverseSigmas[i];
+      double term = logCoefficients[i] - 0.5 * z * z;
+      if (term > max) {
+        sum = (max == Double.NEGATIVE_INFINITY ? 0 : sum * StrictMath.exp(max - term)) + 1;
+        max = term;
+      } else if (term - max > -40) {
+        sum += StrictMath.exp(term - max);
+      }
+    }
+    if (priorIndex < from || means[priorIndex] > x + reach) {
+      double z = (x - means[priorIndex]) * inverseSigmas[priorIndex];
+      double term = logCoefficients[priorIndex] - 0.5 * z * z;
+      if (term > max) {
+        sum = (max == Double.NEGATIVE_INFINITY ? 0 : sum * StrictMath.exp(max - term)) + 1;
+        max = term;
+      } else {
+        sum += StrictMath.exp(term - max);
+      }
     }
     return max + StrictMath.log(sum);
+  }
+
+  /** The first index whose mean is at least {@code value}. */
+  private int lowerBound(double value) {
+    int low = 0;
+    int high = means.length;
+    while (low < high) {
+      int middle = (low + high) >>> 1;
+      if (means[middle] < value) {
+        low = middle + 1;
+      } else {
+        high = middle;
+      }
+    }
+    return low;
   }
 
   /** The standard normal distribution function (Abramowitz and Stegun 7.1.26 through erf). */

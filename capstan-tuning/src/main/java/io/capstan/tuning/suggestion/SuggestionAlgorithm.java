@@ -46,7 +46,9 @@ public interface SuggestionAlgorithm {
         break;
       }
       assignments.add(next.get());
-      current = current.withPending(next.get());
+      if (assignments.size() < count) {
+        current = current.withPending(next.get());
+      }
     }
     return List.copyOf(assignments);
   }
