@@ -23,6 +23,7 @@ final class Asha implements SuggestionAlgorithm {
   private final ObjectiveType objective;
   private final ResourceSettings settings;
   private final double[] rungs;
+  private final String[] rungValues;
 
   Asha(SearchSpace space, ObjectiveType objective, ResourceSettings settings) {
     this.space = requireNonNull(space, "space is null");
@@ -30,8 +31,10 @@ final class Asha implements SuggestionAlgorithm {
     this.settings = requireNonNull(settings, "settings is null");
     int top = settings.levels(settings.maxResource() / settings.minResource());
     rungs = new double[top + 1];
+    rungValues = new String[top + 1];
     for (int k = 0; k <= top; k++) {
       rungs[k] = settings.minResource() * StrictMath.pow(settings.eta(), k);
+      rungValues[k] = settings.format(rungs[k]);
     }
   }
 
@@ -43,13 +46,12 @@ final class Asha implements SuggestionAlgorithm {
       byRung.get(k + 1).forEach(trial -> promoted.add(trial.assignment().without(settings.name())));
       for (Trial candidate : best(byRung.get(k))) {
         if (!promoted.contains(candidate.assignment().without(settings.name()))) {
-          return Optional.of(
-              candidate.assignment().with(settings.name(), settings.format(rungs[k + 1])));
+          return Optional.of(candidate.assignment().with(settings.name(), rungValues[k + 1]));
         }
       }
     }
     Assignment sample = space.sample(new TrialRandom(state.seed(), state.trials().size()));
-    return Optional.of(sample.with(settings.name(), settings.format(rungs[0])));
+    return Optional.of(sample.with(settings.name(), rungValues[0]));
   }
 
   /** The best floor(finished / eta) observed trials of a rung. */
@@ -68,7 +70,7 @@ final class Asha implements SuggestionAlgorithm {
     for (Trial trial : trials) {
       String value = trial.assignment().values().get(settings.name());
       for (int k = 0; value != null && k < rungs.length; k++) {
-        if (value.equals(settings.format(rungs[k]))) {
+        if (value.equals(rungValues[k])) {
           byRung.get(k).add(trial);
           break;
         }
