@@ -25,9 +25,9 @@ import java.util.Map;
  * budget) and what it took to reach random search's mean after 100 trials; then the time per
  * suggestion with 10,000 finished trials.
  *
- * <p>{@code ./mvnw -q -pl bench -am -DskipTests package} then {@code ./mvnw -q -pl bench exec:java
+ * <p>{@code ./mvnw -q -o -pl bench -am -DskipTests package exec:java
  * -Dexec.mainClass=io.capstan.bench.TuningBench -Dexec.args="--seeds 30 --tasks
- * 167184,167168,189906"}
+ * 167184,167168,189906"} ({@code --seeds 0}: only the time per suggestion).
  */
 public final class TuningBench {
   private static final int EPOCHS = 52;
