@@ -284,7 +284,9 @@ def train(args):
         final_loss = last_loss
         for epoch in range(start_epoch + 1, args.epochs + 1):
             final_loss = run_epoch(ddp, optimizer, loss_fn, x, y, epoch, rank, world_size, device)
-            print(f"rank {rank}/{world_size} epoch {epoch} loss {final_loss:.4f}", flush=True)
+            # The part in brackets is Katib's metrics format: capstan metrics JOB reads it.
+            print(f"rank {rank}/{world_size} epoch {epoch} loss {final_loss:.4f}"
+                  f" (epoch={epoch} loss={final_loss:.6f})", flush=True)
             if rank == 0:
                 save_checkpoint(checkpoint_path, epoch, final_loss, model, optimizer)
             if args.sleep_per_epoch:

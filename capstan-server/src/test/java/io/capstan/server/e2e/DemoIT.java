@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The README's first command, {@code bin/capstan demo}, on a fresh home: it starts a server, trains
- * the 2-rank DDP example, registers and serves its model and compares the served outputs with
- * PyTorch's. It uses the jars of this build ({@code CAPSTAN_NO_BUILD}) and a free port.
+ * the 2-rank DDP example, shows its metrics, registers and serves its model, compares the served
+ * outputs with PyTorch's, and starts a notebook whose sign-in link it prints. It uses the jars of this build ({@code CAPSTAN_NO_BUILD}) and a free port.
  */
 class DemoIT {
   private static final Pattern DIFFERENCE = Pattern.compile("largest difference: ([0-9.eE+-]+)");
@@ -62,7 +62,10 @@ class DemoIT {
     assertThat(ended).as(log).isTrue();
     assertThat(process.exitValue()).as(log).isZero();
     assertThat(log)
-        .contains("Succeeded", "capstan outputs", "model.onnx", "served by version 1 of demo-mlp");
+        .contains("Succeeded", "capstan outputs", "model.onnx", "served by version 1 of demo-mlp")
+        .contains("capstan metrics", "loss", "worker-1")
+        .contains("capstan notebook open demo-lab", "/notebooks/default/demo-lab/")
+        .doesNotContain("(no notebook: see above)");
     Matcher difference = DIFFERENCE.matcher(log);
     assertThat(difference.find()).as(log).isTrue();
     assertThat(Double.parseDouble(difference.group(1))).isLessThan(1e-4);
