@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The README's first command, {@code bin/capstan demo}, on a fresh home: it starts a server, trains
  * the 2-rank DDP example, shows its metrics, registers and serves its model, compares the served
- * outputs with PyTorch's, and starts a notebook whose sign-in link it prints. It uses the jars of this build ({@code CAPSTAN_NO_BUILD}) and a free port.
+ * outputs with PyTorch's, and starts a notebook whose sign-in link it prints. It uses the jars of
+ * this build ({@code CAPSTAN_NO_BUILD}) and a free port.
  */
 class DemoIT {
   private static final Pattern DIFFERENCE = Pattern.compile("largest difference: ([0-9.eE+-]+)");
