@@ -79,6 +79,16 @@ class MonitoringIT {
                       .get("phase")
                       .asString()
                       .equals("Succeeded"));
+      // The log is archived within a second of being written, and its metrics with it.
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () ->
+                  !JSON.readTree(
+                          http.get(member, "/api/v1/projects/vision/jobs/quick/metrics").body())
+                      .get("metrics")
+                      .isEmpty());
       JsonNode metrics =
           JSON.readTree(http.get(member, "/api/v1/projects/vision/jobs/quick/metrics").body());
       assertThat(metrics.get("metrics").get(0).get("name").asString()).isEqualTo("accuracy");
