@@ -31,7 +31,7 @@ class S3ArtifactStoreIT {
 
   @BeforeAll
   static void startCeph() {
-    ceph = TestingCeph.start();
+    ceph = TestingCeph.shared();
     store = S3ArtifactStore.open(ceph.config("artifacts", cache), cache);
     store.createBucketIfMissing();
     store.createBucketIfMissing(); // a second start finds it
@@ -41,9 +41,6 @@ class S3ArtifactStoreIT {
   static void stopCeph() {
     if (store != null) {
       store.close();
-    }
-    if (ceph != null) {
-      ceph.close();
     }
   }
 

@@ -23,7 +23,9 @@ import java.util.stream.Stream;
  * A real one-node Ceph cluster with its RADOS Gateway (S3) on loopback, in a temporary folder: a
  * monitor, one OSD on {@code memstore}, radosgw on a free port, and one S3 user. Started once per
  * test class ({@link #start}); {@link #close} stops the three daemons by their process and deletes
- * the folder. Needs Debian's {@code ceph-mon ceph-osd radosgw}; ready in about 10-20 s.
+ * the folder. Needs Debian's {@code ceph-mon ceph-osd radosgw}; ready in about 10-20 s. Test
+ * classes share one cluster per JVM ({@link #shared}), each with buckets of its own: two clusters
+ * started one after the other on a loaded machine once left the second's gateway unanswered.
  */
 public final class TestingCeph implements AutoCloseable {
   public static final String ACCESS_KEY = "capstan-test-access";
@@ -42,6 +44,16 @@ public final class TestingCeph implements AutoCloseable {
     this.rgwPort = rgwPort;
   }
 
+  private static TestingCeph shared;
+
+  /** The cluster of this JVM, started on first use and stopped when the JVM exits. */
+  public static synchronized TestingCeph shared() {
+    if (shared == null) {
+      shared = start();
+    }
+    return shared;
+  }
+
   /** Starts the cluster and radosgw; waits until S3 answers and the user exists. */
   public static TestingCeph start() {
     Path dir;
@@ -52,14 +64,15 @@ public final class TestingCeph implements AutoCloseable {
     }
     TestingCeph ceph = new TestingCeph(dir, freePort());
     // A test JVM that is killed still stops its daemons (by their own processes).
-    Runtime.getRuntime()
-        .addShutdownHook(new Thread(() -> ceph.daemons.forEach(Process::destroy), "ceph-stop"));
+    Runtime.getRuntime().addShutdownHook(new Thread(ceph::stopDaemons, "ceph-stop"));
     try {
       ceph.boot(freePort(), freePort());
       return ceph;
     } catch (RuntimeException | IOException e) {
-      ceph.close();
-      throw new IllegalStateException("Cannot start Ceph (logs in " + dir + "/log)", e);
+      String logs = ceph.logTails();
+      ceph.stopDaemons();
+      throw new IllegalStateException(
+          "Cannot start Ceph (logs kept in " + dir + "/log):\n" + logs, e);
     }
   }
 
@@ -215,8 +228,36 @@ public final class TestingCeph implements AutoCloseable {
     }
   }
 
+  /** The last lines of each daemon's log, for a start that failed. */
+  private String logTails() {
+    StringBuilder tails = new StringBuilder();
+    try (Stream<Path> logs = Files.list(dir.resolve("log"))) {
+      for (Path log : logs.sorted().toList()) {
+        List<String> lines = Files.readAllLines(log, UTF_8);
+        tails.append("--- ").append(log.getFileName()).append('\n');
+        lines
+            .subList(Math.max(0, lines.size() - 15), lines.size())
+            .forEach(line -> tails.append(line).append('\n'));
+      }
+    } catch (IOException | UncheckedIOException e) {
+      tails.append("(logs unreadable: ").append(e).append(")");
+    }
+    return tails.toString();
+  }
+
   @Override
   public void close() {
+    stopDaemons();
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot delete " + dir, e);
+    }
+  }
+
+  private void stopDaemons() {
     // radosgw first, then the OSD, then the monitor: each by its own process.
     for (int i = daemons.size() - 1; i >= 0; i--) {
       Process process = daemons.get(i);
@@ -231,13 +272,6 @@ public final class TestingCeph implements AutoCloseable {
       }
     }
     daemons.clear();
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot delete " + dir, e);
-    }
   }
 
   private static int freePort() {

@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -35,7 +34,7 @@ import tools.jackson.databind.json.JsonMapper;
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class DatasetIT {
   private static final Path DATA = ServerFixture.newDataDir("capstan-dataset-it");
-  private static final TestingCeph CEPH = TestingCeph.start();
+  private static final TestingCeph CEPH = TestingCeph.shared();
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   @DynamicPropertySource
@@ -43,11 +42,6 @@ class DatasetIT {
     registry.add("capstan.data-dir", DATA::toString);
     registry.add("capstan.stop-grace-period", () -> "2s");
     registry.add("capstan.datasets.allowed-s3-endpoints", () -> CEPH.endpoint().toString());
-  }
-
-  @AfterAll
-  static void stopCeph() {
-    CEPH.close();
   }
 
   @Value("${local.server.port}")
