@@ -84,9 +84,23 @@ public final class NotebookCommand implements Callable<Integer> {
               description =
                   "Stop it after this long idle (30m, 2h; 'off': never). Default: the project's.")
           String cullAfter,
+      @Option(
+              names = "--data",
+              paramLabel = "DATASET",
+              description =
+                  "A dataset version mounted read-only: [PROJECT/]NAME@VERSION[:PATH] (default"
+                      + " path /datasets/NAME); repeat for more.")
+          List<String> datasets,
       @Mixin Output output) {
     NotebookSpec body =
-        new NotebookSpec(name, image, gpus, cpu, memory, cullSeconds(cullAfter), List.of());
+        new NotebookSpec(
+            name,
+            image,
+            gpus,
+            cpu,
+            memory,
+            cullSeconds(cullAfter),
+            datasets == null ? List.of() : datasets);
     return show(context.client().postJson(path(ApiPaths.NOTEBOOKS), body), output.format);
   }
 
