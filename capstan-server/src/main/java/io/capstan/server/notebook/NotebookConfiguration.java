@@ -7,11 +7,13 @@ import io.capstan.server.control.Leadership;
 import io.capstan.server.identity.Access;
 import io.capstan.server.identity.Authenticator;
 import io.capstan.server.identity.SessionStore;
+import io.capstan.server.job.JobDatasets;
 import io.capstan.server.job.JobService;
 import io.capstan.server.job.ReplicaObservations;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -73,7 +75,8 @@ class NotebookConfiguration {
       IdleCuller culler,
       NotebookTokens tokens,
       NotebookProperties properties,
-      Clock clock) {
+      Clock clock,
+      ObjectProvider<JobDatasets> datasets) {
     return new NotebookService(
         store,
         jobs,
@@ -83,7 +86,8 @@ class NotebookConfiguration {
         culler,
         tokens,
         properties,
-        clock);
+        clock,
+        datasets.getIfAvailable(() -> JobDatasets.NONE));
   }
 
   @Bean

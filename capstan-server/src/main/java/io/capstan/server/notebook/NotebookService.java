@@ -11,6 +11,7 @@ import io.capstan.api.notebook.NotebookView;
 import io.capstan.runtime.Endpoint;
 import io.capstan.runtime.ProjectVolumes;
 import io.capstan.runtime.ReplicaObservation;
+import io.capstan.server.job.JobDatasets;
 import io.capstan.server.job.JobRecord;
 import io.capstan.server.job.JobService;
 import io.capstan.server.job.ReplicaObservations;
@@ -40,6 +41,7 @@ public final class NotebookService {
   private final NotebookTokens tokens;
   private final NotebookProperties properties;
   private final Clock clock;
+  private final JobDatasets datasets;
 
   NotebookService(
       NotebookStore store,
@@ -50,7 +52,9 @@ public final class NotebookService {
       IdleCuller culler,
       NotebookTokens tokens,
       NotebookProperties properties,
-      Clock clock) {
+      Clock clock,
+      JobDatasets datasets) {
+    this.datasets = datasets;
     this.store = store;
     this.jobs = jobs;
     this.observations = observations;
@@ -73,6 +77,8 @@ public final class NotebookService {
   /** Stores a notebook and starts its server; refused when its server could never be admitted. */
   public NotebookView create(String project, NotebookSpec requested, String user) {
     NotebookSpec spec = NotebookSpecs.normalize(requested, properties.defaultImage());
+    // Refused now, naming the reference, rather than when the server is launched.
+    NotebookSpecs.mounts(spec.datasets()).forEach(mount -> datasets.folder(project, mount));
     Instant now = clock.instant();
     NotebookRecord notebook =
         new NotebookRecord(

@@ -223,6 +223,17 @@ class DatasetIT {
         post(http, alice, "vision", "typo", "imagenet-mini:/data", "print('no')");
     assertThat(malformed.status()).isEqualTo(400);
     assertThat(malformed.body()).contains("[PROJECT/]NAME@VERSION[:PATH]");
+    // A notebook mounts datasets as a job does, and is refused the same way, at creation.
+    TestingHttp.Answer notebook =
+        http.post(
+            carol,
+            "/api/v1/projects/other/notebooks",
+            "application/json",
+            "{\"name\":\"lab\",\"datasets\":[\"vision/imagenet-mini@1\"]}");
+    assertThat(notebook.status()).as(notebook.body()).isEqualTo(400);
+    assertThat(notebook.body())
+        .contains("\"field\":\"datasets[0]\"")
+        .contains("'vision/imagenet-mini@1' is not one");
 
     // In use: deleting the version (or the dataset) is refused, naming the job.
     TestingHttp.Answer inUse = http.delete(alice, imagenet + "/versions/1");
