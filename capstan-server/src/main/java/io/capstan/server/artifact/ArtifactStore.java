@@ -27,6 +27,20 @@ public interface ArtifactStore {
   StoredArtifact put(String key, InputStream content, long maxBytes);
 
   /**
+   * {@link #put}, except that the store may send the content on after this returns: it reads all of
+   * {@code content} now (so the caller may go on with the stream), and the returned artifact's
+   * {@link PendingArtifact#await} says when it is stored or why it failed. A store where writing is
+   * cheaper than waiting stores it at once (the default). Callers that write many artifacts in a
+   * row (a dataset version's files) overlap their uploads this way.
+   *
+   * @throws ArtifactTooLargeException when {@code content} holds more than {@code maxBytes};
+   *     nothing is stored
+   */
+  default PendingArtifact putLater(String key, InputStream content, long maxBytes) {
+    return PendingArtifact.stored(put(key, content, maxBytes));
+  }
+
+  /**
    * Opens a stored artifact for reading; the caller closes the stream.
    *
    * @throws java.util.NoSuchElementException when there is no artifact under {@code key}

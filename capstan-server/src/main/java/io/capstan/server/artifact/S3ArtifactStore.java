@@ -25,11 +25,14 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,7 +55,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * Artifacts as objects of one S3 bucket, addressed path-style (decision 94), tested against Ceph's
  * RADOS Gateway. {@code put} spools the content to a temporary file while computing its size and
  * SHA-256 (the object store needs the length before the first byte, and a refused upload then
- * leaves nothing), then uploads it in one request, or in parts past {@value #PART_BYTES} bytes; the
+ * leaves nothing), then uploads it in one request, or in parts past {@value #PART_BYTES} bytes
+ * ({@link #putLater} uploads on a pool of {@value #UPLOADS} threads while the caller reads on); the
  * SHA-256 travels as the object's metadata, so {@link #stat} does not read the object. An object
  * store's writes are atomic per object already. {@link #localFolder} keeps a read-only copy of a
  * folder's objects on this machine, filled once (four objects at a time), for the local runtime to
@@ -67,17 +71,30 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
   /** Objects downloaded at once when a folder is copied here. */
   private static final int DOWNLOADS = 4;
 
+  /** Objects uploaded at once by {@link #putLater}. */
+  private static final int UPLOADS = 4;
+
   private final S3Client client;
   private final String bucket;
   private final Path cache;
   private final Path temporary;
   private final Map<String, Object> filling = new ConcurrentHashMap<>();
+  private final ExecutorService uploads;
 
   S3ArtifactStore(S3Client client, String bucket, Path cache) {
     this.client = requireNonNull(client, "client is null");
     this.bucket = requireNonNull(bucket, "bucket is null");
     this.cache = requireNonNull(cache, "cache is null").toAbsolutePath().normalize();
     this.temporary = this.cache.resolve(".tmp");
+    AtomicInteger threads = new AtomicInteger();
+    this.uploads =
+        Executors.newFixedThreadPool(
+            UPLOADS,
+            task -> {
+              Thread thread = new Thread(task, "capstan-s3-upload-" + threads.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            });
   }
 
   /** A store on the bucket {@code s3} names, caching folders under {@code cache}. */
@@ -121,36 +138,77 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
 
   @Override
   public StoredArtifact put(String key, InputStream content, long maxBytes) {
+    Spooled spooled = spool(key, content, maxBytes);
+    upload(spooled);
+    return spooled.artifact();
+  }
+
+  /** Spools now and uploads on one of {@value #UPLOADS} upload threads. */
+  @Override
+  public PendingArtifact putLater(String key, InputStream content, long maxBytes) {
+    Spooled spooled = spool(key, content, maxBytes);
+    try {
+      return new PendingArtifact(
+          spooled.artifact(), CompletableFuture.runAsync(() -> upload(spooled), uploads));
+    } catch (RejectedExecutionException e) {
+      deleteSpool(spooled.file());
+      throw new UncheckedIOException(
+          "Cannot store artifact " + key + ": the store is closed", new IOException(e));
+    }
+  }
+
+  /** Content read into a local file, with its size and SHA-256. */
+  private record Spooled(StoredArtifact artifact, Path file) {}
+
+  private Spooled spool(String key, InputStream content, long maxBytes) {
     ArtifactKeys.check(key);
     Path spool = temporary.resolve(UUID.randomUUID() + ".part");
     try {
       Files.createDirectories(temporary);
       MessageDigest sha256 = sha256();
       long size = spool(key, content, spool, sha256, maxBytes);
-      String hex = HexFormat.of().formatHex(sha256.digest());
-      if (size > PART_BYTES) {
-        putInParts(key, spool, size, hex);
+      return new Spooled(
+          new StoredArtifact(key, size, HexFormat.of().formatHex(sha256.digest())), spool);
+    } catch (IOException e) {
+      deleteSpool(spool);
+      throw new UncheckedIOException("Cannot store artifact " + key, e);
+    } catch (RuntimeException e) {
+      deleteSpool(spool);
+      throw e;
+    }
+  }
+
+  /** Sends a spooled artifact in one request, or in parts past {@value #PART_BYTES} bytes. */
+  private void upload(Spooled spooled) {
+    StoredArtifact artifact = spooled.artifact();
+    String key = artifact.key();
+    try {
+      if (artifact.sizeBytes() > PART_BYTES) {
+        putInParts(key, spooled.file(), artifact.sizeBytes(), artifact.sha256());
       } else {
         client.putObject(
             b ->
                 b.bucket(bucket)
                     .key(key)
-                    .contentLength(size)
-                    .metadata(Map.of(SHA256_METADATA, hex)),
-            RequestBody.fromFile(spool));
+                    .contentLength(artifact.sizeBytes())
+                    .metadata(Map.of(SHA256_METADATA, artifact.sha256())),
+            RequestBody.fromFile(spooled.file()));
       }
-      return new StoredArtifact(key, size, hex);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot store artifact " + key, e);
     } catch (S3Exception e) {
       throw new UncheckedIOException(
           "Cannot store artifact " + key, new IOException(e.getMessage(), e));
     } finally {
-      try {
-        Files.deleteIfExists(spool);
-      } catch (IOException e) {
-        log.warn("Cannot delete temporary file {}", spool, e);
-      }
+      deleteSpool(spooled.file());
+    }
+  }
+
+  private static void deleteSpool(Path spool) {
+    try {
+      Files.deleteIfExists(spool);
+    } catch (IOException e) {
+      log.warn("Cannot delete temporary file {}", spool, e);
     }
   }
 
@@ -411,6 +469,7 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
 
   @Override
   public void close() {
+    uploads.shutdown();
     client.close();
   }
 

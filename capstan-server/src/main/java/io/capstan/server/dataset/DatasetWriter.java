@@ -8,9 +8,11 @@ import io.capstan.api.error.ErrorCode;
 import io.capstan.server.artifact.ArtifactKeys;
 import io.capstan.server.artifact.ArtifactStore;
 import io.capstan.server.artifact.ArtifactTooLargeException;
+import io.capstan.server.artifact.PendingArtifact;
 import io.capstan.server.artifact.StoredArtifact;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -21,10 +23,18 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes the files of one new dataset version into the artifact store, each under {@code
  * datasets/<project>/<name>/v<version>/<path>}, and at the end its manifest; {@link #abort} removes
- * what was written, so a failed or refused upload leaves no version behind.
+ * what was written, so a failed or refused upload leaves no version behind. Files are read one
+ * after another and stored with {@link ArtifactStore#putLater}, so an object store uploads several
+ * while the next is read; the manifest is written only after every file arrived.
  */
 final class DatasetWriter {
   private static final Logger log = LoggerFactory.getLogger(DatasetWriter.class);
+
+  /**
+   * Files read ahead of their upload: each waits in a spool file of its own, so this bounds the
+   * local disk an upload holds beyond the store's {@code putLater} threads.
+   */
+  private static final int IN_FLIGHT = 8;
 
   private final ArtifactStore artifacts;
   private final String folder;
@@ -33,6 +43,7 @@ final class DatasetWriter {
   private final String field;
   private final List<DatasetManifest.Entry> entries = new ArrayList<>();
   private final Set<String> paths = new HashSet<>();
+  private final ArrayDeque<PendingArtifact> inFlight = new ArrayDeque<>();
   private long total;
 
   /**
@@ -62,9 +73,10 @@ final class DatasetWriter {
           "Expected each file once in a dataset version, but '" + path + "' came twice");
     }
     long room = Math.min(limits.maxFileBytes(), limits.maxVersionBytes() - total);
-    StoredArtifact stored;
+    awaitOldestBeyond(IN_FLIGHT - 1);
+    PendingArtifact pending;
     try {
-      stored = artifacts.put(key, in, room);
+      pending = artifacts.putLater(key, in, room);
     } catch (ArtifactTooLargeException e) {
       throw new CapstanException(
           ErrorCode.PAYLOAD_TOO_LARGE,
@@ -78,8 +90,17 @@ final class DatasetWriter {
               + "' passes the limit",
           e);
     }
+    StoredArtifact stored = pending.artifact();
+    inFlight.add(pending);
     total += stored.sizeBytes();
     entries.add(new DatasetManifest.Entry(path, stored.sizeBytes(), stored.sha256()));
+  }
+
+  /** Waits for the oldest uploads until at most {@code limit} are on their way. */
+  private void awaitOldestBeyond(int limit) {
+    while (inFlight.size() > limit) {
+      inFlight.removeFirst().await();
+    }
   }
 
   /** Stores the manifest; returns it. Refuses a version without files. */
@@ -90,14 +111,23 @@ final class DatasetWriter {
           field,
           "Expected at least one file in the dataset version, but " + field + " held none");
     }
+    awaitOldestBeyond(0);
     DatasetManifest manifest = new DatasetManifest(entries);
     artifacts.put(
         manifestKey, new ByteArrayInputStream(manifest.text().getBytes(UTF_8)), Long.MAX_VALUE);
     return manifest;
   }
 
-  /** Removes every file written so far, and the manifest. */
+  /** Removes every file written so far, and the manifest, once their uploads have ended. */
   void abort() {
+    for (PendingArtifact pending : inFlight) {
+      try {
+        pending.await();
+      } catch (RuntimeException e) {
+        log.debug("An upload of an aborted dataset version failed too", e);
+      }
+    }
+    inFlight.clear();
     for (DatasetManifest.Entry entry : entries) {
       delete(folder + "/" + entry.path());
     }

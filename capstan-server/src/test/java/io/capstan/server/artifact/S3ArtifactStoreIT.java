@@ -12,9 +12,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Random;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -89,6 +92,36 @@ class S3ArtifactStoreIT {
         .isInstanceOf(UncheckedIOException.class)
         .hasMessageContaining("half/one");
     assertThat(store.stat("half/one")).isEmpty();
+  }
+
+  @Test
+  void artifactsPutLaterAreMeasuredAtOnceAndStoredByAwaitWithNoSpoolLeft() throws IOException {
+    List<PendingArtifact> pending = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      byte[] content = new byte[50_000 * i + 1];
+      new Random(i).nextBytes(content);
+      PendingArtifact artifact =
+          store.putLater("later/v1/f" + i, new ByteArrayInputStream(content), 1L << 30);
+      assertThat(artifact.artifact().sizeBytes()).isEqualTo(content.length);
+      pending.add(artifact);
+    }
+
+    pending.forEach(PendingArtifact::await);
+
+    for (int i = 0; i < 12; i++) {
+      StoredArtifact measured = pending.get(i).artifact();
+      assertThat(store.stat("later/v1/f" + i)).contains(measured);
+      try (InputStream in = store.open("later/v1/f" + i)) {
+        assertThat(in.readAllBytes()).hasSize(50_000 * i + 1);
+      }
+    }
+    assertThatThrownBy(
+            () -> store.putLater("later/big", new ByteArrayInputStream(new byte[1001]), 1000))
+        .isInstanceOf(ArtifactTooLargeException.class);
+    assertThat(store.stat("later/big")).isEmpty();
+    try (Stream<Path> left = Files.list(cache.resolve(".tmp"))) {
+      assertThat(left.filter(path -> path.toString().endsWith(".part"))).isEmpty();
+    }
   }
 
   @Test
