@@ -15,6 +15,7 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,7 +25,7 @@ import java.util.regex.Pattern;
  * TestingKubelet} that schedules and runs its pods and serves their logs, and a record of every
  * request the runtime sent (the kubelet's own are told apart by their user agent).
  */
-final class TestingCluster implements AutoCloseable {
+public final class TestingCluster implements AutoCloseable {
   static final String KUBELET_AGENT = "capstan-testing-kubelet";
   private static final Pattern LOG_PATH =
       Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/?]+)/log(\\?.*)?");
@@ -46,7 +47,7 @@ final class TestingCluster implements AutoCloseable {
   private final KubernetesClient admin;
   private final TestingKubelet kubelet;
 
-  TestingCluster() {
+  public TestingCluster() {
     Map<
             io.fabric8.mockwebserver.ServerRequest,
             java.util.Queue<io.fabric8.mockwebserver.ServerResponse>>
@@ -82,7 +83,7 @@ final class TestingCluster implements AutoCloseable {
   }
 
   /** Adds a Ready node with 8 CPUs, 64 GiB and {@code gpus} GPUs. */
-  TestingCluster node(String name, int gpus) {
+  public TestingCluster node(String name, int gpus) {
     admin
         .resource(
             new NodeBuilder()
@@ -105,6 +106,50 @@ final class TestingCluster implements AutoCloseable {
                 .build())
         .create();
     return this;
+  }
+
+  /** The API server's URL, for a kubeconfig of a control plane in another process. */
+  public String masterUrl() {
+    return admin.getConfiguration().getMasterUrl();
+  }
+
+  /**
+   * A kubeconfig file's text that points at this cluster with a token (the mock API server takes
+   * any), for a control plane in another process ({@code capstan.runtime.kubernetes.kubeconfig}).
+   */
+  public String kubeconfig() {
+    return """
+        apiVersion: v1
+        kind: Config
+        clusters:
+          - name: testing
+            cluster: {server: "%s"}
+        users:
+          - name: capstan
+            user: {token: testing-token}
+        contexts:
+          - name: testing
+            context: {cluster: testing, user: capstan}
+        current-context: testing
+        """
+        .formatted(masterUrl());
+  }
+
+  /**
+   * Every pod of {@code namespace} the kubelet bound so far, deleted ones too, by name, with its
+   * node.
+   */
+  public Map<String, String> boundPods(String namespace) {
+    Map<String, String> nodes = new TreeMap<>();
+    kubelet
+        .bindings()
+        .forEach(
+            (key, node) -> {
+              if (key.startsWith(namespace + "/")) {
+                nodes.put(key.substring(namespace.length() + 1), node);
+              }
+            });
+    return nodes;
   }
 
   /** The requests the runtime sent so far. */

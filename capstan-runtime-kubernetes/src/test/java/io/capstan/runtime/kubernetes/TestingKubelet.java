@@ -51,6 +51,7 @@ final class TestingKubelet implements AutoCloseable {
   private record Line(Instant time, String text) {}
 
   private final KubernetesClient client;
+  private final Map<String, String> bindings = new ConcurrentHashMap<>();
   private final ExecutorService worker =
       Executors.newSingleThreadExecutor(
           runnable -> {
@@ -183,6 +184,12 @@ final class TestingKubelet implements AutoCloseable {
               p.getMetadata().getFinalizers().add(FINALIZER);
               return p;
             });
+    bindings.put(key(pod), node.get());
+  }
+
+  /** Every pod this kubelet bound, {@code namespace/name}, to its node, deleted pods too. */
+  Map<String, String> bindings() {
+    return Map.copyOf(bindings);
   }
 
   private void run(Pod pod) {
