@@ -110,6 +110,15 @@ public interface WorkloadRuntime extends AutoCloseable {
   /** The projects' volumes, which outlive jobs (see {@link MountSource.ProjectVolume}). */
   ProjectVolumes projectVolumes();
 
+  /**
+   * The last sample of each GPU's utilisation and memory, where the runtime reads them (the local
+   * runtime asks {@code nvidia-smi} every few seconds on a machine with NVIDIA GPUs); empty where
+   * it does not (no GPUs, or a cluster whose GPU metrics come from NVIDIA's DCGM exporter).
+   */
+  default List<GpuUsage> gpuUsage() {
+    return List.of();
+  }
+
   @Override
   void close();
 }

@@ -15,6 +15,7 @@ import io.capstan.cli.TextTable;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -58,6 +59,11 @@ public final class TopCommand implements Callable<Integer> {
     out.println("NODES");
     nodes(top.nodes()).print(out);
     out.println();
+    if (sampled(top.nodes())) {
+      out.println("GPUS");
+      gpus(top.nodes()).print(out);
+      out.println();
+    }
     out.println("PROJECTS");
     projects(top.projects()).print(out);
     return ExitCodes.OK;
@@ -92,6 +98,36 @@ public final class TopCommand implements Callable<Integer> {
           gpusInUse(node.gpus()));
     }
     return table;
+  }
+
+  /** Whether the runtime reported any GPU's utilisation or memory ({@code nvidia-smi}). */
+  private static boolean sampled(List<NodeTop> nodes) {
+    return nodes.stream()
+        .flatMap(node -> node.gpus().stream())
+        .anyMatch(gpu -> gpu.utilization() != null || gpu.memoryUsedBytes() != null);
+  }
+
+  /** Each GPU's last sample: {@code 87%}, {@code 39.4/79.6 GiB}, and who holds it. */
+  private static TextTable gpus(List<NodeTop> nodes) {
+    TextTable table = new TextTable("NODE", "GPU", "MODEL", "UTIL", "MEMORY (GiB)", "HELD BY");
+    for (NodeTop node : nodes) {
+      for (GpuTop gpu : node.gpus()) {
+        table.row(
+            node.name(),
+            gpu.index(),
+            gpu.model().isEmpty() ? null : gpu.model(),
+            gpu.utilization() == null ? null : Math.round(gpu.utilization() * 100) + "%",
+            gpu.memoryUsedBytes() == null || gpu.memoryTotalBytes() == null
+                ? null
+                : gibibytes(gpu.memoryUsedBytes()) + "/" + gibibytes(gpu.memoryTotalBytes()),
+            gpu.heldBy());
+      }
+    }
+    return table;
+  }
+
+  private static String gibibytes(long bytes) {
+    return String.format(Locale.ROOT, "%.1f", bytes / (double) (1L << 30));
   }
 
   private static TextTable projects(List<ProjectTop> projects) {

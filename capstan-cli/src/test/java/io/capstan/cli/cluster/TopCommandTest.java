@@ -78,6 +78,43 @@ class TopCommandTest {
   }
 
   @Test
+  void gpusWithAUsageSampleGetATableOfTheirOwn() {
+    server.respond(
+        "GET",
+        "/api/v1/top",
+        200,
+        TOP.replace(
+                "{\"index\":0,\"model\":\"A100\",\"heldBy\":\"vision/resnet\"}",
+                "{\"index\":0,\"model\":\"A100\",\"heldBy\":\"vision/resnet\","
+                    + "\"utilization\":0.87,\"memoryUsedBytes\":42278584320,"
+                    + "\"memoryTotalBytes\":85520809984}")
+            .replace(
+                "{\"index\":3,\"model\":\"A100\",\"heldBy\":null}",
+                "{\"index\":3,\"model\":\"A100\",\"heldBy\":null,"
+                    + "\"utilization\":0.0,\"memoryUsedBytes\":0,"
+                    + "\"memoryTotalBytes\":85520809984}"));
+
+    Result result = cli.run("top");
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    assertThat(result.out()).contains("GPUS\nNODE").contains("UTIL", "MEMORY (GiB)", "HELD BY");
+    assertThat(result.out().lines().filter(l -> l.startsWith("gpu-a ")).toList())
+        .anySatisfy(
+            l ->
+                assertThat(l).containsSubsequence("0", "A100", "87%", "39.4/79.6", "vision/resnet"))
+        .anySatisfy(l -> assertThat(l).containsSubsequence("3", "A100", "0%", "0.0/79.6"));
+  }
+
+  @Test
+  void withoutUsageSamplesThereIsNoGpuTable() {
+    server.respond("GET", "/api/v1/top", 200, TOP);
+
+    Result result = cli.run("top");
+
+    assertThat(result.out()).doesNotContain("GPUS\n").doesNotContain("UTIL");
+  }
+
+  @Test
   void jsonIsTheServersAnswer() {
     server.respond("GET", "/api/v1/top", 200, TOP);
 

@@ -7,6 +7,7 @@ import io.capstan.api.error.ErrorCode;
 import io.capstan.api.job.Resources;
 import io.capstan.runtime.ArtifactReader;
 import io.capstan.runtime.Endpoint;
+import io.capstan.runtime.GpuUsage;
 import io.capstan.runtime.ImageMap;
 import io.capstan.runtime.JobVolumes;
 import io.capstan.runtime.LogSource;
@@ -23,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -54,6 +56,7 @@ public final class LocalRuntime implements WorkloadRuntime {
   private final Path replicasDir;
   private final Cgroups cgroups;
   private final List<Node.Gpu> gpus;
+  private final Optional<GpuMonitor> gpuMonitor;
   private final LocalImageMap imageMap;
   private final ImageEnvironments environments;
   private final ReplicaStarter starter;
@@ -86,8 +89,17 @@ public final class LocalRuntime implements WorkloadRuntime {
     this.logs = new LocalLogSource(replicasDir);
     this.cgroups =
         Cgroups.detect(config.cgroups(), config.cgroupRoot(), namespace(config.stateDir()));
+    NvidiaSmi smi = NvidiaSmi.onPath();
     this.gpus =
-        config.configuredGpus().map(GpuInventory::configured).orElseGet(GpuInventory::detect);
+        config
+            .configuredGpus()
+            .map(GpuInventory::configured)
+            .orElseGet(() -> GpuInventory.detect(smi));
+    this.gpuMonitor =
+        config.configuredGpus().isEmpty() && !gpus.isEmpty()
+            ? Optional.of(
+                new GpuMonitor(smi, config.nodeName(), Clock.systemUTC()).start(GpuMonitor.PERIOD))
+            : Optional.empty();
     boolean root = runsAsRoot();
     this.sandboxed = config.sandbox().sandboxed();
     Mpirun mpirun = Mpirun.install(config.stateDir(), root);
@@ -148,6 +160,12 @@ public final class LocalRuntime implements WorkloadRuntime {
   @Override
   public String name() {
     return "local";
+  }
+
+  /** The last {@code nvidia-smi} sample when GPUs were detected; none when they were configured. */
+  @Override
+  public List<GpuUsage> gpuUsage() {
+    return gpuMonitor.map(GpuMonitor::last).orElse(List.of());
   }
 
   @Override
@@ -385,6 +403,7 @@ public final class LocalRuntime implements WorkloadRuntime {
   @Override
   public synchronized void close() {
     closed = true;
+    gpuMonitor.ifPresent(GpuMonitor::close);
     killer.shutdownNow();
     prober.close();
     cgroups.removeParentsIfEmpty();

@@ -19,6 +19,7 @@ class GpuInventoryTest {
   @Test
   void detectionFindsNoneWithoutNvidiaSmiAndEveryDeviceWithIt() {
     // No GPU on CI: nvidia-smi is absent or fails, which must mean "no GPUs", not an error.
-    assertThat(GpuInventory.detect()).allSatisfy(gpu -> assertThat(gpu.model()).isNotBlank());
+    assertThat(GpuInventory.detect(NvidiaSmi.onPath()))
+        .allSatisfy(gpu -> assertThat(gpu.model()).isNotBlank());
   }
 }

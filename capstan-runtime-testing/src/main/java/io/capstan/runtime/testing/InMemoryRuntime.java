@@ -7,6 +7,7 @@ import io.capstan.api.error.ErrorCode;
 import io.capstan.api.job.Resources;
 import io.capstan.runtime.ArtifactReader;
 import io.capstan.runtime.Endpoint;
+import io.capstan.runtime.GpuUsage;
 import io.capstan.runtime.JobVolumes;
 import io.capstan.runtime.LogChunk;
 import io.capstan.runtime.LogSource;
@@ -76,6 +77,7 @@ public final class InMemoryRuntime implements WorkloadRuntime {
   private final InMemoryProjectVolumes projectVolumes = new InMemoryProjectVolumes();
   private ArtifactReader artifacts;
   private List<Node> nodes = List.of(node("node-0", 8));
+  private List<GpuUsage> gpuUsage = List.of();
   private RuntimeException nextLaunchFailure;
   private RuntimeException lostAnswer;
   private boolean startPending;
@@ -117,6 +119,12 @@ public final class InMemoryRuntime implements WorkloadRuntime {
   /** Replaces the nodes (a node lost, a node added). */
   public synchronized InMemoryRuntime nodes(Node... newNodes) {
     this.nodes = List.copyOf(Arrays.asList(newNodes));
+    return this;
+  }
+
+  /** Replaces the GPUs' usage sample, as a node's {@code nvidia-smi} would report it. */
+  public synchronized InMemoryRuntime gpuUsage(GpuUsage... samples) {
+    this.gpuUsage = List.copyOf(Arrays.asList(samples));
     return this;
   }
 
@@ -231,6 +239,11 @@ public final class InMemoryRuntime implements WorkloadRuntime {
   @Override
   public synchronized List<Node> nodes() {
     return nodes;
+  }
+
+  @Override
+  public synchronized List<GpuUsage> gpuUsage() {
+    return gpuUsage;
   }
 
   @Override

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.capstan.api.job.JobPhase;
 import io.capstan.api.job.Resources;
+import io.capstan.runtime.GpuUsage;
 import io.capstan.runtime.Node;
 import io.capstan.runtime.WorkloadRuntime;
 import io.capstan.server.job.JobRecord;
@@ -23,7 +24,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * The gauges read from the database and the runtime, refreshed right before each scrape: workloads
  * by project, kind and phase (from the database, so every control-plane replica answers the same);
  * queued workloads and the oldest one's wait per project; CPU, memory and GPUs held per project and
- * per node, and each node's capacity.
+ * per node, and each node's capacity; each GPU's last utilisation and memory sample where the
+ * runtime takes them, labelled with the project holding it.
  */
 final class ClusterGauges {
   private final JdbcClient jdbc;
@@ -36,6 +38,8 @@ final class ClusterGauges {
   private final Map<String, MultiGauge> projectHeld = new HashMap<>();
   private final Map<String, MultiGauge> nodeHeld = new HashMap<>();
   private final Map<String, MultiGauge> nodeCapacity = new HashMap<>();
+  private final MultiGauge gpuUtilization;
+  private final MultiGauge gpuMemoryUsed;
 
   ClusterGauges(
       MeterRegistry registry,
@@ -59,6 +63,18 @@ final class ClusterGauges {
         MultiGauge.builder("capstan.queue.oldest.wait")
             .description("How long the oldest waiting workload of the project has waited")
             .baseUnit("seconds")
+            .register(registry);
+    this.gpuUtilization =
+        MultiGauge.builder("capstan.gpu.utilization")
+            .description(
+                "Share of the last sample period a kernel ran on the GPU (nvidia-smi), labelled"
+                    + " with the project holding it")
+            .baseUnit("ratio")
+            .register(registry);
+    this.gpuMemoryUsed =
+        MultiGauge.builder("capstan.gpu.memory.used")
+            .description("GPU memory in use at the last sample (nvidia-smi)")
+            .baseUnit("bytes")
             .register(registry);
     for (Resource resource : Resource.values()) {
       projectHeld.put(
@@ -112,12 +128,15 @@ final class ClusterGauges {
     refreshPhases();
     Map<String, Resources> byProject = new HashMap<>();
     Map<String, Resources> byNode = new HashMap<>();
+    Map<String, String> gpuHolders = new HashMap<>();
     for (JobRecord job : jobs.listLive()) {
       for (ReplicaHolding held : job.holdings()) {
         byProject.merge(job.project(), held.resources(), ClusterGauges::add);
         byNode.merge(held.node(), held.resources(), ClusterGauges::add);
+        held.gpus().forEach(gpu -> gpuHolders.put(held.node() + "/" + gpu, job.project()));
       }
     }
+    refreshGpuUsage(gpuHolders);
     List<Node> nodes = runtime.nodes();
     for (Resource resource : Resource.values()) {
       projectHeld.get(resource.name).register(rows("project", byProject, resource), true);
@@ -130,6 +149,28 @@ final class ClusterGauges {
       nodeHeld.get(resource.name).register(rows("node", held, resource), true);
       nodeCapacity.get(resource.name).register(rows("node", capacity, resource), true);
     }
+  }
+
+  /** Each sampled GPU's utilisation and memory, with the project that holds it ("" when free). */
+  private void refreshGpuUsage(Map<String, String> holders) {
+    List<MultiGauge.Row<?>> utilization = new ArrayList<>();
+    List<MultiGauge.Row<?>> memory = new ArrayList<>();
+    for (GpuUsage sample : runtime.gpuUsage()) {
+      Tags tags =
+          Tags.of(
+              "node",
+              sample.node(),
+              "gpu",
+              Integer.toString(sample.index()),
+              "project",
+              holders.getOrDefault(sample.node() + "/" + sample.index(), ""));
+      if (!Double.isNaN(sample.utilization())) {
+        utilization.add(MultiGauge.Row.of(tags, sample.utilization()));
+      }
+      memory.add(MultiGauge.Row.of(tags, sample.memoryUsedBytes()));
+    }
+    gpuUtilization.register(utilization, true);
+    gpuMemoryUsed.register(memory, true);
   }
 
   private void refreshPhases() {

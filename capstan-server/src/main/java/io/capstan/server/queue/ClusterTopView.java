@@ -4,6 +4,7 @@ import io.capstan.api.cluster.ClusterTop;
 import io.capstan.api.cluster.GpuTop;
 import io.capstan.api.cluster.NodeTop;
 import io.capstan.api.cluster.ProjectTop;
+import io.capstan.runtime.GpuUsage;
 import io.capstan.runtime.Node;
 import io.capstan.scheduler.QueueSpec;
 import io.capstan.scheduler.cluster.PodDemand;
@@ -28,6 +29,7 @@ final class ClusterTopView {
   private final Set<String> visible;
   private final Map<String, ResourceAmounts> allocatedByNode = new HashMap<>();
   private final Map<String, Map<Integer, Set<String>>> holdersByNode = new HashMap<>();
+  private final Map<String, GpuUsage> usage = new HashMap<>();
 
   private ClusterTopView(List<JobRecord> live, Set<String> visible) {
     this.live = live;
@@ -47,7 +49,18 @@ final class ClusterTopView {
 
   static ClusterTop of(
       List<Node> nodes, List<JobRecord> live, Map<String, QueueSpec> queues, Set<String> visible) {
+    return of(nodes, List.of(), live, queues, visible);
+  }
+
+  /** The same, with each GPU's last usage sample where {@code usage} has one. */
+  static ClusterTop of(
+      List<Node> nodes,
+      List<GpuUsage> usage,
+      List<JobRecord> live,
+      Map<String, QueueSpec> queues,
+      Set<String> visible) {
     ClusterTopView view = new ClusterTopView(List.copyOf(live), Set.copyOf(visible));
+    usage.forEach(sample -> view.usage.put(sample.node() + "/" + sample.index(), sample));
     ResourceAmounts capacity = ResourceAmounts.ZERO;
     ResourceAmounts allocated = ResourceAmounts.ZERO;
     List<NodeTop> rows = new ArrayList<>();
@@ -72,7 +85,18 @@ final class ClusterTopView {
     List<GpuTop> gpus = new ArrayList<>();
     for (Node.Gpu gpu : devices(node)) {
       Set<String> held = holders.get(gpu.index());
-      gpus.add(new GpuTop(gpu.index(), gpu.model(), held == null ? null : String.join(", ", held)));
+      String heldBy = held == null ? null : String.join(", ", held);
+      GpuUsage sample = usage.get(node.name() + "/" + gpu.index());
+      gpus.add(
+          sample == null
+              ? new GpuTop(gpu.index(), gpu.model(), heldBy)
+              : new GpuTop(
+                  gpu.index(),
+                  gpu.model(),
+                  heldBy,
+                  Double.isNaN(sample.utilization()) ? null : sample.utilization(),
+                  sample.memoryUsedBytes(),
+                  sample.memoryTotalBytes()));
     }
     return new NodeTop(
         node.name(),

@@ -34,7 +34,8 @@ public class TopController {
   @GetMapping(ApiPaths.TOP)
   public ClusterTop top(Caller caller) {
     Set<String> visible = Set.copyOf(access.visibleProjects(caller));
-    return ClusterTopView.of(runtime.nodes(), jobs.listLive(), quotas.all(), visible)
+    return ClusterTopView.of(
+            runtime.nodes(), runtime.gpuUsage(), jobs.listLive(), quotas.all(), visible)
         .withRuntime(runtime.capabilities().notes());
   }
 }

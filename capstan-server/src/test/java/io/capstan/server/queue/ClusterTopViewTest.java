@@ -12,6 +12,7 @@ import io.capstan.api.job.ReplicaGroupSpec;
 import io.capstan.api.job.ReplicaRole;
 import io.capstan.api.job.Resources;
 import io.capstan.api.queue.ResourceQuantities;
+import io.capstan.runtime.GpuUsage;
 import io.capstan.runtime.Node;
 import io.capstan.scheduler.OrderingPolicy;
 import io.capstan.scheduler.QueueSpec;
@@ -89,6 +90,21 @@ class ClusterTopViewTest {
     assertThat(top.nodes().get(0).gpus())
         .extracting(GpuTop::heldBy)
         .containsExactly("nlp/bert", "vision/train");
+  }
+
+  @Test
+  void eachGpuShowsItsLastUsageSampleWhereTheRuntimeHasOne() {
+    List<GpuUsage> usage =
+        List.of(
+            new GpuUsage("gpu-a", 1, 0.87, 40 * GI, 80 * GI, NOW),
+            new GpuUsage("gpu-a", 0, Double.NaN, 0, 80 * GI, NOW));
+
+    ClusterTop top = ClusterTopView.of(NODES, usage, LIVE, QUOTAS, Set.of("vision"));
+
+    assertThat(top.nodes().get(0).gpus())
+        .containsExactly(
+            new GpuTop(0, "A100", "in use", null, 0L, 80 * GI),
+            new GpuTop(1, "A100", "vision/train", 0.87, 40 * GI, 80 * GI));
   }
 
   private static JobRecord running(
