@@ -3,6 +3,7 @@ package io.capstan.server.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.capstan.server.CapstanServer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -20,7 +21,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Who sees what in a real Chromium: a member of project alpha never sees project beta's names on
- * any page and gets the not-found page at beta's URLs; a viewer sees no button she cannot use.
+ * any page (jobs, notebooks, datasets) and gets the not-found page at beta's URLs; a viewer sees no
+ * button she cannot use.
  */
 @SpringBootTest(
     classes = CapstanServer.class,
@@ -55,6 +57,10 @@ class TenancyBrowserIT {
     assertThat(member.status()).as(member.body()).isIn(200, 201, 204);
     submit(http, alice, "alpha", "alpha-train");
     submit(http, bob, "beta", "beta-secret-train");
+    stoppedNotebook(http, alice, "alpha", "alpha-lab");
+    stoppedNotebook(http, bob, "beta", "beta-secret-lab");
+    dataset(alice, "alpha", "alpha-data");
+    dataset(bob, "beta", "beta-secret-data");
     browser = TestingBrowser.start("http://127.0.0.1:" + port);
   }
 
@@ -74,11 +80,26 @@ class TenancyBrowserIT {
   @Test
   void memberOfAlphaNeverSeesBetasNamesAndGetsNotFoundAtItsUrls() {
     browser.signIn(alice);
-    for (String page : new String[] {"#/p/alpha/jobs", "#/cluster", "#/admin", "#/p/alpha/new"}) {
+    for (String page :
+        new String[] {
+          "#/p/alpha/jobs",
+          "#/cluster",
+          "#/admin",
+          "#/p/alpha/new",
+          "#/p/alpha/new/form",
+          "#/p/alpha/notebooks",
+          "#/p/alpha/datasets"
+        }) {
       browser.open(page);
       browser.await(By.cssSelector("main h1"));
       if (page.endsWith("jobs")) {
         browser.await(By.cssSelector("tr[data-key=alpha-train]"));
+      }
+      if (page.endsWith("notebooks")) {
+        browser.await(By.cssSelector("tr[data-key=alpha-lab]"));
+      }
+      if (page.endsWith("datasets")) {
+        browser.await(By.cssSelector("tr[data-key='alpha/alpha-data']"));
       }
       if (page.equals("#/cluster")) {
         browser.await(By.cssSelector("#queues .queue"));
@@ -94,7 +115,13 @@ class TenancyBrowserIT {
 
     for (String foreign :
         new String[] {
-          "#/p/beta/jobs", "#/p/beta/jobs/beta-secret-train", "#/p/beta/models", "#/p/beta/new"
+          "#/p/beta/jobs",
+          "#/p/beta/jobs/beta-secret-train",
+          "#/p/beta/models",
+          "#/p/beta/new",
+          "#/p/beta/notebooks",
+          "#/p/beta/datasets/beta-secret-data",
+          "#/p/alpha/datasets/beta-secret-data?from=beta"
         }) {
       browser.open(foreign);
       browser.await(By.id("not-found"));
@@ -115,6 +142,11 @@ class TenancyBrowserIT {
     browser.await(By.cssSelector("tr[data-key=alpha-train]"));
     assertThat(browser.driver().findElements(By.id("new-job"))).isEmpty();
     browser.screenshot("job-as-viewer");
+    browser.open("#/p/alpha/notebooks");
+    browser.awaitText(By.cssSelector("tr[data-key=alpha-lab]"), "Stopped", Duration.ofSeconds(30));
+    assertThat(browser.driver().findElements(By.cssSelector("#notebooks button"))).isEmpty();
+    assertThat(browser.driver().findElements(By.cssSelector("#notebooks a.open"))).isEmpty();
+    assertThat(browser.driver().findElements(By.id("new-notebook"))).isEmpty();
     browser.signOut();
 
     // Her project's editor sees them, and the cancel works from the page.
@@ -124,6 +156,29 @@ class TenancyBrowserIT {
     cancel.click();
     browser.driver().switchTo().alert().accept();
     browser.awaitText(By.id("phase"), "Cancelled", Duration.ofSeconds(30));
+  }
+
+  /** A notebook created and stopped at once: its name is listed, and no Jupyter keeps running. */
+  private static void stoppedNotebook(TestingHttp http, String token, String project, String name) {
+    String notebooks = "/api/v1/projects/" + project + "/notebooks";
+    TestingHttp.Answer created =
+        http.post(token, notebooks, "application/json", "{\"name\":\"" + name + "\"}");
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    TestingHttp.Answer stopped = http.post(token, notebooks + "/" + name + "/stop", null, "");
+    assertThat(stopped.status()).as(stopped.body()).isEqualTo(200);
+  }
+
+  private void dataset(String token, String project, String name) {
+    try {
+      Path folder = Files.createTempDirectory(name);
+      Files.writeString(folder.resolve("part-0.txt"), name);
+      TestingCli.Result created =
+          new TestingCli("http://127.0.0.1:" + port, token)
+              .run("data", "create", name, "--from", folder.toString(), "-p", project);
+      assertThat(created.exitCode()).as(created.err()).isZero();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private static void submit(TestingHttp http, String token, String project, String name) {
