@@ -12,6 +12,9 @@ export function field(label, attrs, hint) {
   const input = options
     ? h('select', { id, ...rest }, options.map((o) => h('option', { value: o, selected: o === attrs.value }, o)))
     : h(attrs.rows ? 'textarea' : 'input', { id, ...rest });
+  // The given value is also the default, which a form's reset() returns to.
+  if (options) for (const o of input.options) o.defaultSelected = o.selected;
+  else if (attrs.value !== undefined) input.defaultValue = String(attrs.value);
   return h(
     'div',
     { class: 'field' },
