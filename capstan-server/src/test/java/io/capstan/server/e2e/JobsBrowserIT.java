@@ -205,24 +205,12 @@ class JobsBrowserIT {
 
   /** Submits a one-replica job that prints a line and succeeds, through the API; its name. */
   private String submitQuickJob(String name) {
-    TestingHttp http = new TestingHttp("http://127.0.0.1:" + port);
-    TestingHttp.Answer answer =
-        http.post(
-            ServerFixture.adminToken(DATA),
-            "/api/v1/projects/default/jobs",
-            "application/yaml",
-            """
-            apiVersion: capstan.io/v1
-            kind: TrainingJob
-            metadata: {name: %s}
-            spec:
-              replicas:
-                - role: worker
-                  count: 1
-                  command: [sh, -c, "echo done"]
-            """
-                .formatted(name));
-    assertThat(answer.status()).as(answer.body()).isEqualTo(201);
+    ServerFixture.submitShellJob(
+        new TestingHttp("http://127.0.0.1:" + port),
+        ServerFixture.adminToken(DATA),
+        "default",
+        name,
+        "echo done");
     browser.open("#/p/default/jobs/" + name);
     browser.awaitText(By.id("phase"), "Succeeded", Duration.ofMinutes(1));
     browser.open("#/p/default/jobs");

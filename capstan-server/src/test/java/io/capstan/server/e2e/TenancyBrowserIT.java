@@ -3,7 +3,6 @@ package io.capstan.server.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.capstan.server.CapstanServer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -17,7 +16,6 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Who sees what in a real Chromium: a member of project alpha never sees project beta's names on
@@ -55,12 +53,13 @@ class TenancyBrowserIT {
         http.put(
             alice, "/api/v1/projects/alpha/members", "{\"user\":\"vera\",\"role\":\"viewer\"}");
     assertThat(member.status()).as(member.body()).isIn(200, 201, 204);
-    submit(http, alice, "alpha", "alpha-train");
-    submit(http, bob, "beta", "beta-secret-train");
+    ServerFixture.submitShellJob(http, alice, "alpha", "alpha-train", "echo started; sleep 120");
+    ServerFixture.submitShellJob(http, bob, "beta", "beta-secret-train", "echo started; sleep 120");
     stoppedNotebook(http, alice, "alpha", "alpha-lab");
     stoppedNotebook(http, bob, "beta", "beta-secret-lab");
-    dataset(alice, "alpha", "alpha-data");
-    dataset(bob, "beta", "beta-secret-data");
+    String url = "http://127.0.0.1:" + port;
+    ServerFixture.dataset(url, alice, "alpha", "alpha-data", "part-0.txt", "alpha");
+    ServerFixture.dataset(url, bob, "beta", "beta-secret-data", "part-0.txt", "beta");
     browser = TestingBrowser.start("http://127.0.0.1:" + port);
   }
 
@@ -166,41 +165,5 @@ class TenancyBrowserIT {
     assertThat(created.status()).as(created.body()).isEqualTo(201);
     TestingHttp.Answer stopped = http.post(token, notebooks + "/" + name + "/stop", null, "");
     assertThat(stopped.status()).as(stopped.body()).isEqualTo(200);
-  }
-
-  private void dataset(String token, String project, String name) {
-    try {
-      Path folder = Files.createTempDirectory(name);
-      Files.writeString(folder.resolve("part-0.txt"), name);
-      TestingCli.Result created =
-          new TestingCli("http://127.0.0.1:" + port, token)
-              .run("data", "create", name, "--from", folder.toString(), "-p", project);
-      assertThat(created.exitCode()).as(created.err()).isZero();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
-
-  private static void submit(TestingHttp http, String token, String project, String name) {
-    TestingHttp.Answer answer =
-        http.post(
-            token,
-            "/api/v1/projects/" + project + "/jobs",
-            "application/yaml",
-            """
-            apiVersion: capstan.io/v1
-            kind: TrainingJob
-            metadata: {name: %s}
-            spec:
-              replicas:
-                - role: worker
-                  count: 1
-                  resources: {cpu: 100m, memory: 64Mi}
-                  command: [sh, -c, "echo started; sleep 120"]
-            """
-                .formatted(name));
-    assertThat(answer.status()).as(answer.body()).isEqualTo(201);
-    assertThat(JsonMapper.builder().build().readTree(answer.body()).get("name").asString())
-        .isEqualTo(name);
   }
 }

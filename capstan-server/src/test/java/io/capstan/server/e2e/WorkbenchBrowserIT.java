@@ -3,7 +3,6 @@ package io.capstan.server.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.capstan.server.CapstanServer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -101,15 +100,16 @@ class WorkbenchBrowserIT {
   }
 
   @Test
-  void datasetIsListedWithWhoCanReadItAndItsMountLine() throws Exception {
-    Path folder = Files.createTempDirectory("digits");
-    Files.writeString(folder.resolve("labels.txt"), "0\n1\n");
-    Files.write(folder.resolve("images.bin"), new byte[4096]);
-    TestingCli cli = new TestingCli("http://127.0.0.1:" + port, admin);
-    TestingCli.Result created =
-        cli.run("data", "create", "digits", "--from", folder.toString(), "-p", "default");
-    assertThat(created.exitCode()).as(created.err()).isZero();
-
+  void datasetIsListedWithWhoCanReadItAndItsMountLine() {
+    ServerFixture.dataset(
+        "http://127.0.0.1:" + port,
+        admin,
+        "default",
+        "digits",
+        "labels.txt",
+        "0\n1\n",
+        "images.txt",
+        "x".repeat(4096));
     browser.open("#/p/default/datasets");
     WebElement row = browser.await(By.cssSelector("tr[data-key='default/digits']"));
     assertThat(row.getText()).contains("private to default").contains("--data digits@1");
@@ -184,24 +184,12 @@ class WorkbenchBrowserIT {
   /** A one-replica job through the API that prints five loss values, waited for to succeed. */
   private void submitMetricsJob(String name) {
     TestingHttp http = new TestingHttp("http://127.0.0.1:" + port);
-    TestingHttp.Answer answer =
-        http.post(
-            admin,
-            "/api/v1/projects/default/jobs",
-            "application/yaml",
-            """
-            apiVersion: capstan.io/v1
-            kind: TrainingJob
-            metadata: {name: %s}
-            spec:
-              replicas:
-                - role: worker
-                  count: 1
-                  resources: {cpu: 200m, memory: 128Mi}
-                  command: [sh, -c, "for i in 1 2 3 4 5; do echo step=$i loss=0.$((7 - i)); done"]
-            """
-                .formatted(name));
-    assertThat(answer.status()).as(answer.body()).isEqualTo(201);
+    ServerFixture.submitShellJob(
+        http,
+        admin,
+        "default",
+        name,
+        "for i in 1 2 3 4 5; do echo step=$i loss=0.$((7 - i)); done");
     org.awaitility.Awaitility.await()
         .atMost(Duration.ofMinutes(1))
         .until(() -> ServerFixture.jobPhase(http, admin, "default", name).equals("Succeeded"));
