@@ -146,6 +146,13 @@ class JobsBrowserIT {
     WebElement phase = browser.await(By.id("filter-phase"));
     assertThat(new Select(phase).getFirstSelectedOption().getText()).isEqualTo("Succeeded");
     browser.await(By.cssSelector("tr[data-key=" + name + "]"));
+
+    // "Mine" filters by the signed-in user, who submitted it.
+    browser.click(By.id("filter-mine"));
+    browser.until(Duration.ofSeconds(10), d -> browser.fragment().contains("user=admin"));
+    browser.await(By.cssSelector("tr[data-key=" + name + "]"));
+    assertThat(browser.driver().findElement(By.id("filter-user")).getAttribute("value"))
+        .isEqualTo("admin");
   }
 
   @Test
