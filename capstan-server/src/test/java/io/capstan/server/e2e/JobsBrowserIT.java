@@ -91,6 +91,11 @@ class JobsBrowserIT {
     browser.awaitText(By.id("log"), "[worker-0] rank 0/2 epoch 5 loss", Duration.ofSeconds(20));
     browser.awaitText(By.id("log"), "[worker-1] rank 1/2 epoch 5 loss", Duration.ofSeconds(20));
     assertThat(browser.driver().findElements(By.cssSelector("tr[data-key^=worker-]"))).hasSize(2);
+    // The node each rank ran on (this machine's, on the local runtime).
+    assertThat(
+            browser.driver().findElement(By.cssSelector("tr[data-key=worker-1] td.node")).getText())
+        .isNotBlank()
+        .isNotEqualTo("—");
     assertThat(browser.driver().findElement(By.id("spec")).getText())
         .contains("A 2-rank PyTorch DDP job in Capstan's own format");
     browser.screenshot("job");

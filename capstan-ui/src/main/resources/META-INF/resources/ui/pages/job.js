@@ -86,6 +86,7 @@ export async function jobPage(ctx) {
           { title: 'Role', cell: (r) => r.role },
           { title: 'State', cell: (r) => badge(r.state) },
           { title: 'Exit code', class: 'num', cell: (r) => (r.exitCode === null || r.exitCode === undefined ? '—' : String(r.exitCode)) },
+          { title: 'Node', class: 'node', cell: (r) => r.node || '—' },
           { title: 'GPUs', cell: (r) => (r.gpus.length ? r.gpus.join(', ') : '—') },
           { title: 'Attempt', class: 'num', cell: (r) => String(r.attempt) },
           { title: 'Running for', cell: (r) => duration(r.startedAt, r.finishedAt) },
