@@ -6,6 +6,10 @@ import { signIn } from './pages/signin.js';
 import { jobsPage } from './pages/jobs.js';
 import { jobPage } from './pages/job.js';
 import { newJobPage } from './pages/newjob.js';
+import { jobFormPage } from './pages/jobform.js';
+import { comparePage } from './pages/compare.js';
+import { notebooksPage } from './pages/notebooks.js';
+import { datasetsPage, datasetPage } from './pages/datasets.js';
 import { clusterPage } from './pages/cluster.js';
 import { modelsPage, modelPage } from './pages/models.js';
 import { servicesPage, servicePage } from './pages/services.js';
@@ -21,6 +25,11 @@ const ROUTES = [
   ['/p/:project/jobs', jobsPage],
   ['/p/:project/jobs/:job', jobPage],
   ['/p/:project/new', newJobPage],
+  ['/p/:project/new/form', jobFormPage],
+  ['/p/:project/compare', comparePage],
+  ['/p/:project/notebooks', notebooksPage],
+  ['/p/:project/datasets', datasetsPage],
+  ['/p/:project/datasets/:dataset', datasetPage],
   ['/p/:project/models', modelsPage],
   ['/p/:project/models/:model', modelPage],
   ['/p/:project/services', servicesPage],
@@ -32,11 +41,16 @@ const ROUTES = [
 const NAV = [
   ['Jobs', (p) => `#/p/${enc(p)}/jobs`, 'jobs'],
   ['New job', (p) => `#/p/${enc(p)}/new`, 'new', 'editor'],
+  ['Notebooks', (p) => `#/p/${enc(p)}/notebooks`, 'notebooks'],
+  ['Datasets', (p) => `#/p/${enc(p)}/datasets`, 'datasets'],
   ['Models', (p) => `#/p/${enc(p)}/models`, 'models'],
   ['Services', (p) => `#/p/${enc(p)}/services`, 'services'],
   ['Queues & cluster', () => '#/cluster', 'cluster'],
   ['Admin', () => '#/admin', 'admin'],
 ];
+
+/** The sections a project switch stays in; any other goes to the new project's jobs. */
+const PROJECT_SECTIONS = ['notebooks', 'datasets', 'models', 'services', 'new'];
 
 const enc = encodeURIComponent;
 const root = document.getElementById('app');
@@ -181,7 +195,7 @@ function layout(project, path) {
             {
               id: 'project',
               onchange: (e) => {
-                window.location.hash = `#/p/${enc(e.target.value)}/${['models', 'services', 'new'].includes(section) ? section : 'jobs'}`;
+                window.location.hash = `#/p/${enc(e.target.value)}/${PROJECT_SECTIONS.includes(section) ? section : 'jobs'}`;
               },
             },
             projects.map((p) => h('option', { value: p, selected: p === project }, p)),

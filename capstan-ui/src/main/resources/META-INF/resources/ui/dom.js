@@ -78,41 +78,52 @@ function s(tag, attrs, ...children) {
 
 /**
  * The one chart: series [{name, points: [[x, y], ...]}] as lines over a shared x axis (times in
- * ms or indexes), in SVG with a legend; xLabel formats the axis ends.
+ * ms, steps or indexes), in SVG with a legend; xLabel formats the axis ends. The y axis spans 0 to
+ * the largest value (or the smallest, when below 0). The figure carries data-points (all points)
+ * and each line data-series and data-points, for tests and for readers of the page's source.
  */
-export function chart(title, series, { yUnit = '', xLabel = (x) => String(x), height = 160 } = {}) {
+export function chart(title, series, { yUnit = '', xLabel = (x) => String(x), height = 160, id } = {}) {
   const width = 560;
   const pad = { l: 44, r: 8, t: 8, b: 22 };
   const all = series.flatMap((x) => x.points);
-  const figure = h('figure', { class: 'chart' }, h('figcaption', {}, title));
+  const figure = h('figure', { class: 'chart', id, 'data-points': all.length }, h('figcaption', {}, title));
   if (!all.length) {
     figure.append(h('p', { class: 'empty' }, 'No data yet.'));
     return figure;
   }
-  const xs = all.map((p) => p[0]);
-  const ys = all.map((p) => p[1]);
-  const [x0, x1] = [Math.min(...xs), Math.max(...xs)];
-  const y1 = Math.max(...ys, 1e-9);
+  let [x0, x1, y0, y1] = [Infinity, -Infinity, 0, 1e-9];
+  for (const [x, y] of all) {
+    x0 = Math.min(x0, x);
+    x1 = Math.max(x1, x);
+    y0 = Math.min(y0, y);
+    y1 = Math.max(y1, y);
+  }
   const X = (x) => pad.l + (x1 === x0 ? 0.5 : (x - x0) / (x1 - x0)) * (width - pad.l - pad.r);
-  const Y = (y) => height - pad.b - (y / y1) * (height - pad.t - pad.b);
+  const Y = (y) => height - pad.b - ((y - y0) / (y1 - y0)) * (height - pad.t - pad.b);
   const svg = s('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': title, class: 'chart-svg' });
   svg.append(
     s('line', { x1: pad.l, y1: Y(0), x2: width - pad.r, y2: Y(0), class: 'axis' }),
     s('text', { x: pad.l - 4, y: Y(y1) + 4, 'text-anchor': 'end', class: 'tick' }, `${round(y1)}${yUnit}`),
-    s('text', { x: pad.l - 4, y: Y(0), 'text-anchor': 'end', class: 'tick' }, `0${yUnit}`),
+    s('text', { x: pad.l - 4, y: Y(y0), 'text-anchor': 'end', class: 'tick' }, `${round(y0)}${yUnit}`),
     s('text', { x: pad.l, y: height - 4, class: 'tick' }, xLabel(x0)),
     s('text', { x: width - pad.r, y: height - 4, 'text-anchor': 'end', class: 'tick' }, xLabel(x1)),
   );
   series.forEach((line, i) => {
     const d = line.points.map((p, j) => `${j ? 'L' : 'M'}${X(p[0]).toFixed(1)},${Y(p[1]).toFixed(1)}`).join('');
-    svg.append(s('path', { d, class: `line line-${i % 4}` }));
+    svg.append(s('path', { d, class: `line line-${i % COLORS}`, 'data-series': line.name, 'data-points': line.points.length }));
+    // Few points get a dot each, so a line of one point still shows.
+    if (line.points.length <= 60) {
+      for (const [x, y] of line.points) svg.append(s('circle', { cx: X(x).toFixed(1), cy: Y(y).toFixed(1), r: 2.5, class: `dot line-${i % COLORS}` }));
+    }
   });
-  figure.append(svg, h('div', { class: 'legend' }, series.map((line, i) => h('span', { class: `key key-${i % 4}` }, line.name))));
+  figure.append(svg, h('div', { class: 'legend' }, series.map((line, i) => h('span', { class: `key key-${i % COLORS}` }, line.name))));
   return figure;
 }
 
+const COLORS = 8;
+
 function round(n) {
-  return n >= 100 ? Math.round(n) : Math.round(n * 100) / 100;
+  return Math.abs(n) >= 100 ? Math.round(n) : Number(n.toPrecision(3));
 }
 
 /** A time as the console shows it: local, to the second. */

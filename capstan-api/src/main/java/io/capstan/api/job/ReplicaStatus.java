@@ -19,6 +19,8 @@ import java.util.List;
  * @param message a plain-words note, or null
  * @param reason why a {@code Stopped} replica was stopped ({@code JobFinished}, {@code Preempted}
  *     or {@code Restarting}), else null
+ * @param node the node the current attempt was placed on, or null while it is not placed (as
+ *     stored, a replica's status has none: the job's view adds it from the job's placement)
  */
 public record ReplicaStatus(
     String name,
@@ -31,7 +33,8 @@ public record ReplicaStatus(
     Instant startedAt,
     Instant finishedAt,
     String message,
-    String reason) {
+    String reason,
+    String node) {
   public static final String PENDING = "Pending";
   public static final String RUNNING = "Running";
   public static final String SUCCEEDED = "Succeeded";
@@ -41,6 +44,51 @@ public record ReplicaStatus(
 
   public ReplicaStatus {
     gpus = gpus == null ? List.of() : List.copyOf(gpus);
+  }
+
+  /** A replica not known to be placed on a node. */
+  public ReplicaStatus(
+      String name,
+      ReplicaRole role,
+      int index,
+      String state,
+      Integer exitCode,
+      int attempt,
+      List<Integer> gpus,
+      Instant startedAt,
+      Instant finishedAt,
+      String message,
+      String reason) {
+    this(
+        name,
+        role,
+        index,
+        state,
+        exitCode,
+        attempt,
+        gpus,
+        startedAt,
+        finishedAt,
+        message,
+        reason,
+        null);
+  }
+
+  /** This status placed on {@code onNode}. */
+  public ReplicaStatus withNode(String onNode) {
+    return new ReplicaStatus(
+        name,
+        role,
+        index,
+        state,
+        exitCode,
+        attempt,
+        gpus,
+        startedAt,
+        finishedAt,
+        message,
+        reason,
+        onNode);
   }
 
   /** A replica with no reason for its state (every state but {@code Stopped}). */

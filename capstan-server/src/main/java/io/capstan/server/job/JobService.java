@@ -316,9 +316,11 @@ public final class JobService {
     List<ReplicaStatus> replicas = store.replicas(job.uid());
     List<ReplicaStatus> ordered = new ArrayList<>();
     for (Rendezvous.Replica replica : Rendezvous.replicas(job.spec())) {
+      Placement.ReplicaPlacement placed = job.placement().of(replica.name());
       replicas.stream()
           .filter(r -> r.name().equals(replica.name()))
           .findFirst()
+          .map(r -> placed == null ? r : r.withNode(placed.node()))
           .ifPresent(ordered::add);
     }
     JobStatus status =

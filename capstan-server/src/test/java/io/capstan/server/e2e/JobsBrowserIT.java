@@ -91,6 +91,11 @@ class JobsBrowserIT {
     browser.awaitText(By.id("log"), "[worker-0] rank 0/2 epoch 5 loss", Duration.ofSeconds(20));
     browser.awaitText(By.id("log"), "[worker-1] rank 1/2 epoch 5 loss", Duration.ofSeconds(20));
     assertThat(browser.driver().findElements(By.cssSelector("tr[data-key^=worker-]"))).hasSize(2);
+    // The node each rank ran on (this machine's, on the local runtime).
+    assertThat(
+            browser.driver().findElement(By.cssSelector("tr[data-key=worker-1] td.node")).getText())
+        .isNotBlank()
+        .isNotEqualTo("—");
     assertThat(browser.driver().findElement(By.id("spec")).getText())
         .contains("A 2-rank PyTorch DDP job in Capstan's own format");
     browser.screenshot("job");
@@ -146,6 +151,13 @@ class JobsBrowserIT {
     WebElement phase = browser.await(By.id("filter-phase"));
     assertThat(new Select(phase).getFirstSelectedOption().getText()).isEqualTo("Succeeded");
     browser.await(By.cssSelector("tr[data-key=" + name + "]"));
+
+    // "Mine" filters by the signed-in user, who submitted it.
+    browser.click(By.id("filter-mine"));
+    browser.until(Duration.ofSeconds(10), d -> browser.fragment().contains("user=admin"));
+    browser.await(By.cssSelector("tr[data-key=" + name + "]"));
+    assertThat(browser.driver().findElement(By.id("filter-user")).getAttribute("value"))
+        .isEqualTo("admin");
   }
 
   @Test
@@ -205,24 +217,12 @@ class JobsBrowserIT {
 
   /** Submits a one-replica job that prints a line and succeeds, through the API; its name. */
   private String submitQuickJob(String name) {
-    TestingHttp http = new TestingHttp("http://127.0.0.1:" + port);
-    TestingHttp.Answer answer =
-        http.post(
-            ServerFixture.adminToken(DATA),
-            "/api/v1/projects/default/jobs",
-            "application/yaml",
-            """
-            apiVersion: capstan.io/v1
-            kind: TrainingJob
-            metadata: {name: %s}
-            spec:
-              replicas:
-                - role: worker
-                  count: 1
-                  command: [sh, -c, "echo done"]
-            """
-                .formatted(name));
-    assertThat(answer.status()).as(answer.body()).isEqualTo(201);
+    ServerFixture.submitShellJob(
+        new TestingHttp("http://127.0.0.1:" + port),
+        ServerFixture.adminToken(DATA),
+        "default",
+        name,
+        "echo done");
     browser.open("#/p/default/jobs/" + name);
     browser.awaitText(By.id("phase"), "Succeeded", Duration.ofMinutes(1));
     browser.open("#/p/default/jobs");

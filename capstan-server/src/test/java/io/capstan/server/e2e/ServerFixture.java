@@ -71,6 +71,51 @@ final class ServerFixture {
         .asString();
   }
 
+  /**
+   * Submits a TrainingJob {@code name} of one worker (100m CPU, 64Mi) that runs {@code sh -c
+   * command}, as {@code token}; asserts that it was accepted.
+   */
+  static void submitShellJob(
+      TestingHttp http, String token, String project, String name, String command) {
+    TestingHttp.Answer answer =
+        http.post(
+            token,
+            "/api/v1/projects/" + project + "/jobs",
+            "application/yaml",
+            """
+            apiVersion: capstan.io/v1
+            kind: TrainingJob
+            metadata: {name: %s}
+            spec:
+              replicas:
+                - role: worker
+                  count: 1
+                  resources: {cpu: 100m, memory: 64Mi}
+                  command: [sh, -c, %s]
+            """
+                .formatted(name, JsonMapper.builder().build().writeValueAsString(command)));
+    assertThat(answer.status()).as(answer.body()).isEqualTo(201);
+  }
+
+  /**
+   * Creates version 1 of dataset {@code name} of {@code project} from {@code files} (path, text),
+   * with the real CLI.
+   */
+  static void dataset(String url, String token, String project, String name, String... files) {
+    try {
+      Path folder = Files.createTempDirectory(name);
+      for (int i = 0; i + 1 < files.length; i += 2) {
+        Files.writeString(folder.resolve(files[i]), files[i + 1]);
+      }
+      TestingCli.Result created =
+          new TestingCli(url, token)
+              .run("data", "create", name, "--from", folder.toString(), "-p", project);
+      assertThat(created.exitCode()).as(created.err()).isZero();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** The log of replica {@code worker-0} of job {@code job} of {@code project}. */
   static String jobLog(TestingHttp http, String token, String project, String job) {
     return http.get(

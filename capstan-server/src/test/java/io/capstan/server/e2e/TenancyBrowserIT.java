@@ -16,11 +16,11 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Who sees what in a real Chromium: a member of project alpha never sees project beta's names on
- * any page and gets the not-found page at beta's URLs; a viewer sees no button she cannot use.
+ * any page (jobs, notebooks, datasets) and gets the not-found page at beta's URLs; a viewer sees no
+ * button she cannot use.
  */
 @SpringBootTest(
     classes = CapstanServer.class,
@@ -53,8 +53,13 @@ class TenancyBrowserIT {
         http.put(
             alice, "/api/v1/projects/alpha/members", "{\"user\":\"vera\",\"role\":\"viewer\"}");
     assertThat(member.status()).as(member.body()).isIn(200, 201, 204);
-    submit(http, alice, "alpha", "alpha-train");
-    submit(http, bob, "beta", "beta-secret-train");
+    ServerFixture.submitShellJob(http, alice, "alpha", "alpha-train", "echo started; sleep 120");
+    ServerFixture.submitShellJob(http, bob, "beta", "beta-secret-train", "echo started; sleep 120");
+    stoppedNotebook(http, alice, "alpha", "alpha-lab");
+    stoppedNotebook(http, bob, "beta", "beta-secret-lab");
+    String url = "http://127.0.0.1:" + port;
+    ServerFixture.dataset(url, alice, "alpha", "alpha-data", "part-0.txt", "alpha");
+    ServerFixture.dataset(url, bob, "beta", "beta-secret-data", "part-0.txt", "beta");
     browser = TestingBrowser.start("http://127.0.0.1:" + port);
   }
 
@@ -74,11 +79,26 @@ class TenancyBrowserIT {
   @Test
   void memberOfAlphaNeverSeesBetasNamesAndGetsNotFoundAtItsUrls() {
     browser.signIn(alice);
-    for (String page : new String[] {"#/p/alpha/jobs", "#/cluster", "#/admin", "#/p/alpha/new"}) {
+    for (String page :
+        new String[] {
+          "#/p/alpha/jobs",
+          "#/cluster",
+          "#/admin",
+          "#/p/alpha/new",
+          "#/p/alpha/new/form",
+          "#/p/alpha/notebooks",
+          "#/p/alpha/datasets"
+        }) {
       browser.open(page);
       browser.await(By.cssSelector("main h1"));
       if (page.endsWith("jobs")) {
         browser.await(By.cssSelector("tr[data-key=alpha-train]"));
+      }
+      if (page.endsWith("notebooks")) {
+        browser.await(By.cssSelector("tr[data-key=alpha-lab]"));
+      }
+      if (page.endsWith("datasets")) {
+        browser.await(By.cssSelector("tr[data-key='alpha/alpha-data']"));
       }
       if (page.equals("#/cluster")) {
         browser.await(By.cssSelector("#queues .queue"));
@@ -94,7 +114,13 @@ class TenancyBrowserIT {
 
     for (String foreign :
         new String[] {
-          "#/p/beta/jobs", "#/p/beta/jobs/beta-secret-train", "#/p/beta/models", "#/p/beta/new"
+          "#/p/beta/jobs",
+          "#/p/beta/jobs/beta-secret-train",
+          "#/p/beta/models",
+          "#/p/beta/new",
+          "#/p/beta/notebooks",
+          "#/p/beta/datasets/beta-secret-data",
+          "#/p/alpha/datasets/beta-secret-data?from=beta"
         }) {
       browser.open(foreign);
       browser.await(By.id("not-found"));
@@ -115,6 +141,11 @@ class TenancyBrowserIT {
     browser.await(By.cssSelector("tr[data-key=alpha-train]"));
     assertThat(browser.driver().findElements(By.id("new-job"))).isEmpty();
     browser.screenshot("job-as-viewer");
+    browser.open("#/p/alpha/notebooks");
+    browser.awaitText(By.cssSelector("tr[data-key=alpha-lab]"), "Stopped", Duration.ofSeconds(30));
+    assertThat(browser.driver().findElements(By.cssSelector("#notebooks button"))).isEmpty();
+    assertThat(browser.driver().findElements(By.cssSelector("#notebooks a.open"))).isEmpty();
+    assertThat(browser.driver().findElements(By.id("new-notebook"))).isEmpty();
     browser.signOut();
 
     // Her project's editor sees them, and the cancel works from the page.
@@ -126,26 +157,13 @@ class TenancyBrowserIT {
     browser.awaitText(By.id("phase"), "Cancelled", Duration.ofSeconds(30));
   }
 
-  private static void submit(TestingHttp http, String token, String project, String name) {
-    TestingHttp.Answer answer =
-        http.post(
-            token,
-            "/api/v1/projects/" + project + "/jobs",
-            "application/yaml",
-            """
-            apiVersion: capstan.io/v1
-            kind: TrainingJob
-            metadata: {name: %s}
-            spec:
-              replicas:
-                - role: worker
-                  count: 1
-                  resources: {cpu: 100m, memory: 64Mi}
-                  command: [sh, -c, "echo started; sleep 120"]
-            """
-                .formatted(name));
-    assertThat(answer.status()).as(answer.body()).isEqualTo(201);
-    assertThat(JsonMapper.builder().build().readTree(answer.body()).get("name").asString())
-        .isEqualTo(name);
+  /** A notebook created and stopped at once: its name is listed, and no Jupyter keeps running. */
+  private static void stoppedNotebook(TestingHttp http, String token, String project, String name) {
+    String notebooks = "/api/v1/projects/" + project + "/notebooks";
+    TestingHttp.Answer created =
+        http.post(token, notebooks, "application/json", "{\"name\":\"" + name + "\"}");
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    TestingHttp.Answer stopped = http.post(token, notebooks + "/" + name + "/stop", null, "");
+    assertThat(stopped.status()).as(stopped.body()).isEqualTo(200);
   }
 }

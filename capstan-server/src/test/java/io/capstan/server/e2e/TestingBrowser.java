@@ -109,6 +109,16 @@ final class TestingBrowser implements AutoCloseable {
         .until(condition);
   }
 
+  /** Clicks the element {@code by}, found again when a live section redrew it meanwhile. */
+  void click(By by) {
+    until(
+        Duration.ofSeconds(20),
+        d -> {
+          d.findElement(by).click();
+          return true;
+        });
+  }
+
   /** Waits until the element {@code by} shows {@code text}. */
   void awaitText(By by, String text, Duration timeout) {
     until(

@@ -1,10 +1,13 @@
-// One job: status and the pending reason in plain words, conditions, replicas, events, the logs of
+// One job: status and the pending reason in plain words, conditions, replicas, its training metrics
+// as charts (live while it runs), events, the logs of
 // any replica or all of them (following as `capstan logs -f`, searchable, downloadable), the spec
 // as submitted, and cancel / delete / resubmit for editors.
 import { api, get, path, follow } from '../api.js';
 import { h, mount, table, time, duration, badge } from '../dom.js';
+import { metricsPanel } from '../metrics.js';
 
 const KEEP_LINES = 20000;
+const TERMINAL = ['Succeeded', 'Failed', 'Cancelled'];
 const SHOW_LINES = 2000;
 
 export async function jobPage(ctx) {
@@ -18,6 +21,7 @@ export async function jobPage(ctx) {
   const conditions = h('section', {});
   const events = h('section', {});
   const logs = logView(ctx, jobPath, job);
+  const metrics = metricsPanel(project, job.name, ctx.signal);
   const spec = h('pre', { class: 'spec', id: 'spec', tabindex: 0 });
   mount(
     ctx.main,
@@ -26,6 +30,8 @@ export async function jobPage(ctx) {
     summary,
     h('h2', {}, 'Replicas'),
     replicas,
+    h('h2', {}, 'Metrics'),
+    metrics.el,
     h('h2', {}, 'Logs'),
     logs.el,
     h('div', { class: 'two' }, h('div', {}, h('h2', {}, 'Conditions'), conditions), h('div', {}, h('h2', {}, 'Events'), events)),
@@ -38,7 +44,7 @@ export async function jobPage(ctx) {
 
   function render() {
     const s = job.status;
-    const terminal = ['Succeeded', 'Failed', 'Cancelled'].includes(s.phase);
+    const terminal = TERMINAL.includes(s.phase);
     mount(
       head,
       h('h1', {}, job.name, ' ', h('span', { id: 'phase' }, badge(s.phase))),
@@ -80,6 +86,7 @@ export async function jobPage(ctx) {
           { title: 'Role', cell: (r) => r.role },
           { title: 'State', cell: (r) => badge(r.state) },
           { title: 'Exit code', class: 'num', cell: (r) => (r.exitCode === null || r.exitCode === undefined ? '—' : String(r.exitCode)) },
+          { title: 'Node', class: 'node', cell: (r) => r.node || '—' },
           { title: 'GPUs', cell: (r) => (r.gpus.length ? r.gpus.join(', ') : '—') },
           { title: 'Attempt', class: 'num', cell: (r) => String(r.attempt) },
           { title: 'Running for', cell: (r) => duration(r.startedAt, r.finishedAt) },
@@ -131,6 +138,13 @@ export async function jobPage(ctx) {
 
   render();
   logs.start();
+  // Metrics while the job runs, and once more after it ended (its last lines may come late).
+  let ended = 0;
+  ctx.every(3000, async () => {
+    if (ended > 1) return;
+    if (TERMINAL.includes(job.status.phase)) ended++;
+    await metrics.load();
+  });
   // Redrawn only when the job changed, so a button is not replaced under the pointer.
   let last = JSON.stringify(job);
   await ctx.every(1500, async () => {

@@ -26,6 +26,13 @@ export async function jobsPage(ctx) {
     load();
   };
   let typing = null;
+  // Toggles the user filter between the signed-in user's jobs and everyone's.
+  const mine = (e) => {
+    const user = filters.user === ctx.me.user ? '' : ctx.me.user;
+    ctx.main.querySelector('#filter-user').value = user;
+    e.target.setAttribute('aria-pressed', String(Boolean(user)));
+    changed('user')({ target: { value: user } });
+  };
   mount(
     ctx.main,
     h(
@@ -40,6 +47,7 @@ export async function jobsPage(ctx) {
       select('Phase', 'filter-phase', PHASES, filters.phase, changed('phase')),
       select('Kind', 'filter-kind', KINDS, filters.kind, changed('kind')),
       h('label', {}, 'User ', h('input', { id: 'filter-user', value: filters.user, size: 10, onchange: changed('user') })),
+      h('button', { type: 'button', id: 'filter-mine', 'aria-pressed': String(filters.user === ctx.me.user), onclick: mine }, 'Mine'),
       h(
         'label',
         {},

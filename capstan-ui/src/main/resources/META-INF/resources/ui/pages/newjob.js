@@ -1,8 +1,10 @@
 // A new job from YAML (any kind `capstan submit` takes): a refused spec's error shows at the line
-// of the field it names; a resubmit starts from the text another job was submitted as.
+// of the field it names; a resubmit starts from the text another job was submitted as, and "Edit as
+// YAML" on the form page from the form's text.
 import { api, get, path } from '../api.js';
 import { h, mount } from '../dom.js';
 import { lineOfField } from '../yamlfield.js';
+import { tabs } from './jobform.js';
 
 const LINE = 20; // px: the editor's line height, fixed so an error can sit at its line
 
@@ -30,7 +32,9 @@ export async function newJobPage(ctx) {
   if (!ctx.canEdit()) return ctx.notFound();
   let text = TEMPLATE;
   const from = query.get('from');
-  if (from) {
+  if (query.get('draft') && sessionStorage.getItem('capstan.draft')) {
+    text = sessionStorage.getItem('capstan.draft');
+  } else if (from) {
     try {
       text = await get(path`/api/v1/projects/${project}/jobs/${from}/spec`, { signal: ctx.signal });
     } catch (e) {
@@ -55,7 +59,7 @@ export async function newJobPage(ctx) {
   let errorLine = -1;
   mount(
     ctx.main,
-    h('div', { class: 'page-head' }, h('h1', {}, 'New job'), h('span', { class: 'hint' }, 'TrainingJob, PyTorchJob, TFJob, TrainJob or MPIJob, as YAML or JSON')),
+    h('div', { class: 'page-head' }, h('h1', {}, 'New job'), tabs(project, 'yaml'), h('span', { class: 'hint' }, 'TrainingJob, PyTorchJob, TFJob, TrainJob or MPIJob, as YAML or JSON')),
     h(
       'form',
       { onsubmit: send },
