@@ -11,6 +11,8 @@ import java.util.List;
  * @param spec the validated spec
  * @param status observed status
  * @param events history, oldest first (omitted in list responses)
+ * @param submittedBy the user who submitted it, or null for a workload a controller made (a serving
+ *     replica, a notebook's) or one submitted before submitters were kept
  */
 public record JobView(
     String name,
@@ -18,8 +20,20 @@ public record JobView(
     String uid,
     JobSpec spec,
     JobStatus status,
-    List<JobEvent> events) {
+    List<JobEvent> events,
+    String submittedBy) {
   public JobView {
     events = events == null ? List.of() : List.copyOf(events);
+  }
+
+  /** A job whose submitter is not said. */
+  public JobView(
+      String name,
+      String project,
+      String uid,
+      JobSpec spec,
+      JobStatus status,
+      List<JobEvent> events) {
+    this(name, project, uid, spec, status, events, null);
   }
 }

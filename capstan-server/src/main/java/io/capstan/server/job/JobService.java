@@ -163,8 +163,12 @@ public final class JobService {
   public List<JobView> list(String project) {
     List<JobView> views = new ArrayList<>();
     Map<String, List<JobEvent>> events = store.eventsOfProject(project);
-    for (JobRecord job : store.list(project)) {
-      views.add(view(job, events.getOrDefault(job.uid(), List.of()), false));
+    List<JobRecord> records = store.list(project);
+    Map<String, String> submitters =
+        store.submitters(records.stream().map(JobRecord::uid).toList());
+    for (JobRecord job : records) {
+      views.add(
+          view(job, events.getOrDefault(job.uid(), List.of()), false, submitters.get(job.uid())));
     }
     return views;
   }
@@ -172,11 +176,13 @@ public final class JobService {
   /** One page of the jobs of {@code project} that {@code query} selects, and how many match. */
   public Page page(String project, JobQuery query) {
     List<JobRecord> records = store.list(project, query);
-    Map<String, List<JobEvent>> events =
-        store.eventsOf(records.stream().map(JobRecord::uid).toList());
+    List<String> uids = records.stream().map(JobRecord::uid).toList();
+    Map<String, List<JobEvent>> events = store.eventsOf(uids);
+    Map<String, String> submitters = store.submitters(uids);
     List<JobView> views = new ArrayList<>();
     for (JobRecord job : records) {
-      views.add(view(job, events.getOrDefault(job.uid(), List.of()), false));
+      views.add(
+          view(job, events.getOrDefault(job.uid(), List.of()), false, submitters.get(job.uid())));
     }
     long total =
         query.offset() == 0 && (query.limit() == null || records.size() < query.limit())
@@ -308,11 +314,19 @@ public final class JobService {
   }
 
   public JobView view(JobRecord job, boolean withEvents) {
-    return view(job, store.events(job.uid()), withEvents);
+    return view(
+        job,
+        store.events(job.uid()),
+        withEvents,
+        store.submitters(List.of(job.uid())).get(job.uid()));
   }
 
-  /** The view of {@code job} with its {@code events}, shown only {@code withEvents}. */
-  private JobView view(JobRecord job, List<JobEvent> events, boolean withEvents) {
+  /**
+   * The view of {@code job} with its {@code events}, shown only {@code withEvents}, submitted by
+   * {@code submittedBy} (null: a controller made it).
+   */
+  private JobView view(
+      JobRecord job, List<JobEvent> events, boolean withEvents, String submittedBy) {
     List<ReplicaStatus> replicas = store.replicas(job.uid());
     List<ReplicaStatus> ordered = new ArrayList<>();
     for (Rendezvous.Replica replica : Rendezvous.replicas(job.spec())) {
@@ -339,7 +353,13 @@ public final class JobService {
             JobConditions.of(events, job.phase(), job.reason(), job.message()),
             ReplicaTypeStatus.byType(ordered));
     return new JobView(
-        job.name(), job.project(), job.uid(), job.spec(), status, withEvents ? events : List.of());
+        job.name(),
+        job.project(),
+        job.uid(),
+        job.spec(),
+        status,
+        withEvents ? events : List.of(),
+        submittedBy);
   }
 
   private List<String> warnings(JobSpec spec) {

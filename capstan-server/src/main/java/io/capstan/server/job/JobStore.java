@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
@@ -163,6 +164,22 @@ public final class JobStore {
                 + " ?, ?, ?)")
         .params(uid, user, sourceKind, text)
         .update();
+  }
+
+  /** Who submitted each of the jobs {@code uids} that a user submitted, by uid. */
+  public Map<String, String> submitters(List<String> uids) {
+    Map<String, String> users = new HashMap<>();
+    if (uids.isEmpty()) {
+      return users;
+    }
+    jdbc.sql("select job_uid, user_name from job_submissions where job_uid in (:uids)")
+        .param("uids", uids)
+        .query(
+            (RowCallbackHandler)
+                rs -> {
+                  users.put(rs.getString(1), rs.getString(2));
+                });
+    return users;
   }
 
   /** The text job {@code uid} was submitted as, or empty for a workload a controller made. */

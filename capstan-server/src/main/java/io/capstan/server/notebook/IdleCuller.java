@@ -15,18 +15,34 @@ import java.util.concurrent.ConcurrentHashMap;
  * every API call bumps it, the culler's own polls included. A notebook first seen (started, or
  * found running by a control plane that just started) counts as active at that moment, so it gets
  * its full cull time.
+ *
+ * <p>With several control-plane replicas a browser's requests may go through any of them while only
+ * the leader culls: each replica writes the activity its proxy sees to the database ({@link
+ * NotebookActivityStore}) at most every {@value #SHARE_SECONDS} s per notebook, and the culler
+ * takes the later of what it saw and what the database says.
  */
 final class IdleCuller {
-  private final Clock clock;
-  private final Map<String, Instant> lastActivity = new ConcurrentHashMap<>();
+  static final int SHARE_SECONDS = 10;
 
-  IdleCuller(Clock clock) {
+  private final Clock clock;
+  private final NotebookActivityStore shared;
+  private final Map<String, Instant> lastActivity = new ConcurrentHashMap<>();
+  private final Map<String, Instant> lastShared = new ConcurrentHashMap<>();
+
+  IdleCuller(Clock clock, NotebookActivityStore shared) {
     this.clock = requireNonNull(clock, "clock is null");
+    this.shared = requireNonNull(shared, "shared is null");
   }
 
   /** A user's request to the notebook {@code uid} went through the proxy now. */
   void touched(String uid) {
-    lastActivity.put(uid, clock.instant());
+    Instant now = clock.instant();
+    lastActivity.put(uid, now);
+    Instant sharedAt = lastShared.get(uid);
+    if (sharedAt == null || !now.isBefore(sharedAt.plusSeconds(SHARE_SECONDS))) {
+      lastShared.put(uid, now);
+      shared.record(uid, now);
+    }
   }
 
   /** The culler asked the server of notebook {@code uid}; {@code busy}: a kernel was busy. */
@@ -41,12 +57,23 @@ final class IdleCuller {
 
   /** The notebook's server (re)started: its idle time counts from now. */
   void started(String uid) {
-    lastActivity.put(uid, clock.instant());
+    Instant now = clock.instant();
+    lastActivity.put(uid, now);
+    lastShared.put(uid, now);
+    shared.record(uid, now);
   }
 
-  /** The last activity seen of notebook {@code uid}, if any since this control plane started. */
+  /**
+   * The last activity of notebook {@code uid} this replica saw since it started, or another
+   * replica's proxy recorded, whichever is later.
+   */
   Optional<Instant> lastActivity(String uid) {
-    return Optional.ofNullable(lastActivity.get(uid));
+    Instant seen = lastActivity.get(uid);
+    Optional<Instant> recorded = shared.last(uid);
+    if (seen == null) {
+      return recorded;
+    }
+    return Optional.of(recorded.filter(seen::isBefore).orElse(seen));
   }
 
   /**
@@ -54,10 +81,10 @@ final class IdleCuller {
    * cullAfter} (zero: never culled). Call after {@link #polled} of this pass.
    */
   Optional<String> cullReason(String uid, Duration cullAfter) {
-    Instant last = lastActivity.get(uid);
-    if (cullAfter.isZero() || last == null) {
+    if (cullAfter.isZero() || !lastActivity.containsKey(uid)) {
       return Optional.empty();
     }
+    Instant last = lastActivity(uid).orElseThrow();
     Duration idle = Duration.between(last, clock.instant());
     if (idle.compareTo(cullAfter) < 0) {
       return Optional.empty();
@@ -72,8 +99,14 @@ final class IdleCuller {
             + "); the workspace is kept");
   }
 
-  /** Forgets notebook {@code uid} (stopped or deleted). */
+  /**
+   * Forgets notebook {@code uid} (stopped or deleted), here and, when this replica knew it, in the
+   * database: called on every pass over a stopped notebook, so it writes only once.
+   */
   void forget(String uid) {
-    lastActivity.remove(uid);
+    lastShared.remove(uid);
+    if (lastActivity.remove(uid) != null) {
+      shared.forget(uid);
+    }
   }
 }

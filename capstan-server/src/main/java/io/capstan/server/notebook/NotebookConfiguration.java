@@ -45,8 +45,8 @@ class NotebookConfiguration {
   }
 
   @Bean
-  IdleCuller idleCuller(Clock clock) {
-    return new IdleCuller(clock);
+  IdleCuller idleCuller(Clock clock, JdbcClient jdbc) {
+    return new IdleCuller(clock, new NotebookActivityStore(jdbc));
   }
 
   @Bean

@@ -155,7 +155,10 @@ class JobsBrowserIT {
     // "Mine" filters by the signed-in user, who submitted it.
     browser.click(By.id("filter-mine"));
     browser.until(Duration.ofSeconds(10), d -> browser.fragment().contains("user=admin"));
-    browser.await(By.cssSelector("tr[data-key=" + name + "]"));
+    WebElement row = browser.await(By.cssSelector("tr[data-key=" + name + "]"));
+    assertThat(row.findElement(By.cssSelector("td.user")).getText())
+        .as("the User column names who submitted the job")
+        .isEqualTo("admin");
     assertThat(browser.driver().findElement(By.id("filter-user")).getAttribute("value"))
         .isEqualTo("admin");
   }

@@ -3,8 +3,10 @@ package io.capstan.server.notebook;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.capstan.server.control.ManualClock;
+import io.capstan.server.store.TestingDatabase;
 import java.time.Duration;
 import java.time.Instant;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The idle culler's decisions, poll by poll, on a clock the test moves. */
@@ -12,7 +14,18 @@ class IdleCullerTest {
   private static final Duration HOUR = Duration.ofHours(1);
 
   private final ManualClock clock = new ManualClock(Instant.parse("2026-12-07T00:00:00Z"));
-  private final IdleCuller culler = new IdleCuller(clock);
+  private final TestingDatabase db = TestingDatabase.h2();
+  private final IdleCuller culler = new IdleCuller(clock, new NotebookActivityStore(db.jdbc()));
+
+  @BeforeEach
+  void notebook() {
+    db.jdbc().sql("insert into projects (name, created_at) values ('p', 0)").update();
+    db.jdbc()
+        .sql(
+            "insert into notebooks (uid, project, name, spec_json, desired, created_at,"
+                + " created_by, updated_at) values ('nb', 'p', 'lab', '{}', 'RUNNING', 0, 'u', 0)")
+        .update();
+  }
 
   @Test
   void aStartedNotebookGetsItsFullCullTimeThenIsCulledWithTheReason() {
@@ -93,5 +106,37 @@ class IdleCullerTest {
     culler.forget("nb");
     assertThat(culler.cullReason("nb", HOUR)).isEmpty();
     assertThat(culler.lastActivity("nb")).isEmpty();
+  }
+
+  @Test
+  void aRequestThroughAnotherReplicasProxyPostponesTheLeadersCulling() {
+    IdleCuller follower = new IdleCuller(clock, new NotebookActivityStore(db.jdbc()));
+    culler.started("nb");
+    clock.advance(Duration.ofMinutes(50));
+    follower.touched("nb");
+    clock.advance(Duration.ofMinutes(50));
+    culler.polled("nb", false);
+
+    assertThat(culler.cullReason("nb", HOUR)).isEmpty();
+    assertThat(culler.lastActivity("nb")).contains(Instant.parse("2026-12-07T00:50:00Z"));
+    clock.advance(Duration.ofMinutes(10));
+    assertThat(culler.cullReason("nb", HOUR)).isPresent();
+  }
+
+  @Test
+  void aReplicaWritesItsProxysActivityAtMostEveryTenSeconds() {
+    NotebookActivityStore store = new NotebookActivityStore(db.jdbc());
+    culler.started("nb");
+    clock.advance(Duration.ofSeconds(30));
+    culler.touched("nb");
+    Instant written = clock.instant();
+    clock.advance(Duration.ofSeconds(9));
+    culler.touched("nb");
+
+    assertThat(store.last("nb")).contains(written);
+    assertThat(culler.lastActivity("nb")).contains(clock.instant());
+    clock.advance(Duration.ofSeconds(1));
+    culler.touched("nb");
+    assertThat(store.last("nb")).contains(clock.instant());
   }
 }

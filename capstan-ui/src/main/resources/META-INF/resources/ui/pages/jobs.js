@@ -87,6 +87,7 @@ export async function jobsPage(ctx) {
           { title: 'Name', cell: (j) => h('a', { href: base + encodeURIComponent(j.name) }, j.name) },
           { title: 'Kind', cell: (j) => j.spec.sourceKind },
           { title: 'Phase', cell: (j) => badge(j.status.phase) },
+          { title: 'User', class: 'user', cell: (j) => j.submittedBy || '' },
           { title: 'Why', class: 'why', cell: (j) => (j.status.phase === 'Queued' ? j.status.message : j.status.reason) },
           { title: 'Replicas', class: 'num', cell: (j) => String(j.status.replicas.length) },
           { title: 'Submitted', cell: (j) => time(j.status.createdAt) },
