@@ -110,6 +110,15 @@ public interface WorkloadRuntime extends AutoCloseable {
   /** The projects' volumes, which outlive jobs (see {@link MountSource.ProjectVolume}). */
   ProjectVolumes projectVolumes();
 
+  /**
+   * The files replicas write their training metrics to, where this runtime can read them (it then
+   * names them in every replica's environment); empty where it cannot, and replicas print their
+   * metrics instead.
+   */
+  default Optional<MetricFiles> metricFiles() {
+    return Optional.empty();
+  }
+
   @Override
   void close();
 }

@@ -10,6 +10,7 @@ import io.capstan.runtime.Endpoint;
 import io.capstan.runtime.ImageMap;
 import io.capstan.runtime.JobVolumes;
 import io.capstan.runtime.LogSource;
+import io.capstan.runtime.MetricFiles;
 import io.capstan.runtime.Node;
 import io.capstan.runtime.ProjectVolumes;
 import io.capstan.runtime.ReplicaId;
@@ -64,6 +65,7 @@ public final class LocalRuntime implements WorkloadRuntime {
   private final ReadinessProber prober = new ReadinessProber();
   private final LocalLogSource logs;
   private final LocalVolumes volumes;
+  private final LocalMetricFiles metricFiles;
   private boolean closed;
 
   /** A runtime without an artifact store: a launch that mounts an artifact fails. */
@@ -84,6 +86,7 @@ public final class LocalRuntime implements WorkloadRuntime {
             artifacts,
             config.sandbox().sandboxed());
     this.logs = new LocalLogSource(replicasDir);
+    this.metricFiles = new LocalMetricFiles(volumes::workDir);
     this.cgroups =
         Cgroups.detect(config.cgroups(), config.cgroupRoot(), namespace(config.stateDir()));
     this.gpus =
@@ -132,7 +135,8 @@ public final class LocalRuntime implements WorkloadRuntime {
             System.getenv(),
             sandbox,
             tenants,
-            config.sandbox().pidsMax());
+            config.sandbox().pidsMax(),
+            PythonLibrary.install(config.stateDir()));
     this.killer =
         Executors.newSingleThreadScheduledExecutor(
             runnable -> {
@@ -376,6 +380,17 @@ public final class LocalRuntime implements WorkloadRuntime {
   @Override
   public ProjectVolumes projectVolumes() {
     return volumes.projects();
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Locally: {@code capstan-metrics.jsonl} and {@code tensorboard/} in each replica's own work
+   * folder, see {@link LocalMetricFiles}.
+   */
+  @Override
+  public Optional<MetricFiles> metricFiles() {
+    return Optional.of(metricFiles);
   }
 
   /**
