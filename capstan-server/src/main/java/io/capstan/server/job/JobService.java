@@ -46,6 +46,8 @@ public final class JobService {
   private final Clock clock;
   private final Duration deleteWait;
 
+  private final TrainerProgress progress;
+
   JobService(
       JobStore store,
       JobSpecParser parser,
@@ -57,6 +59,33 @@ public final class JobService {
       JobControlLoop controller,
       Clock clock,
       Duration deleteWait) {
+    this(
+        store,
+        parser,
+        launcher,
+        scheduler,
+        queues,
+        runtime,
+        outputs,
+        controller,
+        clock,
+        deleteWait,
+        TrainerProgress.NONE);
+  }
+
+  JobService(
+      JobStore store,
+      JobSpecParser parser,
+      JobLauncher launcher,
+      Scheduler scheduler,
+      Supplier<Map<String, QueueSpec>> queues,
+      WorkloadRuntime runtime,
+      JobOutputCollector outputs,
+      JobControlLoop controller,
+      Clock clock,
+      Duration deleteWait,
+      TrainerProgress progress) {
+    this.progress = progress;
     this.store = store;
     this.parser = parser;
     this.launcher = launcher;
@@ -335,7 +364,8 @@ public final class JobService {
             JobLauncher.CHECKPOINT_DIR,
             JobLauncher.OUTPUT_DIR,
             JobConditions.of(events, job.phase(), job.reason(), job.message()),
-            ReplicaTypeStatus.byType(ordered));
+            ReplicaTypeStatus.byType(ordered),
+            progress.of(job.uid()).orElse(null));
     return new JobView(
         job.name(), job.project(), job.uid(), job.spec(), status, withEvents ? events : List.of());
   }

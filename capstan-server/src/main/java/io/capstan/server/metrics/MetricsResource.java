@@ -22,11 +22,13 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class MetricsResource {
   private final MetricsStore store;
+  private final MetricFileOffsets files;
   private final JobService jobs;
   private final Access access;
 
-  MetricsResource(MetricsStore store, JobService jobs, Access access) {
+  MetricsResource(MetricsStore store, MetricFileOffsets files, JobService jobs, Access access) {
     this.store = requireNonNull(store, "store is null");
+    this.files = requireNonNull(files, "files is null");
     this.jobs = requireNonNull(jobs, "jobs is null");
     this.access = requireNonNull(access, "access is null");
   }
@@ -47,7 +49,8 @@ class MetricsResource {
                         last.value(),
                         last.at(),
                         last.points()))
-            .toList());
+            .toList(),
+        files.skipped(record.uid()));
   }
 
   @GetMapping(path = ApiPaths.JOB_METRIC, produces = MediaType.APPLICATION_JSON_VALUE)
