@@ -102,4 +102,20 @@ class MetricsStoreTest {
 
     assertThat(store.last("job-1")).isEmpty();
   }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("databases")
+  void printedProgressIsTheJobsProgressNotAMetric(TestingDatabase db) {
+    job(db, "job-1");
+    MetricsStore store = new MetricsStore(db.jdbc(), db.transactions());
+    ProgressStore progress = new ProgressStore(db.jdbc());
+    MetricsCollector collector = new MetricsCollector(store, progress, CLOCK);
+
+    print(collector, "worker-0", "capstan_progress_percent=12.5 capstan_eta_seconds=30 loss=1\n");
+    print(collector, "worker-1", "capstan_progress_percent=25\n");
+
+    assertThat(store.last("job-1")).extracting(MetricsStore.Last::name).containsExactly("loss");
+    assertThat(progress.of("job-1"))
+        .contains(new io.capstan.api.job.TrainerStatus(25, null, "worker-1", CLOCK.instant()));
+  }
 }
