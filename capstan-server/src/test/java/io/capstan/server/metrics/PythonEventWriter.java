@@ -6,8 +6,9 @@ package io.capstan.server.metrics;
  * tensorboard} package its {@code SummaryWriter} needs. {@code write_events.py FILE}, or imported:
  * {@code EventWriter(path).scalar(tag, step, value)}.
  */
-final class PythonEventWriter {
-  static final String SCRIPT =
+public final class PythonEventWriter {
+  /** The writer, to begin a script with: {@code EventWriter(path).scalar(tag, step, value)}. */
+  public static final String LIBRARY =
       """
       import struct, sys, time
 
@@ -71,7 +72,12 @@ final class PythonEventWriter {
 
           def close(self):
               self.file.close()
+      """;
 
+  /** {@code write_events.py FILE}: three {@code train/loss} values and one {@code accuracy}. */
+  static final String SCRIPT =
+      LIBRARY
+          + """
       if __name__ == "__main__":
           writer = EventWriter(sys.argv[1])
           for step, loss in enumerate([1.0, 0.5, 0.25]):
