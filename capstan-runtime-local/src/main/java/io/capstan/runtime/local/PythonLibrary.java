@@ -3,11 +3,8 @@ package io.capstan.runtime.local;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Arrays;
 
 /**
  * The Python modules Capstan ships to every replica ({@code capstan_metrics}, decision 111): kept
@@ -27,25 +24,15 @@ final class PythonLibrary {
    */
   static Path install(Path stateDir) {
     Path folder = stateDir.resolve("python-lib");
-    Path file = folder.resolve(MODULE);
     try (InputStream in = PythonLibrary.class.getResourceAsStream(MODULE)) {
       if (in == null) {
         throw new IllegalStateException("Expected " + MODULE + " among the runtime's resources");
       }
-      byte[] text = in.readAllBytes();
-      Files.createDirectories(folder);
-      Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwxr-xr-x"));
-      if (Files.isRegularFile(file) && Arrays.equals(Files.readAllBytes(file), text)) {
-        return folder;
-      }
-      Path temporary = Files.createTempFile(folder, MODULE, ".tmp");
-      Files.write(temporary, text);
-      Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-r--r--"));
-      Files.move(
-          temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      // Replaced atomically, as a script is: a replica may be importing the old one.
+      StateScript.install(folder, MODULE, new String(in.readAllBytes(), StandardCharsets.UTF_8));
       return folder;
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write the Python module " + file, e);
+      throw new UncheckedIOException("Cannot read the resource " + MODULE, e);
     }
   }
 

@@ -45,33 +45,7 @@ public final class JobService {
   private final JobControlLoop controller;
   private final Clock clock;
   private final Duration deleteWait;
-
   private final TrainerProgress progress;
-
-  JobService(
-      JobStore store,
-      JobSpecParser parser,
-      JobLauncher launcher,
-      Scheduler scheduler,
-      Supplier<Map<String, QueueSpec>> queues,
-      WorkloadRuntime runtime,
-      JobOutputCollector outputs,
-      JobControlLoop controller,
-      Clock clock,
-      Duration deleteWait) {
-    this(
-        store,
-        parser,
-        launcher,
-        scheduler,
-        queues,
-        runtime,
-        outputs,
-        controller,
-        clock,
-        deleteWait,
-        TrainerProgress.NONE);
-  }
 
   JobService(
       JobStore store,

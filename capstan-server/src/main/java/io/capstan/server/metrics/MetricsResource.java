@@ -53,13 +53,20 @@ class MetricsResource {
         files.skipped(record.uid()));
   }
 
-  @GetMapping(path = ApiPaths.JOB_METRIC, produces = MediaType.APPLICATION_JSON_VALUE)
+  /**
+   * {@link ApiPaths#JOB_METRIC}, where the name is the rest of the path: a TensorBoard tag such as
+   * {@code train/loss} is asked for as it is ({@code .../metrics/train/loss}).
+   */
+  @GetMapping(
+      path = ApiPaths.JOB_METRICS + "/{*metric}",
+      produces = MediaType.APPLICATION_JSON_VALUE)
   MetricSeriesView series(
       Caller caller,
       @PathVariable String project,
       @PathVariable String job,
-      @PathVariable String metric,
+      @PathVariable("metric") String path,
       @RequestParam(required = false) String replica) {
+    String metric = path.startsWith("/") ? path.substring(1) : path;
     access.requireProject(caller, project, ProjectRole.VIEWER);
     JobRecord record = jobs.find(project, job);
     List<MetricsStore.Last> series =

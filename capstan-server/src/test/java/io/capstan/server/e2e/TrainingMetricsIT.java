@@ -15,9 +15,10 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * A real PyTorch job reports metrics four ways at once: the {@code capstan_metrics} helper (to
  * {@code CAPSTAN_METRICS_FILE}), a line it writes there by hand, a TensorBoard event file in {@code
- * CAPSTAN_TENSORBOARD_DIR}, and {@code name=value} lines it prints. They are in the API while it
- * runs, with its progress in the job's status; the control plane is killed, the job ends while it
- * is down, and the restarted one has every value exactly once.
+ * CAPSTAN_TENSORBOARD_DIR} (its tag {@code train/tb_loss} asked for as it is, with its slash), and
+ * {@code name=value} lines it prints. They are in the API while it runs, with its progress in the
+ * job's status; the control plane is killed, the job ends while it is down, and the restarted one
+ * has every value exactly once.
  */
 class TrainingMetricsIT {
   private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -44,7 +45,7 @@ class TrainingMetricsIT {
               loss.backward()
               optimizer.step()
               report(step=step, loss=loss)
-              events.scalar("tb_loss", step, loss.item())
+              events.scalar("train/tb_loss", step, loss.item())
               print("step=%d printed_loss=%f" % (step, loss.item()), flush=True)
           for step in range(5):
               train(step)
@@ -87,7 +88,9 @@ class TrainingMetricsIT {
       await()
           .atMost(Duration.ofMinutes(2))
           .pollInterval(Duration.ofMillis(500))
-          .until(() -> names(http, token).containsAll(List.of("loss", "tb_loss", "printed_loss")));
+          .until(
+              () ->
+                  names(http, token).containsAll(List.of("loss", "train/tb_loss", "printed_loss")));
       await()
           .atMost(Duration.ofSeconds(20))
           .pollInterval(Duration.ofMillis(500))
@@ -113,7 +116,7 @@ class TrainingMetricsIT {
           .atMost(Duration.ofSeconds(30))
           .pollInterval(Duration.ofMillis(500))
           .until(() -> points(http, token, "printed_loss").size() == 8);
-      for (String name : List.of("loss", "tb_loss", "printed_loss")) {
+      for (String name : List.of("loss", "train/tb_loss", "printed_loss")) {
         assertThat(points(http, token, name))
             .as(name + ": every step once, none twice")
             .containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L);
@@ -127,7 +130,7 @@ class TrainingMetricsIT {
       TestingCli.Result cli = new TestingCli(server.url(), token).run("metrics", "fit");
       assertThat(cli.exitCode()).as(cli.err()).isZero();
       assertThat(cli.out())
-          .contains("tb_loss", "printed_loss", "by_hand")
+          .contains("train/tb_loss", "printed_loss", "by_hand")
           .contains("1 malformed line(s) or record(s) of the job's metric files were skipped");
     }
   }

@@ -162,14 +162,6 @@ class MetricFilesCollectorTest {
   }
 
   private static void job(TestingDatabase db) {
-    db.jdbc().sql("insert into users (name, admin, created_at) values ('u', false, 0)").update();
-    db.jdbc()
-        .sql("insert into projects (name, description, created_at) values ('p', '', 0)")
-        .update();
-    db.jdbc()
-        .sql(
-            "insert into jobs (uid, project, name, spec_json, phase, created_at) values"
-                + " ('job-1', 'p', 'train', '{}', 'RUNNING', 0)")
-        .update();
+    MetricsStoreTest.job(db, "job-1");
   }
 }

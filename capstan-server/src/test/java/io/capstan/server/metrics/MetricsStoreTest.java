@@ -21,7 +21,8 @@ class MetricsStoreTest {
     return TestingDatabase.all();
   }
 
-  private static void job(TestingDatabase db, String uid) {
+  /** A job {@code uid} (of a user and a project) for metrics to belong to. */
+  static void job(TestingDatabase db, String uid) {
     db.jdbc().sql("insert into users (name, admin, created_at) values ('u', false, 0)").update();
     db.jdbc()
         .sql("insert into projects (name, description, created_at) values ('p', '', 0)")
