@@ -81,7 +81,11 @@ public final class ApiPaths {
    */
   public static final String JOB_METRICS = JOB + "/metrics";
 
-  /** GET one metric's points ({@code MetricSeriesView}); query {@code replica} to pick one. */
+  /**
+   * GET one metric's points ({@code MetricSeriesView}); query {@code replica} to pick one. A name
+   * with {@code /} (a TensorBoard tag) is the rest of the path, unencoded: {@code
+   * .../metrics/train/loss}.
+   */
   public static final String JOB_METRIC = JOB_METRICS + "/{metric}";
 
   /**

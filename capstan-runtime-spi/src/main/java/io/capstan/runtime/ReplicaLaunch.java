@@ -27,7 +27,8 @@ import java.util.Set;
  *     the image's entrypoint; with neither, the image's default args run. {@code $(VAR)} expanded
  *     as in {@code command}
  * @param env environment, including the rendezvous variables; the runtime adds {@code
- *     CAPSTAN_PORT_*}, which {@code env} must not set
+ *     CAPSTAN_PORT_*}, which {@code env} must not set, and, where it offers {@link MetricFiles},
+ *     sets {@code CAPSTAN_METRICS_FILE} and {@code CAPSTAN_TENSORBOARD_DIR}
  * @param resources requested and limited resources
  * @param gpuIndices device indices assigned by placement (locally: {@code CUDA_VISIBLE_DEVICES}); a
  *     Kubernetes runtime requests {@code resources.gpus()} devices instead

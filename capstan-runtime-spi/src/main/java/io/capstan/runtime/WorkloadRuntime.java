@@ -119,6 +119,15 @@ public interface WorkloadRuntime extends AutoCloseable {
     return List.of();
   }
 
+  /**
+   * The files replicas write their training metrics to, where this runtime can read them (it then
+   * names them in every replica's environment); empty where it cannot, and replicas print their
+   * metrics instead.
+   */
+  default Optional<MetricFiles> metricFiles() {
+    return Optional.empty();
+  }
+
   @Override
   void close();
 }

@@ -29,6 +29,8 @@ import java.util.Map;
  *     {@code Restarting}, {@code Succeeded}, {@code Failed}), derived from the event history
  * @param replicaStatuses replica counts per Kubeflow replica type (e.g. {@code Worker}, {@code
  *     PS}), in the order of the spec's replica groups
+ * @param trainerStatus the progress the job's training reported (percent done, time left), or null
+ *     when it reported none
  */
 public record JobStatus(
     JobPhase phase,
@@ -43,7 +45,8 @@ public record JobStatus(
     String checkpointDir,
     String outputDir,
     List<Condition> conditions,
-    Map<String, ReplicaTypeStatus> replicaStatuses) {
+    Map<String, ReplicaTypeStatus> replicaStatuses,
+    TrainerStatus trainerStatus) {
   public JobStatus {
     replicas = replicas == null ? List.of() : List.copyOf(replicas);
     warnings = warnings == null ? List.of() : List.copyOf(warnings);
@@ -53,5 +56,37 @@ public record JobStatus(
         replicaStatuses == null
             ? Map.of()
             : Collections.unmodifiableMap(new LinkedHashMap<>(replicaStatuses));
+  }
+
+  /** A status without reported progress. */
+  public JobStatus(
+      JobPhase phase,
+      String reason,
+      String message,
+      Instant createdAt,
+      Instant startedAt,
+      Instant finishedAt,
+      int restarts,
+      List<ReplicaStatus> replicas,
+      List<String> warnings,
+      String checkpointDir,
+      String outputDir,
+      List<Condition> conditions,
+      Map<String, ReplicaTypeStatus> replicaStatuses) {
+    this(
+        phase,
+        reason,
+        message,
+        createdAt,
+        startedAt,
+        finishedAt,
+        restarts,
+        replicas,
+        warnings,
+        checkpointDir,
+        outputDir,
+        conditions,
+        replicaStatuses,
+        null);
   }
 }

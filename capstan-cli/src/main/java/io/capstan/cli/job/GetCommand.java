@@ -8,13 +8,16 @@ import io.capstan.api.job.JobSpec;
 import io.capstan.api.job.JobStatus;
 import io.capstan.api.job.JobView;
 import io.capstan.api.job.ReplicaStatus;
+import io.capstan.api.job.TrainerStatus;
 import io.capstan.cli.CliContext;
+import io.capstan.cli.Durations;
 import io.capstan.cli.ExitCodes;
 import io.capstan.cli.OutputFormat;
 import io.capstan.cli.TextTable;
 import io.capstan.cli.client.ApiClient;
 import java.io.PrintStream;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -85,6 +88,9 @@ public final class GetCommand implements Callable<Integer> {
       if (!status.replicaStatuses().isEmpty()) {
         fields.row("Replica types:", JobText.replicaTypes(status.replicaStatuses()));
       }
+      if (status.trainerStatus() != null) {
+        fields.row("Progress:", progress(status.trainerStatus(), clock));
+      }
     }
     fields.print(out);
     if (status == null) {
@@ -97,6 +103,22 @@ public final class GetCommand implements Callable<Integer> {
     }
     printReplicas(status.replicas(), out);
     printEvents(job.events(), out, clock);
+  }
+
+  /** {@code 40% done, about 2m left (worker-0, 5s ago)}. */
+  static String progress(TrainerStatus progress, Clock clock) {
+    StringBuilder text = new StringBuilder(progress.progressPercentage() + "% done");
+    if (progress.estimatedRemainingSeconds() != null) {
+      text.append(", about ")
+          .append(Durations.age(Duration.ofSeconds(progress.estimatedRemainingSeconds())))
+          .append(" left");
+    }
+    return text.append(" (")
+        .append(progress.replica())
+        .append(", ")
+        .append(JobText.time(progress.lastUpdatedTime(), clock))
+        .append(")")
+        .toString();
   }
 
   private static String restartLimit(JobView job) {

@@ -19,14 +19,16 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code capstan metrics NAME [--follow]}: the latest value of every metric the job's replicas
- * printed as {@code name=value}; with {@code --follow}, each new value as it comes, until the job
- * ends.
+ * reported (printed as {@code name=value}, written to {@code CAPSTAN_METRICS_FILE} or to
+ * TensorBoard event files); with {@code --follow}, each new value as it comes, until the job ends.
  */
 @Command(
     name = "metrics",
     description =
-        "Show a job's training metrics: the latest value of each name=value its replicas"
-            + " printed (accuracy=0.91, as Katib reads them).")
+        "Show a job's training metrics: the latest value of each metric its replicas"
+            + " printed (accuracy=0.91, as Katib reads them), wrote to CAPSTAN_METRICS_FILE"
+            + " (the capstan_metrics Python helper) or to TensorBoard event files in"
+            + " CAPSTAN_TENSORBOARD_DIR.")
 public final class MetricsCommand implements Callable<Integer> {
   @Parameters(paramLabel = "NAME", description = "The job.")
   String name;
@@ -65,7 +67,9 @@ public final class MetricsCommand implements Callable<Integer> {
             .println(
                 "Job "
                     + name
-                    + " has printed no metrics yet (lines such as 'epoch=1 accuracy=0.91')");
+                    + " has reported no metrics yet (lines such as 'epoch=1 accuracy=0.91',"
+                    + " or report(step=1, accuracy=0.91) of the capstan_metrics helper)");
+        printSkipped(metrics);
         return ExitCodes.OK;
       }
       TextTable table = new TextTable("NAME", "REPLICA", "STEP", "VALUE", "POINTS", "TIME");
@@ -73,6 +77,7 @@ public final class MetricsCommand implements Callable<Integer> {
         table.row(m.name(), m.replica(), m.step(), m.value(), m.points(), m.time());
       }
       table.print(context.out());
+      printSkipped(metrics);
       return ExitCodes.OK;
     }
     Map<String, Long> seen = new HashMap<>();
@@ -99,6 +104,16 @@ public final class MetricsCommand implements Callable<Integer> {
         return ExitCodes.OK;
       }
       Thread.sleep(2_000);
+    }
+  }
+
+  private void printSkipped(JobMetricsView metrics) {
+    if (metrics.skipped() > 0) {
+      context
+          .out()
+          .println(
+              metrics.skipped()
+                  + " malformed line(s) or record(s) of the job's metric files were skipped");
     }
   }
 

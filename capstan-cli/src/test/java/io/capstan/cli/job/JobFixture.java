@@ -12,6 +12,7 @@ import io.capstan.api.job.ReplicaStatus;
 import io.capstan.api.job.ReplicaTypeStatus;
 import io.capstan.api.job.Resources;
 import io.capstan.api.job.RestartPolicy;
+import io.capstan.api.job.TrainerStatus;
 import io.capstan.api.status.Condition;
 import io.capstan.api.status.ConditionStatus;
 import io.capstan.cli.TestingCli;
@@ -38,6 +39,7 @@ final class JobFixture {
   private final List<JobEvent> events = new ArrayList<>();
   private final List<String> warnings = new ArrayList<>();
   private final List<Condition> conditions = new ArrayList<>();
+  private TrainerStatus progress;
 
   private JobFixture(String name) {
     this.name = name;
@@ -120,6 +122,12 @@ final class JobFixture {
     return this;
   }
 
+  /** The progress the job reported {@code ago}. */
+  JobFixture progress(int percent, Long etaSeconds, Duration ago) {
+    this.progress = new TrainerStatus(percent, etaSeconds, "worker-0", TestingCli.NOW.minus(ago));
+    return this;
+  }
+
   JobFixture warning(String warning) {
     warnings.add(warning);
     return this;
@@ -181,7 +189,8 @@ final class JobFixture {
             "/capstan/checkpoints",
             "/capstan/output",
             conditions,
-            ReplicaTypeStatus.byType(replicas));
+            ReplicaTypeStatus.byType(replicas),
+            progress);
     return new JobView(name, "default", "uid-" + name, spec, status, events);
   }
 

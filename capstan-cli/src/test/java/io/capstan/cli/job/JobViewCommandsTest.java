@@ -175,6 +175,21 @@ class JobViewCommandsTest {
   }
 
   @Test
+  void getShowsTheProgressTheJobReported() {
+    server.respond(
+        "GET",
+        JOBS + "/train-a",
+        200,
+        job("train-a").phase(JobPhase.RUNNING).progress(40, 150L, Duration.ofSeconds(5)).json());
+
+    Result result = cli.run("get", "train-a");
+
+    assertThat(result.out())
+        .contains(
+            "Progress:         40% done, about 2m left (worker-0, 2025-01-01T11:59:55Z (5s ago))");
+  }
+
+  @Test
   void getShowsHelperReplicasOfAFinishedJobAsStoppedNotFailed() {
     server.respond(
         "GET",

@@ -11,6 +11,7 @@ import io.capstan.runtime.GpuUsage;
 import io.capstan.runtime.ImageMap;
 import io.capstan.runtime.JobVolumes;
 import io.capstan.runtime.LogSource;
+import io.capstan.runtime.MetricFiles;
 import io.capstan.runtime.Node;
 import io.capstan.runtime.ProjectVolumes;
 import io.capstan.runtime.ReplicaId;
@@ -67,6 +68,7 @@ public final class LocalRuntime implements WorkloadRuntime {
   private final ReadinessProber prober = new ReadinessProber();
   private final LocalLogSource logs;
   private final LocalVolumes volumes;
+  private final LocalMetricFiles metricFiles;
   private boolean closed;
 
   /** A runtime without an artifact store: a launch that mounts an artifact fails. */
@@ -87,6 +89,7 @@ public final class LocalRuntime implements WorkloadRuntime {
             artifacts,
             config.sandbox().sandboxed());
     this.logs = new LocalLogSource(replicasDir);
+    this.metricFiles = new LocalMetricFiles(volumes::workDir);
     this.cgroups =
         Cgroups.detect(config.cgroups(), config.cgroupRoot(), namespace(config.stateDir()));
     NvidiaSmi smi = NvidiaSmi.onPath();
@@ -144,7 +147,8 @@ public final class LocalRuntime implements WorkloadRuntime {
             System.getenv(),
             sandbox,
             tenants,
-            config.sandbox().pidsMax());
+            config.sandbox().pidsMax(),
+            PythonLibrary.install(config.stateDir()));
     this.killer =
         Executors.newSingleThreadScheduledExecutor(
             runnable -> {
@@ -394,6 +398,17 @@ public final class LocalRuntime implements WorkloadRuntime {
   @Override
   public ProjectVolumes projectVolumes() {
     return volumes.projects();
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Locally: {@code capstan-metrics.jsonl} and {@code tensorboard/} in each replica's own work
+   * folder, see {@link LocalMetricFiles}.
+   */
+  @Override
+  public Optional<MetricFiles> metricFiles() {
+    return Optional.of(metricFiles);
   }
 
   /**

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.capstan.api.error.CapstanException;
 import io.capstan.api.error.ErrorCode;
 import io.capstan.runtime.FileSpec;
+import io.capstan.runtime.MetricFiles;
 import io.capstan.runtime.Mount;
 import io.capstan.runtime.MountSource;
 import io.capstan.runtime.ReplicaLaunch;
@@ -49,6 +50,7 @@ final class ReplicaStarter {
   private final Optional<Bubblewrap> sandbox;
   private final Optional<TenantIds> tenants;
   private final long pidsMax;
+  private final Path pythonLibrary;
   private final AtomicInteger torchrunHosts = new AtomicInteger();
 
   /**
@@ -56,6 +58,8 @@ final class ReplicaStarter {
    *     user without isolation
    * @param tenants the uid of each tenant, when the runtime is root and replicas drop to it
    * @param pidsMax the pids limit of each replica's cgroup, 0 for none
+   * @param pythonLibrary the folder of the Python modules every replica can import ({@link
+   *     PythonLibrary})
    */
   ReplicaStarter(
       Supervisor supervisor,
@@ -63,13 +67,15 @@ final class ReplicaStarter {
       Map<String, String> hostEnv,
       Optional<Bubblewrap> sandbox,
       Optional<TenantIds> tenants,
-      long pidsMax) {
+      long pidsMax,
+      Path pythonLibrary) {
     this.supervisor = requireNonNull(supervisor, "supervisor is null");
     this.cgroups = requireNonNull(cgroups, "cgroups is null");
     this.hostEnv = Map.copyOf(requireNonNull(hostEnv, "hostEnv is null"));
     this.sandbox = requireNonNull(sandbox, "sandbox is null");
     this.tenants = requireNonNull(tenants, "tenants is null");
     this.pidsMax = pidsMax;
+    this.pythonLibrary = requireNonNull(pythonLibrary, "pythonLibrary is null");
   }
 
   /**
@@ -94,6 +100,7 @@ final class ReplicaStarter {
       Files.createDirectories(dir.path());
       ReplicaFiles.write(dir, files);
       Files.createDirectories(launch.workDir());
+      Files.createDirectories(launch.workDir().resolve(MetricFiles.TENSORBOARD_DIR));
       // A stop asked of an earlier attempt must not stop this one.
       Files.deleteIfExists(launch.workDir().resolve(Supervisor.STOP_FILE));
       if (rewritten.workingDir() != null && rewritten.workingDir().create() != null) {
@@ -202,6 +209,9 @@ final class ReplicaStarter {
     rewritten.mounts().stream()
         .filter(m -> !taken.contains(m.containerPath()))
         .forEach(mounts::add);
+    if (!taken.contains(PythonLibrary.CONTAINER_PATH)) {
+      mounts.add(Mount.readOnly(pythonLibrary, PythonLibrary.CONTAINER_PATH));
+    }
     String chdir =
         rewritten.workingDir() == null ? ReplicaLaunch.WORK_DIR : rewritten.workingDir().chdir();
     if (tenants.isEmpty()) {
@@ -218,6 +228,7 @@ final class ReplicaStarter {
     }
     int uid = tenants.get().uid(launch.tenant());
     own(launch.workDir(), uid);
+    own(launch.workDir().resolve(MetricFiles.TENSORBOARD_DIR), uid);
     if (rewritten.workingDir() != null && rewritten.workingDir().create() != null) {
       // Made by the runtime (root) in a writable folder of the replica's: the replica's to write.
       own(rewritten.workingDir().create(), uid);
@@ -349,6 +360,7 @@ final class ReplicaStarter {
       }
     }
     env.putAll(rewritten.env());
+    metricsEnvironment(env, launch.workDir());
     if (rewritten.pathPrefix() != null) {
       env.put("PATH", rewritten.pathPrefix() + ":" + env.getOrDefault("PATH", DEFAULT_PATH));
     }
@@ -363,6 +375,22 @@ final class ReplicaStarter {
         "CUDA_VISIBLE_DEVICES",
         visible.stream().map(String::valueOf).collect(Collectors.joining(",")));
     return env;
+  }
+
+  /**
+   * Names the replica's metric files ({@link LocalMetricFiles}) as it sees them, and puts Capstan's
+   * Python modules at the end of its {@code PYTHONPATH} (decision 111).
+   */
+  private void metricsEnvironment(Map<String, String> env, Path workDir) {
+    boolean sandboxed = sandbox.isPresent();
+    String work = sandboxed ? ReplicaLaunch.WORK_DIR : workDir.toString();
+    env.put(MetricFiles.METRICS_FILE_ENV, work + "/" + MetricFiles.METRICS_FILE);
+    env.put(MetricFiles.TENSORBOARD_DIR_ENV, work + "/" + MetricFiles.TENSORBOARD_DIR);
+    env.put(
+        "PYTHONPATH",
+        PythonLibrary.appendTo(
+            env.get("PYTHONPATH"),
+            sandboxed ? PythonLibrary.CONTAINER_PATH : pythonLibrary.toString()));
   }
 
   private static void appendMarker(

@@ -31,6 +31,7 @@ final class ReplicaFixture {
   private final List<Mount> mounts = new ArrayList<>();
   private String tenant = "default";
   private boolean privateNetwork;
+  private boolean runtimesWorkDir;
 
   private ReplicaFixture(Path root, ReplicaId id) {
     this.root = root;
@@ -109,6 +110,12 @@ final class ReplicaFixture {
     return this;
   }
 
+  /** Works in the folder the runtime chooses (as the control plane's launches do). */
+  ReplicaFixture runtimesWorkDir() {
+    this.runtimesWorkDir = true;
+    return this;
+  }
+
   ReplicaId id() {
     return id;
   }
@@ -141,7 +148,7 @@ final class ReplicaFixture {
         .env(env)
         .resources(resources)
         .gpuIndices(gpus)
-        .workDir(workDir())
+        .workDir(runtimesWorkDir ? null : workDir())
         .tenant(tenant)
         .mounts(mounts)
         .privateNetwork(privateNetwork)

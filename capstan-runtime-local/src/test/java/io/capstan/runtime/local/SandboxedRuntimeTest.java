@@ -3,8 +3,12 @@ package io.capstan.runtime.local;
 import static io.capstan.runtime.local.LocalRuntimeTest.awaitFinished;
 import static io.capstan.runtime.local.ReplicaFixture.replica;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
+import io.capstan.runtime.MetricFile;
+import io.capstan.runtime.MetricFiles;
 import io.capstan.runtime.Mount;
 import io.capstan.runtime.MountSource;
 import io.capstan.runtime.ReplicaObservation;
@@ -19,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -83,6 +88,50 @@ class SandboxedRuntimeTest {
     // pid 1 is the sandbox's init, pid 2 the command: nothing else of the host is visible.
     assertThat(log).containsPattern("pid=2 procs=[2-7]\\n");
     assertThat(Files.readString(replica.workDir().resolve("here.txt"))).isEqualTo("written\n");
+  }
+
+  @Test
+  void aReplicaWritesItsMetricFilesWithTheShippedHelperAndTheRuntimeReadsThemBack() {
+    ReplicaFixture replica =
+        replica(dir, "job-m", "worker-0")
+            .tenant("vision")
+            .runtimesWorkDir()
+            .env("PYTHONPATH", "/opt/own")
+            .command(
+                "python3",
+                "-c",
+                "import os, sys; from capstan_metrics import report, progress;"
+                    + " report(step=1, loss=0.5); progress(percent=50, eta_seconds=10);"
+                    + " d = os.environ['CAPSTAN_TENSORBOARD_DIR'];"
+                    + " open(d + '/events.out.tfevents.1.host', 'wb').write(b'abc');"
+                    + " os.symlink('/etc/passwd', d + '/link.tfevents.2');"
+                    + " print(os.environ['CAPSTAN_METRICS_FILE'], os.environ['PYTHONPATH'])");
+
+    runtime.launch(replica.build());
+
+    ReplicaObservation finished = awaitFinished(runtime, replica.id());
+    String log = replica.log(runtime);
+    assertThat(finished.phase()).as(log).isEqualTo(ReplicaPhase.SUCCEEDED);
+    assertThat(log)
+        .contains("/capstan/work/capstan-metrics.jsonl /opt/own:" + PythonLibrary.CONTAINER_PATH);
+    MetricFiles files = runtime.metricFiles().orElseThrow();
+    assertThat(files.list(replica.id()))
+        .extracting(MetricFile::path, MetricFile::format)
+        .containsExactly(
+            tuple("capstan-metrics.jsonl", MetricFile.Format.JSON_LINES),
+            tuple("tensorboard/events.out.tfevents.1.host", MetricFile.Format.TF_EVENTS));
+    String lines =
+        new String(
+            files.read(replica.id(), "capstan-metrics.jsonl", 0, 4096), StandardCharsets.UTF_8);
+    assertThat(lines)
+        .startsWith("{\"step\":1,\"loss\":0.5,\"timestamp\":")
+        .contains("\n{\"progress\":{\"percent\":50.0,\"eta_seconds\":10.0},");
+    assertThat(files.read(replica.id(), "tensorboard/events.out.tfevents.1.host", 1, 10))
+        .isEqualTo("bc".getBytes(StandardCharsets.UTF_8));
+    assertThatThrownBy(() -> files.read(replica.id(), "tensorboard/link.tfevents.2", 0, 10))
+        .isInstanceOf(NoSuchElementException.class);
+    runtime.release("job-m");
+    assertThat(files.list(replica.id())).as("kept until the job's volumes go").hasSize(2);
   }
 
   @Test

@@ -161,7 +161,8 @@ class JobConfiguration {
       JobControlLoop loop,
       JobLauncher launcher,
       Clock clock,
-      ServerConfig config) {
+      ServerConfig config,
+      ObjectProvider<TrainerProgress> progress) {
     return new JobService(
         store,
         new JobSpecParser(),
@@ -172,6 +173,7 @@ class JobConfiguration {
         outputs,
         loop,
         clock,
-        config.stopGracePeriod().plus(DELETE_WAIT_MARGIN));
+        config.stopGracePeriod().plus(DELETE_WAIT_MARGIN),
+        progress.getIfAvailable(() -> TrainerProgress.NONE));
   }
 }

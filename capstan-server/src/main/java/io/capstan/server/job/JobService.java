@@ -45,6 +45,7 @@ public final class JobService {
   private final JobControlLoop controller;
   private final Clock clock;
   private final Duration deleteWait;
+  private final TrainerProgress progress;
 
   JobService(
       JobStore store,
@@ -56,7 +57,9 @@ public final class JobService {
       JobOutputCollector outputs,
       JobControlLoop controller,
       Clock clock,
-      Duration deleteWait) {
+      Duration deleteWait,
+      TrainerProgress progress) {
+    this.progress = progress;
     this.store = store;
     this.parser = parser;
     this.launcher = launcher;
@@ -351,7 +354,8 @@ public final class JobService {
             JobLauncher.CHECKPOINT_DIR,
             JobLauncher.OUTPUT_DIR,
             JobConditions.of(events, job.phase(), job.reason(), job.message()),
-            ReplicaTypeStatus.byType(ordered));
+            ReplicaTypeStatus.byType(ordered),
+            progress.of(job.uid()).orElse(null));
     return new JobView(
         job.name(),
         job.project(),

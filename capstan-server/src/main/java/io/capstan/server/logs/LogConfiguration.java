@@ -23,8 +23,13 @@ class LogConfiguration {
   }
 
   @Bean
-  LogShipper logShipper(LogArchive archive, WorkloadRuntime runtime, LiveReplicas live) {
-    return new LogShipper(archive, runtime.logs(), live);
+  LogShipper logShipper(
+      LogArchive archive,
+      WorkloadRuntime runtime,
+      LiveReplicas live,
+      ObjectProvider<BeforeRelease> beforeRelease) {
+    return new LogShipper(
+        archive, runtime.logs(), live, beforeRelease.getIfAvailable(() -> BeforeRelease.NONE));
   }
 
   @Bean

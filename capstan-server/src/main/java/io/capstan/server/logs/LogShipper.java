@@ -25,14 +25,24 @@ public final class LogShipper {
   private final LogArchive archive;
   private final LogSource source;
   private final LiveReplicas live;
+  private final BeforeRelease beforeRelease;
 
   /** Attempts archived completely, by replica key: not read again. */
   private final Map<String, Integer> complete = new ConcurrentHashMap<>();
 
   public LogShipper(LogArchive archive, LogSource source, LiveReplicas live) {
+    this(archive, source, live, BeforeRelease.NONE);
+  }
+
+  /**
+   * @param beforeRelease told of the replicas {@link #drain} drains, after their logs
+   */
+  public LogShipper(
+      LogArchive archive, LogSource source, LiveReplicas live, BeforeRelease beforeRelease) {
     this.archive = requireNonNull(archive, "archive is null");
     this.source = requireNonNull(source, "source is null");
     this.live = requireNonNull(live, "live is null");
+    this.beforeRelease = requireNonNull(beforeRelease, "beforeRelease is null");
   }
 
   /** Archives what the runtime has of every live replica's current attempt. */
@@ -55,8 +65,9 @@ public final class LogShipper {
   }
 
   /**
-   * Archives everything the runtime still has of these replicas, whichever attempt each is at:
-   * called before the runtime forgets them (a release, a relaunch as a new attempt).
+   * Archives everything the runtime still has of these replicas, whichever attempt each is at, then
+   * tells the {@link BeforeRelease} listener: called before the runtime forgets them (a release, a
+   * relaunch as a new attempt).
    */
   public void drain(Collection<ReplicaObservation> replicas) {
     for (ReplicaObservation replica : replicas) {
@@ -64,6 +75,12 @@ public final class LogShipper {
       do {
         shipped = ship(replica.id(), replica.attempt());
       } while (!shipped.complete() && shipped.bytes() > 0);
+    }
+    try {
+      beforeRelease.draining(replicas);
+    } catch (RuntimeException e) {
+      // What the listener could not read is lost to it; the release goes on.
+      log.warn("Cannot read the last files of replicas {}", replicas, e);
     }
   }
 

@@ -23,12 +23,26 @@ final class MetricsCollector implements ArchivedBytes {
   private static final Logger log = LoggerFactory.getLogger(MetricsCollector.class);
   static final int MAX_LINE = 64 * 1024;
 
+  /** Printed progress ({@code capstan_progress_percent=40 capstan_eta_seconds=120}). */
+  static final String PROGRESS_PERCENT = "capstan_progress_percent";
+
+  static final String ETA_SECONDS = "capstan_eta_seconds";
+
   private final MetricsStore store;
+  private final ProgressStore progress;
   private final Clock clock;
   private final Map<String, StringBuilder> partial = new ConcurrentHashMap<>();
 
   MetricsCollector(MetricsStore store, Clock clock) {
+    this(store, null, clock);
+  }
+
+  /**
+   * @param progress where printed progress is kept, or null to keep it as metrics
+   */
+  MetricsCollector(MetricsStore store, ProgressStore progress, Clock clock) {
     this.store = requireNonNull(store, "store is null");
+    this.progress = progress;
     this.clock = requireNonNull(clock, "clock is null");
   }
 
@@ -53,10 +67,39 @@ final class MetricsCollector implements ArchivedBytes {
       return;
     }
     try {
-      store.add(id.jobUid(), id.replica(), values, clock.millis());
+      List<MetricLine.Value> metrics = values;
+      if (progress != null) {
+        metrics = reportProgress(id, values);
+      }
+      if (!metrics.isEmpty()) {
+        store.add(id.jobUid(), id.replica(), metrics, clock.millis());
+      }
     } catch (RuntimeException e) {
       log.warn("Metrics of replica {} not stored: {}", id.key(), e.toString());
     }
+  }
+
+  /** Keeps the printed progress values as the job's progress; returns the other values. */
+  private List<MetricLine.Value> reportProgress(ReplicaId id, List<MetricLine.Value> values) {
+    List<MetricLine.Value> metrics = new ArrayList<>(values.size());
+    Double percent = null;
+    Double eta = null;
+    for (MetricLine.Value value : values) {
+      switch (value.name()) {
+        case PROGRESS_PERCENT -> percent = value.value();
+        case ETA_SECONDS -> eta = value.value();
+        default -> metrics.add(value);
+      }
+    }
+    if (percent != null) {
+      progress.report(
+          id.jobUid(),
+          id.replica(),
+          new MetricJsonLines.Progress(
+              Math.max(0, Math.min(100, percent)), eta == null ? null : Math.max(0, eta)),
+          clock.millis());
+    }
+    return metrics;
   }
 
   private static void append(StringBuilder line, String text, int from, int to) {

@@ -1,22 +1,66 @@
 package io.capstan.server.metrics;
 
+import io.capstan.runtime.WorkloadRuntime;
+import io.capstan.server.control.ControlLoop;
+import io.capstan.server.control.Leadership;
 import io.capstan.server.logs.ArchivedBytes;
+import io.capstan.server.logs.BeforeRelease;
+import io.capstan.server.logs.LiveReplicas;
 import java.time.Clock;
+import java.time.Duration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 
-/** Wiring of the training metrics: read from the output the log archive takes. */
+/**
+ * Wiring of the training metrics: read from the output the log archive takes, and from the metric
+ * files the runtime reads back, where it can.
+ */
 @Configuration(proxyBeanMethods = false)
 class MetricsConfiguration {
+  /** How often the live replicas' metric files are read. */
+  private static final Duration READ_FILES_EVERY = Duration.ofSeconds(1);
+
   @Bean
   MetricsStore metricsStore(JdbcClient jdbc, TransactionTemplate tx) {
     return new MetricsStore(jdbc, tx);
   }
 
   @Bean
-  ArchivedBytes metricsCollector(MetricsStore store, Clock clock) {
-    return new MetricsCollector(store, clock);
+  ProgressStore progressStore(JdbcClient jdbc) {
+    return new ProgressStore(jdbc);
+  }
+
+  @Bean
+  MetricFileOffsets metricFileOffsets(JdbcClient jdbc) {
+    return new MetricFileOffsets(jdbc);
+  }
+
+  @Bean
+  ArchivedBytes metricsCollector(MetricsStore store, ProgressStore progress, Clock clock) {
+    return new MetricsCollector(store, progress, clock);
+  }
+
+  @Bean
+  BeforeRelease metricFilesCollector(
+      WorkloadRuntime runtime,
+      LiveReplicas live,
+      MetricsStore store,
+      ProgressStore progress,
+      MetricFileOffsets offsets,
+      TransactionTemplate tx,
+      Clock clock) {
+    return runtime
+        .metricFiles()
+        .<BeforeRelease>map(
+            files -> new MetricFilesCollector(files, live, store, progress, offsets, tx, clock))
+        .orElse(BeforeRelease.NONE);
+  }
+
+  @Bean
+  ControlLoop metricFilesLoop(BeforeRelease collector, Leadership leadership) {
+    Runnable pass = collector instanceof MetricFilesCollector files ? files::collectAll : () -> {};
+    return new ControlLoop("capstan-metric-files", pass, READ_FILES_EVERY, leadership);
   }
 }

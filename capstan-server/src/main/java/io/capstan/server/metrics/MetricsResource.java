@@ -22,11 +22,13 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class MetricsResource {
   private final MetricsStore store;
+  private final MetricFileOffsets files;
   private final JobService jobs;
   private final Access access;
 
-  MetricsResource(MetricsStore store, JobService jobs, Access access) {
+  MetricsResource(MetricsStore store, MetricFileOffsets files, JobService jobs, Access access) {
     this.store = requireNonNull(store, "store is null");
+    this.files = requireNonNull(files, "files is null");
     this.jobs = requireNonNull(jobs, "jobs is null");
     this.access = requireNonNull(access, "access is null");
   }
@@ -47,16 +49,24 @@ class MetricsResource {
                         last.value(),
                         last.at(),
                         last.points()))
-            .toList());
+            .toList(),
+        files.skipped(record.uid()));
   }
 
-  @GetMapping(path = ApiPaths.JOB_METRIC, produces = MediaType.APPLICATION_JSON_VALUE)
+  /**
+   * {@link ApiPaths#JOB_METRIC}, where the name is the rest of the path: a TensorBoard tag such as
+   * {@code train/loss} is asked for as it is ({@code .../metrics/train/loss}).
+   */
+  @GetMapping(
+      path = ApiPaths.JOB_METRICS + "/{*metric}",
+      produces = MediaType.APPLICATION_JSON_VALUE)
   MetricSeriesView series(
       Caller caller,
       @PathVariable String project,
       @PathVariable String job,
-      @PathVariable String metric,
+      @PathVariable("metric") String path,
       @RequestParam(required = false) String replica) {
+    String metric = path.startsWith("/") ? path.substring(1) : path;
     access.requireProject(caller, project, ProjectRole.VIEWER);
     JobRecord record = jobs.find(project, job);
     List<MetricsStore.Last> series =

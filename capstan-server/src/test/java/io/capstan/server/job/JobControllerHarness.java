@@ -183,7 +183,8 @@ public final class JobControllerHarness {
             collector,
             loop,
             clock,
-            GRACE);
+            GRACE,
+            TrainerProgress.NONE);
   }
 
   public JobService jobs() {

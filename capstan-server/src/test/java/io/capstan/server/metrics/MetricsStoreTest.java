@@ -21,7 +21,8 @@ class MetricsStoreTest {
     return TestingDatabase.all();
   }
 
-  private static void job(TestingDatabase db, String uid) {
+  /** A job {@code uid} (of a user and a project) for metrics to belong to. */
+  static void job(TestingDatabase db, String uid) {
     db.jdbc().sql("insert into users (name, admin, created_at) values ('u', false, 0)").update();
     db.jdbc()
         .sql("insert into projects (name, description, created_at) values ('p', '', 0)")
@@ -101,5 +102,21 @@ class MetricsStoreTest {
     print(collector, "worker-0", "loss=1\n");
 
     assertThat(store.last("job-1")).isEmpty();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("databases")
+  void printedProgressIsTheJobsProgressNotAMetric(TestingDatabase db) {
+    job(db, "job-1");
+    MetricsStore store = new MetricsStore(db.jdbc(), db.transactions());
+    ProgressStore progress = new ProgressStore(db.jdbc());
+    MetricsCollector collector = new MetricsCollector(store, progress, CLOCK);
+
+    print(collector, "worker-0", "capstan_progress_percent=12.5 capstan_eta_seconds=30 loss=1\n");
+    print(collector, "worker-1", "capstan_progress_percent=25\n");
+
+    assertThat(store.last("job-1")).extracting(MetricsStore.Last::name).containsExactly("loss");
+    assertThat(progress.of("job-1"))
+        .contains(new io.capstan.api.job.TrainerStatus(25, null, "worker-1", CLOCK.instant()));
   }
 }

@@ -1,0 +1,46 @@
+package io.capstan.runtime;
+
+import java.util.List;
+import java.util.NoSuchElementException;
+
+/**
+ * The files a replica writes its training metrics to, read through the runtime, never from a disk
+ * the control plane opens itself (decision 111): the JSON-lines file named by {@link
+ * #METRICS_FILE_ENV} and the TensorBoard event files under the folder named by {@link
+ * #TENSORBOARD_DIR_ENV}. A runtime that offers this sets both variables in every replica's
+ * environment (the launch's own values are replaced) and keeps the files at least until the job's
+ * volumes are deleted; a runtime that cannot read a replica's files (Kubernetes: the control plane
+ * reaches no pod volume) does not offer it and sets neither variable, and replicas print their
+ * metrics instead.
+ *
+ * <p>Paths are relative to the replica's metrics root: {@link #METRICS_FILE} and {@code
+ * tensorboard/...}. Files are never followed through a symbolic link. Safe to call from any thread.
+ */
+public interface MetricFiles {
+  /** The variable that names the JSON-lines file, as the replica sees it. */
+  String METRICS_FILE_ENV = "CAPSTAN_METRICS_FILE";
+
+  /** The variable that names the TensorBoard log folder, as the replica sees it. */
+  String TENSORBOARD_DIR_ENV = "CAPSTAN_TENSORBOARD_DIR";
+
+  /** The JSON-lines file's path in {@link #list}. */
+  String METRICS_FILE = "capstan-metrics.jsonl";
+
+  /** The TensorBoard folder's path; its event files are listed below it. */
+  String TENSORBOARD_DIR = "tensorboard";
+
+  /**
+   * The replica's metric files as they are now, in path order: the JSON-lines file if it exists and
+   * the regular files below the TensorBoard folder whose name holds {@code .tfevents.}, at any
+   * depth. Empty when there are none, or when the runtime no longer has the replica's folder.
+   */
+  List<MetricFile> list(ReplicaId id);
+
+  /**
+   * Reads at most {@code maxBytes} bytes of a file {@link #list} reported, from {@code offset}:
+   * fewer at its end, none from its end on.
+   *
+   * @throws NoSuchElementException when there is no such regular file (anymore)
+   */
+  byte[] read(ReplicaId id, String path, long offset, int maxBytes);
+}
