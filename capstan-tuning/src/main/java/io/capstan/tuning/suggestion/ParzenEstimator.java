@@ -110,7 +110,7 @@ final class ParzenEstimator {
     for (int i = 0; i < components; i++) {
       narrowest = Math.min(narrowest, mergedSigmas[i]);
     }
-    narrowLimit = 4 * narrowest;
+    narrowLimit = narrowest;
     int wideCount = 0;
     int[] wideIndices = new int[components];
     double cumulative = 0;
