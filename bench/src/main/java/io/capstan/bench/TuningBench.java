@@ -37,7 +37,7 @@ import java.util.Set;
 public final class TuningBench {
   private static final int[] MARKS = {10, 25, 50, 100, 200};
 
-  /** The most resource a trial gets, in units of the resource parameter; rungs are 27ths of it. */
+  /** The algorithms that set the resource themselves; the others train every trial fully. */
   private static final Set<String> FIDELITY = Set.of("hyperband", "asha");
 
   private TuningBench() {}

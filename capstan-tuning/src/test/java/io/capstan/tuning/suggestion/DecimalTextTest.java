@@ -13,7 +13,7 @@ class DecimalTextTest {
   @Test
   void readsSuggestedValuesBitForBit() {
     SplittableRandom random = new SplittableRandom(7);
-    for (int i = 0; i < 200_000; i++) {
+    for (int i = 0; i < 50_000; i++) {
       double value = Math.exp(random.nextDouble(-30, 30)) * (random.nextBoolean() ? 1 : -1);
       // what Dimension.external writes: ten significant digits, plain
       String text =
