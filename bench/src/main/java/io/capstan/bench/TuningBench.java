@@ -92,10 +92,16 @@ public final class TuningBench {
       }
       runs.put(algorithm, each);
     }
-    double target = mean(runs.get("random"), run -> run.bestAfterTrials(100));
+    // with --trials under 100 (a quick run), the target is random search's mean after all of them
+    int targetTrials = Math.min(100, trials);
+    double target = mean(runs.get("random"), run -> run.bestAfterTrials(targetTrials));
     int full = scenario.full();
     System.out.printf(
-        Locale.ROOT, "%ntask %s (random search's mean after 100 trials: %.2f)%n", task, target);
+        Locale.ROOT,
+        "%ntask %s (random search's mean after %d trials: %.2f)%n",
+        task,
+        targetTrials,
+        target);
     StringBuilder header = new StringBuilder("| algorithm | budget unit |");
     StringBuilder line = new StringBuilder("|---|---|");
     for (int mark : MARKS) {
