@@ -9,137 +9,189 @@ import io.capstan.tuning.suggestion.SearchExhaustedException;
 import io.capstan.tuning.suggestion.SuggestionAlgorithm;
 import io.capstan.tuning.suggestion.SuggestionAlgorithms;
 import io.capstan.tuning.suggestion.Trial;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * Compares capstan-tuning's algorithms on the YAHPO lcbench surrogate: each run tunes an MLP's
- * seven hyperparameters on one OpenML task to maximize validation accuracy, one trial at a time,
- * the surrogate standing in for training. Random search and TPE train every trial for 52 epochs;
- * Hyperband and ASHA choose the epochs (2, 6, 17, 52). Prints, per task, the mean over seeds of the
- * best accuracy after N trials (for Hyperband and ASHA: after N * 52 epochs, the same training
- * budget) and what it took to reach random search's mean after 100 trials; then the time per
- * suggestion with 10,000 finished trials.
+ * Compares capstan-tuning's algorithms on YAHPO Gym surrogates standing in for training, one trial
+ * at a time: lcbench (an MLP's seven hyperparameters, validation accuracy on an OpenML task, the
+ * resource epochs 1 to 52) and rbv2_xgboost (XGBoost's twelve hyperparameters, accuracy on an
+ * OpenML task, the resource the training set's share in 27ths). Random search and TPE train every
+ * trial fully; Hyperband and ASHA choose the resource (rungs of 1/27, 1/9, 1/3 and all of it).
+ * Prints, per task, the mean over seeds of the best objective after N trials (for Hyperband and
+ * ASHA: after N full trainings' worth of resource) and what it took to reach random search's mean
+ * after 100 trials; then the time per suggestion with 10,000 finished trials.
  *
  * <p>{@code ./mvnw -q -o -pl bench -am -DskipTests package exec:java
- * -Dexec.mainClass=io.capstan.bench.TuningBench -Dexec.args="--seeds 30 --tasks
- * 167184,167168,189906"} ({@code --seeds 0}: only the time per suggestion).
+ * -Dexec.mainClass=io.capstan.bench.TuningBench -Dexec.args="--seeds 30"} ({@code --seeds 0}: only
+ * the time per suggestion; {@code --scenarios}, {@code --algorithms} and {@code --trials} narrow
+ * the run).
  */
 public final class TuningBench {
-  private static final int EPOCHS = 52;
   private static final int[] MARKS = {10, 25, 50, 100, 200};
-  private static final List<String> ALGORITHMS = List.of("random", "tpe", "hyperband", "asha");
+
+  /** The algorithms that set the resource themselves; the others train every trial fully. */
+  private static final Set<String> FIDELITY = Set.of("hyperband", "asha");
 
   private TuningBench() {}
 
   public static void main(String[] args) throws Exception {
     int seeds = CommandLine.intValue(args, "--seeds", 30);
-    String[] tasks = CommandLine.value(args, "--tasks", "167184,167168,189906").split(",");
+    int trials = CommandLine.intValue(args, "--trials", 200);
+    List<String> algorithms =
+        List.of(
+            CommandLine.value(args, "--algorithms", "random,tpe,multivariate-tpe,hyperband,asha")
+                .split(","));
+    List<String> scenarios =
+        List.of(CommandLine.value(args, "--scenarios", "lcbench,rbv2_xgboost").split(","));
     Path data =
         PhillyTrace.findDataDirectory(
-            Path.of("").toAbsolutePath(), System.getProperty("capstan.data"));
-    try (YahpoLcbench surrogate = new YahpoLcbench(data.resolve("hpo/yahpo/lcbench"))) {
-      System.out.printf(
-          Locale.ROOT,
-          "YAHPO lcbench, val_accuracy (%%), mean of %d seeds, sequential trials%n",
-          seeds);
-      for (int i = 0; i < tasks.length && seeds > 0; i++) {
-        printTask(surrogate, tasks[i], seeds);
+                Path.of("").toAbsolutePath(), System.getProperty("capstan.data"))
+            .resolve("hpo/yahpo");
+    try (Scenario lcbench = Scenario.lcbench(data.resolve("lcbench"));
+        Scenario xgboost = Scenario.rbv2Xgboost(data.resolve("rbv2_xgboost"))) {
+      for (Scenario scenario : List.of(lcbench, xgboost)) {
+        if (!scenarios.contains(scenario.name()) || seeds == 0) {
+          continue;
+        }
+        System.out.printf(
+            Locale.ROOT,
+            "%nYAHPO %s, %s, mean of %d seeds, sequential trials%n",
+            scenario.name(),
+            scenario.metric(),
+            seeds);
+        String[] tasks =
+            CommandLine.value(args, "--" + scenario.name() + "-tasks", scenario.tasks()).split(",");
+        for (String task : tasks) {
+          printTask(scenario, task, seeds, trials, algorithms);
+        }
       }
-      printSuggestionTimes(surrogate, tasks[0]);
+      if (!CommandLine.value(args, "--timing", "true").equals("false")) {
+        printSuggestionTimes(lcbench, lcbench.tasks().split(",")[0]);
+      }
     }
   }
 
-  private static void printTask(YahpoLcbench surrogate, String task, int seeds) {
-    int code = surrogate.taskCode(task);
+  private static void printTask(
+      Scenario scenario, String task, int seeds, int trials, List<String> algorithms) {
     Map<String, List<Run>> runs = new LinkedHashMap<>();
-    for (String algorithm : ALGORITHMS) {
-      SuggestionAlgorithm suggestions = SuggestionAlgorithms.create(experiment(algorithm));
+    for (String algorithm : algorithms) {
+      SuggestionAlgorithm suggestions = SuggestionAlgorithms.create(scenario.experiment(algorithm));
       List<Run> each = new ArrayList<>();
       for (long seed = 0; seed < seeds; seed++) {
-        // Hyperband and ASHA run many short trials: their runs end at the epoch budget only
-        int maxTrials = fidelity(algorithm) ? Integer.MAX_VALUE : 200;
-        each.add(Run.of(suggestions, seed, code, surrogate, maxTrials, 200 * EPOCHS));
+        // Hyperband and ASHA run many short trials: their runs end at the resource budget only
+        int maxTrials = FIDELITY.contains(algorithm) ? Integer.MAX_VALUE : trials;
+        each.add(Run.of(suggestions, seed, scenario, task, maxTrials, trials * scenario.full()));
       }
       runs.put(algorithm, each);
     }
-    double target = mean(runs.get("random"), run -> run.bestAfterTrials(100));
+    // with --trials under 100 (a quick run), the target is random search's mean after all of them
+    int targetTrials = Math.min(100, trials);
+    double target = mean(runs.get("random"), run -> run.bestAfterTrials(targetTrials));
+    int full = scenario.full();
     System.out.printf(
-        Locale.ROOT, "%ntask %s (random search's mean after 100 trials: %.2f)%n", task, target);
+        Locale.ROOT,
+        "%ntask %s (random search's mean after %d trials: %.2f)%n",
+        task,
+        targetTrials,
+        target);
+    StringBuilder header = new StringBuilder("| algorithm | budget unit |");
+    StringBuilder line = new StringBuilder("|---|---|");
+    for (int mark : MARKS) {
+      if (mark <= trials) {
+        header.append(' ').append(mark).append(" |");
+        line.append("---|");
+      }
+    }
     System.out.println(
-        "| algorithm | budget unit | 10 | 25 | 50 | 100 | 200 | reaches random@100 after (mean of seeds that do) | seeds that do |");
-    System.out.println("|---|---|---|---|---|---|---|---|---|");
+        header
+            + " reaches random@100 after (mean of seeds that do) | share of random's 100-trial"
+            + " budget | seeds that do |");
+    System.out.println(line + "---|---|---|");
     for (Map.Entry<String, List<Run>> entry : runs.entrySet()) {
-      boolean fidelity = fidelity(entry.getKey());
+      boolean fidelity = FIDELITY.contains(entry.getKey());
       StringBuilder row =
           new StringBuilder(
-              "| " + entry.getKey() + " | " + (fidelity ? "52 epochs" : "trial") + " |");
+              "| " + entry.getKey() + " | " + (fidelity ? "full training" : "trial") + " |");
       for (int mark : MARKS) {
-        row.append(
-            String.format(
-                Locale.ROOT,
-                " %.2f |",
-                mean(
-                    entry.getValue(),
-                    run ->
-                        fidelity
-                            ? run.bestAfterEpochs(mark * EPOCHS)
-                            : run.bestAfterTrials(mark))));
+        if (mark <= trials) {
+          row.append(
+              String.format(
+                  Locale.ROOT,
+                  " %.2f |",
+                  mean(
+                      entry.getValue(),
+                      run ->
+                          fidelity
+                              ? run.bestAfterResource(mark * full)
+                              : run.bestAfterTrials(mark))));
+        }
       }
       List<Run> reached =
-          entry.getValue().stream().filter(run -> run.epochsToReach(target) >= 0).toList();
-      double trials =
+          entry.getValue().stream().filter(run -> run.resourceToReach(target) >= 0).toList();
+      double trialsToReach =
           reached.stream().mapToInt(run -> run.trialsToReach(target)).average().orElse(Double.NaN);
-      double epochs =
-          reached.stream().mapToInt(run -> run.epochsToReach(target)).average().orElse(Double.NaN);
+      double resource =
+          reached.stream()
+              .mapToInt(run -> run.resourceToReach(target))
+              .average()
+              .orElse(Double.NaN);
       row.append(
           String.format(
               Locale.ROOT,
-              " %.1f trials, %.0f epochs | %d/%d |",
-              trials,
-              epochs,
+              " %.1f trials, %.0f %s | %.0f%% | %d/%d |",
+              trialsToReach,
+              resource,
+              scenario.resourceUnit(),
+              100 * resource / (100.0 * full),
               reached.size(),
               entry.getValue().size()));
       System.out.println(row);
     }
   }
 
-  private static void printSuggestionTimes(YahpoLcbench surrogate, String task) {
-    int code = surrogate.taskCode(task);
-    SuggestionAlgorithm random = SuggestionAlgorithms.create(experiment("random"));
+  private static void printSuggestionTimes(Scenario scenario, String task) {
+    SuggestionAlgorithm random = SuggestionAlgorithms.create(scenario.experiment("random"));
     List<Trial> finished = new ArrayList<>();
-    ExperimentState empty = new ExperimentState(1, List.of());
-    for (Assignment assignment : random.suggest(empty, 10_000)) {
-      double accuracy = surrogate.valAccuracy(code, assignment.values(), EPOCHS);
-      finished.add(Trial.succeeded("t" + finished.size(), assignment, accuracy));
+    for (Assignment assignment : random.suggest(new ExperimentState(1, List.of()), 10_000)) {
+      double value = scenario.evaluate(task, assignment.values(), scenario.full());
+      finished.add(Trial.succeeded("t" + finished.size(), assignment, value));
     }
     ExperimentState state = new ExperimentState(1, finished);
     System.out.printf(
         Locale.ROOT,
-        "%ntime per suggestion with %d finished trials (ms, mean of 20 after 5 warm-up)%n",
-        finished.size());
-    System.out.println("| algorithm | ms per suggestion |");
-    System.out.println("|---|---|");
-    for (String algorithm : List.of("random", "tpe")) {
-      SuggestionAlgorithm suggestions = SuggestionAlgorithms.create(experiment(algorithm));
+        "%ntime per suggestion with %d finished trials (YAHPO %s, task %s; ms, mean of 20 after 5"
+            + " warm-up)%n",
+        finished.size(),
+        scenario.name(),
+        task);
+    System.out.println("| algorithm | ms per suggestion | CPU ms per suggestion |");
+    System.out.println("|---|---|---|");
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    for (String algorithm : List.of("random", "tpe", "multivariate-tpe")) {
+      SuggestionAlgorithm suggestions = SuggestionAlgorithms.create(scenario.experiment(algorithm));
       for (int i = 0; i < 5; i++) {
         suggestions.suggest(state, 1);
       }
       long start = System.nanoTime();
+      long cpu = threads.getCurrentThreadCpuTime();
       for (int i = 0; i < 20; i++) {
         suggestions.suggest(state, 1);
       }
       System.out.printf(
-          Locale.ROOT, "| %s | %.2f |%n", algorithm, (System.nanoTime() - start) / 20 / 1e6);
+          Locale.ROOT,
+          "| %s | %.2f | %.2f |%n",
+          algorithm,
+          (System.nanoTime() - start) / 20 / 1e6,
+          (threads.getCurrentThreadCpuTime() - cpu) / 20 / 1e6);
     }
-  }
-
-  private static boolean fidelity(String algorithm) {
-    return algorithm.equals("hyperband") || algorithm.equals("asha");
   }
 
   private interface Measure {
@@ -150,21 +202,21 @@ public final class TuningBench {
     return runs.stream().mapToDouble(measure::of).average().orElseThrow();
   }
 
-  /** One tuning run: per trial, the epochs it trained and the best accuracy so far. */
-  private record Run(int[] epochs, double[] best) {
+  /** One tuning run: per trial, the resource spent so far and the best objective so far. */
+  private record Run(int[] spent, double[] best) {
     static Run of(
         SuggestionAlgorithm algorithm,
         long seed,
-        int task,
-        YahpoLcbench surrogate,
+        Scenario scenario,
+        String task,
         int maxTrials,
-        int maxEpochs) {
+        int maxResource) {
       List<Trial> trials = new ArrayList<>();
-      List<Integer> epochs = new ArrayList<>();
+      List<Integer> spentSoFar = new ArrayList<>();
       List<Double> best = new ArrayList<>();
       int spent = 0;
       double top = Double.NEGATIVE_INFINITY;
-      while (trials.size() < maxTrials && spent < maxEpochs) {
+      while (trials.size() < maxTrials && spent < maxResource) {
         List<Assignment> next;
         try {
           next = algorithm.suggest(new ExperimentState(seed, trials), 1);
@@ -172,19 +224,17 @@ public final class TuningBench {
           break;
         }
         Assignment assignment = next.get(0);
-        int trialEpochs =
-            assignment.values().containsKey("epoch")
-                ? Integer.parseInt(assignment.value("epoch"))
-                : EPOCHS;
-        double accuracy = surrogate.valAccuracy(task, assignment.values(), trialEpochs);
-        trials.add(Trial.succeeded("t" + trials.size(), assignment, accuracy));
-        spent += trialEpochs;
-        top = Math.max(top, accuracy);
-        epochs.add(spent);
+        String resource = assignment.values().get(scenario.resource());
+        int amount = resource == null ? scenario.full() : Integer.parseInt(resource);
+        double value = scenario.evaluate(task, assignment.values(), amount);
+        trials.add(Trial.succeeded("t" + trials.size(), assignment, value));
+        spent += amount;
+        top = Math.max(top, value);
+        spentSoFar.add(spent);
         best.add(top);
       }
       return new Run(
-          epochs.stream().mapToInt(Integer::intValue).toArray(),
+          spentSoFar.stream().mapToInt(Integer::intValue).toArray(),
           best.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
@@ -192,9 +242,9 @@ public final class TuningBench {
       return best[Math.min(count, best.length) - 1];
     }
 
-    double bestAfterEpochs(int budget) {
+    double bestAfterResource(int budget) {
       double top = best[0];
-      for (int i = 0; i < epochs.length && epochs[i] <= budget; i++) {
+      for (int i = 0; i < spent.length && spent[i] <= budget; i++) {
         top = best[i];
       }
       return top;
@@ -209,75 +259,231 @@ public final class TuningBench {
       return -1;
     }
 
-    int epochsToReach(double target) {
+    int resourceToReach(double target) {
       int trial = trialsToReach(target);
-      return trial < 0 ? -1 : epochs[trial - 1];
+      return trial < 0 ? -1 : spent[trial - 1];
     }
   }
 
-  /** The lcbench search space as a Katib Experiment, with epoch as the resource where it is one. */
-  static Experiment experiment(String algorithm) {
-    boolean fidelity = fidelity(algorithm);
-    String settings =
-        fidelity
-            ? "    algorithmSettings: [{name: resource_name, value: epoch}, {name: r_l, value: '52'}"
-                + (algorithm.equals("asha")
-                    ? ", {name: r_min, value: '" + (EPOCHS / 27.0) + "'}"
-                    : "")
-                + "]\n"
-            : "";
-    List<String[]> parameters =
-        new ArrayList<>(
-            List.of(
-                new String[] {"batch_size", "int", "min: 16, max: 512, distribution: logUniform"},
-                new String[] {
-                  "learning_rate", "double", "min: 0.0001, max: 0.1, distribution: logUniform"
-                },
-                new String[] {"momentum", "double", "min: 0.1, max: 0.99"},
-                new String[] {"weight_decay", "double", "min: 0.00001, max: 0.1"},
-                new String[] {"num_layers", "int", "min: 1, max: 5"},
-                new String[] {"max_units", "int", "min: 64, max: 1024, distribution: logUniform"},
-                new String[] {"max_dropout", "double", "min: 0, max: 1"}));
-    if (fidelity) {
-      parameters.add(new String[] {"epoch", "int", "min: 1, max: 52"});
+  /** What a scenario's surrogate predicts for an assignment given an amount of the resource. */
+  private interface Objective {
+    double of(YahpoSurrogate surrogate, String task, Map<String, String> values, int resource);
+  }
+
+  /**
+   * One YAHPO scenario as a Katib search space (maximize {@code metric}) with an int resource
+   * parameter that Hyperband and ASHA set, {@code full} being one full training.
+   *
+   * @param parameters name, Katib type and feasible space of each searched parameter
+   */
+  private record Scenario(
+      String name,
+      String metric,
+      String tasks,
+      YahpoSurrogate surrogate,
+      List<String[]> parameters,
+      String resource,
+      String resourceUnit,
+      int full,
+      Objective objective)
+      implements AutoCloseable {
+    static Scenario lcbench(Path directory) throws Exception {
+      YahpoSurrogate surrogate =
+          new YahpoSurrogate(
+              directory,
+              List.of(
+                  "epoch",
+                  "batch_size",
+                  "learning_rate",
+                  "momentum",
+                  "weight_decay",
+                  "num_layers",
+                  "max_units",
+                  "max_dropout"),
+              List.of("OpenML_task_id"));
+      List<String[]> parameters =
+          List.of(
+              new String[] {"batch_size", "int", "min: 16, max: 512, distribution: logUniform"},
+              new String[] {
+                "learning_rate", "double", "min: 0.0001, max: 0.1, distribution: logUniform"
+              },
+              new String[] {"momentum", "double", "min: 0.1, max: 0.99"},
+              new String[] {"weight_decay", "double", "min: 0.00001, max: 0.1"},
+              new String[] {"num_layers", "int", "min: 1, max: 5"},
+              new String[] {"max_units", "int", "min: 64, max: 1024, distribution: logUniform"},
+              new String[] {"max_dropout", "double", "min: 0, max: 1"});
+      return new Scenario(
+          "lcbench",
+          "val_accuracy (%)",
+          "167184,167168,189906",
+          surrogate,
+          parameters,
+          "epoch",
+          "epochs",
+          52,
+          (model, task, values, epochs) -> {
+            Map<String, Double> inputs = new LinkedHashMap<>();
+            values.forEach((name, value) -> inputs.put(name, Double.parseDouble(value)));
+            inputs.put("epoch", (double) epochs);
+            return model
+                .predict(inputs, Map.of("OpenML_task_id", model.code("OpenML_task_id", task)))[1];
+          });
     }
-    StringBuilder yaml =
-        new StringBuilder(
-            "apiVersion: kubeflow.org/v1beta1\nkind: Experiment\nmetadata: {name: lcbench}\nspec:\n");
-    yaml.append("  objective: {type: maximize, objectiveMetricName: val_accuracy}\n");
-    yaml.append("  algorithm:\n    algorithmName: ")
-        .append(algorithm)
-        .append('\n')
-        .append(settings);
-    yaml.append("  parameters:\n");
-    parameters.forEach(
-        p ->
-            yaml.append("    - {name: ")
-                .append(p[0])
-                .append(", parameterType: ")
-                .append(p[1])
-                .append(", feasibleSpace: {")
-                .append(p[2])
-                .append("}}\n"));
-    yaml.append("  trialTemplate:\n    primaryContainerName: main\n    trialParameters:\n");
-    parameters.forEach(
-        p ->
-            yaml.append("      - {name: ")
-                .append(p[0])
-                .append(", reference: ")
-                .append(p[0])
-                .append("}\n"));
-    yaml.append(
-        "    trialSpec:\n      apiVersion: batch/v1\n      kind: Job\n      spec:\n        template:\n          spec:\n");
-    yaml.append(
-        "            containers:\n              - name: main\n                image: lcbench\n                args:\n");
-    parameters.forEach(
-        p ->
-            yaml.append("                  - --")
-                .append(p[0])
-                .append("=${trialParameters.")
-                .append(p[0])
-                .append("}\n"));
-    return new ExperimentLoader().load(yaml.toString());
+
+    static Scenario rbv2Xgboost(Path directory) throws Exception {
+      YahpoSurrogate surrogate =
+          new YahpoSurrogate(
+              directory,
+              List.of(
+                  "nrounds",
+                  "eta",
+                  "gamma",
+                  "lambda",
+                  "alpha",
+                  "subsample",
+                  "max_depth",
+                  "min_child_weight",
+                  "colsample_bytree",
+                  "colsample_bylevel",
+                  "rate_drop",
+                  "skip_drop",
+                  "trainsize",
+                  "repl"),
+              List.of("task_id", "booster", "num.impute.selected.cpo"));
+      String wide =
+          "min: '0.0009118819655545162', max: '1096.6331584284585', distribution: logUniform";
+      List<String[]> parameters =
+          List.of(
+              new String[] {"booster", "categorical", "list: [gblinear, gbtree, dart]"},
+              new String[] {
+                "impute", "categorical", "list: [impute.mean, impute.median, impute.hist]"
+              },
+              new String[] {"nrounds", "int", "min: 7, max: 2981, distribution: logUniform"},
+              new String[] {"alpha", "double", wide},
+              new String[] {"lambda", "double", wide},
+              new String[] {"subsample", "double", "min: 0.1, max: 1"},
+              new String[] {
+                "eta", "double", "min: '0.0009118819655545162', max: 1, distribution: logUniform"
+              },
+              new String[] {
+                "gamma",
+                "double",
+                "min: '0.000045399929762484854', max: '7.38905609893065', distribution: logUniform"
+              },
+              new String[] {"max_depth", "int", "min: 1, max: 15"},
+              new String[] {
+                "min_child_weight",
+                "double",
+                "min: '2.718281828459045', max: '148.4131591025766', distribution: logUniform"
+              },
+              new String[] {"colsample_bytree", "double", "min: 0.01, max: 1"},
+              new String[] {"colsample_bylevel", "double", "min: 0.01, max: 1"},
+              new String[] {"rate_drop", "double", "min: 0, max: 1"},
+              new String[] {"skip_drop", "double", "min: 0, max: 1"});
+      Set<String> trees =
+          Set.of(
+              "eta",
+              "gamma",
+              "max_depth",
+              "min_child_weight",
+              "colsample_bytree",
+              "colsample_bylevel");
+      Set<String> dart = Set.of("rate_drop", "skip_drop");
+      return new Scenario(
+          "rbv2_xgboost",
+          "accuracy (%)",
+          "1489,16",
+          surrogate,
+          parameters,
+          "trainsize_27ths",
+          "27ths of the data",
+          27,
+          (model, task, values, parts) -> {
+            // the search space is flat, as Katib's: a parameter its booster does not use is NA
+            String booster = values.get("booster");
+            Map<String, Double> inputs = new LinkedHashMap<>();
+            values.forEach(
+                (name, value) -> {
+                  boolean used =
+                      !(trees.contains(name) && booster.equals("gblinear"))
+                          && !(dart.contains(name) && !booster.equals("dart"));
+                  if (used && !name.equals("booster") && !name.equals("impute")) {
+                    inputs.put(name, Double.parseDouble(value));
+                  }
+                });
+            inputs.put("trainsize", parts / 27.0);
+            inputs.put("repl", 10.0);
+            Map<String, Integer> codes =
+                Map.of(
+                    "task_id", model.code("task_id", task),
+                    "booster", model.code("booster", booster),
+                    "num.impute.selected.cpo",
+                        model.code("num.impute.selected.cpo", values.get("impute")));
+            return 100 * model.predict(inputs, codes)[0];
+          });
+    }
+
+    double evaluate(String task, Map<String, String> values, int resource) {
+      return objective.of(surrogate, task, values, resource);
+    }
+
+    /** The search space as a Katib Experiment, with the resource parameter where it is one. */
+    Experiment experiment(String algorithm) {
+      boolean fidelity = FIDELITY.contains(algorithm);
+      List<String[]> searched = new ArrayList<>(parameters);
+      if (fidelity) {
+        searched.add(new String[] {resource, "int", "min: 1, max: " + full});
+      }
+      StringBuilder yaml =
+          new StringBuilder(
+              "apiVersion: kubeflow.org/v1beta1\nkind: Experiment\nmetadata: {name: bench}\nspec:\n");
+      yaml.append("  objective: {type: maximize, objectiveMetricName: objective}\n");
+      yaml.append("  algorithm:\n    algorithmName: ").append(algorithm).append('\n');
+      if (fidelity) {
+        yaml.append("    algorithmSettings: [{name: resource_name, value: ")
+            .append(resource)
+            .append("}, {name: r_l, value: '")
+            .append(full)
+            .append("'}")
+            .append(
+                algorithm.equals("asha") ? ", {name: r_min, value: '" + (full / 27.0) + "'}" : "")
+            .append("]\n");
+      }
+      yaml.append("  parameters:\n");
+      searched.forEach(
+          p ->
+              yaml.append("    - {name: ")
+                  .append(p[0])
+                  .append(", parameterType: ")
+                  .append(p[1])
+                  .append(", feasibleSpace: {")
+                  .append(p[2])
+                  .append("}}\n"));
+      yaml.append("  trialTemplate:\n    primaryContainerName: main\n    trialParameters:\n");
+      searched.forEach(
+          p ->
+              yaml.append("      - {name: ")
+                  .append(p[0])
+                  .append(", reference: ")
+                  .append(p[0])
+                  .append("}\n"));
+      yaml.append(
+          "    trialSpec:\n      apiVersion: batch/v1\n      kind: Job\n      spec:\n        template:\n          spec:\n");
+      yaml.append(
+          "            containers:\n              - name: main\n                image: bench\n                args:\n");
+      searched.forEach(
+          p ->
+              yaml.append("                  - --")
+                  .append(p[0])
+                  .append("=${trialParameters.")
+                  .append(p[0])
+                  .append("}\n"));
+      return new ExperimentLoader().load(yaml.toString());
+    }
+
+    @Override
+    public void close() throws Exception {
+      surrogate.close();
+    }
   }
 }

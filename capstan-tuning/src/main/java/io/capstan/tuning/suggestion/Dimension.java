@@ -99,7 +99,7 @@ record Dimension(ParameterSpec spec, double low, double high, BigDecimal step) {
     if (categorical()) {
       return choices().indexOf(value);
     }
-    double number = Double.parseDouble(value);
+    double number = DecimalText.parse(value);
     return logScale() ? StrictMath.log(number) : number;
   }
 

@@ -1,69 +1,198 @@
 package io.capstan.tuning.suggestion;
 
-import java.util.Arrays;
-
 /**
  * A one-dimensional Parzen estimator over [low, high] as in Bergstra et al. (2011) and hyperopt's
- * {@code adaptive_parzen_normal}: a Gaussian at each observation and one prior Gaussian (mean at
- * the middle, sigma the whole range), each observation's bandwidth the larger distance to its
- * sorted neighbours, clipped to [range / min(100, n + 1), range]; every Gaussian truncated to the
- * interval.
+ * {@code adaptive_parzen_normal}: a Gaussian at each observation (weighted) and one prior Gaussian
+ * (mean at the middle, sigma the whole range), each observation's bandwidth the larger distance to
+ * its sorted neighbours, clipped to [range / min(100, n + 1), range]; every Gaussian truncated to
+ * the interval. Observations at the same point with the same bandwidth (an int parameter's repeated
+ * values) are one component with their summed weight.
  */
 final class ParzenEstimator {
   /** Beyond this many sigmas a Gaussian's tail mass is below 1e-15. */
   private static final double NEGLIGIBLE_Z = 8;
 
+  /**
+   * A component whose mean is over this many of its sigmas from x adds under e^-40 of its weight
+   * per sigma, which against the prior's density (at least its weight times 0.35 / range anywhere
+   * in the interval) changes the log density by under 1e-10 however many there are.
+   */
+  private static final double REACH_SIGMAS = 9;
+
   private static final double LOG_SQRT_2PI = 0.5 * StrictMath.log(2 * StrictMath.PI);
   private final double low;
   private final double high;
+
+  /** Components by mean; the prior among them. */
   private final double[] means;
+
   private final double[] sigmas;
-  private final double[] weights;
+  private final double[] cumulativeWeights;
   private final double[] logCoefficients;
   private final double[] inverseSigmas;
-  private final int priorIndex;
-  private final double widestObservation;
 
-  ParzenEstimator(double[] observations, double low, double high, double priorWeight) {
+  /** The components too wide for the window around x: always evaluated. */
+  private final int[] wide;
+
+  /** The widest sigma of a narrow component. */
+  private final double narrowLimit;
+
+  /** The half-width of the window of means that can matter at x for the narrow components. */
+  private final double reach;
+
+  /**
+   * @param observations the observations' coordinates, in [low, high]
+   * @param observationWeights their weights (the prior's is {@code priorWeight})
+   */
+  ParzenEstimator(
+      double[] observations,
+      double[] observationWeights,
+      double low,
+      double high,
+      double priorWeight) {
     this.low = low;
     this.high = high;
     int n = observations.length;
     double range = high - low;
     double prior = (low + high) / 2;
-    double[] sorted = Arrays.copyOf(observations, n + 1);
-    sorted[n] = prior;
-    Arrays.sort(sorted);
-    priorIndex = Arrays.binarySearch(sorted, prior);
-    means = sorted;
-    sigmas = new double[n + 1];
-    weights = new double[n + 1];
+    double[] points = new double[n + 1];
+    double[] pointWeights = new double[n + 1];
+    System.arraycopy(observations, 0, points, 0, n);
+    System.arraycopy(observationWeights, 0, pointWeights, 0, n);
+    points[n] = prior;
+    int[] order = sortedOrder(points);
+    double[] sorted = new double[n + 1];
+    for (int i = 0; i <= n; i++) {
+      sorted[i] = points[order[i]];
+    }
     double minSigma = range / Math.min(100.0, n + 1.0);
+    double[] bandwidths = new double[n + 1];
     for (int i = 0; i <= n; i++) {
       double left = i > 0 ? sorted[i] - sorted[i - 1] : 0;
       double right = i < n ? sorted[i + 1] - sorted[i] : 0;
-      sigmas[i] = Math.min(range, Math.max(minSigma, Math.max(left, right)));
-      weights[i] = 1.0;
+      bandwidths[i] =
+          order[i] == n ? range : Math.min(range, Math.max(minSigma, Math.max(left, right)));
     }
-    sigmas[priorIndex] = range;
-    weights[priorIndex] = priorWeight;
-    double total = 0;
-    for (double weight : weights) {
-      total += weight;
-    }
-    logCoefficients = new double[n + 1];
-    inverseSigmas = new double[n + 1];
-    double widest = 0;
-    double logObservationWeight = StrictMath.log(1.0 / total);
+    // merge runs of equal (mean, sigma), keeping the prior apart
+    int components = 0;
+    double[] mergedMeans = new double[n + 1];
+    double[] mergedSigmas = new double[n + 1];
+    double[] mergedWeights = new double[n + 1];
+    boolean[] isPrior = new boolean[n + 1];
     for (int i = 0; i <= n; i++) {
-      weights[i] /= total;
-      double logWeight = i == priorIndex ? StrictMath.log(weights[i]) : logObservationWeight;
-      logCoefficients[i] = logWeight - LOG_SQRT_2PI - StrictMath.log(sigmas[i]) - logMass(i);
-      inverseSigmas[i] = 1 / sigmas[i];
-      if (i != priorIndex) {
-        widest = Math.max(widest, sigmas[i]);
+      double weight = order[i] == n ? priorWeight : pointWeights[order[i]];
+      boolean same =
+          components > 0
+              && order[i] != n
+              && !isPrior[components - 1]
+              && mergedMeans[components - 1] == sorted[i]
+              && mergedSigmas[components - 1] == bandwidths[i];
+      if (same) {
+        mergedWeights[components - 1] += weight;
+      } else {
+        mergedMeans[components] = sorted[i];
+        mergedSigmas[components] = bandwidths[i];
+        mergedWeights[components] = weight;
+        isPrior[components] = order[i] == n;
+        components++;
       }
     }
-    widestObservation = widest;
+    double total = 0;
+    for (int i = 0; i < components; i++) {
+      total += mergedWeights[i];
+    }
+    means = new double[components];
+    sigmas = new double[components];
+    cumulativeWeights = new double[components];
+    logCoefficients = new double[components];
+    inverseSigmas = new double[components];
+    double narrowest = Double.POSITIVE_INFINITY;
+    for (int i = 0; i < components; i++) {
+      narrowest = Math.min(narrowest, mergedSigmas[i]);
+    }
+    narrowLimit = narrowest;
+    int wideCount = 0;
+    int[] wideIndices = new int[components];
+    double cumulative = 0;
+    for (int i = 0; i < components; i++) {
+      means[i] = mergedMeans[i];
+      sigmas[i] = mergedSigmas[i];
+      double weight = mergedWeights[i] / total;
+      cumulative += weight;
+      cumulativeWeights[i] = cumulative;
+      logCoefficients[i] =
+          StrictMath.log(weight) - LOG_SQRT_2PI - StrictMath.log(sigmas[i]) - logMass(i);
+      inverseSigmas[i] = 1 / sigmas[i];
+      if (sigmas[i] > narrowLimit) {
+        wideIndices[wideCount++] = i;
+      }
+    }
+    wide = java.util.Arrays.copyOf(wideIndices, wideCount);
+    reach = REACH_SIGMAS * narrowLimit;
+  }
+
+  /**
+   * The indices of {@code values} in ascending order of value, equal values by index: a stable
+   * bottom-up merge sort that moves the values along with the indices (no indirect reads).
+   */
+  static int[] sortedOrder(double[] values) {
+    int n = values.length;
+    double[] keys = values.clone();
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    // insertion sort of runs of 16
+    for (int from = 0; from < n; from += 16) {
+      int to = Math.min(from + 16, n);
+      for (int i = from + 1; i < to; i++) {
+        double key = keys[i];
+        int index = order[i];
+        int j = i - 1;
+        while (j >= from && keys[j] > key) {
+          keys[j + 1] = keys[j];
+          order[j + 1] = order[j];
+          j--;
+        }
+        keys[j + 1] = key;
+        order[j + 1] = index;
+      }
+    }
+    double[] keyBuffer = new double[n];
+    int[] orderBuffer = new int[n];
+    for (int width = 16; width < n; width *= 2) {
+      for (int from = 0; from < n; from += 2 * width) {
+        int middle = Math.min(from + width, n);
+        int to = Math.min(from + 2 * width, n);
+        int left = from;
+        int right = middle;
+        int out = from;
+        while (left < middle && right < to) {
+          if (keys[right] < keys[left]) {
+            keyBuffer[out] = keys[right];
+            orderBuffer[out++] = order[right++];
+          } else {
+            keyBuffer[out] = keys[left];
+            orderBuffer[out++] = order[left++];
+          }
+        }
+        while (left < middle) {
+          keyBuffer[out] = keys[left];
+          orderBuffer[out++] = order[left++];
+        }
+        while (right < to) {
+          keyBuffer[out] = keys[right];
+          orderBuffer[out++] = order[right++];
+        }
+      }
+      double[] swapKeys = keys;
+      keys = keyBuffer;
+      keyBuffer = swapKeys;
+      int[] swapOrder = order;
+      order = orderBuffer;
+      orderBuffer = swapOrder;
+    }
+    return order;
   }
 
   /** The log of the share of component i inside [low, high]; 0 when it lies well inside. */
@@ -78,13 +207,18 @@ final class ParzenEstimator {
 
   /** A draw from the mixture, kept inside [low, high]. */
   double sample(TrialRandom random) {
-    double u = random.nextDouble();
-    int component = 0;
-    double cumulative = weights[0];
-    while (u >= cumulative && component < weights.length - 1) {
-      component++;
-      cumulative += weights[component];
+    double u = random.nextDouble() * cumulativeWeights[cumulativeWeights.length - 1];
+    int lowIndex = 0;
+    int highIndex = cumulativeWeights.length - 1;
+    while (lowIndex < highIndex) {
+      int middle = (lowIndex + highIndex) >>> 1;
+      if (u < cumulativeWeights[middle]) {
+        highIndex = middle;
+      } else {
+        lowIndex = middle + 1;
+      }
     }
+    int component = lowIndex;
     for (int i = 0; i < 64; i++) {
       double x = means[component] + sigmas[component] * random.nextGaussian();
       if (x >= low && x <= high) {
@@ -96,48 +230,38 @@ final class ParzenEstimator {
 
   /** The log density of the mixture at {@code x}. */
   double logDensity(double x) {
-    // log-sum-exp over the components near x: one more than 9 sigmas away adds under e^-40 of
-    // the nearest one's share; the prior (widest) always counts
-    double reach = 9 * widestObservation;
+    LogSum sum = new LogSum();
     int from = lowerBound(x - reach);
-    double max = Double.NEGATIVE_INFINITY;
-    double sum = 0;
-    for (int i = from; i < means.length && means[i] <= x + reach; i++) {
-      double z = (x - means[i]) * inverseSigmas[i];
-      double term = logCoefficients[i] - 0.5 * z * z;
-      if (term > max) {
-        sum = (max == Double.NEGATIVE_INFINITY ? 0 : sum * StrictMath.exp(max - term)) + 1;
-        max = term;
-      } else if (term - max > -40) {
-        sum += StrictMath.exp(term - max);
+    int to = lowerBound(Math.nextUp(x + reach));
+    for (int i = from; i < to; i++) {
+      if (sigmas[i] <= narrowLimit) {
+        sum.add(term(i, x));
       }
     }
-    if (priorIndex < from || means[priorIndex] > x + reach) {
-      double z = (x - means[priorIndex]) * inverseSigmas[priorIndex];
-      double term = logCoefficients[priorIndex] - 0.5 * z * z;
-      if (term > max) {
-        sum = (max == Double.NEGATIVE_INFINITY ? 0 : sum * StrictMath.exp(max - term)) + 1;
-        max = term;
-      } else {
-        sum += StrictMath.exp(term - max);
-      }
+    for (int i : wide) {
+      sum.add(term(i, x));
     }
-    return max + StrictMath.log(sum);
+    return sum.value();
+  }
+
+  private double term(int i, double x) {
+    double z = (x - means[i]) * inverseSigmas[i];
+    return logCoefficients[i] - 0.5 * z * z;
   }
 
   /** The first index whose mean is at least {@code value}. */
   private int lowerBound(double value) {
-    int low = 0;
-    int high = means.length;
-    while (low < high) {
-      int middle = (low + high) >>> 1;
+    int lowIndex = 0;
+    int highIndex = means.length;
+    while (lowIndex < highIndex) {
+      int middle = (lowIndex + highIndex) >>> 1;
       if (means[middle] < value) {
-        low = middle + 1;
+        lowIndex = middle + 1;
       } else {
-        high = middle;
+        highIndex = middle;
       }
     }
-    return low;
+    return lowIndex;
   }
 
   /** The standard normal distribution function (Abramowitz and Stegun 7.1.26 through erf). */
@@ -151,5 +275,24 @@ final class ParzenEstimator {
                 * t
                 * StrictMath.exp(-x * x);
     return z >= 0 ? 0.5 * (1 + erf) : 0.5 * (1 - erf);
+  }
+
+  /** A running log-sum-exp: terms more than 40 below the largest so far are dropped. */
+  static final class LogSum {
+    private double max = Double.NEGATIVE_INFINITY;
+    private double sum;
+
+    void add(double term) {
+      if (term > max) {
+        sum = (max == Double.NEGATIVE_INFINITY ? 0 : sum * StrictMath.exp(max - term)) + 1;
+        max = term;
+      } else if (term - max > -40) {
+        sum += StrictMath.exp(term - max);
+      }
+    }
+
+    double value() {
+      return max + StrictMath.log(sum);
+    }
   }
 }

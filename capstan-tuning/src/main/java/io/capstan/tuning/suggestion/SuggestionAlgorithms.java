@@ -8,12 +8,14 @@ import java.util.Set;
 
 /**
  * Builds the algorithm an experiment names in {@code spec.algorithm.algorithmName}, checking its
- * settings: {@code random}, {@code grid}, {@code tpe}, {@code bayesianoptimization} (run as TPE),
- * {@code hyperband} and Capstan's {@code asha}. Katib's other algorithms are refused by name.
+ * settings: {@code random}, {@code grid}, {@code tpe}, {@code multivariate-tpe}, {@code
+ * bayesianoptimization} (run as multivariate TPE), {@code hyperband} and Capstan's {@code asha}.
+ * Katib's other algorithms are refused by name.
  */
 public final class SuggestionAlgorithms {
   public static final List<String> NAMES =
-      List.of("random", "grid", "tpe", "bayesianoptimization", "hyperband", "asha");
+      List.of(
+          "random", "grid", "tpe", "multivariate-tpe", "bayesianoptimization", "hyperband", "asha");
 
   private SuggestionAlgorithms() {}
 
@@ -34,7 +36,7 @@ public final class SuggestionAlgorithms {
         spec.rejectUnknownSettings(Set.of());
         yield new GridSearch(experiment.parameters());
       }
-      case "tpe", "bayesianoptimization" ->
+      case "tpe", "multivariate-tpe", "bayesianoptimization" ->
           new Tpe(space, experiment.objective().type(), TpeSettings.of(spec));
       case "hyperband" ->
           new Hyperband(space, experiment.objective().type(), ResourceSettings.of(experiment));

@@ -4,19 +4,20 @@ import static java.util.Objects.requireNonNull;
 
 import io.capstan.tuning.experiment.ObjectiveType;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * The Tree-structured Parzen Estimator (Bergstra et al., NeurIPS 2011), as hyperopt runs it: after
- * {@code n_startup_jobs} random trials, the observed trials are split into the best {@code
- * ceil(gamma * sqrt(n))} and the rest; each parameter gets a Parzen estimator l(x) of the best and
- * g(x) of the rest, and takes, of {@code n_EI_candidates} draws from l, the one with the largest
- * l(x) / g(x) (which maximizes expected improvement). Categorical and discrete parameters use
- * counts with {@code prior_weight} pseudo-counts spread over the choices.
+ * The Tree-structured Parzen Estimator (Bergstra et al., NeurIPS 2011): after {@code
+ * n_startup_jobs} random trials, the observed trials are split into the best {@code ceil(gamma *
+ * n)} (at most 25) and the rest; a Parzen estimator l(x) of the best and g(x) of the rest (older
+ * trials fading linearly beyond the newest 25), and of {@code n_EI_candidates} draws from l the one
+ * with the largest l(x) / g(x) (which maximizes expected improvement). Independent ({@code tpe}, as
+ * hyperopt): one estimator pair and one choice per parameter, categorical and discrete parameters
+ * by counts with {@code prior_weight} pseudo-counts. Multivariate ({@code multivariate-tpe}, as
+ * Optuna's): one estimator pair over all parameters, candidates drawn and scored whole.
  */
 final class Tpe implements SuggestionAlgorithm {
   /**
@@ -37,41 +38,90 @@ final class Tpe implements SuggestionAlgorithm {
   @Override
   public Optional<Assignment> next(ExperimentState state) {
     TrialRandom random = new TrialRandom(state.seed(), state.trials().size());
-    List<Trial> observed = new ArrayList<>(state.observed());
+    List<Trial> observed = new ArrayList<>();
+    for (Trial trial : state.trials()) {
+      if (trial.observed()) {
+        observed.add(trial);
+      }
+    }
     if (observed.size() < settings.startupTrials()) {
       return Optional.of(space.sample(random));
     }
-    observed.sort(Comparator.comparingDouble(trial -> objective.loss(trial.objective())));
     int below =
         Math.max(1, Math.min(MAX_BELOW, (int) Math.ceil(settings.gamma() * observed.size())));
-    List<Trial> good = observed.subList(0, below);
-    List<Trial> bad = observed.subList(below, observed.size());
+    Observations observations = Observations.of(space, objective, observed, below);
+    double[] x =
+        settings.multivariate() ? joint(observations, random) : independent(observations, random);
     Map<String, String> values = new LinkedHashMap<>();
-    for (Dimension dimension : space.dimensions()) {
-      values.put(dimension.name(), dimension.external(best(dimension, good, bad, random)));
+    List<Dimension> dimensions = space.dimensions();
+    for (int d = 0; d < x.length; d++) {
+      values.put(dimensions.get(d).name(), dimensions.get(d).external(x[d]));
     }
     return Optional.of(new Assignment(values));
   }
 
-  private double best(Dimension dimension, List<Trial> good, List<Trial> bad, TrialRandom random) {
-    if (dimension.categorical()) {
-      return bestChoice(dimension, good, bad, random);
+  private double[] joint(Observations observations, TrialRandom random) {
+    List<Dimension> dimensions = space.dimensions();
+    JointParzenEstimator l =
+        new JointParzenEstimator(
+            dimensions, observations.good(), observations.goodWeights(), settings.priorWeight());
+    JointParzenEstimator g =
+        new JointParzenEstimator(
+            dimensions, observations.bad(), observations.badWeights(), settings.priorWeight());
+    double[] best = null;
+    double bestScore = Double.NEGATIVE_INFINITY;
+    for (int i = 0; i < settings.candidates(); i++) {
+      double[] x = l.sample(random);
+      double score = l.logDensity(x) - g.logDensity(x);
+      if (best == null || score > bestScore) {
+        bestScore = score;
+        best = x;
+      }
     }
+    return best;
+  }
+
+  private double[] independent(Observations observations, TrialRandom random) {
+    List<Dimension> dimensions = space.dimensions();
+    double[] x = new double[dimensions.size()];
+    for (int d = 0; d < x.length; d++) {
+      Dimension dimension = dimensions.get(d);
+      double[] good = column(observations.good(), d);
+      double[] bad = column(observations.bad(), d);
+      x[d] =
+          dimension.categorical()
+              ? bestChoice(dimension, good, observations.goodWeights(), bad, observations, random)
+              : bestValue(dimension, good, bad, observations, random);
+    }
+    return x;
+  }
+
+  private double bestValue(
+      Dimension dimension,
+      double[] good,
+      double[] bad,
+      Observations observations,
+      TrialRandom random) {
     ParzenEstimator l =
         new ParzenEstimator(
-            coordinates(dimension, good),
+            good,
+            observations.goodWeights(),
             dimension.low(),
             dimension.high(),
             settings.priorWeight());
     ParzenEstimator g =
         new ParzenEstimator(
-            coordinates(dimension, bad), dimension.low(), dimension.high(), settings.priorWeight());
+            bad,
+            observations.badWeights(),
+            dimension.low(),
+            dimension.high(),
+            settings.priorWeight());
     double best = Double.NaN;
     double bestScore = Double.NEGATIVE_INFINITY;
     for (int i = 0; i < settings.candidates(); i++) {
       double x = l.sample(random);
       double score = l.logDensity(x) - g.logDensity(x);
-      if (score > bestScore) {
+      if (Double.isNaN(best) || score > bestScore) {
         bestScore = score;
         best = x;
       }
@@ -80,9 +130,14 @@ final class Tpe implements SuggestionAlgorithm {
   }
 
   private double bestChoice(
-      Dimension dimension, List<Trial> good, List<Trial> bad, TrialRandom random) {
-    double[] l = choiceWeights(dimension, good);
-    double[] g = choiceWeights(dimension, bad);
+      Dimension dimension,
+      double[] good,
+      double[] goodWeights,
+      double[] bad,
+      Observations observations,
+      TrialRandom random) {
+    double[] l = choiceWeights(dimension, good, goodWeights);
+    double[] g = choiceWeights(dimension, bad, observations.badWeights());
     int best = 0;
     double bestScore = Double.NEGATIVE_INFINITY;
     for (int i = 0; i < settings.candidates(); i++) {
@@ -96,20 +151,24 @@ final class Tpe implements SuggestionAlgorithm {
     return best;
   }
 
-  private double[] choiceWeights(Dimension dimension, List<Trial> trials) {
+  private double[] choiceWeights(Dimension dimension, double[] indices, double[] weights) {
     int choices = dimension.choices().size();
-    double[] weights = new double[choices];
-    double total = settings.priorWeight() + trials.size();
+    double[] counts = new double[choices];
+    double total = settings.priorWeight();
     for (int i = 0; i < choices; i++) {
-      weights[i] = settings.priorWeight() / choices / total;
+      counts[i] = settings.priorWeight() / choices;
     }
-    for (Trial trial : trials) {
-      int index = (int) dimension.internal(trial.assignment().value(dimension.name()));
+    for (int i = 0; i < indices.length; i++) {
+      int index = (int) indices[i];
       if (index >= 0) {
-        weights[index] += 1 / total;
+        counts[index] += weights[i];
+        total += weights[i];
       }
     }
-    return weights;
+    for (int i = 0; i < choices; i++) {
+      counts[i] /= total;
+    }
+    return counts;
   }
 
   private static int draw(double[] weights, TrialRandom random) {
@@ -124,12 +183,11 @@ final class Tpe implements SuggestionAlgorithm {
     return weights.length - 1;
   }
 
-  private static double[] coordinates(Dimension dimension, List<Trial> trials) {
-    double[] coordinates = new double[trials.size()];
-    for (int i = 0; i < coordinates.length; i++) {
-      double x = dimension.internal(trials.get(i).assignment().value(dimension.name()));
-      coordinates[i] = Math.max(dimension.low(), Math.min(dimension.high(), x));
+  private static double[] column(double[][] rows, int d) {
+    double[] column = new double[rows.length];
+    for (int i = 0; i < rows.length; i++) {
+      column[i] = rows[i][d];
     }
-    return coordinates;
+    return column;
   }
 }

@@ -117,7 +117,7 @@ class ExperimentParserTest {
             experiment().param("x", "double", "min: 0, max: 1").algorithm("cmaes").yaml(),
             "spec.algorithm.algorithmName")
         .hasMessage(
-            "Expected spec.algorithm.algorithmName to be one of random, grid, tpe, bayesianoptimization, hyperband, asha, but was 'cmaes'");
+            "Expected spec.algorithm.algorithmName to be one of random, grid, tpe, multivariate-tpe, bayesianoptimization, hyperband, asha, but was 'cmaes'");
   }
 
   @Test

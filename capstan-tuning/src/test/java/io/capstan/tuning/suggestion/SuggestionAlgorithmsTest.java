@@ -31,6 +31,16 @@ class SuggestionAlgorithmsTest {
                     .param("x", "double", "min: 0, max: 1")
                     .load())
         .hasMessageContaining("among n_initial_points, random_state, but found 'base_estimator'");
+    // Katib's Optuna service names its settings n_startup_trials and n_ei_candidates
+    assertThatThrownBy(
+            () ->
+                experiment()
+                    .algorithm("multivariate-tpe")
+                    .setting("gamma", "0.2")
+                    .param("x", "double", "min: 0, max: 1")
+                    .load())
+        .hasMessageContaining(
+            "among n_ei_candidates, n_startup_trials, random_state, but found 'gamma'");
     assertThatThrownBy(
             () ->
                 experiment()

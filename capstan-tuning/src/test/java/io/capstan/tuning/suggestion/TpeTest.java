@@ -7,8 +7,13 @@ import io.capstan.tuning.experiment.Experiment;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** TPE finds good regions far sooner than random search, and is deterministic for a seed. */
+/**
+ * TPE, independent and multivariate, finds good regions far sooner than random search, and is
+ * deterministic for a seed.
+ */
 class TpeTest {
   private static final int SEEDS = 20;
 
@@ -39,9 +44,10 @@ class TpeTest {
     return sum / SEEDS;
   }
 
-  @Test
-  void beatsRandomSearchOnBranin() {
-    double tpe60 = meanBest(branin("tpe"), 60, TpeTest::branin);
+  @ParameterizedTest
+  @ValueSource(strings = {"tpe", "multivariate-tpe"})
+  void beatsRandomSearchOnBranin(String algorithm) {
+    double tpe60 = meanBest(branin(algorithm), 60, TpeTest::branin);
     double random60 = meanBest(branin("random"), 60, TpeTest::branin);
     double random120 = meanBest(branin("random"), 120, TpeTest::branin);
     assertThat(tpe60).isLessThan(random60);
@@ -49,11 +55,12 @@ class TpeTest {
     assertThat(tpe60).isLessThan(random120);
   }
 
-  @Test
-  void beatsRandomSearchOnALogScaleQuadraticWithACategory() {
+  @ParameterizedTest
+  @ValueSource(strings = {"tpe", "multivariate-tpe"})
+  void beatsRandomSearchOnALogScaleQuadraticWithACategory(String algorithm) {
     Experiment tpe =
         experiment()
-            .algorithm("tpe")
+            .algorithm(algorithm)
             .param("lr", "double", "min: '0.00001', max: '1', distribution: logUniform")
             .param("layers", "int", "min: 1, max: 10")
             .param("act", "categorical", "list: [relu, tanh, sigmoid, elu]")
@@ -76,8 +83,32 @@ class TpeTest {
   }
 
   @Test
-  void isDeterministicForASeed() {
-    SuggestionAlgorithm tpe = SuggestionAlgorithms.create(branin("tpe"));
+  void multivariateKeepsWhatGoodTrialsShare() {
+    // two equal minima, (0.2, 0.8) and (0.8, 0.2): per parameter, (0.2, 0.2) looks as good
+    ToDoubleFunction<Assignment> valley =
+        a -> {
+          double x = TestingRuns.number(a, "x");
+          double y = TestingRuns.number(a, "y");
+          return Math.min(Math.hypot(x - 0.2, y - 0.8), Math.hypot(x - 0.8, y - 0.2));
+        };
+    double independent = meanBest(square("tpe"), 40, valley);
+    double multivariate = meanBest(square("multivariate-tpe"), 40, valley);
+    assertThat(multivariate).isLessThan(independent);
+    assertThat(multivariate).isLessThan(meanBest(square("random"), 40, valley));
+  }
+
+  private static Experiment square(String algorithm) {
+    return experiment()
+        .algorithm(algorithm)
+        .param("x", "double", "min: 0, max: 1")
+        .param("y", "double", "min: 0, max: 1")
+        .load();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"tpe", "multivariate-tpe", "bayesianoptimization"})
+  void isDeterministicForASeed(String algorithm) {
+    SuggestionAlgorithm tpe = SuggestionAlgorithms.create(branin(algorithm));
     List<Trial> first = TestingRuns.run(tpe, 5, 30, TpeTest::branin);
     List<Trial> again = TestingRuns.run(tpe, 5, 30, TpeTest::branin);
 
