@@ -76,8 +76,8 @@ public class JobResource {
   }
 
   /**
-   * Submits a spec: Capstan TrainingJob, Kubeflow PyTorchJob, TFJob, TrainJob or MPIJob, YAML or
-   * JSON.
+   * Submits a spec: Capstan TrainingJob, Kubeflow PyTorchJob, TFJob, TrainJob or MPIJob, or a
+   * Kubernetes batch/v1 Job, YAML or JSON.
    */
   @PostMapping(path = ApiPaths.JOBS, produces = MediaType.APPLICATION_JSON_VALUE)
   public ResponseEntity<SubmitResponse> submit(
