@@ -23,10 +23,11 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Issue 16's corpus: Kubeflow specs in the shapes of the projects' own examples and of what teams
- * write for their clusters (capstan-server/src/test/resources/corpus), each run on one machine
- * without an edit. Every image they name is an entry of the image map whose code folder holds a
- * stand-in for the image's script at the path the spec uses.
+ * Issue 16's corpus: Kubeflow specs (and a Katib trial's batch Job) in the shapes of the projects'
+ * own examples and of what teams write for their clusters
+ * (capstan-server/src/test/resources/corpus), each run on one machine without an edit. Every image
+ * they name is an entry of the image map whose code folder holds a stand-in for the image's script
+ * at the path the spec uses.
  */
 @SpringBootTest(
     classes = CapstanServer.class,
@@ -104,6 +105,9 @@ class KubeflowCorpusIT {
     assertThat(logs(http, token, "elastic-example-echo"))
         .as("nproc_per_node auto: a process per CPU on each of the two nodes")
         .contains("echo from rank", "all_reduce=");
+    assertThat(logs(http, token, "random-x6wzvksb"))
+        .as("Katib's trial Job ran its command in the mapped image")
+        .contains("epoch=1 loss=");
     assertThat(http.get(token, "/api/v1/projects/vision/volumes").body())
         .contains("strategy-volume", "tfevent-volume", "team-datasets");
   }
