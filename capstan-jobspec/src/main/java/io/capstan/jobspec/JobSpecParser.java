@@ -23,8 +23,8 @@ import org.yaml.snakeyaml.representer.Representer;
 /**
  * Parses and validates the YAML or JSON text of a job: Capstan's {@code capstan.io/v1 TrainingJob},
  * Kubeflow's {@code kubeflow.org/v1} {@code PyTorchJob}, {@code TFJob} or {@code MPIJob}, Kubeflow
- * Trainer's {@code trainer.kubeflow.org/v1alpha1 TrainJob}, or the MPI Operator's {@code
- * kubeflow.org/v2beta1 MPIJob}.
+ * Trainer's {@code trainer.kubeflow.org/v1alpha1 TrainJob}, the MPI Operator's {@code
+ * kubeflow.org/v2beta1 MPIJob}, or Kubernetes' {@code batch/v1 Job}.
  *
  * <p>A text of several YAML documents ({@code ---}) holds one job: empty and comment-only documents
  * are skipped, and any other document (a Service, a ConfigMap, a second job) is refused, naming its
@@ -60,7 +60,8 @@ public final class JobSpecParser {
             new TFJobFormat(random),
             new TrainJobFormat(random),
             new MpiJobFormat(random),
-            new MpiJobV1Format(random)));
+            new MpiJobV1Format(random),
+            new BatchJobFormat(random)));
   }
 
   JobSpecParser(List<SpecFormat> formats) {
@@ -69,7 +70,7 @@ public final class JobSpecParser {
 
   /**
    * Parses YAML or JSON text of a Capstan TrainingJob, a Kubeflow v1 PyTorchJob or TFJob, a
-   * Kubeflow Trainer TrainJob or an MPI Operator MPIJob.
+   * Kubeflow Trainer TrainJob, an MPI Operator MPIJob or a Kubernetes batch/v1 Job.
    *
    * @throws CapstanException with {@link ErrorCode#INVALID_SPEC}: for malformed YAML with no field
    *     and the line and column in the message, otherwise with the path of the offending field

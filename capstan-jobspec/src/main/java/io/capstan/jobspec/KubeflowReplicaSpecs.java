@@ -17,19 +17,14 @@ import java.util.stream.Collectors;
  * tfReplicaSpecs}, ...) into replica groups in rank order.
  *
  * <p>Each replica spec is {@code {replicas, restartPolicy, template}}, and its pod template is read
- * for the framework's container (the first, for a framework that names none): image, command, args,
- * env and resources, and by {@link PodTemplateDetails} its volumes and their mounts, working
- * directory, {@code valueFrom} and {@code envFrom}, labels and annotations. Every other Kubernetes
- * field is accepted, so a job is submitted as it is applied to a cluster, and those that change
- * what would run (node selectors, a security context, a second container...) are listed by {@link
- * #ignored}, so the job's status warns that Capstan does not act on them. Replica type keys are
+ * by {@link ReplicaTemplate} for the framework's container (the first, for a framework that names
+ * none); the fields Capstan does not act on are listed by {@link #ignored}. Replica type keys are
  * matched ignoring case.
  *
  * <p>Restart policies: {@code Always} is treated as {@code OnFailure} (locally a replica that exits
  * with 0 is done, not restarted); an absent policy is the framework's default, as in the Training
  * Operator ({@code OnFailure} for PyTorchJob, {@code Never} for TFJob) or of the replica type (the
- * MPI Operator's launcher). Resources are read by {@link ContainerResources}. An absent image is
- * {@code host}.
+ * MPI Operator's launcher).
  */
 final class KubeflowReplicaSpecs {
   /**
@@ -115,35 +110,6 @@ final class KubeflowReplicaSpecs {
     return ordered;
   }
 
-  /** Pod spec fields with no effect on one machine, or the ones Capstan reads. */
-  private static final Set<String> POD_FIELDS_READ_OR_MOOT =
-      Set.of(
-          "containers",
-          "volumes",
-          "restartPolicy",
-          "imagePullSecrets",
-          "schedulerName",
-          "dnsPolicy",
-          "enableServiceLinks",
-          "terminationGracePeriodSeconds");
-
-  /** Container fields Capstan reads, or that have no effect on one machine. */
-  private static final Set<String> CONTAINER_FIELDS_READ_OR_MOOT =
-      Set.of(
-          "name",
-          "image",
-          "command",
-          "args",
-          "env",
-          "envFrom",
-          "volumeMounts",
-          "workingDir",
-          "resources",
-          "ports",
-          "imagePullPolicy",
-          "terminationMessagePath",
-          "terminationMessagePolicy");
-
   /**
    * The fields of every replica spec's pod template that Capstan accepts but does not act on, by
    * their path in the document (a second container's path says that it does not run).
@@ -152,28 +118,9 @@ final class KubeflowReplicaSpecs {
     SpecMap specs = spec.requiredMap(field);
     List<String> ignored = new ArrayList<>();
     for (String key : specs.values().keySet()) {
-      SpecMap template = specs.requiredMap(key).optionalMap("template");
-      SpecMap podSpec = template == null ? null : template.optionalMap("spec");
-      if (podSpec == null) {
-        continue;
-      }
-      for (String podField : podSpec.values().keySet()) {
-        if (!POD_FIELDS_READ_OR_MOOT.contains(podField)) {
-          ignored.add(podSpec.pathOf(podField).text());
-        }
-      }
-      SpecMap run = container(podSpec);
-      for (SpecMap container : podSpec.optionalMapList("containers")) {
-        if (!container.path().equals(run.path())) {
-          ignored.add(container.path().text() + " (only one container of a replica runs)");
-          continue;
-        }
-        for (String containerField : container.values().keySet()) {
-          if (!CONTAINER_FIELDS_READ_OR_MOOT.contains(containerField)) {
-            ignored.add(container.pathOf(containerField).text());
-          }
-        }
-      }
+      ignored.addAll(
+          ReplicaTemplate.ignored(
+              specs.requiredMap(key).optionalMap("template"), containerName, Set.of()));
     }
     return ignored;
   }
@@ -212,40 +159,13 @@ final class KubeflowReplicaSpecs {
         restartPolicy(
             replicaSpec,
             type.restartPolicy() == null ? defaultRestartPolicy : type.restartPolicy());
-    SpecMap template = replicaSpec.requiredMap("template");
-    SpecMap container = container(template.requiredMap("spec"));
-    ReplicaCommand command = ReplicaCommand.read(container, type.defaultCommand());
-    String image = container.optionalString("image");
-    return new ReplicaGroupSpec(
+    return ReplicaTemplate.group(
+        replicaSpec.requiredMap("template"),
+        containerName,
         role,
         count,
-        image == null ? CapstanTrainingJobFormat.DEFAULT_IMAGE : image,
-        command.command(),
-        command.args(),
-        EnvVars.read(container, "env"),
-        ContainerResources.read(container.optionalMap("resources")),
         restartPolicy,
-        PodTemplateDetails.read(
-            template.optionalMap("metadata"), template.requiredMap("spec"), container),
-        command.field());
-  }
-
-  private SpecMap container(SpecMap podSpec) {
-    List<SpecMap> containers = podSpec.optionalMapList("containers");
-    if (containers.isEmpty()) {
-      throw podSpec
-          .pathOf("containers")
-          .invalid(
-              "Expected "
-                  + podSpec.pathOf("containers")
-                  + " to list at least one container, but found none");
-    }
-    for (SpecMap container : containers) {
-      if (containerName != null && containerName.equals(container.optionalString("name"))) {
-        return container;
-      }
-    }
-    return containers.get(0);
+        type.defaultCommand());
   }
 
   private static RestartPolicy restartPolicy(SpecMap replicaSpec, RestartPolicy absent) {

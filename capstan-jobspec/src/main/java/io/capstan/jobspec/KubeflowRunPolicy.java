@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * The run policy of a Kubeflow v1 job: {@code spec.runPolicy}, or the older fields directly under
- * {@code spec}; {@code runPolicy} wins where both are set.
+ * {@code spec}; {@code runPolicy} wins where both are set. A batch Job's fields of the same names,
+ * directly under its {@code spec}, are read by {@link #read} too.
  *
  * <p>{@code suspend: true} is refused without Kueue's queue label (see {@link KueueSuspend}): the
  * job would start at once. {@code cleanPodPolicy}, {@code managedBy} and, of {@code

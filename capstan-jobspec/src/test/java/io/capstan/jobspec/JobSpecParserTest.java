@@ -89,7 +89,7 @@ class JobSpecParserTest {
         "kind",
         "Expected one of the kinds capstan.io/v1 TrainingJob, kubeflow.org/v1 PyTorchJob,"
             + " kubeflow.org/v1 TFJob, trainer.kubeflow.org/v1alpha1 TrainJob, kubeflow.org/v2beta1"
-            + " MPIJob, kubeflow.org/v1 MPIJob, but was kubeflow.org/v1 XGBoostJob");
+            + " MPIJob, kubeflow.org/v1 MPIJob, batch/v1 Job, but was kubeflow.org/v1 XGBoostJob");
   }
 
   @Test

@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
     name = "submit",
     description =
         "Submit a job spec (Capstan TrainingJob, Kubeflow PyTorchJob or TFJob, Kubeflow Trainer"
-            + " TrainJob, MPI Operator MPIJob; YAML or JSON), or build one with pytorchjob"
+            + " TrainJob, MPI Operator MPIJob, Kubernetes batch/v1 Job; YAML or JSON), or build"
+            + " one with pytorchjob"
             + " (pytorch), tfjob (tf), mpijob (mpi) or job. Prints the job's name.")
 public final class SubmitCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

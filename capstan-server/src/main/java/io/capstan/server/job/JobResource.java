@@ -76,8 +76,8 @@ public class JobResource {
   }
 
   /**
-   * Submits a spec: Capstan TrainingJob, Kubeflow PyTorchJob, TFJob, TrainJob or MPIJob, YAML or
-   * JSON.
+   * Submits a spec: Capstan TrainingJob, Kubeflow PyTorchJob, TFJob, TrainJob or MPIJob, or a
+   * Kubernetes batch/v1 Job, YAML or JSON.
    */
   @PostMapping(path = ApiPaths.JOBS, produces = MediaType.APPLICATION_JSON_VALUE)
   public ResponseEntity<SubmitResponse> submit(
@@ -137,8 +137,9 @@ public class JobResource {
   }
 
   /**
-   * A job: Capstan's view, or with {@code form=kubeflow} the Training Operator's form of a
-   * PyTorchJob, TFJob or MPIJob (its conditions and replica statuses, see {@link KubeflowJobView}).
+   * A job: Capstan's view, or with {@code form=kubeflow} the form its controller on a cluster
+   * writes: the Training Operator's of a PyTorchJob, TFJob or MPIJob (its conditions and replica
+   * statuses, see {@link KubeflowJobView}), Kubernetes' of a batch/v1 Job ({@link BatchJobView}).
    */
   @GetMapping(path = ApiPaths.JOB, produces = MediaType.APPLICATION_JSON_VALUE)
   public Object get(
@@ -152,7 +153,7 @@ public class JobResource {
       return view;
     }
     if (form.equals("kubeflow")) {
-      return KubeflowJobView.of(view);
+      return BatchJobView.isBatchJob(view) ? BatchJobView.of(view) : KubeflowJobView.of(view);
     }
     throw new CapstanException(
         ErrorCode.INVALID_ARGUMENT,

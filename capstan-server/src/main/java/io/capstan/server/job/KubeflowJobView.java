@@ -52,7 +52,17 @@ record KubeflowJobView(String apiVersion, String kind, Metadata metadata, Status
       String namespace,
       String uid,
       Instant creationTimestamp,
-      Map<String, String> labels) {}
+      Map<String, String> labels) {
+    /** The metadata of {@code job}, whose creation time is in whole seconds. */
+    static Metadata of(JobView job) {
+      return new Metadata(
+          job.name(),
+          job.project(),
+          job.uid(),
+          seconds(job.status().createdAt()),
+          job.spec().labels());
+    }
+  }
 
   /** The operator's {@code JobStatus}. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -88,7 +98,7 @@ record KubeflowJobView(String apiVersion, String kind, Metadata metadata, Status
       throw new CapstanException(
           ErrorCode.INVALID_ARGUMENT,
           "form",
-          "Expected a PyTorchJob, TFJob or MPIJob for form=kubeflow, but job '"
+          "Expected a PyTorchJob, TFJob, MPIJob or Job for form=kubeflow, but job '"
               + job.name()
               + "' is a "
               + kind);
@@ -98,8 +108,7 @@ record KubeflowJobView(String apiVersion, String kind, Metadata metadata, Status
     return new KubeflowJobView(
         apiVersion,
         kind,
-        new Metadata(
-            job.name(), job.project(), job.uid(), seconds(status.createdAt()), job.spec().labels()),
+        Metadata.of(job),
         new Status(
             conditions(job),
             replicaStatuses(job),
@@ -241,11 +250,12 @@ record KubeflowJobView(String apiVersion, String kind, Metadata metadata, Status
         + type.toLowerCase(Locale.ROOT);
   }
 
-  private static Integer nonZero(int count) {
+  static Integer nonZero(int count) {
     return count == 0 ? null : count;
   }
 
-  private static Instant seconds(Instant time) {
+  /** {@code time} in whole seconds, as Kubernetes writes times; null stays null. */
+  static Instant seconds(Instant time) {
     return time == null ? null : time.truncatedTo(ChronoUnit.SECONDS);
   }
 }

@@ -21,15 +21,17 @@ import java.util.regex.Pattern;
  * A replica's environment as Kubernetes builds a container's: {@code envFrom} first, then the plain
  * {@code env}, then each {@code valueFrom} (fields of the pod, its resources, keys of the project's
  * secrets and config maps). The pod's labels are the template's and those the Training Operator
- * puts on its pods ({@code training.kubeflow.org/replica-index}, ...), so a spec that reads them
- * finds them. {@link #check} refuses at submission a reference to a secret or config map that is
- * not there, naming the field.
+ * puts on its pods ({@code training.kubeflow.org/replica-index}, ...), or for a batch Job the Job
+ * controller's ({@code job-name}, {@code batch.kubernetes.io/job-completion-index}, ...), so a spec
+ * that reads them finds them. {@link #check} refuses at submission a reference to a secret or
+ * config map that is not there, naming the field.
  */
 final class PodEnvironment {
   private static final Pattern ENV_NAME = Pattern.compile("[-._a-zA-Z][-._a-zA-Z0-9]*");
   private static final Pattern MAP_FIELD =
       Pattern.compile("metadata\\.(labels|annotations)\\['([^']+)'\\]");
   private static final String LOCAL_IP = "127.0.0.1";
+  private static final String COMPLETION_INDEX = "batch.kubernetes.io/job-completion-index";
 
   private final ProjectValues values;
 
@@ -141,7 +143,7 @@ final class PodEnvironment {
     Matcher map = MAP_FIELD.matcher(fieldPath);
     if (map.matches()) {
       Map<String, String> entries =
-          map.group(1).equals("labels") ? labels(spec, group, pod) : group.pod().annotations();
+          map.group(1).equals("labels") ? labels(spec, group, pod) : annotations(spec, group, pod);
       return entries.getOrDefault(map.group(2), "");
     }
     return switch (fieldPath) {
@@ -159,9 +161,20 @@ final class PodEnvironment {
     return pod.jobName() + "-" + pod.replica();
   }
 
-  /** The template's labels and the Training Operator's (which win, as on its pods). */
+  /**
+   * The template's labels and those of the controller that would make the pod on a cluster (which
+   * win, as on its pods): the Job controller's for a batch Job, else the Training Operator's.
+   */
   static Map<String, String> labels(JobSpec spec, ReplicaGroupSpec group, Pod pod) {
     Map<String, String> labels = new LinkedHashMap<>(group.pod().labels());
+    if (spec.sourceKind().equals(BatchJobView.KIND)) {
+      labels.put("batch.kubernetes.io/controller-uid", pod.jobUid());
+      labels.put("batch.kubernetes.io/job-name", spec.name());
+      labels.put("controller-uid", pod.jobUid());
+      labels.put("job-name", spec.name());
+      labels.put(COMPLETION_INDEX, Integer.toString(pod.index()));
+      return labels;
+    }
     String type = group.role().replicaType().toLowerCase(Locale.ROOT);
     labels.put("training.kubeflow.org/job-name", spec.name());
     labels.put(
@@ -177,6 +190,19 @@ final class PodEnvironment {
       labels.put("training.kubeflow.org/job-role", "master");
     }
     return labels;
+  }
+
+  /**
+   * The template's annotations and, for a batch Job, the pod's completion index, which the Job
+   * controller writes (of Indexed Jobs; Capstan writes it on every Job's replicas).
+   */
+  private static Map<String, String> annotations(JobSpec spec, ReplicaGroupSpec group, Pod pod) {
+    if (!spec.sourceKind().equals(BatchJobView.KIND)) {
+      return group.pod().annotations();
+    }
+    Map<String, String> annotations = new LinkedHashMap<>(group.pod().annotations());
+    annotations.put(COMPLETION_INDEX, Integer.toString(pod.index()));
+    return annotations;
   }
 
   /** A request or limit (Capstan has one figure for both), divided and rounded up. */

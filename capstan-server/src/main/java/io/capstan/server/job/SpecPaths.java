@@ -19,6 +19,7 @@ final class SpecPaths {
       case "TFJob" -> "spec.tfReplicaSpecs." + type + ".template.spec";
       case "MPIJob" -> "spec.mpiReplicaSpecs." + type + ".template.spec";
       case "TrainJob" -> "spec.trainer";
+      case BatchJobView.KIND -> "spec.template.spec";
       default -> "spec.replicas[" + spec.replicaGroups().indexOf(group) + "]";
     };
   }

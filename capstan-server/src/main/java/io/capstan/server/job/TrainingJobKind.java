@@ -7,11 +7,11 @@ import io.capstan.runtime.ReplicaObservation;
 import java.util.Map;
 
 /**
- * Training jobs, as submitted by users (PyTorchJob, TFJob, MPIJob, TrainJob and Capstan's own
- * format): they succeed by their success policy, restart every replica after a failure their
- * restart policy allows, up to {@code backoffLimit} times ({@link JobSpec#NO_BACKOFF_LIMIT}: as
- * often as they fail, as the Training Operator restarts a job without one), and are never
- * long-running.
+ * Training jobs, as submitted by users (PyTorchJob, TFJob, MPIJob, TrainJob, Kubernetes' batch Job
+ * and Capstan's own format): they succeed by their success policy, restart every replica after a
+ * failure their restart policy allows, up to {@code backoffLimit} times ({@link
+ * JobSpec#NO_BACKOFF_LIMIT}: as often as they fail, as the Training Operator restarts a job without
+ * one), and are never long-running.
  */
 public final class TrainingJobKind implements WorkloadKind {
   /** The kind's name, stored with each training job. */

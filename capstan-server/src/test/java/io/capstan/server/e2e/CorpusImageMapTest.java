@@ -50,7 +50,7 @@ class CorpusImageMapTest {
       assertThat(list.problem()).isNull();
       List<ImageEnvironment> corpus =
           list.entries().stream().filter(e -> e.origin().equals(ImageEnvironment.FILE)).toList();
-      assertThat(corpus).hasSize(10);
+      assertThat(corpus).hasSize(11);
       corpus.forEach(
           entry ->
               entry.code().values().forEach(folder -> assertThat(Path.of(folder)).isDirectory()));

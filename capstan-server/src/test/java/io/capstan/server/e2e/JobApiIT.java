@@ -115,7 +115,7 @@ class JobApiIT {
     assertThat(JSON.readTree(kubeflow.body()).get("field").asString()).isEqualTo("form");
     assertThat(JSON.readTree(kubeflow.body()).get("message").asString())
         .isEqualTo(
-            "Expected a PyTorchJob, TFJob or MPIJob for form=kubeflow, but job 'own' is a"
+            "Expected a PyTorchJob, TFJob, MPIJob or Job for form=kubeflow, but job 'own' is a"
                 + " TrainingJob");
     TestingHttp.Answer other = http.get(admin, JOBS + "/own?form=yaml");
     assertThat(other.status()).isEqualTo(400);

@@ -19,8 +19,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Real PyTorch and TF_CONFIG jobs through the CLI and the REST API of a server booted with the
  * production wiring: success with logs and ONNX output, Kubeflow YAML (PyTorchJob, TFJob, Trainer's
- * TrainJob under torchrun, the MPI Operator's MPIJob under Open MPI) unchanged, restart with
- * checkpoint resume, backoff limit, cancel.
+ * TrainJob under torchrun, the MPI Operator's MPIJob under Open MPI, Kubernetes' batch Job)
+ * unchanged, restart with checkpoint resume, backoff limit, cancel.
  */
 @SpringBootTest(
     classes = CapstanServer.class,
@@ -164,6 +164,49 @@ class TrainingJobsIT {
           .append('\n');
     }
     return text.toString();
+  }
+
+  /**
+   * A Kubernetes batch/v1 Job of the shape of Katib's trial templates, submitted as a file through
+   * the CLI, runs its container and reads back as the Job controller reports it.
+   */
+  @Test
+  void kubernetesBatchJobThroughTheCliCompletesAsOnACluster() throws Exception {
+    Path file = Files.createTempFile(DATA, "job", ".yaml");
+    Files.writeString(
+        file,
+        """
+        apiVersion: batch/v1
+        kind: Job
+        metadata: {name: katib-like-trial}
+        spec:
+          template:
+            spec:
+              containers:
+                - name: training-container
+                  command: [/usr/bin/python3, -c, "print('accuracy=0.9')"]
+                  resources: {limits: {memory: 1Gi, cpu: "0.5"}}
+              restartPolicy: Never
+        """);
+    TestingCli.Result submitted = cli.run("submit", "-f", file.toString());
+    assertThat(submitted.exitCode()).as(submitted.err()).isZero();
+    String name = submitted.out().trim();
+
+    JsonNode job = awaitFinished(name, Duration.ofMinutes(1));
+
+    assertThat(job.get("status").get("phase").asString()).isEqualTo("Succeeded");
+    assertThat(job.get("spec").get("sourceKind").asString()).isEqualTo("Job");
+    assertThat(log(name, "worker-0")).contains("accuracy=0.9");
+    JsonNode status =
+        JSON.readTree(
+                http.get(token, "/api/v1/projects/default/jobs/" + name + "?form=kubeflow").body())
+            .get("status");
+    assertThat(status.get("succeeded").asInt()).isEqualTo(1);
+    assertThat(status.get("completionTime").asString()).matches(SECONDS);
+    assertThat(status.get("conditions").findValuesAsString("type"))
+        .containsExactly("SuccessCriteriaMet", "Complete");
+    assertThat(http.get(token, "/api/v1/projects/default/jobs?kind=Job").body())
+        .contains("\"name\":\"" + name + "\"");
   }
 
   @Test

@@ -272,7 +272,7 @@ class KubeflowJobViewTest {
     assertThatThrownBy(() -> KubeflowJobView.of(job))
         .isInstanceOf(CapstanException.class)
         .hasMessage(
-            "Expected a PyTorchJob, TFJob or MPIJob for form=kubeflow, but job 't' is a"
+            "Expected a PyTorchJob, TFJob, MPIJob or Job for form=kubeflow, but job 't' is a"
                 + " TrainJob");
   }
 

@@ -5,7 +5,7 @@ import { h, mount, table, time, duration, badge } from '../dom.js';
 
 const PAGE = 50;
 const PHASES = ['Queued', 'Starting', 'Running', 'Restarting', 'Succeeded', 'Failed', 'Cancelled'];
-const KINDS = ['TrainingJob', 'PyTorchJob', 'TFJob', 'TrainJob', 'MPIJob', 'ServingReplica'];
+const KINDS = ['TrainingJob', 'PyTorchJob', 'TFJob', 'TrainJob', 'MPIJob', 'Job', 'ServingReplica'];
 
 export async function jobsPage(ctx) {
   const { project, query } = ctx;

@@ -59,7 +59,7 @@ export async function newJobPage(ctx) {
   let errorLine = -1;
   mount(
     ctx.main,
-    h('div', { class: 'page-head' }, h('h1', {}, 'New job'), tabs(project, 'yaml'), h('span', { class: 'hint' }, 'TrainingJob, PyTorchJob, TFJob, TrainJob or MPIJob, as YAML or JSON')),
+    h('div', { class: 'page-head' }, h('h1', {}, 'New job'), tabs(project, 'yaml'), h('span', { class: 'hint' }, 'TrainingJob, PyTorchJob, TFJob, TrainJob, MPIJob or batch/v1 Job, as YAML or JSON')),
     h(
       'form',
       { onsubmit: send },
