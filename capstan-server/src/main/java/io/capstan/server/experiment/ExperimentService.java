@@ -10,7 +10,6 @@ import io.capstan.api.experiment.TrialPhase;
 import io.capstan.api.experiment.TrialView;
 import io.capstan.api.status.Condition;
 import io.capstan.api.status.ConditionStatus;
-import io.capstan.server.identity.Names;
 import io.capstan.server.store.Versions;
 import io.capstan.tuning.ExperimentLoader;
 import io.capstan.tuning.experiment.Experiment;
@@ -35,9 +34,6 @@ import java.util.function.Function;
  * runs their trials.
  */
 final class ExperimentService {
-  /** A trial's job is named {@code <experiment>-<8 characters>}, and job names hold 50. */
-  static final int MAX_NAME_LENGTH = 41;
-
   private final ExperimentStore store;
   private final Consumer<String> wake;
   private final Clock clock;
@@ -56,16 +52,8 @@ final class ExperimentService {
   /** Validates and stores a Katib Experiment that {@code user} submitted as {@code text}. */
   ExperimentView create(String project, String text, String user) {
     Experiment spec = loader.load(text);
+    // The parser keeps names to 40 characters: a trial's job, <name>-<8 characters>, fits 50.
     String name = spec.name();
-    if (name.length() > MAX_NAME_LENGTH || !Names.isLabel(name)) {
-      throw CapstanException.invalidSpec(
-          "metadata.name",
-          "Expected metadata.name to be a DNS-1123 label of at most "
-              + MAX_NAME_LENGTH
-              + " characters (its trials' jobs are named after it), but was '"
-              + name
-              + "'");
-    }
     long seed = SuggestionAlgorithms.seed(spec, random.nextLong());
     Instant now = clock.instant();
     ExperimentRecord experiment =
