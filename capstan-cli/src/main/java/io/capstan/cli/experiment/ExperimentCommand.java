@@ -189,8 +189,10 @@ public final class ExperimentCommand implements Callable<Integer> {
   int resume(@Parameters(paramLabel = "NAME") String name) {
     ExperimentView resumed =
         context
-            .client()
-            .post(experiment(name, ApiPaths.EXPERIMENT_RESUME), null, ExperimentView.class);
+            .codec()
+            .fromJson(
+                context.client().post(experiment(name, ApiPaths.EXPERIMENT_RESUME)),
+                ExperimentView.class);
     context.out().println("experiment " + name + " " + resumed.phase().wireName().toLowerCase());
     return ExitCodes.OK;
   }

@@ -86,7 +86,7 @@ final class ExperimentService {
   }
 
   List<ExperimentView> list(String project) {
-    return store.list(project).stream().map(this::view).toList();
+    return store.list(project).stream().filter(e -> !e.deleting()).map(this::view).toList();
   }
 
   ExperimentView get(String project, String name) {
