@@ -194,6 +194,28 @@ public final class ApiPaths {
   /** POST: a one-time browser login link ({@code NotebookLogin}). */
   public static final String NOTEBOOK_LOGIN = NOTEBOOK + "/login";
 
+  /**
+   * POST a Katib Experiment ({@code kubeflow.org/v1beta1}, YAML with {@code Content-Type:
+   * application/yaml}, or JSON), answered with its {@code ExperimentView}; GET the project's
+   * experiments, oldest first. Its trials are jobs of the project, admitted under its quota.
+   */
+  public static final String EXPERIMENTS = PROJECT + "/experiments";
+
+  /**
+   * GET one experiment ({@code ExperimentView}, with its best trial); DELETE it with its trials'
+   * jobs (202: their jobs are still stopping).
+   */
+  public static final String EXPERIMENT = EXPERIMENTS + "/{experiment}";
+
+  /** GET its trials in creation order ({@code TrialView}). */
+  public static final String EXPERIMENT_TRIALS = EXPERIMENT + "/trials";
+
+  /** POST: create no more trials; running ones finish and are recorded. */
+  public static final String EXPERIMENT_STOP = EXPERIMENT + "/stop";
+
+  /** POST: go on creating trials after a stop (refused when its resumePolicy is Never). */
+  public static final String EXPERIMENT_RESUME = EXPERIMENT + "/resume";
+
   /** GET, PUT the project's notebook settings ({@code NotebookSettings}): the idle cull time. */
   public static final String NOTEBOOK_SETTINGS = PROJECT + "/notebook-settings";
 

@@ -152,6 +152,7 @@ public final class CapstanCli {
     cli.addSubcommand(new TopCommand(context));
     cli.addSubcommand(new ServeCommand(context));
     cli.addSubcommand(new io.capstan.cli.notebook.NotebookCommand(context));
+    cli.addSubcommand(new io.capstan.cli.experiment.ExperimentCommand(context));
     cli.addSubcommand(new ModelCommand(context));
     cli.addSubcommand(ProjectDataCommand.secrets(context));
     cli.addSubcommand(ProjectDataCommand.configMaps(context));

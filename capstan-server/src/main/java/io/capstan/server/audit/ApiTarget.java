@@ -29,6 +29,7 @@ record ApiTarget(String project, String kind, String name, String action, boolea
           Map.entry("jobs", "job"),
           Map.entry("services", "service"),
           Map.entry("notebooks", "notebook"),
+          Map.entry("experiments", "experiment"),
           Map.entry("models", "model"),
           Map.entry("versions", "version"),
           Map.entry("aliases", "alias"),
@@ -44,7 +45,8 @@ record ApiTarget(String project, String kind, String name, String action, boolea
           "from-job", "create",
           "stop", "stop",
           "start", "start",
-          "login", "login");
+          "login", "login",
+          "resume", "resume");
 
   static ApiTarget of(String method, String path) {
     String action =

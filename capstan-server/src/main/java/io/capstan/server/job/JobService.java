@@ -82,8 +82,16 @@ public final class JobService {
    * the spec as submitted and a resubmit) and who submitted it.
    */
   public SubmitResponse submit(String project, String text, String user) {
+    return submit(project, text, user, Workload.TRAINING_JOB);
+  }
+
+  /**
+   * Validates and stores a job submitted as {@code text} on behalf of {@code user} by a controller
+   * that owns it (an experiment's trial): a user's submission in every other way.
+   */
+  public SubmitResponse submit(String project, String text, String user, Workload workload) {
     JobSpec spec = parser.parse(text);
-    SubmitResponse submitted = submit(project, spec);
+    SubmitResponse submitted = submit(project, spec, workload);
     store.saveSubmission(submitted.uid(), user, spec.sourceKind(), text);
     return submitted;
   }
