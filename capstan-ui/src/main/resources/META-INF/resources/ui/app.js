@@ -10,6 +10,7 @@ import { jobFormPage } from './pages/jobform.js';
 import { comparePage } from './pages/compare.js';
 import { notebooksPage } from './pages/notebooks.js';
 import { datasetsPage, datasetPage } from './pages/datasets.js';
+import { experimentsPage, experimentPage } from './pages/experiments.js';
 import { clusterPage } from './pages/cluster.js';
 import { modelsPage, modelPage } from './pages/models.js';
 import { servicesPage, servicePage } from './pages/services.js';
@@ -30,6 +31,8 @@ const ROUTES = [
   ['/p/:project/notebooks', notebooksPage],
   ['/p/:project/datasets', datasetsPage],
   ['/p/:project/datasets/:dataset', datasetPage],
+  ['/p/:project/experiments', experimentsPage],
+  ['/p/:project/experiments/:experiment', experimentPage],
   ['/p/:project/models', modelsPage],
   ['/p/:project/models/:model', modelPage],
   ['/p/:project/services', servicesPage],
@@ -43,6 +46,7 @@ const NAV = [
   ['New job', (p) => `#/p/${enc(p)}/new`, 'new', 'editor'],
   ['Notebooks', (p) => `#/p/${enc(p)}/notebooks`, 'notebooks'],
   ['Datasets', (p) => `#/p/${enc(p)}/datasets`, 'datasets'],
+  ['Experiments', (p) => `#/p/${enc(p)}/experiments`, 'experiments'],
   ['Models', (p) => `#/p/${enc(p)}/models`, 'models'],
   ['Services', (p) => `#/p/${enc(p)}/services`, 'services'],
   ['Queues & cluster', () => '#/cluster', 'cluster'],
@@ -50,7 +54,7 @@ const NAV = [
 ];
 
 /** The sections a project switch stays in; any other goes to the new project's jobs. */
-const PROJECT_SECTIONS = ['notebooks', 'datasets', 'models', 'services', 'new'];
+const PROJECT_SECTIONS = ['notebooks', 'datasets', 'experiments', 'models', 'services', 'new'];
 
 const enc = encodeURIComponent;
 const root = document.getElementById('app');
