@@ -84,7 +84,7 @@ public final class GatewayBench {
     String url = "http://127.0.0.1:" + port;
     String token = null;
     try {
-      SubmitLatencyBench.waitForHealth(url);
+      waitForHealth(url, Duration.ofSeconds(CommandLine.intValue(args, "--start-s", 300)));
       token = Files.readString(work.resolve("server/admin.token")).trim();
       Api api = new Api(url, token);
       api.send(
@@ -140,7 +140,8 @@ public final class GatewayBench {
    * under the data dir's serving.key), so the direct rows pay the same secret check.
    */
   private static String replicaSecret(Path dataDir, Path ports) throws Exception {
-    String jobUid = ports.getParent().getParent().getParent().getFileName().toString();
+    String replica = ports.getParent().getFileName().toString();
+    String jobUid = replica.substring(0, replica.lastIndexOf(".worker-"));
     byte[] key = HexFormat.of().parseHex(Files.readString(dataDir.resolve("serving.key")).trim());
     Mac mac = Mac.getInstance("HmacSHA256");
     mac.init(new SecretKeySpec(key, "HmacSHA256"));
@@ -262,6 +263,32 @@ public final class GatewayBench {
     };
   }
 
+  /**
+   * Waits until the control plane answers its health check: on the shared 2-core machine a start
+   * has taken more than the 90 s other benches allow, so this one waits {@code --start-s}.
+   */
+  private static void waitForHealth(String url, Duration within) throws InterruptedException {
+    HttpClient client = HttpClient.newHttpClient();
+    long deadline = System.nanoTime() + within.toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        if (client
+                .send(
+                    HttpRequest.newBuilder(URI.create(url + "/api/v1/health")).build(),
+                    HttpResponse.BodyHandlers.discarding())
+                .statusCode()
+            == 200) {
+          return;
+        }
+      } catch (java.io.IOException e) {
+        // not up yet
+      }
+      Thread.sleep(200);
+    }
+    throw new IllegalStateException(
+        "Expected the control plane at " + url + " to be healthy within " + within + ", but not");
+  }
+
   /** Waits until the gateway has the service's route (its snapshot follows the control plane). */
   private static void awaitGateway(int port, byte[] json, String auth) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -343,15 +370,16 @@ public final class GatewayBench {
     }
   }
 
-  private static Map<String, Integer> readPorts(Path file) throws Exception {
-    Map<String, Integer> ports = new LinkedHashMap<>();
-    for (String line : Files.readAllLines(file)) {
-      String[] pair = line.split("=", 2);
-      if (pair.length == 2) {
-        ports.put(pair[0].trim(), Integer.parseInt(pair[1].trim()));
-      }
+  /** The ports in the model server's line "model server listening on HOST: http N, grpc M". */
+  private static Map<String, Integer> readPorts(Path output) throws Exception {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("model server listening on .*: http (\\d+), grpc (\\d+)")
+            .matcher(Files.readString(output));
+    if (!m.find()) {
+      throw new IllegalStateException(
+          "Expected the model server's listening line in " + output + ", but found none");
     }
-    return ports;
+    return Map.of("http", Integer.parseInt(m.group(1)), "grpc", Integer.parseInt(m.group(2)));
   }
 
   /** The control plane's REST API as the admin. */
@@ -387,12 +415,14 @@ public final class GatewayBench {
                 HttpRequest.BodyPublishers.noBody(),
                 200);
         if (service.contains("\"phase\":\"Ready\"")) {
-          // The local runtime's working folder of each replica (decision 75).
-          try (var jobs = Files.list(dataDir.resolve("runtime/volumes"))) {
-            for (Path job : jobs.toList()) {
-              Path ports = job.resolve(".work/worker-0/ports");
-              if (Files.isRegularFile(ports)) {
-                return ports;
+          // The local runtime's folder of each replica holds its output, where the model server
+          // says which ports it listens on.
+          try (var replicas = Files.list(dataDir.resolve("runtime/replicas"))) {
+            for (Path replica : replicas.toList()) {
+              Path output = replica.resolve("output.log");
+              if (Files.isRegularFile(output)
+                  && Files.readString(output).contains("model server ready")) {
+                return output;
               }
             }
           }

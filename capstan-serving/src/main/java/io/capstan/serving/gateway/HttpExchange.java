@@ -5,21 +5,23 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
  * One HTTP request on its way to a replica, all on the client connection's event loop: picks a
- * replica, sends the request on a pooled connection (or a new one), and writes the answer back with
- * {@code capstan-model-version}. A request no replica took (connection refused or reset, or 503
- * while a replica drains) goes to another one, up to the attempts allowed. Counted once, whatever
- * ended it.
+ * replica, sends the request on a pooled connection (or a new one), and passes the answer back part
+ * by part as it is read, its head with {@code capstan-model-version}. A request no replica took
+ * (connection refused or reset, or 503 while a replica drains) goes to another one, up to the
+ * attempts allowed. Counted once, whatever ended it.
  */
 final class HttpExchange {
   private static final CharSequence INFERENCE_HEADER_LENGTH = "Inference-Header-Content-Length";
@@ -36,6 +38,11 @@ final class HttpExchange {
   private ScheduledFuture<?> timeout;
   private Attempts attempts;
   private Channel upstream;
+  private boolean upstreamKeepAlive;
+  private String retryBecause;
+  private boolean forwarding;
+  private boolean error;
+  private boolean requestReleased;
   private boolean done;
 
   HttpExchange(
@@ -133,28 +140,55 @@ final class HttpExchange {
     }
   }
 
-  /** The replica's answer, on the event loop. */
-  void answered(Channel ch, FullHttpResponse response) {
+  /**
+   * The head of the replica's answer, on the event loop: passed on to the client at once
+   * (unflushed: the body's parts follow in the same read, most often), unless it is a 503 another
+   * replica may still take, whose body is then dropped as it comes.
+   */
+  void head(Channel ch, HttpResponse response) {
     if (done || ch != upstream) {
-      response.release();
       ch.close();
       return;
     }
     Upstream answering = attempts.current();
-    answering.end();
-    upstream = null;
-    if (HttpUtil.isKeepAlive(response)) {
-      connections.release(answering.http(), ch);
-    } else {
-      ch.close();
-    }
+    upstreamKeepAlive = HttpUtil.isKeepAlive(response);
     if (response.status().code() == 503 && attempts.left()) {
-      response.release();
-      next(answering + " answered 503");
+      retryBecause = answering + " answered 503";
       return;
     }
+    forwarding = true;
+    error = response.status().code() >= 400;
+    request.release();
+    requestReleased = true;
+    HttpUtil.setKeepAlive(response, keepAlive);
+    response.headers().set(HttpProxyHandler.VERSION_HEADER, Integer.toString(answering.version()));
+    client.write(response, client.voidPromise());
+  }
+
+  /** A part of the replica's answer's body, on the event loop; the last one ends the answer. */
+  void content(Channel ch, HttpContent part) {
+    if (done || ch != upstream) {
+      part.release();
+      ch.close();
+      return;
+    }
+    boolean last = part instanceof LastHttpContent;
+    if (!forwarding) {
+      part.release();
+      if (last && retryBecause != null) {
+        String why = retryBecause;
+        retryBecause = null;
+        replicaDone(ch);
+        next(why);
+      }
+      return;
+    }
+    if (!last) {
+      client.write(part, client.voidPromise());
+      return;
+    }
+    Upstream answering = replicaDone(ch);
     finish();
-    boolean error = response.status().code() >= 400;
     context
         .stats()
         .record(
@@ -163,18 +197,57 @@ final class HttpExchange {
             answering.version(),
             System.nanoTime() - started,
             error);
-    response.headers().remove(HttpHeaderNames.CONNECTION);
-    response.headers().set(HttpProxyHandler.VERSION_HEADER, Integer.toString(answering.version()));
-    handler.respond(client, response, keepAlive);
+    handler.end(client, part, keepAlive);
   }
 
-  /** The connection ended before an answer. */
+  /** Sends on what the client was given of the answer so far. */
+  void flush() {
+    if (forwarding && !done) {
+      client.flush();
+    }
+  }
+
+  /** The replica has answered in full: its connection goes back to the pool. */
+  private Upstream replicaDone(Channel ch) {
+    Upstream answering = attempts.current();
+    answering.end();
+    upstream = null;
+    if (upstreamKeepAlive) {
+      connections.release(answering.http(), ch);
+    } else {
+      ch.close();
+    }
+    return answering;
+  }
+
+  /** The connection ended before a whole answer. */
   void failed(Channel ch, String why) {
     if (done || ch != upstream) {
       return;
     }
     upstream = null;
+    if (forwarding) {
+      // Part of the answer is with the client already: all that is left is to end its connection.
+      attempts.current().end();
+      broken();
+      return;
+    }
+    retryBecause = null;
     refused(attempts.current(), attempts.current() + ": " + why);
+  }
+
+  /** Ends an exchange whose answer was begun but cannot be completed, counted as an error. */
+  private void broken() {
+    finish();
+    context
+        .stats()
+        .record(
+            target.project(),
+            target.service(),
+            attempts.version(),
+            System.nanoTime() - started,
+            true);
+    client.close();
   }
 
   private void refused(Upstream upstreamReplica, String why) {
@@ -192,6 +265,10 @@ final class HttpExchange {
       upstream = null;
       attempts.current().end();
       ch.close();
+    }
+    if (forwarding) {
+      broken();
+      return;
     }
     int version = attempts.version();
     fail(
@@ -217,6 +294,9 @@ final class HttpExchange {
     if (timeout != null) {
       timeout.cancel(false);
     }
-    request.release();
+    if (!requestReleased) {
+      requestReleased = true;
+      request.release();
+    }
   }
 }

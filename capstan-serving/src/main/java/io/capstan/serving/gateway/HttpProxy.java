@@ -9,11 +9,17 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
@@ -119,17 +125,18 @@ final class HttpProxy implements AutoCloseable {
               new ChannelInitializer<>() {
                 @Override
                 protected void initChannel(Channel ch) {
-                  ch.pipeline()
-                      .addLast(new HttpClientCodec())
-                      .addLast(new HttpObjectAggregator(Integer.MAX_VALUE))
-                      .addLast(new UpstreamHandler());
+                  ch.pipeline().addLast(new HttpClientCodec()).addLast(new UpstreamHandler());
                 }
               })
           .connect(address);
     }
   }
 
-  /** One connection to a replica: hands its answer (or its end) to the exchange that uses it. */
+  /**
+   * One connection to a replica: hands its answer to the exchange that uses it part by part, as the
+   * codec reads them (head, then the body's pieces, the last one ending the answer), so the answer
+   * is passed on without being gathered into one message first.
+   */
   static final class UpstreamHandler extends io.netty.channel.ChannelInboundHandlerAdapter {
     private HttpExchange exchange;
 
@@ -140,13 +147,35 @@ final class HttpProxy implements AutoCloseable {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       HttpExchange current = exchange;
-      exchange = null;
-      if (current == null || !(msg instanceof FullHttpResponse response)) {
-        io.netty.util.ReferenceCountUtil.release(msg);
+      if (current == null || !(msg instanceof HttpObject)) {
+        ReferenceCountUtil.release(msg);
         ctx.close();
         return;
       }
-      current.answered(ctx.channel(), response);
+      if (msg instanceof HttpResponse head) {
+        if (msg instanceof FullHttpResponse full) {
+          // Not what the codec emits, but take it apart if it ever is.
+          current.head(
+              ctx.channel(),
+              new DefaultHttpResponse(full.protocolVersion(), full.status(), full.headers()));
+          msg = new DefaultLastHttpContent(full.content(), full.trailingHeaders());
+        } else {
+          current.head(ctx.channel(), head);
+          return;
+        }
+      }
+      if (msg instanceof LastHttpContent) {
+        exchange = null;
+      }
+      current.content(ctx.channel(), (HttpContent) msg);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+      HttpExchange current = exchange;
+      if (current != null) {
+        current.flush();
+      }
     }
 
     @Override

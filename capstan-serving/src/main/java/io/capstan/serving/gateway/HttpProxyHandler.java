@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -109,13 +110,21 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         .start();
   }
 
-  /** Writes the answer to the request in hand; then takes the next one that was waiting. */
+  /** Writes the gateway's own answer to the request in hand; then takes the next one waiting. */
   void respond(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
     HttpUtil.setKeepAlive(response, keepAlive);
+    end(ctx, response, keepAlive);
+  }
+
+  /**
+   * Writes the last part of the answer to the request in hand (its head and the parts before
+   * written already, unflushed) and flushes; then takes the next request that was waiting.
+   */
+  void end(ChannelHandlerContext ctx, HttpObject last, boolean keepAlive) {
     if (keepAlive) {
-      ctx.writeAndFlush(response, ctx.voidPromise());
+      ctx.writeAndFlush(last, ctx.voidPromise());
     } else {
-      ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+      ctx.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
     }
     busy = false;
     FullHttpRequest next = waiting.poll();

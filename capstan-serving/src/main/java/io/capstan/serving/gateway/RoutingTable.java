@@ -1,6 +1,7 @@
 package io.capstan.serving.gateway;
 
 import io.capstan.api.gateway.GatewaySnapshot;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -21,6 +22,21 @@ final class RoutingTable {
   static final RoutingTable EMPTY = new RoutingTable("none", Map.of(), Map.of());
 
   private static final String SCHEME = "Bearer ";
+  private static final HexFormat HEX = HexFormat.of();
+
+  /** One digest per thread, reused (digest() resets it): looked up once, not per request. */
+  private static final FastThreadLocal<MessageDigest> SHA_256 =
+      new FastThreadLocal<>() {
+        @Override
+        protected MessageDigest initialValue() {
+          try {
+            return MessageDigest.getInstance("SHA-256");
+          } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(
+                "Expected the JDK to provide SHA-256, but it did not", e);
+          }
+        }
+      };
 
   private final String version;
   private final Map<String, ServiceTarget> services;
@@ -139,12 +155,6 @@ final class RoutingTable {
   }
 
   static String sha256(String secret) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("Expected the JDK to provide SHA-256, but it did not", e);
-    }
+    return HEX.formatHex(SHA_256.get().digest(secret.getBytes(StandardCharsets.UTF_8)));
   }
 }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
 import io.capstan.api.gateway.GatewayReport;
 import io.capstan.api.gateway.GatewaySnapshot;
 import io.capstan.serving.ReplicaSecret;
@@ -24,7 +26,9 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -39,6 +43,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -63,6 +68,10 @@ class GatewayIT {
   private TestingControlPlane controlPlane;
   private Gateway gateway;
   private int closedPort;
+  private HttpServer draining;
+  private HttpServer chunked;
+  private final AtomicInteger drainingCalls = new AtomicInteger();
+  private final String big = "0123456789abcdef".repeat(64 * 1024);
 
   @BeforeAll
   void start() throws Exception {
@@ -73,6 +82,25 @@ class GatewayIT {
     try (ServerSocket socket = new ServerSocket(0)) {
       closedPort = socket.getLocalPort();
     }
+    draining =
+        standIn(
+            exchange -> {
+              drainingCalls.incrementAndGet();
+              byte[] body = "{\"error\":\"draining\"}".getBytes(StandardCharsets.UTF_8);
+              exchange.sendResponseHeaders(503, body.length);
+              exchange.getResponseBody().write(body);
+            });
+    chunked =
+        standIn(
+            exchange -> {
+              // Length 0: a chunked answer, written in pieces.
+              exchange.sendResponseHeaders(200, 0);
+              byte[] bytes = big.getBytes(StandardCharsets.UTF_8);
+              for (int at = 0; at < bytes.length; at += 100_000) {
+                exchange.getResponseBody().write(bytes, at, Math.min(100_000, bytes.length - at));
+                exchange.getResponseBody().flush();
+              }
+            });
     stateDir = Files.createTempDirectory("capstan-gateway-it");
     controlPlane = new TestingControlPlane(stateDir, snapshot("v1", true));
     gateway = startGateway();
@@ -86,6 +114,23 @@ class GatewayIT {
     }
     controlPlane.close();
     replica.close();
+    draining.stop(0);
+    chunked.stop(0);
+  }
+
+  /** A stand-in replica on loopback answering every request with {@code handler}. */
+  private static HttpServer standIn(HttpHandler handler) throws IOException {
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext(
+        "/",
+        exchange -> {
+          try (exchange) {
+            exchange.getRequestBody().readAllBytes();
+            handler.handle(exchange);
+          }
+        });
+    server.start();
+    return server;
   }
 
   private Gateway startGateway() throws Exception {
@@ -105,6 +150,13 @@ class GatewayIT {
             replica.server().httpPort(),
             replica.server().grpcPort(),
             SECRET);
+    // Listed first, the draining stand-in is tried first (both idle); its 503 sends the request on.
+    GatewaySnapshot.Backend drainingBackend =
+        new GatewaySnapshot.Backend(
+            "job-c", 2, "127.0.0.1", draining.getAddress().getPort(), closedPort, null);
+    GatewaySnapshot.Backend chunkedBackend =
+        new GatewaySnapshot.Backend(
+            "job-d", 2, "127.0.0.1", chunked.getAddress().getPort(), closedPort, null);
     GatewaySnapshot.Backend down =
         new GatewaySnapshot.Backend("job-b", 7, "127.0.0.1", closedPort, closedPort, SECRET);
     List<GatewaySnapshot.Grant> grants = new ArrayList<>();
@@ -119,6 +171,8 @@ class GatewayIT {
             new GatewaySnapshot.Service("ml", "churn", 1, 0, List.of(live), List.of()),
             new GatewaySnapshot.Service("ml", "empty", 3, 0, List.of(), List.of()),
             new GatewaySnapshot.Service("ml", "gone", 7, 0, List.of(down), List.of()),
+            new GatewaySnapshot.Service(
+                "ml", "streamed", 2, 0, List.of(drainingBackend, chunkedBackend), List.of()),
             new GatewaySnapshot.Service("other", "secret", 1, 0, List.of(live), List.of())),
         grants);
   }
@@ -209,6 +263,18 @@ class GatewayIT {
     for (int i = 0; i < expected.length; i++) {
       assertThat(values[i]).isCloseTo(expected[i], within(1e-5f));
     }
+  }
+
+  @Test
+  void aDrainingReplicasAnswerSendsTheRequestOnAndALongChunkedAnswerStreamsThrough() {
+    int before = drainingCalls.get();
+    for (int i = 0; i < 5; i++) {
+      HttpResponse<String> response = get(ALICE, "/serving/ml/streamed/v2/models/big");
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(response.headers().firstValue("capstan-model-version")).contains("2");
+      assertThat(response.body()).hasSize(big.length()).isEqualTo(big);
+    }
+    assertThat(drainingCalls.get() - before).isEqualTo(5);
   }
 
   @Test
