@@ -276,7 +276,7 @@ public final class TuningBench {
    *
    * @param parameters name, Katib type and feasible space of each searched parameter
    */
-  private record Scenario(
+  record Scenario(
       String name,
       String metric,
       String tasks,
