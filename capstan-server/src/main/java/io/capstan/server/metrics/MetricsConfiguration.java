@@ -59,6 +59,14 @@ class MetricsConfiguration {
   }
 
   @Bean
+  ControlLoop metricsJanitorLoop(
+      MetricsStore store, MetricsConfig config, Clock clock, Leadership leadership) {
+    MetricsJanitor janitor = new MetricsJanitor(store, config, clock);
+    return new ControlLoop(
+        "capstan-metrics-janitor", janitor::runOnce, MetricsJanitor.INTERVAL, leadership);
+  }
+
+  @Bean
   ControlLoop metricFilesLoop(BeforeRelease collector, Leadership leadership) {
     Runnable pass = collector instanceof MetricFilesCollector files ? files::collectAll : () -> {};
     return new ControlLoop("capstan-metric-files", pass, READ_FILES_EVERY, leadership);

@@ -138,4 +138,16 @@ final class MetricsStore {
                     Instant.ofEpochMilli(rs.getLong(4))))
         .list();
   }
+
+  /**
+   * Deletes the points of every job that finished before {@code cutoff}; the latest value of each
+   * series ({@code job_metric_last}) stays. Returns how many points.
+   */
+  int deletePointsOfJobsFinishedBefore(Instant cutoff) {
+    return jdbc.sql(
+            "delete from job_metric_points where job_uid in (select uid from jobs where"
+                + " finished_at is not null and finished_at < ?)")
+        .param(cutoff.toEpochMilli())
+        .update();
+  }
 }

@@ -119,4 +119,31 @@ class MetricsStoreTest {
     assertThat(progress.of("job-1"))
         .contains(new io.capstan.api.job.TrainerStatus(25, null, "worker-1", CLOCK.instant()));
   }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("databases")
+  void retentionDeletesTheFinishedJobsPointsAndKeepsTheirLatestValues(TestingDatabase db) {
+    job(db, "job-1");
+    db.jdbc()
+        .sql(
+            "insert into jobs (uid, project, name, spec_json, phase, created_at) values"
+                + " ('job-2', 'p', 'other', '{}', 'RUNNING', 0)")
+        .update();
+    MetricsStore store = new MetricsStore(db.jdbc(), db.transactions());
+    MetricsCollector collector = new MetricsCollector(store, CLOCK);
+    print(collector, "worker-0", "loss=0.9\nloss=0.5\n");
+    collector.archived(
+        new ReplicaId("job-2", "worker-0"), 1, "loss=0.7\n".getBytes(StandardCharsets.UTF_8));
+    db.jdbc()
+        .sql("update jobs set phase = 'SUCCEEDED', finished_at = 1000 where uid = 'job-1'")
+        .update();
+
+    int deleted = store.deletePointsOfJobsFinishedBefore(Instant.ofEpochMilli(2000));
+
+    assertThat(deleted).isEqualTo(2);
+    assertThat(store.points("job-1", "loss", "worker-0")).isEmpty();
+    assertThat(store.last("job-1")).extracting(MetricsStore.Last::value).containsExactly(0.5);
+    assertThat(store.points("job-2", "loss", "worker-0")).hasSize(1);
+    assertThat(store.deletePointsOfJobsFinishedBefore(Instant.ofEpochMilli(2000))).isZero();
+  }
 }
