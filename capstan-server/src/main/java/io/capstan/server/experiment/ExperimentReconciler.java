@@ -15,6 +15,7 @@ import io.capstan.server.job.Workload;
 import io.capstan.tuning.ExperimentLoader;
 import io.capstan.tuning.earlystopping.MedianStoppingRule;
 import io.capstan.tuning.experiment.Experiment;
+import io.capstan.tuning.experiment.MetricsCollectorSpec;
 import io.capstan.tuning.experiment.TrialRenderer;
 import io.capstan.tuning.suggestion.Assignment;
 import io.capstan.tuning.suggestion.ExperimentState;
@@ -251,7 +252,9 @@ final class ExperimentReconciler implements KeyedController.Reconciler<String> {
                 + metric
                 + "'; expected its primary replica to print lines such as '"
                 + metric
-                + "=0.5' (Katib's StdOut format)");
+                + "=0.5' (Katib's StdOut format), to write JSON lines to $CAPSTAN_METRICS_FILE"
+                + " or TensorBoard events under $CAPSTAN_TENSORBOARD_DIR"
+                + unreadPath(spec.metricsCollector()));
       }
     }
     long failed = trials.stream().filter(t -> t.phase() == TrialPhase.FAILED).count();
@@ -480,5 +483,24 @@ final class ExperimentReconciler implements KeyedController.Reconciler<String> {
       suffix.append(NAME_CHARS.charAt(random.nextInt(NAME_CHARS.length())));
     }
     return suffix.toString();
+  }
+
+  /**
+   * What to say of a File or TensorFlowEvent collector's path, which Capstan does not read: the
+   * runtime reads a replica's metrics only from its own work folder (decision 111).
+   */
+  private static String unreadPath(MetricsCollectorSpec collector) {
+    if (collector.kind().equals(MetricsCollectorSpec.STD_OUT) || collector.path() == null) {
+      return "";
+    }
+    return "; the "
+        + collector.kind()
+        + " collector's path "
+        + collector.path()
+        + " is not read by Capstan: point the trial's script at "
+        + (collector.kind().equals(MetricsCollectorSpec.FILE)
+            ? "$CAPSTAN_METRICS_FILE"
+            : "$CAPSTAN_TENSORBOARD_DIR")
+        + " instead";
   }
 }

@@ -121,6 +121,20 @@ class ExperimentControllerTest {
   }
 
   @Test
+  void aFileCollectorsPathIsNamedAsUnreadWhenTheObjectiveNeverCame() {
+    create(experiment("filed").parallel(1).max(2).fileCollector("/var/log/katib/metrics.log"));
+    pass();
+    finish(names("filed").get(0), 0);
+    pass();
+
+    ExperimentView failed = service.get("vision", "filed");
+    assertThat(failed.reason()).isEqualTo("ObjectiveMetricNotReported");
+    assertThat(failed.message())
+        .contains("File collector's path /var/log/katib/metrics.log is not read by Capstan")
+        .contains("$CAPSTAN_METRICS_FILE");
+  }
+
+  @Test
   void failsOnceMoreTrialsFailThanMaxFailedTrialCount() {
     create(experiment("flaky").parallel(2).max(6).maxFailed(1));
     pass();

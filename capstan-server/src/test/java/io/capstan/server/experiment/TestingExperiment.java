@@ -63,6 +63,18 @@ final class TestingExperiment {
     return this;
   }
 
+  /** Katib's File collector at {@code path} (text lines). */
+  TestingExperiment fileCollector(String path) {
+    earlyStopping +=
+        "  metricsCollectorSpec:\n"
+            + "    collector: {kind: File}\n"
+            + "    source:\n"
+            + "      fileSystemPath: {path: "
+            + path
+            + ", kind: File}\n";
+    return this;
+  }
+
   TestingExperiment gpus(int count) {
     gpus = count;
     return this;
