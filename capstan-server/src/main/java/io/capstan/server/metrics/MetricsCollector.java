@@ -3,10 +3,12 @@ package io.capstan.server.metrics;
 import static java.util.Objects.requireNonNull;
 
 import io.capstan.runtime.ReplicaId;
+import io.capstan.runtime.ReplicaObservation;
 import io.capstan.server.logs.ArchivedBytes;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -76,6 +78,30 @@ final class MetricsCollector implements ArchivedBytes {
       }
     } catch (RuntimeException e) {
       log.warn("Metrics of replica {} not stored: {}", id.key(), e.toString());
+    }
+  }
+
+  /**
+   * Reads the last line of each of {@code replicas} that ended without a newline (a script that
+   * exits after {@code print(..., end="")}), and forgets their partial lines: called before the
+   * runtime forgets them, after their whole output was archived.
+   */
+  void flush(Collection<ReplicaObservation> replicas) {
+    for (ReplicaObservation replica : replicas) {
+      String prefix = replica.id().key() + "#";
+      for (String key : List.copyOf(partial.keySet())) {
+        if (key.startsWith(prefix)) {
+          StringBuilder line = partial.get(key);
+          if (line != null && !line.isEmpty()) {
+            // The newline ends the kept text, which archived() then parses and stores.
+            archived(
+                replica.id(),
+                Integer.parseInt(key.substring(prefix.length())),
+                "\n".getBytes(StandardCharsets.UTF_8));
+          }
+          partial.remove(key);
+        }
+      }
     }
   }
 

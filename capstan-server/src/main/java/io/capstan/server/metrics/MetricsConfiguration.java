@@ -43,19 +43,22 @@ class MetricsConfiguration {
   }
 
   @Bean
-  BeforeRelease metricFilesCollector(
+  BeforeRelease metricsDrain(
       WorkloadRuntime runtime,
       LiveReplicas live,
       MetricsStore store,
       ProgressStore progress,
       MetricFileOffsets offsets,
       TransactionTemplate tx,
-      Clock clock) {
-    return runtime
-        .metricFiles()
-        .<BeforeRelease>map(
-            files -> new MetricFilesCollector(files, live, store, progress, offsets, tx, clock))
-        .orElse(BeforeRelease.NONE);
+      Clock clock,
+      ArchivedBytes printed) {
+    return new MetricsDrain(
+        (MetricsCollector) printed,
+        runtime
+            .metricFiles()
+            .map(
+                files ->
+                    new MetricFilesCollector(files, live, store, progress, offsets, tx, clock)));
   }
 
   @Bean
@@ -67,8 +70,8 @@ class MetricsConfiguration {
   }
 
   @Bean
-  ControlLoop metricFilesLoop(BeforeRelease collector, Leadership leadership) {
-    Runnable pass = collector instanceof MetricFilesCollector files ? files::collectAll : () -> {};
+  ControlLoop metricFilesLoop(BeforeRelease drain, Leadership leadership) {
+    Runnable pass = drain instanceof MetricsDrain metrics ? metrics::collectFiles : () -> {};
     return new ControlLoop("capstan-metric-files", pass, READ_FILES_EVERY, leadership);
   }
 }

@@ -1,13 +1,17 @@
 package io.capstan.server.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.capstan.runtime.ReplicaId;
+import io.capstan.runtime.ReplicaObservation;
+import io.capstan.runtime.ReplicaPhase;
 import io.capstan.server.store.TestingDatabase;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -145,5 +149,32 @@ class MetricsStoreTest {
     assertThat(store.last("job-1")).extracting(MetricsStore.Last::value).containsExactly(0.5);
     assertThat(store.points("job-2", "loss", "worker-0")).hasSize(1);
     assertThat(store.deletePointsOfJobsFinishedBefore(Instant.ofEpochMilli(2000))).isZero();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("databases")
+  void aLastLineWithoutItsNewlineIsReadWhenTheReplicaIsDrained(TestingDatabase db) {
+    job(db, "job-1");
+    MetricsStore store = new MetricsStore(db.jdbc(), db.transactions());
+    MetricsCollector collector = new MetricsCollector(store, CLOCK);
+    print(collector, "worker-0", "loss=0.9\naccuracy=0.");
+    print(collector, "worker-0", "75");
+    assertThat(store.last("job-1")).extracting(MetricsStore.Last::name).containsExactly("loss");
+
+    collector.flush(
+        List.of(
+            new ReplicaObservation(
+                new ReplicaId("job-1", "worker-0"),
+                1,
+                ReplicaPhase.SUCCEEDED,
+                0,
+                null,
+                null,
+                null)));
+
+    assertThat(store.last("job-1"))
+        .extracting(MetricsStore.Last::name, MetricsStore.Last::value)
+        .containsExactlyInAnyOrder(tuple("loss", 0.9), tuple("accuracy", 0.75));
+    collector.flush(List.of());
   }
 }
