@@ -29,12 +29,16 @@ final class JobScheduling {
 
   /** The gang a job asks for: one pod per replica, in rank order. */
   static Workload workload(JobRecord job) {
+    return workload(job, job.spec().priority());
+  }
+
+  /** The gang a job asks for, at {@code priority} (its kind's priority now). */
+  static Workload workload(JobRecord job, int priority) {
     List<PodDemand> pods = new ArrayList<>();
     for (Rendezvous.Replica replica : Rendezvous.replicas(job.spec())) {
       pods.add(demand(replica.group().resources()));
     }
-    return new Workload(
-        job.uid(), job.project(), job.spec().priority(), job.createdAt(), pods, null);
+    return new Workload(job.uid(), job.project(), priority, job.createdAt(), pods, null);
   }
 
   static PodDemand demand(Resources resources) {
@@ -71,7 +75,8 @@ final class JobScheduling {
   /**
    * The scheduler's view of the live workloads; a long-running kind (serving replicas, notebooks)
    * is never demoted by least attained service, since its service only grows; it is still preempted
-   * by higher priority or by reclaim (decision 45).
+   * by higher priority or by reclaim (decision 45). Each workload is at its kind's priority now
+   * ({@link WorkloadKind#priority}).
    */
   static SchedulerState state(
       List<Node> nodes,
@@ -88,6 +93,7 @@ final class JobScheduling {
     List<PendingWorkload> pending = new ArrayList<>();
     List<RunningWorkload> running = new ArrayList<>();
     for (JobRecord job : live) {
+      Workload workload = workload(job, kinds.of(job).priority(job, now));
       if (job.holdsResources()) {
         List<PodAllocation> allocations = allocations(job, byName);
         for (PodAllocation allocation : allocations) {
@@ -98,7 +104,7 @@ final class JobScheduling {
         }
         running.add(
             new RunningWorkload(
-                workload(job),
+                workload,
                 allocations,
                 runStart(job, now, kinds),
                 job.runs().attainedGpuSeconds(),
@@ -106,7 +112,7 @@ final class JobScheduling {
       } else if (job.phase() == JobPhase.QUEUED) {
         pending.add(
             new PendingWorkload(
-                workload(job), job.runs().attainedGpuSeconds(), job.runs().waitingSince()));
+                workload, job.runs().attainedGpuSeconds(), job.runs().waitingSince()));
       }
     }
     return new SchedulerState(List.copyOf(states.values()), queues, pending, running);
