@@ -19,10 +19,20 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.Response;
+import io.fabric8.mockwebserver.http.WebSocket;
+import io.fabric8.mockwebserver.http.WebSocketListener;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +41,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -43,6 +54,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * then Succeeded or Failed with the exit code. A deleted pod's container ends with 143. Logs are
  * served per pod with timestamps and {@code sinceTime}. A node marked NotReady makes its pods'
  * phase {@code Unknown}.
+ *
+ * <p>A claim's contents are a local folder, {@code <claims>/<namespace>/<claim>}: programs write
+ * there through a writable mount and read from it, and an exec into a running pod ({@code
+ * pods/exec}, the volume readers' {@code find} and {@code cat}) runs its command as a local process
+ * with every argument under a claim's mount path turned into the claim's folder, its output sent
+ * over the exec WebSocket as the API server sends it (channel 1 stdout, 2 stderr, 3 the status with
+ * the exit code).
  */
 final class TestingKubelet implements AutoCloseable {
   static final String FINALIZER = "testing.capstan.io/kubelet";
@@ -68,10 +86,56 @@ final class TestingKubelet implements AutoCloseable {
   private final Map<String, String> started = new ConcurrentHashMap<>();
 
   private final AtomicInteger addresses = new AtomicInteger();
+  private final Path claims;
+  private final ExecutorService execs =
+      Executors.newCachedThreadPool(
+          runnable -> {
+            Thread thread = new Thread(runnable, "testing-kubelet-exec");
+            thread.setDaemon(true);
+            return thread;
+          });
 
-  TestingKubelet(KubernetesClient client) {
+  TestingKubelet(KubernetesClient client, Path claims) {
     this.client = client;
+    this.claims = claims;
     this.pods = client.pods().inAnyNamespace().inform(new Handler(), 0);
+  }
+
+  /** The local folder that holds the contents of {@code claim}. */
+  Path claimFolder(String namespace, String claim) {
+    return claims.resolve(namespace).resolve(claim);
+  }
+
+  /**
+   * The answer to {@code pods/exec} of a pod: a WebSocket upgrade that runs the command, or empty
+   * when the pod does not run. Runs on the API server's thread: reads the informer's cache only.
+   */
+  Optional<MockResponse> exec(String namespace, String name, String query) {
+    Pod pod = pods.getStore().getByKey(namespace + "/" + name);
+    if (pod == null || !"Running".equals(phase(pod))) {
+      return Optional.empty();
+    }
+    List<String> words = new ArrayList<>();
+    String containerName = null;
+    for (String pair : query.replaceFirst("^\\?", "").split("&")) {
+      int equals = pair.indexOf('=');
+      String key = equals < 0 ? pair : pair.substring(0, equals);
+      String value =
+          equals < 0 ? "" : URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
+      if (key.equals("command")) {
+        words.add(value);
+      } else if (key.equals("container")) {
+        containerName = value;
+      }
+    }
+    String wanted = containerName;
+    Container container =
+        pod.getSpec().getContainers().stream()
+            .filter(c -> wanted == null || c.getName().equals(wanted))
+            .findFirst()
+            .orElseThrow();
+    List<String> command = words.stream().map(word -> local(pod, container, word)).toList();
+    return Optional.of(new MockResponse().withWebSocketUpgrade(new Exec(command)));
   }
 
   /** Pods whose command is not a program keep running: the test says when they exit. */
@@ -127,6 +191,7 @@ final class TestingKubelet implements AutoCloseable {
   public void close() {
     pods.close();
     worker.shutdownNow();
+    execs.shutdownNow();
   }
 
   private void safely(String namespace, String name) {
@@ -201,7 +266,7 @@ final class TestingKubelet implements AutoCloseable {
     List<String> command = new ArrayList<>(container.getCommand());
     command.addAll(container.getArgs());
     command = EnvExpansion.expand(command, env);
-    Program program = Program.run(command, env, path -> file(pod, path));
+    Program program = Program.run(command, env, new PodFiles(pod, container));
     List<Line> lines = new ArrayList<>();
     for (String printed : program.output()) {
       lines.add(new Line(Instant.now(), printed + "\n"));
@@ -274,6 +339,134 @@ final class TestingKubelet implements AutoCloseable {
                 p.getMetadata().getFinalizers().remove(FINALIZER);
                 return p;
               });
+    }
+  }
+
+  /** {@code word}, with a claim's mount path at its start turned into the claim's local folder. */
+  private String local(Pod pod, Container container, String word) {
+    return claimPath(pod, container, word, false).map(Path::toString).orElse(word);
+  }
+
+  /** The local file of {@code path} in a claim the container mounts (writable if asked). */
+  private Optional<Path> claimPath(Pod pod, Container container, String path, boolean writable) {
+    for (VolumeMount mount : container.getVolumeMounts()) {
+      String root = mount.getMountPath();
+      if (!path.equals(root) && !path.startsWith(root + "/")) {
+        continue;
+      }
+      if (writable && Boolean.TRUE.equals(mount.getReadOnly())) {
+        return Optional.empty();
+      }
+      for (Volume volume : pod.getSpec().getVolumes()) {
+        if (volume.getName().equals(mount.getName()) && volume.getPersistentVolumeClaim() != null) {
+          if (writable && Boolean.TRUE.equals(volume.getPersistentVolumeClaim().getReadOnly())) {
+            return Optional.empty();
+          }
+          Path folder =
+              claimFolder(
+                  pod.getMetadata().getNamespace(),
+                  volume.getPersistentVolumeClaim().getClaimName());
+          if (mount.getSubPath() != null) {
+            folder = folder.resolve(mount.getSubPath());
+          }
+          String rest = path.substring(root.length()).replaceFirst("^/", "");
+          return Optional.of(rest.isEmpty() ? folder : folder.resolve(rest));
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** A container's files: the launch's ConfigMap and the claims it mounts. */
+  private final class PodFiles implements Program.Files {
+    private final Pod pod;
+    private final Container container;
+
+    PodFiles(Pod pod, Container container) {
+      this.pod = pod;
+      this.container = container;
+    }
+
+    @Override
+    public Optional<String> read(String path) {
+      Optional<Path> claimed = claimPath(pod, container, path, false);
+      if (claimed.isPresent()) {
+        try {
+          return Optional.of(Files.readString(claimed.get()));
+        } catch (IOException e) {
+          return Optional.empty();
+        }
+      }
+      return file(pod, path);
+    }
+
+    @Override
+    public boolean write(String path, String content) {
+      Optional<Path> claimed = claimPath(pod, container, path, true);
+      if (claimed.isEmpty()) {
+        return false;
+      }
+      try {
+        Files.createDirectories(claimed.get().getParent());
+        Files.writeString(claimed.get(), content);
+        return true;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  /** Runs an exec's command as a local process and sends its output as the API server would. */
+  private final class Exec extends WebSocketListener {
+    private final List<String> command;
+
+    Exec(List<String> command) {
+      this.command = command;
+    }
+
+    @Override
+    public void onOpen(WebSocket socket, Response response) {
+      execs.submit(() -> run(socket));
+    }
+
+    private void run(WebSocket socket) {
+      try {
+        Process process = new ProcessBuilder(command).start();
+        process.getOutputStream().close();
+        Future<byte[]> errors = execs.submit(() -> process.getErrorStream().readAllBytes());
+        byte[] buffer = new byte[8192];
+        InputStream out = process.getInputStream();
+        for (int read = out.read(buffer); read >= 0; read = out.read(buffer)) {
+          send(socket, 1, Arrays.copyOf(buffer, read));
+        }
+        byte[] err = errors.get();
+        int code = process.waitFor();
+        if (err.length > 0) {
+          send(socket, 2, err);
+        }
+        send(socket, 3, status(code).getBytes(StandardCharsets.UTF_8));
+      } catch (Exception e) {
+        send(socket, 3, status(126).getBytes(StandardCharsets.UTF_8));
+      } finally {
+        socket.close(1000, "");
+      }
+    }
+
+    private static void send(WebSocket socket, int channel, byte[] data) {
+      byte[] frame = new byte[data.length + 1];
+      frame[0] = (byte) channel;
+      System.arraycopy(data, 0, frame, 1, data.length);
+      socket.send(frame);
+    }
+
+    private static String status(int code) {
+      return code == 0
+          ? "{\"metadata\":{},\"status\":\"Success\"}"
+          : "{\"metadata\":{},\"status\":\"Failure\",\"message\":\"command terminated with"
+              + " non-zero exit code\",\"reason\":\"NonZeroExitCode\",\"details\":{\"causes\":"
+              + "[{\"reason\":\"ExitCode\",\"message\":\""
+              + code
+              + "\"}]}}";
     }
   }
 
