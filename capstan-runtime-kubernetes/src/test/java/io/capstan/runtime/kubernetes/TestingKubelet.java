@@ -30,6 +30,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -43,6 +44,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * Plays kube-scheduler and the kubelets of a {@link TestingCluster}, one pod change at a time on a
@@ -112,7 +115,7 @@ final class TestingKubelet implements AutoCloseable {
    */
   Optional<MockResponse> exec(String namespace, String name, String query) {
     Pod pod = pods.getStore().getByKey(namespace + "/" + name);
-    if (pod == null || !"Running".equals(phase(pod))) {
+    if (pod == null) {
       return Optional.empty();
     }
     List<String> words = new ArrayList<>();
@@ -135,7 +138,7 @@ final class TestingKubelet implements AutoCloseable {
             .findFirst()
             .orElseThrow();
     List<String> command = words.stream().map(word -> local(pod, container, word)).toList();
-    return Optional.of(new MockResponse().withWebSocketUpgrade(new Exec(command)));
+    return Optional.of(new MockResponse().withWebSocketUpgrade(new Exec(key(pod), command)));
   }
 
   /** Pods whose command is not a program keep running: the test says when they exit. */
@@ -418,9 +421,11 @@ final class TestingKubelet implements AutoCloseable {
 
   /** Runs an exec's command as a local process and sends its output as the API server would. */
   private final class Exec extends WebSocketListener {
+    private final String pod;
     private final List<String> command;
 
-    Exec(List<String> command) {
+    Exec(String pod, List<String> command) {
+      this.pod = pod;
       this.command = command;
     }
 
@@ -429,8 +434,30 @@ final class TestingKubelet implements AutoCloseable {
       execs.submit(() -> run(socket));
     }
 
+    /** Whether the pod runs, as this kubelet's cache shows it (which may lag the API a little). */
+    private boolean running() {
+      try {
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(10))
+            .pollInterval(Duration.ofMillis(20))
+            .until(
+                () -> {
+                  Pod cached = pods.getStore().getByKey(pod);
+                  return cached != null && "Running".equals(phase(cached));
+                });
+        return true;
+      } catch (ConditionTimeoutException e) {
+        return false;
+      }
+    }
+
     private void run(WebSocket socket) {
       try {
+        if (!running()) {
+          send(socket, 2, ("pod " + pod + " is not running").getBytes(StandardCharsets.UTF_8));
+          send(socket, 3, status(126).getBytes(StandardCharsets.UTF_8));
+          return;
+        }
         Process process = new ProcessBuilder(command).start();
         process.getOutputStream().close();
         Future<byte[]> errors = execs.submit(() -> process.getErrorStream().readAllBytes());
