@@ -23,6 +23,7 @@ import java.util.NoSuchElementException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -214,15 +215,28 @@ final class VolumeReaders implements AutoCloseable {
       reader.users--;
       reader.released = System.nanoTime();
     }
-    expiry.schedule(() -> expire(key(claim), reader), idle.toMillis(), TimeUnit.MILLISECONDS);
+    later(() -> expire(key(claim), reader), idle.toNanos());
+  }
+
+  private void later(Runnable task, long nanos) {
+    try {
+      expiry.schedule(task, nanos, TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      // Closed: every reader was deleted.
+    }
   }
 
   private void expire(String key, Reader reader) {
     synchronized (readers) {
-      boolean idleLongEnough = System.nanoTime() - reader.released >= idle.toNanos();
-      if (reader.users > 0 || !idleLongEnough || !readers.remove(key, reader)) {
+      if (reader.users > 0 || readers.get(key) != reader) {
+        return; // in use (its release schedules the next check), or gone already
+      }
+      long left = idle.toNanos() - (System.nanoTime() - reader.released);
+      if (left > 0) {
+        later(() -> expire(key, reader), left);
         return;
       }
+      readers.remove(key);
     }
     delete(reader);
   }
