@@ -20,20 +20,14 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.mockwebserver.http.MockResponse;
-import io.fabric8.mockwebserver.http.Response;
-import io.fabric8.mockwebserver.http.WebSocket;
-import io.fabric8.mockwebserver.http.WebSocketListener;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,10 +36,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.awaitility.Awaitility;
-import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * Plays kube-scheduler and the kubelets of a {@link TestingCluster}, one pod change at a time on a
@@ -89,7 +80,7 @@ final class TestingKubelet implements AutoCloseable {
   private final Map<String, String> started = new ConcurrentHashMap<>();
 
   private final AtomicInteger addresses = new AtomicInteger();
-  private final Path claims;
+  private final TestingClaims claims;
   private final ExecutorService execs =
       Executors.newCachedThreadPool(
           runnable -> {
@@ -100,13 +91,13 @@ final class TestingKubelet implements AutoCloseable {
 
   TestingKubelet(KubernetesClient client, Path claims) {
     this.client = client;
-    this.claims = claims;
+    this.claims = new TestingClaims(claims);
     this.pods = client.pods().inAnyNamespace().inform(new Handler(), 0);
   }
 
   /** The local folder that holds the contents of {@code claim}. */
   Path claimFolder(String namespace, String claim) {
-    return claims.resolve(namespace).resolve(claim);
+    return claims.folder(namespace, claim);
   }
 
   /**
@@ -118,27 +109,20 @@ final class TestingKubelet implements AutoCloseable {
     if (pod == null) {
       return Optional.empty();
     }
-    List<String> words = new ArrayList<>();
-    String containerName = null;
-    for (String pair : query.replaceFirst("^\\?", "").split("&")) {
-      int equals = pair.indexOf('=');
-      String key = equals < 0 ? pair : pair.substring(0, equals);
-      String value =
-          equals < 0 ? "" : URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
-      if (key.equals("command")) {
-        words.add(value);
-      } else if (key.equals("container")) {
-        containerName = value;
-      }
-    }
-    String wanted = containerName;
-    Container container =
-        pod.getSpec().getContainers().stream()
-            .filter(c -> wanted == null || c.getName().equals(wanted))
-            .findFirst()
-            .orElseThrow();
-    List<String> command = words.stream().map(word -> local(pod, container, word)).toList();
-    return Optional.of(new MockResponse().withWebSocketUpgrade(new Exec(key(pod), command)));
+    TestingExec.Call call = TestingExec.call(pod, query);
+    List<String> command =
+        call.words().stream().map(word -> claims.local(pod, call.container(), word)).toList();
+    String key = key(pod);
+    return Optional.of(
+        new MockResponse()
+            .withWebSocketUpgrade(
+                new TestingExec(
+                    command,
+                    () -> {
+                      Pod cached = pods.getStore().getByKey(key);
+                      return cached != null && "Running".equals(phase(cached));
+                    },
+                    execs)));
   }
 
   /** Pods whose command is not a program keep running: the test says when they exit. */
@@ -345,41 +329,6 @@ final class TestingKubelet implements AutoCloseable {
     }
   }
 
-  /** {@code word}, with a claim's mount path at its start turned into the claim's local folder. */
-  private String local(Pod pod, Container container, String word) {
-    return claimPath(pod, container, word, false).map(Path::toString).orElse(word);
-  }
-
-  /** The local file of {@code path} in a claim the container mounts (writable if asked). */
-  private Optional<Path> claimPath(Pod pod, Container container, String path, boolean writable) {
-    for (VolumeMount mount : container.getVolumeMounts()) {
-      String root = mount.getMountPath();
-      if (!path.equals(root) && !path.startsWith(root + "/")) {
-        continue;
-      }
-      if (writable && Boolean.TRUE.equals(mount.getReadOnly())) {
-        return Optional.empty();
-      }
-      for (Volume volume : pod.getSpec().getVolumes()) {
-        if (volume.getName().equals(mount.getName()) && volume.getPersistentVolumeClaim() != null) {
-          if (writable && Boolean.TRUE.equals(volume.getPersistentVolumeClaim().getReadOnly())) {
-            return Optional.empty();
-          }
-          Path folder =
-              claimFolder(
-                  pod.getMetadata().getNamespace(),
-                  volume.getPersistentVolumeClaim().getClaimName());
-          if (mount.getSubPath() != null) {
-            folder = folder.resolve(mount.getSubPath());
-          }
-          String rest = path.substring(root.length()).replaceFirst("^/", "");
-          return Optional.of(rest.isEmpty() ? folder : folder.resolve(rest));
-        }
-      }
-    }
-    return Optional.empty();
-  }
-
   /** A container's files: the launch's ConfigMap and the claims it mounts. */
   private final class PodFiles implements Program.Files {
     private final Pod pod;
@@ -392,7 +341,7 @@ final class TestingKubelet implements AutoCloseable {
 
     @Override
     public Optional<String> read(String path) {
-      Optional<Path> claimed = claimPath(pod, container, path, false);
+      Optional<Path> claimed = claims.path(pod, container, path, false);
       if (claimed.isPresent()) {
         try {
           return Optional.of(Files.readString(claimed.get()));
@@ -405,7 +354,7 @@ final class TestingKubelet implements AutoCloseable {
 
     @Override
     public boolean write(String path, String content) {
-      Optional<Path> claimed = claimPath(pod, container, path, true);
+      Optional<Path> claimed = claims.path(pod, container, path, true);
       if (claimed.isEmpty()) {
         return false;
       }
@@ -416,84 +365,6 @@ final class TestingKubelet implements AutoCloseable {
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-    }
-  }
-
-  /** Runs an exec's command as a local process and sends its output as the API server would. */
-  private final class Exec extends WebSocketListener {
-    private final String pod;
-    private final List<String> command;
-
-    Exec(String pod, List<String> command) {
-      this.pod = pod;
-      this.command = command;
-    }
-
-    @Override
-    public void onOpen(WebSocket socket, Response response) {
-      execs.submit(() -> run(socket));
-    }
-
-    /** Whether the pod runs, as this kubelet's cache shows it (which may lag the API a little). */
-    private boolean running() {
-      try {
-        Awaitility.await()
-            .atMost(Duration.ofSeconds(10))
-            .pollInterval(Duration.ofMillis(20))
-            .until(
-                () -> {
-                  Pod cached = pods.getStore().getByKey(pod);
-                  return cached != null && "Running".equals(phase(cached));
-                });
-        return true;
-      } catch (ConditionTimeoutException e) {
-        return false;
-      }
-    }
-
-    private void run(WebSocket socket) {
-      try {
-        if (!running()) {
-          send(socket, 2, ("pod " + pod + " is not running").getBytes(StandardCharsets.UTF_8));
-          send(socket, 3, status(126).getBytes(StandardCharsets.UTF_8));
-          return;
-        }
-        Process process = new ProcessBuilder(command).start();
-        process.getOutputStream().close();
-        Future<byte[]> errors = execs.submit(() -> process.getErrorStream().readAllBytes());
-        byte[] buffer = new byte[8192];
-        InputStream out = process.getInputStream();
-        for (int read = out.read(buffer); read >= 0; read = out.read(buffer)) {
-          send(socket, 1, Arrays.copyOf(buffer, read));
-        }
-        byte[] err = errors.get();
-        int code = process.waitFor();
-        if (err.length > 0) {
-          send(socket, 2, err);
-        }
-        send(socket, 3, status(code).getBytes(StandardCharsets.UTF_8));
-      } catch (Exception e) {
-        send(socket, 3, status(126).getBytes(StandardCharsets.UTF_8));
-      } finally {
-        socket.close(1000, "");
-      }
-    }
-
-    private static void send(WebSocket socket, int channel, byte[] data) {
-      byte[] frame = new byte[data.length + 1];
-      frame[0] = (byte) channel;
-      System.arraycopy(data, 0, frame, 1, data.length);
-      socket.send(frame);
-    }
-
-    private static String status(int code) {
-      return code == 0
-          ? "{\"metadata\":{},\"status\":\"Success\"}"
-          : "{\"metadata\":{},\"status\":\"Failure\",\"message\":\"command terminated with"
-              + " non-zero exit code\",\"reason\":\"NonZeroExitCode\",\"details\":{\"causes\":"
-              + "[{\"reason\":\"ExitCode\",\"message\":\""
-              + code
-              + "\"}]}}";
     }
   }
 
