@@ -107,6 +107,7 @@ class HelmChartTest {
             "--capstan.runtime.kind=kubernetes",
             "--capstan.runtime.kubernetes.namespace-prefix=capstan-",
             "--capstan.runtime.kubernetes.gpu-resource=nvidia.com/gpu",
+            "--capstan.runtime.kubernetes.volume-reader-image=busybox:1.37",
             "--capstan.leader-election.enabled=true",
             "--capstan.serving.gateway.host=0.0.0.0");
     Map<String, EnvVar> env =
@@ -154,12 +155,16 @@ class HelmChartTest {
             "namespaces",
             "pods",
             "pods/log",
+            "pods/exec",
             "services",
             "secrets",
             "configmaps",
             "persistentvolumeclaims");
     assertThat(verbs.get("nodes")).containsExactly("get", "list", "watch");
     assertThat(verbs.get("pods/log")).containsExactly("get");
+    assertThat(verbs.get("pods/exec"))
+        .as("the volume readers (decision 121)")
+        .containsExactly("get", "create");
     assertThat(verbs.get("namespaces")).doesNotContain("delete", "update", "patch");
     assertThat(role.getRules())
         .flatExtracting(PolicyRule::getVerbs)
