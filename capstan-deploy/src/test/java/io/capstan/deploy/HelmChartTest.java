@@ -82,7 +82,11 @@ class HelmChartTest {
                 "  existingSecret: capstan-database\n  userKey")
             .replace(
                 "  existingSecret: \"\"\n  secretsKeyKey",
-                "  existingSecret: capstan-installation\n  secretsKeyKey"));
+                "  existingSecret: capstan-installation\n  secretsKeyKey")
+            .replace("    endpoint: \"\"", "    endpoint: http://rgw.ceph.svc")
+            .replace(
+                "    existingSecret: \"\"\n    accessKeyKey",
+                "    existingSecret: capstan-s3\n    accessKeyKey"));
 
     LintResult result = new Helm(chart).lint().strict().call();
 
@@ -108,6 +112,9 @@ class HelmChartTest {
             "--capstan.runtime.kubernetes.namespace-prefix=capstan-",
             "--capstan.runtime.kubernetes.gpu-resource=nvidia.com/gpu",
             "--capstan.runtime.kubernetes.volume-reader-image=busybox:1.37",
+            "--capstan.artifacts.store=s3",
+            "--capstan.artifacts.s3.endpoint=http://rook-ceph-rgw-capstan.rook-ceph.svc",
+            "--capstan.artifacts.s3.bucket=capstan",
             "--capstan.leader-election.enabled=true",
             "--capstan.serving.gateway.host=0.0.0.0");
     Map<String, EnvVar> env =
@@ -119,11 +126,13 @@ class HelmChartTest {
             "CAPSTAN_DATABASE_USER",
             "CAPSTAN_DATABASE_PASSWORD",
             "CAPSTAN_SECRETS_KEY",
-            "CAPSTAN_ADMIN_TOKEN")) {
+            "CAPSTAN_ADMIN_TOKEN",
+            "CAPSTAN_ARTIFACTS_S3_ACCESSKEY",
+            "CAPSTAN_ARTIFACTS_S3_SECRETKEY")) {
       assertThat(env.get(secret).getValue()).as(secret + " is never a literal").isNull();
       assertThat(env.get(secret).getValueFrom().getSecretKeyRef().getName())
           .as(secret)
-          .isIn("capstan-database", "capstan-installation");
+          .isIn("capstan-database", "capstan-installation", "capstan-s3");
     }
     assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/api/v1/health");
     assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
@@ -194,6 +203,22 @@ class HelmChartTest {
         noSecret, "database: {url: 'jdbc:postgresql://db/capstan', existingSecret: db}\n");
     assertThatThrownBy(() -> render(noSecret))
         .hasMessageContaining("installation.existingSecret is required");
+
+    Path noStore = temp.resolve("no-store.yaml");
+    Files.writeString(
+        noStore,
+        "database: {url: 'jdbc:postgresql://db/capstan', existingSecret: db}\n"
+            + "installation: {existingSecret: x}\n");
+    assertThatThrownBy(() -> render(noStore))
+        .hasMessageContaining("artifacts.s3.endpoint is required");
+    Path noKeys = temp.resolve("no-keys.yaml");
+    Files.writeString(
+        noKeys,
+        "database: {url: 'jdbc:postgresql://db/capstan', existingSecret: db}\n"
+            + "installation: {existingSecret: x}\n"
+            + "artifacts: {s3: {endpoint: 'http://rgw'}}\n");
+    assertThatThrownBy(() -> render(noKeys))
+        .hasMessageContaining("artifacts.s3.existingSecret is required");
   }
 
   /**
