@@ -1,0 +1,101 @@
+package io.capstan.server.artifact;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What the S3 store puts on the wire for an upload (decision 127), read by an HTTP server on
+ * loopback that answers as a gateway would: the body as it is, unsigned, with its MD5.
+ */
+class S3ArtifactStoreTest {
+  @TempDir Path cache;
+
+  private final List<Exchange> exchanges = new CopyOnWriteArrayList<>();
+  private HttpServer server;
+  private S3ArtifactStore store;
+
+  /** One request the server received. */
+  private record Exchange(
+      String method, String path, Map<String, List<String>> headers, byte[] body) {
+    String header(String name) {
+      return headers.entrySet().stream()
+          .filter(e -> e.getKey().equalsIgnoreCase(name))
+          .map(e -> e.getValue().get(0))
+          .findFirst()
+          .orElse(null);
+    }
+  }
+
+  @BeforeEach
+  void start() throws IOException {
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext(
+        "/",
+        exchange -> {
+          byte[] body = exchange.getRequestBody().readAllBytes();
+          exchanges.add(
+              new Exchange(
+                  exchange.getRequestMethod(),
+                  exchange.getRequestURI().getPath(),
+                  Map.copyOf(exchange.getRequestHeaders()),
+                  body));
+          exchange.getResponseHeaders().add("ETag", "\"etag\"");
+          exchange.sendResponseHeaders(200, -1);
+          exchange.close();
+        });
+    server.start();
+    URI endpoint = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    store =
+        S3ArtifactStore.open(
+            new ArtifactsConfig.S3(endpoint, "capstan", null, "ak", "sk", null), cache);
+  }
+
+  @AfterEach
+  void stop() {
+    store.close();
+    server.stop(0);
+  }
+
+  @Test
+  void aPutOverPlainHttpSendsTheBodyAsItIsUnsignedWithItsMd5AndSha256() throws Exception {
+    byte[] content = new byte[300_000];
+    new Random(3).nextBytes(content);
+
+    StoredArtifact stored =
+        store.put("datasets/p/d/v1/a.bin", new ByteArrayInputStream(content), 1 << 20);
+
+    Exchange put = exchanges.get(exchanges.size() - 1);
+    assertThat(put.method()).isEqualTo("PUT");
+    assertThat(put.path()).isEqualTo("/capstan/datasets/p/d/v1/a.bin");
+    assertThat(put.body()).isEqualTo(content);
+    assertThat(put.header("x-amz-content-sha256")).isEqualTo("UNSIGNED-PAYLOAD");
+    assertThat(put.header("Content-Encoding")).isNull(); // no aws-chunked framing
+    assertThat(put.header("Content-MD5"))
+        .isEqualTo(
+            Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest(content)));
+    assertThat(put.header("Authorization"))
+        .startsWith("AWS4-HMAC-SHA256 Credential=ak/")
+        .contains("content-md5", "x-amz-content-sha256");
+    String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+    assertThat(put.header("x-amz-meta-sha256")).isEqualTo(sha256);
+    assertThat(stored).isEqualTo(new StoredArtifact("datasets/p/d/v1/a.bin", 300_000, sha256));
+  }
+}
