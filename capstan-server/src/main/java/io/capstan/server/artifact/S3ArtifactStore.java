@@ -29,11 +29,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -51,10 +53,10 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 /**
  * Artifacts as objects of one S3 bucket, addressed path-style (decision 94), tested against Ceph's
  * RADOS Gateway. {@code put} spools the content to a temporary file while computing its size,
- * SHA-256 and MD5 ({@link Spool}: the object store needs the length before the first byte, and a
- * refused upload then leaves nothing), then uploads it in one request, or in parts past {@value
+ * SHA-256 ({@link Spool}: the object store needs the length before the first byte, and a refused
+ * upload then leaves nothing), then uploads it in one request, or in parts past {@value
  * #PART_BYTES} bytes ({@link #putLater} uploads on a pool of {@value #UPLOADS} threads while the
- * caller reads on), with {@code Content-MD5} and an unsigned body (decision 127); the SHA-256
+ * caller reads on), each body signed with the hash already computed (decision 127); the SHA-256
  * travels as the object's metadata, so {@link #stat} does not read the object. An object store's
  * writes are atomic per object already. {@link #localFolder} keeps a read-only copy of a folder's
  * objects on this machine, filled once (four objects at a time), for the local runtime to bind.
@@ -98,7 +100,7 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
   public static S3ArtifactStore open(ArtifactsConfig.S3 s3, Path cache) {
     S3Client client =
         builder(s3.endpoint(), s3.region(), s3.accessKey(), s3.secretKey())
-            .putAuthScheme(UnsignedPayloadSigner.scheme())
+            .putAuthScheme(PrecomputedSha256Signer.scheme())
             .build();
     return new S3ArtifactStore(client, s3.bucket(), cache);
   }
@@ -173,8 +175,8 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
   }
 
   /**
-   * Sends a spooled artifact in one request, or in parts past {@value #PART_BYTES} bytes; each
-   * request carries its {@code Content-MD5}, its body is not signed (decision 127).
+   * Sends a spooled artifact in one request, or in parts past {@value #PART_BYTES} bytes; each body
+   * is signed with the SHA-256 the spool computed (decision 127).
    */
   private void upload(Spool spool) {
     StoredArtifact artifact = spool.artifact();
@@ -188,8 +190,8 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
                 b.bucket(bucket)
                     .key(key)
                     .contentLength(artifact.sizeBytes())
-                    .contentMD5(spool.partMd5s().get(0))
-                    .metadata(Map.of(SHA256_METADATA, artifact.sha256())),
+                    .metadata(Map.of(SHA256_METADATA, artifact.sha256()))
+                    .overrideConfiguration(signedWith(spool.partSha256s().get(0))),
             RequestBody.fromFile(spool.file()));
       }
     } catch (S3Exception e) {
@@ -198,6 +200,11 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
     } finally {
       spool.delete();
     }
+  }
+
+  /** The body's SHA-256, for {@link PrecomputedSha256Signer} to sign instead of hashing again. */
+  private static Consumer<AwsRequestOverrideConfiguration.Builder> signedWith(String sha256) {
+    return o -> o.putHeader(PrecomputedSha256Signer.CONTENT_SHA256, sha256);
   }
 
   private void putInParts(Spool spool) {
@@ -227,7 +234,7 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
                             .uploadId(uploadId)
                             .partNumber(part)
                             .contentLength(length)
-                            .contentMD5(spool.partMd5s().get(part - 1)),
+                            .overrideConfiguration(signedWith(spool.partSha256s().get(part - 1))),
                     RequestBody.fromContentProvider(
                         () -> spool.slice(offset, length), length, "application/octet-stream"))
                 .eTag();

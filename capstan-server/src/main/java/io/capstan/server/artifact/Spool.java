@@ -14,7 +14,6 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import org.slf4j.Logger;
@@ -22,32 +21,34 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An artifact's content in a local file on its way to an object store, read once on the way in for
- * its size, its SHA-256 (kept as the artifact's checksum) and the MD5 of each upload part ({@code
- * Content-MD5}: the gateway refuses a part whose bytes do not match, decision 127).
+ * its size, its SHA-256 (kept as the artifact's checksum) and the SHA-256 of each upload part (what
+ * each request's body is signed with, decision 127).
  *
- * @param partMd5s base64 MD5 of each {@code partBytes} slice in order; one for content that fits a
- *     part (an empty one too)
+ * @param partSha256s hex SHA-256 of each {@code partBytes} slice in order; one, the artifact's own,
+ *     for content that fits a part (an empty one too)
  */
-record Spool(StoredArtifact artifact, Path file, List<String> partMd5s) {
+record Spool(StoredArtifact artifact, Path file, List<String> partSha256s) {
   private static final Logger log = LoggerFactory.getLogger(Spool.class);
   private static final int BUFFER = 256 * 1024;
+  private static final HexFormat HEX = HexFormat.of();
 
   Spool {
     requireNonNull(artifact, "artifact is null");
     requireNonNull(file, "file is null");
-    partMd5s = List.copyOf(partMd5s);
+    partSha256s = List.copyOf(partSha256s);
   }
 
   /**
    * Writes everything {@code content} yields to the new file {@code file}; deletes it when that
-   * fails.
+   * fails. Content of one part is hashed once; past the first part, each part is hashed on its own
+   * as well.
    *
    * @throws ArtifactTooLargeException past {@code maxBytes}
    */
   static Spool write(String key, InputStream content, Path file, long maxBytes, long partBytes) {
-    MessageDigest sha256 = digest("SHA-256");
-    MessageDigest md5 = digest("MD5");
-    List<String> md5s = new ArrayList<>();
+    MessageDigest whole = digest("SHA-256");
+    MessageDigest part = null; // from the second part on; the first part's is a copy of whole's
+    List<String> parts = new ArrayList<>();
     long size = 0;
     long inPart = 0;
     try (OutputStream out =
@@ -59,14 +60,17 @@ record Spool(StoredArtifact artifact, Path file, List<String> partMd5s) {
         if (size > maxBytes) {
           throw new ArtifactTooLargeException(key, maxBytes);
         }
-        sha256.update(buffer, 0, n);
         for (int offset = 0; offset < n; ) {
           int take = (int) Math.min(n - offset, partBytes - inPart);
-          md5.update(buffer, offset, take);
+          whole.update(buffer, offset, take);
+          if (part != null) {
+            part.update(buffer, offset, take);
+          }
           offset += take;
           inPart += take;
           if (inPart == partBytes) {
-            md5s.add(Base64.getEncoder().encodeToString(md5.digest()));
+            parts.add(HEX.formatHex(part == null ? copy(whole).digest() : part.digest()));
+            part = part == null ? digest("SHA-256") : part;
             inPart = 0;
           }
         }
@@ -79,12 +83,13 @@ record Spool(StoredArtifact artifact, Path file, List<String> partMd5s) {
       delete(file);
       throw e;
     }
-    if (inPart > 0 || md5s.isEmpty()) {
-      md5s.add(Base64.getEncoder().encodeToString(md5.digest()));
+    String sha256 = HEX.formatHex(whole.digest());
+    if (parts.isEmpty()) {
+      parts.add(sha256);
+    } else if (inPart > 0) {
+      parts.add(HEX.formatHex(part.digest()));
     }
-    StoredArtifact artifact =
-        new StoredArtifact(key, size, HexFormat.of().formatHex(sha256.digest()));
-    return new Spool(artifact, file, md5s);
+    return new Spool(new StoredArtifact(key, size, sha256), file, parts);
   }
 
   /**
@@ -110,6 +115,14 @@ record Spool(StoredArtifact artifact, Path file, List<String> partMd5s) {
       Files.deleteIfExists(file);
     } catch (IOException e) {
       log.warn("Cannot delete temporary file {}", file, e);
+    }
+  }
+
+  private static MessageDigest copy(MessageDigest digest) {
+    try {
+      return (MessageDigest) digest.clone();
+    } catch (CloneNotSupportedException e) {
+      throw new IllegalStateException("The platform's SHA-256 cannot be copied", e);
     }
   }
 

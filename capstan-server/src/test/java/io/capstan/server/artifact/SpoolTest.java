@@ -11,24 +11,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A spool's size, SHA-256 and per-part MD5s, read in one pass. */
+/** A spool's size, SHA-256 and per-part SHA-256s, read in one pass. */
 class SpoolTest {
   @TempDir Path temp;
 
   @Test
-  void eachPartHasTheMd5OfItsOwnBytesAndTheWholeHasItsSha256() throws Exception {
+  void eachPartHasTheSha256OfItsOwnBytesAndTheWholeItsOwn() throws Exception {
     byte[] content = "0123456789".getBytes(StandardCharsets.US_ASCII);
 
     Spool spool = Spool.write("k", new ByteArrayInputStream(content), temp.resolve("s"), 100, 4);
 
     assertThat(spool.artifact()).isEqualTo(new StoredArtifact("k", 10, hex("SHA-256", content)));
-    assertThat(spool.partMd5s())
-        .containsExactly(md5(content, 0, 4), md5(content, 4, 8), md5(content, 8, 10));
+    assertThat(spool.partSha256s())
+        .containsExactly(part(content, 0, 4), part(content, 4, 8), part(content, 8, 10));
     assertThat(Files.readAllBytes(spool.file())).isEqualTo(content);
     try (InputStream part = spool.slice(4, 4)) {
       assertThat(part.readAllBytes()).isEqualTo(Arrays.copyOfRange(content, 4, 8));
@@ -36,13 +35,13 @@ class SpoolTest {
   }
 
   @Test
-  void contentOfWholePartsHasOneMd5APartAndEmptyContentOne() {
+  void contentOfWholePartsHasOneHashAPartAndContentOfOnePartTheWholesHash() {
     byte[] content = new byte[8];
 
-    assertThat(spool(content, 4).partMd5s())
-        .containsExactly(md5(content, 0, 4), md5(content, 4, 8));
-    assertThat(spool(new byte[0], 4).partMd5s()).containsExactly(md5(new byte[0], 0, 0));
-    assertThat(spool(content, 100).partMd5s()).containsExactly(md5(content, 0, 8));
+    assertThat(spool(content, 4).partSha256s())
+        .containsExactly(part(content, 0, 4), part(content, 4, 8));
+    assertThat(spool(new byte[0], 4).partSha256s()).containsExactly(part(new byte[0], 0, 0));
+    assertThat(spool(content, 100).partSha256s()).containsExactly(part(content, 0, 8));
   }
 
   @Test
@@ -64,12 +63,10 @@ class SpoolTest {
         partBytes);
   }
 
-  private static String md5(byte[] content, int from, int to) {
+  private static String part(byte[] content, int from, int to) {
     try {
-      return Base64.getEncoder()
-          .encodeToString(
-              MessageDigest.getInstance("MD5").digest(Arrays.copyOfRange(content, from, to)));
-    } catch (Exception e) {
+      return hex("SHA-256", Arrays.copyOfRange(content, from, to));
+    } catch (IOException e) {
       throw new IllegalStateException(e);
     }
   }
