@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Dataset benchmark (issue 17): upload and download throughput through Capstan against s3cmd on the
-# same Ceph RADOS Gateway, and the time to mount a large dataset into a job. Prints markdown tables.
+# same Ceph RADOS Gateway (and a plain Java PUT loop, bench/dataset/RawPut.java, as the floor of a
+# Java client), and the time to mount a large dataset into a job. Prints markdown tables, and per run
+# on stderr the CPU seconds each process spent on each upload and the load average.
 #
 #   bench/dataset/dataset-bench.sh            # defaults: THROUGHPUT_MIB=512 FILES=16 MOUNT_GIB=5 RUNS=2
 #   MOUNT_GIB=0 bench/dataset/dataset-bench.sh  # throughput only
@@ -153,7 +155,7 @@ start_server s3 CAPSTAN_ARTIFACTS_STORE=s3 CAPSTAN_ARTIFACTS_S3_ENDPOINT="$ENDPO
   CAPSTAN_ARTIFACTS_S3_SECRET_KEY=$SK
 s3cmd -c "$WORK/s3cfg" mb s3://baseline >/dev/null
 
-up_base=(); up_cap=(); up_raw=(); down_base=(); down_cap=()
+up_base=(); up_cap=(); up_raw=(); up_ratio=(); down_base=(); down_cap=()
 for run in $(seq 0 "$RUNS"); do
   c0=($(cpus)); t0=$(now)
   client_base=$(timed s3cmd -c "$WORK/s3cfg" put -q --recursive "$WORK/set/" "s3://baseline/run-$run/")
@@ -182,6 +184,7 @@ for run in $(seq 0 "$RUNS"); do
     up_base+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')")
     up_cap+=("$(awk -v a="$t1" -v b="$t2" 'BEGIN { print b - a }')")
     up_raw+=("$(awk -v a="$t2" -v b="$t5" 'BEGIN { print b - a }')")
+    up_ratio+=("$(awk -v a="$t0" -v b="$t1" -v c="$t2" 'BEGIN { printf "%.2f", (b - a) / (c - b) }')")
     down_base+=("$(awk -v a="$t3" -v b="$t4" 'BEGIN { print b - a }')")
     down_cap+=("$(awk -v a="$empty" -v b="$filled" 'BEGIN { print b - a }')")
   fi
@@ -196,6 +199,7 @@ echo "|---|---:|---:|"
 echo "| baseline upload: s3cmd put --recursive | $ub | $(mibps "$THROUGHPUT_MIB" "$ub") |"
 echo "| capstan upload: capstan data create --from DIR (tar stream -> RGW) | $uc | $(mibps "$THROUGHPUT_MIB" "$uc") |"
 echo "| ratio capstan / baseline (throughput) | | $(awk -v a="$ub" -v b="$uc" 'BEGIN { printf "%.2f", a / b }') |"
+echo "| ratio capstan / baseline per run (median; runs: ${up_ratio[*]}) | | $(median "${up_ratio[@]}") |"
 echo "| floor: plain Java PUT loop (bench/dataset/RawPut.java, signed SHA-256, one at a time) | $ur | $(mibps "$THROUGHPUT_MIB" "$ur") |"
 echo "| ratio floor / baseline (throughput) | | $(awk -v a="$ub" -v b="$ur" 'BEGIN { printf "%.2f", a / b }') |"
 echo "| baseline download: s3cmd get --recursive | $db | $(mibps "$THROUGHPUT_MIB" "$db") |"

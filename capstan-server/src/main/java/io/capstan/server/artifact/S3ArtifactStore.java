@@ -52,7 +52,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * Artifacts as objects of one S3 bucket, addressed path-style (decision 94), tested against Ceph's
- * RADOS Gateway. {@code put} spools the content to a temporary file while computing its size,
+ * RADOS Gateway. {@code put} spools the content to a temporary file while computing its size and
  * SHA-256 ({@link Spool}: the object store needs the length before the first byte, and a refused
  * upload then leaves nothing), then uploads it in one request, or in parts past {@value
  * #PART_BYTES} bytes ({@link #putLater} uploads on a pool of {@value #UPLOADS} threads while the

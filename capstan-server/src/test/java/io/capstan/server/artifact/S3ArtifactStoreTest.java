@@ -19,6 +19,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * What the S3 store puts on the wire for an upload (decision 127), read by an HTTP server on
@@ -94,5 +100,30 @@ class S3ArtifactStoreTest {
         .contains("x-amz-content-sha256");
     assertThat(put.header("x-amz-meta-sha256")).isEqualTo(sha256);
     assertThat(stored).isEqualTo(new StoredArtifact("datasets/p/d/v1/a.bin", 300_000, sha256));
+  }
+
+  @Test
+  void theSignerSignsTheHashItIsGivenWithoutReadingTheBody() {
+    String given = "ab".repeat(32); // not the body's: the signer must not hash the body itself
+    try (S3Client client =
+        S3Client.builder()
+            .endpointOverride(URI.create("http://127.0.0.1:" + server.getAddress().getPort()))
+            .region(Region.US_EAST_1)
+            .forcePathStyle(true)
+            .credentialsProvider(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("ak", "sk")))
+            .httpClient(UrlConnectionHttpClient.create())
+            .putAuthScheme(PrecomputedSha256Signer.scheme())
+            .build()) {
+      client.putObject(
+          b ->
+              b.bucket("capstan")
+                  .key("k")
+                  .overrideConfiguration(
+                      o -> o.putHeader(PrecomputedSha256Signer.CONTENT_SHA256, given)),
+          RequestBody.fromBytes(new byte[] {1, 2, 3}));
+    }
+
+    assertThat(exchanges.get(exchanges.size() - 1).header("x-amz-content-sha256")).isEqualTo(given);
   }
 }
