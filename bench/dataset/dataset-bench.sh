@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Dataset benchmark (issue 17): upload and download throughput through Capstan against s3cmd on the
-# same Ceph RADOS Gateway, and the time to mount a large dataset into a job. Prints markdown tables.
+# same Ceph RADOS Gateway (and a plain Java PUT loop, bench/dataset/RawPut.java, as the floor of a
+# Java client), and the time to mount a large dataset into a job. Prints markdown tables, and per run
+# on stderr the CPU seconds each process spent on each upload and the load average.
 #
 #   bench/dataset/dataset-bench.sh            # defaults: THROUGHPUT_MIB=512 FILES=16 MOUNT_GIB=5 RUNS=2
 #   MOUNT_GIB=0 bench/dataset/dataset-bench.sh  # throughput only
@@ -33,6 +35,9 @@ trap cleanup EXIT
 now() { date +%s.%N; }
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 mibps() { awk -v mib="$1" -v s="$2" 'BEGIN { printf "%.0f", mib / s }'; }
+cpu() { awk '{ printf "%.2f", ($14 + $15) / 100 }' "/proc/$1/stat"; } # user+system seconds of a pid
+cpus() { echo "$(cpu "$SERVER") $(cpu "${PIDS[2]}") $(cpu "${PIDS[1]}")"; } # server, radosgw, osd
+timed() { /usr/bin/time -f '%U %S' -o "$WORK/time" "$@" >/dev/null; awk '{ printf "%.2f", $1 + $2 }' "$WORK/time"; }
 median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
 start_ceph() {
@@ -64,7 +69,7 @@ log file = $c/log/\$name.log
 mon data = $c/mon/\$name
 osd data = $c/osd/\$name
 osd objectstore = memstore
-memstore device bytes = $(( (THROUGHPUT_MIB * 2 * (RUNS + 1) + 2048) * 1024 * 1024 ))
+memstore device bytes = $(( (THROUGHPUT_MIB * 3 * (RUNS + 1) + 2048) * 1024 * 1024 ))
 [client.rgw]
 ms mon client mode = crc
 auth client required = none
@@ -111,7 +116,7 @@ stop_server() {
   pgrep -f -- "--state-dir $WORK/" | xargs -r kill 2>/dev/null || true
 }
 
-capstan() { java -jar "$ROOT/capstan-cli/target/capstan-cli.jar" "$@"; }
+capstan() { CAPSTAN_NO_BUILD=1 "$ROOT/bin/capstan" "$@"; } # the launcher a user runs
 
 api() { curl -sf -H "Authorization: Bearer $CAPSTAN_TOKEN" "$@"; }
 
@@ -143,16 +148,26 @@ mkdir -p "$WORK/set"
 for i in $(seq "$FILES"); do
   head -c $((THROUGHPUT_MIB * 1024 * 1024 / FILES)) /dev/urandom >"$WORK/set/part-$i.bin"
 done
+mkdir -p "$WORK/raw" && javac -d "$WORK/raw" "$ROOT/bench/dataset/RawPut.java"
 start_ceph
 start_server s3 CAPSTAN_ARTIFACTS_STORE=s3 CAPSTAN_ARTIFACTS_S3_ENDPOINT="$ENDPOINT" \
   CAPSTAN_ARTIFACTS_S3_BUCKET=capstan CAPSTAN_ARTIFACTS_S3_ACCESS_KEY=$AK \
   CAPSTAN_ARTIFACTS_S3_SECRET_KEY=$SK
 s3cmd -c "$WORK/s3cfg" mb s3://baseline >/dev/null
 
-up_base=(); up_cap=(); down_base=(); down_cap=()
+up_base=(); up_cap=(); up_raw=(); up_ratio=(); down_base=(); down_cap=()
 for run in $(seq 0 "$RUNS"); do
-  t0=$(now); s3cmd -c "$WORK/s3cfg" put -q --recursive "$WORK/set/" "s3://baseline/run-$run/"; t1=$(now)
-  capstan data create "set$run" --from "$WORK/set" >/dev/null; t2=$(now)
+  c0=($(cpus)); t0=$(now)
+  client_base=$(timed s3cmd -c "$WORK/s3cfg" put -q --recursive "$WORK/set/" "s3://baseline/run-$run/")
+  t1=$(now); c1=($(cpus))
+  client_cap=$(CAPSTAN_NO_BUILD=1 timed "$ROOT/bin/capstan" data create "set$run" --from "$WORK/set")
+  t2=$(now); c2=($(cpus))
+  # The floor: a plain Java client (JDK only, no Capstan code) PUTting the same files as s3cmd does.
+  client_raw=$(timed java -cp "$WORK/raw" RawPut "$ENDPOINT" baseline "raw-$run/" \
+    "$WORK/set" $AK $SK signed)
+  t5=$(now); c5=($(cpus))
+  # CPU seconds of each side's upload: client, server, radosgw, osd; and the load average.
+  echo "run $run upload cpu: s3cmd $client_base rgw $(awk -v a="${c0[1]}" -v b="${c1[1]}" 'BEGIN{print b-a}') osd $(awk -v a="${c0[2]}" -v b="${c1[2]}" 'BEGIN{print b-a}') | cli $client_cap server $(awk -v a="${c1[0]}" -v b="${c2[0]}" 'BEGIN{print b-a}') rgw $(awk -v a="${c1[1]}" -v b="${c2[1]}" 'BEGIN{print b-a}') osd $(awk -v a="${c1[2]}" -v b="${c2[2]}" 'BEGIN{print b-a}') | raw $client_raw rgw $(awk -v a="${c2[1]}" -v b="${c5[1]}" 'BEGIN{print b-a}') osd $(awk -v a="${c2[2]}" -v b="${c5[2]}" 'BEGIN{print b-a}') | wall $(awk -v a="$t0" -v b="$t1" 'BEGIN{print b-a}') $(awk -v a="$t1" -v b="$t2" 'BEGIN{print b-a}') $(awk -v a="$t2" -v b="$t5" 'BEGIN{print b-a}') | load $(cut -d' ' -f1 /proc/loadavg)" >&2
   rm -rf "$WORK/get"; mkdir -p "$WORK/get"
   t3=$(now); s3cmd -c "$WORK/s3cfg" get -q --recursive "s3://baseline/run-$run/" "$WORK/get/"; t4=$(now)
   rm -rf "$WORK/get"
@@ -160,6 +175,7 @@ for run in $(seq 0 "$RUNS"); do
   filled=$(job_seconds "fill$run" "set$run@1:/datasets/big")
   # Free the OSD's memory (memstore) for the next run: both copies go.
   s3cmd -c "$WORK/s3cfg" del -q --recursive --force "s3://baseline/run-$run/" >/dev/null
+  s3cmd -c "$WORK/s3cfg" del -q --recursive --force "s3://baseline/raw-$run/" >/dev/null
   for _ in $(seq 100); do # refused while the deleted job still stops
     api -X DELETE "$CAPSTAN_URL/api/v1/projects/default/datasets/set$run" >/dev/null 2>&1 && break
     sleep 0.2
@@ -167,13 +183,15 @@ for run in $(seq 0 "$RUNS"); do
   if [ "$run" -gt 0 ]; then # run 0 warms up
     up_base+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')")
     up_cap+=("$(awk -v a="$t1" -v b="$t2" 'BEGIN { print b - a }')")
+    up_raw+=("$(awk -v a="$t2" -v b="$t5" 'BEGIN { print b - a }')")
+    up_ratio+=("$(awk -v a="$t0" -v b="$t1" -v c="$t2" 'BEGIN { printf "%.2f", (b - a) / (c - b) }')")
     down_base+=("$(awk -v a="$t3" -v b="$t4" 'BEGIN { print b - a }')")
     down_cap+=("$(awk -v a="$empty" -v b="$filled" 'BEGIN { print b - a }')")
   fi
 done
 stop_server
 
-ub=$(median "${up_base[@]}"); uc=$(median "${up_cap[@]}")
+ub=$(median "${up_base[@]}"); uc=$(median "${up_cap[@]}"); ur=$(median "${up_raw[@]}")
 db=$(median "${down_base[@]}"); dc=$(median "${down_cap[@]}")
 echo
 echo "| what ($THROUGHPUT_MIB MiB in $FILES files, median of $RUNS) | seconds | MiB/s |"
@@ -181,6 +199,9 @@ echo "|---|---:|---:|"
 echo "| baseline upload: s3cmd put --recursive | $ub | $(mibps "$THROUGHPUT_MIB" "$ub") |"
 echo "| capstan upload: capstan data create --from DIR (tar stream -> RGW) | $uc | $(mibps "$THROUGHPUT_MIB" "$uc") |"
 echo "| ratio capstan / baseline (throughput) | | $(awk -v a="$ub" -v b="$uc" 'BEGIN { printf "%.2f", a / b }') |"
+echo "| ratio capstan / baseline per run (median; runs: ${up_ratio[*]}) | | $(median "${up_ratio[@]}") |"
+echo "| floor: plain Java PUT loop (bench/dataset/RawPut.java, signed SHA-256, one at a time) | $ur | $(mibps "$THROUGHPUT_MIB" "$ur") |"
+echo "| ratio floor / baseline (throughput) | | $(awk -v a="$ub" -v b="$ur" 'BEGIN { printf "%.2f", a / b }') |"
 echo "| baseline download: s3cmd get --recursive | $db | $(mibps "$THROUGHPUT_MIB" "$db") |"
 echo "| capstan download: first mount fills the node cache (job with - job without) | $dc | $(mibps "$THROUGHPUT_MIB" "$dc") |"
 echo "| ratio capstan / baseline (throughput) | | $(awk -v a="$db" -v b="$dc" 'BEGIN { printf "%.2f", a / b }') |"

@@ -150,7 +150,8 @@ public final class DataCommand implements Callable<Integer> {
     if (description != null) {
       path += "?description=" + URLEncoder.encode(description, StandardCharsets.UTF_8);
     }
-    return client.uploadStream(path, "application/x-tar", () -> DirectoryTar.stream(folder, files));
+    return client.uploadStream(
+        path, "application/x-tar", out -> DirectoryTar.write(folder, files, out));
   }
 
   @Command(

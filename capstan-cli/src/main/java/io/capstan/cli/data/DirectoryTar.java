@@ -3,8 +3,6 @@ package io.capstan.cli.data;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -15,12 +13,12 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
- * A local folder as a tar stream (PAX long names), written by a thread of its own into a pipe, so
- * an upload streams a folder of any size without a copy on disk: the folder's regular files, in
+ * A local folder as a tar stream (PAX long names), written straight onto the upload's connection,
+ * so an upload streams a folder of any size without a copy on disk: the folder's regular files, in
  * path order, at their paths relative to it. Symbolic links are followed to regular files.
  */
 final class DirectoryTar {
-  private static final int PIPE = 1 << 20;
+  private static final int BUFFER = 256 * 1024;
 
   private DirectoryTar() {}
 
@@ -33,32 +31,10 @@ final class DirectoryTar {
     }
   }
 
-  /** A stream of the tar of {@code files} (relative to {@code folder}), written as it is read. */
-  static InputStream stream(Path folder, List<Path> files) {
-    PipedInputStream in = new PipedInputStream(PIPE);
-    PipedOutputStream out;
-    try {
-      out = new PipedOutputStream(in);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    Thread writer =
-        new Thread(
-            () -> {
-              try (out) {
-                write(folder, files, out);
-              } catch (IOException e) {
-                // The reader sees the pipe end early; the server refuses a truncated tar.
-              }
-            },
-            "capstan-tar");
-    writer.setDaemon(true);
-    writer.start();
-    return in;
-  }
-
+  /** Writes the tar of {@code files} (relative to {@code folder}) onto {@code out}. */
   static void write(Path folder, List<Path> files, OutputStream out) throws IOException {
     TarArchiveOutputStream tar = new TarArchiveOutputStream(out, 64 * 1024);
+    byte[] buffer = new byte[BUFFER];
     tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
     tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
     for (Path relative : files) {
@@ -68,7 +44,12 @@ final class DirectoryTar {
       entry.setSize(Files.size(file));
       entry.setModTime(Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS));
       tar.putArchiveEntry(entry);
-      Files.copy(file, tar);
+      try (InputStream in = Files.newInputStream(file)) {
+        int n;
+        while ((n = in.read(buffer)) >= 0) {
+          tar.write(buffer, 0, n);
+        }
+      }
       tar.closeArchiveEntry();
     }
     tar.finish();

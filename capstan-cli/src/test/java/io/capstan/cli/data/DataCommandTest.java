@@ -105,6 +105,24 @@ class DataCommandTest {
   }
 
   @Test
+  void createOfAFolderTooLargeExitsWithTheServersReason() throws Exception {
+    Path folder = Files.createDirectories(temp.resolve("corpus"));
+    Files.write(folder.resolve("shard.bin"), new byte[3 << 20]);
+    server.respond(
+        "POST",
+        "/api/v1/projects/default/datasets/corpus/versions",
+        413,
+        "{\"code\":\"PAYLOAD_TOO_LARGE\",\"family\":\"USER_ERROR\",\"status\":413,"
+            + "\"message\":\"Expected files of at most 1048576 bytes, but 'shard.bin' passes the"
+            + " limit\",\"field\":\"body\"}");
+
+    Result result = cli.run("data", "create", "corpus", "--from", folder.toString());
+
+    assertThat(result.exitCode()).isNotZero();
+    assertThat(result.err()).contains("'shard.bin' passes the limit");
+  }
+
+  @Test
   void createFromAnS3PrefixSendsTheShellsKeysOrTheSecretsName() {
     server.respond(
         "POST",

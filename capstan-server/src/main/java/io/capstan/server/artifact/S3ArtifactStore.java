@@ -4,19 +4,15 @@ import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -33,17 +29,20 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
@@ -54,13 +53,13 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 /**
  * Artifacts as objects of one S3 bucket, addressed path-style (decision 94), tested against Ceph's
  * RADOS Gateway. {@code put} spools the content to a temporary file while computing its size and
- * SHA-256 (the object store needs the length before the first byte, and a refused upload then
- * leaves nothing), then uploads it in one request, or in parts past {@value #PART_BYTES} bytes
- * ({@link #putLater} uploads on a pool of {@value #UPLOADS} threads while the caller reads on); the
- * SHA-256 travels as the object's metadata, so {@link #stat} does not read the object. An object
- * store's writes are atomic per object already. {@link #localFolder} keeps a read-only copy of a
- * folder's objects on this machine, filled once (four objects at a time), for the local runtime to
- * bind.
+ * SHA-256 ({@link Spool}: the object store needs the length before the first byte, and a refused
+ * upload then leaves nothing), then uploads it in one request, or in parts past {@value
+ * #PART_BYTES} bytes ({@link #putLater} uploads on a pool of {@value #UPLOADS} threads while the
+ * caller reads on), each body signed with the hash already computed (decision 127); the SHA-256
+ * travels as the object's metadata, so {@link #stat} does not read the object. An object store's
+ * writes are atomic per object already. {@link #localFolder} keeps a read-only copy of a folder's
+ * objects on this machine, filled once (four objects at a time), for the local runtime to bind.
  */
 public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(S3ArtifactStore.class);
@@ -99,8 +98,11 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
 
   /** A store on the bucket {@code s3} names, caching folders under {@code cache}. */
   public static S3ArtifactStore open(ArtifactsConfig.S3 s3, Path cache) {
-    return new S3ArtifactStore(
-        client(s3.endpoint(), s3.region(), s3.accessKey(), s3.secretKey()), s3.bucket(), cache);
+    S3Client client =
+        builder(s3.endpoint(), s3.region(), s3.accessKey(), s3.secretKey())
+            .putAuthScheme(PrecomputedSha256Signer.scheme())
+            .build();
+    return new S3ArtifactStore(client, s3.bucket(), cache);
   }
 
   /**
@@ -108,6 +110,11 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
    * RGW 16 predates the SDK's default CRC trailers).
    */
   public static S3Client client(URI endpoint, String region, String accessKey, String secretKey) {
+    return builder(endpoint, region, accessKey, secretKey).build();
+  }
+
+  private static S3ClientBuilder builder(
+      URI endpoint, String region, String accessKey, String secretKey) {
     return S3Client.builder()
         .endpointOverride(endpoint)
         .region(Region.of(region == null ? "us-east-1" : region))
@@ -116,8 +123,7 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
             StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)))
         .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
         .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-        .httpClient(UrlConnectionHttpClient.create())
-        .build();
+        .httpClient(UrlConnectionHttpClient.create());
   }
 
   /** Creates the bucket unless it exists; called once at start. */
@@ -138,85 +144,79 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
 
   @Override
   public StoredArtifact put(String key, InputStream content, long maxBytes) {
-    Spooled spooled = spool(key, content, maxBytes);
-    upload(spooled);
-    return spooled.artifact();
+    Spool spool = spool(key, content, maxBytes);
+    upload(spool);
+    return spool.artifact();
   }
 
   /** Spools now and uploads on one of {@value #UPLOADS} upload threads. */
   @Override
   public PendingArtifact putLater(String key, InputStream content, long maxBytes) {
-    Spooled spooled = spool(key, content, maxBytes);
+    Spool spool = spool(key, content, maxBytes);
     try {
       return new PendingArtifact(
-          spooled.artifact(), CompletableFuture.runAsync(() -> upload(spooled), uploads));
+          spool.artifact(), CompletableFuture.runAsync(() -> upload(spool), uploads));
     } catch (RejectedExecutionException e) {
-      deleteSpool(spooled.file());
+      spool.delete();
       throw new UncheckedIOException(
           "Cannot store artifact " + key + ": the store is closed", new IOException(e));
     }
   }
 
-  /** Content read into a local file, with its size and SHA-256. */
-  private record Spooled(StoredArtifact artifact, Path file) {}
-
-  private Spooled spool(String key, InputStream content, long maxBytes) {
+  private Spool spool(String key, InputStream content, long maxBytes) {
     ArtifactKeys.check(key);
-    Path spool = temporary.resolve(UUID.randomUUID() + ".part");
     try {
       Files.createDirectories(temporary);
-      MessageDigest sha256 = sha256();
-      long size = spool(key, content, spool, sha256, maxBytes);
-      return new Spooled(
-          new StoredArtifact(key, size, HexFormat.of().formatHex(sha256.digest())), spool);
     } catch (IOException e) {
-      deleteSpool(spool);
       throw new UncheckedIOException("Cannot store artifact " + key, e);
-    } catch (RuntimeException e) {
-      deleteSpool(spool);
-      throw e;
     }
+    return Spool.write(
+        key, content, temporary.resolve(UUID.randomUUID() + ".part"), maxBytes, PART_BYTES);
   }
 
-  /** Sends a spooled artifact in one request, or in parts past {@value #PART_BYTES} bytes. */
-  private void upload(Spooled spooled) {
-    StoredArtifact artifact = spooled.artifact();
+  /**
+   * Sends a spooled artifact in one request, or in parts past {@value #PART_BYTES} bytes; each body
+   * is signed with the SHA-256 the spool computed (decision 127).
+   */
+  private void upload(Spool spool) {
+    StoredArtifact artifact = spool.artifact();
     String key = artifact.key();
     try {
       if (artifact.sizeBytes() > PART_BYTES) {
-        putInParts(key, spooled.file(), artifact.sizeBytes(), artifact.sha256());
+        putInParts(spool);
       } else {
         client.putObject(
             b ->
                 b.bucket(bucket)
                     .key(key)
                     .contentLength(artifact.sizeBytes())
-                    .metadata(Map.of(SHA256_METADATA, artifact.sha256())),
-            RequestBody.fromFile(spooled.file()));
+                    .metadata(Map.of(SHA256_METADATA, artifact.sha256()))
+                    .overrideConfiguration(signedWith(spool.partSha256s().get(0))),
+            RequestBody.fromFile(spool.file()));
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot store artifact " + key, e);
     } catch (S3Exception e) {
       throw new UncheckedIOException(
           "Cannot store artifact " + key, new IOException(e.getMessage(), e));
     } finally {
-      deleteSpool(spooled.file());
+      spool.delete();
     }
   }
 
-  private static void deleteSpool(Path spool) {
-    try {
-      Files.deleteIfExists(spool);
-    } catch (IOException e) {
-      log.warn("Cannot delete temporary file {}", spool, e);
-    }
+  /** The body's SHA-256, for {@link PrecomputedSha256Signer} to sign instead of hashing again. */
+  private static Consumer<AwsRequestOverrideConfiguration.Builder> signedWith(String sha256) {
+    return o -> o.putHeader(PrecomputedSha256Signer.CONTENT_SHA256, sha256);
   }
 
-  private void putInParts(String key, Path spool, long size, String hex) throws IOException {
+  private void putInParts(Spool spool) {
+    String key = spool.artifact().key();
+    long size = spool.artifact().sizeBytes();
     String uploadId =
         client
             .createMultipartUpload(
-                b -> b.bucket(bucket).key(key).metadata(Map.of(SHA256_METADATA, hex)))
+                b ->
+                    b.bucket(bucket)
+                        .key(key)
+                        .metadata(Map.of(SHA256_METADATA, spool.artifact().sha256())))
             .uploadId();
     boolean done = false;
     try {
@@ -233,9 +233,10 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
                             .key(key)
                             .uploadId(uploadId)
                             .partNumber(part)
-                            .contentLength(length),
+                            .contentLength(length)
+                            .overrideConfiguration(signedWith(spool.partSha256s().get(part - 1))),
                     RequestBody.fromContentProvider(
-                        () -> slice(spool, offset, length), length, "application/octet-stream"))
+                        () -> spool.slice(offset, length), length, "application/octet-stream"))
                 .eTag();
         parts.add(CompletedPart.builder().partNumber(part).eTag(etag).build());
       }
@@ -246,20 +247,6 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
       if (!done) {
         client.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
       }
-    }
-  }
-
-  /**
-   * A fresh stream of {@code length} bytes of {@code file} from {@code offset}: the SDK may read a
-   * part twice.
-   */
-  private static InputStream slice(Path file, long offset, long length) {
-    try {
-      FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
-      channel.position(offset);
-      return new BoundedStream(java.nio.channels.Channels.newInputStream(channel), length);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read " + file, e);
     }
   }
 
@@ -418,7 +405,7 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
   }
 
   private String digestOf(String key) {
-    MessageDigest sha256 = sha256();
+    MessageDigest sha256 = Spool.digest("SHA-256");
     try (InputStream in = open(key)) {
       byte[] buffer = new byte[BUFFER];
       int n;
@@ -431,26 +418,6 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
     return HexFormat.of().formatHex(sha256.digest());
   }
 
-  private static long spool(
-      String key, InputStream content, Path spool, MessageDigest sha256, long maxBytes)
-      throws IOException {
-    long size = 0;
-    try (OutputStream out =
-        Files.newOutputStream(spool, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      byte[] buffer = new byte[BUFFER];
-      int n;
-      while ((n = content.read(buffer)) >= 0) {
-        size += n;
-        if (size > maxBytes) {
-          throw new ArtifactTooLargeException(key, maxBytes);
-        }
-        sha256.update(buffer, 0, n);
-        out.write(buffer, 0, n);
-      }
-    }
-    return size;
-  }
-
   private static void deleteTree(Path root) throws IOException {
     try (Stream<Path> walk = Files.walk(root)) {
       for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
@@ -459,57 +426,9 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
     }
   }
 
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("Every Java platform has SHA-256", e);
-    }
-  }
-
   @Override
   public void close() {
     uploads.shutdown();
     client.close();
-  }
-
-  /** At most {@code limit} bytes of a stream. */
-  private static final class BoundedStream extends InputStream {
-    private final InputStream in;
-    private long left;
-
-    BoundedStream(InputStream in, long limit) {
-      this.in = in;
-      this.left = limit;
-    }
-
-    @Override
-    public int read() throws IOException {
-      if (left <= 0) {
-        return -1;
-      }
-      int b = in.read();
-      if (b >= 0) {
-        left--;
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] buffer, int offset, int length) throws IOException {
-      if (left <= 0) {
-        return -1;
-      }
-      int n = in.read(buffer, offset, (int) Math.min(length, left));
-      if (n > 0) {
-        left -= n;
-      }
-      return n;
-    }
-
-    @Override
-    public void close() throws IOException {
-      in.close();
-    }
   }
 }
