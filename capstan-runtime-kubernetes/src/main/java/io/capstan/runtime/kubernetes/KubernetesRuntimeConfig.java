@@ -22,6 +22,8 @@ import java.time.Duration;
  * @param logDir where the copies of the pods' logs are kept: {@code <data-dir>/runtime/kubernetes}
  * @param logRetry how long a log copy waits before it reconnects to a stream that ended while its
  *     container ran (1s; tests take less)
+ * @param artifacts the agent image and URL lifetime of artifact mounts ({@code agent-image}, {@code
+ *     artifact-url-lifetime})
  */
 public record KubernetesRuntimeConfig(
     KubernetesSettings settings,
@@ -29,18 +31,44 @@ public record KubernetesRuntimeConfig(
     String context,
     int rendezvousPort,
     Path logDir,
-    Duration logRetry) {
+    Duration logRetry,
+    ArtifactSettings artifacts) {
   static final int DEFAULT_RENDEZVOUS_PORT = 23456;
 
   public KubernetesRuntimeConfig {
     requireNonNull(settings, "settings is null");
     requireNonNull(logDir, "logDir is null");
     requireNonNull(logRetry, "logRetry is null");
+    requireNonNull(artifacts, "artifacts is null");
     if (rendezvousPort < 1 || rendezvousPort > 65535) {
       throw new IllegalArgumentException(
           "Expected capstan.runtime.kubernetes.rendezvous-port to be between 1 and 65535, but was "
               + rendezvousPort);
     }
+  }
+
+  /** A configuration whose artifact mounts are refused (no agent image). */
+  public KubernetesRuntimeConfig(
+      KubernetesSettings settings,
+      Path kubeconfig,
+      String context,
+      int rendezvousPort,
+      Path logDir,
+      Duration logRetry) {
+    this(
+        settings,
+        kubeconfig,
+        context,
+        rendezvousPort,
+        logDir,
+        logRetry,
+        ArtifactSettings.defaults());
+  }
+
+  /** The same, with {@code newArtifacts}. */
+  public KubernetesRuntimeConfig withArtifacts(ArtifactSettings newArtifacts) {
+    return new KubernetesRuntimeConfig(
+        settings, kubeconfig, context, rendezvousPort, logDir, logRetry, newArtifacts);
   }
 
   /** The defaults, with the log copies under {@code logDir}. */
@@ -79,7 +107,13 @@ public record KubernetesRuntimeConfig(
         raw.get("context").filter(s -> !s.isEmpty()).orElse(null),
         integer(raw, "rendezvous-port", DEFAULT_RENDEZVOUS_PORT),
         context.dataDir().resolve("runtime").resolve("kubernetes"),
-        Duration.ofSeconds(1));
+        Duration.ofSeconds(1),
+        new ArtifactSettings(
+            raw.get("agent-image").orElse(null),
+            raw.get("artifact-url-lifetime")
+                .filter(s -> !s.isEmpty())
+                .map(ArtifactSettings::lifetime)
+                .orElse(ArtifactSettings.DEFAULT_LIFETIME)));
   }
 
   private static int integer(RuntimeSettings raw, String name, int fallback) {

@@ -3,6 +3,7 @@ package io.capstan.runtime.kubernetes;
 import static java.util.Objects.requireNonNull;
 
 import io.capstan.api.job.Resources;
+import io.capstan.runtime.ArtifactReader;
 import io.capstan.runtime.PortSpec;
 import io.capstan.runtime.ReadinessSpec;
 import io.capstan.runtime.ReplicaId;
@@ -69,10 +70,19 @@ public final class PodSpecs {
 
   private final KubernetesSettings settings;
   private final KubernetesNames names;
+  private final ArtifactInitializers artifacts;
 
+  /** Specs whose artifact mounts are refused (no store, no agent image). */
   public PodSpecs(KubernetesSettings settings) {
+    this(settings, ArtifactReader.NONE, ArtifactSettings.defaults());
+  }
+
+  /** Specs that download artifact mounts from {@code reader}'s store in init containers. */
+  public PodSpecs(
+      KubernetesSettings settings, ArtifactReader reader, ArtifactSettings artifactSettings) {
     this.settings = requireNonNull(settings, "settings is null");
     this.names = new KubernetesNames(settings.namespacePrefix());
+    this.artifacts = new ArtifactInitializers(reader, artifactSettings);
   }
 
   /** The names this runtime gives its objects. */
@@ -83,8 +93,9 @@ public final class PodSpecs {
   /**
    * The pod of {@code launch} and what it mounts.
    *
-   * @throws IllegalArgumentException when the launch mounts a host path or an artifact, which no
-   *     pod of this runtime can have (naming the mount)
+   * @throws IllegalArgumentException when the launch mounts a host path, which no pod can have, or
+   *     an artifact this runtime cannot download (no agent image, a store of local files, no such
+   *     artifact), naming the mount
    */
   public ReplicaObjects objects(ReplicaLaunch launch) {
     ObjectMeta meta =
@@ -93,7 +104,7 @@ public final class PodSpecs {
             .withNamespace(names.namespace(launch.tenant()))
             .withLabels(labels(launch))
             .build();
-    PodVolumes volumes = PodVolumes.of(launch, settings, names, meta);
+    PodVolumes volumes = PodVolumes.of(launch, settings, names, meta, artifacts);
     Pod pod =
         new PodBuilder()
             .withMetadata(meta)
@@ -104,6 +115,7 @@ public final class PodSpecs {
             // A replica works on data, not on the cluster: it gets no credentials of its own.
             .withAutomountServiceAccountToken(false)
             .withAffinity(PodPlacement.affinity(launch.node()))
+            .withInitContainers(volumes.initContainers())
             .withContainers(container(launch, volumes))
             .withVolumes(volumes.volumes())
             .endSpec()
