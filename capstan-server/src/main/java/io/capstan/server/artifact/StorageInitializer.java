@@ -151,7 +151,7 @@ public final class StorageInitializer {
                 + file.place()
                 + ": expected HTTP 200, but the store answered "
                 + response.statusCode()
-                + reason(body);
+                + reason(response.statusCode(), body);
         if (response.statusCode() >= 500) {
           throw new Transient(message, null);
         }
@@ -187,11 +187,12 @@ public final class StorageInitializer {
   }
 
   /** The S3 error code of an error answer ({@code AccessDenied}, {@code NoSuchKey}), if any. */
-  private static String reason(InputStream body) throws IOException {
-    String text = new String(body.readNBytes(4096), UTF_8);
-    Matcher code = S3_ERROR.matcher(text);
+  private static String reason(int status, InputStream body) throws IOException {
+    Matcher code = S3_ERROR.matcher(new String(body.readNBytes(4096), UTF_8));
     String hint = code.find() ? " (" + code.group(1) + ")" : "";
-    return hint + "; a 403 means the URL expired or was altered: relaunch to get fresh ones";
+    return status == 403
+        ? hint + "; the URL expired or was altered: relaunch the replica for fresh ones"
+        : hint;
   }
 
   private static long join(Future<Long> file) throws IOException {
