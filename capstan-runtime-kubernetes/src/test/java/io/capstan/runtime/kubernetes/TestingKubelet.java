@@ -42,7 +42,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ({@code [in-memory, print, hello, exit, 3]}, see {@code InMemoryProgram}): Running with a pod IP,
  * then Succeeded or Failed with the exit code. A deleted pod's container ends with 143. Logs are
  * served per pod with timestamps and {@code sinceTime}. A node marked NotReady makes its pods'
- * phase {@code Unknown}.
+ * phase {@code Unknown}. Init containers that run {@code storage-initializer} download their lists'
+ * URLs first ({@link TestingStorageInitializer}); one that fails fails the pod.
  */
 final class TestingKubelet implements AutoCloseable {
   static final String FINALIZER = "testing.capstan.io/kubelet";
@@ -68,9 +69,11 @@ final class TestingKubelet implements AutoCloseable {
   private final Map<String, String> started = new ConcurrentHashMap<>();
 
   private final AtomicInteger addresses = new AtomicInteger();
+  private final TestingStorageInitializer initializers;
 
   TestingKubelet(KubernetesClient client) {
     this.client = client;
+    this.initializers = new TestingStorageInitializer(client);
     this.pods = client.pods().inAnyNamespace().inform(new Handler(), 0);
   }
 
@@ -201,7 +204,14 @@ final class TestingKubelet implements AutoCloseable {
     List<String> command = new ArrayList<>(container.getCommand());
     command.addAll(container.getArgs());
     command = EnvExpansion.expand(command, env);
-    Program program = Program.run(command, env, path -> file(pod, path));
+    Optional<String> failed = initializers.run(pod);
+    Program program =
+        failed.isPresent()
+            ? Program.run(
+                List.of("in-memory", "print", failed.get(), "exit", "1"),
+                env,
+                p -> Optional.empty())
+            : Program.run(command, env, path -> file(pod, path));
     List<Line> lines = new ArrayList<>();
     for (String printed : program.output()) {
       lines.add(new Line(Instant.now(), printed + "\n"));
@@ -279,6 +289,10 @@ final class TestingKubelet implements AutoCloseable {
 
   private Optional<String> file(Pod pod, String path) {
     Container container = pod.getSpec().getContainers().get(0);
+    Optional<String> downloaded = initializers.file(pod, path);
+    if (downloaded.isPresent()) {
+      return downloaded;
+    }
     for (VolumeMount mount : container.getVolumeMounts()) {
       if (!mount.getMountPath().equals(path) || mount.getSubPath() == null) {
         continue;
