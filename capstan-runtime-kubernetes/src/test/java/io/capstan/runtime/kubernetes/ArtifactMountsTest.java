@@ -155,7 +155,7 @@ class ArtifactMountsTest {
     assertThat(replica.getVolumeMounts())
         .extracting(VolumeMount::getName)
         .containsExactly("artifact-0", "artifact-1");
-    assertThat(replica.getEnv()).extracting(EnvVar::getValueFrom).containsOnlyNulls();
+    assertThat(replica.getEnv()).extracting(EnvVar::getValueFrom).allMatch(from -> from == null);
     assertThat(replica.getEnvFrom()).isEmpty();
     // The signatures are in the Secret only, never in the pod's own spec.
     assertThat(pod.toString()).doesNotContain("X-Amz-Signature").doesNotContain("rgw.example");

@@ -37,6 +37,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class KubernetesRuntimeContractTest extends WorkloadRuntimeContract {
   private TestingCluster cluster;
 
+  /** Answers the presigned URLs of the contract's artifacts. */
+  private HttpServer store;
+
   /** Closes the cluster after the contract has released and closed the runtime. */
   @RegisterExtension
   final AfterEachCallback closeCluster =
@@ -48,9 +51,6 @@ class KubernetesRuntimeContractTest extends WorkloadRuntimeContract {
           store.stop(0);
         }
       };
-
-  /** Answers the presigned URLs of the contract's artifacts. */
-  private HttpServer store;
 
   /** The contract's artifacts, and for each a URL of {@link #store} as a presigned one. */
   @Override
