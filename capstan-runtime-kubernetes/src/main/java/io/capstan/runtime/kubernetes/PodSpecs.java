@@ -23,7 +23,9 @@ import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -105,6 +107,7 @@ public final class PodSpecs {
             .withLabels(labels(launch))
             .build();
     PodVolumes volumes = PodVolumes.of(launch, settings, names, meta, artifacts);
+    SecretEnvironment secretEnv = SecretEnvironment.of(launch, meta);
     Pod pod =
         new PodBuilder()
             .withMetadata(meta)
@@ -116,11 +119,13 @@ public final class PodSpecs {
             .withAutomountServiceAccountToken(false)
             .withAffinity(PodPlacement.affinity(launch.node()))
             .withInitContainers(volumes.initContainers())
-            .withContainers(container(launch, volumes))
+            .withContainers(container(launch, volumes, secretEnv))
             .withVolumes(volumes.volumes())
             .endSpec()
             .build();
-    return new ReplicaObjects(pod, volumes.secrets(), volumes.files(), volumes.claims());
+    List<Secret> secrets = new ArrayList<>(volumes.secrets());
+    secretEnv.secret().ifPresent(secrets::add);
+    return new ReplicaObjects(pod, secrets, volumes.files(), volumes.claims());
   }
 
   /** The labels of the replica's pod and of the objects made for it. */
@@ -139,14 +144,15 @@ public final class PodSpecs {
     return labels;
   }
 
-  private Container container(ReplicaLaunch launch, PodVolumes volumes) {
+  private Container container(
+      ReplicaLaunch launch, PodVolumes volumes, SecretEnvironment secretEnv) {
     ContainerBuilder container =
         new ContainerBuilder()
             .withName(CONTAINER)
             .withImage(launch.image())
             .withArgs(launch.args().isEmpty() ? null : launch.args())
             .withWorkingDir(launch.workingDir())
-            .withEnv(ContainerEnvironment.of(launch))
+            .withEnv(secretEnv.apply(ContainerEnvironment.of(launch)))
             .withResources(resources(launch.resources()))
             .withPorts(ports(launch.ports()))
             .withVolumeMounts(volumes.mounts())
