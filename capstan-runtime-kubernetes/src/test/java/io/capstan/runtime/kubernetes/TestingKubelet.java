@@ -199,7 +199,7 @@ final class TestingKubelet implements AutoCloseable {
     Container container = pod.getSpec().getContainers().get(0);
     Map<String, String> env = new LinkedHashMap<>();
     for (EnvVar variable : container.getEnv()) {
-      env.put(variable.getName(), EnvExpansion.expand(variable.getValue(), env));
+      env.put(variable.getName(), EnvExpansion.expand(value(pod, variable), env));
     }
     List<String> command = new ArrayList<>(container.getCommand());
     command.addAll(container.getArgs());
@@ -285,6 +285,26 @@ final class TestingKubelet implements AutoCloseable {
                 return p;
               });
     }
+  }
+
+  /**
+   * A variable's value, from the pod's Secret for a {@code secretKeyRef}, as a kubelet reads it.
+   */
+  private String value(Pod pod, EnvVar variable) {
+    if (variable.getValueFrom() == null || variable.getValueFrom().getSecretKeyRef() == null) {
+      return variable.getValue() == null ? "" : variable.getValue();
+    }
+    var ref = variable.getValueFrom().getSecretKeyRef();
+    var secret =
+        client
+            .secrets()
+            .inNamespace(pod.getMetadata().getNamespace())
+            .withName(ref.getName())
+            .get();
+    String data = secret == null ? null : secret.getData().get(ref.getKey());
+    return data == null
+        ? ""
+        : new String(java.util.Base64.getDecoder().decode(data), StandardCharsets.UTF_8);
   }
 
   private Optional<String> file(Pod pod, String path) {

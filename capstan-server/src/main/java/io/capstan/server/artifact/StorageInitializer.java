@@ -58,7 +58,7 @@ public final class StorageInitializer {
   }
 
   /** Runs {@code [storage-initializer] LIST DIR}; the exit code. */
-  static int run(String[] args, PrintStream out, PrintStream err) {
+  public static int run(String[] args, PrintStream out, PrintStream err) {
     int from = args.length > 0 && args[0].equals(COMMAND) ? 1 : 0;
     if (args.length - from != 2) {
       err.println("Usage: " + COMMAND + " LIST DIR (the download list and the folder to fill)");
