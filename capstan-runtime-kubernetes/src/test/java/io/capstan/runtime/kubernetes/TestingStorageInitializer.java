@@ -90,9 +90,15 @@ final class TestingStorageInitializer {
         ArtifactDownload.parse(
             new String(Base64.getDecoder().decode(secret.getData().get(key)), UTF_8));
     for (ArtifactDownload.File file : download.files()) {
-      HttpResponse<byte[]> response =
-          http.send(
-              HttpRequest.newBuilder(file.url()).build(), HttpResponse.BodyHandlers.ofByteArray());
+      HttpResponse<byte[]> response;
+      try {
+        response =
+            http.send(
+                HttpRequest.newBuilder(file.url()).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+      } catch (IOException e) {
+        throw new IOException("Cannot download '" + file.path() + "' from " + file.place(), e);
+      }
       if (response.statusCode() != 200) {
         throw new IOException(
             "Cannot download '" + file.path() + "': HTTP " + response.statusCode());
