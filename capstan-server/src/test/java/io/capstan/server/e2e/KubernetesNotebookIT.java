@@ -116,12 +116,21 @@ class KubernetesNotebookIT {
         // The workspace is the notebook's project volume: the namespace's claim of that name.
         assertThat(volumes.get("claim-notebook-lab").getPersistentVolumeClaim().getClaimName())
             .isEqualTo("notebook-lab");
-        assertThat(volumes.get("artifact-0").getEmptyDir()).isNotNull();
+        // The dataset: an emptyDir (named after the mount's index) mounted read-only.
+        String dataset =
+            jupyter.getVolumeMounts().stream()
+                .filter(m -> m.getMountPath().equals("/datasets/mini"))
+                .findFirst()
+                .orElseThrow()
+                .getName();
+        assertThat(volumes.get(dataset).getEmptyDir()).isNotNull();
         assertThat(jupyter.getVolumeMounts())
             .extracting(m -> m.getName() + " " + m.getMountPath() + " " + m.getReadOnly())
-            .contains("workspace /capstan/workspace false", "artifact-0 /datasets/mini true")
+            .contains(
+                "claim-notebook-lab /capstan/workspace false", dataset + " /datasets/mini true")
             .noneMatch(m -> m.startsWith("capstan-artifact-urls"));
         Container init = pod.getSpec().getInitContainers().get(0);
+        assertThat(init.getName()).isEqualTo(dataset);
         assertThat(init.getImage()).isEqualTo(AGENT);
         assertThat(pod.toString())
             .doesNotContain(TestingCeph.SECRET_KEY)
@@ -136,7 +145,7 @@ class KubernetesNotebookIT {
                 .get();
         Path list =
             Files.writeString(
-                data.resolve("list.tsv"), decode(urls.getData().get("artifact-0.tsv")));
+                data.resolve("list.tsv"), decode(urls.getData().get(dataset + ".tsv")));
         Path target = data.resolve("downloaded");
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int exit =
@@ -147,7 +156,7 @@ class KubernetesNotebookIT {
         assertThat(exit).as(err.toString(UTF_8)).isZero();
         assertThat(Files.readString(target.resolve("labels.txt"))).isEqualTo("cat\ndog\n");
         assertThat(Files.readAllBytes(target.resolve("train/img.jpg"))).isEqualTo(image);
-        assertThat(decode(urls.getData().get("artifact-0.tsv")))
+        assertThat(decode(urls.getData().get(dataset + ".tsv")))
             .as("checksums from the version's manifest")
             .containsPattern("(?m)^[0-9a-f]{64}\t150000\ttrain/img.jpg\t");
       }
