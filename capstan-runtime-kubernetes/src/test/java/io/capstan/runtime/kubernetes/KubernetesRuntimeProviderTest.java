@@ -42,6 +42,20 @@ class KubernetesRuntimeProviderTest {
     assertThat(config.context()).isNull();
     assertThat(config.rendezvousPort()).isEqualTo(23456);
     assertThat(config.logDir()).isEqualTo(dataDir.resolve("runtime").resolve("kubernetes"));
+    assertThat(config.artifacts()).isEqualTo(ArtifactSettings.defaults());
+  }
+
+  @Test
+  void theAgentImageAndTheUrlLifetimeAreRead() {
+    KubernetesRuntimeConfig config =
+        KubernetesRuntimeConfig.from(
+            context(Map.of("agent-image", "capstan/capstan:1.0", "artifact-url-lifetime", "30m")));
+
+    assertThat(config.artifacts())
+        .isEqualTo(new ArtifactSettings("capstan/capstan:1.0", java.time.Duration.ofMinutes(30)));
+    assertThatThrownBy(
+            () -> KubernetesRuntimeConfig.from(context(Map.of("artifact-url-lifetime", "8d"))))
+        .hasMessageContaining("capstan.runtime.kubernetes.artifact-url-lifetime");
   }
 
   @Test
