@@ -115,8 +115,12 @@ class HelmChartTest {
             "--capstan.artifacts.store=s3",
             "--capstan.artifacts.s3.endpoint=http://rook-ceph-rgw-capstan.rook-ceph.svc",
             "--capstan.artifacts.s3.bucket=capstan",
+            "--capstan.runtime.kubernetes.artifact-url-lifetime=12h",
             "--capstan.leader-election.enabled=true",
             "--capstan.serving.gateway.host=0.0.0.0");
+    // The init containers that download artifact mounts run the chart's own image (decision 119).
+    assertThat(container.getArgs())
+        .contains("--capstan.runtime.kubernetes.agent-image=" + container.getImage());
     Map<String, EnvVar> env =
         container.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, e -> e));
     assertThat(env.get("CAPSTAN_DATABASE_URL").getValue())
@@ -182,6 +186,30 @@ class HelmChartTest {
     ClusterRoleBinding binding = only(objects, ClusterRoleBinding.class);
     assertThat(binding.getSubjects().get(0).getName()).isEqualTo("capstan");
     assertThat(binding.getSubjects().get(0).getNamespace()).isEqualTo("capstan");
+  }
+
+  @Test
+  void anotherAgentImageAndUrlLifetimeReachTheServer() throws IOException {
+    Path values = temp.resolve("agent.yaml");
+    Files.writeString(
+        values,
+        "database: {url: 'jdbc:postgresql://db:5432/capstan', existingSecret: db}\n"
+            + "installation: {existingSecret: x}\n"
+            + "artifacts: {s3: {endpoint: 'http://rgw', existingSecret: s3}}\n"
+            + "runtime: {agentImage: 'mirror.example.com/capstan:1.2', artifactUrlLifetime: 2h}\n");
+
+    Container container =
+        only(objects(render(values)), Deployment.class)
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0);
+
+    assertThat(container.getArgs())
+        .contains(
+            "--capstan.runtime.kubernetes.agent-image=mirror.example.com/capstan:1.2",
+            "--capstan.runtime.kubernetes.artifact-url-lifetime=2h");
   }
 
   @Test

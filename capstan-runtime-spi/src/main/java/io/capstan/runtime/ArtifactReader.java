@@ -2,6 +2,7 @@ package io.capstan.runtime;
 
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 
@@ -29,6 +30,19 @@ public interface ArtifactReader {
    * runtime on the same machine binds it instead of copying it; empty otherwise.
    */
   default Optional<Path> localFile(String key) {
+    return Optional.empty();
+  }
+
+  /**
+   * How a machine without the store's credentials fetches artifact {@code key} itself: URLs that
+   * read its file, or each file under it when it is a folder (a dataset version), each good for
+   * {@code ttl}, with the sizes and SHA-256 sums the store knows cheaply. Empty when the store
+   * cannot give such URLs (local files on the control plane's disk), so a runtime on other machines
+   * must refuse the mount.
+   *
+   * @throws NoSuchElementException when there is no artifact or folder under {@code key}
+   */
+  default Optional<ArtifactDownload> download(String key, Duration ttl) {
     return Optional.empty();
   }
 }

@@ -56,6 +56,9 @@ import java.util.Set;
  * @param node the node the control plane's scheduler placed the replica on, or null where the
  *     runtime has one node (locally) or may choose; a Kubernetes runtime binds the pod there with a
  *     required node affinity, so the whole gang lands where it was admitted
+ * @param secretEnv the names of variables of {@code env} whose values are secrets (a notebook's
+ *     token): a runtime that can keep them out of the replica's spec does (Kubernetes: a Secret the
+ *     variable refers to, so the pod's spec does not show the value); others set them as the rest
  */
 public record ReplicaLaunch(
     ReplicaId id,
@@ -74,7 +77,8 @@ public record ReplicaLaunch(
     List<FileSpec> files,
     ReadinessSpec readiness,
     String workingDir,
-    String node) {
+    String node,
+    Set<String> secretEnv) {
   /** Where a sandboxed replica sees its working directory. */
   public static final String WORK_DIR = "/capstan/work";
 
@@ -86,6 +90,17 @@ public record ReplicaLaunch(
       ContainerPaths.check(workingDir, "the working directory's");
     }
     env = Map.copyOf(requireNonNull(env, "env is null"));
+    secretEnv = secretEnv == null ? Set.of() : Set.copyOf(secretEnv);
+    for (String name : secretEnv) {
+      if (!env.containsKey(name)) {
+        throw new IllegalArgumentException(
+            "Expected each secret variable of replica "
+                + id.key()
+                + " to be in its environment, but "
+                + name
+                + " is not");
+      }
+    }
     requireNonNull(resources, "resources is null");
     gpuIndices = gpuIndices == null ? List.of() : List.copyOf(gpuIndices);
     requireNonNull(tenant, "tenant is null");
@@ -192,7 +207,8 @@ public record ReplicaLaunch(
         .files(files)
         .readiness(readiness)
         .workingDir(workingDir)
-        .node(node);
+        .node(node)
+        .secretEnv(secretEnv);
   }
 
   /**
@@ -233,6 +249,7 @@ public record ReplicaLaunch(
     private List<String> command = List.of();
     private List<String> args = List.of();
     private Map<String, String> env = new LinkedHashMap<>();
+    private Set<String> secretEnv = new HashSet<>();
     private Resources resources;
     private List<Integer> gpuIndices = new ArrayList<>();
     private Path workDir;
@@ -277,6 +294,22 @@ public record ReplicaLaunch(
     /** The container path to start in, or null for the image's default. */
     public Builder workingDir(String newWorkingDir) {
       this.workingDir = newWorkingDir;
+      return this;
+    }
+
+    /** Replaces the names of the secret variables (see {@link ReplicaLaunch#secretEnv()}). */
+    public Builder secretEnv(Set<String> names) {
+      this.secretEnv = new HashSet<>(requireNonNull(names, "names is null"));
+      return this;
+    }
+
+    /**
+     * Sets variable {@code name} to {@code value}, a secret (see {@link
+     * ReplicaLaunch#secretEnv()}).
+     */
+    public Builder secretEnv(String name, String value) {
+      env.put(name, value);
+      secretEnv.add(name);
       return this;
     }
 
@@ -383,7 +416,8 @@ public record ReplicaLaunch(
           files,
           readiness,
           workingDir,
-          node);
+          node,
+          secretEnv);
     }
   }
 }

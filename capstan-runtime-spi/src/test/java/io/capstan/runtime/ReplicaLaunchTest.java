@@ -22,6 +22,20 @@ class ReplicaLaunchTest {
   }
 
   @Test
+  void secretVariablesAreVariablesOfTheEnvironmentAndSurviveToBuilder() {
+    ReplicaLaunch built = launch().env("A", "1").secretEnv("TOKEN", "s3cret").build();
+
+    assertThat(built.env()).containsEntry("TOKEN", "s3cret").containsEntry("A", "1");
+    assertThat(built.secretEnv()).containsExactly("TOKEN");
+    assertThat(built.toBuilder().build().secretEnv()).containsExactly("TOKEN");
+    assertThat(launch().build().secretEnv()).isEmpty();
+    assertThatThrownBy(() -> launch().secretEnv(java.util.Set.of("NOPE")).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("secret variable of replica job-1.server-0")
+        .hasMessageContaining("NOPE is not");
+  }
+
+  @Test
   void theBuilderFillsEveryComponentAndToBuilderKeepsThem() {
     ReplicaLaunch built =
         launch()

@@ -1,5 +1,6 @@
 package io.capstan.server;
 
+import io.capstan.server.artifact.StorageInitializer;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.boot.SpringApplication;
@@ -11,6 +12,9 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 @ConfigurationPropertiesScan
 public class CapstanServer {
   public static void main(String[] args) {
+    // Before Spring: a pod's init container runs the same jar (decision 119).
+    if (args.length > 0 && args[0].equals(StorageInitializer.COMMAND))
+      StorageInitializer.main(args);
     SpringApplication.run(CapstanServer.class, springArgs(args));
   }
 

@@ -2,6 +2,7 @@ package io.capstan.runtime.kubernetes;
 
 import static java.util.Objects.requireNonNull;
 
+import io.capstan.runtime.ArtifactReader;
 import io.capstan.runtime.Endpoint;
 import io.capstan.runtime.JobVolumes;
 import io.capstan.runtime.LogSource;
@@ -55,12 +56,27 @@ public final class KubernetesRuntime implements WorkloadRuntime {
   private final PodReplacement replacement;
   private final Set<ReplicaId> terminated = ConcurrentHashMap.newKeySet();
 
-  /** A runtime on {@code client}'s cluster; it closes the client when it is closed. */
+  /**
+   * A runtime on {@code client}'s cluster without an artifact store; it closes the client when it
+   * is closed.
+   */
   public KubernetesRuntime(KubernetesClient client, KubernetesRuntimeConfig config, Clock clock) {
+    this(client, config, ArtifactReader.NONE, clock);
+  }
+
+  /**
+   * A runtime on {@code client}'s cluster whose pods download artifact mounts from {@code
+   * artifacts}' store; it closes the client when it is closed.
+   */
+  public KubernetesRuntime(
+      KubernetesClient client,
+      KubernetesRuntimeConfig config,
+      ArtifactReader artifacts,
+      Clock clock) {
     this.client = requireNonNull(client, "client is null");
     this.config = requireNonNull(config, "config is null");
     this.clock = requireNonNull(clock, "clock is null");
-    this.specs = new PodSpecs(config.settings());
+    this.specs = new PodSpecs(config.settings(), artifacts, config.artifacts());
     this.objects = new JobObjects(client, specs, config.settings());
     this.nodes = new KubernetesNodes(config.settings());
     this.logs = new KubernetesLogs(client, config.logDir().resolve("logs"), config.logRetry());

@@ -29,6 +29,8 @@ import java.util.regex.Pattern;
  *     {@code stat} and {@code cat}
  * @param volumeReaderIdle how long a reader pod is kept after its last read, for the next read of
  *     the same volume ({@code volume-reader-idle}, default 60s)
+ * @param artifacts the agent image and URL lifetime of artifact mounts ({@code agent-image}, {@code
+ *     artifact-url-lifetime})
  */
 public record KubernetesRuntimeConfig(
     KubernetesSettings settings,
@@ -38,7 +40,8 @@ public record KubernetesRuntimeConfig(
     Path logDir,
     Duration logRetry,
     String volumeReaderImage,
-    Duration volumeReaderIdle) {
+    Duration volumeReaderIdle,
+    ArtifactSettings artifacts) {
   static final int DEFAULT_RENDEZVOUS_PORT = 23456;
   private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})(ms|s|m|h)");
   static final String DEFAULT_VOLUME_READER_IMAGE = "busybox:1.37";
@@ -63,6 +66,7 @@ public record KubernetesRuntimeConfig(
           "Expected capstan.runtime.kubernetes.volume-reader-idle to be zero or more, but was "
               + volumeReaderIdle);
     }
+    requireNonNull(artifacts, "artifacts is null");
     if (rendezvousPort < 1 || rendezvousPort > 65535) {
       throw new IllegalArgumentException(
           "Expected capstan.runtime.kubernetes.rendezvous-port to be between 1 and 65535, but was "
@@ -70,7 +74,10 @@ public record KubernetesRuntimeConfig(
     }
   }
 
-  /** The volume reader's defaults: {@code busybox:1.37}, kept 60s after its last read. */
+  /**
+   * The volume reader's defaults (busybox:1.37, kept 60s), and artifact mounts refused (no agent
+   * image).
+   */
   public KubernetesRuntimeConfig(
       KubernetesSettings settings,
       Path kubeconfig,
@@ -86,7 +93,22 @@ public record KubernetesRuntimeConfig(
         logDir,
         logRetry,
         DEFAULT_VOLUME_READER_IMAGE,
-        DEFAULT_VOLUME_READER_IDLE);
+        DEFAULT_VOLUME_READER_IDLE,
+        ArtifactSettings.defaults());
+  }
+
+  /** The same, with {@code newArtifacts}. */
+  public KubernetesRuntimeConfig withArtifacts(ArtifactSettings newArtifacts) {
+    return new KubernetesRuntimeConfig(
+        settings,
+        kubeconfig,
+        context,
+        rendezvousPort,
+        logDir,
+        logRetry,
+        volumeReaderImage,
+        volumeReaderIdle,
+        newArtifacts);
   }
 
   /** The defaults, with the log copies under {@code logDir}. */
@@ -127,7 +149,13 @@ public record KubernetesRuntimeConfig(
         context.dataDir().resolve("runtime").resolve("kubernetes"),
         Duration.ofSeconds(1),
         raw.get("volume-reader-image").orElse(DEFAULT_VOLUME_READER_IMAGE),
-        duration(raw, "volume-reader-idle", DEFAULT_VOLUME_READER_IDLE));
+        duration(raw, "volume-reader-idle", DEFAULT_VOLUME_READER_IDLE),
+        new ArtifactSettings(
+            raw.get("agent-image").orElse(null),
+            raw.get("artifact-url-lifetime")
+                .filter(s -> !s.isEmpty())
+                .map(ArtifactSettings::lifetime)
+                .orElse(ArtifactSettings.DEFAULT_LIFETIME)));
   }
 
   private static Duration duration(RuntimeSettings raw, String name, Duration fallback) {

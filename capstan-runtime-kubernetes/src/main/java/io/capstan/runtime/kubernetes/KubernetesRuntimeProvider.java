@@ -23,7 +23,7 @@ public final class KubernetesRuntimeProvider implements WorkloadRuntimeProvider 
   @Override
   public WorkloadRuntime create(RuntimeContext context) {
     KubernetesRuntimeConfig config = KubernetesRuntimeConfig.from(context);
-    return new KubernetesRuntime(client(config), config, Clock.systemUTC());
+    return new KubernetesRuntime(client(config), config, context.artifacts(), Clock.systemUTC());
   }
 
   /** A client of the configured cluster. */

@@ -3,6 +3,7 @@ package io.capstan.runtime.kubernetes;
 import static java.util.Objects.requireNonNull;
 
 import io.capstan.api.job.Resources;
+import io.capstan.runtime.ArtifactReader;
 import io.capstan.runtime.PortSpec;
 import io.capstan.runtime.ReadinessSpec;
 import io.capstan.runtime.ReplicaId;
@@ -22,7 +23,9 @@ import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,10 +72,19 @@ public final class PodSpecs {
 
   private final KubernetesSettings settings;
   private final KubernetesNames names;
+  private final ArtifactInitializers artifacts;
 
+  /** Specs whose artifact mounts are refused (no store, no agent image). */
   public PodSpecs(KubernetesSettings settings) {
+    this(settings, ArtifactReader.NONE, ArtifactSettings.defaults());
+  }
+
+  /** Specs that download artifact mounts from {@code reader}'s store in init containers. */
+  public PodSpecs(
+      KubernetesSettings settings, ArtifactReader reader, ArtifactSettings artifactSettings) {
     this.settings = requireNonNull(settings, "settings is null");
     this.names = new KubernetesNames(settings.namespacePrefix());
+    this.artifacts = new ArtifactInitializers(reader, artifactSettings);
   }
 
   /** The names this runtime gives its objects. */
@@ -83,8 +95,9 @@ public final class PodSpecs {
   /**
    * The pod of {@code launch} and what it mounts.
    *
-   * @throws IllegalArgumentException when the launch mounts a host path or an artifact, which no
-   *     pod of this runtime can have (naming the mount)
+   * @throws IllegalArgumentException when the launch mounts a host path, which no pod can have, or
+   *     an artifact this runtime cannot download (no agent image, a store of local files, no such
+   *     artifact), naming the mount
    */
   public ReplicaObjects objects(ReplicaLaunch launch) {
     ObjectMeta meta =
@@ -93,7 +106,8 @@ public final class PodSpecs {
             .withNamespace(names.namespace(launch.tenant()))
             .withLabels(labels(launch))
             .build();
-    PodVolumes volumes = PodVolumes.of(launch, settings, names, meta);
+    PodVolumes volumes = PodVolumes.of(launch, settings, names, meta, artifacts);
+    SecretEnvironment secretEnv = SecretEnvironment.of(launch, meta);
     Pod pod =
         new PodBuilder()
             .withMetadata(meta)
@@ -104,11 +118,14 @@ public final class PodSpecs {
             // A replica works on data, not on the cluster: it gets no credentials of its own.
             .withAutomountServiceAccountToken(false)
             .withAffinity(PodPlacement.affinity(launch.node()))
-            .withContainers(container(launch, volumes))
+            .withInitContainers(volumes.initContainers())
+            .withContainers(container(launch, volumes, secretEnv))
             .withVolumes(volumes.volumes())
             .endSpec()
             .build();
-    return new ReplicaObjects(pod, volumes.secrets(), volumes.files(), volumes.claims());
+    List<Secret> secrets = new ArrayList<>(volumes.secrets());
+    secretEnv.secret().ifPresent(secrets::add);
+    return new ReplicaObjects(pod, secrets, volumes.files(), volumes.claims());
   }
 
   /** The labels of the replica's pod and of the objects made for it. */
@@ -127,14 +144,15 @@ public final class PodSpecs {
     return labels;
   }
 
-  private Container container(ReplicaLaunch launch, PodVolumes volumes) {
+  private Container container(
+      ReplicaLaunch launch, PodVolumes volumes, SecretEnvironment secretEnv) {
     ContainerBuilder container =
         new ContainerBuilder()
             .withName(CONTAINER)
             .withImage(launch.image())
             .withArgs(launch.args().isEmpty() ? null : launch.args())
             .withWorkingDir(launch.workingDir())
-            .withEnv(ContainerEnvironment.of(launch))
+            .withEnv(secretEnv.apply(ContainerEnvironment.of(launch)))
             .withResources(resources(launch.resources()))
             .withPorts(ports(launch.ports()))
             .withVolumeMounts(volumes.mounts())

@@ -6,6 +6,7 @@ import io.capstan.runtime.MountSource;
 import io.capstan.runtime.ReplicaLaunch;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.KeyToPathBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -30,7 +31,8 @@ import java.util.TreeMap;
 /**
  * A launch's mounts and files as a pod's volumes and volume mounts, with the Secrets, ConfigMap and
  * claims they need. Mounts of the same job volume, project claim or scratch name share one pod
- * volume; host paths and artifacts are refused.
+ * volume; artifacts are downloaded by init containers into volumes of their own ({@link
+ * ArtifactInitializers}); host paths are refused.
  */
 final class PodVolumes {
   /** The pod volume of the launch's files; no other volume of the runtime's is called so. */
@@ -40,6 +42,9 @@ final class PodVolumes {
   private final KubernetesSettings settings;
   private final KubernetesNames names;
   private final ObjectMeta owned;
+  private final ArtifactInitializers artifacts;
+  private final List<Container> initContainers = new ArrayList<>();
+  private final Map<String, String> downloadLists = new LinkedHashMap<>();
   private final Map<String, Volume> volumes = new LinkedHashMap<>();
   private final Map<String, String> volumeOwners = new LinkedHashMap<>();
   private final List<VolumeMount> mounts = new ArrayList<>();
@@ -48,11 +53,16 @@ final class PodVolumes {
   private ConfigMap files;
 
   private PodVolumes(
-      ReplicaLaunch launch, KubernetesSettings settings, KubernetesNames names, ObjectMeta owned) {
+      ReplicaLaunch launch,
+      KubernetesSettings settings,
+      KubernetesNames names,
+      ObjectMeta owned,
+      ArtifactInitializers artifacts) {
     this.launch = launch;
     this.settings = settings;
     this.names = names;
     this.owned = owned;
+    this.artifacts = artifacts;
   }
 
   /**
@@ -60,13 +70,23 @@ final class PodVolumes {
    * pod, from which the objects made for it take theirs.
    */
   static PodVolumes of(
-      ReplicaLaunch launch, KubernetesSettings settings, KubernetesNames names, ObjectMeta owned) {
-    PodVolumes result = new PodVolumes(launch, settings, names, owned);
+      ReplicaLaunch launch,
+      KubernetesSettings settings,
+      KubernetesNames names,
+      ObjectMeta owned,
+      ArtifactInitializers artifacts) {
+    PodVolumes result = new PodVolumes(launch, settings, names, owned, artifacts);
     for (int i = 0; i < launch.mounts().size(); i++) {
       result.add(launch.mounts().get(i), i);
     }
     result.addFiles(launch.files());
+    result.addDownloadLists();
     return result;
+  }
+
+  /** The init containers that download the launch's artifacts, one per artifact mount. */
+  List<Container> initContainers() {
+    return List.copyOf(initContainers);
   }
 
   List<Volume> volumes() {
@@ -143,15 +163,13 @@ final class PodVolumes {
               + host.path()
               + " of the control plane's machine, which only a one-machine runtime has");
     } else if (source instanceof MountSource.Artifact artifact) {
-      throw new IllegalArgumentException(
-          "Expected mounts the Kubernetes runtime can give a pod, but the mount at '"
-              + path
-              + "' of replica "
-              + launch.id().key()
-              + " is artifact '"
-              + artifact.key()
-              + "', which must be downloaded into the pod before it starts, and this runtime"
-              + " does not download artifacts yet (decision 87)");
+      ArtifactInitializers.Prepared prepared =
+          artifacts.prepare(launch, index, path, artifact.key());
+      String volume = prepared.volume().getName();
+      volume(volume, "artifact " + artifact.key(), prepared.volume());
+      mount(volume, path, true, prepared.subPath());
+      initContainers.add(prepared.container());
+      downloadLists.put(prepared.listKey(), prepared.list());
     } else {
       throw new IllegalStateException("Expected a known mount source, but was " + source);
     }
@@ -228,6 +246,41 @@ final class PodVolumes {
             .withName(name)
             .endConfigMap()
             .build());
+  }
+
+  /** The Secret of the download lists, a volume of the init containers only. */
+  private void addDownloadLists() {
+    if (downloadLists.isEmpty()) {
+      return;
+    }
+    String name = KubernetesNames.label(owned.getName() + "-artifacts");
+    secrets.add(
+        new SecretBuilder()
+            .withMetadata(ownedMeta(name))
+            .withType("Opaque")
+            .withData(base64(downloadLists))
+            .build());
+    volume(
+        ArtifactInitializers.URLS_VOLUME,
+        "the artifacts' download lists",
+        new VolumeBuilder()
+            .withName(ArtifactInitializers.URLS_VOLUME)
+            .withNewSecret()
+            .withSecretName(name)
+            .withDefaultMode(0400)
+            .endSecret()
+            .build());
+  }
+
+  private static Map<String, String> base64(Map<String, String> texts) {
+    Map<String, String> data = new LinkedHashMap<>();
+    texts.forEach(
+        (key, text) ->
+            data.put(
+                key,
+                Base64.getEncoder()
+                    .encodeToString(text.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+    return data;
   }
 
   private Volume claimVolume(String volume, String claim) {

@@ -45,6 +45,7 @@ class KubernetesRuntimeProviderTest {
     assertThat(config.logDir()).isEqualTo(dataDir.resolve("runtime").resolve("kubernetes"));
     assertThat(config.volumeReaderImage()).isEqualTo("busybox:1.37");
     assertThat(config.volumeReaderIdle()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(config.artifacts()).isEqualTo(ArtifactSettings.defaults());
   }
 
   @Test
@@ -65,6 +66,19 @@ class KubernetesRuntimeProviderTest {
     assertThatThrownBy(
             () -> KubernetesRuntimeConfig.from(context(Map.of("volume-reader-image", "a b"))))
         .hasMessageContaining("capstan.runtime.kubernetes.volume-reader-image");
+  }
+
+  @Test
+  void theAgentImageAndTheUrlLifetimeAreRead() {
+    KubernetesRuntimeConfig config =
+        KubernetesRuntimeConfig.from(
+            context(Map.of("agent-image", "capstan/capstan:1.0", "artifact-url-lifetime", "30m")));
+
+    assertThat(config.artifacts())
+        .isEqualTo(new ArtifactSettings("capstan/capstan:1.0", java.time.Duration.ofMinutes(30)));
+    assertThatThrownBy(
+            () -> KubernetesRuntimeConfig.from(context(Map.of("artifact-url-lifetime", "8d"))))
+        .hasMessageContaining("capstan.runtime.kubernetes.artifact-url-lifetime");
   }
 
   @Test

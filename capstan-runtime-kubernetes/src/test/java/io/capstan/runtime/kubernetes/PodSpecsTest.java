@@ -336,20 +336,6 @@ class PodSpecsTest {
   }
 
   @Test
-  void anArtifactIsRefusedNamingTheMountAndTheDecision() {
-    ReplicaLaunch launch =
-        pytorchWorker().toBuilder()
-            .mount(Mount.artifact("models/resnet/3/model.onnx", "/capstan/model/model.onnx"))
-            .build();
-
-    assertThatThrownBy(() -> specs.objects(launch))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("'/capstan/model/model.onnx'")
-        .hasMessageContaining("artifact 'models/resnet/3/model.onnx'")
-        .hasMessageContaining("decision 87");
-  }
-
-  @Test
   void aScratchVolumeNamedLikeOneOfTheRuntimesIsRefused() {
     ReplicaLaunch launch =
         pytorchWorker().toBuilder()

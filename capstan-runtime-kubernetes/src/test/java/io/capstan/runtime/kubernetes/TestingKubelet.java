@@ -47,7 +47,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ({@code [in-memory, print, hello, exit, 3]}, see {@code InMemoryProgram}): Running with a pod IP,
  * then Succeeded or Failed with the exit code. A deleted pod's container ends with 143. Logs are
  * served per pod with timestamps and {@code sinceTime}. A node marked NotReady makes its pods'
- * phase {@code Unknown}.
+ * phase {@code Unknown}. Init containers that run {@code storage-initializer} download their lists'
+ * URLs first ({@link TestingStorageInitializer}); one that fails fails the pod.
  *
  * <p>A claim's contents are a local folder, {@code <claims>/<namespace>/<claim>}: programs write
  * there through a writable mount and read from it, and an exec into a running pod ({@code
@@ -88,10 +89,12 @@ final class TestingKubelet implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
           });
+  private final TestingStorageInitializer initializers;
 
   TestingKubelet(KubernetesClient client, Path claims) {
     this.client = client;
     this.claims = new TestingClaims(claims);
+    this.initializers = new TestingStorageInitializer(client);
     this.pods = client.pods().inAnyNamespace().inform(new Handler(), 0);
   }
 
@@ -248,12 +251,19 @@ final class TestingKubelet implements AutoCloseable {
     Container container = pod.getSpec().getContainers().get(0);
     Map<String, String> env = new LinkedHashMap<>();
     for (EnvVar variable : container.getEnv()) {
-      env.put(variable.getName(), EnvExpansion.expand(variable.getValue(), env));
+      env.put(variable.getName(), EnvExpansion.expand(value(pod, variable), env));
     }
     List<String> command = new ArrayList<>(container.getCommand());
     command.addAll(container.getArgs());
     command = EnvExpansion.expand(command, env);
-    Program program = Program.run(command, env, new PodFiles(pod, container));
+    Optional<String> failed = initializers.run(pod);
+    Program program =
+        failed.isPresent()
+            ? Program.run(
+                List.of("in-memory", "print", failed.get(), "exit", "1"),
+                env,
+                new PodFiles(pod, container))
+            : Program.run(command, env, new PodFiles(pod, container));
     List<Line> lines = new ArrayList<>();
     for (String printed : program.output()) {
       lines.add(new Line(Instant.now(), printed + "\n"));
@@ -368,8 +378,32 @@ final class TestingKubelet implements AutoCloseable {
     }
   }
 
+  /**
+   * A variable's value, from the pod's Secret for a {@code secretKeyRef}, as a kubelet reads it.
+   */
+  private String value(Pod pod, EnvVar variable) {
+    if (variable.getValueFrom() == null || variable.getValueFrom().getSecretKeyRef() == null) {
+      return variable.getValue() == null ? "" : variable.getValue();
+    }
+    var ref = variable.getValueFrom().getSecretKeyRef();
+    var secret =
+        client
+            .secrets()
+            .inNamespace(pod.getMetadata().getNamespace())
+            .withName(ref.getName())
+            .get();
+    String data = secret == null ? null : secret.getData().get(ref.getKey());
+    return data == null
+        ? ""
+        : new String(java.util.Base64.getDecoder().decode(data), StandardCharsets.UTF_8);
+  }
+
   private Optional<String> file(Pod pod, String path) {
     Container container = pod.getSpec().getContainers().get(0);
+    Optional<String> downloaded = initializers.file(pod, path);
+    if (downloaded.isPresent()) {
+      return downloaded;
+    }
     for (VolumeMount mount : container.getVolumeMounts()) {
       if (!mount.getMountPath().equals(path) || mount.getSubPath() == null) {
         continue;

@@ -58,7 +58,8 @@ class VolumeReadersTest {
                 scratch,
                 Duration.ofMillis(50),
                 "registry.example.com/tools/busybox:1.37",
-                Duration.ofSeconds(2)),
+                Duration.ofSeconds(2),
+                ArtifactSettings.defaults()),
             Clock.systemUTC());
     ReplicaId id = new ReplicaId("train-1", "worker-0");
     runtime.launch(

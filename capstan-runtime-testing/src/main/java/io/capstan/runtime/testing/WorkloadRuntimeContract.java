@@ -491,8 +491,9 @@ public abstract class WorkloadRuntimeContract {
   }
 
   /**
-   * Protected so that a runtime that refuses artifact mounts (Kubernetes, decision 87) replaces it
-   * with a test of the refusal.
+   * Protected so that a runtime that cannot materialize artifact mounts may replace it with a test
+   * of its refusal (every runtime here runs it as written; Kubernetes downloads them, decision
+   * 119).
    */
   @Test
   protected void anArtifactIsReadableAtItsContainerPath() {

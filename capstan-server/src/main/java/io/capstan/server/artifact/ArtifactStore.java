@@ -1,7 +1,9 @@
 package io.capstan.server.artifact;
 
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -79,4 +81,14 @@ public interface ArtifactStore {
 
   /** Forgets the local copy {@link #localFolder} made of {@code folder}, if any. */
   default void dropLocalFolder(String folder) {}
+
+  /**
+   * A URL that reads the artifact under {@code key} by a plain GET, without other credentials, for
+   * {@code ttl} (an object store's presigned URL), for machines that must not hold the store's keys
+   * (a pod's storage initializer, decision 119); empty for stores that cannot give one (local
+   * files). Does not check that the artifact exists.
+   */
+  default Optional<URI> presignedGet(String key, Duration ttl) {
+    return Optional.empty();
+  }
 }

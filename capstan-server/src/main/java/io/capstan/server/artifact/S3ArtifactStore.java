@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -43,12 +45,14 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
  * Artifacts as objects of one S3 bucket, addressed path-style (decision 94), tested against Ceph's
@@ -73,15 +77,20 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
   /** Objects uploaded at once by {@link #putLater}. */
   private static final int UPLOADS = 4;
 
+  /** The longest a SigV4 presigned URL may live. */
+  static final Duration MAX_PRESIGNED = Duration.ofDays(7);
+
   private final S3Client client;
+  private final S3Presigner presigner;
   private final String bucket;
   private final Path cache;
   private final Path temporary;
   private final Map<String, Object> filling = new ConcurrentHashMap<>();
   private final ExecutorService uploads;
 
-  S3ArtifactStore(S3Client client, String bucket, Path cache) {
+  S3ArtifactStore(S3Client client, S3Presigner presigner, String bucket, Path cache) {
     this.client = requireNonNull(client, "client is null");
+    this.presigner = requireNonNull(presigner, "presigner is null");
     this.bucket = requireNonNull(bucket, "bucket is null");
     this.cache = requireNonNull(cache, "cache is null").toAbsolutePath().normalize();
     this.temporary = this.cache.resolve(".tmp");
@@ -102,7 +111,19 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
         builder(s3.endpoint(), s3.region(), s3.accessKey(), s3.secretKey())
             .putAuthScheme(PrecomputedSha256Signer.scheme())
             .build();
-    return new S3ArtifactStore(client, s3.bucket(), cache);
+    return new S3ArtifactStore(client, presigner(s3), s3.bucket(), cache);
+  }
+
+  /** Signs path-style GET URLs of the same endpoint with the same keys (SigV4, query string). */
+  private static S3Presigner presigner(ArtifactsConfig.S3 s3) {
+    return S3Presigner.builder()
+        .endpointOverride(s3.endpoint())
+        .region(Region.of(s3.region()))
+        .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
+        .credentialsProvider(
+            StaticCredentialsProvider.create(
+                AwsBasicCredentials.create(s3.accessKey(), s3.secretKey())))
+        .build();
   }
 
   /**
@@ -257,6 +278,25 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
       return client.getObject(b -> b.bucket(bucket).key(key));
     } catch (NoSuchKeyException e) {
       throw new NoSuchElementException("No artifact " + key);
+    }
+  }
+
+  @Override
+  public Optional<URI> presignedGet(String key, Duration ttl) {
+    ArtifactKeys.check(key);
+    if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(MAX_PRESIGNED) > 0) {
+      throw new IllegalArgumentException(
+          "Expected a presigned URL's lifetime between 1 second and 7 days, but was " + ttl);
+    }
+    try {
+      return Optional.of(
+          presigner
+              .presignGetObject(
+                  b -> b.signatureDuration(ttl).getObjectRequest(g -> g.bucket(bucket).key(key)))
+              .url()
+              .toURI());
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException("The SDK signed a URL that is not a URI for " + key, e);
     }
   }
 
@@ -429,6 +469,7 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
   @Override
   public void close() {
     uploads.shutdown();
+    presigner.close();
     client.close();
   }
 }

@@ -21,6 +21,11 @@ class DatasetConfiguration {
   }
 
   @Bean
+  DatasetFiles datasetFiles(ArtifactStore artifacts) {
+    return new DatasetFiles(artifacts);
+  }
+
+  @Bean
   DatasetMounts datasetMounts(DatasetStore store) {
     return new DatasetMounts(store);
   }

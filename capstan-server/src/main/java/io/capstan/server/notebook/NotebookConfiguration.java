@@ -83,7 +83,7 @@ class NotebookConfiguration {
         jobs,
         observations,
         runtime.projectVolumes(),
-        new NotebookJobs(properties.listenAddress()),
+        new NotebookJobs(properties.listenAddressOn(runtime.name())),
         culler,
         tokens,
         properties,

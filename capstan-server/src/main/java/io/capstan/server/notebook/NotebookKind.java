@@ -15,7 +15,8 @@ import java.util.Map;
  * Notebook servers: one Jupyter each, run until stopped (by a user or the idle culler), restarted
  * after a crash up to {@link #MAX_RESTARTS} times, listening on one port behind the control plane's
  * proxy. Each gets a token only Capstan knows ({@link NotebookTokens}), handed over in a variable
- * that Jupyter's start-up config reads and removes, so kernels and their output never see it.
+ * that Jupyter's start-up config reads and removes, so kernels and their output never see it; a
+ * secret variable, so that on Kubernetes the pod's spec refers to a Secret instead of holding it.
  */
 final class NotebookKind implements WorkloadKind {
   /** The kind's name, stored with each notebook workload. */
@@ -115,7 +116,7 @@ final class NotebookKind implements WorkloadKind {
             .withPeriod(probePeriod)
             .withTimeout(Duration.ofSeconds(1));
     return launch.toBuilder()
-        .env(TOKEN_VARIABLE, tokens.token(job.uid()))
+        .secretEnv(TOKEN_VARIABLE, tokens.token(job.uid()))
         .file(CONFIG_PATH, NotebookJobs.CONFIG)
         .port(HTTP.name(), HTTP.containerPort())
         .readiness(readiness)

@@ -18,8 +18,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *     200ms: it sets how soon a new notebook is Running)
  * @param loginLifetime how long a one-time login link is good for (default 2m)
  * @param sessionLifetime how long the browser session a login link starts lasts (default 12h)
- * @param listenAddress where Jupyter listens in its replica (default 127.0.0.1, the local runtime's
- *     loopback; 0.0.0.0 in a pod)
+ * @param listenAddress where Jupyter listens in its replica; unset: 127.0.0.1 on the local runtime
+ *     (its loopback, where the proxy on the same machine reaches it), 0.0.0.0 on any other (a pod,
+ *     which the proxy reaches at its IP)
  * @param defaultImage the environment of a notebook that names none (default
  *     pytorch/pytorch:latest)
  */
@@ -40,7 +41,7 @@ public record NotebookProperties(
     probePeriod = probePeriod == null ? Duration.ofMillis(200) : probePeriod;
     loginLifetime = loginLifetime == null ? Duration.ofMinutes(2) : loginLifetime;
     sessionLifetime = sessionLifetime == null ? Duration.ofHours(12) : sessionLifetime;
-    listenAddress = listenAddress == null || listenAddress.isBlank() ? "127.0.0.1" : listenAddress;
+    listenAddress = listenAddress == null || listenAddress.isBlank() ? null : listenAddress;
     defaultImage =
         defaultImage == null || defaultImage.isBlank() ? "pytorch/pytorch:latest" : defaultImage;
     require(!cullAfter.isNegative(), "cull-after", "0 (never) or more", cullAfter);
@@ -49,6 +50,17 @@ public record NotebookProperties(
     require(probePeriod.toMillis() >= 10, "probe-period", "at least 10ms", probePeriod);
     require(isPositive(loginLifetime), "login-lifetime", "positive", loginLifetime);
     require(isPositive(sessionLifetime), "session-lifetime", "positive", sessionLifetime);
+  }
+
+  /**
+   * Where Jupyter listens on the runtime called {@code runtime} ({@code local}, {@code
+   * kubernetes}).
+   */
+  public String listenAddressOn(String runtime) {
+    if (listenAddress != null) {
+      return listenAddress;
+    }
+    return runtime.equals("local") ? "127.0.0.1" : "0.0.0.0";
   }
 
   private static boolean isPositive(Duration duration) {

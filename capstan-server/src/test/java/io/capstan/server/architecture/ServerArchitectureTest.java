@@ -56,7 +56,8 @@ class ServerArchitectureTest {
    * The control plane never dials a replica: the runtime probes readiness and reports endpoints
    * (decision 72), and the gateway carries requests. Only the OpenID client speaks HTTP itself, and
    * the notebook proxy and idle culler, which reach a notebook's Jupyter by design (decisions 92
-   * and 93).
+   * and 93), and the storage initializer, a program of its own that pods run to fetch presigned
+   * URLs (decision 119), never part of the control plane.
    */
   @Test
   void noServerClassButTheOpenIdClientAndTheNotebookProxySpeaksHttpItself() {
@@ -67,6 +68,9 @@ class ServerArchitectureTest {
             .and()
             .resideOutsideOfPackages(
                 "io.capstan.server.identity.oidc..", "io.capstan.server.notebook..")
+            .and()
+            .doNotHaveFullyQualifiedName(
+                io.capstan.server.artifact.StorageInitializer.class.getName())
             .should()
             .dependOnClassesThat()
             .resideInAnyPackage("java.net.http..")
