@@ -45,4 +45,17 @@ public final class Scheduler {
     requireNonNull(queues, "queues is null");
     return neverFits.check(workload, nodes, queues);
   }
+
+  /**
+   * As {@link #neverFits(Workload, List, Map)} for a cluster that is asked to grow when nothing
+   * holds a gang (a cluster-autoscaler): only its queue can say never (unknown, or a ceiling or
+   * cohort smaller than the gang); the nodes of today cannot.
+   */
+  public Optional<String> neverFitsGrowing(
+      Workload workload, List<NodeSpec> nodes, Map<String, QueueSpec> queues) {
+    requireNonNull(workload, "workload is null");
+    requireNonNull(nodes, "nodes is null");
+    requireNonNull(queues, "queues is null");
+    return neverFits.checkQueue(workload, nodes, queues);
+  }
 }
