@@ -22,6 +22,7 @@ import java.time.Duration;
  * @param logDir where the copies of the pods' logs are kept: {@code <data-dir>/runtime/kubernetes}
  * @param logRetry how long a log copy waits before it reconnects to a stream that ended while its
  *     container ran (1s; tests take less)
+ * @param growth spot nodes, nodes being taken back, and requests for more nodes
  */
 public record KubernetesRuntimeConfig(
     KubernetesSettings settings,
@@ -29,11 +30,13 @@ public record KubernetesRuntimeConfig(
     String context,
     int rendezvousPort,
     Path logDir,
-    Duration logRetry) {
+    Duration logRetry,
+    ClusterGrowthSettings growth) {
   static final int DEFAULT_RENDEZVOUS_PORT = 23456;
 
   public KubernetesRuntimeConfig {
     requireNonNull(settings, "settings is null");
+    requireNonNull(growth, "growth is null");
     requireNonNull(logDir, "logDir is null");
     requireNonNull(logRetry, "logRetry is null");
     if (rendezvousPort < 1 || rendezvousPort > 65535) {
@@ -41,6 +44,30 @@ public record KubernetesRuntimeConfig(
           "Expected capstan.runtime.kubernetes.rendezvous-port to be between 1 and 65535, but was "
               + rendezvousPort);
     }
+  }
+
+  /** With the default {@link ClusterGrowthSettings}. */
+  public KubernetesRuntimeConfig(
+      KubernetesSettings settings,
+      Path kubeconfig,
+      String context,
+      int rendezvousPort,
+      Path logDir,
+      Duration logRetry) {
+    this(
+        settings,
+        kubeconfig,
+        context,
+        rendezvousPort,
+        logDir,
+        logRetry,
+        ClusterGrowthSettings.defaults());
+  }
+
+  /** These settings with {@code newGrowth}. */
+  public KubernetesRuntimeConfig withGrowth(ClusterGrowthSettings newGrowth) {
+    return new KubernetesRuntimeConfig(
+        settings, kubeconfig, context, rendezvousPort, logDir, logRetry, newGrowth);
   }
 
   /** The defaults, with the log copies under {@code logDir}. */
@@ -79,7 +106,8 @@ public record KubernetesRuntimeConfig(
         raw.get("context").filter(s -> !s.isEmpty()).orElse(null),
         integer(raw, "rendezvous-port", DEFAULT_RENDEZVOUS_PORT),
         context.dataDir().resolve("runtime").resolve("kubernetes"),
-        Duration.ofSeconds(1));
+        Duration.ofSeconds(1),
+        ClusterGrowthSettings.from(raw));
   }
 
   private static int integer(RuntimeSettings raw, String name, int fallback) {
