@@ -44,7 +44,8 @@ public interface CapacityRequests {
   /**
    * What the cluster said of one request.
    *
-   * @param request the request's name ({@code namespace/name} on Kubernetes)
+   * @param request the request as the cluster's users know it ({@code ProvisioningRequest
+   *     namespace/name} on Kubernetes)
    * @param phase where it stands
    * @param message the cluster's words, or empty
    */

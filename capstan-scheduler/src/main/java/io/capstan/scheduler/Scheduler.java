@@ -3,6 +3,7 @@ package io.capstan.scheduler;
 import static java.util.Objects.requireNonNull;
 
 import io.capstan.scheduler.cluster.NodeSpec;
+import io.capstan.scheduler.growth.UnplaceableDemand;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,15 @@ public final class Scheduler {
     requireNonNull(state, "state is null");
     requireNonNull(now, "now is null");
     return new Cycle(config, neverFits, planner, state, now).run();
+  }
+
+  /**
+   * The gangs a cycle found that more nodes would start ({@link CycleResult#unplaceable}), counted
+   * by the shapes of {@code nodes} that hold them whole, with this scheduler's placer.
+   */
+  public List<UnplaceableDemand.Want> unplaceableDemand(
+      List<Workload> unplaceable, List<NodeSpec> nodes) {
+    return UnplaceableDemand.of(unplaceable, nodes, config.placer());
   }
 
   /**

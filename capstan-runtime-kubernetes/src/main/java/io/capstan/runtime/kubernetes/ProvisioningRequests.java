@@ -309,7 +309,8 @@ final class ProvisioningRequests implements CapacityRequests {
   }
 
   /** The request's phase from its conditions, the last one reached first. */
-  static CapacityState state(String key, GenericKubernetesResource request) {
+  static CapacityState state(String storeKey, GenericKubernetesResource request) {
+    String key = "ProvisioningRequest " + storeKey;
     Map<String, Map<String, Object>> conditions = conditions(request);
     if (isTrue(conditions.get("Failed"))) {
       return new CapacityState(key, Phase.FAILED, message(conditions.get("Failed")));

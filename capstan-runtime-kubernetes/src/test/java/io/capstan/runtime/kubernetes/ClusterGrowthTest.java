@@ -60,7 +60,8 @@ class ClusterGrowthTest {
     Map<String, CapacityState> first = requests.reconcile(List.of(PAIR));
 
     assertThat(first.get(PAIR.jobUid()).phase()).isEqualTo(Phase.REQUESTED);
-    assertThat(first.get(PAIR.jobUid()).request()).isEqualTo(NAMESPACE + "/llm-1a2b3c4d");
+    assertThat(first.get(PAIR.jobUid()).request())
+        .isEqualTo("ProvisioningRequest " + NAMESPACE + "/llm-1a2b3c4d");
     List<GenericKubernetesResource> made = provisioningRequests();
     assertThat(made).singleElement();
     @SuppressWarnings("unchecked")
@@ -92,7 +93,8 @@ class ClusterGrowthTest {
                 requests.reconcile(List.of(PAIR)).get(PAIR.jobUid()).phase() == Phase.PROVISIONED);
     assertThat(requests.reconcile(List.of(PAIR)).get(PAIR.jobUid()).describe())
         .isEqualTo(
-            NAMESPACE
+            "ProvisioningRequest "
+                + NAMESPACE
                 + "/llm-1a2b3c4d provisioned, the new nodes are joining (Provisioned: capacity is"
                 + " available)");
 

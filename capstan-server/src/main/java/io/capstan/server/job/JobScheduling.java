@@ -27,14 +27,24 @@ import java.util.Map;
 final class JobScheduling {
   private JobScheduling() {}
 
-  /** The gang a job asks for: one pod per replica, in rank order. */
+  /**
+   * The gang a job asks for: one pod per replica, in rank order. A training job checkpoints (every
+   * attempt mounts the same checkpoint volume, decision 21): it is preferred on spot nodes, and
+   * serving replicas and notebooks, which keep nothing across a stop, avoid them (decision 124).
+   */
   static Workload workload(JobRecord job) {
     List<PodDemand> pods = new ArrayList<>();
     for (Rendezvous.Replica replica : Rendezvous.replicas(job.spec())) {
       pods.add(demand(replica.group().resources()));
     }
     return new Workload(
-        job.uid(), job.project(), job.spec().priority(), job.createdAt(), pods, null);
+        job.uid(),
+        job.project(),
+        job.spec().priority(),
+        job.createdAt(),
+        pods,
+        null,
+        TrainingJobKind.NAME.equals(job.kind()));
   }
 
   static PodDemand demand(Resources resources) {
@@ -152,7 +162,8 @@ final class JobScheduling {
         node.capacity().memoryBytes(),
         gpus,
         model,
-        node.labels());
+        node.labels(),
+        node.spot());
   }
 
   private static int deviceIndex(Node node, int position) {
