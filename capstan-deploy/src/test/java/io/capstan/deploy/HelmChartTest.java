@@ -157,14 +157,20 @@ class HelmChartTest {
             "services",
             "secrets",
             "configmaps",
-            "persistentvolumeclaims");
+            "persistentvolumeclaims",
+            "podtemplates",
+            "provisioningrequests");
     assertThat(verbs.get("nodes")).containsExactly("get", "list", "watch");
+    assertThat(verbs.get("provisioningrequests"))
+        .containsExactly("get", "list", "watch", "create", "delete");
     assertThat(verbs.get("pods/log")).containsExactly("get");
     assertThat(verbs.get("namespaces")).doesNotContain("delete", "update", "patch");
     assertThat(role.getRules())
         .flatExtracting(PolicyRule::getVerbs)
         .doesNotContain("*", "escalate", "bind", "impersonate");
-    assertThat(role.getRules()).flatExtracting(PolicyRule::getApiGroups).containsOnly("");
+    assertThat(role.getRules())
+        .flatExtracting(PolicyRule::getApiGroups)
+        .containsOnly("", "autoscaling.x-k8s.io");
     ClusterRoleBinding binding = only(objects, ClusterRoleBinding.class);
     assertThat(binding.getSubjects().get(0).getName()).isEqualTo("capstan");
     assertThat(binding.getSubjects().get(0).getNamespace()).isEqualTo("capstan");

@@ -3,54 +3,71 @@ package io.capstan.server.monitoring;
 import io.capstan.scheduler.growth.UnplaceableDemand;
 import io.capstan.server.job.AdmissionEvents;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.MultiGauge;
-import io.micrometer.core.instrument.Tags;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Counts admissions, preemptions and reclaims per project and kind, as the job controller makes
- * them, and gauges the gangs that wait for nodes by node shape after each cycle.
+ * them, and gauges the gangs that wait for nodes by node shape after each cycle. The gauges read
+ * the last cycle's figures when scraped (a shape once seen stays, at 0 when nothing waits for it):
+ * nothing is registered or removed while a scrape may run.
  */
 final class SchedulingCounters implements AdmissionEvents {
   private final MeterRegistry registry;
-  private final MultiGauge gangs;
-  private final MultiGauge pods;
-  private final MultiGauge gpus;
+  private volatile Map<String, UnplaceableDemand.Want> demand = Map.of();
+  private final Set<String> shapes = ConcurrentHashMap.newKeySet();
 
   SchedulingCounters(MeterRegistry registry) {
     this.registry = registry;
-    this.gangs =
-        MultiGauge.builder("capstan.unschedulable.gangs")
-            .description(
-                "Waiting gangs that no free room holds and that new nodes of this shape would"
-                    + " hold whole (shape none: no shape of the cluster holds them)")
-            .register(registry);
-    this.pods =
-        MultiGauge.builder("capstan.unschedulable.pods")
-            .description("The pods of those gangs")
-            .register(registry);
-    this.gpus =
-        MultiGauge.builder("capstan.unschedulable.gpus")
-            .description("The GPUs the pods of those gangs ask for")
-            .register(registry);
   }
 
   @Override
-  public void unplaceable(List<UnplaceableDemand.Want> demand) {
-    List<MultiGauge.Row<?>> gangRows = new ArrayList<>();
-    List<MultiGauge.Row<?>> podRows = new ArrayList<>();
-    List<MultiGauge.Row<?>> gpuRows = new ArrayList<>();
-    for (UnplaceableDemand.Want want : demand) {
-      Tags shape = Tags.of("shape", want.shape());
-      gangRows.add(MultiGauge.Row.of(shape, want.gangs()));
-      podRows.add(MultiGauge.Row.of(shape, want.pods()));
-      gpuRows.add(MultiGauge.Row.of(shape, want.gpus()));
+  public void unplaceable(List<UnplaceableDemand.Want> wants) {
+    Map<String, UnplaceableDemand.Want> byShape = new HashMap<>();
+    wants.forEach(want -> byShape.put(want.shape(), want));
+    demand = Map.copyOf(byShape);
+    for (String shape : byShape.keySet()) {
+      if (shapes.add(shape)) {
+        gauge(
+            "capstan.unschedulable.gangs",
+            "Waiting gangs that no free room holds and that new nodes of this shape would hold"
+                + " whole (shape none: no shape of the cluster holds them)",
+            shape,
+            UnplaceableDemand.Want::gangs);
+        gauge(
+            "capstan.unschedulable.pods",
+            "The pods of those gangs",
+            shape,
+            UnplaceableDemand.Want::pods);
+        gauge(
+            "capstan.unschedulable.gpus",
+            "The GPUs the pods of those gangs ask for",
+            shape,
+            UnplaceableDemand.Want::gpus);
+      }
     }
-    gangs.register(gangRows, true);
-    pods.register(podRows, true);
-    gpus.register(gpuRows, true);
+  }
+
+  private void gauge(
+      String name,
+      String help,
+      String shape,
+      java.util.function.ToDoubleFunction<UnplaceableDemand.Want> value) {
+    Gauge.builder(
+            name,
+            this,
+            counters -> {
+              UnplaceableDemand.Want want = counters.demand.get(shape);
+              return want == null ? 0 : value.applyAsDouble(want);
+            })
+        .description(help)
+        .tag("shape", shape)
+        .register(registry);
   }
 
   @Override
