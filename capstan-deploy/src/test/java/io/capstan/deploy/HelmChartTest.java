@@ -82,7 +82,11 @@ class HelmChartTest {
                 "  existingSecret: capstan-database\n  userKey")
             .replace(
                 "  existingSecret: \"\"\n  secretsKeyKey",
-                "  existingSecret: capstan-installation\n  secretsKeyKey"));
+                "  existingSecret: capstan-installation\n  secretsKeyKey")
+            .replace("    endpoint: \"\"", "    endpoint: http://rgw.ceph.svc")
+            .replace(
+                "    existingSecret: \"\"\n    accessKeyKey",
+                "    existingSecret: capstan-s3\n    accessKeyKey"));
 
     LintResult result = new Helm(chart).lint().strict().call();
 
@@ -107,6 +111,10 @@ class HelmChartTest {
             "--capstan.runtime.kind=kubernetes",
             "--capstan.runtime.kubernetes.namespace-prefix=capstan-",
             "--capstan.runtime.kubernetes.gpu-resource=nvidia.com/gpu",
+            "--capstan.runtime.kubernetes.volume-reader-image=busybox:1.37",
+            "--capstan.artifacts.store=s3",
+            "--capstan.artifacts.s3.endpoint=http://rook-ceph-rgw-capstan.rook-ceph.svc",
+            "--capstan.artifacts.s3.bucket=capstan",
             "--capstan.leader-election.enabled=true",
             "--capstan.serving.gateway.host=0.0.0.0");
     Map<String, EnvVar> env =
@@ -118,11 +126,13 @@ class HelmChartTest {
             "CAPSTAN_DATABASE_USER",
             "CAPSTAN_DATABASE_PASSWORD",
             "CAPSTAN_SECRETS_KEY",
-            "CAPSTAN_ADMIN_TOKEN")) {
+            "CAPSTAN_ADMIN_TOKEN",
+            "CAPSTAN_ARTIFACTS_S3_ACCESSKEY",
+            "CAPSTAN_ARTIFACTS_S3_SECRETKEY")) {
       assertThat(env.get(secret).getValue()).as(secret + " is never a literal").isNull();
       assertThat(env.get(secret).getValueFrom().getSecretKeyRef().getName())
           .as(secret)
-          .isIn("capstan-database", "capstan-installation");
+          .isIn("capstan-database", "capstan-installation", "capstan-s3");
     }
     assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/api/v1/health");
     assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
@@ -154,6 +164,7 @@ class HelmChartTest {
             "namespaces",
             "pods",
             "pods/log",
+            "pods/exec",
             "services",
             "secrets",
             "configmaps",
@@ -164,6 +175,9 @@ class HelmChartTest {
     assertThat(verbs.get("provisioningrequests"))
         .containsExactly("get", "list", "watch", "create", "delete");
     assertThat(verbs.get("pods/log")).containsExactly("get");
+    assertThat(verbs.get("pods/exec"))
+        .as("the volume readers (decision 121)")
+        .containsExactly("get", "create");
     assertThat(verbs.get("namespaces")).doesNotContain("delete", "update", "patch");
     assertThat(role.getRules())
         .flatExtracting(PolicyRule::getVerbs)
@@ -195,6 +209,22 @@ class HelmChartTest {
         noSecret, "database: {url: 'jdbc:postgresql://db/capstan', existingSecret: db}\n");
     assertThatThrownBy(() -> render(noSecret))
         .hasMessageContaining("installation.existingSecret is required");
+
+    Path noStore = temp.resolve("no-store.yaml");
+    Files.writeString(
+        noStore,
+        "database: {url: 'jdbc:postgresql://db/capstan', existingSecret: db}\n"
+            + "installation: {existingSecret: x}\n");
+    assertThatThrownBy(() -> render(noStore))
+        .hasMessageContaining("artifacts.s3.endpoint is required");
+    Path noKeys = temp.resolve("no-keys.yaml");
+    Files.writeString(
+        noKeys,
+        "database: {url: 'jdbc:postgresql://db/capstan', existingSecret: db}\n"
+            + "installation: {existingSecret: x}\n"
+            + "artifacts: {s3: {endpoint: 'http://rgw'}}\n");
+    assertThatThrownBy(() -> render(noKeys))
+        .hasMessageContaining("artifacts.s3.existingSecret is required");
   }
 
   /**

@@ -32,7 +32,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * what it mounts ({@link JobObjects}), pinned to the node Capstan's scheduler chose ({@link
  * PodPlacement}); terminate deletes the pod with its grace period; observations and nodes come from
  * shared informers ({@link ClusterWatch}) and send nothing to the API server; logs are copied to
- * the control plane's disk while the containers run ({@link KubernetesLogs}).
+ * the control plane's disk while the containers run ({@link KubernetesLogs}); a job volume's claim
+ * is read through a reader pod that mounts it ({@link VolumeReaders}).
  *
  * <p>A replica whose pod is gone keeps its last state until it is launched again or released: a
  * terminated replica is {@code FAILED} with the exit code its container had, one whose pod someone
@@ -49,6 +50,7 @@ public final class KubernetesRuntime implements WorkloadRuntime {
   private final JobObjects objects;
   private final KubernetesNodes nodes;
   private final KubernetesLogs logs;
+  private final VolumeReaders readers;
   private final KubernetesVolumes volumes;
   private final ClusterWatch watch;
   private final PodReplacement replacement;
@@ -65,13 +67,15 @@ public final class KubernetesRuntime implements WorkloadRuntime {
     this.objects = new JobObjects(client, specs, config.settings());
     this.nodes = new KubernetesNodes(config.settings(), config.growth());
     this.logs = new KubernetesLogs(client, config.logDir().resolve("logs"), config.logRetry());
-    this.volumes = new KubernetesVolumes(client, specs.names(), objects::forgetClaims);
+    this.readers = new VolumeReaders(client, config.volumeReaderImage(), config.volumeReaderIdle());
+    this.volumes = new KubernetesVolumes(client, specs.names(), objects::forgetClaims, readers);
     this.reclaims = new NodeReclaims(nodes, clock);
     try {
       this.watch = ClusterWatch.start(client, this::podChanged);
       watch.onNodes(reclaims);
     } catch (RuntimeException e) {
       logs.close();
+      readers.close();
       client.close();
       throw e;
     }
@@ -257,6 +261,7 @@ public final class KubernetesRuntime implements WorkloadRuntime {
       }
       watch.close();
       logs.close();
+      readers.close();
     } finally {
       client.close();
     }

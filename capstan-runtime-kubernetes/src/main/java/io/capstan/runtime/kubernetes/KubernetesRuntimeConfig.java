@@ -7,6 +7,8 @@ import io.capstan.runtime.RuntimeSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The Kubernetes runtime's configuration, read from {@code capstan.runtime.kubernetes.*}: how it
@@ -22,6 +24,11 @@ import java.time.Duration;
  * @param logDir where the copies of the pods' logs are kept: {@code <data-dir>/runtime/kubernetes}
  * @param logRetry how long a log copy waits before it reconnects to a stream that ended while its
  *     container ran (1s; tests take less)
+ * @param volumeReaderImage the image of the pod that reads a job volume's claim ({@code
+ *     volume-reader-image}, default {@code busybox:1.37}): it needs {@code sh}, {@code find},
+ *     {@code stat} and {@code cat}
+ * @param volumeReaderIdle how long a reader pod is kept after its last read, for the next read of
+ *     the same volume ({@code volume-reader-idle}, default 60s)
  * @param growth spot nodes, nodes being taken back, and requests for more nodes
  */
 public record KubernetesRuntimeConfig(
@@ -31,14 +38,34 @@ public record KubernetesRuntimeConfig(
     int rendezvousPort,
     Path logDir,
     Duration logRetry,
+    String volumeReaderImage,
+    Duration volumeReaderIdle,
     ClusterGrowthSettings growth) {
   static final int DEFAULT_RENDEZVOUS_PORT = 23456;
+  private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})(ms|s|m|h)");
+  static final String DEFAULT_VOLUME_READER_IMAGE = "busybox:1.37";
+  static final Duration DEFAULT_VOLUME_READER_IDLE = Duration.ofSeconds(60);
 
   public KubernetesRuntimeConfig {
     requireNonNull(settings, "settings is null");
     requireNonNull(growth, "growth is null");
     requireNonNull(logDir, "logDir is null");
     requireNonNull(logRetry, "logRetry is null");
+    requireNonNull(volumeReaderImage, "volumeReaderImage is null");
+    requireNonNull(volumeReaderIdle, "volumeReaderIdle is null");
+    if (volumeReaderImage.isBlank()
+        || volumeReaderImage.chars().anyMatch(Character::isWhitespace)) {
+      throw new IllegalArgumentException(
+          "Expected capstan.runtime.kubernetes.volume-reader-image to be an image reference such as"
+              + " busybox:1.37, but was '"
+              + volumeReaderImage
+              + "'");
+    }
+    if (volumeReaderIdle.isNegative()) {
+      throw new IllegalArgumentException(
+          "Expected capstan.runtime.kubernetes.volume-reader-idle to be zero or more, but was "
+              + volumeReaderIdle);
+    }
     if (rendezvousPort < 1 || rendezvousPort > 65535) {
       throw new IllegalArgumentException(
           "Expected capstan.runtime.kubernetes.rendezvous-port to be between 1 and 65535, but was "
@@ -46,7 +73,7 @@ public record KubernetesRuntimeConfig(
     }
   }
 
-  /** With the default {@link ClusterGrowthSettings}. */
+  /** The volume reader's defaults and the default {@link ClusterGrowthSettings}. */
   public KubernetesRuntimeConfig(
       KubernetesSettings settings,
       Path kubeconfig,
@@ -61,13 +88,45 @@ public record KubernetesRuntimeConfig(
         rendezvousPort,
         logDir,
         logRetry,
+        DEFAULT_VOLUME_READER_IMAGE,
+        DEFAULT_VOLUME_READER_IDLE,
+        ClusterGrowthSettings.defaults());
+  }
+
+  /** These volume reader settings, with the default {@link ClusterGrowthSettings}. */
+  public KubernetesRuntimeConfig(
+      KubernetesSettings settings,
+      Path kubeconfig,
+      String context,
+      int rendezvousPort,
+      Path logDir,
+      Duration logRetry,
+      String volumeReaderImage,
+      Duration volumeReaderIdle) {
+    this(
+        settings,
+        kubeconfig,
+        context,
+        rendezvousPort,
+        logDir,
+        logRetry,
+        volumeReaderImage,
+        volumeReaderIdle,
         ClusterGrowthSettings.defaults());
   }
 
   /** These settings with {@code newGrowth}. */
   public KubernetesRuntimeConfig withGrowth(ClusterGrowthSettings newGrowth) {
     return new KubernetesRuntimeConfig(
-        settings, kubeconfig, context, rendezvousPort, logDir, logRetry, newGrowth);
+        settings,
+        kubeconfig,
+        context,
+        rendezvousPort,
+        logDir,
+        logRetry,
+        volumeReaderImage,
+        volumeReaderIdle,
+        newGrowth);
   }
 
   /** The defaults, with the log copies under {@code logDir}. */
@@ -107,7 +166,32 @@ public record KubernetesRuntimeConfig(
         integer(raw, "rendezvous-port", DEFAULT_RENDEZVOUS_PORT),
         context.dataDir().resolve("runtime").resolve("kubernetes"),
         Duration.ofSeconds(1),
+        raw.get("volume-reader-image").orElse(DEFAULT_VOLUME_READER_IMAGE),
+        duration(raw, "volume-reader-idle", DEFAULT_VOLUME_READER_IDLE),
         ClusterGrowthSettings.from(raw));
+  }
+
+  private static Duration duration(RuntimeSettings raw, String name, Duration fallback) {
+    String value = raw.get(name).orElse(null);
+    if (value == null) {
+      return fallback;
+    }
+    Matcher matcher = DURATION.matcher(value);
+    if (matcher.matches()) {
+      long amount = Long.parseLong(matcher.group(1));
+      return switch (matcher.group(2)) {
+        case "ms" -> Duration.ofMillis(amount);
+        case "s" -> Duration.ofSeconds(amount);
+        case "m" -> Duration.ofMinutes(amount);
+        default -> Duration.ofHours(amount);
+      };
+    }
+    throw new IllegalArgumentException(
+        "Expected "
+            + raw.property(name)
+            + " to be a duration such as 60s or 2m, but was '"
+            + value
+            + "'");
   }
 
   private static int integer(RuntimeSettings raw, String name, int fallback) {

@@ -13,13 +13,16 @@ import java.math.BigDecimal;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The claims of jobs and projects in the projects' namespaces. A job's claims carry its {@code
  * capstan.io/job-uid} label and are deleted by it; a project's volumes are the namespace's other
- * claims, their size the storage they request (what is used inside needs a pod that mounts them).
- * Reading a job volume's files needs a pod that mounts its claim and the exec API, which this
- * runtime does not do yet (decision 90): {@link #list} and {@link #open} say so.
+ * claims, their size the storage they request (what is used inside needs a pod that mounts them). A
+ * job volume's files are read through a reader pod that mounts its claim ({@link VolumeReaders},
+ * decision 121); the claim is found by its labels, in whichever namespace it is.
  */
 final class KubernetesVolumes implements JobVolumes, ProjectVolumes {
   /** The label of a project volume's claim that the runtime made on first use. */
@@ -28,38 +31,71 @@ final class KubernetesVolumes implements JobVolumes, ProjectVolumes {
   private final KubernetesClient client;
   private final KubernetesNames names;
   private final Runnable claimsDeleted;
+  private final VolumeReaders readers;
 
   /** {@code claimsDeleted} is told when claims were deleted, so they are made again when used. */
-  KubernetesVolumes(KubernetesClient client, KubernetesNames names, Runnable claimsDeleted) {
+  KubernetesVolumes(
+      KubernetesClient client,
+      KubernetesNames names,
+      Runnable claimsDeleted,
+      VolumeReaders readers) {
     this.client = requireNonNull(client, "client is null");
     this.names = requireNonNull(names, "names is null");
     this.claimsDeleted = requireNonNull(claimsDeleted, "claimsDeleted is null");
+    this.readers = requireNonNull(readers, "readers is null");
   }
 
   @Override
   public List<VolumeFile> list(String jobUid, String volume) {
     JobVolumes.checkVolume(jobUid, volume);
-    throw notYet(jobUid, volume);
+    return claim(jobUid, volume).map(readers::list).orElse(List.of());
   }
 
   @Override
   public InputStream open(String jobUid, String volume, String path) {
     JobVolumes.checkVolume(jobUid, volume);
     JobVolumes.checkPath(path);
-    throw notYet(jobUid, volume);
+    PersistentVolumeClaim claim =
+        claim(jobUid, volume)
+            .orElseThrow(
+                () ->
+                    new NoSuchElementException(
+                        "Expected job "
+                            + jobUid
+                            + " to have volume '"
+                            + volume
+                            + "' with a file at '"
+                            + path
+                            + "', but it has no such volume"));
+    return readers.open(claim, path);
   }
 
   @Override
   public void delete(String jobUid) {
+    List<PersistentVolumeClaim> claims = claims(jobUid).toList();
+    // Readers first: a claim that a pod mounts waits for it before it goes (pvc-protection).
+    readers.forget(claims);
+    claims.forEach(claim -> client.resource(claim).delete());
+    claimsDeleted.run();
+  }
+
+  /** The job's claims that are not being deleted, in every namespace. */
+  private Stream<PersistentVolumeClaim> claims(String jobUid) {
     // Listed in every namespace: the job's project is not known here (nor after a restart).
-    client
+    return client
         .persistentVolumeClaims()
         .inAnyNamespace()
         .withLabel(PodSpecs.JOB_UID_LABEL, KubernetesNames.labelValue(jobUid))
         .list()
         .getItems()
-        .forEach(claim -> client.resource(claim).delete());
-    claimsDeleted.run();
+        .stream()
+        .filter(claim -> claim.getMetadata().getDeletionTimestamp() == null);
+  }
+
+  private Optional<PersistentVolumeClaim> claim(String jobUid, String volume) {
+    return claims(jobUid)
+        .filter(claim -> volume.equals(labels(claim).get(PodSpecs.VOLUME_LABEL)))
+        .findFirst();
   }
 
   @Override
@@ -103,15 +139,5 @@ final class KubernetesVolumes implements JobVolumes, ProjectVolumes {
     return storage == null
         ? 0
         : Quantity.getAmountInBytes(storage).max(BigDecimal.ZERO).longValue();
-  }
-
-  private static IllegalStateException notYet(String jobUid, String volume) {
-    return new IllegalStateException(
-        "Expected to read volume '"
-            + volume
-            + "' of job "
-            + jobUid
-            + " through a pod that mounts its claim, but the Kubernetes runtime does not read"
-            + " job volumes yet (decision 90); the claim keeps its files until the job is deleted");
   }
 }

@@ -10,6 +10,7 @@ import io.capstan.runtime.WorkloadRuntimeProvider;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
@@ -42,6 +43,28 @@ class KubernetesRuntimeProviderTest {
     assertThat(config.context()).isNull();
     assertThat(config.rendezvousPort()).isEqualTo(23456);
     assertThat(config.logDir()).isEqualTo(dataDir.resolve("runtime").resolve("kubernetes"));
+    assertThat(config.volumeReaderImage()).isEqualTo("busybox:1.37");
+    assertThat(config.volumeReaderIdle()).isEqualTo(Duration.ofSeconds(60));
+  }
+
+  @Test
+  void theVolumeReadersImageAndIdleTimeAreSettings() {
+    KubernetesRuntimeConfig config =
+        KubernetesRuntimeConfig.from(
+            context(
+                Map.of(
+                    "volume-reader-image", "mirror.example.com/busybox:1.37",
+                    "volume-reader-idle", "2m")));
+
+    assertThat(config.volumeReaderImage()).isEqualTo("mirror.example.com/busybox:1.37");
+    assertThat(config.volumeReaderIdle()).isEqualTo(Duration.ofMinutes(2));
+    assertThatThrownBy(
+            () -> KubernetesRuntimeConfig.from(context(Map.of("volume-reader-idle", "soon"))))
+        .hasMessageContaining("capstan.runtime.kubernetes.volume-reader-idle")
+        .hasMessageContaining("'soon'");
+    assertThatThrownBy(
+            () -> KubernetesRuntimeConfig.from(context(Map.of("volume-reader-image", "a b"))))
+        .hasMessageContaining("capstan.runtime.kubernetes.volume-reader-image");
   }
 
   @Test

@@ -12,6 +12,11 @@ import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,16 +24,20 @@ import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * A cluster for tests: fabric8's mock API server in CRUD mode on a random loopback port, a {@link
- * TestingKubelet} that schedules and runs its pods and serves their logs, and a record of every
- * request the runtime sent (the kubelet's own are told apart by their user agent).
+ * TestingKubelet} that schedules and runs its pods, serves their logs and their exec (claims are
+ * local folders, {@link #claimFolder}), and a record of every request the runtime sent (the
+ * kubelet's own are told apart by their user agent).
  */
 public final class TestingCluster implements AutoCloseable {
   static final String KUBELET_AGENT = "capstan-testing-kubelet";
   private static final Pattern LOG_PATH =
       Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/?]+)/log(\\?.*)?");
+  private static final Pattern EXEC_PATH =
+      Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/?]+)/exec(\\?.*)?");
 
   /** One request the runtime sent. */
   record Request(String method, String path, String body) {
@@ -46,8 +55,14 @@ public final class TestingCluster implements AutoCloseable {
   private final KubernetesMockServer server;
   private final KubernetesClient admin;
   private final TestingKubelet kubelet;
+  private final Path claims;
 
   public TestingCluster() {
+    try {
+      this.claims = Files.createTempDirectory("capstan-testing-claims");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     Map<
             io.fabric8.mockwebserver.ServerRequest,
             java.util.Queue<io.fabric8.mockwebserver.ServerResponse>>
@@ -64,7 +79,7 @@ public final class TestingCluster implements AutoCloseable {
                     .withUserAgent(KUBELET_AGENT)
                     .build())
             .build();
-    this.kubelet = new TestingKubelet(admin);
+    this.kubelet = new TestingKubelet(admin, claims);
     dispatcher.kubelet = kubelet;
   }
 
@@ -206,6 +221,11 @@ public final class TestingCluster implements AutoCloseable {
     return nodes;
   }
 
+  /** The local folder that stands for the contents of {@code claim} in {@code namespace}. */
+  public Path claimFolder(String namespace, String claim) {
+    return kubelet.claimFolder(namespace, claim);
+  }
+
   /** The requests the runtime sent so far. */
   List<Request> requests() {
     return List.copyOf(requests);
@@ -221,6 +241,11 @@ public final class TestingCluster implements AutoCloseable {
       // Vert.x did not stop its server within its own timeout on this busy machine; the port is
       // a loopback one of this test JVM, gone when it exits. Nothing the test checks depends on it.
       System.err.println("mock API server: " + e.getMessage());
+    }
+    try (Stream<Path> paths = Files.walk(claims)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -251,6 +276,16 @@ public final class TestingCluster implements AutoCloseable {
             .log(log.group(1), log.group(2), log.group(3) == null ? "" : log.group(3))
             .map(text -> new MockResponse().setResponseCode(200).setBody(text))
             .orElseGet(() -> new MockResponse().setResponseCode(404).setBody("{}"));
+      }
+      Matcher exec = EXEC_PATH.matcher(request.getPath());
+      if (exec.matches() && kubelet != null) {
+        return kubelet
+            .exec(exec.group(1), exec.group(2), exec.group(3) == null ? "" : exec.group(3))
+            .orElseGet(
+                () ->
+                    new MockResponse()
+                        .setResponseCode(400)
+                        .setBody("{\"kind\":\"Status\",\"status\":\"Failure\",\"code\":400}"));
       }
       return crud.dispatch(request);
     }

@@ -19,8 +19,13 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.mockwebserver.http.MockResponse;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,6 +48,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * then Succeeded or Failed with the exit code. A deleted pod's container ends with 143. Logs are
  * served per pod with timestamps and {@code sinceTime}. A node marked NotReady makes its pods'
  * phase {@code Unknown}.
+ *
+ * <p>A claim's contents are a local folder, {@code <claims>/<namespace>/<claim>}: programs write
+ * there through a writable mount and read from it, and an exec into a running pod ({@code
+ * pods/exec}, the volume readers' {@code find} and {@code cat}) runs its command as a local process
+ * with every argument under a claim's mount path turned into the claim's folder, its output sent
+ * over the exec WebSocket as the API server sends it (channel 1 stdout, 2 stderr, 3 the status with
+ * the exit code).
  */
 final class TestingKubelet implements AutoCloseable {
   static final String FINALIZER = "testing.capstan.io/kubelet";
@@ -68,10 +80,49 @@ final class TestingKubelet implements AutoCloseable {
   private final Map<String, String> started = new ConcurrentHashMap<>();
 
   private final AtomicInteger addresses = new AtomicInteger();
+  private final TestingClaims claims;
+  private final ExecutorService execs =
+      Executors.newCachedThreadPool(
+          runnable -> {
+            Thread thread = new Thread(runnable, "testing-kubelet-exec");
+            thread.setDaemon(true);
+            return thread;
+          });
 
-  TestingKubelet(KubernetesClient client) {
+  TestingKubelet(KubernetesClient client, Path claims) {
     this.client = client;
+    this.claims = new TestingClaims(claims);
     this.pods = client.pods().inAnyNamespace().inform(new Handler(), 0);
+  }
+
+  /** The local folder that holds the contents of {@code claim}. */
+  Path claimFolder(String namespace, String claim) {
+    return claims.folder(namespace, claim);
+  }
+
+  /**
+   * The answer to {@code pods/exec} of a pod: a WebSocket upgrade that runs the command, or empty
+   * when the pod does not run. Runs on the API server's thread: reads the informer's cache only.
+   */
+  Optional<MockResponse> exec(String namespace, String name, String query) {
+    Pod pod = pods.getStore().getByKey(namespace + "/" + name);
+    if (pod == null) {
+      return Optional.empty();
+    }
+    TestingExec.Call call = TestingExec.call(pod, query);
+    List<String> command =
+        call.words().stream().map(word -> claims.local(pod, call.container(), word)).toList();
+    String key = key(pod);
+    return Optional.of(
+        new MockResponse()
+            .withWebSocketUpgrade(
+                new TestingExec(
+                    command,
+                    () -> {
+                      Pod cached = pods.getStore().getByKey(key);
+                      return cached != null && "Running".equals(phase(cached));
+                    },
+                    execs)));
   }
 
   /** Pods whose command is not a program keep running: the test says when they exit. */
@@ -127,6 +178,7 @@ final class TestingKubelet implements AutoCloseable {
   public void close() {
     pods.close();
     worker.shutdownNow();
+    execs.shutdownNow();
   }
 
   private void safely(String namespace, String name) {
@@ -201,7 +253,7 @@ final class TestingKubelet implements AutoCloseable {
     List<String> command = new ArrayList<>(container.getCommand());
     command.addAll(container.getArgs());
     command = EnvExpansion.expand(command, env);
-    Program program = Program.run(command, env, path -> file(pod, path));
+    Program program = Program.run(command, env, new PodFiles(pod, container));
     List<Line> lines = new ArrayList<>();
     for (String printed : program.output()) {
       lines.add(new Line(Instant.now(), printed + "\n"));
@@ -274,6 +326,45 @@ final class TestingKubelet implements AutoCloseable {
                 p.getMetadata().getFinalizers().remove(FINALIZER);
                 return p;
               });
+    }
+  }
+
+  /** A container's files: the launch's ConfigMap and the claims it mounts. */
+  private final class PodFiles implements Program.Files {
+    private final Pod pod;
+    private final Container container;
+
+    PodFiles(Pod pod, Container container) {
+      this.pod = pod;
+      this.container = container;
+    }
+
+    @Override
+    public Optional<String> read(String path) {
+      Optional<Path> claimed = claims.path(pod, container, path, false);
+      if (claimed.isPresent()) {
+        try {
+          return Optional.of(Files.readString(claimed.get()));
+        } catch (IOException e) {
+          return Optional.empty();
+        }
+      }
+      return file(pod, path);
+    }
+
+    @Override
+    public boolean write(String path, String content) {
+      Optional<Path> claimed = claims.path(pod, container, path, true);
+      if (claimed.isEmpty()) {
+        return false;
+      }
+      try {
+        Files.createDirectories(claimed.get().getParent());
+        Files.writeString(claimed.get(), content);
+        return true;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
   }
 

@@ -399,12 +399,11 @@ public abstract class WorkloadRuntimeContract {
   }
 
   /**
-   * Reads a job volume's files through the runtime; protected so that a runtime that cannot read
-   * them yet (Kubernetes, decision 90) replaces it with a test of what it does instead.
+   * Reads a job volume's files through the runtime (on Kubernetes through a reader pod, decision
+   * 121).
    */
   @Test
-  protected void aJobVolumeKeepsItsFilesAcrossReleaseAndANewAttemptUntilItIsDeleted()
-      throws IOException {
+  void aJobVolumeKeepsItsFilesAcrossReleaseAndANewAttemptUntilItIsDeleted() throws IOException {
     ReplicaId id = id("job-v", "worker-0");
     Mount state = Mount.volume("state", "/capstan/state");
     runtime.launch(
@@ -466,9 +465,8 @@ public abstract class WorkloadRuntimeContract {
     assertThat(runtime.projectVolumes().delete(project, "datasets")).isFalse();
   }
 
-  /** Protected for the same reason as the test above. */
   @Test
-  protected void theReplicasOfAJobShareItsVolumeAndOpeningAMissingFileFails() {
+  void theReplicasOfAJobShareItsVolumeAndOpeningAMissingFileFails() {
     Mount output = Mount.volume("output", "/capstan/output");
     runtime.launch(
         launch("job-v", "worker-0")

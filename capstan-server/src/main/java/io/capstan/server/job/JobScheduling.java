@@ -33,6 +33,11 @@ final class JobScheduling {
    * serving replicas and notebooks, which keep nothing across a stop, avoid them (decision 124).
    */
   static Workload workload(JobRecord job) {
+    return workload(job, job.spec().priority());
+  }
+
+  /** The gang a job asks for, at {@code priority} (its kind's priority now). */
+  static Workload workload(JobRecord job, int priority) {
     List<PodDemand> pods = new ArrayList<>();
     for (Rendezvous.Replica replica : Rendezvous.replicas(job.spec())) {
       pods.add(demand(replica.group().resources()));
@@ -40,7 +45,7 @@ final class JobScheduling {
     return new Workload(
         job.uid(),
         job.project(),
-        job.spec().priority(),
+        priority,
         job.createdAt(),
         pods,
         null,
@@ -81,7 +86,8 @@ final class JobScheduling {
   /**
    * The scheduler's view of the live workloads; a long-running kind (serving replicas, notebooks)
    * is never demoted by least attained service, since its service only grows; it is still preempted
-   * by higher priority or by reclaim (decision 45).
+   * by higher priority or by reclaim (decision 45). Each workload is at its kind's priority now
+   * ({@link WorkloadKind#priority}).
    */
   static SchedulerState state(
       List<Node> nodes,
@@ -98,6 +104,7 @@ final class JobScheduling {
     List<PendingWorkload> pending = new ArrayList<>();
     List<RunningWorkload> running = new ArrayList<>();
     for (JobRecord job : live) {
+      Workload workload = workload(job, kinds.of(job).priority(job, now));
       if (job.holdsResources()) {
         List<PodAllocation> allocations = allocations(job, byName);
         for (PodAllocation allocation : allocations) {
@@ -108,7 +115,7 @@ final class JobScheduling {
         }
         running.add(
             new RunningWorkload(
-                workload(job),
+                workload,
                 allocations,
                 runStart(job, now, kinds),
                 job.runs().attainedGpuSeconds(),
@@ -116,7 +123,7 @@ final class JobScheduling {
       } else if (job.phase() == JobPhase.QUEUED) {
         pending.add(
             new PendingWorkload(
-                workload(job), job.runs().attainedGpuSeconds(), job.runs().waitingSince()));
+                workload, job.runs().attainedGpuSeconds(), job.runs().waitingSince()));
       }
     }
     return new SchedulerState(List.copyOf(states.values()), queues, pending, running);

@@ -2,6 +2,7 @@ package io.capstan.server.job;
 
 import io.capstan.runtime.ReplicaLaunch;
 import io.capstan.runtime.ReplicaObservation;
+import java.time.Instant;
 import java.util.Map;
 
 /**
@@ -19,6 +20,14 @@ public interface WorkloadKind {
    * never demotes them, since their service only grows, and they never succeed on their own.
    */
   boolean longRunning();
+
+  /**
+   * The priority the scheduler gives the workload now: its spec's, unless the kind lowers it (a
+   * notebook left idle gives way to waiting work first, decision 128).
+   */
+  default int priority(JobRecord job, Instant now) {
+    return job.spec().priority();
+  }
 
   /** Whether the workload has done its work (a training job's success policy). */
   boolean succeeded(JobRecord job, Map<String, ReplicaObservation> observed);

@@ -3,6 +3,7 @@ package io.capstan.server.logs;
 import io.capstan.runtime.LogChunk;
 import io.capstan.runtime.LogSource;
 import io.capstan.runtime.ReplicaId;
+import io.capstan.server.artifact.ArtifactStore;
 import io.capstan.server.datadir.FileTrees;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -18,10 +19,13 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The control plane's durable copy of every replica's log: {@code
@@ -31,11 +35,17 @@ import java.util.stream.Stream;
  * goes with the replica. Beside each attempt's file, {@code <attempt>.times} records when each
  * chunk of it was archived ({@link LogTimes}), so lines can be shown and filtered by time.
  *
+ * <p>With a durable store (the S3 artifact store, cluster mode: decision 122), each attempt is
+ * uploaded there once it is complete ({@link DurableLogs}) and downloaded back when a replica's log
+ * is read and this disk lacks it, so logs outlive the control plane's pod; a running attempt's log
+ * is on this disk and in the runtime until it completes.
+ *
  * <p>Jobs of versions before the archive have a single file per replica under {@code
  * <data>/logs/<project>/<job-uid>/<replica>.log}, which the runtime wrote there itself; it is read
  * when a replica has no archived attempt, and deleted with the job.
  */
 public final class LogArchive {
+  private static final Logger log = LoggerFactory.getLogger(LogArchive.class);
   private static final int CHUNK = 1 << 20;
   private static final long MAX_PER_SHIP = 16L << 20;
   private static final Pattern ATTEMPT_FILE = Pattern.compile("(\\d+)\\.log");
@@ -45,6 +55,14 @@ public final class LogArchive {
   private final Map<String, Object> locks = new ConcurrentHashMap<>();
   private final Clock clock;
   private final ArchivedBytes listener;
+  private final DurableLogs durable;
+  private final Set<Pending> pending = ConcurrentHashMap.newKeySet();
+
+  /**
+   * A complete attempt whose upload to the durable store failed, tried again by {@link
+   * #keepPending}.
+   */
+  private record Pending(ReplicaId id, int attempt) {}
 
   /**
    * @param clock stamps each archived chunk (decision 85: {@code N.times} beside {@code N.log})
@@ -58,10 +76,21 @@ public final class LogArchive {
    * @param listener told of every chunk once it is archived (the training metrics read it)
    */
   public LogArchive(Path dataDir, Clock clock, ArchivedBytes listener) {
+    this(dataDir, clock, listener, null);
+  }
+
+  /**
+   * @param clock stamps each archived chunk (decision 85: {@code N.times} beside {@code N.log})
+   * @param listener told of every chunk once it is archived (the training metrics read it)
+   * @param durableStore where complete attempts are kept beyond this disk (decision 122), or null
+   *     to keep them on this disk only (the local artifact store)
+   */
+  public LogArchive(Path dataDir, Clock clock, ArchivedBytes listener, ArtifactStore durableStore) {
     this.root = dataDir.resolve("job-logs");
     this.legacyRoot = dataDir.resolve("logs");
     this.clock = clock;
     this.listener = listener;
+    this.durable = durableStore == null ? null : new DurableLogs(durableStore);
   }
 
   /** What one {@link #ship} did: how many bytes it archived, and whether the attempt is done. */
@@ -74,6 +103,46 @@ public final class LogArchive {
    * it (nothing more can come).
    */
   public Shipped ship(ReplicaId id, int attempt, LogSource source) {
+    Shipped shipped = shipLocally(id, attempt, source);
+    if (shipped.complete()) {
+      keep(new Pending(id, attempt));
+    }
+    return shipped;
+  }
+
+  /**
+   * Uploads again the complete attempts whose upload to the durable store failed (the log shipper
+   * calls it every pass).
+   */
+  void keepPending() {
+    for (Pending attempt : List.copyOf(pending)) {
+      pending.remove(attempt);
+      keep(attempt);
+    }
+  }
+
+  private void keep(Pending attempt) {
+    if (durable == null) {
+      return;
+    }
+    ReplicaId id = attempt.id();
+    try {
+      synchronized (locks.computeIfAbsent(id.key(), key -> new Object())) {
+        durable.keep(
+            id.jobUid(),
+            id.replica(),
+            attempt.attempt(),
+            attemptFile(id.jobUid(), id.replica(), attempt.attempt()));
+      }
+    } catch (RuntimeException e) {
+      // The store is down or refused: the attempt is on this disk, and tried again next pass.
+      log.warn(
+          "Cannot keep the log of {} attempt {} in the store yet", id.key(), attempt.attempt(), e);
+      pending.add(attempt);
+    }
+  }
+
+  private Shipped shipLocally(ReplicaId id, int attempt, LogSource source) {
     synchronized (locks.computeIfAbsent(id.key(), key -> new Object())) {
       Path file = attemptFile(id.jobUid(), id.replica(), attempt);
       long offset = size(file);
@@ -101,11 +170,20 @@ public final class LogArchive {
 
   /** The log of one replica, every attempt in order, as the archive holds it now. */
   public ReplicaLog replica(String project, String jobUid, String replica) {
+    if (durable != null) {
+      synchronized (locks.computeIfAbsent(jobUid + "." + replica, key -> new Object())) {
+        durable.restore(jobUid, replica, root.resolve(jobUid).resolve(replica));
+      }
+    }
     return new ReplicaLog(this, project, jobUid, replica);
   }
 
   /** Deletes everything kept of a job's logs, the files of earlier versions included. */
   public void deleteJob(String project, String jobUid) {
+    if (durable != null) {
+      durable.delete(jobUid);
+      pending.removeIf(attempt -> attempt.id().jobUid().equals(jobUid));
+    }
     FileTrees.deleteRecursively(root.resolve(jobUid));
     FileTrees.deleteRecursively(legacyRoot.resolve(project).resolve(jobUid));
     locks.keySet().removeIf(key -> key.startsWith(jobUid + "."));

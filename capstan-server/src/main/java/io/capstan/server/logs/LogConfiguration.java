@@ -2,6 +2,8 @@ package io.capstan.server.logs;
 
 import io.capstan.runtime.WorkloadRuntime;
 import io.capstan.server.ServerConfig;
+import io.capstan.server.artifact.ArtifactStore;
+import io.capstan.server.artifact.ArtifactsConfig;
 import io.capstan.server.control.ControlLoop;
 import io.capstan.server.control.Leadership;
 import java.time.Clock;
@@ -17,9 +19,19 @@ class LogConfiguration {
   private static final Duration SHIP_EVERY = Duration.ofSeconds(1);
 
   @Bean
-  LogArchive logArchive(ServerConfig config, Clock clock, ObjectProvider<ArchivedBytes> listener) {
+  LogArchive logArchive(
+      ServerConfig config,
+      Clock clock,
+      ObjectProvider<ArchivedBytes> listener,
+      ArtifactsConfig artifacts,
+      ArtifactStore store) {
+    // In cluster mode the data dir is the pod's disk: complete logs go to the bucket too.
+    boolean durable = ArtifactsConfig.S3_STORE.equals(artifacts.store());
     return new LogArchive(
-        config.dataDir(), clock, listener.getIfAvailable(() -> ArchivedBytes.NONE));
+        config.dataDir(),
+        clock,
+        listener.getIfAvailable(() -> ArchivedBytes.NONE),
+        durable ? store : null);
   }
 
   @Bean

@@ -57,6 +57,7 @@ public final class LogShipper {
       }
     }
     complete.keySet().retainAll(seen);
+    archive.keepPending();
   }
 
   /** Archives what the runtime has of a replica's current attempt now (a reader waits for it). */

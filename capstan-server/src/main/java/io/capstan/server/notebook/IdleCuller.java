@@ -85,7 +85,7 @@ final class IdleCuller {
       return Optional.empty();
     }
     Instant last = lastActivity(uid).orElseThrow();
-    Duration idle = Duration.between(last, clock.instant());
+    Duration idle = idle(last);
     if (idle.compareTo(cullAfter) < 0) {
       return Optional.empty();
     }
@@ -97,6 +97,24 @@ final class IdleCuller {
             + "; the cull time is "
             + NotebookDurations.format(cullAfter)
             + "); the workspace is kept");
+  }
+
+  /**
+   * Whether notebook {@code uid} has been idle for at least {@code after}: never when {@code after}
+   * is zero or this replica has not seen the notebook run since it started (its idle time is then
+   * unknown). Asks the database only when this replica's own view already says idle.
+   */
+  boolean idleFor(String uid, Duration after) {
+    Instant seen = lastActivity.get(uid);
+    if (after.isZero() || seen == null || idle(seen).compareTo(after) < 0) {
+      return false;
+    }
+    return idle(lastActivity(uid).orElseThrow()).compareTo(after) >= 0;
+  }
+
+  /** How long a notebook last active at {@code last} has been idle. */
+  Duration idle(Instant last) {
+    return Duration.between(last, clock.instant());
   }
 
   /**

@@ -34,8 +34,9 @@ class NotebookConfiguration {
   }
 
   @Bean
-  NotebookKind notebookKind(NotebookTokens tokens, NotebookProperties properties) {
-    return new NotebookKind(tokens, properties.probePeriod());
+  NotebookKind notebookKind(
+      NotebookTokens tokens, NotebookProperties properties, IdleCuller culler) {
+    return new NotebookKind(tokens, properties.probePeriod(), culler, properties.reclaimAfter());
   }
 
   @Bean
@@ -102,7 +103,8 @@ class NotebookConfiguration {
             notebooks,
             jobs,
             new JupyterKernels(notebookHttpClient(), Duration.ofSeconds(5)),
-            culler);
+            culler,
+            properties.reclaimAfter());
     return new ControlLoop(
         "capstan-notebook-controller", reconciler::runOnce, properties.pollInterval(), leadership);
   }

@@ -1,5 +1,6 @@
 package io.capstan.server.notebook;
 
+import io.capstan.api.job.PriorityClass;
 import io.capstan.runtime.PortSpec;
 import io.capstan.runtime.ReadinessSpec;
 import io.capstan.runtime.ReplicaLaunch;
@@ -7,6 +8,7 @@ import io.capstan.runtime.ReplicaObservation;
 import io.capstan.server.job.JobRecord;
 import io.capstan.server.job.WorkloadKind;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 
 /**
@@ -31,12 +33,27 @@ final class NotebookKind implements WorkloadKind {
   /** Restarts of a crashed server before the notebook is Failed. */
   static final int MAX_RESTARTS = 3;
 
+  /**
+   * The priority of a notebook idle for the reclaim time: the lowest there is, so that any waiting
+   * work its resources would admit preempts it before anything else (decision 128).
+   */
+  static final int RECLAIMABLE_PRIORITY = PriorityClass.MIN;
+
   private final NotebookTokens tokens;
   private final Duration probePeriod;
+  private final IdleCuller culler;
+  private final Duration reclaimAfter;
 
-  NotebookKind(NotebookTokens tokens, Duration probePeriod) {
+  /**
+   * @param reclaimAfter the idle time after which a notebook is at {@link #RECLAIMABLE_PRIORITY};
+   *     zero: never
+   */
+  NotebookKind(
+      NotebookTokens tokens, Duration probePeriod, IdleCuller culler, Duration reclaimAfter) {
     this.tokens = tokens;
     this.probePeriod = probePeriod;
+    this.culler = culler;
+    this.reclaimAfter = reclaimAfter;
   }
 
   @Override
@@ -47,6 +64,17 @@ final class NotebookKind implements WorkloadKind {
   @Override
   public boolean longRunning() {
     return true;
+  }
+
+  /**
+   * Its spec's priority (interactive, above batch) while in use; the lowest once idle for the
+   * reclaim time, so waiting work takes its resources first.
+   */
+  @Override
+  public int priority(JobRecord job, Instant now) {
+    return job.owner() != null && culler.idleFor(job.owner(), reclaimAfter)
+        ? RECLAIMABLE_PRIORITY
+        : job.spec().priority();
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.capstan.api.notebook.NotebookEvent;
 import io.capstan.api.notebook.NotebookPhase;
 import io.capstan.server.job.JobRecord;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A notebook's phase, derived from what its owner wants, the workload of its server and whether
@@ -13,6 +14,9 @@ final class NotebookPhases {
   private NotebookPhases() {}
 
   record Phase(NotebookPhase phase, String reason, String message) {}
+
+  /** The reasons of the events that stop a notebook: a user's, the culler's, a reclaim's. */
+  static final Set<String> STOP_REASONS = Set.of("Stopped", "Culled", "Reclaimed");
 
   static Phase of(
       NotebookRecord notebook, JobRecord job, boolean ready, List<NotebookEvent> events) {
@@ -49,7 +53,7 @@ final class NotebookPhases {
   private static NotebookEvent lastStop(List<NotebookEvent> events) {
     for (int i = events.size() - 1; i >= 0; i--) {
       NotebookEvent event = events.get(i);
-      if (event.reason().equals("Stopped") || event.reason().equals("Culled")) {
+      if (STOP_REASONS.contains(event.reason())) {
         return event;
       }
     }

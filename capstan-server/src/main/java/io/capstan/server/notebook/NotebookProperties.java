@@ -9,6 +9,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *
  * @param cullAfter the idle time that stops a notebook unless its project or spec says otherwise
  *     (default 1h; 0 never culls)
+ * @param reclaimAfter the idle time after which a running notebook gives way to any waiting work
+ *     its resources would admit: it is preempted first and then stopped, its workspace kept
+ *     (default 15m; 0 never: an idle notebook keeps its resources until it is culled)
  * @param pollInterval how often the notebook controller asks each running server whether a kernel
  *     is busy and culls idle ones (default 10s)
  * @param probePeriod how often the runtime asks a starting server whether it answers (default
@@ -23,6 +26,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 @ConfigurationProperties(prefix = "capstan.notebooks")
 public record NotebookProperties(
     Duration cullAfter,
+    Duration reclaimAfter,
     Duration pollInterval,
     Duration probePeriod,
     Duration loginLifetime,
@@ -31,6 +35,7 @@ public record NotebookProperties(
     String defaultImage) {
   public NotebookProperties {
     cullAfter = cullAfter == null ? Duration.ofHours(1) : cullAfter;
+    reclaimAfter = reclaimAfter == null ? Duration.ofMinutes(15) : reclaimAfter;
     pollInterval = pollInterval == null ? Duration.ofSeconds(10) : pollInterval;
     probePeriod = probePeriod == null ? Duration.ofMillis(200) : probePeriod;
     loginLifetime = loginLifetime == null ? Duration.ofMinutes(2) : loginLifetime;
@@ -39,6 +44,7 @@ public record NotebookProperties(
     defaultImage =
         defaultImage == null || defaultImage.isBlank() ? "pytorch/pytorch:latest" : defaultImage;
     require(!cullAfter.isNegative(), "cull-after", "0 (never) or more", cullAfter);
+    require(!reclaimAfter.isNegative(), "reclaim-after", "0 (never) or more", reclaimAfter);
     require(isPositive(pollInterval), "poll-interval", "positive", pollInterval);
     require(probePeriod.toMillis() >= 10, "probe-period", "at least 10ms", probePeriod);
     require(isPositive(loginLifetime), "login-lifetime", "positive", loginLifetime);

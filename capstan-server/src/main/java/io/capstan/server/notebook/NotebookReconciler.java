@@ -23,13 +23,19 @@ final class NotebookReconciler {
   private final JobService jobs;
   private final JupyterKernels kernels;
   private final IdleCuller culler;
+  private final Duration reclaimAfter;
 
   NotebookReconciler(
-      NotebookService notebooks, JobService jobs, JupyterKernels kernels, IdleCuller culler) {
+      NotebookService notebooks,
+      JobService jobs,
+      JupyterKernels kernels,
+      IdleCuller culler,
+      Duration reclaimAfter) {
     this.notebooks = notebooks;
     this.jobs = jobs;
     this.kernels = kernels;
     this.culler = culler;
+    this.reclaimAfter = reclaimAfter;
   }
 
   /** Reconciles every notebook, then sweeps orphaned workloads. */
@@ -49,8 +55,42 @@ final class NotebookReconciler {
     switch (notebook.desired()) {
       case DELETING -> notebooks.finishDelete(notebook);
       case STOPPED -> culler.forget(notebook.uid());
-      case RUNNING -> cullIfIdle(notebook);
+      case RUNNING -> {
+        if (!stopIfReclaimed(notebook)) {
+          cullIfIdle(notebook);
+        }
+      }
     }
+  }
+
+  /**
+   * Stops a notebook whose server was preempted while it was idle for the reclaim time (it was at
+   * {@link NotebookKind#RECLAIMABLE_PRIORITY}): its resources went to waiting work, and it is not
+   * to queue up to take them back. A notebook preempted while in use goes back to the queue as any
+   * workload does.
+   */
+  private boolean stopIfReclaimed(NotebookRecord notebook) {
+    Optional<JobRecord> job = notebooks.currentJob(notebook);
+    if (job.isEmpty()
+        || job.get().phase() != JobPhase.QUEUED
+        || !"Preempted".equals(job.get().reason())
+        || !culler.idleFor(notebook.uid(), reclaimAfter)) {
+      return false;
+    }
+    String preemption = job.get().message() == null ? "" : job.get().message();
+    int end = preemption.indexOf(';');
+    String why =
+        "Stopped after "
+            + NotebookDurations.format(
+                culler.idle(culler.lastActivity(notebook.uid()).orElseThrow()))
+            + " idle (the reclaim time is "
+            + NotebookDurations.format(reclaimAfter)
+            + "): its resources went to waiting work ("
+            + (end < 0 ? preemption : preemption.substring(0, end))
+            + "); the workspace is kept";
+    log.info("Reclaimed idle notebook {}/{}: {}", notebook.project(), notebook.name(), why);
+    notebooks.stop(notebook, "Reclaimed", why, CONTROLLER);
+    return true;
   }
 
   private void cullIfIdle(NotebookRecord notebook) {

@@ -179,6 +179,11 @@ final class GatewayProcess
               Integer.toString(settings.maxRequestBytes()),
               "--request-timeout-seconds",
               Long.toString(Math.max(1, settings.requestTimeout().toSeconds()))));
+      if (settings.stopWithServer()) {
+        // Also when this JVM is SIGKILLed (a test fork past its exit timeout), which runs no
+        // destroy.
+        command.addAll(List.of("--exit-with", Long.toString(ProcessHandle.current().pid())));
+      }
       Process started =
           new ProcessBuilder(command)
               .redirectErrorStream(true)

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The README's first command, {@code bin/capstan demo}, on a fresh home: it starts a server, trains
  * the 2-rank DDP example, shows its metrics, registers and serves its model, compares the served
- * outputs with PyTorch's, and starts a notebook whose sign-in link it prints. It uses the jars of
- * this build ({@code CAPSTAN_NO_BUILD}) and a free port.
+ * outputs with PyTorch's, starts a notebook whose sign-in link it prints, and creates a Katib
+ * Experiment. It uses the jars of this build ({@code CAPSTAN_NO_BUILD}) and a free port.
  */
 class DemoIT {
   private static final Pattern DIFFERENCE = Pattern.compile("largest difference: ([0-9.eE+-]+)");
@@ -66,7 +66,9 @@ class DemoIT {
         .contains("Succeeded", "capstan outputs", "model.onnx", "served by version 1 of demo-mlp")
         .contains("capstan metrics", "loss", "worker-1")
         .contains("capstan notebook open demo-lab", "/notebooks/default/demo-lab/")
-        .doesNotContain("(no notebook: see above)");
+        .doesNotContain("(no notebook: see above)")
+        .contains("capstan experiment create -f examples/katib-random.yaml", "random-ddp")
+        .doesNotContain("(no experiment: see above)");
     Matcher difference = DIFFERENCE.matcher(log);
     assertThat(difference.find()).as(log).isTrue();
     assertThat(Double.parseDouble(difference.group(1))).isLessThan(1e-4);

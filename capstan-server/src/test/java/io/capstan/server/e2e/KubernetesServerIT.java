@@ -17,7 +17,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The packaged server with {@code capstan.runtime.kind=kubernetes}, on fabric8's mock API server
  * with a testing kubelet: the same Kubeflow YAML a user submits on one machine is scheduled onto
- * the cluster's nodes, gets its rendezvous, runs, and its logs and metrics are there after the
+ * the cluster's nodes, gets its rendezvous, runs, its output volume's claim is copied into the
+ * artifact store through a reader pod (decision 121), and its logs and metrics are there after the
  * server restarts, as with the local runtime.
  */
 class KubernetesServerIT {
@@ -67,6 +68,22 @@ class KubernetesServerIT {
         assertThat(log(http, token, "worker-1")).contains("RANK=2");
         JsonNode metrics = JSON.readTree(http.get(token, JOBS + "/mnist-ddp/metrics").body());
         assertThat(metrics.toString()).contains("loss").contains("0.25");
+        await()
+            .atMost(Duration.ofMinutes(1))
+            .until(
+                () ->
+                    http.get(token, JOBS + "/mnist-ddp/outputs")
+                        .body()
+                        .contains("\"collected\":true"));
+        JsonNode outputs = JSON.readTree(http.get(token, JOBS + "/mnist-ddp/outputs").body());
+        assertThat(outputs.get("files"))
+            .as("the output claim, read through a reader pod, in the artifact store")
+            .singleElement()
+            .satisfies(
+                file -> {
+                  assertThat(file.get("path").asString()).isEqualTo("model/weights.txt");
+                  assertThat(file.get("sizeBytes").asLong()).isEqualTo(7);
+                });
 
         server.kill();
         server.start();
@@ -103,7 +120,9 @@ class KubernetesServerIT {
                     image: registry.example.com/mnist:1.0
                     command: [in-memory, print, "MASTER_ADDR=$(MASTER_ADDR)", print,
                               "WORLD_SIZE=$(WORLD_SIZE)", print, "RANK=$(RANK)",
-                              print, "epoch=1 loss=0.25", exit, "0"]
+                              print, "epoch=1 loss=0.25",
+                              write-file, "$(CAPSTAN_OUTPUT_DIR)/model/weights.txt", trained,
+                              exit, "0"]
                     resources: {limits: {nvidia.com/gpu: 1}}
           Worker:
             replicas: 2

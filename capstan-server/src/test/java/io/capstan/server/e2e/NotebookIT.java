@@ -87,7 +87,7 @@ class NotebookIT {
 
     browserSignsInOnceWithTheLinkOfNotebookOpen(alice, base);
 
-    String kernel = startKernel(alice, base);
+    String kernel = startKernel(new TestingNotebooks(http, "vision"), alice, base);
     try (TestingKernel channels =
         TestingKernel.connect(base, kernel, Map.of("Authorization", "Bearer " + alice))) {
       String version =
@@ -139,87 +139,50 @@ class NotebookIT {
   @Test
   void idleNotebookIsCulledAndItsCpuAdmitsAWaitingJobWhileABusyOneKeepsRunning() throws Exception {
     String carol = ServerFixture.userWithProject(http, admin, "carol", "lab");
-    TestingHttp.Answer quota =
-        http.put(
-            admin,
-            "/api/v1/projects/lab/quota",
-            "{\"nominal\":{\"cpu\":\"1\",\"memory\":\"8Gi\",\"gpu\":\"0\"},"
-                + "\"borrowingLimit\":{\"cpu\":\"0\",\"memory\":\"0\",\"gpu\":\"0\"}}");
-    assertThat(quota.status()).as(quota.body()).isEqualTo(200);
+    TestingNotebooks lab = new TestingNotebooks(http, "lab");
+    lab.limitCpu(admin, "1");
     String settings = "/api/v1/projects/lab/notebook-settings";
     assertThat(http.put(carol, settings, "{\"cullAfterSeconds\":0}").status()).isEqualTo(200);
-    String api = "/api/v1/projects/lab/notebooks";
-    for (String name : List.of("idle", "busy")) {
-      TestingHttp.Answer created =
-          http.post(
-              carol,
-              api,
-              "application/json",
-              "{\"name\":\"" + name + "\",\"cpu\":\"500m\",\"memory\":\"1Gi\"}");
-      assertThat(created.status()).as(created.body()).isEqualTo(201);
-    }
-    awaitPhase(carol, "lab", "idle", "Running");
-    awaitPhase(carol, "lab", "busy", "Running");
-    TestingHttp.Answer extra =
-        http.post(
-            carol,
-            api,
-            "application/json",
-            "{\"name\":\"extra\",\"cpu\":\"500m\",\"memory\":\"1Gi\"}");
-    assertThat(extra.status()).as(extra.body()).isEqualTo(201);
+    lab.create(carol, "idle");
+    lab.create(carol, "busy");
+    lab.awaitPhase(carol, "idle", "Running");
+    lab.awaitPhase(carol, "busy", "Running");
+    lab.create(carol, "extra");
     await()
         .during(Duration.ofSeconds(2))
         .atMost(Duration.ofSeconds(20))
-        .until(() -> phase(carol, "lab", "extra").equals("Pending"));
-    JsonNode pending = JSON.readTree(http.get(carol, api + "/extra").body());
+        .until(() -> lab.phase(carol, "extra").equals("Pending"));
     // As a job's: "waiting for 0.5 CPUs: queue lab uses 1 of its 1 CPU (nominal 1, ...)".
-    assertThat(pending.get("message").asString()).contains("waiting for 0.5 CPUs");
-    assertThat(http.delete(carol, api + "/extra").status()).isIn(202, 204);
-    await().atMost(START).until(() -> http.get(carol, api + "/extra").status() == 404);
+    assertThat(lab.get(carol, "extra").get("message").asString()).contains("waiting for 0.5 CPUs");
+    assertThat(http.delete(carol, lab.api() + "/extra").status()).isIn(202, 204);
+    await().atMost(START).until(() -> http.get(carol, lab.api() + "/extra").status() == 404);
     String busyBase = server.url() + "/notebooks/lab/busy/";
-    String kernel = startKernel(carol, busyBase);
+    String kernel = startKernel(lab, carol, busyBase);
     try (TestingKernel channels =
         TestingKernel.connect(busyBase, kernel, Map.of("Authorization", "Bearer " + carol))) {
       String sleeping =
           channels.run(
               "print('sleeping', flush=True); import time; time.sleep(600)", Duration.ofMinutes(2));
       assertThat(sleeping.trim()).isEqualTo("sleeping");
-      TestingHttp.Answer job =
-          http.post(
-              carol,
-              "/api/v1/projects/lab/jobs",
-              "application/yaml",
-              """
-              apiVersion: capstan.io/v1
-              kind: TrainingJob
-              metadata: {name: waiting}
-              spec:
-                replicas:
-                  - role: worker
-                    count: 1
-                    image: pytorch/pytorch:latest
-                    command: [sh, -c, "echo admitted"]
-                    resources: {cpu: 500m, memory: 64Mi}
-              """);
-      assertThat(job.status()).as(job.body()).isEqualTo(201);
+      lab.submitWaitingJob(carol);
       await()
           .during(Duration.ofSeconds(2))
           .atMost(Duration.ofSeconds(20))
-          .until(() -> jobPhase(carol, "waiting").equals("Queued"));
+          .until(() -> lab.jobPhase(carol, "waiting").equals("Queued"));
 
       assertThat(http.put(carol, settings, "{\"cullAfterSeconds\":3}").status()).isEqualTo(200);
 
-      awaitPhase(carol, "lab", "idle", "Stopped");
-      JsonNode idle = JSON.readTree(http.get(carol, api + "/idle").body());
+      lab.awaitPhase(carol, "idle", "Stopped");
+      JsonNode idle = lab.get(carol, "idle");
       assertThat(idle.get("reason").asString()).isEqualTo("Culled");
       assertThat(idle.get("message").asString()).contains("idle").contains("workspace is kept");
       await()
           .atMost(START)
-          .until(() -> List.of("Running", "Succeeded").contains(jobPhase(carol, "waiting")));
+          .until(() -> List.of("Running", "Succeeded").contains(lab.jobPhase(carol, "waiting")));
       await()
           .during(Duration.ofSeconds(4))
           .atMost(Duration.ofSeconds(10))
-          .until(() -> phase(carol, "lab", "busy").equals("Running"));
+          .until(() -> lab.phase(carol, "busy").equals("Running"));
     }
   }
 
@@ -271,16 +234,7 @@ class NotebookIT {
   }
 
   private static void awaitPhase(String token, String project, String name, String phase) {
-    await()
-        .atMost(START)
-        .pollInterval(Duration.ofMillis(250))
-        .until(() -> phase(token, project, name).equals(phase));
-  }
-
-  private static String phase(String token, String project, String name) {
-    TestingHttp.Answer answer =
-        http.get(token, "/api/v1/projects/" + project + "/notebooks/" + name);
-    return answer.status() == 200 ? JSON.readTree(answer.body()).get("phase").asString() : "";
+    new TestingNotebooks(http, project).awaitPhase(token, name, phase);
   }
 
   private static String job(String token, String project, String name) {
@@ -290,31 +244,11 @@ class NotebookIT {
         .asString();
   }
 
-  private static String jobPhase(String token, String job) {
-    return JSON.readTree(http.get(token, "/api/v1/projects/lab/jobs/" + job).body())
-        .get("status")
-        .get("phase")
-        .asString();
-  }
-
-  private static String jobMessage(String token, String job) {
-    JsonNode message =
-        JSON.readTree(http.get(token, "/api/v1/projects/lab/jobs/" + job).body())
-            .get("status")
-            .get("message");
-    return message == null || message.isNull() ? "" : message.asString();
-  }
-
-  private static String startKernel(String token, String base) throws Exception {
-    HttpResponse<String> kernel =
-        send(
-            token,
-            HttpRequest.newBuilder(URI.create(base + "api/kernels"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"python3\"}")));
-    assertThat(kernel.statusCode()).as(kernel.body()).isEqualTo(201);
-    answers.add(kernel.body());
-    return JSON.readTree(kernel.body()).get("id").asString();
+  private static String startKernel(TestingNotebooks notebooks, String token, String base)
+      throws Exception {
+    JsonNode kernel = notebooks.startKernel(token, base);
+    answers.add(kernel.toString());
+    return kernel.get("id").asString();
   }
 
   private static String workspaceFile(String token, String base) throws Exception {

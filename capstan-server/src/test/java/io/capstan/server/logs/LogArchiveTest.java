@@ -9,6 +9,7 @@ import io.capstan.runtime.ReplicaId;
 import io.capstan.runtime.ReplicaLaunch;
 import io.capstan.runtime.ReplicaObservation;
 import io.capstan.runtime.testing.InMemoryRuntime;
+import io.capstan.server.artifact.LocalArtifactStore;
 import io.capstan.server.control.ManualClock;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -175,6 +176,41 @@ class LogArchiveTest {
     assertThat(read(-1, new LogLines(null, true)))
         .isEqualTo("2026-12-06T09:59:00.000Z old line 1\n2026-12-06T09:59:00.000Z old line 2");
     assertThat(read(-1, new LogLines(T0, true))).isEmpty();
+  }
+
+  @Test
+  void withADurableStoreCompleteAttemptsOutliveTheDiskAndGoWithTheJob(@TempDir Path elsewhere)
+      throws IOException {
+    LocalArtifactStore store = new LocalArtifactStore(elsewhere.resolve("bucket"));
+    archive = new LogArchive(dataDir, clock, ArchivedBytes.NONE, store);
+    runtime.launch(launch(1));
+    runtime.replica(ID).prints("a1").exits(1);
+    runtime.observe("job-1");
+    archive.ship(ID, 1, runtime.logs());
+    clock.advance(Duration.ofSeconds(3));
+    runtime.launch(launch(2));
+    runtime.replica(ID).prints("b1");
+    archive.ship(ID, 2, runtime.logs());
+    String attemptOne =
+        read(-1, new LogLines(null, true)).split("(?=\\S+ --- capstan: worker-0 attempt 2)")[0];
+
+    assertThat(store.keysUnder("logs"))
+        .as("the complete attempt and its times; the running one stays on this disk")
+        .containsExactlyInAnyOrder("logs/job-1/worker-0/1.log", "logs/job-1/worker-0/1.times");
+    LogArchive afterTheDiskIsGone =
+        new LogArchive(elsewhere.resolve("new-pod"), clock, ArchivedBytes.NONE, store);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    afterTheDiskIsGone
+        .replica("vision", "job-1", "worker-0")
+        .copy(-1, new LogLines(null, true), () -> false, () -> true, () -> {}, "revoked", out);
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .isEqualTo(attemptOne)
+        .startsWith("2026-12-06T10:00:00.000Z --- capstan: worker-0 attempt 1")
+        .endsWith("2026-12-06T10:00:00.000Z a1\n");
+
+    afterTheDiskIsGone.deleteJob("vision", "job-1");
+
+    assertThat(store.keysUnder("logs")).isEmpty();
   }
 
   @Test

@@ -139,4 +139,31 @@ class IdleCullerTest {
     culler.touched("nb");
     assertThat(store.last("nb")).contains(clock.instant());
   }
+
+  @Test
+  void aNotebookIsReclaimableOnceIdleForTheReclaimTimeAndNeverWhenItIsZeroOrUnseen() {
+    Duration reclaim = Duration.ofMinutes(15);
+    assertThat(culler.idleFor("nb", reclaim)).as("never seen running here").isFalse();
+    culler.started("nb");
+    clock.advance(reclaim.minusSeconds(1));
+    culler.polled("nb", false);
+    assertThat(culler.idleFor("nb", reclaim)).isFalse();
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(culler.idleFor("nb", reclaim)).isTrue();
+    assertThat(culler.idleFor("nb", Duration.ZERO)).as("0: never reclaimed").isFalse();
+    culler.polled("nb", true);
+    assertThat(culler.idleFor("nb", reclaim)).as("a busy kernel is use").isFalse();
+  }
+
+  @Test
+  void anotherReplicasProxyRequestKeepsANotebookFromBeingReclaimed() {
+    Duration reclaim = Duration.ofMinutes(15);
+    culler.started("nb");
+    clock.advance(Duration.ofMinutes(10));
+    new IdleCuller(clock, new NotebookActivityStore(db.jdbc())).touched("nb");
+    clock.advance(Duration.ofMinutes(10));
+    assertThat(culler.idleFor("nb", reclaim)).isFalse();
+    clock.advance(Duration.ofMinutes(5));
+    assertThat(culler.idleFor("nb", reclaim)).isTrue();
+  }
 }

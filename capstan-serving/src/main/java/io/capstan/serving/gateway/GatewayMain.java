@@ -8,7 +8,8 @@ import java.util.concurrent.CountDownLatch;
 /**
  * {@code capstan gateway}: runs the serving gateway until SIGTERM. Bad arguments exit 2 with a
  * message naming the flag; a port that cannot be bound exits 1. Writes its pid and ports into the
- * state directory, so the control plane finds (and after its own restart adopts) it.
+ * state directory, so the control plane finds (and after its own restart adopts) it. With {@code
+ * --exit-with PID} it also stops when that process ends.
  */
 public final class GatewayMain {
   private GatewayMain() {}
@@ -46,6 +47,12 @@ public final class GatewayMain {
                   stopped.countDown();
                 },
                 "gateway-stop"));
+    if (options.exitWith() > 0) {
+      // The process it serves may be SIGKILLed, which runs no hook of its own: end with it.
+      ProcessHandle.of(options.exitWith())
+          .map(ProcessHandle::onExit)
+          .ifPresentOrElse(exit -> exit.thenRun(() -> System.exit(0)), () -> System.exit(0));
+    }
     stopped.await();
   }
 }

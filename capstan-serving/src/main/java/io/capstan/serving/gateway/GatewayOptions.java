@@ -11,6 +11,8 @@ import java.time.Duration;
  * @param stateDir its files (key, control plane URL, kept snapshot, ports, pid)
  * @param controlPlane the control plane's base URL, or null to read it from {@code
  *     stateDir/control-plane} (which the control plane writes at every start)
+ * @param exitWith the pid of a process whose end ends the gateway too, or 0 for none (a control
+ *     plane started with {@code stop-with-server}: the gateway goes even when it is SIGKILLed)
  */
 public record GatewayOptions(
     Path stateDir,
@@ -20,11 +22,12 @@ public record GatewayOptions(
     String controlPlane,
     int maxRequestBytes,
     Duration requestTimeout,
-    boolean nio) {
+    boolean nio,
+    long exitWith) {
   public static final String USAGE =
       "usage: capstan gateway --state-dir DIR [--host 127.0.0.1] [--http-port 7072]"
           + " [--grpc-port 7071] [--control-plane URL] [--max-request-bytes 67108864]"
-          + " [--request-timeout-seconds 60] [--nio]";
+          + " [--request-timeout-seconds 60] [--nio] [--exit-with PID]";
 
   public GatewayOptions {
     requireNonNull(stateDir, "stateDir is null");
@@ -42,6 +45,7 @@ public record GatewayOptions(
     int maxBytes = 64 * 1024 * 1024;
     int timeout = 60;
     boolean nio = false;
+    long exitWith = 0;
     for (int i = 0; i < args.length; i++) {
       String flag = args[i];
       if (flag.equals("--nio")) {
@@ -61,6 +65,7 @@ public record GatewayOptions(
         case "--control-plane" -> controlPlane = value;
         case "--max-request-bytes" -> maxBytes = positive(flag, value);
         case "--request-timeout-seconds" -> timeout = positive(flag, value);
+        case "--exit-with" -> exitWith = positive(flag, value);
         default -> throw new IllegalArgumentException("unknown flag '" + flag + "'");
       }
     }
@@ -68,7 +73,15 @@ public record GatewayOptions(
       throw new IllegalArgumentException("--state-dir: expected a directory, but none was given");
     }
     return new GatewayOptions(
-        stateDir, host, http, grpc, controlPlane, maxBytes, Duration.ofSeconds(timeout), nio);
+        stateDir,
+        host,
+        http,
+        grpc,
+        controlPlane,
+        maxBytes,
+        Duration.ofSeconds(timeout),
+        nio,
+        exitWith);
   }
 
   private static int port(String flag, String value) {

@@ -18,6 +18,7 @@ class GatewayOptionsTest {
     assertThat(options.grpcPort()).isEqualTo(7071);
     assertThat(options.controlPlane()).isNull();
     assertThat(options.requestTimeout()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(options.exitWith()).isZero();
   }
 
   @Test

@@ -1,0 +1,443 @@
+package io.capstan.runtime.kubernetes;
+
+import static java.util.Objects.requireNonNull;
+
+import io.capstan.runtime.VolumeFile;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.ExecWatch;
+import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Reads job volumes' claims through reader pods (decision 121): {@code find} lists a claim, {@code
+ * cat} streams one file, both over the exec API in a pod that mounts the claim read-only ({@link
+ * VolumeReaderSpecs}). A reader is made on the first read of its claim, waited for until it runs,
+ * and kept for the next reads (the output collector lists a volume, then opens its files one by
+ * one) until it has been idle for the configured time, then deleted; a reader older than half its
+ * lifetime is replaced rather than reused, so a read never races with its container's end. Safe
+ * from any thread; reads of one claim share its reader, and reads of several claims run at once.
+ */
+final class VolumeReaders implements AutoCloseable {
+  /** How long a reader's container sleeps: the bound on a reader the control plane forgot. */
+  static final Duration LIFETIME = Duration.ofHours(1);
+
+  private static final Duration START = Duration.ofMinutes(5);
+
+  /** How long a listing may take: a claim of many thousands of files takes a while. */
+  private static final Duration LIST_TIMEOUT = Duration.ofMinutes(10);
+
+  private static final Duration EXIT = Duration.ofSeconds(30);
+  private static final int NOT_THERE = 3;
+  private static final byte[] OPENED = "ok\n".getBytes(StandardCharsets.US_ASCII);
+
+  // Positional parameters: $1 the claim's mount, $2 the file. The file is checked component by
+  // component so that no symbolic link is followed (cat would follow one).
+  private static final String LIST =
+      "cd \"$1\" || exit 2; exec find . ! -type d -exec stat -c '%s %f' {} \\; -print0";
+  private static final String OPEN =
+      "cd \"$1\" || exit 2; set -f; p=; IFS=/; for part in $2; do p=\"${p:+$p/}$part\";"
+          + " if [ -L \"$p\" ]; then exit 3; fi; done; if [ ! -f \"$2\" ]; then exit 3; fi;"
+          + " echo ok; exec cat -- \"$2\"";
+
+  /** A reader pod, in use by {@code users} reads; guarded by {@link VolumeReaders#readers}. */
+  private static final class Reader {
+    final String namespace;
+    final String pod;
+    final Instant created;
+    int users;
+    long released;
+
+    Reader(String namespace, String pod, Instant created) {
+      this.namespace = namespace;
+      this.pod = pod;
+      this.created = created;
+    }
+  }
+
+  private final KubernetesClient client;
+  private final String image;
+  private final Duration idle;
+  private final Map<String, Reader> readers = new ConcurrentHashMap<>();
+  private final Map<String, Object> starting = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService expiry =
+      Executors.newSingleThreadScheduledExecutor(
+          runnable -> {
+            Thread thread = new Thread(runnable, "capstan-volume-readers");
+            thread.setDaemon(true);
+            return thread;
+          });
+
+  VolumeReaders(KubernetesClient client, String image, Duration idle) {
+    this.client = requireNonNull(client, "client is null");
+    this.image = requireNonNull(image, "image is null");
+    this.idle = requireNonNull(idle, "idle is null");
+  }
+
+  /** Every entry of the claim that is not a directory, in path order. */
+  List<VolumeFile> list(PersistentVolumeClaim claim) {
+    Reader reader = acquire(claim);
+    try {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      try (ExecWatch watch =
+          client
+              .pods()
+              .inNamespace(reader.namespace)
+              .withName(reader.pod)
+              .inContainer(VolumeReaderSpecs.CONTAINER)
+              .writingOutput(out)
+              .writingError(err)
+              .exec("sh", "-c", LIST, "sh", VolumeReaderSpecs.MOUNT_PATH)) {
+        int code = exitCode(watch, LIST_TIMEOUT);
+        if (code != 0) {
+          throw failed(claim, "list", code, err);
+        }
+      }
+      return FindOutput.parse(out.toByteArray());
+    } finally {
+      release(claim, reader);
+    }
+  }
+
+  /**
+   * The regular file at {@code path} of the claim, streamed from its reader; the reader is kept
+   * until the stream is closed.
+   *
+   * @throws NoSuchElementException when there is no regular file there, or the way to it passes a
+   *     symbolic link
+   */
+  InputStream open(PersistentVolumeClaim claim, String path) {
+    Reader reader = acquire(claim);
+    ExecWatch watch = null;
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    try {
+      watch =
+          client
+              .pods()
+              .inNamespace(reader.namespace)
+              .withName(reader.pod)
+              .inContainer(VolumeReaderSpecs.CONTAINER)
+              .redirectingOutput()
+              .writingError(err)
+              .exec("sh", "-c", OPEN, "sh", VolumeReaderSpecs.MOUNT_PATH, path);
+      InputStream out = watch.getOutput();
+      byte[] prefix;
+      try {
+        prefix = prefix(out);
+      } catch (IOException e) {
+        // fabric8 fails the output stream when the command exits non-zero: the code says why.
+        prefix = new byte[0];
+      }
+      if (!Arrays.equals(prefix, OPENED)) {
+        int code = exitCode(watch, EXIT);
+        if (code == NOT_THERE) {
+          throw new NoSuchElementException(
+              "Expected a regular file at '"
+                  + path
+                  + "' of claim "
+                  + claim.getMetadata().getName()
+                  + ", but there is none (a symbolic link is never followed)");
+        }
+        throw failed(claim, "open '" + path + "' of", code, err);
+      }
+      return new FileStream(out, watch, err, claim, reader, path);
+    } catch (RuntimeException e) {
+      if (watch != null) {
+        watch.close();
+      }
+      release(claim, reader);
+      throw e;
+    }
+  }
+
+  /** Deletes the readers of these claims (before the claims themselves are deleted). */
+  void forget(List<PersistentVolumeClaim> claims) {
+    for (PersistentVolumeClaim claim : claims) {
+      Reader reader = readers.remove(key(claim));
+      if (reader != null) {
+        delete(reader);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    expiry.shutdownNow();
+    readers.values().forEach(this::delete);
+    readers.clear();
+  }
+
+  /** The claim's reader, running, counted as in use until {@link #release}. */
+  private Reader acquire(PersistentVolumeClaim claim) {
+    String key = key(claim);
+    synchronized (starting.computeIfAbsent(key, k -> new Object())) {
+      synchronized (readers) {
+        Reader reader = readers.get(key);
+        if (reader != null && reader.created.plus(LIFETIME.dividedBy(2)).isAfter(Instant.now())) {
+          reader.users++;
+          return reader;
+        }
+        if (reader != null) {
+          readers.remove(key);
+        }
+      }
+      Reader started = start(claim);
+      synchronized (readers) {
+        started.users++;
+        readers.put(key, started);
+        return started;
+      }
+    }
+  }
+
+  private void release(PersistentVolumeClaim claim, Reader reader) {
+    synchronized (readers) {
+      reader.users--;
+      reader.released = System.nanoTime();
+    }
+    later(() -> expire(key(claim), reader), idle.toNanos());
+  }
+
+  private void later(Runnable task, long nanos) {
+    try {
+      expiry.schedule(task, nanos, TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      // Closed: every reader was deleted.
+    }
+  }
+
+  private void expire(String key, Reader reader) {
+    synchronized (readers) {
+      if (reader.users > 0 || readers.get(key) != reader) {
+        return; // in use (its release schedules the next check), or gone already
+      }
+      long left = idle.toNanos() - (System.nanoTime() - reader.released);
+      if (left > 0) {
+        later(() -> expire(key, reader), left);
+        return;
+      }
+      readers.remove(key);
+    }
+    delete(reader);
+  }
+
+  /** Makes the claim's reader (or takes the one a crashed control plane left) and waits for it. */
+  private Reader start(PersistentVolumeClaim claim) {
+    Pod wanted = VolumeReaderSpecs.reader(claim, image, LIFETIME);
+    String namespace = wanted.getMetadata().getNamespace();
+    String name = wanted.getMetadata().getName();
+    Pod found = client.pods().inNamespace(namespace).withName(name).get();
+    if (found != null && !"Running".equals(phase(found))) {
+      client.resource(found).withGracePeriod(0).delete();
+      client
+          .resource(found)
+          .waitUntilCondition(p -> p == null, START.toSeconds(), TimeUnit.SECONDS);
+      found = null;
+    }
+    Instant created = Instant.now();
+    if (found == null) {
+      try {
+        client.resource(wanted).create();
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+          throw e;
+        }
+      }
+    } else if (found.getMetadata().getCreationTimestamp() != null) {
+      created = Instant.parse(found.getMetadata().getCreationTimestamp());
+    }
+    Pod running;
+    try {
+      running =
+          client
+              .pods()
+              .inNamespace(namespace)
+              .withName(name)
+              .waitUntilCondition(
+                  p -> p != null && !"Pending".equals(phase(p)),
+                  START.toSeconds(),
+                  TimeUnit.SECONDS);
+    } catch (KubernetesClientException e) {
+      throw new IllegalStateException(
+          "Expected reader pod "
+              + namespace
+              + "/"
+              + name
+              + " of claim "
+              + claim.getMetadata().getName()
+              + " to run within "
+              + START.toMinutes()
+              + " minutes (image "
+              + image
+              + ", capstan.runtime.kubernetes.volume-reader-image), but it did not: "
+              + e.getMessage(),
+          e);
+    }
+    if (!"Running".equals(phase(running))) {
+      client.resource(running).withGracePeriod(0).delete();
+      throw new IllegalStateException(
+          "Expected reader pod "
+              + namespace
+              + "/"
+              + name
+              + " of claim "
+              + claim.getMetadata().getName()
+              + " to run, but it is "
+              + phase(running)
+              + (running.getStatus().getMessage() == null
+                  ? ""
+                  : ": " + running.getStatus().getMessage()));
+    }
+    return new Reader(namespace, name, created);
+  }
+
+  private void delete(Reader reader) {
+    try {
+      client.pods().inNamespace(reader.namespace).withName(reader.pod).withGracePeriod(0).delete();
+    } catch (KubernetesClientException e) {
+      // Left to its owner, the claim, and to its own end after LIFETIME.
+      System.getLogger(VolumeReaders.class.getName())
+          .log(
+              System.Logger.Level.WARNING,
+              "Cannot delete volume reader " + reader.namespace + "/" + reader.pod,
+              e);
+    }
+  }
+
+  /**
+   * The first bytes of the stream, as many as {@link #OPENED} has, fewer at its end. (Not {@code
+   * readNBytes}: fabric8's exec stream asserts that no read asks for 0 bytes.)
+   */
+  private static byte[] prefix(InputStream out) throws IOException {
+    byte[] prefix = new byte[OPENED.length];
+    int read = 0;
+    while (read < prefix.length) {
+      int more = out.read(prefix, read, prefix.length - read);
+      if (more < 0) {
+        return Arrays.copyOf(prefix, read);
+      }
+      read += more;
+    }
+    return prefix;
+  }
+
+  private static int exitCode(ExecWatch watch, Duration timeout) {
+    try {
+      Integer code = watch.exitCode().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return code == null ? -1 : code;
+    } catch (ExecutionException | TimeoutException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while waiting for a volume reader", e);
+    }
+  }
+
+  private static IllegalStateException failed(
+      PersistentVolumeClaim claim, String what, int code, ByteArrayOutputStream err) {
+    return new IllegalStateException(
+        "Expected the volume reader to "
+            + what
+            + " claim "
+            + claim.getMetadata().getNamespace()
+            + "/"
+            + claim.getMetadata().getName()
+            + " and exit 0, but it exited with "
+            + code
+            + stderr(err));
+  }
+
+  private static String stderr(ByteArrayOutputStream err) {
+    String text = err.toString(StandardCharsets.UTF_8).strip();
+    return text.isEmpty() ? "" : ": " + text.substring(0, Math.min(500, text.length()));
+  }
+
+  private static String phase(Pod pod) {
+    return pod.getStatus() == null || pod.getStatus().getPhase() == null
+        ? "Pending"
+        : pod.getStatus().getPhase();
+  }
+
+  private static String key(PersistentVolumeClaim claim) {
+    return claim.getMetadata().getNamespace() + "/" + claim.getMetadata().getName();
+  }
+
+  /** One file's bytes; at its end the reader's exit code is checked, and a failure thrown. */
+  private final class FileStream extends FilterInputStream {
+    private final ExecWatch watch;
+    private final ByteArrayOutputStream err;
+    private final PersistentVolumeClaim claim;
+    private final Reader reader;
+    private final String path;
+    private boolean closed;
+
+    FileStream(
+        InputStream out,
+        ExecWatch watch,
+        ByteArrayOutputStream err,
+        PersistentVolumeClaim claim,
+        Reader reader,
+        String path) {
+      super(out);
+      this.watch = watch;
+      this.err = err;
+      this.claim = claim;
+      this.reader = reader;
+      this.path = path;
+    }
+
+    @Override
+    public int read() throws IOException {
+      return atEnd(super.read());
+    }
+
+    @Override
+    public int read(byte[] bytes, int offset, int length) throws IOException {
+      return length == 0 ? 0 : atEnd(super.read(bytes, offset, length));
+    }
+
+    private int atEnd(int read) throws IOException {
+      if (read < 0) {
+        int code = exitCode(watch, EXIT);
+        if (code != 0) {
+          throw new IOException(failed(claim, "read '" + path + "' of", code, err).getMessage());
+        }
+      }
+      return read;
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      try {
+        watch.close();
+        super.close();
+      } finally {
+        release(claim, reader);
+      }
+    }
+  }
+}
