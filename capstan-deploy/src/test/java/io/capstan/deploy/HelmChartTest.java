@@ -172,8 +172,12 @@ class HelmChartTest {
             "services",
             "secrets",
             "configmaps",
-            "persistentvolumeclaims");
+            "persistentvolumeclaims",
+            "podtemplates",
+            "provisioningrequests");
     assertThat(verbs.get("nodes")).containsExactly("get", "list", "watch");
+    assertThat(verbs.get("provisioningrequests"))
+        .containsExactly("get", "list", "watch", "create", "delete");
     assertThat(verbs.get("pods/log")).containsExactly("get");
     assertThat(verbs.get("pods/exec"))
         .as("the volume readers (decision 121)")
@@ -182,7 +186,9 @@ class HelmChartTest {
     assertThat(role.getRules())
         .flatExtracting(PolicyRule::getVerbs)
         .doesNotContain("*", "escalate", "bind", "impersonate");
-    assertThat(role.getRules()).flatExtracting(PolicyRule::getApiGroups).containsOnly("");
+    assertThat(role.getRules())
+        .flatExtracting(PolicyRule::getApiGroups)
+        .containsOnly("", "autoscaling.x-k8s.io");
     ClusterRoleBinding binding = only(objects, ClusterRoleBinding.class);
     assertThat(binding.getSubjects().get(0).getName()).isEqualTo("capstan");
     assertThat(binding.getSubjects().get(0).getNamespace()).isEqualTo("capstan");

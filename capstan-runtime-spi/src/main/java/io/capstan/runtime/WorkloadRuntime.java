@@ -3,6 +3,7 @@ package io.capstan.runtime;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Runs replicas. One replica is one pod on Kubernetes and one process group on the local runtime;
@@ -125,6 +126,25 @@ public interface WorkloadRuntime extends AutoCloseable {
    * metrics instead.
    */
   default Optional<MetricFiles> metricFiles() {
+    return Optional.empty();
+  }
+
+  /**
+   * The nodes the cloud took back or is taking back (a spot node deleted, a node with the cloud's
+   * termination taint), by name, for as long as the runtime remembers them (at least an hour, not
+   * across a restart of the control plane). A job whose replicas ran there goes back to the queue
+   * and resumes from its checkpoint, without counting it as a failure. Empty where the runtime
+   * cannot tell (one machine).
+   */
+  default Set<String> reclaimedNodes() {
+    return Set.of();
+  }
+
+  /**
+   * Where the cluster can be asked for more nodes (Kubernetes with the cluster-autoscaler's
+   * ProvisioningRequest API): the requests for gangs that no node holds. Empty elsewhere.
+   */
+  default Optional<CapacityRequests> capacityRequests() {
     return Optional.empty();
   }
 

@@ -31,6 +31,9 @@ final class Cycle {
   private final List<Admission> admitted = new ArrayList<>();
   private final List<Preemption> preemptions = new ArrayList<>();
 
+  /** Gangs quota admits that no free room holds and that claim nothing being freed. */
+  private final List<Workload> unplaceable = new ArrayList<>();
+
   /** The ids of the workloads given a reason, and their reasons, in the order given. */
   private final List<String> explained;
 
@@ -120,7 +123,7 @@ final class Cycle {
           }
         });
     return new CycleResult(
-        admitted, preemptions, new ReasonMap(explained, reasons, deferred, rest));
+        admitted, preemptions, new ReasonMap(explained, reasons, deferred, rest), unplaceable);
   }
 
   /** Phase 1: the working and the future snapshots. */
@@ -196,11 +199,17 @@ final class Cycle {
     }
     Optional<String> never = emptyCluster.check(candidate);
     if (never.isPresent()) {
-      // It can never run: it holds no reservation and preempts nobody.
+      // It can never run here: it holds no reservation and preempts nobody; more nodes may hold it.
       explain(candidate, PendingReason.of(never.get()));
+      if (quotaAdmits) {
+        unplaceable.add(candidate);
+      }
       return;
     }
     boolean claimed = waitForTerminating(candidate) || preempt(pending);
+    if (!claimed && quotaAdmits) {
+      unplaceable.add(candidate);
+    }
     if (!claimed) {
       explain(
           candidate,
@@ -264,9 +273,11 @@ final class Cycle {
     // The node checks depend on the gang alone, as the placer's answer does: remembered with it.
     return placed.place(
         candidate.pods(),
+        candidate.checkpoints(),
         pods ->
             snapshot.mayHold(pods)
-                ? config.placer().place(pods, snapshot.nodes())
+                ? PoolPreference.place(
+                    config.placer(), pods, candidate.checkpoints(), snapshot.nodes())
                 : Optional.empty());
   }
 

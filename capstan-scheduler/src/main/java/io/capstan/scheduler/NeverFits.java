@@ -26,6 +26,12 @@ final class NeverFits {
     return on(nodes, queues).check(workload);
   }
 
+  /** The checks of its queue alone: for a cluster that grows, its nodes say nothing of never. */
+  Optional<String> checkQueue(
+      Workload workload, List<NodeSpec> nodes, Map<String, QueueSpec> queues) {
+    return on(nodes, queues).queueVerdict(workload);
+  }
+
   /** The checks against one cluster and set of queues, to run for many workloads. */
   Cluster on(List<NodeSpec> nodes, Map<String, QueueSpec> queues) {
     Cluster cached = last;
@@ -97,13 +103,9 @@ final class NeverFits {
         return Optional.of(
             "needs " + total + " in total, more than the whole cluster's " + capacity);
       }
-      ResourceAmounts demand = book.governed(total);
-      if (!demand.fitsIn(spec.ceiling())) {
-        return Optional.of(PendingReasons.overCeiling(workload, spec, demand));
-      }
-      ResourceAmounts mostEver = spec.nominal().add(book.borrowable(spec.name()));
-      if (!demand.fitsIn(mostEver)) {
-        return Optional.of(PendingReasons.overCohort(spec, demand, mostEver));
+      Optional<String> queue = queueVerdict(workload);
+      if (queue.isPresent()) {
+        return queue;
       }
       boolean fits =
           placeable.computeIfAbsent(workload.pods(), gang -> placer.place(gang, empty).isPresent());
@@ -114,6 +116,24 @@ final class NeverFits {
                 + " pods (needing "
                 + total
                 + " together) cannot be placed as one gang even on the empty cluster");
+      }
+      return Optional.empty();
+    }
+
+    /** Its queue: unknown, or a ceiling or cohort the gang is larger than. */
+    Optional<String> queueVerdict(Workload workload) {
+      QueueSpec spec = queues.get(workload.queue());
+      if (spec == null) {
+        return Optional.of(PendingReasons.unknownQueue(workload.queue()));
+      }
+      ResourceAmounts total = workload.total();
+      ResourceAmounts demand = book.governed(total);
+      if (!demand.fitsIn(spec.ceiling())) {
+        return Optional.of(PendingReasons.overCeiling(workload, spec, demand));
+      }
+      ResourceAmounts mostEver = spec.nominal().add(book.borrowable(spec.name()));
+      if (!demand.fitsIn(mostEver)) {
+        return Optional.of(PendingReasons.overCohort(spec, demand, mostEver));
       }
       return Optional.empty();
     }

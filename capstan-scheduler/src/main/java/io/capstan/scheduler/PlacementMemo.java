@@ -15,13 +15,20 @@ import java.util.function.Function;
  * does not fit on less (the monotonicity that the preemption bounds rely on too).
  */
 final class PlacementMemo {
-  private final Map<List<PodDemand>, Optional<List<PodAllocation>>> answers = new HashMap<>();
+  private final Map<Key, Optional<List<PodAllocation>>> answers = new HashMap<>();
 
-  /** The remembered answer for {@code pods}, or the placer's, remembered. */
+  /**
+   * The remembered answer for {@code pods} of a workload that does or does not checkpoint (they
+   * prefer different node pools), or the placer's, remembered.
+   */
   Optional<List<PodAllocation>> place(
-      List<PodDemand> pods, Function<List<PodDemand>, Optional<List<PodAllocation>>> placer) {
-    return answers.computeIfAbsent(pods, placer);
+      List<PodDemand> pods,
+      boolean checkpoints,
+      Function<List<PodDemand>, Optional<List<PodAllocation>>> placer) {
+    return answers.computeIfAbsent(new Key(pods, checkpoints), key -> placer.apply(key.pods()));
   }
+
+  private record Key(List<PodDemand> pods, boolean checkpoints) {}
 
   /** The snapshot lost room and gained none: placements may no longer hold, failures do. */
   void lostRoom() {

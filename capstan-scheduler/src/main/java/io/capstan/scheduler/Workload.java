@@ -18,6 +18,9 @@ import java.util.List;
  * @param pods one demand per replica, in rank order
  * @param knownDuration the true run time, known only to the shortest-job-first oracle of the
  *     simulator; null everywhere else
+ * @param checkpoints whether it resumes from checkpoints when it is stopped and started again (a
+ *     training job): it is preferred on spot nodes, and a workload that does not avoids them when
+ *     other nodes fit
  */
 public record Workload(
     String id,
@@ -25,7 +28,8 @@ public record Workload(
     int priority,
     Instant submittedAt,
     List<PodDemand> pods,
-    Duration knownDuration) {
+    Duration knownDuration,
+    boolean checkpoints) {
   public Workload {
     requireNonNull(id, "id is null");
     requireNonNull(queue, "queue is null");
@@ -36,6 +40,17 @@ public record Workload(
       throw new IllegalArgumentException(
           "Expected workload " + id + " to have pods, but it had none");
     }
+  }
+
+  /** A workload that does not checkpoint. */
+  public Workload(
+      String id,
+      String queue,
+      int priority,
+      Instant submittedAt,
+      List<PodDemand> pods,
+      Duration knownDuration) {
+    this(id, queue, priority, submittedAt, pods, knownDuration, false);
   }
 
   /** Everything the gang asks for, summed over its pods. */

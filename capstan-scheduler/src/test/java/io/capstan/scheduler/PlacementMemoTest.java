@@ -26,10 +26,10 @@ class PlacementMemoTest {
 
   @Test
   void remembersEachShapesAnswer() {
-    assertThat(memo.place(FITS, placer)).isPresent();
-    assertThat(memo.place(FITS, placer)).isPresent();
-    assertThat(memo.place(NOT, placer)).isEmpty();
-    assertThat(memo.place(NOT, placer)).isEmpty();
+    assertThat(memo.place(FITS, false, placer)).isPresent();
+    assertThat(memo.place(FITS, false, placer)).isPresent();
+    assertThat(memo.place(NOT, false, placer)).isEmpty();
+    assertThat(memo.place(NOT, false, placer)).isEmpty();
     assertThat(calls).hasValue(2);
   }
 
@@ -37,9 +37,9 @@ class PlacementMemoTest {
   void keepsOnlyFailuresWhenTheSnapshotLosesRoom() {
     placeBoth();
     memo.lostRoom();
-    memo.place(NOT, placer);
+    memo.place(NOT, false, placer);
     assertThat(calls).as("the failure holds").hasValue(2);
-    memo.place(FITS, placer);
+    memo.place(FITS, false, placer);
     assertThat(calls).as("the placement is asked again").hasValue(3);
   }
 
@@ -52,7 +52,7 @@ class PlacementMemoTest {
   }
 
   private void placeBoth() {
-    memo.place(FITS, placer);
-    memo.place(NOT, placer);
+    memo.place(FITS, false, placer);
+    memo.place(NOT, false, placer);
   }
 }

@@ -25,6 +25,11 @@ final class TestingWorkloads {
     return new NodeSpec(name, 32_000, 256 * GI, gpus, gpus == 0 ? "" : "A100", Map.of());
   }
 
+  /** As {@link #node}, a spot node: capacity the cloud may take back. */
+  static NodeSpec spotNode(String name, int gpus) {
+    return new NodeSpec(name, 32_000, 256 * GI, gpus, "A100", Map.of(), true);
+  }
+
   /** A GPU-only quota: nominal GPUs, a borrowing limit (null: unlimited), lending all. */
   static QueueSpec queue(String name, int nominalGpus, Integer borrowGpus, OrderingPolicy policy) {
     return new QueueSpec(
@@ -52,6 +57,7 @@ final class TestingWorkloads {
     private int priority;
     private Instant submittedAt = T0;
     private Duration knownDuration;
+    private boolean checkpoints;
 
     private Builder(String id) {
       this.id = id;
@@ -99,6 +105,12 @@ final class TestingWorkloads {
       return this;
     }
 
+    /** It resumes from checkpoints when stopped (a training job). */
+    Builder checkpoints() {
+      this.checkpoints = true;
+      return this;
+    }
+
     Builder duration(Duration knownDuration) {
       this.knownDuration = knownDuration;
       return this;
@@ -112,7 +124,7 @@ final class TestingWorkloads {
                 ? PodDemand.of(cpuMillis, memoryBytes, 0)
                 : new PodDemand(cpuMillis, memoryBytes, gpus, gpuMilli));
       }
-      return new Workload(id, queue, priority, submittedAt, demands, knownDuration);
+      return new Workload(id, queue, priority, submittedAt, demands, knownDuration, checkpoints);
     }
 
     PendingWorkload pending() {

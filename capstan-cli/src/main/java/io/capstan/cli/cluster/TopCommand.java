@@ -88,10 +88,16 @@ public final class TopCommand implements Callable<Integer> {
   private static TextTable nodes(List<NodeTop> nodes) {
     TextTable table =
         new TextTable(
-            "NAME", "CPU (ALLOC/CAP)", "MEMORY (ALLOC/CAP)", "GPU (ALLOC/CAP)", "GPUS IN USE");
+            "NAME",
+            "POOL",
+            "CPU (ALLOC/CAP)",
+            "MEMORY (ALLOC/CAP)",
+            "GPU (ALLOC/CAP)",
+            "GPUS IN USE");
     for (NodeTop node : nodes) {
       table.row(
           node.name(),
+          node.pool(),
           ratio(node.allocated().cpu(), node.capacity().cpu()),
           ratio(node.allocated().memory(), node.capacity().memory()),
           ratio(node.allocated().gpu(), node.capacity().gpu()),

@@ -65,7 +65,7 @@ class TopCommandTest {
             "Cluster: 2 nodes, allocated/capacity: CPU 4500m/32, MEMORY 20Gi/128Gi, GPU 3/4")
         .contains("free: CPU 27500m, MEMORY 108Gi, GPU 1");
     assertThat(line(result.out(), "gpu-a"))
-        .contains("4500m/16", "20Gi/64Gi", "3/4")
+        .contains("on-demand", "4500m/16", "20Gi/64Gi", "3/4")
         .contains("0=vision/resnet, 1=vision/resnet, 2=in use")
         .doesNotContain("3=");
     assertThat(line(result.out(), "cpu-b")).contains("0/16", "0/64Gi", "0/0").endsWith("-");

@@ -173,6 +173,11 @@ final class ClusterWatch implements AutoCloseable {
     return nodes.getStore().list();
   }
 
+  /** Tells {@code handler} of every node as it is now and of each change after. */
+  void onNodes(io.fabric8.kubernetes.client.informers.ResourceEventHandler<Node> handler) {
+    nodes.addEventHandler(handler);
+  }
+
   /** Whether the cluster has a node of that name. */
   boolean hasNode(String name) {
     return nodes.getStore().getByKey(name) != null;

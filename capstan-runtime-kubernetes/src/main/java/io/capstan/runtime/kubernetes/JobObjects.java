@@ -97,7 +97,8 @@ final class JobObjects {
     return owned;
   }
 
-  private void namespace(String namespace) {
+  /** Makes the namespace once, unless it exists or the operator forbids it. */
+  void namespace(String namespace) {
     if (namespaces.contains(namespace)) {
       return;
     }

@@ -3,6 +3,7 @@ package io.capstan.runtime.kubernetes;
 import static java.util.Objects.requireNonNull;
 
 import io.capstan.runtime.ArtifactReader;
+import io.capstan.runtime.CapacityRequests;
 import io.capstan.runtime.Endpoint;
 import io.capstan.runtime.JobVolumes;
 import io.capstan.runtime.LogSource;
@@ -54,6 +55,8 @@ public final class KubernetesRuntime implements WorkloadRuntime {
   private final KubernetesVolumes volumes;
   private final ClusterWatch watch;
   private final PodReplacement replacement;
+  private final NodeReclaims reclaims;
+  private final Optional<ProvisioningRequests> provisioning;
   private final Set<ReplicaId> terminated = ConcurrentHashMap.newKeySet();
 
   /**
@@ -78,12 +81,14 @@ public final class KubernetesRuntime implements WorkloadRuntime {
     this.clock = requireNonNull(clock, "clock is null");
     this.specs = new PodSpecs(config.settings(), artifacts, config.artifacts());
     this.objects = new JobObjects(client, specs, config.settings());
-    this.nodes = new KubernetesNodes(config.settings());
+    this.nodes = new KubernetesNodes(config.settings(), config.growth());
     this.logs = new KubernetesLogs(client, config.logDir().resolve("logs"), config.logRetry());
     this.readers = new VolumeReaders(client, config.volumeReaderImage(), config.volumeReaderIdle());
     this.volumes = new KubernetesVolumes(client, specs.names(), objects::forgetClaims, readers);
+    this.reclaims = new NodeReclaims(nodes, clock);
     try {
       this.watch = ClusterWatch.start(client, this::podChanged);
+      watch.onNodes(reclaims);
     } catch (RuntimeException e) {
       logs.close();
       readers.close();
@@ -91,6 +96,14 @@ public final class KubernetesRuntime implements WorkloadRuntime {
       throw e;
     }
     this.replacement = new PodReplacement(client, watch);
+    try {
+      this.provisioning =
+          ProvisioningRequests.start(
+              client, config.settings(), config.growth(), objects::namespace, clock);
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
   }
 
   @Override
@@ -101,6 +114,16 @@ public final class KubernetesRuntime implements WorkloadRuntime {
   @Override
   public List<Node> nodes() {
     return nodes.usable(watch.nodes());
+  }
+
+  @Override
+  public Set<String> reclaimedNodes() {
+    return reclaims.reclaimed();
+  }
+
+  @Override
+  public Optional<CapacityRequests> capacityRequests() {
+    return provisioning.map(requests -> requests);
   }
 
   @Override
@@ -249,6 +272,9 @@ public final class KubernetesRuntime implements WorkloadRuntime {
   @Override
   public void close() {
     try {
+      if (provisioning != null) {
+        provisioning.ifPresent(ProvisioningRequests::close);
+      }
       watch.close();
       logs.close();
       readers.close();

@@ -31,6 +31,7 @@ import java.util.regex.Pattern;
  *     the same volume ({@code volume-reader-idle}, default 60s)
  * @param artifacts the agent image and URL lifetime of artifact mounts ({@code agent-image}, {@code
  *     artifact-url-lifetime})
+ * @param growth spot nodes, nodes being taken back, and requests for more nodes
  */
 public record KubernetesRuntimeConfig(
     KubernetesSettings settings,
@@ -41,7 +42,8 @@ public record KubernetesRuntimeConfig(
     Duration logRetry,
     String volumeReaderImage,
     Duration volumeReaderIdle,
-    ArtifactSettings artifacts) {
+    ArtifactSettings artifacts,
+    ClusterGrowthSettings growth) {
   static final int DEFAULT_RENDEZVOUS_PORT = 23456;
   private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})(ms|s|m|h)");
   static final String DEFAULT_VOLUME_READER_IMAGE = "busybox:1.37";
@@ -49,6 +51,7 @@ public record KubernetesRuntimeConfig(
 
   public KubernetesRuntimeConfig {
     requireNonNull(settings, "settings is null");
+    requireNonNull(growth, "growth is null");
     requireNonNull(logDir, "logDir is null");
     requireNonNull(logRetry, "logRetry is null");
     requireNonNull(volumeReaderImage, "volumeReaderImage is null");
@@ -75,8 +78,8 @@ public record KubernetesRuntimeConfig(
   }
 
   /**
-   * The volume reader's defaults (busybox:1.37, kept 60s), and artifact mounts refused (no agent
-   * image).
+   * The volume reader's defaults (busybox:1.37, kept 60s), artifact mounts refused (no agent
+   * image), and the default {@link ClusterGrowthSettings}.
    */
   public KubernetesRuntimeConfig(
       KubernetesSettings settings,
@@ -94,7 +97,49 @@ public record KubernetesRuntimeConfig(
         logRetry,
         DEFAULT_VOLUME_READER_IMAGE,
         DEFAULT_VOLUME_READER_IDLE,
-        ArtifactSettings.defaults());
+        ArtifactSettings.defaults(),
+        ClusterGrowthSettings.defaults());
+  }
+
+  /**
+   * These volume reader settings, with no artifact mounts and the default {@link
+   * ClusterGrowthSettings}.
+   */
+  public KubernetesRuntimeConfig(
+      KubernetesSettings settings,
+      Path kubeconfig,
+      String context,
+      int rendezvousPort,
+      Path logDir,
+      Duration logRetry,
+      String volumeReaderImage,
+      Duration volumeReaderIdle) {
+    this(
+        settings,
+        kubeconfig,
+        context,
+        rendezvousPort,
+        logDir,
+        logRetry,
+        volumeReaderImage,
+        volumeReaderIdle,
+        ArtifactSettings.defaults(),
+        ClusterGrowthSettings.defaults());
+  }
+
+  /** These settings with {@code newGrowth}. */
+  public KubernetesRuntimeConfig withGrowth(ClusterGrowthSettings newGrowth) {
+    return new KubernetesRuntimeConfig(
+        settings,
+        kubeconfig,
+        context,
+        rendezvousPort,
+        logDir,
+        logRetry,
+        volumeReaderImage,
+        volumeReaderIdle,
+        artifacts,
+        newGrowth);
   }
 
   /** The same, with {@code newArtifacts}. */
@@ -108,7 +153,8 @@ public record KubernetesRuntimeConfig(
         logRetry,
         volumeReaderImage,
         volumeReaderIdle,
-        newArtifacts);
+        newArtifacts,
+        growth);
   }
 
   /** The defaults, with the log copies under {@code logDir}. */
@@ -155,7 +201,8 @@ public record KubernetesRuntimeConfig(
             raw.get("artifact-url-lifetime")
                 .filter(s -> !s.isEmpty())
                 .map(ArtifactSettings::lifetime)
-                .orElse(ArtifactSettings.DEFAULT_LIFETIME)));
+                .orElse(ArtifactSettings.DEFAULT_LIFETIME)),
+        ClusterGrowthSettings.from(raw));
   }
 
   private static Duration duration(RuntimeSettings raw, String name, Duration fallback) {

@@ -99,11 +99,65 @@ public final class TestingCluster implements AutoCloseable {
 
   /** Adds a Ready node with 8 CPUs, 64 GiB and {@code gpus} GPUs. */
   public TestingCluster node(String name, int gpus) {
+    return node(name, gpus, Map.of());
+  }
+
+  /** Adds a Ready GKE spot node with 8 CPUs, 64 GiB and {@code gpus} GPUs. */
+  public TestingCluster spotNode(String name, int gpus) {
+    return node(name, gpus, Map.of("cloud.google.com/gke-spot", "true"));
+  }
+
+  /** Deletes a node, as the cloud does when it takes it back. */
+  public void deleteNode(String name) {
+    admin.nodes().withName(name).delete();
+  }
+
+  /**
+   * Installs the cluster-autoscaler's ProvisioningRequest CRD ({@code autoscaling.x-k8s.io/v1}), so
+   * that the API server serves the requests and lists them in its discovery.
+   */
+  public TestingCluster withProvisioningRequests() {
+    admin
+        .apiextensions()
+        .v1()
+        .customResourceDefinitions()
+        .resource(
+            new io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder()
+                .withNewMetadata()
+                .withName("provisioningrequests.autoscaling.x-k8s.io")
+                .endMetadata()
+                .withNewSpec()
+                .withGroup("autoscaling.x-k8s.io")
+                .withScope("Namespaced")
+                .withNewNames()
+                .withKind("ProvisioningRequest")
+                .withPlural("provisioningrequests")
+                .withSingular("provisioningrequest")
+                .withShortNames("provreq")
+                .endNames()
+                .addNewVersion()
+                .withName("v1")
+                .withServed(true)
+                .withStorage(true)
+                .withNewSubresources()
+                .withNewStatus()
+                .endStatus()
+                .endSubresources()
+                .endVersion()
+                .endSpec()
+                .build())
+        .create();
+    return this;
+  }
+
+  /** Adds a Ready node with 8 CPUs, 64 GiB, {@code gpus} GPUs and these labels besides. */
+  public TestingCluster node(String name, int gpus, Map<String, String> labels) {
     admin
         .resource(
             new NodeBuilder()
                 .withNewMetadata()
                 .withName(name)
+                .addToLabels(labels)
                 .addToLabels("kubernetes.io/hostname", name)
                 .addToLabels("nvidia.com/gpu.product", "NVIDIA-H100-80GB-HBM3")
                 .endMetadata()

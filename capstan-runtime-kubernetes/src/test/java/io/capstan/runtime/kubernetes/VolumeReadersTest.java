@@ -58,8 +58,7 @@ class VolumeReadersTest {
                 scratch,
                 Duration.ofMillis(50),
                 "registry.example.com/tools/busybox:1.37",
-                Duration.ofSeconds(2),
-                ArtifactSettings.defaults()),
+                Duration.ofSeconds(2)),
             Clock.systemUTC());
     ReplicaId id = new ReplicaId("train-1", "worker-0");
     runtime.launch(

@@ -84,6 +84,8 @@ public final class InMemoryRuntime implements WorkloadRuntime {
   private boolean closed;
 
   /** A runtime on the system clock with one node of 8 GPUs. */
+  private final java.util.Set<String> reclaimed = new java.util.TreeSet<>();
+
   public InMemoryRuntime() {
     this(Clock.systemUTC());
   }
@@ -109,6 +111,12 @@ public final class InMemoryRuntime implements WorkloadRuntime {
         gpus == 0 ? Map.of() : Map.of("capstan.io/gpu-model", "NVIDIA-A100-SXM4-80GB"));
   }
 
+  /** As {@link #node}, a spot node: capacity the cloud may take back. */
+  public static Node spotNode(String name, int gpus) {
+    Node node = node(name, gpus);
+    return new Node(node.name(), node.capacity(), node.gpus(), node.labels(), true);
+  }
+
   /** The host at which a replica's ports are reached: {@code <replica>.<jobUid>}. */
   public static String host(ReplicaId id) {
     return id.replica() + "." + id.jobUid();
@@ -120,6 +128,22 @@ public final class InMemoryRuntime implements WorkloadRuntime {
   public synchronized InMemoryRuntime nodes(Node... newNodes) {
     this.nodes = List.copyOf(Arrays.asList(newNodes));
     return this;
+  }
+
+  /**
+   * The cloud takes these nodes back: they leave {@link #nodes()} and {@link #reclaimedNodes()}
+   * reports them; their replicas go on until the test says otherwise.
+   */
+  public synchronized InMemoryRuntime reclaim(String... names) {
+    List<String> gone = Arrays.asList(names);
+    reclaimed.addAll(gone);
+    nodes = nodes.stream().filter(node -> !gone.contains(node.name())).toList();
+    return this;
+  }
+
+  @Override
+  public synchronized java.util.Set<String> reclaimedNodes() {
+    return java.util.Set.copyOf(reclaimed);
   }
 
   /** Replaces the GPUs' usage sample, as a node's {@code nvidia-smi} would report it. */

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +38,7 @@ final class JobAdmitter {
   private final WorkloadKinds kinds;
   private final Clock clock;
   private final AdmissionEvents events;
+  private final ClusterGrowth growth;
 
   JobAdmitter(
       JobStore store,
@@ -55,6 +57,7 @@ final class JobAdmitter {
     this.kinds = kinds;
     this.clock = clock;
     this.events = events;
+    this.growth = new ClusterGrowth(runtime, scheduler, events);
   }
 
   /** The jobs a cycle started and the ones it preempted: the controller looks at them next. */
@@ -68,6 +71,7 @@ final class JobAdmitter {
    */
   Outcome admit(List<JobRecord> live) {
     if (live.stream().noneMatch(j -> j.phase() == JobPhase.QUEUED && !j.holdsResources())) {
+      growth.waiting(List.of(), List.of(), Map.of());
       return Outcome.NOTHING;
     }
     List<Node> nodes = runtime.nodes();
@@ -76,6 +80,8 @@ final class JobAdmitter {
         scheduler.runOnce(JobScheduling.state(nodes, live, queues.get(), now, kinds), now);
     Map<String, JobRecord> byUid = new LinkedHashMap<>();
     live.forEach(job -> byUid.put(job.uid(), job));
+    Map<String, String> growing =
+        growth.waiting(result.unplaceable(), JobScheduling.nodeSpecs(nodes), byUid);
     List<String> started = new ArrayList<>();
     for (Admission admission : result.admitted()) {
       if (start(byUid.get(admission.workloadId()), admission, nodes)) {
@@ -92,7 +98,9 @@ final class JobAdmitter {
         .forEach(
             (uid, reason) -> {
               JobRecord job = byUid.get(uid);
-              String readable = JobNames.inReason(reason, byUid);
+              String readable =
+                  JobNames.inReason(reason, byUid)
+                      + (growing.containsKey(uid) ? "; " + growing.get(uid) : "");
               if (job != null && !Objects.equals(job.message(), readable)) {
                 store.update(job.explain("Pending", readable), null);
               }
@@ -115,7 +123,7 @@ final class JobAdmitter {
     Instant now = clock.instant();
     Resources total = job.spec().totalResources();
     String message =
-        (resumed ? "Admitted again after preemption, resuming from its checkpoint: " : "Admitted: ")
+        (resumed ? "Admitted again, resuming from its checkpoint: " : "Admitted: ")
             + "all "
             + job.spec().replicaCount()
             + " replicas placed ("
@@ -130,6 +138,49 @@ final class JobAdmitter {
       events.admitted(job.project(), job.kind());
     }
     return saved;
+  }
+
+  /**
+   * Sends a started job back to the queue when a node it holds was taken back by the cloud
+   * (decision 124): its replicas there are gone or about to be, the others stop gracefully, it
+   * resumes from its checkpoint when admitted again, and neither its restarts nor its backoff limit
+   * count it.
+   *
+   * @return whether it went back to the queue
+   */
+  boolean requeueIfReclaimed(JobRecord job) {
+    Set<String> reclaimed = runtime.reclaimedNodes();
+    if (reclaimed.isEmpty()) {
+      return false;
+    }
+    List<String> lost =
+        job.holdings().stream()
+            .map(ReplicaHolding::node)
+            .filter(reclaimed::contains)
+            .distinct()
+            .sorted()
+            .toList();
+    if (lost.isEmpty()) {
+      return false;
+    }
+    Instant now = clock.instant();
+    String message =
+        (lost.size() == 1
+                ? "Node " + lost.get(0) + " was"
+                : "Nodes " + String.join(", ", lost) + " were")
+            + " taken back by the cloud; stopping the other replicas gracefully, checkpoints kept,"
+            + " back in the queue (not counted as a restart)";
+    long gpuMilli = JobScheduling.workload(job).total().gpuMilli();
+    JobRecord queued =
+        job.transition(JobPhase.QUEUED, "NodeReclaimed", message, now)
+            .withRuns(job.runs().preempted(now, gpuMilli));
+    boolean saved =
+        store.update(queued, new JobEvent(now, JobPhase.QUEUED, "NodeReclaimed", message));
+    if (saved) {
+      events.reclaimed(job.project(), job.kind());
+      log.info("Job {}/{} requeued: {}", job.project(), job.name(), message);
+    }
+    return true;
   }
 
   private boolean preempt(JobRecord job, Preemption preemption, Map<String, JobRecord> byUid) {

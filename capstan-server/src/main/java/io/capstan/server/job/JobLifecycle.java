@@ -48,8 +48,8 @@ public final class JobLifecycle {
 
   private static final String CANCEL = "cancelled or deleted by a user or its owner";
   private static final String PREEMPT =
-      "preempted by the scheduler: the replicas stop gracefully, checkpoints are kept, it waits"
-          + " for admission again";
+      "preempted by the scheduler, or a node it ran on was taken back by the cloud: the replicas"
+          + " stop gracefully, checkpoints are kept, it waits for admission again";
 
   private static final List<Transition> TABLE =
       List.of(

@@ -136,6 +136,10 @@ public final class JobReconciler {
       return;
     }
     recordReplicas(job, observed);
+    if (admitter.requeueIfReclaimed(job)) {
+      queue.add(job.uid()); // Stops what still runs, then frees its nodes for the queue.
+      return;
+    }
     switch (job.phase()) {
       case STARTING, RUNNING -> reconcileActive(job, observed);
       case RESTARTING -> reconcileRestarting(job, observed);

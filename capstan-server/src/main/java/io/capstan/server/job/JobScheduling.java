@@ -27,7 +27,11 @@ import java.util.Map;
 final class JobScheduling {
   private JobScheduling() {}
 
-  /** The gang a job asks for: one pod per replica, in rank order. */
+  /**
+   * The gang a job asks for: one pod per replica, in rank order. A training job checkpoints (every
+   * attempt mounts the same checkpoint volume, decision 21): it is preferred on spot nodes, and
+   * serving replicas and notebooks, which keep nothing across a stop, avoid them (decision 124).
+   */
   static Workload workload(JobRecord job) {
     return workload(job, job.spec().priority());
   }
@@ -38,7 +42,14 @@ final class JobScheduling {
     for (Rendezvous.Replica replica : Rendezvous.replicas(job.spec())) {
       pods.add(demand(replica.group().resources()));
     }
-    return new Workload(job.uid(), job.project(), priority, job.createdAt(), pods, null);
+    return new Workload(
+        job.uid(),
+        job.project(),
+        priority,
+        job.createdAt(),
+        pods,
+        null,
+        TrainingJobKind.NAME.equals(job.kind()));
   }
 
   static PodDemand demand(Resources resources) {
@@ -158,7 +169,8 @@ final class JobScheduling {
         node.capacity().memoryBytes(),
         gpus,
         model,
-        node.labels());
+        node.labels(),
+        node.spot());
   }
 
   private static int deviceIndex(Node node, int position) {

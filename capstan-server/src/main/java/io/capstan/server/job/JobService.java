@@ -128,11 +128,16 @@ public final class JobService {
     Instant now = clock.instant();
     launcher.check(project, spec);
     JobRecord candidate = JobRecord.queued(uid, project, spec, now, workload);
-    scheduler
-        .neverFits(
-            JobScheduling.workload(candidate),
-            JobScheduling.nodeSpecs(runtime.nodes()),
-            queues.get())
+    // Where the cluster can be asked for nodes, today's nodes cannot say never (decision 123).
+    (runtime.capacityRequests().isPresent()
+            ? scheduler.neverFitsGrowing(
+                JobScheduling.workload(candidate),
+                JobScheduling.nodeSpecs(runtime.nodes()),
+                queues.get())
+            : scheduler.neverFits(
+                JobScheduling.workload(candidate),
+                JobScheduling.nodeSpecs(runtime.nodes()),
+                queues.get()))
         .ifPresent(
             why -> {
               throw new CapstanException(

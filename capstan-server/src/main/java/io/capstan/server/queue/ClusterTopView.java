@@ -103,7 +103,8 @@ final class ClusterTopView {
         QuotaMapping.quantities(capacity),
         QuotaMapping.quantities(allocated),
         QuotaMapping.quantities(capacity.subtract(allocated).clampToZero()),
-        gpus);
+        gpus,
+        node.spot() ? NodeTop.SPOT : NodeTop.ON_DEMAND);
   }
 
   private ResourceAmounts allocated(Node node) {

@@ -205,7 +205,7 @@ class JobReconcilerTest {
         .last()
         .extracting(JobEvent::message)
         .asString()
-        .contains("Admitted again after preemption, resuming from its checkpoint");
+        .contains("Admitted again, resuming from its checkpoint");
     assertThat(h.runtime.launchesOf(low).get(2).env())
         .containsEntry("CAPSTAN_CHECKPOINT_DIR", JobLauncher.CHECKPOINT_DIR)
         .containsEntry("CAPSTAN_ATTEMPT", "2");
