@@ -8,6 +8,7 @@ import io.capstan.api.experiment.ExperimentPhase;
 import io.capstan.api.experiment.TrialPhase;
 import io.capstan.api.job.JobPhase;
 import io.capstan.server.control.KeyedController;
+import io.capstan.server.job.CollectorFolder;
 import io.capstan.server.job.JobRecord;
 import io.capstan.server.job.JobService;
 import io.capstan.server.job.TrainingJobKind;
@@ -30,6 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -202,7 +204,12 @@ final class ExperimentReconciler implements KeyedController.Reconciler<String> {
           experiment.project(),
           text,
           experiment.createdBy(),
-          new Workload(TrainingJobKind.NAME, experiment.uid(), null));
+          new Workload(
+              TrainingJobKind.NAME,
+              experiment.uid(),
+              collectorFolder(spec.metricsCollector())
+                  .map(CollectorFolder::kindData)
+                  .orElse(null)));
       log.info(
           "Experiment {}/{}: trial {} submitted with {}",
           experiment.project(),
@@ -254,7 +261,7 @@ final class ExperimentReconciler implements KeyedController.Reconciler<String> {
                 + metric
                 + "=0.5' (Katib's StdOut format), to write JSON lines to $CAPSTAN_METRICS_FILE"
                 + " or TensorBoard events under $CAPSTAN_TENSORBOARD_DIR"
-                + unreadPath(spec.metricsCollector()));
+                + collectorPath(spec.metricsCollector()));
       }
     }
     long failed = trials.stream().filter(t -> t.phase() == TrialPhase.FAILED).count();
@@ -486,21 +493,34 @@ final class ExperimentReconciler implements KeyedController.Reconciler<String> {
   }
 
   /**
-   * What to say of a File or TensorFlowEvent collector's path, which Capstan does not read: the
-   * runtime reads a replica's metrics only from its own work folder (decision 111).
+   * A File or TensorFlowEvent collector as its trials' jobs keep it: the runtime mounts a folder of
+   * its own at the collector's folder and reads it back (decision 125).
    */
-  private static String unreadPath(MetricsCollectorSpec collector) {
+  static Optional<CollectorFolder> collectorFolder(MetricsCollectorSpec collector) {
     if (collector.kind().equals(MetricsCollectorSpec.STD_OUT) || collector.path() == null) {
-      return "";
+      return Optional.empty();
     }
-    return "; the "
-        + collector.kind()
-        + " collector's path "
-        + collector.path()
-        + " is not read by Capstan: point the trial's script at "
-        + (collector.kind().equals(MetricsCollectorSpec.FILE)
-            ? "$CAPSTAN_METRICS_FILE"
-            : "$CAPSTAN_TENSORBOARD_DIR")
-        + " instead";
+    return Optional.of(
+        new CollectorFolder(
+            collector.kind(),
+            collector.path(),
+            collector.format(),
+            collector.filters().stream().map(Pattern::pattern).toList()));
+  }
+
+  /** What to say of a File or TensorFlowEvent collector's path when nothing came from it. */
+  private static String collectorPath(MetricsCollectorSpec collector) {
+    return collectorFolder(collector)
+        .map(
+            folder ->
+                folder.kind().equals(CollectorFolder.FILE)
+                    ? ", or, as its File collector says, to write them to "
+                        + folder.path()
+                        + " ("
+                        + folder.format()
+                        + ")"
+                    : ", or, as its TensorFlowEvent collector says, to write event files under "
+                        + folder.path())
+        .orElse("");
   }
 }

@@ -9,6 +9,9 @@ import io.capstan.api.experiment.ExperimentView;
 import io.capstan.api.experiment.TrialPhase;
 import io.capstan.api.experiment.TrialView;
 import io.capstan.api.job.JobPhase;
+import io.capstan.runtime.MetricFiles;
+import io.capstan.runtime.Mount;
+import io.capstan.runtime.MountSource;
 import io.capstan.server.job.JobControllerHarness;
 import io.capstan.server.job.JobRecord;
 import io.capstan.server.metrics.MetricReports;
@@ -121,16 +124,23 @@ class ExperimentControllerTest {
   }
 
   @Test
-  void aFileCollectorsPathIsNamedAsUnreadWhenTheObjectiveNeverCame() {
+  void aFileCollectorsTrialGetsTheRuntimesFolderAtItsPathAndTheMessageNamesIt() {
     create(experiment("filed").parallel(1).max(2).fileCollector("/var/log/katib/metrics.log"));
     pass();
-    finish(names("filed").get(0), 0);
+    String trial = names("filed").get(0);
+    assertThat(h.runtime.launchesOf(h.job(trial).uid()).get(0).mounts())
+        .contains(
+            new Mount(
+                new MountSource.Scratch(MetricFiles.COLLECTOR_VOLUME, null),
+                "/var/log/katib",
+                false));
+    finish(trial, 0);
     pass();
 
     ExperimentView failed = service.get("vision", "filed");
     assertThat(failed.reason()).isEqualTo("ObjectiveMetricNotReported");
     assertThat(failed.message())
-        .contains("File collector's path /var/log/katib/metrics.log is not read by Capstan")
+        .contains("as its File collector says, to write them to /var/log/katib/metrics.log (TEXT)")
         .contains("$CAPSTAN_METRICS_FILE");
   }
 
