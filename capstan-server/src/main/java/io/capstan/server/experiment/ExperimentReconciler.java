@@ -76,7 +76,7 @@ final class ExperimentReconciler implements KeyedController.Reconciler<String> {
     if (experiment.deleting()) {
       return delete(experiment);
     }
-    Experiment spec = loader.load(experiment.specText());
+    Experiment spec = experiment.effective(loader.load(experiment.specText()));
     List<TrialRecord> trials = new ArrayList<>(store.trials(uid));
     experiment = refresh(experiment, spec, trials);
     experiment = settle(experiment, spec, trials);
