@@ -53,6 +53,12 @@ class MetricLineTest {
         .containsExactly(
             new MetricLine.Value("accuracy", 0.8921, null),
             new MetricLine.Value("loss", 0.31, null));
+    // As Katib's mnist.py logs it: a time, the level, the pair.
+    MetricJsonLines.Entry logged =
+        MetricLine.textLine(
+            "2026-12-07T05:00:00Z INFO     {metricName: accuracy, metricValue: 0.9}", filters);
+    assertThat(logged.values()).containsExactly(new MetricLine.Value("accuracy", 0.9, null));
+    assertThat(logged.atMillis()).isEqualTo(Instant.parse("2026-12-07T05:00:00Z").toEpochMilli());
     // A filter whose value group does not parse as a number gives nothing.
     assertThat(
             MetricLine.textLine("accuracy: n/a", List.of(Pattern.compile("(\\w+):\\s*(\\S+)")))
