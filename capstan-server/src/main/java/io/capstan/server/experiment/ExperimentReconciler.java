@@ -16,7 +16,6 @@ import io.capstan.server.job.Workload;
 import io.capstan.tuning.ExperimentLoader;
 import io.capstan.tuning.earlystopping.MedianStoppingRule;
 import io.capstan.tuning.experiment.Experiment;
-import io.capstan.tuning.experiment.MetricsCollectorSpec;
 import io.capstan.tuning.experiment.TrialRenderer;
 import io.capstan.tuning.suggestion.Assignment;
 import io.capstan.tuning.suggestion.ExperimentState;
@@ -31,7 +30,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -207,7 +205,7 @@ final class ExperimentReconciler implements KeyedController.Reconciler<String> {
           new Workload(
               TrainingJobKind.NAME,
               experiment.uid(),
-              collectorFolder(spec.metricsCollector())
+              TrialCollectors.folder(spec.metricsCollector())
                   .map(CollectorFolder::kindData)
                   .orElse(null)));
       log.info(
@@ -261,7 +259,7 @@ final class ExperimentReconciler implements KeyedController.Reconciler<String> {
                 + metric
                 + "=0.5' (Katib's StdOut format), to write JSON lines to $CAPSTAN_METRICS_FILE"
                 + " or TensorBoard events under $CAPSTAN_TENSORBOARD_DIR"
-                + collectorPath(spec.metricsCollector()));
+                + TrialCollectors.whereToWrite(spec.metricsCollector()));
       }
     }
     long failed = trials.stream().filter(t -> t.phase() == TrialPhase.FAILED).count();
@@ -490,37 +488,5 @@ final class ExperimentReconciler implements KeyedController.Reconciler<String> {
       suffix.append(NAME_CHARS.charAt(random.nextInt(NAME_CHARS.length())));
     }
     return suffix.toString();
-  }
-
-  /**
-   * A File or TensorFlowEvent collector as its trials' jobs keep it: the runtime mounts a folder of
-   * its own at the collector's folder and reads it back (decision 125).
-   */
-  static Optional<CollectorFolder> collectorFolder(MetricsCollectorSpec collector) {
-    if (collector.kind().equals(MetricsCollectorSpec.STD_OUT) || collector.path() == null) {
-      return Optional.empty();
-    }
-    return Optional.of(
-        new CollectorFolder(
-            collector.kind(),
-            collector.path(),
-            collector.format(),
-            collector.filters().stream().map(Pattern::pattern).toList()));
-  }
-
-  /** What to say of a File or TensorFlowEvent collector's path when nothing came from it. */
-  private static String collectorPath(MetricsCollectorSpec collector) {
-    return collectorFolder(collector)
-        .map(
-            folder ->
-                folder.kind().equals(CollectorFolder.FILE)
-                    ? ", or, as its File collector says, to write them to "
-                        + folder.path()
-                        + " ("
-                        + folder.format()
-                        + ")"
-                    : ", or, as its TensorFlowEvent collector says, to write event files under "
-                        + folder.path())
-        .orElse("");
   }
 }
