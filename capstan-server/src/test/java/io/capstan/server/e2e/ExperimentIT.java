@@ -202,7 +202,8 @@ class ExperimentIT {
   }
 
   @Test
-  void aKatibFileCollectorsTrialWritingWhereKatibReadsFinishesWithTheBestTrial() throws Exception {
+  void aKatibFileCollectorsTrialWritingWhereKatibReadsFinishesAndResumesWithMoreTrials()
+      throws Exception {
     // Katib's File collector: the trial writes /var/log/katib/metrics.log and prints nothing.
     String code =
         "import sys\\n"
@@ -211,7 +212,7 @@ class ExperimentIT {
             + "    for epoch in range(3):\\n"
             + "        f.write(f'epoch={epoch} loss={lr / (epoch + 1)}\\\\n')\\n";
     create(
-        script("katibfile", "random", 2, 2, "", LR, "lr")
+        script("katibfile", "random", 2, 2, "resumePolicy: LongRunning", LR, "lr")
             .replaceFirst(
                 "command: \\[python3, -c, \"[^\"]*\"",
                 Matcher.quoteReplacement("command: [python3, -c, \"" + code + "\""))
@@ -230,6 +231,16 @@ class ExperimentIT {
       assertThat(trial.get("objective").asDouble()).isCloseTo(lr / 3, within(1e-9));
       assertThat(trial.get("objective").asDouble()).isGreaterThanOrEqualTo(best);
     }
+
+    // Katib's restart of a finished experiment: a larger maxTrialCount, one more trial.
+    TestingCli.Result small = cli.run("experiment", "resume", "katibfile", "--max-trials", "2");
+    assertThat(small.exitCode()).isNotZero();
+    assertThat(small.err()).contains("greater than the 2 trials", "maxTrialCount");
+    assertThat(ok(cli.run("experiment", "resume", "katibfile", "--max-trials", "3")))
+        .contains("experiment katibfile running");
+    JsonNode more = awaitPhase("katibfile", "Succeeded");
+    assertThat(more.get("maxTrialCount").asInt()).isEqualTo(3);
+    assertThat(more.get("trials").get("succeeded").asInt()).isEqualTo(3);
   }
 
   private static final String LR =
