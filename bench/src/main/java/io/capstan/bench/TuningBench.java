@@ -40,6 +40,15 @@ public final class TuningBench {
   /** The algorithms that set the resource themselves; the others train every trial fully. */
   private static final Set<String> FIDELITY = Set.of("hyperband", "asha");
 
+  /**
+   * Whether {@code algorithm} sets the resource: {@code hyperband} or {@code asha}, also with
+   * Capstan's settings as suffixes, {@code +repeat} (Hyperband's {@code repeat_brackets: true}) and
+   * {@code +tpe} ({@code sampler: tpe}, BOHB): {@code hyperband+repeat+tpe}.
+   */
+  private static boolean fidelity(String algorithm) {
+    return FIDELITY.contains(algorithm.split("\\+")[0]);
+  }
+
   private TuningBench() {}
 
   public static void main(String[] args) throws Exception {
@@ -87,7 +96,7 @@ public final class TuningBench {
       List<Run> each = new ArrayList<>();
       for (long seed = 0; seed < seeds; seed++) {
         // Hyperband and ASHA run many short trials: their runs end at the resource budget only
-        int maxTrials = FIDELITY.contains(algorithm) ? Integer.MAX_VALUE : trials;
+        int maxTrials = fidelity(algorithm) ? Integer.MAX_VALUE : trials;
         each.add(Run.of(suggestions, seed, scenario, task, maxTrials, trials * scenario.full()));
       }
       runs.put(algorithm, each);
@@ -116,7 +125,7 @@ public final class TuningBench {
             + " budget | seeds that do |");
     System.out.println(line + "---|---|---|");
     for (Map.Entry<String, List<Run>> entry : runs.entrySet()) {
-      boolean fidelity = FIDELITY.contains(entry.getKey());
+      boolean fidelity = fidelity(entry.getKey());
       StringBuilder row =
           new StringBuilder(
               "| " + entry.getKey() + " | " + (fidelity ? "full training" : "trial") + " |");
@@ -429,7 +438,9 @@ public final class TuningBench {
 
     /** The search space as a Katib Experiment, with the resource parameter where it is one. */
     Experiment experiment(String algorithm) {
-      boolean fidelity = FIDELITY.contains(algorithm);
+      boolean fidelity = fidelity(algorithm);
+      List<String> variant = List.of(algorithm.split("\\+"));
+      String name = variant.get(0);
       List<String[]> searched = new ArrayList<>(parameters);
       if (fidelity) {
         searched.add(new String[] {resource, "int", "min: 1, max: " + full});
@@ -438,15 +449,16 @@ public final class TuningBench {
           new StringBuilder(
               "apiVersion: kubeflow.org/v1beta1\nkind: Experiment\nmetadata: {name: bench}\nspec:\n");
       yaml.append("  objective: {type: maximize, objectiveMetricName: objective}\n");
-      yaml.append("  algorithm:\n    algorithmName: ").append(algorithm).append('\n');
+      yaml.append("  algorithm:\n    algorithmName: ").append(name).append('\n');
       if (fidelity) {
         yaml.append("    algorithmSettings: [{name: resource_name, value: ")
             .append(resource)
             .append("}, {name: r_l, value: '")
             .append(full)
             .append("'}")
-            .append(
-                algorithm.equals("asha") ? ", {name: r_min, value: '" + (full / 27.0) + "'}" : "")
+            .append(name.equals("asha") ? ", {name: r_min, value: '" + (full / 27.0) + "'}" : "")
+            .append(variant.contains("repeat") ? ", {name: repeat_brackets, value: 'true'}" : "")
+            .append(variant.contains("tpe") ? ", {name: sampler, value: tpe}" : "")
             .append("]\n");
       }
       yaml.append("  parameters:\n");

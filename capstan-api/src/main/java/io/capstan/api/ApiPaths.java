@@ -213,7 +213,10 @@ public final class ApiPaths {
   /** POST: create no more trials; running ones finish and are recorded. */
   public static final String EXPERIMENT_STOP = EXPERIMENT + "/stop";
 
-  /** POST: go on creating trials after a stop (refused when its resumePolicy is Never). */
+  /**
+   * POST: go on creating trials after a stop, or after it reached maxTrialCount with a larger one
+   * in the optional body ({@code ResumeRequest}); refused when its resumePolicy is Never.
+   */
   public static final String EXPERIMENT_RESUME = EXPERIMENT + "/resume";
 
   /** GET, PUT the project's notebook settings ({@code NotebookSettings}): the idle cull time. */

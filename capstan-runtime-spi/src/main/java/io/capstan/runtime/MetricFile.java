@@ -16,7 +16,12 @@ public record MetricFile(String path, Format format, long size) {
     /** One JSON object per line: {@code {"step": 3, "loss": 0.2}}. */
     JSON_LINES,
     /** TensorBoard's event file: TFRecords, each a {@code tensorflow.Event} protocol buffer. */
-    TF_EVENTS
+    TF_EVENTS,
+    /**
+     * Lines of text in a Katib collector's folder: read as the job's collector says ({@code TEXT}
+     * with its filters, or {@code JSON}), or not at all.
+     */
+    LINES
   }
 
   public MetricFile {

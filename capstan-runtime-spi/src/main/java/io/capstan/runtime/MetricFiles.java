@@ -13,8 +13,15 @@ import java.util.NoSuchElementException;
  * reaches no pod volume) does not offer it and sets neither variable, and replicas print their
  * metrics instead.
  *
- * <p>Paths are relative to the replica's metrics root: {@link #METRICS_FILE} and {@code
- * tensorboard/...}. Files are never followed through a symbolic link. Safe to call from any thread.
+ * <p>A launch may also mount the scratch volume {@link #COLLECTOR_VOLUME} ({@link
+ * MountSource.Scratch}) at the folder of a Katib {@code File} or {@code TensorFlowEvent}
+ * collector's path ({@code /var/log/katib}): its files are listed under {@link #COLLECTOR_DIR}, so
+ * a trial that writes where Katib reads needs no change. A runtime that does not offer this
+ * interface mounts that volume as any scratch volume.
+ *
+ * <p>Paths are relative to the replica's metrics root: {@link #METRICS_FILE}, {@code
+ * tensorboard/...} and {@code collector/...}. Files are never followed through a symbolic link.
+ * Safe to call from any thread.
  */
 public interface MetricFiles {
   /** The variable that names the JSON-lines file, as the replica sees it. */
@@ -29,10 +36,18 @@ public interface MetricFiles {
   /** The TensorBoard folder's path; its event files are listed below it. */
   String TENSORBOARD_DIR = "tensorboard";
 
+  /** The name of the scratch volume whose files are a Katib collector's (see above). */
+  String COLLECTOR_VOLUME = "katib-metrics";
+
+  /** The path below which {@link #list} names the files of the {@link #COLLECTOR_VOLUME}. */
+  String COLLECTOR_DIR = "collector";
+
   /**
    * The replica's metric files as they are now, in path order: the JSON-lines file if it exists and
    * the regular files below the TensorBoard folder whose name holds {@code .tfevents.}, at any
-   * depth. Empty when there are none, or when the runtime no longer has the replica's folder.
+   * depth; and every regular file below {@link #COLLECTOR_DIR} (event files as {@link
+   * MetricFile.Format#TF_EVENTS}, others as {@link MetricFile.Format#LINES}). Empty when there are
+   * none, or when the runtime no longer has the replica's folder.
    */
   List<MetricFile> list(ReplicaId id);
 

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.capstan.api.ApiPaths;
 import io.capstan.api.experiment.ExperimentView;
+import io.capstan.api.experiment.ResumeRequest;
 import io.capstan.api.experiment.TrialView;
 import io.capstan.api.job.ModelOutput;
 import io.capstan.api.status.Condition;
@@ -185,14 +186,25 @@ public final class ExperimentCommand implements Callable<Integer> {
 
   @Command(
       name = "resume",
-      description = "Go on creating trials after a stop (needs resumePolicy LongRunning).")
-  int resume(@Parameters(paramLabel = "NAME") String name) {
+      description =
+          "Go on creating trials after a stop, or after maxTrialCount was reached with a larger"
+              + " --max-trials (needs resumePolicy LongRunning or FromVolume).")
+  int resume(
+      @Parameters(paramLabel = "NAME") String name,
+      @Option(
+              names = "--max-trials",
+              paramLabel = "N",
+              description = "New maxTrialCount, above the trials made so far")
+          Integer maxTrials,
+      @Option(names = "--parallel-trials", paramLabel = "N", description = "New parallelTrialCount")
+          Integer parallelTrials) {
+    String path = experiment(name, ApiPaths.EXPERIMENT_RESUME);
     ExperimentView resumed =
-        context
-            .codec()
-            .fromJson(
-                context.client().post(experiment(name, ApiPaths.EXPERIMENT_RESUME)),
-                ExperimentView.class);
+        maxTrials == null && parallelTrials == null
+            ? context.codec().fromJson(context.client().post(path), ExperimentView.class)
+            : context
+                .client()
+                .post(path, new ResumeRequest(maxTrials, parallelTrials), ExperimentView.class);
     context.out().println("experiment " + name + " " + resumed.phase().wireName().toLowerCase());
     return ExitCodes.OK;
   }

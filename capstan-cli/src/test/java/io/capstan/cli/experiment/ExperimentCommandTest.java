@@ -113,6 +113,25 @@ class ExperimentCommandTest {
   }
 
   @Test
+  void resumeWithMaxTrialsSendsTheNewCounts() {
+    server.respond(
+        "POST",
+        "/api/v1/projects/default/experiments/tune/resume",
+        200,
+        VIEW.replaceFirst("\"phase\":\"Succeeded\"", "\"phase\":\"Running\"")
+            .replace("\"maxTrialCount\":3", "\"maxTrialCount\":10"));
+
+    Result result =
+        cli.run("experiment", "resume", "tune", "--max-trials", "10", "--parallel-trials", "3");
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    assertThat(result.out()).contains("experiment tune running");
+    assertThat(server.lastRequest().body())
+        .isEqualTo("{\"maxTrialCount\":10,\"parallelTrialCount\":3}");
+    assertThat(server.lastRequest().header("Content-Type")).startsWith("application/json");
+  }
+
+  @Test
   void stopAndDeleteSayWhatHappened() {
     server.respond(
         "POST",

@@ -27,8 +27,9 @@ import java.util.stream.Stream;
 /**
  * The metric files of replicas on this machine, in each replica's own work folder (which stays
  * until the job's volumes are deleted): {@code capstan-metrics.jsonl} and the event files below
- * {@code tensorboard/}. The replica owns that folder, so nothing is read through a symbolic link:
- * links are not listed, and a file whose real path leaves the folder is not read.
+ * {@code tensorboard/}; and the files of its Katib collector's scratch volume, as {@code
+ * collector/...}. The replica owns that folder, so nothing is read through a symbolic link: links
+ * are not listed, and a file whose real path leaves the folder is not read.
  */
 final class LocalMetricFiles implements MetricFiles {
   /** How deep below the TensorBoard folder event files are looked for. */
@@ -38,12 +39,15 @@ final class LocalMetricFiles implements MetricFiles {
   private static final int MAX_FILES = 256;
 
   private final Function<ReplicaId, Path> workDir;
+  private final Function<ReplicaId, Path> collectorDir;
 
   /**
    * @param workDir the host folder of a replica's work folder
+   * @param collectorDir the host folder of a replica's {@link #COLLECTOR_VOLUME}
    */
-  LocalMetricFiles(Function<ReplicaId, Path> workDir) {
+  LocalMetricFiles(Function<ReplicaId, Path> workDir, Function<ReplicaId, Path> collectorDir) {
     this.workDir = requireNonNull(workDir, "workDir is null");
+    this.collectorDir = requireNonNull(collectorDir, "collectorDir is null");
   }
 
   @Override
@@ -55,38 +59,54 @@ final class LocalMetricFiles implements MetricFiles {
     sizeOf(jsonLines)
         .ifPresent(
             size -> files.add(new MetricFile(METRICS_FILE, MetricFile.Format.JSON_LINES, size)));
-    Path events = root.resolve(TENSORBOARD_DIR);
-    if (Files.isDirectory(events, LinkOption.NOFOLLOW_LINKS)) {
-      // Files.walk follows no links unless asked to.
-      try (Stream<Path> walk = Files.walk(events, MAX_DEPTH)) {
-        walk.filter(file -> file.getFileName().toString().contains(".tfevents."))
-            .sorted(Comparator.comparing(Path::toString))
-            .limit(MAX_FILES)
-            .forEach(
-                file ->
-                    sizeOf(file)
-                        .ifPresent(
-                            size ->
-                                files.add(
-                                    new MetricFile(
-                                        relative(root, file), MetricFile.Format.TF_EVENTS, size))));
-      } catch (NoSuchFileException e) {
-        // Deleted with its job while being listed.
-      } catch (IOException | UncheckedIOException e) {
-        throw new UncheckedIOException(
-            "Cannot list the TensorBoard folder " + events,
-            e instanceof IOException io ? io : ((UncheckedIOException) e).getCause());
-      }
-    }
+    walk(root.resolve(TENSORBOARD_DIR), TENSORBOARD_DIR + "/", true, files);
+    walk(collectorDir.apply(id), COLLECTOR_DIR + "/", false, files);
     return List.copyOf(files);
+  }
+
+  /**
+   * Adds the regular files below {@code folder} (event files only with {@code eventsOnly}), named
+   * {@code prefix} and their path inside it.
+   */
+  private static void walk(Path folder, String prefix, boolean eventsOnly, List<MetricFile> files) {
+    if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    // Files.walk follows no links unless asked to.
+    try (Stream<Path> walk = Files.walk(folder, MAX_DEPTH)) {
+      walk.filter(file -> !file.equals(folder))
+          .filter(file -> !eventsOnly || isEvents(file))
+          .sorted(Comparator.comparing(Path::toString))
+          .limit(MAX_FILES)
+          .forEach(
+              file ->
+                  sizeOf(file)
+                      .ifPresent(
+                          size ->
+                              files.add(
+                                  new MetricFile(
+                                      prefix + relative(folder, file),
+                                      isEvents(file)
+                                          ? MetricFile.Format.TF_EVENTS
+                                          : MetricFile.Format.LINES,
+                                      size))));
+    } catch (NoSuchFileException e) {
+      // Deleted with its job while being listed.
+    } catch (IOException | UncheckedIOException e) {
+      throw new UncheckedIOException(
+          "Cannot list the metrics folder " + folder,
+          e instanceof IOException io ? io : ((UncheckedIOException) e).getCause());
+    }
+  }
+
+  private static boolean isEvents(Path file) {
+    return file.getFileName().toString().contains(".tfevents.");
   }
 
   @Override
   public byte[] read(ReplicaId id, String path, long offset, int maxBytes) {
     requireNonNull(id, "id is null");
-    MetricFile.Format format =
-        path.equals(METRICS_FILE) ? MetricFile.Format.JSON_LINES : MetricFile.Format.TF_EVENTS;
-    new MetricFile(path, format, 0); // checks the path
+    new MetricFile(path, MetricFile.Format.LINES, 0); // checks the path
     if (offset < 0 || maxBytes < 1) {
       throw new IllegalArgumentException(
           "Expected a non-negative offset and a positive maxBytes, but were "
@@ -94,8 +114,9 @@ final class LocalMetricFiles implements MetricFiles {
               + " and "
               + maxBytes);
     }
-    Path root = workDir.apply(id);
-    Path file = root.resolve(path);
+    boolean collected = path.startsWith(COLLECTOR_DIR + "/");
+    Path root = collected ? collectorDir.apply(id) : workDir.apply(id);
+    Path file = root.resolve(collected ? path.substring(COLLECTOR_DIR.length() + 1) : path);
     try {
       if (!file.toRealPath().startsWith(root.toRealPath())) {
         throw new NoSuchElementException(

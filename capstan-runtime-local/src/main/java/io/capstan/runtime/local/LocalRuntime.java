@@ -89,7 +89,9 @@ public final class LocalRuntime implements WorkloadRuntime {
             artifacts,
             config.sandbox().sandboxed());
     this.logs = new LocalLogSource(replicasDir);
-    this.metricFiles = new LocalMetricFiles(volumes::workDir);
+    this.metricFiles =
+        new LocalMetricFiles(
+            volumes::workDir, id -> volumes.scratch(id, MetricFiles.COLLECTOR_VOLUME));
     this.cgroups =
         Cgroups.detect(config.cgroups(), config.cgroupRoot(), namespace(config.stateDir()));
     NvidiaSmi smi = NvidiaSmi.onPath();

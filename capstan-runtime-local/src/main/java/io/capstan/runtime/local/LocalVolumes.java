@@ -228,6 +228,11 @@ final class LocalVolumes implements JobVolumes {
     return path;
   }
 
+  /** The host folder of a replica's scratch volume {@code name} (which may not exist yet). */
+  Path scratch(ReplicaId id, String name) {
+    return scratchDir(id).resolve(name);
+  }
+
   private Path scratchDir(ReplicaId id) {
     return jobDir(id.jobUid()).resolve(SCRATCH).resolve(id.replica());
   }

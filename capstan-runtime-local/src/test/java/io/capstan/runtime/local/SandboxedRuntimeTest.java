@@ -135,6 +135,39 @@ class SandboxedRuntimeTest {
   }
 
   @Test
+  void aKatibCollectorsFolderIsWritableAtItsPathAndListedUnderCollector() {
+    ReplicaFixture replica =
+        replica(dir, "job-k", "worker-0")
+            .tenant("vision")
+            .runtimesWorkDir()
+            .mount(
+                new Mount(
+                    new MountSource.Scratch(MetricFiles.COLLECTOR_VOLUME, null),
+                    "/var/log/katib",
+                    false))
+            .sh(
+                "echo loss=0.5 > /var/log/katib/metrics.log"
+                    + " && mkdir /var/log/katib/run"
+                    + " && printf abc > /var/log/katib/run/events.out.tfevents.1.host"
+                    + " && ln -s /etc/passwd /var/log/katib/passwd.log");
+
+    runtime.launch(replica.build());
+
+    ReplicaObservation finished = awaitFinished(runtime, replica.id());
+    assertThat(finished.phase()).as(replica.log(runtime)).isEqualTo(ReplicaPhase.SUCCEEDED);
+    MetricFiles files = runtime.metricFiles().orElseThrow();
+    assertThat(files.list(replica.id()))
+        .extracting(MetricFile::path, MetricFile::format)
+        .containsExactly(
+            tuple("collector/metrics.log", MetricFile.Format.LINES),
+            tuple("collector/run/events.out.tfevents.1.host", MetricFile.Format.TF_EVENTS));
+    assertThat(files.read(replica.id(), "collector/metrics.log", 0, 100))
+        .isEqualTo("loss=0.5\n".getBytes(StandardCharsets.UTF_8));
+    assertThatThrownBy(() -> files.read(replica.id(), "collector/passwd.log", 0, 10))
+        .isInstanceOf(NoSuchElementException.class);
+  }
+
+  @Test
   void eachProjectGetsItsOwnUserAndKeepsIt() throws IOException {
     assumeRoot();
     ReplicaFixture a = replica(dir, "job-a", "worker-0").tenant("a").sh("id -u");

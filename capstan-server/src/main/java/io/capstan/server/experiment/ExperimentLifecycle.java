@@ -8,7 +8,9 @@ import java.util.Set;
 /**
  * The transitions an experiment may make: Created to Running at its first trial; Created or Running
  * to Succeeded, Failed or Stopped; Stopped back to Running (resume) or to Succeeded or Failed when
- * the trials that were still running settle it. Succeeded and Failed are final.
+ * the trials that were still running settle it; Succeeded back to Running when a larger
+ * maxTrialCount restarts it (Katib's restart, which the service allows only after
+ * MaxTrialsReached). Failed is final.
  */
 final class ExperimentLifecycle {
   private static final Map<ExperimentPhase, Set<ExperimentPhase>> NEXT =
@@ -24,7 +26,7 @@ final class ExperimentLifecycle {
           ExperimentPhase.STOPPED,
           EnumSet.of(ExperimentPhase.RUNNING, ExperimentPhase.SUCCEEDED, ExperimentPhase.FAILED),
           ExperimentPhase.SUCCEEDED,
-          EnumSet.noneOf(ExperimentPhase.class),
+          EnumSet.of(ExperimentPhase.RUNNING),
           ExperimentPhase.FAILED,
           EnumSet.noneOf(ExperimentPhase.class));
 

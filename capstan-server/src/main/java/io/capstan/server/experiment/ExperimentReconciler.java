@@ -8,6 +8,7 @@ import io.capstan.api.experiment.ExperimentPhase;
 import io.capstan.api.experiment.TrialPhase;
 import io.capstan.api.job.JobPhase;
 import io.capstan.server.control.KeyedController;
+import io.capstan.server.job.CollectorFolder;
 import io.capstan.server.job.JobRecord;
 import io.capstan.server.job.JobService;
 import io.capstan.server.job.TrainingJobKind;
@@ -15,7 +16,6 @@ import io.capstan.server.job.Workload;
 import io.capstan.tuning.ExperimentLoader;
 import io.capstan.tuning.earlystopping.MedianStoppingRule;
 import io.capstan.tuning.experiment.Experiment;
-import io.capstan.tuning.experiment.MetricsCollectorSpec;
 import io.capstan.tuning.experiment.TrialRenderer;
 import io.capstan.tuning.suggestion.Assignment;
 import io.capstan.tuning.suggestion.ExperimentState;
@@ -74,7 +74,7 @@ final class ExperimentReconciler implements KeyedController.Reconciler<String> {
     if (experiment.deleting()) {
       return delete(experiment);
     }
-    Experiment spec = loader.load(experiment.specText());
+    Experiment spec = experiment.effective(loader.load(experiment.specText()));
     List<TrialRecord> trials = new ArrayList<>(store.trials(uid));
     experiment = refresh(experiment, spec, trials);
     experiment = settle(experiment, spec, trials);
@@ -202,7 +202,12 @@ final class ExperimentReconciler implements KeyedController.Reconciler<String> {
           experiment.project(),
           text,
           experiment.createdBy(),
-          new Workload(TrainingJobKind.NAME, experiment.uid(), null));
+          new Workload(
+              TrainingJobKind.NAME,
+              experiment.uid(),
+              TrialCollectors.folder(spec.metricsCollector())
+                  .map(CollectorFolder::kindData)
+                  .orElse(null)));
       log.info(
           "Experiment {}/{}: trial {} submitted with {}",
           experiment.project(),
@@ -254,7 +259,7 @@ final class ExperimentReconciler implements KeyedController.Reconciler<String> {
                 + metric
                 + "=0.5' (Katib's StdOut format), to write JSON lines to $CAPSTAN_METRICS_FILE"
                 + " or TensorBoard events under $CAPSTAN_TENSORBOARD_DIR"
-                + unreadPath(spec.metricsCollector()));
+                + TrialCollectors.whereToWrite(spec.metricsCollector()));
       }
     }
     long failed = trials.stream().filter(t -> t.phase() == TrialPhase.FAILED).count();
@@ -483,24 +488,5 @@ final class ExperimentReconciler implements KeyedController.Reconciler<String> {
       suffix.append(NAME_CHARS.charAt(random.nextInt(NAME_CHARS.length())));
     }
     return suffix.toString();
-  }
-
-  /**
-   * What to say of a File or TensorFlowEvent collector's path, which Capstan does not read: the
-   * runtime reads a replica's metrics only from its own work folder (decision 111).
-   */
-  private static String unreadPath(MetricsCollectorSpec collector) {
-    if (collector.kind().equals(MetricsCollectorSpec.STD_OUT) || collector.path() == null) {
-      return "";
-    }
-    return "; the "
-        + collector.kind()
-        + " collector's path "
-        + collector.path()
-        + " is not read by Capstan: point the trial's script at "
-        + (collector.kind().equals(MetricsCollectorSpec.FILE)
-            ? "$CAPSTAN_METRICS_FILE"
-            : "$CAPSTAN_TENSORBOARD_DIR")
-        + " instead";
   }
 }

@@ -3,12 +3,15 @@ package io.capstan.server.experiment;
 import static java.util.Objects.requireNonNull;
 
 import io.capstan.api.experiment.ExperimentPhase;
+import io.capstan.tuning.experiment.Experiment;
 import java.time.Instant;
 
 /**
  * An experiment as stored: the text as submitted, the seed of its suggestions, its phase and why.
  *
  * @param deleting someone asked to delete it: the controller deletes its trials' jobs, then it
+ * @param maxTrialCount the spec's {@code maxTrialCount} as a resume set it, or null for the spec's
+ * @param parallelTrialCount the spec's {@code parallelTrialCount} as a resume set it, or null
  * @param version the row's version, raised by every save (optimistic concurrency)
  */
 record ExperimentRecord(
@@ -24,6 +27,8 @@ record ExperimentRecord(
     Instant createdAt,
     String createdBy,
     Instant finishedAt,
+    Integer maxTrialCount,
+    Integer parallelTrialCount,
     long version) {
   ExperimentRecord {
     requireNonNull(uid, "uid is null");
@@ -53,6 +58,8 @@ record ExperimentRecord(
         createdAt,
         createdBy,
         next.isTerminal() ? now : null,
+        maxTrialCount,
+        parallelTrialCount,
         version);
   }
 
@@ -70,7 +77,34 @@ record ExperimentRecord(
         createdAt,
         createdBy,
         finishedAt,
+        maxTrialCount,
+        parallelTrialCount,
         version);
+  }
+
+  /** This experiment with new counts (null keeps the current). */
+  ExperimentRecord withCounts(Integer newMaxTrialCount, Integer newParallelTrialCount) {
+    return new ExperimentRecord(
+        uid,
+        project,
+        name,
+        specText,
+        seed,
+        phase,
+        reason,
+        message,
+        deleting,
+        createdAt,
+        createdBy,
+        finishedAt,
+        newMaxTrialCount == null ? maxTrialCount : newMaxTrialCount,
+        newParallelTrialCount == null ? parallelTrialCount : newParallelTrialCount,
+        version);
+  }
+
+  /** The spec as the controller runs it: the counts a resume set replace the text's. */
+  Experiment effective(Experiment spec) {
+    return spec.withCounts(maxTrialCount, parallelTrialCount);
   }
 
   /** Whether the controller creates trials for it now. */

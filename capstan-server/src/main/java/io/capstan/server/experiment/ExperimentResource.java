@@ -4,6 +4,7 @@ import io.capstan.api.ApiPaths;
 import io.capstan.api.error.CapstanException;
 import io.capstan.api.error.ErrorCode;
 import io.capstan.api.experiment.ExperimentView;
+import io.capstan.api.experiment.ResumeRequest;
 import io.capstan.api.experiment.TrialView;
 import io.capstan.api.identity.ProjectRole;
 import io.capstan.server.ServerConfig;
@@ -21,6 +22,7 @@ import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 /** The experiment endpoints of {@link ApiPaths}: members read, editors create, stop and delete. */
@@ -73,11 +75,20 @@ public class ExperimentResource {
     return experiments.stop(project, experiment, caller.user());
   }
 
+  /** Resumes a stopped experiment, or one that reached maxTrialCount with a larger one. */
   @PostMapping(path = ApiPaths.EXPERIMENT_RESUME, produces = MediaType.APPLICATION_JSON_VALUE)
   public ExperimentView resume(
-      Caller caller, @PathVariable String project, @PathVariable String experiment) {
+      Caller caller,
+      @PathVariable String project,
+      @PathVariable String experiment,
+      @RequestBody(required = false) ResumeRequest request) {
     access.requireProject(caller, project, ProjectRole.EDITOR);
-    return experiments.resume(project, experiment, caller.user());
+    return experiments.resume(
+        project,
+        experiment,
+        caller.user(),
+        request == null ? null : request.maxTrialCount(),
+        request == null ? null : request.parallelTrialCount());
   }
 
   /** 202: the controller deletes the trials' jobs, then the experiment. */

@@ -70,6 +70,8 @@ final class ExperimentService {
             now,
             user,
             null,
+            null,
+            null,
             1);
     if (!store.insert(experiment)) {
       throw new CapstanException(
@@ -120,36 +122,115 @@ final class ExperimentService {
     return view(stopped);
   }
 
-  /** Creates trials again after a stop, unless the experiment's resumePolicy is Never. */
-  ExperimentView resume(String project, String name, String user) {
+  /**
+   * Creates trials again after a stop, or after the experiment succeeded by reaching {@code
+   * maxTrialCount} when a larger one is given (Katib's restart of a completed experiment), unless
+   * its resumePolicy is Never. {@code maxTrials} and {@code parallelTrials} (null: unchanged)
+   * replace the spec's counts.
+   */
+  ExperimentView resume(
+      String project, String name, String user, Integer maxTrials, Integer parallelTrials) {
     ExperimentRecord resumed =
         change(
             project,
             name,
             current -> {
-              if (current.phase() != ExperimentPhase.STOPPED) {
-                throw new CapstanException(
-                    ErrorCode.INVALID_STATE,
-                    "Expected experiment '"
-                        + name
-                        + "' to be Stopped to resume it, but it is "
-                        + current.phase().wireName());
-              }
-              ResumePolicy policy = loader.load(current.specText()).resumePolicy();
-              if (policy == ResumePolicy.NEVER) {
-                throw new CapstanException(
-                    ErrorCode.INVALID_STATE,
-                    "spec.resumePolicy",
-                    "Experiment '"
-                        + name
-                        + "' has spec.resumePolicy Never (Katib's default), so it cannot be"
-                        + " resumed; create it with resumePolicy LongRunning to stop and resume");
-              }
-              return current.transition(
-                  ExperimentPhase.RUNNING, "Resumed", "Resumed by " + user, clock.instant());
+              Experiment spec = current.effective(loader.load(current.specText()));
+              checkResumable(current, spec, maxTrials);
+              checkCounts(current, spec, maxTrials, parallelTrials);
+              String counts =
+                  (maxTrials == null ? "" : ", maxTrialCount " + maxTrials)
+                      + (parallelTrials == null ? "" : ", parallelTrialCount " + parallelTrials);
+              return current
+                  .withCounts(maxTrials, parallelTrials)
+                  .transition(
+                      ExperimentPhase.RUNNING,
+                      current.phase() == ExperimentPhase.SUCCEEDED ? "Restarted" : "Resumed",
+                      (current.phase() == ExperimentPhase.SUCCEEDED ? "Restarted" : "Resumed")
+                          + " by "
+                          + user
+                          + counts,
+                      clock.instant());
             });
     wake.accept(resumed.uid());
     return view(resumed);
+  }
+
+  /** Katib's rules: a stopped experiment, or one that succeeded at maxTrialCount, not Never. */
+  private static void checkResumable(ExperimentRecord current, Experiment spec, Integer maxTrials) {
+    String name = current.name();
+    boolean restart = current.phase() == ExperimentPhase.SUCCEEDED;
+    if (current.phase() != ExperimentPhase.STOPPED && !restart) {
+      throw new CapstanException(
+          ErrorCode.INVALID_STATE,
+          "Expected experiment '"
+              + name
+              + "' to be Stopped, or Succeeded by reaching maxTrialCount, to resume it, but it is "
+              + current.phase().wireName()
+              + (current.phase() == ExperimentPhase.FAILED
+                  ? " (" + current.reason() + "); a failed experiment cannot be resumed"
+                  : ""));
+    }
+    if (restart && !current.reason().equals("MaxTrialsReached")) {
+      throw new CapstanException(
+          ErrorCode.INVALID_STATE,
+          "Expected experiment '"
+              + name
+              + "' to have succeeded by reaching maxTrialCount (MaxTrialsReached) to resume it,"
+              + " but it succeeded with "
+              + current.reason());
+    }
+    if (spec.resumePolicy() == ResumePolicy.NEVER) {
+      throw new CapstanException(
+          ErrorCode.INVALID_STATE,
+          "spec.resumePolicy",
+          "Experiment '"
+              + name
+              + "' has spec.resumePolicy Never (Katib's default), so it cannot be"
+              + " resumed; create it with resumePolicy LongRunning to stop and resume");
+    }
+    if (restart && maxTrials == null) {
+      throw CapstanException.invalidSpec(
+          "maxTrialCount",
+          "Expected a maxTrialCount (--max-trials) to resume experiment '"
+              + name
+              + "', which reached its maxTrialCount "
+              + spec.maxTrialCount()
+              + ", but none was given");
+    }
+  }
+
+  /** Katib's checks of edited counts: max above the trials made so far, parallel at most max. */
+  private void checkCounts(
+      ExperimentRecord current, Experiment spec, Integer maxTrials, Integer parallelTrials) {
+    if (maxTrials != null) {
+      int made = store.trials(current.uid()).size();
+      if (maxTrials <= made) {
+        throw CapstanException.invalidSpec(
+            "maxTrialCount",
+            "Expected maxTrialCount greater than the "
+                + made
+                + " trials experiment '"
+                + current.name()
+                + "' already has, but was "
+                + maxTrials);
+      }
+    }
+    if (parallelTrials != null && parallelTrials < 1) {
+      throw CapstanException.invalidSpec(
+          "parallelTrialCount",
+          "Expected parallelTrialCount to be at least 1, but was " + parallelTrials);
+    }
+    Integer max = maxTrials != null ? maxTrials : spec.maxTrialCount();
+    int parallel = parallelTrials != null ? parallelTrials : spec.parallelTrialCount();
+    if (parallelTrials != null && max != null && parallel > max) {
+      throw CapstanException.invalidSpec(
+          "parallelTrialCount",
+          "Expected parallelTrialCount to be at most maxTrialCount "
+              + max
+              + ", but was "
+              + parallel);
+    }
   }
 
   /** Marks the experiment for deletion; the controller deletes its trials' jobs, then it. */
@@ -203,7 +284,7 @@ final class ExperimentService {
   }
 
   private ExperimentView view(ExperimentRecord experiment) {
-    Experiment spec = loader.load(experiment.specText());
+    Experiment spec = experiment.effective(loader.load(experiment.specText()));
     List<TrialRecord> trials = store.trials(experiment.uid());
     return new ExperimentView(
         experiment.name(),

@@ -19,7 +19,7 @@ import tools.jackson.databind.json.JsonMapper;
 final class ExperimentStore {
   private static final String COLUMNS =
       "uid, project, name, spec_text, seed, phase, reason, message, deleting, created_at,"
-          + " created_by, finished_at, version";
+          + " created_by, finished_at, max_trial_count, parallel_trial_count, version";
   private static final String TRIAL_COLUMNS =
       "experiment_uid, trial_index, name, assignment_json, status, early_stopped, objective,"
           + " metrics_json, history_json, message, created_at, finished_at";
@@ -114,7 +114,8 @@ final class ExperimentStore {
               int rows =
                   jdbc.sql(
                           "update experiments set phase = ?, reason = ?, message = ?, deleting = ?,"
-                              + " finished_at = ?, updated_at = ?, version = version + 1"
+                              + " finished_at = ?, max_trial_count = ?, parallel_trial_count = ?,"
+                              + " updated_at = ?, version = version + 1"
                               + " where uid = ? and version = ?")
                       .params(
                           next.phase().wireName(),
@@ -122,6 +123,8 @@ final class ExperimentStore {
                           trim(next.message()),
                           next.deleting(),
                           next.finishedAt() == null ? null : next.finishedAt().toEpochMilli(),
+                          next.maxTrialCount(),
+                          next.parallelTrialCount(),
                           clock.millis(),
                           next.uid(),
                           before.version())
@@ -247,6 +250,8 @@ final class ExperimentStore {
         Instant.ofEpochMilli(rs.getLong("created_at")),
         rs.getString("created_by"),
         finishedAt,
+        rs.getObject("max_trial_count", Integer.class),
+        rs.getObject("parallel_trial_count", Integer.class),
         rs.getLong("version"));
   }
 

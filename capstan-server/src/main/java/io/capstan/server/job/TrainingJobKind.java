@@ -2,9 +2,11 @@ package io.capstan.server.job;
 
 import io.capstan.api.job.JobSpec;
 import io.capstan.api.job.ReplicaGroupSpec;
+import io.capstan.runtime.Mount;
 import io.capstan.runtime.ReplicaLaunch;
 import io.capstan.runtime.ReplicaObservation;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Training jobs, as submitted by users (PyTorchJob, TFJob, MPIJob, TrainJob, Kubernetes' batch Job
@@ -69,9 +71,19 @@ public final class TrainingJobKind implements WorkloadKind {
             + "), checkpoints kept");
   }
 
+  /**
+   * A trial with a Katib {@code File} or {@code TensorFlowEvent} collector gets the runtime's
+   * folder at the collector's folder, unless the template mounts something there itself.
+   */
   @Override
   public ReplicaLaunch complete(JobRecord job, ReplicaLaunch launch) {
-    return launch;
+    Optional<Mount> collector = CollectorFolder.of(job).flatMap(CollectorFolder::mount);
+    if (collector.isEmpty()
+        || launch.mounts().stream()
+            .anyMatch(m -> m.containerPath().equals(collector.get().containerPath()))) {
+      return launch;
+    }
+    return launch.toBuilder().mount(collector.get()).build();
   }
 
   /**

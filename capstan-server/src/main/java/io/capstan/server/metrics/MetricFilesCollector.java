@@ -6,26 +6,32 @@ import io.capstan.runtime.MetricFile;
 import io.capstan.runtime.MetricFiles;
 import io.capstan.runtime.ReplicaId;
 import io.capstan.runtime.ReplicaObservation;
+import io.capstan.server.job.CollectorFolder;
 import io.capstan.server.logs.BeforeRelease;
 import io.capstan.server.logs.LiveReplicas;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Reads the metric files replicas write (decisions 111 and 112) through the runtime's {@link
- * MetricFiles}: every live replica's on each pass of its loop, and a replica's last bytes before
- * the runtime forgets it ({@link BeforeRelease}). Each file is read on from where the last read
- * stopped ({@link MetricFileOffsets}), at most {@link #CHUNK} bytes per file and pass, up to its
- * first {@link #MAX_FILE} bytes; the values read and the new offset are stored in one transaction,
- * so a restarted control plane neither loses nor repeats a value. Malformed lines and records are
- * skipped and counted, never fatal; a failure to store is logged and the same bytes are read again
- * on the next pass.
+ * Reads the metric files replicas write (decisions 111, 112 and 125: a trial's Katib collector's
+ * folder) through the runtime's {@link MetricFiles}: every live replica's on each pass of its loop,
+ * and a replica's last bytes before the runtime forgets it ({@link BeforeRelease}). Each file is
+ * read on from where the last read stopped ({@link MetricFileOffsets}), at most {@link #CHUNK}
+ * bytes per file and pass, up to its first {@link #MAX_FILE} bytes; the values read and the new
+ * offset are stored in one transaction, so a restarted control plane neither loses nor repeats a
+ * value. Malformed lines and records are skipped and counted, never fatal; a failure to store is
+ * logged and the same bytes are read again on the next pass.
  */
 final class MetricFilesCollector implements BeforeRelease {
   private static final Logger log = LoggerFactory.getLogger(MetricFilesCollector.class);
@@ -48,7 +54,17 @@ final class MetricFilesCollector implements BeforeRelease {
   private final MetricFileOffsets offsets;
   private final TransactionTemplate tx;
   private final Clock clock;
+  private final Function<String, Optional<CollectorFolder>> collectors;
   private final Object[] locks = new Object[64];
+
+  /** The Katib collectors of jobs by uid: a job's never changes. */
+  private final Map<String, Optional<CollectorFolder>> known =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Optional<CollectorFolder>> eldest) {
+          return size() > 1024;
+        }
+      };
 
   MetricFilesCollector(
       MetricFiles files,
@@ -57,7 +73,8 @@ final class MetricFilesCollector implements BeforeRelease {
       ProgressStore progress,
       MetricFileOffsets offsets,
       TransactionTemplate tx,
-      Clock clock) {
+      Clock clock,
+      Function<String, Optional<CollectorFolder>> collectors) {
     this.files = requireNonNull(files, "files is null");
     this.live = requireNonNull(live, "live is null");
     this.store = requireNonNull(store, "store is null");
@@ -65,6 +82,7 @@ final class MetricFilesCollector implements BeforeRelease {
     this.offsets = requireNonNull(offsets, "offsets is null");
     this.tx = requireNonNull(tx, "tx is null");
     this.clock = requireNonNull(clock, "clock is null");
+    this.collectors = requireNonNull(collectors, "collectors is null");
     Arrays.setAll(locks, i -> new Object());
   }
 
@@ -97,6 +115,10 @@ final class MetricFilesCollector implements BeforeRelease {
     synchronized (locks[Math.floorMod(id.key().hashCode(), locks.length)]) {
       boolean more = false;
       for (MetricFile file : files.list(id)) {
+        if (file.path().startsWith(MetricFiles.COLLECTOR_DIR + "/")
+            && !collector(id).map(c -> c.reads(file.path())).orElse(false)) {
+          continue; // a file in the collector's folder that the collector does not read
+        }
         try {
           more |= collect(id, file, finished);
         } catch (NoSuchElementException e) {
@@ -127,6 +149,7 @@ final class MetricFilesCollector implements BeforeRelease {
         switch (file.format()) {
           case JSON_LINES -> jsonLines(bytes, last);
           case TF_EVENTS -> events(id, file, offset, bytes, last);
+          case LINES -> lines(collector(id).orElseThrow(), bytes, last);
         };
     long next = read.broken() ? BROKEN : offset + read.consumed();
     if (next == known.offset() && read.skipped() == 0 && read.entries().isEmpty()) {
@@ -136,7 +159,7 @@ final class MetricFilesCollector implements BeforeRelease {
       log.info(
           "Skipped {} malformed {} of metric file {} of replica {}",
           read.skipped(),
-          file.format() == MetricFile.Format.JSON_LINES ? "lines" : "records",
+          file.format() == MetricFile.Format.TF_EVENTS ? "records" : "lines",
           file.path(),
           id.key());
     }
@@ -166,6 +189,24 @@ final class MetricFilesCollector implements BeforeRelease {
   private static Read jsonLines(byte[] bytes, boolean last) {
     MetricJsonLines.Parsed parsed = MetricJsonLines.parse(bytes, last);
     return new Read(parsed.entries(), parsed.consumed(), parsed.skipped(), false);
+  }
+
+  /** A Katib File collector's file: JSON lines, or text read by its filters. */
+  private static Read lines(CollectorFolder collector, byte[] bytes, boolean last) {
+    MetricJsonLines.Parsed parsed;
+    if ("JSON".equals(collector.format())) {
+      parsed = MetricJsonLines.parse(bytes, last);
+    } else {
+      List<Pattern> filters = collector.filters().stream().map(Pattern::compile).toList();
+      parsed = MetricJsonLines.parse(bytes, last, line -> MetricLine.textLine(line, filters));
+    }
+    return new Read(parsed.entries(), parsed.consumed(), parsed.skipped(), false);
+  }
+
+  private Optional<CollectorFolder> collector(ReplicaId id) {
+    synchronized (known) {
+      return known.computeIfAbsent(id.jobUid(), collectors);
+    }
   }
 
   private Read events(ReplicaId id, MetricFile file, long offset, byte[] bytes, boolean last) {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -58,6 +59,14 @@ final class MetricJsonLines {
    * without its newline. A line longer than {@link #MAX_LINE} is skipped.
    */
   static Parsed parse(byte[] bytes, boolean last) {
+    return parse(bytes, last, MetricJsonLines::line);
+  }
+
+  /**
+   * Reads the whole lines of {@code bytes} as {@link #parse(byte[], boolean)} does, each with
+   * {@code reader}, which answers null for a malformed line.
+   */
+  static Parsed parse(byte[] bytes, boolean last, Function<String, Entry> reader) {
     List<Entry> entries = new ArrayList<>();
     int skipped = 0;
     int start = 0;
@@ -74,7 +83,7 @@ final class MetricJsonLines {
       } else {
         String line = new String(bytes, start, end - start, StandardCharsets.UTF_8).strip();
         if (!line.isEmpty()) {
-          Entry entry = line(line);
+          Entry entry = reader.apply(line);
           if (entry == null) {
             skipped++;
           } else if (!entry.values().isEmpty() || entry.progress() != null) {
@@ -162,20 +171,25 @@ final class MetricJsonLines {
     return null;
   }
 
+  /** Milliseconds since the epoch of an RFC 3339 time, or null when it is none. */
+  static Long rfc3339Millis(String text) {
+    try {
+      return OffsetDateTime.parse(text).toInstant().toEpochMilli();
+    } catch (DateTimeParseException e) {
+      try {
+        return Instant.parse(text).toEpochMilli();
+      } catch (DateTimeParseException ignored) {
+        return null;
+      }
+    }
+  }
+
   private static Long millis(JsonNode value) {
     if (value.isNumber() && Double.isFinite(value.doubleValue())) {
       return Math.round(value.doubleValue() * 1000);
     }
     if (value.isString()) {
-      try {
-        return OffsetDateTime.parse(value.asString()).toInstant().toEpochMilli();
-      } catch (DateTimeParseException e) {
-        try {
-          return Instant.parse(value.asString()).toEpochMilli();
-        } catch (DateTimeParseException ignored) {
-          return null;
-        }
-      }
+      return rfc3339Millis(value.asString());
     }
     return null;
   }

@@ -3,6 +3,8 @@ package io.capstan.server.metrics;
 import io.capstan.runtime.WorkloadRuntime;
 import io.capstan.server.control.ControlLoop;
 import io.capstan.server.control.Leadership;
+import io.capstan.server.job.CollectorFolder;
+import io.capstan.server.job.JobStore;
 import io.capstan.server.logs.ArchivedBytes;
 import io.capstan.server.logs.BeforeRelease;
 import io.capstan.server.logs.LiveReplicas;
@@ -51,14 +53,23 @@ class MetricsConfiguration {
       MetricFileOffsets offsets,
       TransactionTemplate tx,
       Clock clock,
-      ArchivedBytes printed) {
+      ArchivedBytes printed,
+      JobStore jobs) {
     return new MetricsDrain(
         (MetricsCollector) printed,
         runtime
             .metricFiles()
             .map(
                 files ->
-                    new MetricFilesCollector(files, live, store, progress, offsets, tx, clock)));
+                    new MetricFilesCollector(
+                        files,
+                        live,
+                        store,
+                        progress,
+                        offsets,
+                        tx,
+                        clock,
+                        uid -> jobs.findByUid(uid).flatMap(CollectorFolder::of))));
   }
 
   @Bean

@@ -1,12 +1,14 @@
 package io.capstan.server.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import io.capstan.server.CapstanServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.regex.Matcher;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Value;
@@ -197,6 +199,48 @@ class ExperimentIT {
     assertThat(http.post(vera, silent + "/stop", null, "").status()).isEqualTo(403);
     assertThat(http.get(nora, silent).status()).isEqualTo(404);
     assertThat(http.get(nora, silent + "/trials").status()).isEqualTo(404);
+  }
+
+  @Test
+  void aKatibFileCollectorsTrialWritingWhereKatibReadsFinishesAndResumesWithMoreTrials()
+      throws Exception {
+    // Katib's File collector: the trial writes /var/log/katib/metrics.log and prints nothing.
+    String code =
+        "import sys\\n"
+            + "lr = float(sys.argv[1])\\n"
+            + "with open('/var/log/katib/metrics.log', 'a') as f:\\n"
+            + "    for epoch in range(3):\\n"
+            + "        f.write(f'epoch={epoch} loss={lr / (epoch + 1)}\\\\n')\\n";
+    create(
+        script("katibfile", "random", 2, 2, "resumePolicy: LongRunning", LR, "lr")
+            .replaceFirst(
+                "command: \\[python3, -c, \"[^\"]*\"",
+                Matcher.quoteReplacement("command: [python3, -c, \"" + code + "\""))
+            .replace(
+                "  parallelTrialCount",
+                "  metricsCollectorSpec:\n    collector: {kind: File}\n    source:\n"
+                    + "      fileSystemPath: {path: /var/log/katib/metrics.log, kind: File,"
+                    + " format: TEXT}\n  parallelTrialCount"));
+    JsonNode done = awaitPhase("katibfile", "Succeeded");
+    assertThat(done.get("reason").asString()).isEqualTo("MaxTrialsReached");
+    assertThat(done.get("trials").get("succeeded").asInt()).isEqualTo(2);
+    double best = done.get("bestTrial").get("objective").asDouble();
+    for (JsonNode trial : trials("katibfile")) {
+      double lr = Double.parseDouble(trial.get("assignments").get("lr").asString());
+      // The objective is the loss's minimum, written at the last epoch: lr / 3.
+      assertThat(trial.get("objective").asDouble()).isCloseTo(lr / 3, within(1e-9));
+      assertThat(trial.get("objective").asDouble()).isGreaterThanOrEqualTo(best);
+    }
+
+    // Katib's restart of a finished experiment: a larger maxTrialCount, one more trial.
+    TestingCli.Result small = cli.run("experiment", "resume", "katibfile", "--max-trials", "2");
+    assertThat(small.exitCode()).isNotZero();
+    assertThat(small.err()).contains("greater than the 2 trials", "maxTrialCount");
+    assertThat(ok(cli.run("experiment", "resume", "katibfile", "--max-trials", "3")))
+        .contains("experiment katibfile running");
+    JsonNode more = awaitPhase("katibfile", "Succeeded");
+    assertThat(more.get("maxTrialCount").asInt()).isEqualTo(3);
+    assertThat(more.get("trials").get("succeeded").asInt()).isEqualTo(3);
   }
 
   private static final String LR =

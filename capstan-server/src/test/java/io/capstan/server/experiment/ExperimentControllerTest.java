@@ -9,6 +9,9 @@ import io.capstan.api.experiment.ExperimentView;
 import io.capstan.api.experiment.TrialPhase;
 import io.capstan.api.experiment.TrialView;
 import io.capstan.api.job.JobPhase;
+import io.capstan.runtime.MetricFiles;
+import io.capstan.runtime.Mount;
+import io.capstan.runtime.MountSource;
 import io.capstan.server.job.JobControllerHarness;
 import io.capstan.server.job.JobRecord;
 import io.capstan.server.metrics.MetricReports;
@@ -121,16 +124,23 @@ class ExperimentControllerTest {
   }
 
   @Test
-  void aFileCollectorsPathIsNamedAsUnreadWhenTheObjectiveNeverCame() {
+  void aFileCollectorsTrialGetsTheRuntimesFolderAtItsPathAndTheMessageNamesIt() {
     create(experiment("filed").parallel(1).max(2).fileCollector("/var/log/katib/metrics.log"));
     pass();
-    finish(names("filed").get(0), 0);
+    String trial = names("filed").get(0);
+    assertThat(h.runtime.launchesOf(h.job(trial).uid()).get(0).mounts())
+        .contains(
+            new Mount(
+                new MountSource.Scratch(MetricFiles.COLLECTOR_VOLUME, null),
+                "/var/log/katib",
+                false));
+    finish(trial, 0);
     pass();
 
     ExperimentView failed = service.get("vision", "filed");
     assertThat(failed.reason()).isEqualTo("ObjectiveMetricNotReported");
     assertThat(failed.message())
-        .contains("File collector's path /var/log/katib/metrics.log is not read by Capstan")
+        .contains("as its File collector says, to write them to /var/log/katib/metrics.log (TEXT)")
         .contains("$CAPSTAN_METRICS_FILE");
   }
 
@@ -197,7 +207,8 @@ class ExperimentControllerTest {
         .containsExactly(TrialPhase.SUCCEEDED, TrialPhase.SUCCEEDED);
     assertThat(phaseOf("pause")).isEqualTo(ExperimentPhase.STOPPED);
 
-    assertThat(service.resume("vision", "pause", "alice").reason()).isEqualTo("Resumed");
+    assertThat(service.resume("vision", "pause", "alice", null, null).reason())
+        .isEqualTo("Resumed");
     pass();
     List<TrialView> trials = service.trials("vision", "pause");
     assertThat(trials).extracting(TrialView::index).containsExactly(0, 1, 2, 3);
@@ -217,11 +228,86 @@ class ExperimentControllerTest {
   void resumeIsRefusedWhenTheResumePolicyIsNever() {
     create(experiment("once").parallel(1).max(2));
     service.stop("vision", "once", "alice");
-    assertThatThrownBy(() -> service.resume("vision", "once", "alice"))
+    assertThatThrownBy(() -> service.resume("vision", "once", "alice", null, null))
         .isInstanceOf(CapstanException.class)
         .hasMessageContaining("resumePolicy Never")
         .extracting(e -> ((CapstanException) e).field())
         .isEqualTo("spec.resumePolicy");
+  }
+
+  @Test
+  void anExperimentThatReachedMaxTrialCountResumesWithALargerOneAndGoesOnFromItsTrials() {
+    create(experiment("more").parallel(1).max(2).resumePolicy("LongRunning"));
+    pass();
+    finish(names("more").get(0), 0, 0.4);
+    pass();
+    finish(names("more").get(1), 0, 0.3);
+    pass();
+    assertThat(service.get("vision", "more").reason()).isEqualTo("MaxTrialsReached");
+
+    ExperimentView resumed = service.resume("vision", "more", "alice", 4, 2);
+    assertThat(resumed.phase()).isEqualTo(ExperimentPhase.RUNNING);
+    assertThat(resumed.reason()).isEqualTo("Restarted");
+    assertThat(resumed.maxTrialCount()).isEqualTo(4);
+    assertThat(resumed.parallelTrialCount()).isEqualTo(2);
+    // A restarted controller reads the new counts back from the store.
+    restartController();
+    pass();
+    List<TrialView> trials = service.trials("vision", "more");
+    assertThat(trials).extracting(TrialView::index).containsExactly(0, 1, 2, 3);
+    assertThat(trials.subList(2, 4)).extracting(TrialView::phase).containsOnly(TrialPhase.RUNNING);
+    finish(trials.get(2).job(), 0, 0.2);
+    finish(trials.get(3).job(), 0, 0.5);
+    pass();
+    ExperimentView done = service.get("vision", "more");
+    assertThat(done.phase()).isEqualTo(ExperimentPhase.SUCCEEDED);
+    assertThat(done.message()).contains("4 trials finished, maxTrialCount 4");
+    assertThat(done.bestTrial().name()).isEqualTo(trials.get(2).name());
+  }
+
+  @Test
+  void aResumeWithNewCountsIsRefusedWithTheReasonAndTheField() {
+    create(experiment("never").parallel(1).max(1));
+    pass();
+    finish(names("never").get(0), 0, 0.4);
+    pass();
+    assertRefused("never", 3, null, "spec.resumePolicy", "resumePolicy Never");
+
+    create(experiment("small").parallel(1).max(2).resumePolicy("LongRunning"));
+    pass();
+    finish(names("small").get(0), 0, 0.4);
+    pass();
+    finish(names("small").get(1), 0, 0.4);
+    pass();
+    assertRefused("small", 2, null, "maxTrialCount", "greater than the 2 trials", "but was 2");
+    assertRefused("small", null, null, "maxTrialCount", "Expected a maxTrialCount (--max-trials)");
+    assertRefused("small", 5, 6, "parallelTrialCount", "at most maxTrialCount 5, but was 6");
+
+    create(experiment("broken").parallel(1).max(3).resumePolicy("LongRunning"));
+    pass();
+    finish(names("broken").get(0), 0);
+    pass();
+    assertThat(phaseOf("broken")).isEqualTo(ExperimentPhase.FAILED);
+    assertRefused("broken", 5, null, null, "a failed experiment cannot be resumed");
+
+    create(experiment("won").parallel(1).max(3).goal(0.5).resumePolicy("LongRunning"));
+    pass();
+    finish(names("won").get(0), 0, 0.4);
+    pass();
+    assertRefused("won", 5, null, null, "succeeded with GoalReached");
+  }
+
+  private void assertRefused(
+      String name, Integer max, Integer parallel, String field, String... message) {
+    assertThatThrownBy(() -> service.resume("vision", name, "alice", max, parallel))
+        .isInstanceOf(CapstanException.class)
+        .hasMessageContainingAll(message)
+        .satisfies(
+            e -> {
+              CapstanException error = (CapstanException) e;
+              assertThat(error.field()).isEqualTo(field);
+              assertThat(error.code().httpStatus()).isBetween(400, 499);
+            });
   }
 
   @Test

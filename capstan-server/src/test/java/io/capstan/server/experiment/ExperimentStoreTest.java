@@ -41,6 +41,8 @@ class ExperimentStoreTest {
             clock.instant(),
             "alice",
             null,
+            null,
+            null,
             1);
     assertThat(store.insert(created)).isTrue();
     assertThat(store.insert(created)).isFalse();

@@ -8,6 +8,7 @@ import io.capstan.runtime.MetricFiles;
 import io.capstan.runtime.ReplicaId;
 import io.capstan.runtime.ReplicaObservation;
 import io.capstan.runtime.ReplicaPhase;
+import io.capstan.server.job.CollectorFolder;
 import io.capstan.server.logs.LiveReplicas;
 import io.capstan.server.store.TestingDatabase;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +31,7 @@ class MetricFilesCollectorTest {
 
   private final TestingMetricFiles files = new TestingMetricFiles();
   private ReplicaPhase phase = ReplicaPhase.RUNNING;
+  private CollectorFolder katib;
 
   static Stream<TestingDatabase> databases() {
     return TestingDatabase.all();
@@ -61,7 +63,8 @@ class MetricFilesCollectorTest {
         new ProgressStore(db.jdbc()),
         new MetricFileOffsets(db.jdbc()),
         db.transactions(),
-        CLOCK);
+        CLOCK,
+        uid -> Optional.ofNullable(katib));
   }
 
   private void write(String text) {
@@ -95,6 +98,46 @@ class MetricFilesCollectorTest {
     assertThat(new MetricFileOffsets(db.jdbc()).skipped("job-1")).isEqualTo(1);
     assertThat(new ProgressStore(db.jdbc()).of("job-1"))
         .contains(new TrainerStatus(40, 90L, "worker-0", CLOCK.instant()));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("databases")
+  void aKatibFileCollectorsFileIsReadByItsFormatAndFiltersAndNothingElseOfItsFolder(
+      TestingDatabase db) {
+    job(db);
+    katib =
+        new CollectorFolder(
+            CollectorFolder.FILE,
+            "/var/log/katib/metrics.log",
+            "TEXT",
+            List.of("(\\w+):\\s*([0-9.]+)"));
+    files.append(
+        WORKER,
+        "collector/metrics.log",
+        "epoch: 1 accuracy: 0.5\nepoch: 2 accuracy: 0.75\n".getBytes(StandardCharsets.UTF_8));
+    files.append(
+        WORKER, "collector/other.log", "accuracy: 0.99\n".getBytes(StandardCharsets.UTF_8));
+
+    collector(db).collectAll();
+
+    assertThat(points(db, "accuracy"))
+        .extracting(MetricsStore.Point::step, MetricsStore.Point::value)
+        .containsExactly(tuple(1L, 0.5), tuple(2L, 0.75));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("databases")
+  void aKatibFileCollectorInJsonReadsJsonLines(TestingDatabase db) {
+    job(db);
+    katib = new CollectorFolder(CollectorFolder.FILE, "/tmp/out/m.json", "JSON", List.of());
+    files.append(
+        WORKER,
+        "collector/m.json",
+        "{\"loss\": \"0.25\", \"timestamp\": 1700000000}\n".getBytes(StandardCharsets.UTF_8));
+
+    collector(db).collectAll();
+
+    assertThat(points(db, "loss")).extracting(MetricsStore.Point::value).containsExactly(0.25);
   }
 
   @ParameterizedTest(name = "{0}")

@@ -33,15 +33,15 @@ final class TestingMetricFiles implements MetricFiles {
   @Override
   public synchronized List<MetricFile> list(ReplicaId id) {
     return files.getOrDefault(id, Map.of()).entrySet().stream()
-        .map(
-            file ->
-                new MetricFile(
-                    file.getKey(),
-                    file.getKey().equals(METRICS_FILE)
-                        ? MetricFile.Format.JSON_LINES
-                        : MetricFile.Format.TF_EVENTS,
-                    file.getValue().size()))
+        .map(file -> new MetricFile(file.getKey(), format(file.getKey()), file.getValue().size()))
         .toList();
+  }
+
+  private static MetricFile.Format format(String path) {
+    if (path.equals(METRICS_FILE)) {
+      return MetricFile.Format.JSON_LINES;
+    }
+    return path.contains(".tfevents.") ? MetricFile.Format.TF_EVENTS : MetricFile.Format.LINES;
   }
 
   @Override

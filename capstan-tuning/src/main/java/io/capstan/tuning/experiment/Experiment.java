@@ -35,6 +35,26 @@ public record Experiment(
     requireNonNull(metricsCollector, "metricsCollector is null");
   }
 
+  /**
+   * This experiment with the counts a resume set (Katib lets these be edited): null keeps the
+   * spec's.
+   */
+  public Experiment withCounts(Integer newMaxTrialCount, Integer newParallelTrialCount) {
+    return new Experiment(
+        name,
+        namespace,
+        objective,
+        algorithm,
+        earlyStopping,
+        parameters,
+        newParallelTrialCount == null ? parallelTrialCount : newParallelTrialCount,
+        newMaxTrialCount == null ? maxTrialCount : newMaxTrialCount,
+        maxFailedTrialCount,
+        resumePolicy,
+        trialTemplate,
+        metricsCollector);
+  }
+
   public Optional<ParameterSpec> parameter(String parameterName) {
     return parameters.stream().filter(p -> p.name().equals(parameterName)).findFirst();
   }

@@ -15,21 +15,23 @@ import java.util.Set;
  * Asynchronous successive halving (Li et al., MLSys 2020): rung k gives r_min * eta^k of the
  * resource, up to r_l. Whenever a trial is wanted, the highest rung with a configuration in the
  * best 1/eta of its finished trials that has not been promoted yet promotes it; otherwise a new
- * random configuration starts at the lowest rung. Nothing waits for a rung to fill, so every
- * parallel slot stays busy. A trial's rung is read from its resource value.
+ * configuration starts at the lowest rung (random, or from BOHB's model with {@code sampler: tpe}).
+ * Nothing waits for a rung to fill, so every parallel slot stays busy. A trial's rung is read from
+ * its resource value.
  */
 final class Asha implements SuggestionAlgorithm {
-  private final SearchSpace space;
   private final ObjectiveType objective;
   private final ResourceSettings settings;
   private final double[] rungs;
   private final String[] rungValues;
+  private final ConfigurationSampler sampler;
 
   Asha(SearchSpace space, ObjectiveType objective, ResourceSettings settings) {
-    this.space = requireNonNull(space, "space is null");
+    requireNonNull(space, "space is null");
     this.objective = requireNonNull(objective, "objective is null");
     this.settings = requireNonNull(settings, "settings is null");
     int top = settings.levels(settings.maxResource() / settings.minResource());
+    sampler = settings.sampler(space, objective);
     rungs = new double[top + 1];
     rungValues = new String[top + 1];
     for (int k = 0; k <= top; k++) {
@@ -50,8 +52,7 @@ final class Asha implements SuggestionAlgorithm {
         }
       }
     }
-    Assignment sample = space.sample(new TrialRandom(state.seed(), state.trials().size()));
-    return Optional.of(sample.with(settings.name(), rungValues[0]));
+    return Optional.of(sampler.sample(state).with(settings.name(), rungValues[0]));
   }
 
   /** The best floor(finished / eta) observed trials of a rung. */

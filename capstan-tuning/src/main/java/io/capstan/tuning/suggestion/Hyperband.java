@@ -17,23 +17,26 @@ import java.util.Optional;
  * <p>Rungs run one after another in trial order, as in Katib: trials [0, n_0) are the first rung,
  * the next n_1 trials the second, and so on, so the trials alone say which rung each belongs to. A
  * rung's successors are suggested once all of its trials have finished (a failed trial ranks last);
- * until then {@link #next} is empty. After the last rung the search is exhausted.
+ * until then {@link #next} is empty. After the last rung the search is exhausted, as in Katib, or,
+ * with {@code repeat_brackets}, the brackets run again (Hyperband's infinite horizon, bounded by
+ * maxTrialCount).
  */
 final class Hyperband implements SuggestionAlgorithm {
   /** One rung: {@code trials} configurations, each given {@code resource}. */
   record Rung(int bracket, int index, int trials, double resource) {}
 
-  private final SearchSpace space;
   private final ObjectiveType objective;
   private final ResourceSettings settings;
   private final List<Rung> schedule;
+  private final ConfigurationSampler sampler;
 
   Hyperband(SearchSpace space, ObjectiveType objective, ResourceSettings settings) {
-    this.space = requireNonNull(space, "space is null");
+    requireNonNull(space, "space is null");
     this.objective = requireNonNull(objective, "objective is null");
     this.settings = requireNonNull(settings, "settings is null");
     this.schedule =
         schedule(settings.eta(), settings.maxResource(), settings.levels(settings.maxResource()));
+    this.sampler = settings.sampler(space, objective);
   }
 
   static List<Rung> schedule(int eta, double maxResource, int sMax) {
@@ -62,25 +65,27 @@ final class Hyperband implements SuggestionAlgorithm {
     List<Trial> trials = state.trials();
     int position = 0;
     List<Trial> previous = List.of();
-    for (Rung rung : schedule) {
-      List<Trial> members =
-          trials.subList(
-              Math.min(position, trials.size()), Math.min(position + rung.trials(), trials.size()));
-      if (members.size() < rung.trials()) {
-        return rung.index() == 0
-            ? Optional.of(fresh(state, rung))
-            : promote(previous, members.size(), rung);
+    do {
+      for (Rung rung : schedule) {
+        List<Trial> members =
+            trials.subList(
+                Math.min(position, trials.size()),
+                Math.min(position + rung.trials(), trials.size()));
+        if (members.size() < rung.trials()) {
+          return rung.index() == 0
+              ? Optional.of(fresh(state, rung))
+              : promote(previous, members.size(), rung);
+        }
+        position += rung.trials();
+        previous = members;
       }
-      position += rung.trials();
-      previous = members;
-    }
+    } while (settings.repeatBrackets());
     throw new SearchExhaustedException(
         "Every rung of every Hyperband bracket has run (" + position + " trials)");
   }
 
   private Assignment fresh(ExperimentState state, Rung rung) {
-    Assignment sample = space.sample(new TrialRandom(state.seed(), state.trials().size()));
-    return sample.with(settings.name(), settings.format(rung.resource()));
+    return sampler.sample(state).with(settings.name(), settings.format(rung.resource()));
   }
 
   private Optional<Assignment> promote(List<Trial> previous, int taken, Rung rung) {

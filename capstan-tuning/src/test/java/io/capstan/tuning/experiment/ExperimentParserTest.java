@@ -29,6 +29,7 @@ class ExperimentParserTest {
         "hyperopt-distribution",
         "median-stop",
         "file-metrics-collector",
+        "file-metrics-collector-with-json-format",
         "metrics-collection-strategy"
       })
   void parsesKatibExamplesAsWritten(String example) {
@@ -98,6 +99,9 @@ class ExperimentParserTest {
     assertThat(file.metricsCollector().kind()).isEqualTo("File");
     assertThat(file.metricsCollector().path()).isEqualTo("/katib/mnist.log");
     assertThat(file.metricsCollector().metricsFormat()).hasSize(1);
+    Experiment json = loader.load(katibExample("file-metrics-collector-with-json-format"));
+    assertThat(json.metricsCollector().path()).isEqualTo("/katib/mnist.json");
+    assertThat(json.metricsCollector().format()).isEqualTo("JSON");
     assertThat(file.objective().additionalMetricNames()).containsExactly("loss");
 
     Experiment hyperband = loader.load(katibExample("hyperband"));

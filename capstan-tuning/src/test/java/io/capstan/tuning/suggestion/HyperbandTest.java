@@ -90,4 +90,79 @@ class HyperbandTest {
     trials.set(80, new Trial(last.name(), last.assignment(), TrialStatus.FAILED, null, List.of()));
     assertThat(hyperband.suggest(new ExperimentState(9, trials), 100)).hasSize(27);
   }
+
+  @Test
+  void withRepeatBracketsTheBracketsRunAgainUntilMaxTrialCount() {
+    Hyperband repeating =
+        (Hyperband)
+            SuggestionAlgorithms.create(
+                experiment()
+                    .algorithm("hyperband")
+                    .setting("resource_name", "epochs")
+                    .setting("r_l", "9")
+                    .setting("repeat_brackets", "true")
+                    .param("lr", "double", "min: 0, max: 1")
+                    .param("epochs", "int", "min: 1, max: 1")
+                    .load());
+    int pass = repeating.schedule().stream().mapToInt(Rung::trials).sum();
+
+    List<Trial> trials = TestingRuns.run(repeating, 9, 2 * pass + 3, HyperbandTest::loss);
+
+    assertThat(trials).hasSize(2 * pass + 3);
+    // The second pass starts the first bracket again with new configurations.
+    assertThat(trials.get(pass).assignment().value("epochs")).isEqualTo("1");
+    assertThat(trials.get(pass).assignment().value("lr"))
+        .isNotEqualTo(trials.get(0).assignment().value("lr"));
+    assertThat(trials.subList(pass, 2 * pass))
+        .extracting(t -> t.assignment().value("epochs"))
+        .containsExactlyElementsOf(
+            trials.subList(0, pass).stream().map(t -> t.assignment().value("epochs")).toList());
+  }
+
+  @Test
+  void theSamplerTpeDrawsFromTheModelOnceALevelHasEnoughTrialsAndIsDeterministic() {
+    List<Trial> random = TestingRuns.run(repeating("random"), 9, 60, HyperbandTest::loss);
+    SuggestionAlgorithm bohb = repeating("tpe");
+
+    List<Trial> trials = TestingRuns.run(bohb, 9, 60, HyperbandTest::loss);
+
+    assertThat(TestingRuns.run(bohb, 9, 60, HyperbandTest::loss)).isEqualTo(trials);
+    assertThat(trials)
+        .allSatisfy(t -> assertThat(TestingRuns.number(t.assignment(), "lr")).isBetween(0.0, 1.0));
+    // Until a resource level has d + 2 = 3 observed trials, the draws are the random sampler's;
+    // then about two in three come from the model of the largest such level.
+    assertThat(trials.subList(0, 3)).isEqualTo(random.subList(0, 3));
+    assertThat(trials.subList(3, 9)).isNotEqualTo(random.subList(3, 9));
+  }
+
+  private static SuggestionAlgorithm repeating(String sampler) {
+    return SuggestionAlgorithms.create(
+        experiment()
+            .algorithm("hyperband")
+            .setting("resource_name", "epochs")
+            .setting("r_l", "9")
+            .setting("repeat_brackets", "true")
+            .setting("sampler", sampler)
+            .param("lr", "double", "min: 0, max: 1")
+            .param("epochs", "int", "min: 1, max: 1")
+            .load());
+  }
+
+  @Test
+  void anUnknownSamplerOrRepeatValueIsRefusedNamingTheSetting() {
+    assertThatThrownBy(
+            () ->
+                SuggestionAlgorithms.create(
+                    experiment()
+                        .algorithm("hyperband")
+                        .setting("resource_name", "epochs")
+                        .setting("r_l", "9")
+                        .setting("sampler", "gp")
+                        .param("lr", "double", "min: 0, max: 1")
+                        .param("epochs", "int", "min: 1, max: 1")
+                        .load()))
+        .hasMessageContaining("sampler")
+        .hasMessageContaining("random, tpe")
+        .hasMessageContaining("'gp'");
+  }
 }
