@@ -54,8 +54,29 @@ public final class TestingCeph implements AutoCloseable {
     return shared;
   }
 
-  /** Starts the cluster and radosgw; waits until S3 answers and the user exists. */
+  /**
+   * Starts the cluster and radosgw; waits until S3 answers and the user exists. A start whose
+   * daemon exits is tried again with a fresh folder and ports, up to three times: Ceph 16's OSD
+   * sometimes asks its monitor before it has the monitor's map (its command carries fsid 0, which
+   * the monitor refuses with "wrong fsid") and then stops.
+   */
   public static TestingCeph start() {
+    IllegalStateException failed = null;
+    for (int attempt = 1; attempt <= 3; attempt++) {
+      try {
+        return startOnce();
+      } catch (IllegalStateException e) {
+        if (failed == null) {
+          failed = e;
+        } else {
+          failed.addSuppressed(e);
+        }
+      }
+    }
+    throw failed;
+  }
+
+  private static TestingCeph startOnce() {
     Path dir;
     try {
       dir = Files.createTempDirectory("capstan-ceph");
@@ -157,6 +178,9 @@ public final class TestingCeph implements AutoCloseable {
     await()
         .atMost(Duration.ofSeconds(120))
         .pollInterval(Duration.ofMillis(250))
+        .failFast(
+            "a Ceph daemon exited before the gateway answered",
+            () -> daemons.stream().anyMatch(daemon -> !daemon.isAlive()))
         .ignoreExceptions()
         .until(
             () ->
