@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -55,7 +56,9 @@ class KubernetesServerIT {
         assertThat(ServerFixture.jobPhase(http, token, "default", "mnist-ddp"))
             .isEqualTo("Succeeded");
 
-        Map<String, String> pods = cluster.boundPods("capstan-default");
+        Map<String, String> pods = new TreeMap<>(cluster.boundPods("capstan-default"));
+        // The pod that reads the output claim for the copy (decision 121) may be bound too.
+        pods.keySet().removeIf(name -> name.endsWith("-output-reader"));
         assertThat(pods).as("one pod per replica, each bound to a node").hasSize(3);
         assertThat(pods.values()).allMatch(node -> node.equals("gpu-a") || node.equals("gpu-b"));
 
