@@ -20,6 +20,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -27,6 +28,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * Reads job volumes' claims through reader pods (decision 121): {@code find} lists a claim, {@code
@@ -47,6 +49,13 @@ final class VolumeReaders implements AutoCloseable {
   private static final Duration LIST_TIMEOUT = Duration.ofMinutes(10);
 
   private static final Duration EXIT = Duration.ofSeconds(30);
+  private static final int CONNECTS = 3;
+  private static final Duration RECONNECT = Duration.ofSeconds(1);
+  private static final Set<Integer> REFUSED =
+      Set.of(
+          HttpURLConnection.HTTP_UNAUTHORIZED,
+          HttpURLConnection.HTTP_FORBIDDEN,
+          HttpURLConnection.HTTP_NOT_FOUND);
   private static final int NOT_THERE = 3;
   private static final byte[] OPENED = "ok\n".getBytes(StandardCharsets.US_ASCII);
 
@@ -100,14 +109,17 @@ final class VolumeReaders implements AutoCloseable {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       ByteArrayOutputStream err = new ByteArrayOutputStream();
       try (ExecWatch watch =
-          client
-              .pods()
-              .inNamespace(reader.namespace)
-              .withName(reader.pod)
-              .inContainer(VolumeReaderSpecs.CONTAINER)
-              .writingOutput(out)
-              .writingError(err)
-              .exec("sh", "-c", LIST, "sh", VolumeReaderSpecs.MOUNT_PATH)) {
+          connect(
+              reader,
+              () ->
+                  client
+                      .pods()
+                      .inNamespace(reader.namespace)
+                      .withName(reader.pod)
+                      .inContainer(VolumeReaderSpecs.CONTAINER)
+                      .writingOutput(out)
+                      .writingError(err)
+                      .exec("sh", "-c", LIST, "sh", VolumeReaderSpecs.MOUNT_PATH))) {
         int code = exitCode(watch, LIST_TIMEOUT);
         if (code != 0) {
           throw failed(claim, "list", code, err);
@@ -132,14 +144,17 @@ final class VolumeReaders implements AutoCloseable {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     try {
       watch =
-          client
-              .pods()
-              .inNamespace(reader.namespace)
-              .withName(reader.pod)
-              .inContainer(VolumeReaderSpecs.CONTAINER)
-              .redirectingOutput()
-              .writingError(err)
-              .exec("sh", "-c", OPEN, "sh", VolumeReaderSpecs.MOUNT_PATH, path);
+          connect(
+              reader,
+              () ->
+                  client
+                      .pods()
+                      .inNamespace(reader.namespace)
+                      .withName(reader.pod)
+                      .inContainer(VolumeReaderSpecs.CONTAINER)
+                      .redirectingOutput()
+                      .writingError(err)
+                      .exec("sh", "-c", OPEN, "sh", VolumeReaderSpecs.MOUNT_PATH, path));
       InputStream out = watch.getOutput();
       byte[] prefix;
       try {
@@ -309,6 +324,51 @@ final class VolumeReaders implements AutoCloseable {
                   : ": " + running.getStatus().getMessage()));
     }
     return new Reader(namespace, name, created);
+  }
+
+  /**
+   * An exec into the reader, its WebSocket upgrade tried again (1 s apart, {@link #CONNECTS} in
+   * all) when it fails for a reason other than a refusal: an upgrade that times out, or that the
+   * API server answers "container not found" while the kubelet has not caught up with the pod. The
+   * command has not run when the upgrade fails. (fabric8 itself tries a 5xx answer again.)
+   */
+  private static ExecWatch connect(Reader reader, Supplier<ExecWatch> exec) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return exec.get();
+      } catch (KubernetesClientException e) {
+        if (attempt == CONNECTS || REFUSED.contains(e.getCode())) {
+          throw new IllegalStateException(
+              "Expected an exec into volume reader "
+                  + reader.namespace
+                  + "/"
+                  + reader.pod
+                  + ", but its connection failed ("
+                  + attempt
+                  + (attempt == 1 ? " try" : " tries")
+                  + "): "
+                  + reason(e),
+              e);
+        }
+        try {
+          Thread.sleep(RECONNECT.toMillis());
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("Interrupted while connecting to a volume reader", e);
+        }
+      }
+    }
+  }
+
+  /** The innermost cause's message: fabric8's own is "An error has occurred." */
+  private static String reason(Throwable e) {
+    Throwable cause = e;
+    while (cause.getCause() != null && cause.getCause() != cause) {
+      cause = cause.getCause();
+    }
+    return cause == e
+        ? String.valueOf(e.getMessage())
+        : cause.getClass().getSimpleName() + ": " + cause.getMessage();
   }
 
   private void delete(Reader reader) {

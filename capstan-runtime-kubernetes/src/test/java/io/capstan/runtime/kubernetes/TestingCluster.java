@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -55,6 +56,7 @@ public final class TestingCluster implements AutoCloseable {
   private final KubernetesMockServer server;
   private final KubernetesClient admin;
   private final TestingKubelet kubelet;
+  private final LogsAndCrud dispatcher;
   private final Path claims;
 
   public TestingCluster() {
@@ -68,7 +70,7 @@ public final class TestingCluster implements AutoCloseable {
             java.util.Queue<io.fabric8.mockwebserver.ServerResponse>>
         responses = new HashMap<>();
     KubernetesMixedDispatcher crud = new KubernetesMixedDispatcher(responses);
-    LogsAndCrud dispatcher = new LogsAndCrud(crud);
+    this.dispatcher = new LogsAndCrud(crud);
     this.server =
         new KubernetesMockServer(new Context(), new MockWebServer(), responses, dispatcher, false);
     server.init();
@@ -205,6 +207,14 @@ public final class TestingCluster implements AutoCloseable {
   }
 
   /**
+   * The next {@code count} execs are answered 400, as the API server answers one whose container is
+   * not (or no longer) there for a moment. (fabric8 itself tries a 5xx answer again.)
+   */
+  void dropExecs(int count) {
+    dispatcher.dropExecs.set(count);
+  }
+
+  /**
    * Every pod of {@code namespace} the kubelet bound so far, deleted ones too, by name, with its
    * node.
    */
@@ -253,6 +263,7 @@ public final class TestingCluster implements AutoCloseable {
   private final class LogsAndCrud extends Dispatcher {
     private final Dispatcher crud;
     private volatile TestingKubelet kubelet;
+    private final AtomicInteger dropExecs = new AtomicInteger();
 
     LogsAndCrud(Dispatcher crud) {
       this.crud = crud;
@@ -278,14 +289,28 @@ public final class TestingCluster implements AutoCloseable {
             .orElseGet(() -> new MockResponse().setResponseCode(404).setBody("{}"));
       }
       Matcher exec = EXEC_PATH.matcher(request.getPath());
+      if (exec.matches() && dropExecs.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        return new MockResponse()
+            .setResponseCode(400)
+            .setBody(
+                "{\"kind\":\"Status\",\"status\":\"Failure\",\"code\":400,"
+                    + "\"message\":\"container not found (\\\"reader\\\")\"}");
+      }
       if (exec.matches() && kubelet != null) {
         return kubelet
             .exec(exec.group(1), exec.group(2), exec.group(3) == null ? "" : exec.group(3))
             .orElseGet(
-                () ->
-                    new MockResponse()
-                        .setResponseCode(400)
-                        .setBody("{\"kind\":\"Status\",\"status\":\"Failure\",\"code\":400}"));
+                () -> {
+                  System.err.println(
+                      "testing cluster: exec into "
+                          + exec.group(1)
+                          + "/"
+                          + exec.group(2)
+                          + " refused: the kubelet does not know the pod");
+                  return new MockResponse()
+                      .setResponseCode(400)
+                      .setBody("{\"kind\":\"Status\",\"status\":\"Failure\",\"code\":400}");
+                });
       }
       return crud.dispatch(request);
     }

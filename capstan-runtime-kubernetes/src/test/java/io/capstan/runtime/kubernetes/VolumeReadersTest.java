@@ -155,6 +155,24 @@ class VolumeReadersTest {
   }
 
   @Test
+  void anUpgradeTheApiServerDropsIsTriedAgainAndThreeDroppedNameTheReader() throws IOException {
+    Files.writeString(claim.resolve("metrics.json"), "{}");
+
+    cluster.dropExecs(2);
+    assertThat(runtime.volumes().list("train-1", "output")).hasSize(2);
+    cluster.dropExecs(2);
+    assertThat(read("metrics.json")).isEqualTo("{}");
+
+    cluster.dropExecs(3);
+    assertThatThrownBy(() -> runtime.volumes().list("train-1", "output"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("exec into volume reader " + NAMESPACE + "/" + READER)
+        .hasMessageContaining("(3 tries)")
+        .hasMessageContaining("400");
+    assertThat(read("metrics.json")).as("the reader serves the next read").isEqualTo("{}");
+  }
+
+  @Test
   void deletingTheJobsVolumesDeletesItsReaderFirst() {
     assertThat(runtime.volumes().list("train-1", "output")).hasSize(1);
     assertThat(cluster.admin().pods().inNamespace(NAMESPACE).withName(READER).get()).isNotNull();
