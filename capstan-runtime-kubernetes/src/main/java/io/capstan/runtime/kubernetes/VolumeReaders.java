@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.ContainerResource;
 import io.fabric8.kubernetes.client.dsl.ExecWatch;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
@@ -112,11 +113,7 @@ final class VolumeReaders implements AutoCloseable {
           connect(
               reader,
               () ->
-                  client
-                      .pods()
-                      .inNamespace(reader.namespace)
-                      .withName(reader.pod)
-                      .inContainer(VolumeReaderSpecs.CONTAINER)
+                  container(reader)
                       .writingOutput(out)
                       .writingError(err)
                       .exec("sh", "-c", LIST, "sh", VolumeReaderSpecs.MOUNT_PATH))) {
@@ -147,11 +144,7 @@ final class VolumeReaders implements AutoCloseable {
           connect(
               reader,
               () ->
-                  client
-                      .pods()
-                      .inNamespace(reader.namespace)
-                      .withName(reader.pod)
-                      .inContainer(VolumeReaderSpecs.CONTAINER)
+                  container(reader)
                       .redirectingOutput()
                       .writingError(err)
                       .exec("sh", "-c", OPEN, "sh", VolumeReaderSpecs.MOUNT_PATH, path));
@@ -369,6 +362,14 @@ final class VolumeReaders implements AutoCloseable {
     return cause == e
         ? String.valueOf(e.getMessage())
         : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+  }
+
+  private ContainerResource container(Reader reader) {
+    return client
+        .pods()
+        .inNamespace(reader.namespace)
+        .withName(reader.pod)
+        .inContainer(VolumeReaderSpecs.CONTAINER);
   }
 
   private void delete(Reader reader) {
