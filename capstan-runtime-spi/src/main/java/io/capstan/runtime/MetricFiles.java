@@ -1,5 +1,6 @@
 package io.capstan.runtime;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.NoSuchElementException;
 
@@ -9,9 +10,10 @@ import java.util.NoSuchElementException;
  * #METRICS_FILE_ENV} and the TensorBoard event files under the folder named by {@link
  * #TENSORBOARD_DIR_ENV}. A runtime that offers this sets both variables in every replica's
  * environment (the launch's own values are replaced) and keeps the files at least until the job's
- * volumes are deleted; a runtime that cannot read a replica's files (Kubernetes: the control plane
- * reaches no pod volume) does not offer it and sets neither variable, and replicas print their
- * metrics instead.
+ * volumes are deleted; a runtime that cannot read a replica's files does not offer it and sets
+ * neither variable, and replicas print their metrics instead. A runtime may offer them to some
+ * launches only (Kubernetes: those that mount a job volume, decision 129); the others get neither
+ * variable.
  *
  * <p>A launch may also mount the scratch volume {@link #COLLECTOR_VOLUME} ({@link
  * MountSource.Scratch}) at the folder of a Katib {@code File} or {@code TensorFlowEvent}
@@ -58,4 +60,9 @@ public interface MetricFiles {
    * @throws NoSuchElementException when there is no such regular file (anymore)
    */
   byte[] read(ReplicaId id, String path, long offset, int maxBytes);
+
+  /** How often a live replica's files are read: where a read is dear, less often. */
+  default Duration readEvery() {
+    return Duration.ofSeconds(1);
+  }
 }

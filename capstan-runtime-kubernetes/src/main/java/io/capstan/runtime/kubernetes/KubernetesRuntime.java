@@ -7,6 +7,7 @@ import io.capstan.runtime.CapacityRequests;
 import io.capstan.runtime.Endpoint;
 import io.capstan.runtime.JobVolumes;
 import io.capstan.runtime.LogSource;
+import io.capstan.runtime.MetricFiles;
 import io.capstan.runtime.Node;
 import io.capstan.runtime.ProjectVolumes;
 import io.capstan.runtime.ReplicaId;
@@ -53,6 +54,7 @@ public final class KubernetesRuntime implements WorkloadRuntime {
   private final KubernetesLogs logs;
   private final VolumeReaders readers;
   private final KubernetesVolumes volumes;
+  private final KubernetesMetricFiles metricFiles;
   private final ClusterWatch watch;
   private final PodReplacement replacement;
   private final NodeReclaims reclaims;
@@ -85,6 +87,7 @@ public final class KubernetesRuntime implements WorkloadRuntime {
     this.logs = new KubernetesLogs(client, config.logDir().resolve("logs"), config.logRetry());
     this.readers = new VolumeReaders(client, config.volumeReaderImage(), config.volumeReaderIdle());
     this.volumes = new KubernetesVolumes(client, specs.names(), objects::forgetClaims, readers);
+    this.metricFiles = new KubernetesMetricFiles(volumes::claim, readers);
     this.reclaims = new NodeReclaims(nodes, clock);
     try {
       this.watch = ClusterWatch.start(client, this::podChanged);
@@ -257,6 +260,15 @@ public final class KubernetesRuntime implements WorkloadRuntime {
   @Override
   public LogSource logs() {
     return logs;
+  }
+
+  /**
+   * The metric files of replicas that mount a job volume, on a claim of their job's ({@link
+   * KubernetesMetricFiles}, decision 129).
+   */
+  @Override
+  public Optional<MetricFiles> metricFiles() {
+    return Optional.of(metricFiles);
   }
 
   @Override

@@ -92,7 +92,8 @@ final class KubernetesVolumes implements JobVolumes, ProjectVolumes {
         .filter(claim -> claim.getMetadata().getDeletionTimestamp() == null);
   }
 
-  private Optional<PersistentVolumeClaim> claim(String jobUid, String volume) {
+  /** The job's claim of {@code volume}, not being deleted, in whichever namespace it is. */
+  Optional<PersistentVolumeClaim> claim(String jobUid, String volume) {
     return claims(jobUid)
         .filter(claim -> volume.equals(labels(claim).get(PodSpecs.VOLUME_LABEL)))
         .findFirst();

@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HTTPHeader;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -29,6 +30,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -152,7 +154,7 @@ public final class PodSpecs {
             .withImage(launch.image())
             .withArgs(launch.args().isEmpty() ? null : launch.args())
             .withWorkingDir(launch.workingDir())
-            .withEnv(secretEnv.apply(ContainerEnvironment.of(launch)))
+            .withEnv(secretEnv.apply(environment(launch)))
             .withResources(resources(launch.resources()))
             .withPorts(ports(launch.ports()))
             .withVolumeMounts(volumes.mounts())
@@ -161,6 +163,24 @@ public final class PodSpecs {
       container.withCommand(launch.command());
     }
     return container.build();
+  }
+
+  /**
+   * The launch's variables; where it gets metric files, the two that name them right after the
+   * ports' (its own values of those two left out, as {@link io.capstan.runtime.MetricFiles} says).
+   */
+  private static List<EnvVar> environment(ReplicaLaunch launch) {
+    List<EnvVar> env = ContainerEnvironment.of(launch);
+    if (!KubernetesMetricFiles.offeredTo(launch)) {
+      return env;
+    }
+    Map<String, String> metrics = new TreeMap<>(KubernetesMetricFiles.environment());
+    List<EnvVar> result = new ArrayList<>(env.subList(0, launch.ports().size()));
+    metrics.forEach((name, value) -> result.add(new EnvVar(name, value, null)));
+    env.subList(launch.ports().size(), env.size()).stream()
+        .filter(variable -> !metrics.containsKey(variable.getName()))
+        .forEach(result::add);
+    return result;
   }
 
   private ResourceRequirements resources(Resources resources) {

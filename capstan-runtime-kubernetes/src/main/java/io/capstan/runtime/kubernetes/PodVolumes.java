@@ -1,6 +1,7 @@
 package io.capstan.runtime.kubernetes;
 
 import io.capstan.runtime.FileSpec;
+import io.capstan.runtime.MetricFiles;
 import io.capstan.runtime.Mount;
 import io.capstan.runtime.MountSource;
 import io.capstan.runtime.ReplicaLaunch;
@@ -76,6 +77,9 @@ final class PodVolumes {
       ObjectMeta owned,
       ArtifactInitializers artifacts) {
     PodVolumes result = new PodVolumes(launch, settings, names, owned, artifacts);
+    if (KubernetesMetricFiles.offeredTo(launch)) {
+      result.addMetrics();
+    }
     for (int i = 0; i < launch.mounts().size(); i++) {
       result.add(launch.mounts().get(i), i);
     }
@@ -128,6 +132,16 @@ final class PodVolumes {
         volume(volume, what, claimVolume(volume, project.claim()));
       }
       mount(volume, path, mount.readOnly(), project.subPath());
+    } else if (source instanceof MountSource.Scratch scratch
+        && scratch.name().equals(MetricFiles.COLLECTOR_VOLUME)
+        && KubernetesMetricFiles.offeredTo(launch)) {
+      // A Katib collector's folder: on the metrics claim, where the runtime reads it.
+      String folder = KubernetesMetricFiles.folder(launch.id(), MetricFiles.COLLECTOR_DIR);
+      mount(
+          KubernetesMetricFiles.VOLUME,
+          path,
+          mount.readOnly(),
+          scratch.subPath() == null ? folder : folder + "/" + scratch.subPath());
     } else if (source instanceof MountSource.Scratch scratch) {
       String what = "scratch " + scratch.name();
       if (!sharedAlready(scratch.name(), what)) {
@@ -173,6 +187,30 @@ final class PodVolumes {
     } else {
       throw new IllegalStateException("Expected a known mount source, but was " + source);
     }
+  }
+
+  /**
+   * The replica's metric files ({@link KubernetesMetricFiles}): the job's metrics claim, its
+   * replica's folder mounted at {@link KubernetesMetricFiles#ROOT} and the TensorBoard folder in it
+   * (so that both exist before the replica starts).
+   */
+  private void addMetrics() {
+    String claim = names.claim(launch.id().jobUid(), KubernetesMetricFiles.VOLUME);
+    claims.add(claim(claim, KubernetesMetricFiles.VOLUME));
+    volume(
+        KubernetesMetricFiles.VOLUME,
+        "the replica's metric files",
+        claimVolume(KubernetesMetricFiles.VOLUME, claim));
+    mount(
+        KubernetesMetricFiles.VOLUME,
+        KubernetesMetricFiles.ROOT,
+        false,
+        KubernetesMetricFiles.folder(launch.id(), null));
+    mount(
+        KubernetesMetricFiles.VOLUME,
+        KubernetesMetricFiles.ROOT + "/" + MetricFiles.TENSORBOARD_DIR,
+        false,
+        KubernetesMetricFiles.folder(launch.id(), MetricFiles.TENSORBOARD_DIR));
   }
 
   private void addMemory(MountSource.Memory memory, int index, String path, boolean readOnly) {

@@ -13,10 +13,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -60,14 +62,24 @@ final class VolumeReaders implements AutoCloseable {
   private static final int NOT_THERE = 3;
   private static final byte[] OPENED = "ok\n".getBytes(StandardCharsets.US_ASCII);
 
-  // Positional parameters: $1 the claim's mount, $2 the file. The file is checked component by
-  // component so that no symbolic link is followed (cat would follow one).
-  private static final String LIST =
-      "cd \"$1\" || exit 2; exec find . ! -type d -exec stat -c '%s %f' {} \\; -print0";
-  private static final String OPEN =
+  // Positional parameters: $1 the claim's mount, $2 the folder or file. A path is checked component
+  // by component so that no symbolic link is followed (cat would follow one); a folder that is not
+  // there (or is a link) lists as empty.
+  private static final String NO_LINK_ON_THE_WAY =
       "cd \"$1\" || exit 2; set -f; p=; IFS=/; for part in $2; do p=\"${p:+$p/}$part\";"
-          + " if [ -L \"$p\" ]; then exit 3; fi; done; if [ ! -f \"$2\" ]; then exit 3; fi;"
-          + " echo ok; exec cat -- \"$2\"";
+          + " if [ -L \"$p\" ]; then exit 3; fi; done; set +f; unset IFS;";
+  private static final String LIST =
+      NO_LINK_ON_THE_WAY
+          + " if [ ! -d \"$2\" ]; then exit 0; fi; cd \"$2\" || exit 2;"
+          + " exec find . ! -type d -exec stat -c '%s %f' {} \\; -print0";
+  private static final String OPEN =
+      NO_LINK_ON_THE_WAY + " if [ ! -f \"$2\" ]; then exit 3; fi; echo ok; exec cat -- \"$2\"";
+
+  /** As {@link #OPEN}, from byte {@code $3} (counted from 1) on, at most {@code $4} bytes. */
+  private static final String READ =
+      NO_LINK_ON_THE_WAY
+          + " if [ ! -f \"$2\" ]; then exit 3; fi; echo ok;"
+          + " tail -c +\"$3\" -- \"$2\" | head -c \"$4\"";
 
   /** A reader pod, in use by {@code users} reads; guarded by {@link VolumeReaders#readers}. */
   private static final class Reader {
@@ -105,6 +117,15 @@ final class VolumeReaders implements AutoCloseable {
 
   /** Every entry of the claim that is not a directory, in path order. */
   List<VolumeFile> list(PersistentVolumeClaim claim) {
+    return list(claim, ".");
+  }
+
+  /**
+   * Every entry below {@code folder} of the claim that is not a directory, in path order, named by
+   * its path inside {@code folder}; none when there is no such folder or the way to it passes a
+   * symbolic link.
+   */
+  List<VolumeFile> list(PersistentVolumeClaim claim, String folder) {
     Reader reader = acquire(claim);
     try {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -116,8 +137,11 @@ final class VolumeReaders implements AutoCloseable {
                   container(reader)
                       .writingOutput(out)
                       .writingError(err)
-                      .exec("sh", "-c", LIST, "sh", VolumeReaderSpecs.MOUNT_PATH))) {
+                      .exec("sh", "-c", LIST, "sh", VolumeReaderSpecs.MOUNT_PATH, folder))) {
         int code = exitCode(watch, LIST_TIMEOUT);
+        if (code == NOT_THERE) {
+          return List.of(); // a symbolic link on the way to the folder
+        }
         if (code != 0) {
           throw failed(claim, "list", code, err);
         }
@@ -136,6 +160,31 @@ final class VolumeReaders implements AutoCloseable {
    *     symbolic link
    */
   InputStream open(PersistentVolumeClaim claim, String path) {
+    return stream(claim, path, OPEN);
+  }
+
+  /**
+   * At most {@code maxBytes} bytes of the regular file at {@code path} of the claim, from {@code
+   * offset}: fewer at its end, none from its end on.
+   *
+   * @throws NoSuchElementException as {@link #open}
+   */
+  byte[] read(PersistentVolumeClaim claim, String path, long offset, int maxBytes) {
+    try (InputStream in =
+        stream(claim, path, READ, Long.toString(offset + 1), Integer.toString(maxBytes))) {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The output of {@code script} on the file at {@code path}, after its line {@code ok}. */
+  private InputStream stream(
+      PersistentVolumeClaim claim, String path, String script, String... more) {
+    List<String> command = new ArrayList<>(List.of("sh", "-c", script, "sh"));
+    command.add(VolumeReaderSpecs.MOUNT_PATH);
+    command.add(path);
+    command.addAll(List.of(more));
     Reader reader = acquire(claim);
     ExecWatch watch = null;
     ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -147,7 +196,7 @@ final class VolumeReaders implements AutoCloseable {
                   container(reader)
                       .redirectingOutput()
                       .writingError(err)
-                      .exec("sh", "-c", OPEN, "sh", VolumeReaderSpecs.MOUNT_PATH, path));
+                      .exec(command.toArray(String[]::new)));
       InputStream out = watch.getOutput();
       byte[] prefix;
       try {

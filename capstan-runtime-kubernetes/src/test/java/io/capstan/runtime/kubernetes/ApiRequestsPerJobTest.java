@@ -79,7 +79,8 @@ class ApiRequestsPerJobTest {
             baselineMillis / (double) jobs,
             byKind);
 
-        assertThat(launching).hasSize(jobs * (1 + 2 + PODS_PER_JOB));
+        // A service, three claims (checkpoints, output, metrics: decision 129) and the pods.
+        assertThat(launching).hasSize(jobs * (1 + 3 + PODS_PER_JOB));
         assertThat(launching).noneMatch(TestingCluster.Request::isList);
 
         await()

@@ -74,7 +74,10 @@ class MockApiServerTest {
             .getItems();
     assertThat(claims)
         .extracting(c -> c.getMetadata().getName())
-        .containsExactlyInAnyOrder("mnist-1a2b3c4d-checkpoints", "mnist-1a2b3c4d-output");
+        .containsExactlyInAnyOrder(
+            "mnist-1a2b3c4d-capstan-metrics",
+            "mnist-1a2b3c4d-checkpoints",
+            "mnist-1a2b3c4d-output");
     assertThat(claims)
         .allSatisfy(
             c ->
@@ -112,6 +115,6 @@ class MockApiServerTest {
 
     assertThat(client.pods().inNamespace("capstan-speech").list().getItems()).isEmpty();
     assertThat(client.persistentVolumeClaims().inNamespace("capstan-speech").list().getItems())
-        .hasSize(2);
+        .hasSize(3);
   }
 }

@@ -131,6 +131,9 @@ class PodSpecsTest {
         .containsExactly(
             "CAPSTAN_PORT_HTTP=8080",
             "CAPSTAN_PORT_C10D=29400",
+            // It mounts job volumes, so it gets metric files (decision 129).
+            "CAPSTAN_METRICS_FILE=/capstan/metrics/capstan-metrics.jsonl",
+            "CAPSTAN_TENSORBOARD_DIR=/capstan/metrics/tensorboard",
             // A_LOG_DIR sorts first but refers to CAPSTAN_OUTPUT_DIR, which must come before it.
             "CAPSTAN_OUTPUT_DIR=/capstan/output",
             "A_LOG_DIR=$(CAPSTAN_OUTPUT_DIR)/logs",
@@ -190,6 +193,7 @@ class PodSpecsTest {
 
     assertThat(volumes)
         .containsOnlyKeys(
+            "capstan-metrics",
             "job-checkpoints",
             "job-output",
             "claim-datasets",
@@ -238,6 +242,8 @@ class PodSpecsTest {
                     + " "
                     + m.getSubPath())
         .containsExactly(
+            "capstan-metrics /capstan/metrics ro=false worker-1",
+            "capstan-metrics /capstan/metrics/tensorboard ro=false worker-1/tensorboard",
             "job-checkpoints /capstan/checkpoints ro=false null",
             "job-output /capstan/output ro=false null",
             "claim-datasets /data ro=true imagenet",
@@ -269,8 +275,11 @@ class PodSpecsTest {
 
     assertThat(objects.claims())
         .extracting(c -> c.getMetadata().getName())
-        .containsExactly("mnist-1a2b3c4d-checkpoints", "mnist-1a2b3c4d-output");
-    PersistentVolumeClaim claim = objects.claims().get(0);
+        .containsExactly(
+            "mnist-1a2b3c4d-capstan-metrics",
+            "mnist-1a2b3c4d-checkpoints",
+            "mnist-1a2b3c4d-output");
+    PersistentVolumeClaim claim = objects.claims().get(1);
     assertThat(claim.getMetadata().getNamespace()).isEqualTo("capstan-vision");
     // A claim is the job's, not one replica's or attempt's.
     assertThat(claim.getMetadata().getLabels())
@@ -315,9 +324,9 @@ class PodSpecsTest {
 
     assertThat(objects.pod().getSpec().getVolumes())
         .extracting(Volume::getName)
-        .containsExactly("job-output", "claim-datasets", "capstan-files");
-    assertThat(objects.claims()).hasSize(1);
-    assertThat(objects.pod().getSpec().getContainers().get(0).getVolumeMounts()).hasSize(5);
+        .containsExactly("capstan-metrics", "job-output", "claim-datasets", "capstan-files");
+    assertThat(objects.claims()).extracting(c -> c.getMetadata().getName()).hasSize(2);
+    assertThat(objects.pod().getSpec().getContainers().get(0).getVolumeMounts()).hasSize(7);
   }
 
   @Test
@@ -376,7 +385,9 @@ class PodSpecsTest {
 
     assertThat(env)
         .extracting(v -> v.getName() + "=" + v.getValue())
-        .containsExactly("B=$(A)", "A=$(B)", "C=$$(A) $(B)");
+        .containsSubsequence("B=$(A)", "A=$(B)", "C=$$(A) $(B)")
+        .filteredOn(v -> !v.startsWith("CAPSTAN_"))
+        .hasSize(3);
   }
 
   @Test

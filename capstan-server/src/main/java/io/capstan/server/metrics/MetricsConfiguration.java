@@ -1,5 +1,6 @@
 package io.capstan.server.metrics;
 
+import io.capstan.runtime.MetricFiles;
 import io.capstan.runtime.WorkloadRuntime;
 import io.capstan.server.control.ControlLoop;
 import io.capstan.server.control.Leadership;
@@ -21,7 +22,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @Configuration(proxyBeanMethods = false)
 class MetricsConfiguration {
-  /** How often the live replicas' metric files are read. */
+  /** How often the live replicas' metric files are read, unless the runtime says otherwise. */
   private static final Duration READ_FILES_EVERY = Duration.ofSeconds(1);
 
   @Bean
@@ -81,8 +82,10 @@ class MetricsConfiguration {
   }
 
   @Bean
-  ControlLoop metricFilesLoop(BeforeRelease drain, Leadership leadership) {
+  ControlLoop metricFilesLoop(
+      BeforeRelease drain, WorkloadRuntime runtime, Leadership leadership) {
     Runnable pass = drain instanceof MetricsDrain metrics ? metrics::collectFiles : () -> {};
-    return new ControlLoop("capstan-metric-files", pass, READ_FILES_EVERY, leadership);
+    Duration every = runtime.metricFiles().map(MetricFiles::readEvery).orElse(READ_FILES_EVERY);
+    return new ControlLoop("capstan-metric-files", pass, every, leadership);
   }
 }
