@@ -26,11 +26,12 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Creates what a launch needs besides its pod, each once: the project's namespace, the job's
- * headless Service (the job's root object: the pods, Secrets and ConfigMaps it makes name it as
- * their owner, so deleting it collects them), the claims of the job's volumes and of the project
- * volumes it mounts, then the pod. What it made is remembered, so a job of eight pods sends its
- * Service and claims once; a conflict ({@code 409}) means it exists, which is as good.
+ * Creates what a launch needs besides its pod, each once: the project's namespace (with the
+ * ConfigMap of the Python helper, decision 129), the job's headless Service (the job's root object:
+ * the pods, Secrets and ConfigMaps it makes name it as their owner, so deleting it collects them),
+ * the claims of the job's volumes and of the project volumes it mounts, then the pod. What it made
+ * is remembered, so a job of eight pods sends its Service and claims once; a conflict ({@code 409})
+ * means it exists, which is as good.
  */
 final class JobObjects {
   private final KubernetesClient client;
@@ -115,6 +116,10 @@ final class JobObjects {
         throw e;
       }
     }
+    // The Python helper, once per namespace and start (so a newer server's replaces an older).
+    client
+        .resource(KubernetesMetricFiles.pythonLibrary(namespace))
+        .createOr(NonDeletingOperation::update);
     namespaces.add(namespace);
   }
 

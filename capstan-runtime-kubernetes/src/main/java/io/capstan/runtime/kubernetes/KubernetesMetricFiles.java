@@ -5,9 +5,12 @@ import static java.util.Objects.requireNonNull;
 import io.capstan.runtime.MetricFile;
 import io.capstan.runtime.MetricFiles;
 import io.capstan.runtime.MountSource;
+import io.capstan.runtime.PythonHelper;
 import io.capstan.runtime.ReplicaId;
 import io.capstan.runtime.ReplicaLaunch;
 import io.capstan.runtime.VolumeFile;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,6 +42,9 @@ final class KubernetesMetricFiles implements MetricFiles {
   static final String ROOT = "/capstan/metrics";
 
   static final Duration READ_EVERY = Duration.ofSeconds(15);
+
+  /** The ConfigMap of each project namespace that holds the Python helper. */
+  static final String PYTHON_LIBRARY = "capstan-python-lib";
 
   /** At most this many collector or event files per replica are listed. */
   private static final int MAX_FILES = 256;
@@ -79,6 +85,26 @@ final class KubernetesMetricFiles implements MetricFiles {
         ROOT + "/" + METRICS_FILE,
         TENSORBOARD_DIR_ENV,
         ROOT + "/" + TENSORBOARD_DIR);
+  }
+
+  /** The ConfigMap of {@code namespace} with the {@code capstan_metrics} helper. */
+  static ConfigMap pythonLibrary(String namespace) {
+    return new ConfigMapBuilder()
+        .withNewMetadata()
+        .withName(PYTHON_LIBRARY)
+        .withNamespace(namespace)
+        .endMetadata()
+        .withData(Map.of(PythonHelper.MODULE, PythonHelper.source()))
+        .build();
+  }
+
+  /**
+   * The launch's {@code PYTHONPATH} with the helper's folder after it, where the launch sets one;
+   * none where it does not, since a container's variable would replace the image's own.
+   */
+  static Optional<String> pythonPath(ReplicaLaunch launch) {
+    return Optional.ofNullable(launch.env().get("PYTHONPATH"))
+        .map(path -> PythonHelper.appendTo(path, PythonHelper.FOLDER));
   }
 
   /** The replica's folder on the metrics claim, or {@code sub} in it. */

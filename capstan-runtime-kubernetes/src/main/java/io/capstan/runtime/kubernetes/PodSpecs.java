@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -167,7 +168,8 @@ public final class PodSpecs {
 
   /**
    * The launch's variables; where it gets metric files, the two that name them right after the
-   * ports' (its own values of those two left out, as {@link io.capstan.runtime.MetricFiles} says).
+   * ports' (its own values of those two left out, as {@link io.capstan.runtime.MetricFiles} says),
+   * and its own {@code PYTHONPATH}, if any, with the helper's folder after it.
    */
   private static List<EnvVar> environment(ReplicaLaunch launch) {
     List<EnvVar> env = ContainerEnvironment.of(launch);
@@ -175,11 +177,17 @@ public final class PodSpecs {
       return env;
     }
     Map<String, String> metrics = new TreeMap<>(KubernetesMetricFiles.environment());
-    List<EnvVar> result = new ArrayList<>(env.subList(0, launch.ports().size()));
+    Optional<String> pythonPath = KubernetesMetricFiles.pythonPath(launch);
+    int ports = launch.ports().size();
+    List<EnvVar> result = new ArrayList<>(env.subList(0, ports));
     metrics.forEach((name, value) -> result.add(new EnvVar(name, value, null)));
-    env.subList(launch.ports().size(), env.size()).stream()
-        .filter(variable -> !metrics.containsKey(variable.getName()))
-        .forEach(result::add);
+    for (EnvVar variable : env.subList(ports, env.size())) {
+      if (variable.getName().equals("PYTHONPATH") && pythonPath.isPresent()) {
+        result.add(new EnvVar(variable.getName(), pythonPath.get(), null));
+      } else if (!metrics.containsKey(variable.getName())) {
+        result.add(variable);
+      }
+    }
     return result;
   }
 

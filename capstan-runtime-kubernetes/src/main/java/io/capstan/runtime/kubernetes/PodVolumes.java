@@ -4,6 +4,7 @@ import io.capstan.runtime.FileSpec;
 import io.capstan.runtime.MetricFiles;
 import io.capstan.runtime.Mount;
 import io.capstan.runtime.MountSource;
+import io.capstan.runtime.PythonHelper;
 import io.capstan.runtime.ReplicaLaunch;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -192,7 +193,7 @@ final class PodVolumes {
   /**
    * The replica's metric files ({@link KubernetesMetricFiles}): the job's metrics claim, its
    * replica's folder mounted at {@link KubernetesMetricFiles#ROOT} and the TensorBoard folder in it
-   * (so that both exist before the replica starts).
+   * (so that both exist before the replica starts); and the Python helper's folder.
    */
   private void addMetrics() {
     String claim = names.claim(launch.id().jobUid(), KubernetesMetricFiles.VOLUME);
@@ -211,6 +212,18 @@ final class PodVolumes {
         KubernetesMetricFiles.ROOT + "/" + MetricFiles.TENSORBOARD_DIR,
         false,
         KubernetesMetricFiles.folder(launch.id(), MetricFiles.TENSORBOARD_DIR));
+    // Optional: a namespace whose ConfigMap the operator forbade still runs its pods.
+    volume(
+        KubernetesMetricFiles.PYTHON_LIBRARY,
+        "the Python helper",
+        new VolumeBuilder()
+            .withName(KubernetesMetricFiles.PYTHON_LIBRARY)
+            .withNewConfigMap()
+            .withName(KubernetesMetricFiles.PYTHON_LIBRARY)
+            .withOptional(true)
+            .endConfigMap()
+            .build());
+    mount(KubernetesMetricFiles.PYTHON_LIBRARY, PythonHelper.FOLDER, true, null);
   }
 
   private void addMemory(MountSource.Memory memory, int index, String path, boolean readOnly) {

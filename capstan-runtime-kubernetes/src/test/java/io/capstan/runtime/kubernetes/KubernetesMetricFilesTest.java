@@ -13,6 +13,7 @@ import io.capstan.runtime.MountSource;
 import io.capstan.runtime.ReplicaId;
 import io.capstan.runtime.ReplicaLaunch;
 import io.capstan.runtime.ReplicaPhase;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -37,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * kubelet: a replica that mounts a job volume gets its folder of the job's metrics claim at {@code
  * /capstan/metrics}, the variables that name it, and its Katib collector's folder there too; the
  * runtime lists and reads them through the claim's reader pod while the replica runs and after it
- * exited, never through a link.
+ * exited, never through a link; the Python helper is in {@code /capstan/python-lib}.
  */
 class KubernetesMetricFilesTest {
   private static final String NAMESPACE = "capstan-vision";
@@ -127,7 +128,15 @@ class KubernetesMetricFilesTest {
         master,
         program().writeFile("/capstan/metrics/capstan-metrics.jsonl", "{\"loss\": 1}\n").exit(0),
         Mount.volume("output", "/capstan/output"));
-    launch(WORKER, program().exit(0), Mount.volume("output", "/capstan/output"));
+    runtime.launch(
+        ReplicaLaunch.builder(WORKER)
+            .image("registry.example.com/train:1")
+            .command(program().exit(0))
+            .env(Map.of("CAPSTAN_JOB_NAME", "train-1", "PYTHONPATH", "/opt/own"))
+            .resources(Resources.NONE)
+            .tenant("vision")
+            .mount(Mount.volume("output", "/capstan/output"))
+            .build());
     await()
         .atMost(Duration.ofSeconds(30))
         .until(() -> runtime.observe("train-1").stream().allMatch(o -> o.phase().isFinished()));
@@ -143,6 +152,28 @@ class KubernetesMetricFilesTest {
             org.assertj.core.groups.Tuple.tuple("/capstan/metrics", "master-0"),
             org.assertj.core.groups.Tuple.tuple(
                 "/capstan/metrics/tensorboard", "master-0/tensorboard"));
+    assertThat(container.getVolumeMounts())
+        .filteredOn(m -> m.getName().equals(KubernetesMetricFiles.PYTHON_LIBRARY))
+        .singleElement()
+        .satisfies(
+            m -> {
+              assertThat(m.getMountPath()).isEqualTo("/capstan/python-lib");
+              assertThat(m.getReadOnly()).isTrue();
+            });
+    assertThat(env(container))
+        .as("the image's own PYTHONPATH is not replaced")
+        .doesNotContainKey("PYTHONPATH");
+    assertThat(env(container("train-1-worker-0")))
+        .as("a PYTHONPATH the job sets gets the helper's folder after it")
+        .containsEntry("PYTHONPATH", "/opt/own:/capstan/python-lib");
+    ConfigMap helper =
+        cluster
+            .admin()
+            .configMaps()
+            .inNamespace(NAMESPACE)
+            .withName(KubernetesMetricFiles.PYTHON_LIBRARY)
+            .get();
+    assertThat(helper.getData().get("capstan_metrics.py")).contains("def report(");
     assertThat(files.list(master))
         .extracting(MetricFile::path)
         .containsExactly("capstan-metrics.jsonl");
@@ -169,7 +200,8 @@ class KubernetesMetricFilesTest {
         .containsEntry("CAPSTAN_METRICS_FILE", "/tmp/mine.jsonl")
         .doesNotContainKey("CAPSTAN_TENSORBOARD_DIR");
     assertThat(container.getVolumeMounts())
-        .noneMatch(m -> m.getName().equals(KubernetesMetricFiles.VOLUME));
+        .noneMatch(m -> m.getName().equals(KubernetesMetricFiles.VOLUME))
+        .noneMatch(m -> m.getName().equals(KubernetesMetricFiles.PYTHON_LIBRARY));
     assertThat(files.list(server)).isEmpty();
     assertThat(files.readEvery()).isEqualTo(Duration.ofSeconds(15));
   }

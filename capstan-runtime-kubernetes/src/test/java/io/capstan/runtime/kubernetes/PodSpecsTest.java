@@ -194,6 +194,7 @@ class PodSpecsTest {
     assertThat(volumes)
         .containsOnlyKeys(
             "capstan-metrics",
+            "capstan-python-lib",
             "job-checkpoints",
             "job-output",
             "claim-datasets",
@@ -244,6 +245,7 @@ class PodSpecsTest {
         .containsExactly(
             "capstan-metrics /capstan/metrics ro=false worker-1",
             "capstan-metrics /capstan/metrics/tensorboard ro=false worker-1/tensorboard",
+            "capstan-python-lib /capstan/python-lib ro=true null",
             "job-checkpoints /capstan/checkpoints ro=false null",
             "job-output /capstan/output ro=false null",
             "claim-datasets /data ro=true imagenet",
@@ -324,9 +326,14 @@ class PodSpecsTest {
 
     assertThat(objects.pod().getSpec().getVolumes())
         .extracting(Volume::getName)
-        .containsExactly("capstan-metrics", "job-output", "claim-datasets", "capstan-files");
+        .containsExactly(
+            "capstan-metrics",
+            "capstan-python-lib",
+            "job-output",
+            "claim-datasets",
+            "capstan-files");
     assertThat(objects.claims()).extracting(c -> c.getMetadata().getName()).hasSize(2);
-    assertThat(objects.pod().getSpec().getContainers().get(0).getVolumeMounts()).hasSize(7);
+    assertThat(objects.pod().getSpec().getContainers().get(0).getVolumeMounts()).hasSize(8);
   }
 
   @Test

@@ -1,9 +1,6 @@
 package io.capstan.runtime.local;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import io.capstan.runtime.PythonHelper;
 import java.nio.file.Path;
 
 /**
@@ -13,9 +10,7 @@ import java.nio.file.Path;
  */
 final class PythonLibrary {
   /** Where a sandboxed replica sees the folder. */
-  static final String CONTAINER_PATH = "/capstan/python-lib";
-
-  static final String MODULE = "capstan_metrics.py";
+  static final String CONTAINER_PATH = PythonHelper.FOLDER;
 
   private PythonLibrary() {}
 
@@ -24,20 +19,8 @@ final class PythonLibrary {
    */
   static Path install(Path stateDir) {
     Path folder = stateDir.resolve("python-lib");
-    try (InputStream in = PythonLibrary.class.getResourceAsStream(MODULE)) {
-      if (in == null) {
-        throw new IllegalStateException("Expected " + MODULE + " among the runtime's resources");
-      }
-      // Replaced atomically, as a script is: a replica may be importing the old one.
-      StateScript.install(folder, MODULE, new String(in.readAllBytes(), StandardCharsets.UTF_8));
-      return folder;
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read the resource " + MODULE, e);
-    }
-  }
-
-  /** {@code PYTHONPATH} with {@code folder} after what it had. */
-  static String appendTo(String pythonPath, String folder) {
-    return pythonPath == null || pythonPath.isEmpty() ? folder : pythonPath + ":" + folder;
+    // Replaced atomically, as a script is: a replica may be importing the old one.
+    StateScript.install(folder, PythonHelper.MODULE, PythonHelper.source());
+    return folder;
   }
 }

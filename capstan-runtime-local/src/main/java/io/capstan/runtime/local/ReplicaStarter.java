@@ -8,6 +8,7 @@ import io.capstan.runtime.FileSpec;
 import io.capstan.runtime.MetricFiles;
 import io.capstan.runtime.Mount;
 import io.capstan.runtime.MountSource;
+import io.capstan.runtime.PythonHelper;
 import io.capstan.runtime.ReplicaLaunch;
 import java.io.File;
 import java.io.IOException;
@@ -388,7 +389,7 @@ final class ReplicaStarter {
     env.put(MetricFiles.TENSORBOARD_DIR_ENV, work + "/" + MetricFiles.TENSORBOARD_DIR);
     env.put(
         "PYTHONPATH",
-        PythonLibrary.appendTo(
+        PythonHelper.appendTo(
             env.get("PYTHONPATH"),
             sandboxed ? PythonLibrary.CONTAINER_PATH : pythonLibrary.toString()));
   }

@@ -82,8 +82,7 @@ class MetricsConfiguration {
   }
 
   @Bean
-  ControlLoop metricFilesLoop(
-      BeforeRelease drain, WorkloadRuntime runtime, Leadership leadership) {
+  ControlLoop metricFilesLoop(BeforeRelease drain, WorkloadRuntime runtime, Leadership leadership) {
     Runnable pass = drain instanceof MetricsDrain metrics ? metrics::collectFiles : () -> {};
     Duration every = runtime.metricFiles().map(MetricFiles::readEvery).orElse(READ_FILES_EVERY);
     return new ControlLoop("capstan-metric-files", pass, every, leadership);

@@ -19,8 +19,9 @@ import tools.jackson.databind.json.JsonMapper;
  * The packaged server with {@code capstan.runtime.kind=kubernetes}, on fabric8's mock API server
  * with a testing kubelet: the same Kubeflow YAML a user submits on one machine is scheduled onto
  * the cluster's nodes, gets its rendezvous, runs, its output volume's claim is copied into the
- * artifact store through a reader pod (decision 121), and its logs and metrics are there after the
- * server restarts, as with the local runtime.
+ * artifact store through a reader pod (decision 121), a worker's metrics file is read from the
+ * job's metrics claim (decision 129), and its logs and metrics are there after the server restarts,
+ * as with the local runtime.
  */
 class KubernetesServerIT {
   private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -57,8 +58,8 @@ class KubernetesServerIT {
             .isEqualTo("Succeeded");
 
         Map<String, String> pods = new TreeMap<>(cluster.boundPods("capstan-default"));
-        // The pod that reads the output claim for the copy (decision 121) may be bound too.
-        pods.keySet().removeIf(name -> name.endsWith("-output-reader"));
+        // The pods that read the output and metrics claims (decisions 121, 129) may be bound too.
+        pods.keySet().removeIf(name -> name.endsWith("-reader"));
         assertThat(pods).as("one pod per replica, each bound to a node").hasSize(3);
         assertThat(pods.values()).allMatch(node -> node.equals("gpu-a") || node.equals("gpu-b"));
 
@@ -71,6 +72,14 @@ class KubernetesServerIT {
         assertThat(log(http, token, "worker-1")).contains("RANK=2");
         JsonNode metrics = JSON.readTree(http.get(token, JOBS + "/mnist-ddp/metrics").body());
         assertThat(metrics.toString()).contains("loss").contains("0.25");
+        await()
+            .atMost(Duration.ofMinutes(1))
+            .untilAsserted(
+                () ->
+                    assertThat(http.get(token, JOBS + "/mnist-ddp/metrics").body())
+                        .as("a worker's $CAPSTAN_METRICS_FILE, read from the metrics claim")
+                        .contains("accuracy")
+                        .contains("0.875"));
         await()
             .atMost(Duration.ofMinutes(1))
             .until(
@@ -135,7 +144,9 @@ class KubernetesServerIT {
                 containers:
                   - name: pytorch
                     image: registry.example.com/mnist:1.0
-                    command: [in-memory, print, "RANK=$(RANK)", exit, "0"]
+                    command: [in-memory, print, "RANK=$(RANK)",
+                              write-file, "$(CAPSTAN_METRICS_FILE)",
+                              "{\\"step\\": 1, \\"accuracy\\": 0.875}\\n", exit, "0"]
                     resources: {limits: {nvidia.com/gpu: 1}}
       """;
 }
