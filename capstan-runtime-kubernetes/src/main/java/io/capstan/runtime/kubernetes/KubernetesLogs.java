@@ -83,8 +83,12 @@ final class KubernetesLogs implements LogSource, AutoCloseable {
     }
     Instant resumeAfter = null;
     if (!store.has(id, attempt)) {
-      // A pod this control plane did not launch (launched before a restart): adopt its log.
+      // A pod this control plane did not launch (launched before a restart): adopt its log,
+      // unless it is an older attempt's, seen after the next attempt was launched.
       store.start(id, attempt, Instant.parse(pod.getMetadata().getCreationTimestamp()));
+      if (!store.has(id, attempt)) {
+        return;
+      }
     } else if (!launchedHere.contains(key)) {
       resumeAfter = store.lastChanged(id, attempt);
     }

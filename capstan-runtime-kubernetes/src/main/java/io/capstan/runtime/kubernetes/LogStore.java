@@ -37,12 +37,13 @@ final class LogStore implements LogSource {
   }
 
   /**
-   * Starts the log of an attempt with its marker, unless it has one already, and deletes the
-   * replica's logs of other attempts.
+   * Starts the log of an attempt with its marker, unless it has one already or the replica has a
+   * later attempt's (an older attempt's pod seen late, after the next was launched), and deletes
+   * the replica's logs of earlier attempts.
    */
   synchronized void start(ReplicaId id, int attempt, Instant startedAt) {
     Path log = log(id, attempt);
-    if (Files.exists(log)) {
+    if (Files.exists(log) || attempt(id).orElse(0) > attempt) {
       return;
     }
     try {
