@@ -117,9 +117,22 @@ final class JobObjects {
       }
     }
     // The Python helper, once per namespace and start (so a newer server's replaces an older).
-    client
-        .resource(KubernetesMetricFiles.pythonLibrary(namespace))
-        .createOr(NonDeletingOperation::update);
+    try {
+      client
+          .resource(KubernetesMetricFiles.pythonLibrary(namespace))
+          .createOr(NonDeletingOperation::update);
+    } catch (KubernetesClientException e) {
+      // Its volume is optional: the pods run, and a script that imports the helper fails.
+      System.getLogger(JobObjects.class.getName())
+          .log(
+              System.Logger.Level.WARNING,
+              "Cannot make ConfigMap "
+                  + namespace
+                  + "/"
+                  + KubernetesMetricFiles.PYTHON_LIBRARY
+                  + " of the Python helper: "
+                  + e.getMessage());
+    }
     namespaces.add(namespace);
   }
 
