@@ -83,6 +83,9 @@ final class KubernetesLogs implements LogSource, AutoCloseable {
     }
     Instant resumeAfter = null;
     if (!store.has(id, attempt)) {
+      if (pod.getMetadata().getDeletionTimestamp() != null) {
+        return; // going away: released (its logs deleted) or replaced, seen late; not adopted
+      }
       // A pod this control plane did not launch (launched before a restart): adopt its log,
       // unless it is an older attempt's, seen after the next attempt was launched.
       store.start(id, attempt, Instant.parse(pod.getMetadata().getCreationTimestamp()));

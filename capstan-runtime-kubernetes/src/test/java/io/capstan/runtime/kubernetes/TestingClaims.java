@@ -4,6 +4,9 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -15,6 +18,32 @@ record TestingClaims(Path root) {
   /** The local folder that holds the contents of {@code claim}. */
   Path folder(String namespace, String claim) {
     return root.resolve(namespace).resolve(claim);
+  }
+
+  /**
+   * Makes the folders of the claims the pod mounts, and of its containers' sub-paths in them, as a
+   * bound volume and the kubelet's sub-path mounts have them before a container starts.
+   */
+  void provision(Pod pod) {
+    String namespace = pod.getMetadata().getNamespace();
+    for (Volume volume : pod.getSpec().getVolumes()) {
+      if (volume.getPersistentVolumeClaim() == null) {
+        continue;
+      }
+      Path claim = folder(namespace, volume.getPersistentVolumeClaim().getClaimName());
+      try {
+        Files.createDirectories(claim);
+        for (Container container : pod.getSpec().getContainers()) {
+          for (VolumeMount mount : container.getVolumeMounts()) {
+            if (mount.getName().equals(volume.getName()) && mount.getSubPath() != null) {
+              Files.createDirectories(claim.resolve(mount.getSubPath()));
+            }
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
   }
 
   /** {@code word}, with a claim's mount path at its start turned into the claim's local folder. */

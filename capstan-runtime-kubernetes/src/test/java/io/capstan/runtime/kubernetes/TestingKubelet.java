@@ -248,6 +248,7 @@ final class TestingKubelet implements AutoCloseable {
   }
 
   private void run(Pod pod) {
+    claims.provision(pod);
     Container container = pod.getSpec().getContainers().get(0);
     Map<String, String> env = new LinkedHashMap<>();
     for (EnvVar variable : container.getEnv()) {
