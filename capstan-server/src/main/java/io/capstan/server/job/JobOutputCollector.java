@@ -16,6 +16,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -23,7 +25,9 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.stream.Collectors;
@@ -51,6 +55,8 @@ public final class JobOutputCollector implements SucceededJobListener {
   static final String NOT_COLLECTED = "OutputsNotCollected";
 
   private static final int EVENT_NAMES = 20;
+  private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
+  private static final Duration MAX_RETRY = Duration.ofMinutes(5);
 
   private final JobVolumes volumes;
   private final ArtifactStore artifacts;
@@ -60,6 +66,7 @@ public final class JobOutputCollector implements SucceededJobListener {
   private final JobOutputsConfig limits;
   private final Executor copier;
   private final Map<String, CompletableFuture<JobOutputsView>> copies = new ConcurrentHashMap<>();
+  private final Map<String, Failed> failures = new ConcurrentHashMap<>();
 
   /**
    * @param copier runs the copies (a thread of their own in the server; the caller's thread in
@@ -102,6 +109,10 @@ public final class JobOutputCollector implements SucceededJobListener {
     String uid = job.uid();
     Optional<JobOutputsView> stored = manifest(uid);
     if (stored.isEmpty()) {
+      Failed failed = failures.get(uid);
+      if (failed != null && clock.instant().isBefore(failed.retryAt())) {
+        return false;
+      }
       CompletableFuture<JobOutputsView> copy =
           copies.computeIfAbsent(
               uid, key -> CompletableFuture.supplyAsync(() -> collect(job), copier));
@@ -109,11 +120,42 @@ public final class JobOutputCollector implements SucceededJobListener {
         return false;
       }
       copies.remove(uid, copy);
-      stored = Optional.of(copy.join()); // A copy that failed throws: the controller retries.
+      try {
+        stored = Optional.of(copy.join());
+      } catch (CompletionException | CancellationException e) {
+        retryLater(job, failed, e.getCause() == null ? e : e.getCause());
+        return false;
+      }
+      failures.remove(uid);
     }
     recordEvents(job, stored.get());
     return true;
   }
+
+  /**
+   * A copy that failed as a whole (the volume could not be listed, the manifest not stored) is
+   * tried again later, each time twice as late, up to {@link #MAX_RETRY}: the job keeps its
+   * replicas meanwhile, and the log gets one line per try, not one per controller pass.
+   */
+  private void retryLater(JobRecord job, Failed before, Throwable cause) {
+    int tries = before == null ? 1 : before.tries() + 1;
+    Duration delay = FIRST_RETRY.multipliedBy(1L << Math.min(tries - 1, 16));
+    if (delay.compareTo(MAX_RETRY) > 0) {
+      delay = MAX_RETRY;
+    }
+    failures.put(job.uid(), new Failed(tries, clock.instant().plus(delay)));
+    String message =
+        "Job {} of project {}: cannot collect its outputs (try {}), trying again in {} s: {}";
+    if (tries == 1) {
+      log.warn(
+          message, job.name(), job.project(), tries, delay.toSeconds(), cause.toString(), cause);
+    } else {
+      log.warn(message, job.name(), job.project(), tries, delay.toSeconds(), cause.toString());
+    }
+  }
+
+  /** A job whose last copy failed: how often in a row, and when to try again. */
+  private record Failed(int tries, Instant retryAt) {}
 
   private void recordEvents(JobRecord job, JobOutputsView collected) {
     Set<String> recorded =

@@ -166,6 +166,30 @@ class JobOutputCollectorTest {
   }
 
   @Test
+  void aCopyThatFailsIsTriedAgainLaterEachTimeLaterNotOnEveryPass() {
+    String uid = runningJob("train");
+    h.runtime.putFile(uid, "output", "model.onnx", "weights");
+    h.artifacts.failNextPutOf("outputs.json");
+
+    h.runtime.replica(uid, "worker-0").exits(0);
+    h.tick();
+    assertThat(h.job("train").released()).isFalse();
+    int puts = h.artifacts.puts().size();
+    for (int i = 0; i < 3; i++) {
+      // The controller comes back every 250 ms: no new copy before the retry is due (1 s).
+      h.clock.advance(JobReconciler.LISTENER_RETRY);
+      h.pass();
+    }
+    assertThat(h.artifacts.puts()).as("no copy before the retry is due").hasSize(puts);
+    assertThat(h.job("train").released()).isFalse();
+
+    h.tick();
+
+    assertThat(h.job("train").released()).isTrue();
+    assertThat(reasons(uid)).containsOnlyOnce(JobOutputCollector.COLLECTED);
+  }
+
+  @Test
   void aFileWhoseCopyFailsIsLeftOutSoTheJobIsStillReleased() {
     String uid = runningJob("train");
     h.runtime.putFile(uid, "output", "model.onnx", "weights");
