@@ -37,10 +37,11 @@ class ApiRequestsPerJobTest {
   void aJobOfEightPodsSendsItsServiceClaimsAndPodsOnlyAndObservingSendsNothing() {
     int jobs = Integer.getInteger("capstan.bench.k8s.jobs", 10);
     int nodes = Integer.getInteger("capstan.bench.k8s.nodes", 80);
-    try (TestingCluster cluster = new TestingCluster()) {
-      for (int n = 0; n < nodes; n++) {
-        cluster.node("node-" + n, 8);
-      }
+    long baselineMillis;
+    try (TestingCluster identical = cluster(nodes)) {
+      baselineMillis = baseline(identical, jobs);
+    }
+    try (TestingCluster cluster = cluster(nodes)) {
       KubernetesRuntimeConfig config =
           new KubernetesRuntimeConfig(
               KubernetesSettings.defaults(), null, null, 23456, scratch, Duration.ofSeconds(1));
@@ -55,7 +56,7 @@ class ApiRequestsPerJobTest {
         }
         long elapsedMillis = (System.nanoTime() - began) / 1_000_000;
         List<TestingCluster.Request> launching =
-            cluster.requests().subList(start, cluster.requests().size()).stream()
+            since(cluster.requests(), start).stream()
                 .filter(r -> !r.path().contains("/log?"))
                 .toList();
         Map<String, Long> byKind =
@@ -65,7 +66,6 @@ class ApiRequestsPerJobTest {
                         r -> r.method() + " " + r.path().replaceAll(".*/", ""),
                         TreeMap::new,
                         Collectors.counting()));
-        long baselineMillis = baseline(cluster, jobs);
         System.out.printf(
             "k8s bench: %d jobs x %d pods on %d nodes: %d requests (%.1f per job) in %d ms"
                 + " (%.1f ms per job; baseline, the same pods POSTed bare: %.1f ms per job): %s%n",
@@ -99,16 +99,25 @@ class ApiRequestsPerJobTest {
           assertThat(runtime.nodes()).hasSize(nodes);
         }
         assertThat(
-                cluster.requests().subList(steady, cluster.requests().size()).stream()
-                    .filter(r -> !r.path().contains("/log?")))
+                since(cluster.requests(), steady).stream().filter(r -> !r.path().contains("/log?")))
             .isEmpty();
       }
     }
   }
 
+  /** A mock API server with {@code nodes} nodes of 8 GPUs and the testing kubelet. */
+  private static TestingCluster cluster(int nodes) {
+    TestingCluster cluster = new TestingCluster();
+    for (int n = 0; n < nodes; n++) {
+      cluster.node("node-" + n, 8);
+    }
+    return cluster;
+  }
+
   /**
-   * The floor: as many bare pods as the jobs have, POSTed one after another by a plain client to
-   * the same mock API server, in milliseconds. They have no command the testing kubelet runs long.
+   * The floor: as many bare pods as the jobs have, POSTed one after another by a plain client to an
+   * identical mock API server (the same nodes and kubelet, nothing else running), in milliseconds.
+   * They have no command the testing kubelet runs long.
    */
   private static long baseline(TestingCluster cluster, int jobs) {
     long began = System.nanoTime();
@@ -149,5 +158,10 @@ class ApiRequestsPerJobTest {
               .build());
     }
     return launches;
+  }
+
+  /** The requests from {@code start} on, of one snapshot (the log copies keep adding requests). */
+  private static List<TestingCluster.Request> since(List<TestingCluster.Request> all, int start) {
+    return all.subList(start, all.size());
   }
 }
