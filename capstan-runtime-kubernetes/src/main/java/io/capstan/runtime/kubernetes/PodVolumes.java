@@ -122,7 +122,7 @@ final class PodVolumes {
       String what = "job volume " + job.name();
       if (!sharedAlready(volume, what)) {
         String claim = names.claim(launch.id().jobUid(), job.name());
-        claims.add(claim(claim, job.name()));
+        claims.add(claim(claim, job.name(), settings.jobVolumeSize()));
         volume(volume, what, claimVolume(volume, claim));
       }
       mount(volume, path, mount.readOnly(), null);
@@ -197,7 +197,7 @@ final class PodVolumes {
    */
   private void addMetrics() {
     String claim = names.claim(launch.id().jobUid(), KubernetesMetricFiles.VOLUME);
-    claims.add(claim(claim, KubernetesMetricFiles.VOLUME));
+    claims.add(claim(claim, KubernetesMetricFiles.VOLUME, KubernetesMetricFiles.CLAIM_SIZE));
     volume(
         KubernetesMetricFiles.VOLUME,
         "the replica's metric files",
@@ -343,7 +343,7 @@ final class PodVolumes {
         .build();
   }
 
-  private PersistentVolumeClaim claim(String claim, String volume) {
+  private PersistentVolumeClaim claim(String claim, String volume, String size) {
     ObjectMeta meta = ownedMeta(claim);
     meta.getLabels().remove(PodSpecs.REPLICA_LABEL);
     meta.getLabels().remove(PodSpecs.ATTEMPT_LABEL);
@@ -354,7 +354,7 @@ final class PodVolumes {
         .withAccessModes("ReadWriteMany")
         .withStorageClassName(settings.storageClass())
         .withNewResources()
-        .addToRequests("storage", new Quantity(settings.jobVolumeSize()))
+        .addToRequests("storage", new Quantity(size))
         .endResources()
         .endSpec()
         .build();

@@ -82,7 +82,15 @@ class MockApiServerTest {
         .allSatisfy(
             c ->
                 assertThat(c.getSpec().getResources().getRequests())
-                    .isEqualTo(objects.claims().get(0).getSpec().getResources().getRequests()));
+                    .isEqualTo(
+                        objects.claims().stream()
+                            .filter(
+                                o -> o.getMetadata().getName().equals(c.getMetadata().getName()))
+                            .findFirst()
+                            .orElseThrow()
+                            .getSpec()
+                            .getResources()
+                            .getRequests()));
   }
 
   @Test

@@ -281,6 +281,9 @@ class PodSpecsTest {
             "mnist-1a2b3c4d-capstan-metrics",
             "mnist-1a2b3c4d-checkpoints",
             "mnist-1a2b3c4d-output");
+    assertThat(objects.claims().get(0).getSpec().getResources().getRequests())
+        .as("the metrics claim asks for little (decision 129)")
+        .containsExactlyEntriesOf(Map.of("storage", new Quantity("1Gi")));
     PersistentVolumeClaim claim = objects.claims().get(1);
     assertThat(claim.getMetadata().getNamespace()).isEqualTo("capstan-vision");
     // A claim is the job's, not one replica's or attempt's.
@@ -302,8 +305,10 @@ class PodSpecsTest {
     ReplicaObjects objects = custom.objects(pytorchWorker());
 
     assertThat(objects.pod().getMetadata().getNamespace()).isEqualTo("team-vision");
-    assertThat(objects.claims().get(0).getSpec().getStorageClassName()).isEqualTo("cephfs");
-    assertThat(objects.claims().get(0).getSpec().getResources().getRequests().get("storage"))
+    assertThat(objects.claims())
+        .allSatisfy(c -> assertThat(c.getSpec().getStorageClassName()).isEqualTo("cephfs"));
+    assertThat(objects.claims().get(1).getSpec().getResources().getRequests().get("storage"))
+        .as("checkpoints")
         .isEqualTo(new Quantity("500Gi"));
     assertThat(objects.pod().getSpec().getContainers().get(0).getResources().getLimits())
         .containsEntry("amd.com/gpu", new Quantity("2"))
