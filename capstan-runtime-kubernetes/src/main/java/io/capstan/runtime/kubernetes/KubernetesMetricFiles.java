@@ -12,6 +12,7 @@ import io.capstan.runtime.VolumeFile;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Pod;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * Replicas' metric files on a cluster (decision 129). A pod's volumes are out of the control
@@ -57,7 +59,8 @@ final class KubernetesMetricFiles implements MetricFiles {
 
   private static final String EVENTS = ".tfevents.";
 
-  private final BiFunction<String, String, Optional<PersistentVolumeClaim>> claims;
+  private final Function<ReplicaId, Optional<Pod>> pods;
+  private final BiFunction<String, String, PersistentVolumeClaim> claims;
   private final VolumeReaders readers;
 
   /** A job's metrics claim by job uid: it never moves, and is not read once deleted. */
@@ -71,10 +74,14 @@ final class KubernetesMetricFiles implements MetricFiles {
           });
 
   /**
-   * @param claims a job's claim of a volume, by job uid and volume name
+   * @param pods a replica's pod, as the informer shows it (no request)
+   * @param claims a claim by namespace and name, or null (one request, once per job)
    */
   KubernetesMetricFiles(
-      BiFunction<String, String, Optional<PersistentVolumeClaim>> claims, VolumeReaders readers) {
+      Function<ReplicaId, Optional<Pod>> pods,
+      BiFunction<String, String, PersistentVolumeClaim> claims,
+      VolumeReaders readers) {
+    this.pods = requireNonNull(pods, "pods is null");
     this.claims = requireNonNull(claims, "claims is null");
     this.readers = requireNonNull(readers, "readers is null");
   }
@@ -126,7 +133,7 @@ final class KubernetesMetricFiles implements MetricFiles {
   @Override
   public List<MetricFile> list(ReplicaId id) {
     requireNonNull(id, "id is null");
-    Optional<PersistentVolumeClaim> claim = claim(id.jobUid());
+    Optional<PersistentVolumeClaim> claim = claim(id);
     if (claim.isEmpty()) {
       return List.of();
     }
@@ -166,7 +173,7 @@ final class KubernetesMetricFiles implements MetricFiles {
               + maxBytes);
     }
     PersistentVolumeClaim claim =
-        claim(id.jobUid())
+        claim(id)
             .orElseThrow(
                 () ->
                     new NoSuchElementException(
@@ -178,13 +185,29 @@ final class KubernetesMetricFiles implements MetricFiles {
     return readers.read(claim, folder(id, path), offset, maxBytes);
   }
 
-  private Optional<PersistentVolumeClaim> claim(String jobUid) {
-    PersistentVolumeClaim claim = known.get(jobUid);
+  /**
+   * The replica's metrics claim: named by its pod's volume (a pod without one gets no metric
+   * files), fetched once per job and kept. So a pass sends no request to find it.
+   */
+  private Optional<PersistentVolumeClaim> claim(ReplicaId id) {
+    PersistentVolumeClaim claim = known.get(id.jobUid());
     if (claim != null) {
       return Optional.of(claim);
     }
-    Optional<PersistentVolumeClaim> found = claims.apply(jobUid, VOLUME);
-    found.ifPresent(c -> known.put(jobUid, c));
+    Optional<Pod> pod = pods.apply(id);
+    Optional<String> name =
+        pod.flatMap(
+            p ->
+                p.getSpec().getVolumes().stream()
+                    .filter(v -> v.getName().equals(VOLUME) && v.getPersistentVolumeClaim() != null)
+                    .map(v -> v.getPersistentVolumeClaim().getClaimName())
+                    .findFirst());
+    if (name.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<PersistentVolumeClaim> found =
+        Optional.ofNullable(claims.apply(pod.get().getMetadata().getNamespace(), name.get()));
+    found.ifPresent(c -> known.put(id.jobUid(), c));
     return found;
   }
 }

@@ -87,7 +87,12 @@ public final class KubernetesRuntime implements WorkloadRuntime {
     this.logs = new KubernetesLogs(client, config.logDir().resolve("logs"), config.logRetry());
     this.readers = new VolumeReaders(client, config.volumeReaderImage(), config.volumeReaderIdle());
     this.volumes = new KubernetesVolumes(client, specs.names(), objects::forgetClaims, readers);
-    this.metricFiles = new KubernetesMetricFiles(volumes::claim, readers);
+    this.metricFiles =
+        new KubernetesMetricFiles(
+            this::watchedPod,
+            (namespace, name) ->
+                client.persistentVolumeClaims().inNamespace(namespace).withName(name).get(),
+            readers);
     this.reclaims = new NodeReclaims(nodes, clock);
     try {
       this.watch = ClusterWatch.start(client, this::podChanged);
@@ -308,6 +313,10 @@ public final class KubernetesRuntime implements WorkloadRuntime {
       PodObservations.observe(pod).map(o -> onItsNode(pod, o)).ifPresent(o -> byId.put(o.id(), o));
     }
     return new ArrayList<>(byId.values());
+  }
+
+  private Optional<Pod> watchedPod(ReplicaId id) {
+    return watch.pod(id);
   }
 
   private ReplicaObservation afterDeletion(ReplicaObservation last) {

@@ -92,8 +92,7 @@ final class KubernetesVolumes implements JobVolumes, ProjectVolumes {
         .filter(claim -> claim.getMetadata().getDeletionTimestamp() == null);
   }
 
-  /** The job's claim of {@code volume}, not being deleted, in whichever namespace it is. */
-  Optional<PersistentVolumeClaim> claim(String jobUid, String volume) {
+  private Optional<PersistentVolumeClaim> claim(String jobUid, String volume) {
     return claims(jobUid)
         .filter(claim -> volume.equals(labels(claim).get(PodSpecs.VOLUME_LABEL)))
         .findFirst();

@@ -178,6 +178,13 @@ class KubernetesMetricFilesTest {
         .extracting(MetricFile::path)
         .containsExactly("capstan-metrics.jsonl");
     assertThat(files.list(WORKER)).as("the worker wrote none").isEmpty();
+    assertThat(files.list(master)).hasSize(1);
+    assertThat(cluster.requests())
+        .as("the job's claim is fetched once, by name; never listed")
+        .filteredOn(r -> r.path().contains("persistentvolumeclaims") && !r.method().equals("POST"))
+        .singleElement()
+        .satisfies(
+            r -> assertThat(r.path()).endsWith("/persistentvolumeclaims/train-1-capstan-metrics"));
   }
 
   @Test
@@ -202,7 +209,14 @@ class KubernetesMetricFilesTest {
     assertThat(container.getVolumeMounts())
         .noneMatch(m -> m.getName().equals(KubernetesMetricFiles.VOLUME))
         .noneMatch(m -> m.getName().equals(KubernetesMetricFiles.PYTHON_LIBRARY));
-    assertThat(files.list(server)).isEmpty();
+    int before = cluster.requests().size();
+    for (int pass = 0; pass < 3; pass++) {
+      assertThat(files.list(server)).isEmpty();
+    }
+    List<TestingCluster.Request> sent = cluster.requests();
+    assertThat(sent.subList(before, sent.size()))
+        .as("a pass over a replica without metric files sends nothing")
+        .noneMatch(r -> r.path().contains("persistentvolumeclaims") || r.path().contains("/exec"));
     assertThat(files.readEvery()).isEqualTo(Duration.ofSeconds(15));
   }
 
