@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -47,15 +46,7 @@ class ClusterGrowthIT {
                 .withConfig(
                     io.fabric8.kubernetes.client.Config.fromKubeconfig(cluster.kubeconfig()))
                 .build()) {
-      Path kubeconfig = data.resolve("kubeconfig");
-      Files.writeString(kubeconfig, cluster.kubeconfig());
-      try (ServerProcess server =
-          new ServerProcess(
-              data,
-              "server.log",
-              List.of(
-                  "capstan.runtime.kind=kubernetes",
-                  "capstan.runtime.kubernetes.kubeconfig=" + kubeconfig))) {
+      try (ServerProcess server = ServerProcess.onCluster(data, cluster)) {
         server.start();
         TestingHttp http = new TestingHttp(server.url());
         String token = ServerFixture.adminToken(data);

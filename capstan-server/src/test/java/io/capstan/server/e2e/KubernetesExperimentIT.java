@@ -6,10 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.capstan.runtime.kubernetes.TestingCluster;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -29,15 +27,7 @@ class KubernetesExperimentIT {
   void aFileCollectorsTrialsOnTheClusterFinishWithTheObjectivesTheyWrote() throws IOException {
     Path data = ServerFixture.newDataDir("capstan-kubernetes-experiment-it");
     try (TestingCluster cluster = new TestingCluster().node("cpu-a", 0).node("cpu-b", 0)) {
-      Path kubeconfig = data.resolve("kubeconfig");
-      Files.writeString(kubeconfig, cluster.kubeconfig());
-      try (ServerProcess server =
-          new ServerProcess(
-              data,
-              "server.log",
-              List.of(
-                  "capstan.runtime.kind=kubernetes",
-                  "capstan.runtime.kubernetes.kubeconfig=" + kubeconfig))) {
+      try (ServerProcess server = ServerProcess.onCluster(data, cluster)) {
         server.start();
         TestingHttp http = new TestingHttp(server.url());
         String token = ServerFixture.adminToken(data);

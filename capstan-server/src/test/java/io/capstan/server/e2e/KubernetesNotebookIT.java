@@ -21,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Collectors;
@@ -49,21 +48,17 @@ class KubernetesNotebookIT {
             new KubernetesClientBuilder()
                 .withConfig(Config.fromKubeconfig(cluster.kubeconfig()))
                 .build()) {
-      Path kubeconfig = Files.writeString(data.resolve("kubeconfig"), cluster.kubeconfig());
       try (ServerProcess server =
-          new ServerProcess(
+          ServerProcess.onCluster(
               data,
-              "server.log",
-              List.of(
-                  "capstan.runtime.kind=kubernetes",
-                  "capstan.runtime.kubernetes.kubeconfig=" + kubeconfig,
-                  "capstan.runtime.kubernetes.agent-image=" + AGENT,
-                  "capstan.runtime.kubernetes.artifact-url-lifetime=2h",
-                  "capstan.artifacts.store=s3",
-                  "capstan.artifacts.s3.endpoint=" + ceph.endpoint(),
-                  "capstan.artifacts.s3.bucket=k8s-notebooks",
-                  "capstan.artifacts.s3.access-key=" + TestingCeph.ACCESS_KEY,
-                  "capstan.artifacts.s3.secret-key=" + TestingCeph.SECRET_KEY))) {
+              cluster,
+              "capstan.runtime.kubernetes.agent-image=" + AGENT,
+              "capstan.runtime.kubernetes.artifact-url-lifetime=2h",
+              "capstan.artifacts.store=s3",
+              "capstan.artifacts.s3.endpoint=" + ceph.endpoint(),
+              "capstan.artifacts.s3.bucket=k8s-notebooks",
+              "capstan.artifacts.s3.access-key=" + TestingCeph.ACCESS_KEY,
+              "capstan.artifacts.s3.secret-key=" + TestingCeph.SECRET_KEY)) {
         server.start();
         TestingHttp http = new TestingHttp(server.url());
         String token = ServerFixture.adminToken(data);

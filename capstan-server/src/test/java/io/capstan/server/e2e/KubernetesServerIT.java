@@ -5,10 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.capstan.runtime.kubernetes.TestingCluster;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
@@ -32,15 +30,7 @@ class KubernetesServerIT {
       throws IOException {
     Path data = ServerFixture.newDataDir("capstan-kubernetes-it");
     try (TestingCluster cluster = new TestingCluster().node("gpu-a", 2).node("gpu-b", 2)) {
-      Path kubeconfig = data.resolve("kubeconfig");
-      Files.writeString(kubeconfig, cluster.kubeconfig());
-      try (ServerProcess server =
-          new ServerProcess(
-              data,
-              "server.log",
-              List.of(
-                  "capstan.runtime.kind=kubernetes",
-                  "capstan.runtime.kubernetes.kubeconfig=" + kubeconfig))) {
+      try (ServerProcess server = ServerProcess.onCluster(data, cluster)) {
         server.start();
         TestingHttp http = new TestingHttp(server.url());
         String token = ServerFixture.adminToken(data);

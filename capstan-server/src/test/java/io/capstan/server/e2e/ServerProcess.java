@@ -2,11 +2,14 @@ package io.capstan.server.e2e;
 
 import static org.awaitility.Awaitility.await;
 
+import io.capstan.runtime.kubernetes.TestingCluster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -33,6 +36,24 @@ final class ServerProcess implements AutoCloseable {
     this.logName = logName;
     this.systemProperties = List.copyOf(systemProperties);
     this.port = freePort();
+  }
+
+  /**
+   * The server on the Kubernetes runtime against {@code cluster}: its kubeconfig written to the
+   * data dir, with {@code more} settings besides.
+   */
+  static ServerProcess onCluster(Path dataDir, TestingCluster cluster, String... more) {
+    Path kubeconfig = dataDir.resolve("kubeconfig");
+    try {
+      Files.writeString(kubeconfig, cluster.kubeconfig());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    List<String> settings = new ArrayList<>();
+    settings.add("capstan.runtime.kind=kubernetes");
+    settings.add("capstan.runtime.kubernetes.kubeconfig=" + kubeconfig);
+    settings.addAll(List.of(more));
+    return new ServerProcess(dataDir, "server.log", settings);
   }
 
   String url() {
